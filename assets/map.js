@@ -1,0 +1,99 @@
+/* Territory map style functions, referenced from Python through
+   dash_extensions.javascript.Namespace("territoryMap", "map").
+   Colours and tooltips arrive in the GeoJSON `hideout`, so recolouring the
+   map never resends geometry. Tooltip text is built on the server with
+   names already HTML-escaped. */
+window.territoryMap = Object.assign({}, window.territoryMap, {
+    map: {
+        territoryStyle: function (feature, context) {
+            const hideout = (context && context.hideout) || {};
+            const key = hideout.key || "default";
+            window.territoryMapHideouts = window.territoryMapHideouts || {};
+            window.territoryMapHideouts[key] = hideout;
+            const id = feature.properties.territory_id;
+            const fill = (hideout.colors || {})[id] || "#bdbdbd";
+            const selected = hideout.selected === id;
+            const flagged = (hideout.flagged || []).indexOf(id) >= 0;
+            return {
+                fillColor: fill,
+                fillOpacity: 0.82,
+                color: selected ? "#000000" : (flagged ? "#6a1b9a" : "#4d4d4d"),
+                weight: selected ? 3.5 : (flagged ? 2.5 : 0.8),
+                dashArray: flagged && !selected ? "6 3" : null,
+            };
+        },
+        stateStyle: function () {
+            return {fill: false, color: "#ffffff", weight: 1.2, opacity: 0.9};
+        },
+        bindTooltip: function (feature, layer, context) {
+            const id = feature.properties.territory_id;
+            const key = ((context && context.hideout) || {}).key || "default";
+            layer.bindTooltip(function () {
+                const hideout = (window.territoryMapHideouts || {})[key] || {};
+                return (hideout.tips || {})[id] || feature.properties.label || id;
+            }, {sticky: true, className: "territory-tip"});
+        },
+        /* Account points: customers blue, prospects orange (ColorBrewer RdBu
+           ends, safe for the common colour-vision deficiencies). Points carry
+           only an id and the customer flag `c`: no names to escape. */
+        accountPoint: function (feature, latlng) {
+            const customer = feature.properties && feature.properties.c === 1;
+            return L.circleMarker(latlng, {
+                radius: 4, weight: 1, color: "#ffffff", opacity: 0.9,
+                fillColor: customer ? "#2166ac" : "#ef8a62", fillOpacity: 0.9,
+            });
+        },
+        accountCluster: function (feature, latlng) {
+            const count = feature.properties.point_count;
+            const size = count < 100 ? 30 : (count < 1000 ? 38 : 46);
+            const icon = L.divIcon({
+                html: "<div><span>" + feature.properties.point_count_abbreviated + "</span></div>",
+                className: "td-cluster",
+                iconSize: L.point(size, size),
+            });
+            return L.marker(latlng, {icon: icon});
+        },
+    },
+});
+
+/* What-if editor county layer: Namespace("territoryMap", "whatif").
+   `hideout` carries colors (fips -> colour), changed / locked / selected
+   (fips lists), moved (fips -> new territory) and names (territory -> escaped
+   label), all computed on the server; county labels arrive escaped too. */
+window.territoryMap = Object.assign({}, window.territoryMap, {
+    whatif: {
+        countyStyle: function (feature, context) {
+            const hideout = (context && context.hideout) || {};
+            window.territoryMapHideouts = window.territoryMapHideouts || {};
+            window.territoryMapHideouts.whatif = hideout;
+            const fips = feature.properties.fips;
+            const has = function (name) { return (hideout[name] || []).indexOf(fips) >= 0; };
+            const selected = has("selected");
+            const changed = has("changed");
+            const locked = has("locked");
+            return {
+                fillColor: (hideout.colors || {})[fips] || "#bdbdbd",
+                fillOpacity: selected ? 0.95 : 0.78,
+                color: selected ? "#facc15" : (changed ? "#111111" : (locked ? "#6b7280" : "#ffffff")),
+                weight: selected ? 3 : (changed ? 2 : (locked ? 1.5 : 0.3)),
+                dashArray: locked && !selected && !changed ? "3 2" : null,
+            };
+        },
+        bindTooltip: function (feature, layer) {
+            layer.bindTooltip(function () {
+                const hideout = (window.territoryMapHideouts || {}).whatif || {};
+                const fips = feature.properties.fips;
+                const moved = (hideout.moved || {})[fips];
+                const tid = moved || feature.properties.t;
+                const name = (hideout.names || {})[tid] || tid;
+                let text = "<b>" + feature.properties.label + "</b><br>" + name;
+                if (moved) {
+                    const from = (hideout.names || {})[feature.properties.t] || feature.properties.t;
+                    text += "<br><i>moved from " + from + "</i>";
+                }
+                if ((hideout.locked || []).indexOf(fips) >= 0) { text += "<br>locked"; }
+                return text;
+            }, {sticky: true, className: "territory-tip"});
+        },
+    },
+});

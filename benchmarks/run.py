@@ -1,0 +1,553 @@
+"""Benchmark runner: server time of every interaction through the real callback endpoint.
+
+    python -m benchmarks.run --size S|M|L [--repeats N] [--write]
+    python -m benchmarks.run --quick          # size S, 3 repeats, smoke test
+
+The app is built with ``create_app`` on a benchmark database (see
+``benchmarks/datasets.py``) and each interaction is a POST to
+``/_dash-update-component`` through Flask's test client, built from the app's
+own callback map, so the timing covers Dash's dispatch, the callback and the
+JSON encoding of the response. Views are found by their output ids; one that
+is not registered (yet) is reported "n/a", not failed.
+
+*Cold* is the primary figure: the shared result cache (``DataService.memo``)
+is cleared before every call and the inputs change between repeats (periods,
+regions, KPIs, territories, thresholds cycle), so nothing is answered from a
+cache. *Warm* repeats the same call straight after, as the cache answers it.
+Each interaction gets one unrecorded warm-up call first (imports, lazily
+loaded geography). The what-if rows time the core operation in-process
+(``frames.with_alignment`` + ``balance.territory_workload`` + ``kpi_table``)
+because no what-if view exists yet.
+
+The DuckDB floor (``benchmarks/floor.py``) runs the same aggregation as plain
+SQL over the same rows in the same process; ratio = cold p50 / floor p50.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import re
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks import datasets
+from benchmarks.dash_http import find_where, payload, timed_post
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+QUICK_REPEATS = 3
+DEFAULT_REPEATS = 10
+CORE_ONLY = "core only (no view yet)"
+HTTP = "HTTP callback"
+
+
+@dataclass
+class Row:
+    name: str
+    via: str
+    cold: list[float] = field(default_factory=list)
+    warm: list[float] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    floor: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def measured(self) -> bool:
+        return bool(self.cold)
+
+    def p(self, values: list[float], q: float) -> float | None:
+        return float(np.percentile(values, q)) * 1000 if values else None
+
+    def summary(self) -> dict:
+        cold50 = self.p(self.cold, 50)
+        floor50 = self.p(self.floor, 50)
+        return {
+            "name": self.name, "via": self.via, "note": self.note,
+            "cold_p50_ms": cold50, "cold_p95_ms": self.p(self.cold, 95),
+            "warm_p50_ms": self.p(self.warm, 50),
+            "response_bytes": int(statistics.median(self.sizes)) if self.sizes else None,
+            "floor_p50_ms": floor50,
+            "ratio": cold50 / floor50 if cold50 and floor50 else None,
+        }
+
+
+@dataclass
+class Result:
+    size: str
+    repeats: int
+    counts: dict
+    rows: list[Row]
+    facts: dict
+
+
+class _ErrorCounter(logging.Handler):
+    """Counts ERROR records: a failing callback is logged by the app's
+    ``on_error`` hook and may still answer 200."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+@dataclass
+class _Http:
+    name: str
+    find: Callable  # (o, spec) -> bool
+    changed: str  # "id.prop" the interaction changes
+    values: Callable[[int], dict]
+    floor: Callable[[int], Callable[[], object]] | None
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def machine() -> dict:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count()
+    import duckdb
+    import pandas
+
+    return {"nproc": cores, "ram_gib": ram, "cpu": cpu,
+            "python": platform.python_version(), "pandas": pandas.__version__,
+            "duckdb": duckdb.__version__}
+
+
+def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
+                  root: Path = datasets.OUT, subprocess_build: bool = True,
+                  log=print) -> Result:
+    from app import create_app
+    from callbacks import overview as overview_callbacks
+    from dashboard import geo
+    from dashboard.balance import territory_workload
+    from dashboard.choropleth import MAP_KPIS
+    from dashboard.config import Settings
+    from dashboard.flags_view import default_inputs
+    from dashboard.frames import with_alignment
+    from dashboard.kpi_table import kpi_table
+    from dashboard.maps import territory_shapes
+    from dashboard.selection import Selection, period_options, resolve_period
+    from layouts import ids
+
+    folder = datasets.ensure(size, seed, root, subprocess_build=subprocess_build, log=log)
+    counts = (datasets.existing(size, seed, root) or {}).get("counts", {})
+    facts: dict = {}
+
+    with tempfile.TemporaryDirectory(prefix="td-bench-cache-") as cache_dir:
+        # the database is the benchmark's; the flask cache goes in a scratch folder
+        settings = Settings(
+            instance_path=cache_dir, database_url=f"sqlite:///{folder / datasets.DB_NAME}",
+            demo=False, tile_url="", secret_key="bench",
+        )
+        started = time.perf_counter()
+        app = create_app(settings)
+        facts["create_app_s"] = time.perf_counter() - started
+        service = app.server.extensions["territory_service"]
+        cache = app.server.extensions["territory_cache"]
+        if service._frames is not None:  # create_app built them: time a fresh service
+            from dashboard.service import DataService
+
+            probe = DataService(settings)
+            started = time.perf_counter()
+            probe.frames()
+            facts["cold_start_s"] = time.perf_counter() - started
+            probe.engine.dispose()
+            del probe
+        else:
+            started = time.perf_counter()
+            service.frames()
+            facts["cold_start_s"] = time.perf_counter() - started
+        facts["rss_after_cold_start_mb"] = _peak_rss_mb()
+        frames = service.frames()
+        as_of = service.as_of()
+
+        # the map page's initial payload: the overview page as Dash serialises it
+        from plotly.utils import PlotlyJSONEncoder
+
+        started = time.perf_counter()
+        page = overview_callbacks.render(service, Selection())
+        facts["first_map_render_s"] = time.perf_counter() - started
+        facts["map_page_bytes"] = len(json.dumps(page, cls=PlotlyJSONEncoder))
+        facts["territory_geojson_bytes"] = len(
+            json.dumps(territory_shapes(service), cls=PlotlyJSONEncoder)
+        )
+
+        periods = [o["value"] for o in period_options(as_of)]
+        regions = sorted(frames.territories["region"].dropna().unique())
+        kpis = list(MAP_KPIS)
+        tids = list(frames.territories["territory_id"])
+        defaults = default_inputs()
+
+        def base(i: int = 0) -> dict:
+            values = {
+                f"{ids.PERIOD}.value": "qtd", f"{ids.REGION}.value": "all",
+                f"{ids.SEGMENT}.value": "all", f"{ids.MAP_KPI_PICKER}.value": "attainment",
+                f"{ids.URL}.search": "", f"{ids.URL}.pathname": "/",
+                f"{ids.DRILLDOWN_TERRITORY}.data": tids[i % len(tids)],
+                f"{ids.UP_PENETRATION}.value": True,
+            }
+            level = getattr(ids, "ATTAINMENT_LEVEL", None)
+            if level:
+                values[f"{level}.value"] = "territory"
+            for name, ident in (("pace", ids.UP_PACE), ("coverage", ids.UP_COVERAGE),
+                                ("growth", ids.UP_GROWTH),
+                                ("potential_index", ids.UP_POTENTIAL_INDEX)):
+                values[f"{ident}.value"] = defaults[name]
+            return values
+
+        def period_of(i: int):
+            return resolve_period(periods[i % len(periods)], as_of)
+
+        qtd = resolve_period("qtd", as_of)
+
+        def is_(ident: str, prop: str = "children"):
+            return lambda o, spec: o["id"] == ident and o["property"] == prop
+
+        def view(prefix: str):
+            def match(o, spec):
+                return (isinstance(o["id"], str) and o["id"].startswith(prefix)
+                        and o["property"] == "children"
+                        and any(d["id"] == ids.PERIOD for d in spec["inputs"]))
+            return match
+
+        def drilldown(o, spec):
+            ident = o["id"]
+            if ident == getattr(ids, "DRILLDOWN", "drilldown"):
+                return o["property"] == "children"
+            return (isinstance(ident, str) and ident.startswith("drilldown")
+                    and o["property"] == "children")
+
+        def thresholds(i: int) -> dict:
+            values = base()
+            values[f"{ids.UP_PACE}.value"] = [70, 80, 85, 90, 95][i % 5]
+            values[f"{ids.UP_COVERAGE}.value"] = [1.5, 2.0, 2.5, 3.0][i % 4]
+            values[f"{ids.UP_GROWTH}.value"] = [-10, -5, 0, 5][i % 4]
+            values[f"{ids.UP_POTENTIAL_INDEX}.value"] = [0.6, 0.7, 0.8, 0.9][i % 4]
+            return values
+
+        def with_(i: int, **changes) -> dict:
+            values = base(i)
+            values.update({f"{k.replace('__', '.')}": v for k, v in changes.items()})
+            return values
+
+        floor_holder: dict = {}
+
+        def fl(method: str, *args_of: Callable[[int], object]):
+            def make(i: int):
+                args = [a(i) for a in args_of]
+                return lambda: getattr(floor_holder["floor"], method)(*args)
+            return make
+
+        http = [
+            _Http("Recolour map by another KPI", is_(ids.KPI_STRIP),
+                  f"{ids.MAP_KPI_PICKER}.value",
+                  lambda i: {**base(), f"{ids.MAP_KPI_PICKER}.value": kpis[(i + 1) % len(kpis)]},
+                  fl("overview", lambda i: qtd)),
+            _Http("Change the period", is_(ids.KPI_STRIP), f"{ids.PERIOD}.value",
+                  lambda i: {**base(), f"{ids.PERIOD}.value": periods[i % len(periods)]},
+                  fl("overview", period_of)),
+            _Http("Change the region", is_(ids.KPI_STRIP), f"{ids.REGION}.value",
+                  lambda i: {**base(), f"{ids.REGION}.value": regions[i % len(regions)]},
+                  fl("overview", lambda i: qtd, lambda i: regions[i % len(regions)])),
+            _Http("Open a territory drill-down", drilldown,
+                  f"{ids.DRILLDOWN_TERRITORY}.data", lambda i: base(i),
+                  fl("drilldown", lambda i: tids[i % len(tids)], lambda i: qtd)),
+            _Http("Attainment view (period change)", view("attainment"), f"{ids.PERIOD}.value",
+                  lambda i: {**base(), f"{ids.PERIOD}.value": periods[i % len(periods)]},
+                  fl("overview", period_of)),
+            _Http("Pipeline view (period change)", view("pipeline"), f"{ids.PERIOD}.value",
+                  lambda i: {**base(), f"{ids.PERIOD}.value": periods[i % len(periods)]},
+                  fl("pipeline", period_of)),
+            _Http("Underperformers, new thresholds", is_(ids.UP_SUMMARY),
+                  f"{ids.UP_PACE}.value", thresholds, fl("underperformers", lambda i: qtd)),
+            _Http("Open the map page (route '/')", is_(ids.PAGE), f"{ids.URL}.pathname",
+                  lambda i: {**base(), f"{ids.URL}.search": f"?period={periods[i % len(periods)]}"},
+                  fl("overview", period_of)),
+            _Http("Rep scorecard", view("scorecard"), f"{ids.PERIOD}.value",
+                  lambda i: {**base(), f"{ids.PERIOD}.value": periods[i % len(periods)]},
+                  None),
+        ]
+
+        errors = _ErrorCounter()
+        logging.getLogger().addHandler(errors)
+        client = app.server.test_client()
+        rows: list[Row] = []
+        floors: dict[str, Callable[[int], Callable[[], object]]] = {}
+        try:
+            for spec in http:
+                found = find_where(app, spec.find)
+                if found is None:
+                    note = "no view yet" if spec.floor is None else "view not registered"
+                    rows.append(Row(spec.name, "n/a", note=note))
+                    continue
+                key, cb = found
+                row = Row(spec.name, HTTP)
+                rows.append(row)
+                before = errors.count
+                cache.clear()
+                status, _, _ = timed_post(client, payload(key, cb, spec.values(0), [spec.changed]))
+                if status not in (200, 204) or errors.count > before:
+                    row.via = "n/a"
+                    row.note = f"callback failed (HTTP {status}); see log"
+                    continue
+                for i in range(1, repeats + 1):
+                    body = payload(key, cb, spec.values(i), [spec.changed])
+                    cache.clear()
+                    status, size_, elapsed = timed_post(client, body)
+                    row.cold.append(elapsed)
+                    row.sizes.append(size_)
+                    _, _, elapsed = timed_post(client, body)
+                    row.warm.append(elapsed)
+                if errors.count > before:
+                    row.note = f"{errors.count - before} callback error(s) logged"
+                if spec.floor is not None:
+                    floors[spec.name] = spec.floor
+        finally:
+            logging.getLogger().removeHandler(errors)
+
+        # what-if: the core operation, in-process
+        areas = geo.load_counties()["area_km2"]
+        alignment = frames.alignment["territory_id"]
+        counties = alignment.dropna().index.to_numpy()
+        account_ids = frames.accounts.index.to_numpy()
+        n_moved = min(1000, len(account_ids))
+
+        def other_territory(current, i: int) -> str:
+            for step in range(1, len(tids) + 1):
+                candidate = tids[(i + step) % len(tids)]
+                if candidate != current:
+                    return candidate
+            return tids[0]
+
+        def county_move(i: int):
+            fips = counties[(i * 7919) % len(counties)]
+            target = other_territory(alignment[fips], i)
+            return fips, target
+
+        def accounts_move(i: int):
+            rng = np.random.default_rng(i)
+            return list(rng.choice(account_ids, size=n_moved, replace=False)), tids[i % len(tids)]
+
+        def whatif_county(i: int):
+            fips, target = county_move(i)
+            moved = alignment.copy()
+            moved[fips] = target
+            new = with_alignment(frames, moved)
+            territory_workload(new, areas)
+            return kpi_table(new, qtd, as_of, "territory")
+
+        def whatif_accounts(i: int):
+            chosen, target = accounts_move(i)
+            overrides = frames.accounts["territory_override"].copy()
+            overrides[chosen] = target
+            new = with_alignment(frames, alignment, overrides)
+            territory_workload(new, areas)
+            return kpi_table(new, qtd, as_of, "territory")
+
+        core = [
+            ("What-if: move one county", whatif_county,
+             lambda i: lambda: floor_holder["floor"].whatif_county(*county_move(i), qtd)),
+            (f"What-if: move {n_moved:,} accounts", whatif_accounts,
+             lambda i: lambda: floor_holder["floor"].whatif_accounts(*accounts_move(i), qtd)),
+        ]
+        for name, fn, floor_fn in core:
+            row = Row(name, CORE_ONLY)
+            rows.append(row)
+            fn(0)
+            for i in range(1, repeats + 1):
+                started = time.perf_counter()
+                fn(i)
+                row.cold.append(time.perf_counter() - started)
+            floors[name] = floor_fn
+        # n/a rows stay in interaction order; the rep scorecard goes last
+        rows.sort(key=lambda r: r.name == "Rep scorecard")
+
+        facts["peak_rss_mb"] = _peak_rss_mb()  # before DuckDB adds its own copy
+
+        from benchmarks.floor import Floor
+
+        started = time.perf_counter()
+        floor_holder["floor"] = Floor(frames, as_of, areas)
+        facts["floor_load_s"] = time.perf_counter() - started
+        try:
+            for row in rows:
+                make = floors.get(row.name)
+                if make is None or not row.measured:
+                    continue
+                make(0)()
+                for i in range(1, repeats + 1):
+                    call = make(i)
+                    started = time.perf_counter()
+                    call()
+                    row.floor.append(time.perf_counter() - started)
+        finally:
+            floor_holder["floor"].close()
+        service.engine.dispose()
+    facts["peak_rss_with_duckdb_mb"] = _peak_rss_mb()
+    return Result(size, repeats, counts, rows, facts)
+
+
+# -- output ---------------------------------------------------------------------------
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def markdown_table(result: Result) -> str:
+    lines = [
+        "| Interaction | Measured via | p50 ms (cold) | p95 ms (cold) | p50 ms (warm, cached) "
+        "| Response bytes | DuckDB floor p50 ms | Ratio p50 / floor |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in result.rows:
+        s = row.summary()
+        via = row.via + (f" — {row.note}" if row.note else "")
+        if not row.measured:
+            lines.append(f"| {row.name} | {via} | n/a | n/a | n/a | n/a | n/a | n/a |")
+            continue
+        size = f"{s['response_bytes']:,}" if s["response_bytes"] is not None else "—"
+        ratio = f"{s['ratio']:.1f}×" if s["ratio"] is not None else "—"
+        lines.append(
+            f"| {row.name} | {via} | {_ms(s['cold_p50_ms'])} | {_ms(s['cold_p95_ms'])} "
+            f"| {_ms(s['warm_p50_ms'])} | {size} | {_ms(s['floor_p50_ms'])} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
+def facts_list(result: Result) -> str:
+    f = result.facts
+    return "\n".join([
+        f"- Cold start (database → frames ready, fresh service): {f['cold_start_s']:.2f} s "
+        f"(create_app: {f['create_app_s']:.2f} s)",
+        f"- Peak RSS: {f['peak_rss_mb']:,.0f} MB after all app interactions "
+        f"({f['rss_after_cold_start_mb']:,.0f} MB after cold start; "
+        f"{f['peak_rss_with_duckdb_mb']:,.0f} MB once DuckDB holds its copy for the floor)",
+        f"- Map page initial payload (overview `render`, JSON): {f['map_page_bytes']:,} bytes, "
+        f"of which territory GeoJSON {f['territory_geojson_bytes']:,} bytes; first render "
+        f"(incl. dissolving territory shapes) {f['first_map_render_s']:.2f} s",
+        f"- DuckDB floor: tables loaded in {f['floor_load_s']:.2f} s (not in the ratios)",
+    ])
+
+
+def report(result: Result, info: dict, when: str) -> str:
+    counts = result.counts
+    scale = ", ".join(f"{counts.get(k, '?'):,} {k}" for k in
+                      ("territories", "accounts", "opportunities", "alignment")
+                      if k in counts)
+    return "\n".join([
+        f"### Size {result.size}",
+        "",
+        f"{when} · {info['nproc']} CPUs ({info['cpu']}), {info['ram_gib']} GiB RAM · "
+        f"Python {info['python']}, pandas {info['pandas']}, DuckDB {info['duckdb']} · "
+        f"{result.repeats} repeats",
+        "",
+        f"Data: {scale} (alignment = counties).",
+        "",
+        markdown_table(result),
+        "",
+        facts_list(result),
+    ])
+
+
+RESULTS_HEADER = """# Benchmark results
+
+Produced by `python -m benchmarks.run --size <S|M|L> --write` (see `benchmarks/README.md`).
+Server time is measured around a POST to `/_dash-update-component` through Flask's test client;
+*cold* = the shared result cache cleared before the call and inputs varied between repeats;
+*warm* = the identical call repeated straight after (answered by `DataService.memo`).
+Ratio = cold p50 ÷ the DuckDB floor p50 for the same aggregation over the same rows.
+"""
+
+
+def write_results(section: str, size: str, path: Path = RESULTS) -> None:
+    """Replace this size's section (between markers), keep everything else."""
+    begin, end = f"<!-- size:{size} -->", f"<!-- /size:{size} -->"
+    block = f"{begin}\n{section}\n{end}"
+    text = path.read_text() if path.exists() else RESULTS_HEADER
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: block, text)
+    else:
+        order = list(datasets.SIZES)
+        later = [s for s in order[order.index(size) + 1:] if f"<!-- size:{s} -->" in text]
+        if later:
+            marker = f"<!-- size:{later[0]} -->"
+            text = text.replace(marker, f"{block}\n\n{marker}", 1)
+        else:
+            marker = "## Hotspots"
+            if marker in text:
+                text = text.replace(marker, f"{block}\n\n{marker}", 1)
+            else:
+                text = text.rstrip("\n") + f"\n\n{block}\n"
+    path.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Territory Dashboard benchmark")
+    parser.add_argument("--size", choices=list(datasets.SIZES), default=None)
+    parser.add_argument("--quick", action="store_true",
+                        help=f"smoke test: size S unless given, {QUICK_REPEATS} repeats")
+    parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=datasets.DEFAULT_SEED)
+    parser.add_argument("--root", type=Path, default=datasets.OUT,
+                        help="where the benchmark databases live")
+    parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    parser.add_argument("--json", type=Path, default=None, help="also write raw results here")
+    args = parser.parse_args(argv)
+
+    size = args.size or ("S" if args.quick else None)
+    if size is None:
+        parser.error("--size is required (or --quick)")
+    repeats = args.repeats or (QUICK_REPEATS if args.quick else DEFAULT_REPEATS)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    result = run_benchmark(size, repeats, seed=args.seed, root=args.root)
+    info = machine()
+    when = datetime.now().strftime("%Y-%m-%d %H:%M")
+    section = report(result, info, when)
+    print(section)
+    if args.write:
+        write_results(section, size)
+    if args.json:
+        args.json.write_text(json.dumps({
+            "size": size, "repeats": repeats, "machine": info, "date": when,
+            "counts": result.counts, "facts": result.facts,
+            "rows": [{**r.summary(), "raw": asdict(r)} for r in result.rows],
+        }, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,164 @@
+"""Quota attainment page: territories, reps or regions ranked by attainment
+with pace, attainment by quarter, revenue growth, and the KPI table."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, ctx, no_update
+
+from callbacks.grid_export import register_csv_export
+from dashboard import formatting, rankings
+from dashboard.kpi_table import kpi_table
+from dashboard.overview import scope_for, total_kpis
+from dashboard.selection import Selection, resolve_as_of, resolve_period
+from dashboard.service import DataService
+from layouts import attainment as layout
+from layouts import components, ids
+from layouts.attainment_figures import growth_figure, ranking_figure
+
+PATH = "/attainment"
+DEFAULT_LEVEL = "territory"
+PLURAL = {"territory": "Territories", "rep": "Reps", "region": "Regions"}
+GRID_FIELDS = ("id", "name", "territory_id", "territory_name", "attainment", "pace", "bookings",
+               "quota", "projected_attainment", "revenue_growth")
+
+
+def no_match():
+    return components.empty_state(
+        "No territory matches these filters",
+        "Choose another region, segment or period in the bar above.",
+    )
+
+
+def heat_rows(service: DataService, scope, as_of) -> tuple[list[str], list[dict]]:
+    """Attainment of the scope's territories over the last 8 closed quarters.
+
+    Memoized per segment and quarters (8 kpi_table calls), so a period or
+    region change only filters rows.
+    """
+    quarters = rankings.closed_quarters(as_of)
+    heat = service.derived(
+        ("attainment-heat", scope.segment, tuple(quarters)),
+        lambda frames: rankings.attainment_by_quarter(frames, quarters, scope.segment),
+    )
+    regions = service.frames().territories["region"]
+    rows = heat[heat.index.isin(scope.territory_ids)].copy()
+    rows.insert(0, "region", rows.index.map(regions))
+    rows.insert(0, "id", rows.index)
+    rows = rows.sort_values(["region", "name"], kind="stable")
+    return quarters, rankings.grid_records(rows, ["id", "region", "name", *quarters])
+
+
+def strip(totals: pd.Series, table: pd.DataFrame, level: str, period) -> object:
+    """Scope figures from the company row; the count reads the level's rows."""
+    def tone(value, good_if_at_least):
+        if formatting.is_missing(value):
+            return ""
+        return "good" if value >= good_if_at_least else "bad"
+
+    paced = table["pace"].dropna()
+    on_pace = int((paced >= 1.0).sum())
+    return components.kpi_strip([
+        components.kpi_card("Attainment", formatting.percent(totals["attainment"]),
+                            f"{formatting.money(totals['bookings'])} of "
+                            f"{formatting.money(totals['quota'])}",
+                            tone(totals["attainment"], totals["time_elapsed"])),
+        components.kpi_card("Pace", formatting.percent(totals["pace"]),
+                            f"{formatting.percent(totals['time_elapsed'])} of "
+                            f"{period.label} elapsed", tone(totals["pace"], 1.0)),
+        components.kpi_card("Projected", formatting.percent(totals["projected_attainment"]),
+                            "bookings + weighted pipeline",
+                            tone(totals["projected_attainment"], 1.0)),
+        components.kpi_card("Revenue growth", formatting.signed_percent(totals["revenue_growth"]),
+                            "vs same dates last year", tone(totals["revenue_growth"], 0.0)),
+        components.kpi_card("On pace", f"{on_pace} of {len(paced)}",
+                            f"{PLURAL[level].lower()} at ≥ 100% pace"),
+    ])
+
+
+def build(service: DataService, selection: Selection, level: str):
+    """The page body for a selection, or an empty state when nothing matches."""
+    frames = service.frames()
+    as_of = resolve_as_of(selection.as_of, service.as_of())
+    try:
+        period = resolve_period(selection.period, as_of)
+    except ValueError:
+        return no_match()
+    scope = scope_for(frames, selection.region, selection.segment)
+    if not scope.territory_ids:
+        return no_match()
+    level = level if level in PLURAL else DEFAULT_LEVEL
+    table = kpi_table(frames, period, as_of, level, territory_ids=scope.territory_ids,
+                      segment=scope.segment)
+    totals = total_kpis(frames, scope, period, as_of)
+    rows = rankings.with_territory(frames, table, level)
+    by_attainment = rankings.ranked(rows, "attainment")
+    by_growth = rankings.ranked(rows, "revenue_growth")
+    quarters, heat = heat_rows(service, scope, as_of)
+    return layout.content(
+        strip(totals, table, level, period),
+        f"{PLURAL[level]} by attainment · {period.label}",
+        ranking_figure(by_attainment[by_attainment["attainment"].notna()],
+                       float(totals["time_elapsed"])),
+        growth_figure(by_growth[by_growth["revenue_growth"].notna()]),
+        layout.heat_grid(heat, quarters),
+        f"Attainment by quarter · last {len(quarters)} closed quarters",
+        layout.kpi_grid(rankings.grid_records(by_attainment, GRID_FIELDS), level),
+        f"{PLURAL[level]} · {period.label}",
+    )
+
+
+def render(service: DataService, selection: Selection):
+    """The page with its first content already computed."""
+    return layout.page(DEFAULT_LEVEL, build(service, selection, DEFAULT_LEVEL))
+
+
+def clicked_territory(frames, level: str, source, payload) -> str | None:
+    """The territory a click opens: a bar's customdata or a grid row's id."""
+    if source in (ids.ATTAINMENT_RANKING, ids.ATTAINMENT_GROWTH):
+        points = (payload or {}).get("points") or [{}]
+        return rankings.drill_target(frames, "territory", points[0].get("customdata"))
+    row_id = (payload or {}).get("rowId")
+    if source == ids.ATTAINMENT_HEAT:
+        return rankings.drill_target(frames, "territory", row_id)
+    if source == ids.ATTAINMENT_GRID:
+        return rankings.drill_target(frames, level, row_id)
+    return None
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    @app.callback(
+        Output(ids.ATTAINMENT_CONTENT, "children"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.REGION, "value"),
+        Input(ids.SEGMENT, "value"),
+        Input(ids.ATTAINMENT_LEVEL, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def update_attainment(period, region, segment, level, search):
+        """Fires on a period, region, segment or level change; returns the
+        rebuilt page body (or an empty state)."""
+        return build(service, Selection.from_controls(period, region, segment, search), level)
+
+    @app.callback(
+        Output(ids.DRILLDOWN_TERRITORY, "data", allow_duplicate=True),
+        Input(ids.ATTAINMENT_RANKING, "clickData"),
+        Input(ids.ATTAINMENT_GROWTH, "clickData"),
+        Input(ids.ATTAINMENT_HEAT, "cellClicked"),
+        Input(ids.ATTAINMENT_GRID, "cellClicked"),
+        State(ids.ATTAINMENT_LEVEL, "value"),
+        prevent_initial_call=True,
+    )
+    def open_drilldown(ranking_click, growth_click, heat_click, grid_click, level):
+        """Fires on a click on a bar or a table row; returns the territory to
+        open (a rep opens their territory, a region nothing)."""
+        payload = {ids.ATTAINMENT_RANKING: ranking_click, ids.ATTAINMENT_GROWTH: growth_click,
+                   ids.ATTAINMENT_HEAT: heat_click, ids.ATTAINMENT_GRID: grid_click}
+        source = ctx.triggered_id
+        territory = clicked_territory(service.frames(), level, source, payload.get(source))
+        return territory or no_update
+
+    register_csv_export(app, ids.ATTAINMENT_EXPORT, ids.ATTAINMENT_GRID)
+    del update_attainment, open_drilldown

@@ -1,0 +1,103 @@
+"""Territory drill-down: the Offcanvas any view opens by writing a territory id
+to ``ids.DRILLDOWN_TERRITORY``. Not a page, so no PATH/render."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import dash
+from dash import Input, Output, State, ctx, no_update
+
+from callbacks.grid_export import register_csv_export
+from dashboard import drilldown as model
+from dashboard import overview, rankings
+from dashboard.kpi_table import quarterly_series
+from dashboard.selection import ALL, Selection, resolve_as_of, resolve_period
+from dashboard.service import DataService
+from layouts import components, ids
+from layouts import drilldown as layout
+from layouts import drilldown_figures as figures
+
+
+def _empty(title: str, text: str):
+    return components.empty_state(title, text), "Territory"
+
+
+def panel_content(service: DataService, selection: Selection, territory_id):
+    """(children, title) of the panel for a territory under a selection; an
+    unknown id or one outside the selection gives an empty state, not an error."""
+    frames = service.frames()
+    info = model.territory_info(frames, territory_id)
+    if info is None:
+        return _empty("No such territory", "This territory is not in the data; pick one on "
+                      "the map or in a ranking.")
+    as_of = resolve_as_of(selection.as_of, service.as_of())
+    try:
+        period = resolve_period(selection.period, as_of)
+    except ValueError:
+        return _empty("Unknown period", "Choose a period in the bar above.")
+    scope = overview.scope_for(frames, selection.region, selection.segment)
+    if info.territory_id not in scope.territory_ids:
+        return _empty(f"{info.name} is outside this selection",
+                      "Change the region or segment in the bar above to see it.")
+    kpis = overview.territory_kpis(frames, scope, period, as_of, service.memo)
+    row = kpis.set_index("id").loc[info.territory_id]
+    company = overview.total_kpis(frames, overview.scope_for(frames, ALL, selection.segment),
+                                  period, as_of, service.memo)
+
+    accounts, opps = model.territory_rows(frames, info.territory_id, scope.segment)
+    local = replace(frames, accounts=accounts, opportunities=opps)  # segment already applied
+    quarters = quarterly_series(local, [info.territory_id], model.recent_quarters(as_of), as_of)
+    funnel = rankings.stage_funnel(rankings.open_deals(local), [info.territory_id], None, period)
+    book = model.account_table(accounts, opps, period, as_of)
+    deals = model.open_deals(opps, accounts["account_name"], as_of)
+    curve = model.concentration_curve(book["t12_bookings"])
+
+    account_rows = rankings.grid_records(model.grid_view(book), model.ACCOUNT_COLUMNS)
+    deal_rows = rankings.grid_records(model.grid_view(deals), model.DEAL_COLUMNS)
+    children = layout.panel(
+        layout.header(info, period.label),
+        layout.kpi_cards(row, company),
+        figures.quarterly_figure(quarters),
+        figures.stage_figure(funnel, period.label),
+        figures.concentration_figure(curve, row["concentration_top20"]),
+        layout.summary_card(model.book_summary(book, deals)),
+        layout.grid_card(
+            "Accounts", "biggest T12 bookings first", ids.DRILLDOWN_ACCOUNTS_EXPORT,
+            layout.grid(ids.DRILLDOWN_ACCOUNTS, account_rows, layout.ACCOUNT_COLUMNS,
+                        f"{info.territory_id}-accounts.csv")),
+        layout.grid_card(
+            "Open deals", "any close date; overdue = expected close before the as-of date",
+            ids.DRILLDOWN_DEALS_EXPORT,
+            layout.grid(ids.DRILLDOWN_DEALS, deal_rows, layout.DEAL_COLUMNS,
+                        f"{info.territory_id}-open-deals.csv")),
+    )
+    return children, f"{info.name} · {info.territory_id}"
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    @app.callback(
+        Output(ids.DRILLDOWN, "children"),
+        Output(ids.DRILLDOWN, "title"),
+        Output(ids.DRILLDOWN, "is_open"),
+        Input(ids.DRILLDOWN_TERRITORY, "data"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.REGION, "value"),
+        Input(ids.SEGMENT, "value"),
+        State(ids.URL, "search"),
+        State(ids.DRILLDOWN, "is_open"),
+        prevent_initial_call=True,
+    )
+    def show_drilldown(territory_id, period, region, segment, search, is_open):
+        """Fires when a view writes a territory id (opens the panel on it) or a
+        control changes (refreshes an open panel); returns its content and title."""
+        opened = ctx.triggered_id == ids.DRILLDOWN_TERRITORY
+        if territory_id is None or not (opened or is_open):
+            return no_update, no_update, no_update
+        selection = Selection.from_controls(period, region, segment, search)
+        children, title = panel_content(service, selection, territory_id)
+        return children, title, True if opened else no_update
+
+    register_csv_export(app, ids.DRILLDOWN_ACCOUNTS_EXPORT, ids.DRILLDOWN_ACCOUNTS)
+    register_csv_export(app, ids.DRILLDOWN_DEALS_EXPORT, ids.DRILLDOWN_DEALS)
+    del show_drilldown

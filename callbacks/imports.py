@@ -1,0 +1,46 @@
+"""Import page: uploaded files go through the same import as the CLI."""
+
+from __future__ import annotations
+
+import base64
+
+import dash
+from dash import Input, Output, State
+
+from dashboard.import_service import import_files
+from dashboard.service import DataService
+from layouts import ids
+from layouts import imports as layout
+
+PATH = "/import"
+
+
+def render(service: DataService, selection) -> object:
+    return layout.import_page()
+
+
+def decode_upload(contents: str) -> bytes:
+    """dcc.Upload gives ``data:<mime>;base64,<payload>``."""
+    _, _, payload = contents.partition(",")
+    return base64.b64decode(payload)
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    @app.callback(
+        Output(ids.IMPORT_RESULT, "children"),
+        Input(ids.IMPORT_UPLOAD, "contents"),
+        State(ids.IMPORT_UPLOAD, "filename"),
+        prevent_initial_call=True,
+    )
+    def run_import(contents, filenames):
+        """Fires on upload; returns every problem, or what was loaded."""
+        if not contents:
+            return dash.no_update
+        files = [(name, decode_upload(c)) for name, c in zip(filenames, contents, strict=True)]
+        result = import_files(service.engine, files, actor="web")
+        return layout.import_report(
+            result.ok, [str(p) for p in result.errors], [str(p) for p in result.warnings],
+            result.rows,
+        )
+
+    del run_import

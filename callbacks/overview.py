@@ -1,0 +1,248 @@
+"""Overview (map) page: KPI strip, map colours and ranking follow the selection."""
+
+from __future__ import annotations
+
+import gzip
+
+import dash
+from dash import Input, Output, Patch, State, ctx, no_update
+from flask import Response, request
+
+from dashboard import formatting, overview
+from dashboard.choropleth import MAP_KPIS, legend_title
+from dashboard.maps import state_outlines, territory_shapes
+from dashboard.periods import to_day
+from dashboard.selection import Selection, resolve_as_of, resolve_period
+from dashboard.service import DataService
+from layouts import components, ids
+from layouts import overview as layout
+
+RANKING_COLUMNS = [
+    {"field": "id", "headerName": "ID", "maxWidth": 80},
+    {"field": "name", "headerName": "Territory", "minWidth": 140},
+    # rows arrive ordered weakest first; the text column is not re-sortable
+    {"field": "value_text", "headerName": "Value", "maxWidth": 120, "sortable": False},
+]
+
+
+def _view(service: DataService, selection: Selection, kpi_key: str, selected=None):
+    """Everything the page shows for a selection, or None when nothing matches."""
+    frames = service.frames()
+    as_of = resolve_as_of(selection.as_of, service.as_of())
+    try:
+        period = resolve_period(selection.period, as_of)
+    except ValueError:
+        return None
+    scope = overview.scope_for(frames, selection.region, selection.segment)
+    if not scope.territory_ids:
+        return None
+    kpis = overview.territory_kpis(frames, scope, period, as_of, service.memo)
+    totals = overview.total_kpis(frames, scope, period, as_of, service.memo)
+    selected = selected if isinstance(selected, str) else None
+    hideout, legend = overview.map_hideout(frames, kpis, totals, kpi_key, selected=selected)
+    return period, kpis, totals, hideout, legend
+
+
+def kpi_cards(totals, period) -> list:
+    def tone(value, good_if_at_least):
+        if formatting.is_missing(value):
+            return ""
+        return "good" if value >= good_if_at_least else "bad"
+
+    return [
+        components.kpi_card("Bookings", formatting.money(totals["bookings"]), period.label),
+        components.kpi_card("Quota", formatting.money(totals["quota"]),
+                            f"Elapsed {formatting.percent(totals['time_elapsed'])}"),
+        components.kpi_card("Attainment", formatting.percent(totals["attainment"]),
+                            f"Projected {formatting.percent(totals['projected_attainment'])}",
+                            tone(totals["attainment"], totals["time_elapsed"])),
+        components.kpi_card("Pace", formatting.percent(totals["pace"]), "≥ 100% is on track",
+                            tone(totals["pace"], 1.0)),
+        components.kpi_card("Open pipeline", formatting.money(totals["open_pipeline"]),
+                            f"Weighted {formatting.money(totals['weighted_pipeline'])}"),
+        components.kpi_card("Coverage", formatting.multiple(totals["coverage"]),
+                            "of remaining quota", tone(totals["coverage"], 2.0)),
+        components.kpi_card("Win rate", formatting.percent(totals["win_rate"]),
+                            f"Avg deal {formatting.money(totals['avg_deal_size'])}"),
+        components.kpi_card("Penetration", formatting.percent(totals["penetration"]),
+                            "customers / accounts"),
+        components.kpi_card("Growth", formatting.signed_percent(totals["revenue_growth"]),
+                            "vs same dates last year", tone(totals["revenue_growth"], 0.0)),
+    ]
+
+
+def ranking_rows(kpis, kpi_key: str) -> list[dict]:
+    kpi = MAP_KPIS[kpi_key]
+    ordered = kpis.sort_values(kpi_key, na_position="last")
+    return [
+        {"id": r["id"], "name": r["name"], "value": r[kpi_key],
+         "value_text": kpi.format(r[kpi_key])}
+        for _, r in ordered.iterrows()
+    ]
+
+
+def no_match():
+    return components.empty_state(
+        "No territory matches these filters",
+        "Choose another region, segment or period in the bar above.",
+    )
+
+
+PATH = "/"
+
+
+def render(service: DataService, selection: Selection, kpi_key: str = "attainment"):
+    """The page skeleton with its first colours already in the layout (a
+    hideout set by a callback while the GeoJSON loads would be dropped)."""
+    view = _view(service, selection, kpi_key)
+    if view is None:
+        return no_match()
+    period, kpis, totals, hideout, legend = view
+    shapes = territory_shapes(service)
+    states = state_outlines()
+    settings = service.settings
+    picker = layout.kpi_picker([{"label": k.label, "value": k.key} for k in MAP_KPIS.values()],
+                               kpi_key)
+    return layout.overview_page(
+        components.kpi_strip(kpi_cards(totals, period)),
+        picker,
+        layout.territory_map(shapes, states, hideout, settings.tile_url,
+                             settings.tile_attribution,
+                             components.legend(legend_title(MAP_KPIS[kpi_key], totals), legend),
+                             overlays=[layout.accounts_layer()]),
+        layout.ranking_grid(ranking_rows(kpis, kpi_key), RANKING_COLUMNS),
+        toggle=layout.accounts_toggle(),
+    )
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    @app.callback(
+        Output(ids.KPI_STRIP, "children"),
+        Output(ids.MAP_TERRITORIES, "hideout"),
+        Output(ids.MAP_LEGEND, "children"),
+        Output(ids.OVERVIEW_RANKING, "rowData"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.REGION, "value"),
+        Input(ids.SEGMENT, "value"),
+        Input(ids.MAP_KPI_PICKER, "value"),
+        Input(ids.URL, "search"),
+        State(ids.DRILLDOWN_TERRITORY, "data"),
+        prevent_initial_call=True,
+    )
+    def update_overview(period, region, segment, kpi_key, search, selected):
+        """Fires when a control or the KPI picker changes; recolours the map
+        through ``hideout`` only and refreshes the strip and ranking."""
+        kpi_key = kpi_key if kpi_key in MAP_KPIS else "attainment"
+        view = _view(service, Selection.from_controls(period, region, segment, search), kpi_key,
+                     selected)
+        if view is None:
+            return no_match(), {"key": "overview", "colors": {}, "tips": {}}, [], []
+        period_obj, kpis, totals, hideout, legend = view
+        return (
+            components.kpi_strip(kpi_cards(totals, period_obj)),
+            hideout,
+            components.legend(legend_title(MAP_KPIS[kpi_key], totals), legend),
+            ranking_rows(kpis, kpi_key),
+        )
+
+    register_drilldown_clicks(app)
+    register_account_points(app, service)
+    del update_overview
+
+
+# --- opening the drill-down from the map or the ranking ----------------------
+
+
+def clicked_territory(trigger, value) -> str | None:
+    """The territory id a map feature or a ranking cell names, else None."""
+    if trigger == ids.MAP_TERRITORIES and isinstance(value, dict):
+        found = (value.get("properties") or {}).get("territory_id")
+    elif trigger == ids.OVERVIEW_RANKING and isinstance(value, dict):
+        found = value.get("rowId")
+    else:
+        return None
+    return found if isinstance(found, str) and 0 < len(found) <= 64 else None
+
+
+def register_drilldown_clicks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(ids.DRILLDOWN_TERRITORY, "data", allow_duplicate=True),
+        Output(ids.MAP_TERRITORIES, "hideout", allow_duplicate=True),
+        Input(ids.MAP_TERRITORIES, "clickData"),
+        Input(ids.OVERVIEW_RANKING, "cellClicked"),
+        prevent_initial_call=True,
+    )
+    def open_drilldown(feature, cell):
+        """Fires on a click on a territory shape or a ranking row; writes its id
+        for the drill-down panel and outlines it on the map (a hideout patch,
+        so no colours or geometry are resent)."""
+        value = feature if ctx.triggered_id == ids.MAP_TERRITORIES else cell
+        territory = clicked_territory(ctx.triggered_id, value)
+        if territory is None:
+            return no_update, no_update
+        outline = Patch()
+        outline["selected"] = territory
+        return territory, outline
+
+    del open_drilldown
+
+
+# --- account points -----------------------------------------------------------
+
+ACCOUNTS_ROUTE = "/_td/accounts.geojson"
+
+
+def account_points_gzip(service: DataService, selection: Selection) -> bytes:
+    """Gzipped GeoJSON of the selection's accounts, memoized per scope and day:
+    ~20k points are ~1.9 MB of JSON but ~0.1 MB gzipped."""
+    frames = service.frames()
+    as_of = resolve_as_of(selection.as_of, service.as_of())
+    try:
+        period = resolve_period(selection.period, as_of)
+    except ValueError:
+        scope, day = overview.Scope((), None), 0
+    else:
+        scope = overview.scope_for(frames, selection.region, selection.segment)
+        day = to_day(min(period.end, as_of))  # customer flag at E, as the KPIs count it
+
+    def encode(f):
+        prefixes = service.derived(("account_point_prefixes",), overview.point_prefixes)
+        return gzip.compress(overview.account_points(f, scope, day, prefixes).encode(), 5)
+
+    return service.memo("account_points_gz", (scope, day), encode)
+
+
+def register_account_points(app: dash.Dash, service: DataService) -> None:
+    """The points come through a plain GET (gzipped), not a callback: Dash does
+    not compress callback responses and 20k points would be 1.9 MB of JSON."""
+
+    def accounts_geojson():
+        body = account_points_gzip(service, Selection.from_query(request.query_string.decode()))
+        if "gzip" not in request.headers.get("Accept-Encoding", ""):
+            return Response(gzip.decompress(body), mimetype="application/geo+json")
+        return Response(body, mimetype="application/geo+json",
+                        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding",
+                                 "Cache-Control": "no-cache"})
+
+    app.server.add_url_rule(ACCOUNTS_ROUTE, "td_account_points", accounts_geojson)
+
+    @app.callback(
+        Output(ids.MAP_ACCOUNTS, "url"),
+        Output(ids.MAP_ACCOUNTS_LEGEND, "children"),
+        Input(ids.MAP_ACCOUNTS_SWITCH, "value"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.REGION, "value"),
+        Input(ids.SEGMENT, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def show_accounts(shown, period, region, segment, search):
+        """Fires on the "Show accounts" switch or a control change; points the
+        clustered layer at the selection's accounts, or at nothing when off."""
+        if not shown:
+            return None, layout.accounts_legend(False)
+        selection = Selection.from_controls(period, region, segment, search)
+        url = app.get_relative_path(ACCOUNTS_ROUTE) + selection.to_query()
+        return url, layout.accounts_legend(True)
+
+    del show_accounts

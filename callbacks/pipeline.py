@@ -1,0 +1,148 @@
+"""Pipeline page: funnel by stage, coverage against a healthy line, win rate,
+deal size, sales cycle and aging (open deals past their close date)."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, ctx, no_update
+
+from callbacks.grid_export import register_csv_export
+from dashboard import formatting, rankings
+from dashboard.kpi_table import kpi_table
+from dashboard.overview import scope_for, total_kpis
+from dashboard.selection import Selection, resolve_as_of, resolve_period
+from dashboard.service import DataService
+from layouts import components, ids
+from layouts import pipeline as layout
+from layouts.pipeline_figures import aging_figure, coverage_figure, funnel_figure
+
+PATH = "/pipeline"
+OLDEST = 50  # overdue deals listed
+GRID_FIELDS = ("id", "name", "open_pipeline", "weighted_pipeline", "coverage", "win_rate",
+               "avg_deal_size", "sales_cycle_days", "overdue_count", "overdue_amount")
+OVERDUE_FIELDS = ("opportunity_id", "account_name", "territory_id", "territory_name", "amount",
+                  "stage", "close_date", "days_overdue")
+
+
+def no_match():
+    return components.empty_state(
+        "No territory matches these filters",
+        "Choose another region, segment or period in the bar above.",
+    )
+
+
+def strip(totals: pd.Series, healthy: float, overdue: pd.DataFrame, period, as_of) -> object:
+    """Scope figures, all from the kpi_table company row except the overdue count."""
+    coverage = totals["coverage"]
+    tone = "" if formatting.is_missing(coverage) else ("good" if coverage >= healthy else "bad")
+    return components.kpi_strip([
+        components.kpi_card("Open pipeline", formatting.money(totals["open_pipeline"]),
+                            f"closing in {period.label}"),
+        components.kpi_card("Weighted", formatting.money(totals["weighted_pipeline"]),
+                            "× stage probability"),
+        components.kpi_card("Coverage", formatting.multiple(coverage),
+                            f"healthy line {formatting.multiple(healthy)}", tone),
+        components.kpi_card("Win rate", formatting.percent(totals["win_rate"]),
+                            "won ÷ closed in period"),
+        components.kpi_card("Avg deal size", formatting.money(totals["avg_deal_size"]),
+                            "won deals"),
+        components.kpi_card("Sales cycle", formatting.days(totals["sales_cycle_days"]),
+                            "median, won deals"),
+        components.kpi_card("Overdue", formatting.money(overdue["amount"].sum()),
+                            f"{len(overdue):,} deals past due",
+                            "bad" if len(overdue) else ""),
+    ])
+
+
+def build(service: DataService, selection: Selection, healthy_value):
+    """The page body for a selection, or an empty state when nothing matches."""
+    frames = service.frames()
+    as_of = resolve_as_of(selection.as_of, service.as_of())
+    try:
+        period = resolve_period(selection.period, as_of)
+    except ValueError:
+        return no_match()
+    scope = scope_for(frames, selection.region, selection.segment)
+    if not scope.territory_ids:
+        return no_match()
+    healthy = rankings.healthy_line(healthy_value)
+    table = kpi_table(frames, period, as_of, "territory", territory_ids=scope.territory_ids,
+                      segment=scope.segment)
+    totals = total_kpis(frames, scope, period, as_of)
+    deals = service.derived(("open-deals",), rankings.open_deals)  # per data version
+    funnel = rankings.stage_funnel(deals, scope.territory_ids, scope.segment, period)
+    overdue = rankings.overdue_deals(deals, scope.territory_ids, scope.segment, as_of)
+    rows = table.merge(rankings.aging_by_territory(overdue, table["id"]), on="id")
+    by_coverage = rankings.ranked(rows, "coverage")
+    covered = by_coverage[by_coverage["coverage"].notna()]
+    late = rankings.ranked(rows[rows["overdue_count"] > 0], "overdue_amount")
+    met = len(by_coverage) - len(covered)
+    coverage_title = f"Coverage of remaining quota · {period.label}" + (
+        f" · {met} with quota met" if met else "")
+    healthy_text = formatting.multiple(healthy)
+    return layout.content(
+        strip(totals, healthy, overdue, period, as_of),
+        f"Open pipeline by stage · closing in {period.label}",
+        funnel_figure(funnel),
+        f"Oldest overdue deals · as of {as_of:%d %b %Y}",
+        layout.overdue_grid(rankings.grid_records(overdue.head(OLDEST), OVERDUE_FIELDS)),
+        coverage_title, coverage_figure(covered, healthy), healthy_text, aging_figure(late),
+        f"Territories · {period.label}",
+        layout.territory_grid(rankings.grid_records(by_coverage, GRID_FIELDS), healthy),
+    )
+
+
+def render(service: DataService, selection: Selection):
+    """The page with its first content already computed."""
+    default = rankings.HEALTHY_COVERAGE
+    return layout.page(default, build(service, selection, default))
+
+
+def clicked_territory(frames, source, payload) -> str | None:
+    """The territory a click opens: a bar's customdata, a row's id or a deal's territory."""
+    payload = payload or {}
+    if source in (ids.PIPELINE_COVERAGE, ids.PIPELINE_AGING):
+        points = payload.get("points") or [{}]
+        return rankings.drill_target(frames, "territory", points[0].get("customdata"))
+    if source == ids.PIPELINE_GRID:
+        return rankings.drill_target(frames, "territory", payload.get("rowId"))
+    if source == ids.PIPELINE_OVERDUE:
+        return rankings.deal_territory(frames, payload.get("rowId"))
+    return None
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    @app.callback(
+        Output(ids.PIPELINE_CONTENT, "children"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.REGION, "value"),
+        Input(ids.SEGMENT, "value"),
+        Input(ids.PIPELINE_HEALTHY, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def update_pipeline(period, region, segment, healthy, search):
+        """Fires on a period, region, segment or healthy-line change; returns
+        the rebuilt page body (or an empty state)."""
+        return build(service, Selection.from_controls(period, region, segment, search),
+                     healthy)
+
+    @app.callback(
+        Output(ids.DRILLDOWN_TERRITORY, "data", allow_duplicate=True),
+        Input(ids.PIPELINE_COVERAGE, "clickData"),
+        Input(ids.PIPELINE_AGING, "clickData"),
+        Input(ids.PIPELINE_GRID, "cellClicked"),
+        Input(ids.PIPELINE_OVERDUE, "cellClicked"),
+        prevent_initial_call=True,
+    )
+    def open_drilldown(coverage_click, aging_click, grid_click, overdue_click):
+        """Fires on a click on a bar or a table row; returns the territory to open."""
+        payload = {ids.PIPELINE_COVERAGE: coverage_click, ids.PIPELINE_AGING: aging_click,
+                   ids.PIPELINE_GRID: grid_click, ids.PIPELINE_OVERDUE: overdue_click}
+        source = ctx.triggered_id
+        territory = clicked_territory(service.frames(), source, payload.get(source))
+        return territory or no_update
+
+    register_csv_export(app, ids.PIPELINE_EXPORT, ids.PIPELINE_GRID)
+    del update_pipeline, open_drilldown

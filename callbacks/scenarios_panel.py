@@ -1,0 +1,228 @@
+"""Saved scenarios on the what-if page: save the editor's draft, open one back
+into the editor, copy, export, and move it through approval to the live data.
+
+Which scenario is open (id and the revision it was opened at) is page data
+(``SC_OPENED``), so saving over it is checked against that revision by
+:func:`dashboard.scenarios.save_scenario`: a save that lost the race keeps
+both versions. Every refusal is a :class:`ScenarioError` whose message is
+shown as is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import dash
+from dash import Input, Output, State, ctx, dcc, no_update
+
+from dashboard import scenarios
+from dashboard import whatif_view as view
+from dashboard.scenarios import ScenarioError, ScenarioRecord, StaleScenarioError
+from dashboard.service import DataService
+from layouts import ids
+from layouts.scenarios_panel import ACTIONS
+
+# Issue 6 (sign-in) replaces this with the signed-in user and their role.
+ACTING_USER = ("demo-leader", "leader")
+
+BUTTONS = {ids.SC_SAVE: "save", ids.SC_SAVE_NEW: "save_new", ids.SC_OPEN: "open",
+           ids.SC_DUPLICATE: "duplicate", ids.SC_DELETE: "delete", ids.SC_EXPORT: "export",
+           ids.SC_PROPOSE: "propose", ids.SC_APPROVE: "approve", ids.SC_APPLY: "apply"}
+#: the status a scenario must have for each button to be enabled (None: any)
+NEEDS = {ids.SC_OPEN: None, ids.SC_DUPLICATE: None, ids.SC_EXPORT: None, ids.SC_DELETE: None,
+         ids.SC_PROPOSE: scenarios.DRAFT, ids.SC_APPROVE: scenarios.PROPOSED,
+         ids.SC_APPLY: scenarios.APPROVED}
+
+
+@dataclass
+class Outcome:
+    """What an action changes on the page; ``no_update`` where it changes nothing."""
+    message: str
+    color: str = "success"
+    opened: object = no_update
+    name: object = no_update
+    history: object = no_update
+    download: object = no_update
+    refresh: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+def summary(record: ScenarioRecord) -> str:
+    """"3 county moves · 1 quota change": what a scenario holds, at a glance."""
+    changes = record.changes
+    parts = [(len(changes.county_moves), "county move"),
+             (len(changes.account_overrides), "account override"),
+             (len(changes.quota_changes), "quota change"),
+             (len(changes.locked_counties) + len(changes.locked_accounts)
+              + len(changes.locked_territories), "lock")]
+    text = [f"{n} {label}{'s' * (n != 1)}" for n, label in parts if n]
+    return " · ".join(text) or "no changes"
+
+
+def rows(records: list[ScenarioRecord]) -> list[dict]:
+    return [{"id": r.id, "name": r.name, "status": r.status, "revision": r.revision,
+             "summary": summary(r), "updated_by": r.updated_by,
+             "updated_at": f"{r.updated_at:%Y-%m-%d %H:%M}"} for r in records]
+
+
+def disabled(selected) -> list[bool]:
+    """Per action button (ACTIONS order), whether the selected row's status forbids it."""
+    row = selected[0] if isinstance(selected, list) and selected else None
+    status = row.get("status") if isinstance(row, dict) else None
+    return [status is None or (NEEDS[button] is not None and NEEDS[button] != status)
+            for button, _label, _color in ACTIONS]
+
+
+def opened_text(opened) -> str:
+    if not _is_opened(opened):
+        return "Not saved yet"
+    return f"Open: '{opened.get('name')}' at revision {opened['revision']}"
+
+
+def _opened(record: ScenarioRecord) -> dict:
+    return {"id": record.id, "revision": record.revision, "name": record.name}
+
+
+def _selected_id(selected) -> int:
+    row = selected[0] if isinstance(selected, list) and selected else None
+    if not isinstance(row, dict) or not isinstance(row.get("id"), int):
+        raise ScenarioError("Select a scenario in the list first.")
+    return row["id"]
+
+
+def act(service: DataService, action: str, form: dict) -> Outcome:
+    """Carry out one button's action. Raises ScenarioError with the message to show."""
+    engine, (user, role) = service.engine, ACTING_USER
+    if action in ("save", "save_new"):
+        return _save(service, action, form)
+    scenario_id = _selected_id(form.get("selected"))
+    if action == "open":
+        record = _get(engine, scenario_id)
+        steps = view.push_step([], record.changes, f"opened scenario '{record.name}'")
+        return Outcome(f"Opened '{record.name}' (revision {record.revision}) in the editor.",
+                       opened=_opened(record), name=record.name, history=steps,
+                       refresh=False)
+    if action == "duplicate":
+        record = scenarios.duplicate_scenario(engine, scenario_id, user)
+        return Outcome(f"Saved a copy as '{record.name}'.")
+    if action == "delete":
+        record = _get(engine, scenario_id)
+        scenarios.delete_scenario(engine, scenario_id, user)
+        opened = form.get("opened")
+        still = None if _is_opened(opened) and opened["id"] == scenario_id else opened
+        return Outcome(f"Deleted '{record.name}'.", opened=still)
+    if action == "export":
+        record = _get(engine, scenario_id)
+        data = dcc.send_bytes(scenarios.scenario_csv(record), f"scenario-{record.id}.csv")
+        return Outcome(f"Exported '{record.name}' as CSV.", download=data, refresh=False)
+    if action in ("propose", "approve", "apply"):
+        move = {"propose": scenarios.propose, "approve": scenarios.approve,
+                "apply": scenarios.apply_scenario}[action]
+        record = move(engine, scenario_id, user, role)
+        if action == "apply":
+            # the live alignment now holds these changes: the draft starts afresh
+            return Outcome(f"Applied '{record.name}': the live alignment, quotas and every "
+                           "view now show it.", history=[], opened=None, name="")
+        opened = form.get("opened")
+        mine = _is_opened(opened) and opened["id"] == scenario_id
+        return Outcome(f"'{record.name}' is now {record.status}.",
+                       opened=_opened(record) if mine else no_update)
+    raise ScenarioError(f"Unknown action {action}.")
+
+
+def _is_opened(opened) -> bool:
+    """Whether the page's record of the open scenario is one this panel wrote."""
+    return (isinstance(opened, dict) and isinstance(opened.get("id"), int)
+            and isinstance(opened.get("revision"), int))
+
+
+def sentence(exc: Exception) -> str:
+    text = str(exc)
+    return text + ("" if text.endswith(".") else ".")
+
+
+def _get(engine, scenario_id: int) -> ScenarioRecord:
+    record = scenarios.get_scenario(engine, scenario_id)
+    if record is None:
+        raise ScenarioError("That scenario no longer exists; the list is refreshed.")
+    return record
+
+
+def _save(service: DataService, action: str, form: dict) -> Outcome:
+    name = (form.get("name") or "").strip() if isinstance(form.get("name"), str) else ""
+    if not name:
+        raise ScenarioError("Give the scenario a name first.")
+    try:
+        changes = view.current_changes(form.get("history"))
+    except ValueError as exc:
+        raise ScenarioError("The editor's draft is not readable; reload the page.") from exc
+    opened = form.get("opened")
+    user = ACTING_USER[0]
+    if action == "save" and _is_opened(opened):
+        try:
+            record = scenarios.save_scenario(service.engine, name=name, changes=changes,
+                                             user=user, scenario_id=opened["id"],
+                                             expected_revision=opened["revision"])
+        except StaleScenarioError as exc:
+            copy = _get(service.engine, exc.copy_id)
+            return Outcome(sentence(exc), color="warning", opened=_opened(copy), name=copy.name)
+        return Outcome(f"Saved '{record.name}' (revision {record.revision}).",
+                       opened=_opened(record))
+    record = scenarios.save_scenario(service.engine, name=name, changes=changes, user=user)
+    return Outcome(f"Saved '{record.name}' as a new draft.", opened=_opened(record))
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    @app.callback(
+        Output(ids.SC_GRID, "rowData"),
+        Input(ids.SC_CHANGED, "data"),
+    )
+    def list_scenarios(_changed):
+        """Fires when the panel appears and after every change; returns the saved
+        scenarios, newest change first."""
+        return rows(scenarios.list_scenarios(service.engine))
+
+    @app.callback(
+        *(Output(button, "disabled") for button, _label, _color in ACTIONS),
+        Input(ids.SC_GRID, "selectedRows"),
+    )
+    def enable_buttons(selected):
+        """Fires when the selected scenario changes; enables only the actions its
+        status allows (Propose for a draft, Approve when proposed, ...)."""
+        return disabled(selected)
+
+    @app.callback(
+        Output(ids.SC_ALERT, "children"),
+        Output(ids.SC_ALERT, "color"),
+        Output(ids.SC_ALERT, "is_open"),
+        Output(ids.SC_OPENED, "data"),
+        Output(ids.SC_OPENED_TEXT, "children"),
+        Output(ids.SC_NAME, "value"),
+        Output(ids.SC_CHANGED, "data"),
+        Output(ids.SC_DOWNLOAD, "data"),
+        Output(ids.WI_HISTORY, "data", allow_duplicate=True),
+        *(Input(button, "n_clicks") for button in BUTTONS),
+        State(ids.SC_NAME, "value"),
+        State(ids.SC_GRID, "selectedRows"),
+        State(ids.SC_OPENED, "data"),
+        State(ids.WI_HISTORY, "data"),
+        State(ids.SC_CHANGED, "data"),
+        prevent_initial_call=True,
+    )
+    def scenario_action(*args):
+        """Fires on any panel button; saves, opens (the scenario becomes the
+        editor's history, one step), copies, deletes, exports or moves the
+        selected scenario on, and says what happened or why it was refused."""
+        name, selected, opened, history, changed = args[len(BUTTONS):]
+        form = {"name": name, "selected": selected, "opened": opened, "history": history}
+        try:
+            out = act(service, BUTTONS.get(ctx.triggered_id, ""), form)
+        except ScenarioError as exc:
+            return (sentence(exc), "danger", True, no_update, no_update, no_update,
+                    (changed or 0) + 1, no_update, no_update)
+        shown = opened if out.opened is no_update else out.opened
+        refresh = (changed or 0) + 1 if out.refresh else no_update
+        return (out.message, out.color, True, out.opened, opened_text(shown), out.name,
+                refresh, out.download, out.history)
+
+    del list_scenarios, enable_buttons, scenario_action

@@ -1,0 +1,112 @@
+"""Shell: keeps the global controls and the URL in step, and routes pages."""
+
+from __future__ import annotations
+
+import logging
+
+import dash
+from dash import Input, Output, State, ctx, no_update
+
+from dashboard.periods import Period
+from dashboard.selection import ALL, Selection, period_options
+from dashboard.service import DataService
+from layouts import ids, shell
+from layouts.components import empty_state
+
+log = logging.getLogger(__name__)
+
+UPCOMING = {
+    "/scorecard": ("My scorecard", "A rep's own figures."),
+}
+
+
+def serve_layout(service: DataService):
+    """Layout as a function so options follow the data after an import."""
+
+    def layout():
+        frames = service.frames()
+        as_of = service.as_of()
+        regions = sorted(frames.territories["region"].dropna().unique())
+        segments = sorted(frames.accounts["segment"].dropna().unique())
+        controls = shell.controls_bar(
+            period_options(as_of),
+            [{"label": "All regions", "value": ALL}] + [{"label": r, "value": r} for r in regions],
+            [{"label": "All segments", "value": ALL}]
+            + [{"label": s, "value": s} for s in segments],
+            as_of.strftime("%d %b %Y"),
+        )
+        return shell.shell(controls)
+
+    return layout
+
+
+def with_custom_option(options: list[dict], period: str) -> list[dict]:
+    """Add a custom range (from the URL or the date picker) to the period
+    choices, so the dropdown names it instead of showing a blank."""
+    if any(o["value"] == period for o in options):
+        return options
+    try:
+        parsed = Period.parse(period)
+    except ValueError:
+        return options + [{"label": f"Invalid period: {period}", "value": period}]
+    label = f"{parsed.start:%d %b %Y} – {parsed.end:%d %b %Y}"
+    return options + [{"label": label, "value": period}]
+
+
+def show_error(err: Exception) -> None:
+    """Dash ``on_error``: log the exception, show a plain banner, no traceback."""
+    log.exception("callback failed", exc_info=err)
+    dash.set_props(ids.ERROR_BANNER, {
+        "is_open": True,
+        "children": "Something went wrong while updating this view. "
+                    "The problem has been logged; try again or change the selection.",
+    })
+
+
+def register(app: dash.Dash, service: DataService, pages: dict) -> None:
+    """``pages`` maps a path to its view's ``render(service, selection)``."""
+
+    @app.callback(
+        Output(ids.URL, "search"),
+        Output(ids.PERIOD, "value"),
+        Output(ids.REGION, "value"),
+        Output(ids.SEGMENT, "value"),
+        Output(ids.PERIOD, "options"),
+        Input(ids.URL, "search"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.REGION, "value"),
+        Input(ids.SEGMENT, "value"),
+        Input(ids.PERIOD_RANGE, "start_date"),
+        Input(ids.PERIOD_RANGE, "end_date"),
+    )
+    def sync_url_and_controls(search, period, region, segment, range_start, range_end):
+        """On load (or back/forward) the URL sets the controls; afterwards a
+        control change writes the URL, so a copied link reopens this view.
+        A complete custom date range becomes a ``start..end`` period."""
+        current = Selection.from_query(search)
+        if ctx.triggered_id in (None, ids.URL):
+            options = with_custom_option(period_options(service.as_of()), current.period)
+            return (no_update, current.period, current.region, current.segment, options)
+        if ctx.triggered_id == ids.PERIOD_RANGE:
+            if not (range_start and range_end):
+                return no_update, no_update, no_update, no_update, no_update
+            period = f"{range_start[:10]}..{range_end[:10]}"
+            updated = Selection(period, current.region, current.segment, current.as_of)
+            options = with_custom_option(period_options(service.as_of()), period)
+            return updated.to_query(), period, no_update, no_update, options
+        updated = Selection.from_controls(period, region, segment, search)
+        return updated.to_query(), no_update, no_update, no_update, no_update
+
+    @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"),
+                  State(ids.URL, "search"))
+    def route(pathname, search):
+        """Render the page for the path; unknown paths say so."""
+        path = pathname or "/"
+        if path in pages:
+            return pages[path](service, Selection.from_query(search))
+        if path in UPCOMING:
+            title, text = UPCOMING[pathname]
+            return shell.placeholder(title, text + " This view is not built yet.")
+        return empty_state("Page not found", f"There is no page at {pathname}.")
+
+    del sync_url_and_controls, route

@@ -1,0 +1,147 @@
+"""Underperforming territories: the flagged list, the same flags on the map and
+in a table; thresholds adjustable in the view; a click opens the drill-down."""
+
+from __future__ import annotations
+
+import dash
+from dash import ALL, Input, Output, State, ctx, no_update
+
+from callbacks.grid_export import register_csv_export
+from dashboard import flags_view, geo, overview
+from dashboard.maps import state_outlines, territory_shapes
+from dashboard.selection import ALL as ALL_CHOICE
+from dashboard.selection import Selection, resolve_as_of, resolve_period
+from dashboard.service import DataService
+from dashboard.underperformance import flag_territories
+from layouts import ids
+from layouts import overview as overview_layout
+from layouts import underperformers as layout
+
+PATH = "/underperformers"
+
+THRESHOLD_INPUTS = (ids.UP_PACE, ids.UP_COVERAGE, ids.UP_GROWTH, ids.UP_POTENTIAL_INDEX)
+FIELD_NAMES = tuple(f.name for f in flags_view.THRESHOLD_FIELDS)
+
+
+def _flags(service: DataService, selection: Selection, values: dict, penetration_on):
+    """(flags in scope, scope, frames) or None when the selection matches nothing,
+    plus the labels of ignored threshold inputs.
+
+    The rules rank every territory of the company (METRICS.md: "bottom
+    quartile of all territories"); the region then only narrows the list.
+    County areas feed the workload term of the diagnosis.
+    """
+    frames = service.frames()
+    thresholds, ignored = flags_view.parse_thresholds(values, penetration_on)
+    as_of = resolve_as_of(selection.as_of, service.as_of())
+    try:
+        period = resolve_period(selection.period, as_of)
+    except ValueError:
+        return None, ignored
+    scope = overview.scope_for(frames, selection.region, selection.segment)
+    if not scope.territory_ids:
+        return None, ignored
+    flags = flag_territories(frames, period, as_of, thresholds,
+                             areas=geo.load_counties()["area_km2"])
+    flags = flags[flags["territory_id"].isin(scope.territory_ids)].reset_index(drop=True)
+    return (flags, scope, frames), ignored
+
+
+def _outputs(service, selection, values, penetration_on) -> tuple:
+    """(strip, cards, count, hideout, legend, grid rows, note) for a selection."""
+    view, ignored = _flags(service, selection, values, penetration_on)
+    segment_note = selection.segment not in (None, "", ALL_CHOICE)
+    note = layout.threshold_note(ignored, segment_note)
+    region_filtered = selection.region not in (None, "", ALL_CHOICE)
+    legend = layout.map_legend(flags_view.legend_entries(region_filtered))
+    if view is None:
+        empty = {"key": "underperformers", "colors": {}, "tips": {}, "flagged": []}
+        return (layout.summary_strip(None), layout.no_match(), "", empty, legend, [], note)
+    flags, scope, frames = view
+    hideout = flags_view.map_hideout(frames.territories, scope.territory_ids, flags)
+    count = f"{len(flags)} of {len(scope.territory_ids)}"
+    return (
+        layout.summary_strip(flags_view.summary(flags, len(scope.territory_ids))),
+        layout.flag_list(flags_view.flag_cards(flags)),
+        count, hideout, legend, flags_view.grid_rows(flags), note,
+    )
+
+
+def render(service: DataService, selection: Selection):
+    """The page with its first flags (default thresholds) already in the layout,
+    including the map's first hideout (one set while the GeoJSON loads is dropped)."""
+    values = flags_view.default_inputs()
+    strip, cards, count, hideout, legend, rows, note = _outputs(service, selection, values, True)
+    map_div = overview_layout.territory_map(
+        territory_shapes(service), state_outlines(), hideout, service.settings.tile_url,
+        service.settings.tile_attribution, legend,
+        map_id=ids.UP_MAP, geojson_id=ids.UP_MAP_TERRITORIES, legend_id=ids.UP_MAP_LEGEND,
+    )
+    controls = layout.threshold_controls(values, True, note)
+    return layout.page(strip, controls, cards, count, map_div, layout.flags_grid(rows))
+
+
+def _clicked_territory(trigger, value) -> str | None:
+    """The territory a click names, whichever widget it came from."""
+    if isinstance(trigger, dict) and trigger.get("type") == ids.UP_OPEN:
+        return trigger.get("index") if value else None
+    if trigger == ids.UP_GRID and isinstance(value, dict):
+        return value.get("rowId")
+    if trigger == ids.UP_MAP_TERRITORIES and isinstance(value, dict):
+        return (value.get("properties") or {}).get("territory_id")
+    return None
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    @app.callback(
+        Output(ids.UP_SUMMARY, "children"),
+        Output(ids.UP_LIST, "children"),
+        Output(ids.UP_LIST_COUNT, "children"),
+        Output(ids.UP_MAP_TERRITORIES, "hideout"),
+        Output(ids.UP_MAP_LEGEND, "children"),
+        Output(ids.UP_GRID, "rowData"),
+        Output(ids.UP_NOTE, "children"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.REGION, "value"),
+        Input(ids.SEGMENT, "value"),
+        *(Input(i, "value") for i in THRESHOLD_INPUTS),
+        Input(ids.UP_PENETRATION, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def update_flags(period, region, segment, *rest):
+        """Fires when a global control or a threshold changes; recomputes the
+        flags and returns the strip, cards, map hideout (colours only), table rows."""
+        *threshold_values, penetration_on, search = rest
+        values = dict(zip(FIELD_NAMES, threshold_values, strict=True))
+        selection = Selection.from_controls(period, region, segment, search)
+        return _outputs(service, selection, values, penetration_on)
+
+    @app.callback(
+        *(Output(i, "value", allow_duplicate=True) for i in THRESHOLD_INPUTS),
+        Output(ids.UP_PENETRATION, "value", allow_duplicate=True),
+        Input(ids.UP_RESET, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def reset_thresholds(_clicks):
+        """Fires on "Reset to defaults"; puts the METRICS.md defaults back."""
+        defaults = flags_view.default_inputs()
+        return (*(defaults[name] for name in FIELD_NAMES), True)
+
+    register_csv_export(app, ids.UP_GRID_EXPORT, ids.UP_GRID)
+
+    @app.callback(
+        Output(ids.DRILLDOWN_TERRITORY, "data", allow_duplicate=True),
+        Input({"type": ids.UP_OPEN, "index": ALL}, "n_clicks"),
+        Input(ids.UP_GRID, "cellClicked"),
+        Input(ids.UP_MAP_TERRITORIES, "clickData"),
+        prevent_initial_call=True,
+    )
+    def open_drilldown(_card_clicks, _cell, _feature):
+        """Fires on a card's button, a table row or a map shape; writes the
+        territory id for the shell's drill-down panel."""
+        value = ctx.triggered[0]["value"] if ctx.triggered else None
+        territory = _clicked_territory(ctx.triggered_id, value)
+        return territory if territory else no_update
+
+    del update_flags, reset_thresholds, open_drilldown

@@ -1,0 +1,326 @@
+"""What-if editor: move, lock and re-quota on a county map, with the
+before/after figures, fairness, disruption and per-rep impact of the scenario.
+
+The scenario is page data (``WI_HISTORY``, a list of steps), so two managers
+editing at once never see each other's drafts; the server only computes.
+"""
+
+from __future__ import annotations
+
+import json
+
+import dash
+from dash import Input, Output, Patch, State, ctx, html, no_update
+
+from dashboard import autobalance, geo, whatif, whatif_impact
+from dashboard import whatif_view as view
+from dashboard.formatting import percent
+from dashboard.maps import state_outlines
+from dashboard.selection import Selection, resolve_as_of, resolve_period
+from dashboard.service import DataService
+from layouts import components, ids
+from layouts import whatif as layout
+
+PATH = "/what-if"
+#: actions that add a step to the history, by the button that asks for them
+ACTIONS = {ids.WI_MOVE: "move", ids.WI_LOCK: "lock", ids.WI_UNDO: "undo",
+           ids.WI_QUOTA_APPLY: "quota", ids.WI_HANDOVER_APPLY: "handover",
+           ids.WI_SUGGEST: "suggest"}
+
+
+def _areas():
+    return geo.load_counties()["area_km2"]
+
+
+def county_shapes(service: DataService) -> dict:
+    return service.derived(("whatif_county_shapes",), view.build_county_shapes)
+
+
+def territory_colors(service: DataService) -> dict:
+    return service.derived(("whatif_colors",), lambda f: view.territory_colors(
+        f.alignment["territory_id"], geo.county_adjacency()))
+
+
+def _labels(service: DataService, escape: bool) -> dict:
+    return service.derived(("whatif_labels", escape),
+                           lambda f: view.territory_labels(f, escape=escape))
+
+
+def territory_options(service: DataService) -> list[dict]:
+    return [{"label": label, "value": tid} for tid, label in _labels(service, False).items()]
+
+
+def hideout(service: DataService, changes: whatif.Changes, selected=()) -> dict:
+    frames = service.frames()
+    return view.map_hideout(frames.alignment["territory_id"], changes, territory_colors(service),
+                            _labels(service, True), selected)
+
+
+def steps_text(steps) -> str:
+    if not isinstance(steps, list):
+        return ""
+    if not steps:
+        return "Live alignment · no changes yet"
+    count = len(steps)
+    return f"{count} step{'s' * (count != 1)} · last: {steps[-1]['label']}"
+
+
+def reasons_list(steps):
+    label, reasons = view.latest_reasons(steps)
+    if not reasons:
+        return []
+    return [html.Div(label, className="wi-subhead"),
+            html.Ol([html.Li(r) for r in reasons[:40]], className="mb-0")]
+
+
+def analysis(service: DataService, steps, period_choice, as_of_text, metric, weight):
+    """Fairness card content, touched rows, total row and rep rows of the scenario,
+    or an empty state (and no rows) when the period or the history is unusable."""
+    frames = service.frames()
+    as_of = resolve_as_of(as_of_text, service.as_of())
+    try:
+        period = resolve_period(period_choice, as_of)
+    except ValueError:
+        return _nothing("No such period", "Choose another period in the bar above.")
+    try:
+        changes = view.check_fits(frames, view.current_changes(steps))
+        after = whatif.apply(frames, changes)
+    except ValueError as exc:
+        return _nothing("This scenario no longer fits the data", str(exc))
+    metric = metric if metric in whatif_impact.BALANCE_METRICS else "potential"
+    weight = float(weight) if isinstance(weight, int | float) and 0 <= weight <= 1 else 0.5
+    result = whatif_impact.before_after(frames, after, _areas(), period, as_of,
+                                        metric=metric, potential_weight=weight)
+    # rep impact does not depend on the fairness metric: memoised, so moving the
+    # blend slider or flipping the metric recomputes only before_after
+    key = (json.dumps(changes.to_json(), sort_keys=True), period, as_of)
+    reps = service.memo("whatif_rep_rows", key, lambda f: view.rep_rows(
+        whatif_impact.rep_impact(f, after, period, as_of)))
+    fairness = layout.fairness_table(view.fairness_rows(result.fairness),
+                                     view.disruption_rows(result.disruption))
+    return (fairness, view.touched_rows(result.territories, result.touched),
+            view.total_row(result.totals), reps)
+
+
+def _nothing(title: str, text: str):
+    return components.empty_state(title, text), [], {}, []
+
+
+# -- editing -----------------------------------------------------------------
+def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, str]:
+    """The history after one action, and what to tell the user.
+
+    Raises LockedError (a lock refuses) or ValueError (bad input) with the
+    message to show."""
+    view.history_of(steps)  # refuses a history the page could not have written
+    steps = list(steps or [])
+    if action == "undo":
+        if not steps:
+            raise ValueError("Nothing to undo: this is the live alignment.")
+        return steps[:-1], f"Undid: {steps[-1]['label']}"
+    frames = service.frames()
+    changes = view.current_changes(steps)
+    selected = [f for f in form.get("selected") or [] if isinstance(f, str)]
+    if action in ("move", "lock") and not selected:
+        raise ValueError("Select counties first: click them on the map or pick them by name.")
+    if action == "move":
+        target = form.get("target")
+        if not target:
+            raise ValueError("Choose the territory to move the selected counties to.")
+        new = changes.move_counties(frames, selected, target)
+        label = f"moved {_counties(selected)} to {target}"
+    elif action == "lock":
+        unknown = [f for f in selected if f not in frames.alignment.index]
+        if unknown:
+            raise ValueError(f"county {unknown[0]} is not in the alignment")
+        new, label = changes.lock(counties=selected), f"locked {_counties(selected)}"
+    elif action == "quota":
+        territory, pct = form.get("quota_territory"), form.get("quota_pct") or 0
+        if territory not in whatif.index_of(frames).territory_ids:
+            raise ValueError("Choose the territory whose quota changes.")
+        new = changes.set_quota_change(territory, float(pct) / 100)
+        label = f"quota of {territory} {float(pct):+.0f}%"
+    elif action == "handover":
+        source, target = form.get("from"), form.get("to")
+        share = float(form.get("share") or 0) / 100
+        if not (source and target):
+            raise ValueError("Choose the territory handing over and the one receiving.")
+        new = whatif_impact.handover(frames, changes, source, target, share)
+        label = f"handed {share:.0%} of {source}'s accounts to {target}"
+    elif action == "suggest":
+        return _suggest(service, steps, changes, form)
+    else:
+        raise ValueError(f"unknown action {action}")
+    return view.push_step(steps, new, label), label[0].upper() + label[1:] + "."
+
+
+def _counties(fips: list[str]) -> str:
+    """"Autauga, AL" for one county, "3 counties" for more."""
+    if len(fips) > 1:
+        return f"{len(fips)} counties"
+    counties = geo.load_counties()
+    if fips[0] not in counties.index:
+        return f"county {fips[0]}"
+    return f"{counties.at[fips[0], 'name']}, {counties.at[fips[0], 'state_abbr']}"
+
+
+def _suggest(service: DataService, steps: list, changes: whatif.Changes, form: dict):
+    """suggest_rebalance on the scenario as it stands, pushed as one step."""
+    frames = service.frames()
+    budget = form.get("budget")
+    if not isinstance(budget, int | float) or not 0 <= budget <= 50:
+        raise ValueError("The disruption budget must be a percentage between 0 and 50.")
+    metric = form.get("metric") if form.get("metric") in autobalance.METRICS else "potential"
+    as_of = resolve_as_of(form.get("as_of"), service.as_of())
+    proposal = autobalance.suggest_rebalance(
+        whatif.apply(frames, changes), _areas(), geo.county_adjacency(), metric=metric,
+        budget=budget / 100, locked_counties=changes.locked_counties,
+        locked_territories=changes.locked_territories,
+        locked_accounts=changes.locked_accounts, as_of=as_of)
+    if not proposal.moves:
+        return steps, "No county move raises the balance within this budget and the locks."
+    new = changes
+    by_target: dict[str, list[str]] = {}
+    for fips, territory in proposal.county_moves.items():
+        by_target.setdefault(territory, []).append(fips)
+    for territory, fips in sorted(by_target.items()):
+        new = new.move_counties(frames, fips, territory)
+    label = (f"suggested rebalance of {metric}: {len(proposal.moves)} county moves, "
+             f"balance {proposal.balance_before:.3f} → {proposal.balance_after:.3f}, "
+             f"disruption {percent(proposal.disruption, 1)} of T12 bookings "
+             f"({proposal.seconds:.1f} s)")
+    reasons = [m.reason for m in proposal.moves]
+    return view.push_step(steps, new, label, reasons), label[0].upper() + label[1:] + "."
+
+
+def _sentence(exc: Exception) -> str:
+    text = str(exc)
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+# -- the page ----------------------------------------------------------------
+def render(service: DataService, selection: Selection):
+    """The editor over the live alignment, its first figures already computed."""
+    fairness, touched, total, reps = analysis(service, [], selection.period, selection.as_of,
+                                              "potential", 0.5)
+    settings = service.settings
+    options = territory_options(service)
+    county_map = layout.county_map(county_shapes(service), state_outlines(),
+                                   hideout(service, whatif.Changes.empty()),
+                                   settings.tile_url, settings.tile_attribution)
+    map_card = layout.map_card(county_map,
+                               layout.toolbar(service.derived(("whatif_county_options",),
+                                                              view.county_options), options),
+                               steps_text([]))
+    return layout.page([], map_card, layout.fairness_card(fairness), layout.rebalance_card(),
+                       layout.sliders_card(options), layout.touched_grid(touched, total),
+                       layout.rep_grid(reps))
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    @app.callback(
+        Output(ids.WI_HISTORY, "data"),
+        Output(ids.WI_ALERT, "children"),
+        Output(ids.WI_ALERT, "color"),
+        Output(ids.WI_ALERT, "is_open"),
+        Output(ids.WI_SELECT, "value"),
+        *(Input(button, "n_clicks") for button in ACTIONS),
+        State(ids.WI_HISTORY, "data"),
+        State(ids.WI_SELECT, "value"),
+        State(ids.WI_TARGET, "value"),
+        State(ids.WI_QUOTA_TERRITORY, "value"),
+        State(ids.WI_QUOTA_PCT, "value"),
+        State(ids.WI_HANDOVER_FROM, "value"),
+        State(ids.WI_HANDOVER_TO, "value"),
+        State(ids.WI_HANDOVER_SHARE, "value"),
+        State(ids.WI_BUDGET, "value"),
+        State(ids.WI_METRIC, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def edit_scenario(*args):
+        """Fires on Move, Lock, Undo, Set quota, Hand over or Suggest; returns the
+        history with the step added (or removed) and a message; a refused
+        change leaves the history as it was and says why."""
+        (steps, selected, target, quota_territory, quota_pct, source, receiver, share,
+         budget, metric, search) = args[len(ACTIONS):]
+        action = ACTIONS.get(ctx.triggered_id)
+        form = {"selected": selected, "target": target, "quota_territory": quota_territory,
+                "quota_pct": quota_pct, "from": source, "to": receiver, "share": share,
+                "budget": budget, "metric": metric,
+                "as_of": Selection.from_query(search).as_of}
+        try:
+            new_steps, message = edit(service, action, steps, form)
+        except whatif.LockedError as exc:
+            return no_update, _sentence(exc), "warning", True, no_update
+        except ValueError as exc:
+            return no_update, _sentence(exc), "danger", True, no_update
+        keep = no_update if action in ("undo", "quota", "handover", "suggest") else []
+        return new_steps, message, "success", True, keep
+
+    @app.callback(
+        Output(ids.WI_COUNTIES, "hideout"),
+        Output(ids.WI_FAIRNESS, "children"),
+        Output(ids.WI_TOUCHED, "rowData"),
+        Output(ids.WI_TOUCHED, "dashGridOptions"),
+        Output(ids.WI_REPS, "rowData"),
+        Output(ids.WI_STEPS, "children"),
+        Output(ids.WI_REASONS, "children"),
+        Input(ids.WI_HISTORY, "data"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.WI_METRIC, "value"),
+        Input(ids.WI_WEIGHT, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def show_scenario(steps, period, metric, weight, search):
+        """Fires when the history, the period or the fairness metric changes;
+        recolours the map (a hideout patch: no geometry, selection kept) and
+        refreshes the fairness card, both grids and the step summary."""
+        as_of = Selection.from_query(search).as_of
+        fairness, touched, total, reps = analysis(service, steps, period, as_of, metric,
+                                                  weight)
+        try:
+            full = hideout(service, view.check_fits(service.frames(),
+                                                    view.current_changes(steps)))
+        except ValueError:
+            full = hideout(service, whatif.Changes.empty())
+        colours = Patch()
+        for key in ("colors", "changed", "moved", "locked"):
+            colours[key] = full[key]
+        options = Patch()
+        options["pinnedBottomRowData"] = [total] if total else []
+        return (colours, fairness, touched, options, reps, steps_text(steps),
+                reasons_list(steps))
+
+    register_selection(app)
+    del edit_scenario, show_scenario
+
+
+def register_selection(app: dash.Dash) -> None:
+    @app.callback(
+        Output(ids.WI_SELECT, "value", allow_duplicate=True),
+        Input(ids.WI_COUNTIES, "n_clicks"),
+        State(ids.WI_COUNTIES, "clickData"),
+        State(ids.WI_SELECT, "value"),
+        prevent_initial_call=True,
+    )
+    def click_county(_clicks, feature, selected):
+        """Fires on a click on a county; adds it to the selection, or drops it
+        when it was already selected."""
+        fips = view.clicked_fips(feature)
+        return no_update if fips is None else view.toggle(selected, fips)
+
+    @app.callback(
+        Output(ids.WI_COUNTIES, "hideout", allow_duplicate=True),
+        Input(ids.WI_SELECT, "value"),
+        prevent_initial_call=True,
+    )
+    def highlight_selection(selected):
+        """Fires when the selection changes; outlines the selected counties
+        (a hideout patch of the selection only)."""
+        outline = Patch()
+        outline["selected"] = [f for f in selected or [] if isinstance(f, str)]
+        return outline
+
+    del click_county, highlight_selection

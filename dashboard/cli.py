@@ -1,0 +1,175 @@
+"""The ``territory-dashboard`` command line.
+
+Data commands live here (no web imports); ``serve`` is handed in by
+``app.main`` so the core never imports Dash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from dashboard.config import Settings
+
+log = logging.getLogger("territory_dashboard")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="territory-dashboard",
+        description="Sales territory performance and what-if realignment.",
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    serve = sub.add_parser("serve", help="start the web app (default)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.add_argument("--debug", action="store_true", help="Dash dev tools (never in production)")
+
+    demo = sub.add_parser("init-demo", help="build the demo dataset into the database")
+    demo.add_argument("--force", action="store_true", help="replace data that is already there")
+
+    imp = sub.add_parser("import", help="load DATA_FORMAT.md files (CSV or XLSX)")
+    imp.add_argument("paths", nargs="+", type=Path, help="files, or folders holding them")
+
+    kpis = sub.add_parser("kpis", help="print the KPI table as CSV")
+    kpis.add_argument("--period", required=True, help="2026Q3, 2026 or 2026-01-01..2026-06-30")
+    kpis.add_argument("--level", default="territory",
+                      choices=["territory", "rep", "region", "company"])
+    kpis.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: the dataset's)")
+
+    export = sub.add_parser("export", help="write the data and live alignment as CSV files")
+    export.add_argument("directory", type=Path)
+    return parser
+
+
+def main(argv: list[str] | None = None, serve: Callable | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    command = args.command or "serve"
+    settings = Settings.from_env()
+    try:
+        if command == "serve":
+            if serve is None:
+                print("serve is started through app.main", file=sys.stderr)
+                return 2
+            return serve(settings, getattr(args, "host", "127.0.0.1"),
+                         getattr(args, "port", 8050), getattr(args, "debug", False))
+        handler = {"init-demo": cmd_init_demo, "import": cmd_import, "kpis": cmd_kpis,
+                   "export": cmd_export}[command]
+        return handler(settings, args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a clear line, not a traceback, for the person at the terminal
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            print(f"error: cannot reach the database ({_short(exc)})", file=sys.stderr)
+            return 3
+        raise
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line."""
+
+
+def _short(exc: Exception) -> str:
+    return str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+
+
+def _service(settings: Settings):
+    from dashboard.service import DataService
+
+    service = DataService(settings)
+    service.migrate()
+    return service
+
+
+def cmd_init_demo(settings: Settings, args) -> int:
+    from dashboard import store
+
+    service = _service(settings)
+    if not store.is_empty(service.engine) and not args.force:
+        raise UserError("the database already holds data; use --force to replace it")
+    from dashboard.demo import generate_demo
+
+    dataset, manifest = generate_demo()
+    version = store.replace_dataset(
+        service.engine, dataset, action="init-demo",
+        as_of=date.fromisoformat(manifest["as_of"]), detail={"seed": manifest["seed"]},
+    )
+    print(f"demo built: {len(dataset.territories)} territories, {len(dataset.accounts):,} "
+          f"accounts, {len(dataset.opportunities):,} opportunities (data version {version})")
+    return 0
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    from dashboard.schema import TABLES
+
+    found = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if child.suffix.lower() in (".csv", ".xlsx") and child.stem.lower() in TABLES:
+                    found.append(child)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise UserError(f"{path} does not exist")
+    return found
+
+
+def cmd_import(settings: Settings, args) -> int:
+    from dashboard.import_service import import_files
+
+    service = _service(settings)
+    files = [(p.name, p.read_bytes()) for p in _expand(args.paths)]
+    result = import_files(service.engine, files, actor="cli")
+    for problem in result.warnings:
+        print(f"warning: {problem}", file=sys.stderr)
+    if not result.ok:
+        for problem in result.errors:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"nothing imported: {len(result.errors)} problem(s)", file=sys.stderr)
+        return 1
+    loaded = ", ".join(f"{n:,} {t}" for t, n in result.rows.items())
+    print(f"imported {loaded} (data version {result.data_version})")
+    return 0
+
+
+def cmd_kpis(settings: Settings, args) -> int:
+    from dashboard.kpi_table import format_kpi_csv, kpi_table
+    from dashboard.periods import Period
+
+    try:
+        period = Period.parse(args.period)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    service = _service(settings)
+    if args.as_of:
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError as exc:
+            raise UserError(f"--as-of must be YYYY-MM-DD, got {args.as_of!r}") from exc
+    else:
+        as_of = service.as_of()
+    table = kpi_table(service.frames(), period, as_of, args.level)
+    sys.stdout.write(format_kpi_csv(table))
+    return 0
+
+
+def cmd_export(settings: Settings, args) -> int:
+    from dashboard import store
+    from dashboard.exporter import export_dataset
+
+    service = _service(settings)
+    args.directory.mkdir(parents=True, exist_ok=True)
+    export_dataset(store.read_dataset(service.engine), args.directory)
+    print(f"exported to {args.directory}")
+    return 0

@@ -1,0 +1,234 @@
+"""The underperformers view as plain data: thresholds read from the controls,
+cards and grid rows from ``flag_territories``, and the map's colours and tips.
+
+Nothing here decides whether a territory is weak: that is
+``dashboard.underperformance`` (METRICS.md "Underperformance"). This module
+only turns its table into words and colours, so the list, the grid and the
+map always say the same thing.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import formatting as fmt
+from dashboard.underperformance import Thresholds
+
+DEFAULTS = Thresholds()
+
+#: unflagged territories recede; severity 1..4+ on a sequential
+#: colour-blind-safe ramp (ColorBrewer OrRd), darker = more rules fired
+UNFLAGGED = "#e5e7eb"
+OUTSIDE = "#ffffff"
+SEVERITY_COLORS = ("#fdd49e", "#fc8d59", "#d7301f", "#7f0000")
+
+DIAGNOSIS_LABELS = {
+    "overloaded": "Design: overloaded",
+    "under-covered": "Design: under-covered",
+    "execution": "Execution",
+}
+
+
+@dataclass(frozen=True)
+class ThresholdField:
+    """One adjustable threshold: how it is shown and which values make sense.
+
+    ``scale`` converts the shown number to the Thresholds value (percent
+    fields are shown as 85, stored as 0.85). Growth may be negative ("growth
+    below −10%" is a real question); the others cannot be.
+    """
+
+    name: str
+    label: str
+    unit: str
+    scale: float
+    low: float
+    high: float
+    step: float
+
+    def shown(self, value: float) -> float:
+        return round(value * self.scale, 6)
+
+
+THRESHOLD_FIELDS = (
+    ThresholdField("pace", "Pace below", "%", 100.0, 0.0, 500.0, 5),
+    ThresholdField("coverage", "Coverage below", "×", 1.0, 0.0, 50.0, 0.1),
+    ThresholdField("growth", "Growth below", "%", 100.0, -100.0, 1000.0, 5),
+    ThresholdField("potential_index", "Potential index below", "", 1.0, 0.0, 10.0, 0.05),
+)
+
+
+def default_inputs() -> dict[str, float]:
+    """What the threshold inputs show first: METRICS.md defaults in display units."""
+    return {f.name: f.shown(getattr(DEFAULTS, f.name)) for f in THRESHOLD_FIELDS}
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def parse_thresholds(values: dict, penetration_on) -> tuple[Thresholds, list[str]]:
+    """(Thresholds, labels of the inputs that were not usable).
+
+    A value that is empty, not a number or outside its field's range falls
+    back to the METRICS.md default, so a half-typed or forged value never
+    breaks the view; the caller says which ones were ignored.
+    """
+    chosen: dict[str, float] = {}
+    ignored = []
+    for field in THRESHOLD_FIELDS:
+        number = _number(values.get(field.name))
+        if number is None or not field.low <= number <= field.high:
+            ignored.append(field.label)
+            continue
+        chosen[field.name] = number / field.scale
+    if penetration_on is False:
+        # rank ≤ 0 × count never holds, so the penetration rule cannot fire
+        chosen["penetration_bottom"] = 0.0
+    return Thresholds(**chosen), ignored
+
+
+def severity_color(severity: int) -> str:
+    if severity <= 0:
+        return UNFLAGGED
+    return SEVERITY_COLORS[min(severity, len(SEVERITY_COLORS)) - 1]
+
+
+def severity_text_color(severity: int) -> str:
+    """Badge text that stays readable on the light and the dark end of the ramp."""
+    return "#1f2937" if severity <= 2 else "#ffffff"
+
+
+def severity_label(severity: int) -> str:
+    return f"{severity} rule" if severity == 1 else f"{severity} rules"
+
+
+def shortfall_text(shortfall) -> str:
+    """Quota × (1 − Projected attainment) in words: below zero means ahead."""
+    if fmt.is_missing(shortfall):
+        return "Shortfall — (no quota)"
+    if shortfall > 0:
+        return f"{fmt.money(shortfall)} short of quota"
+    if shortfall == 0:
+        return "Projected to land on quota"
+    return f"Projected {fmt.money(-shortfall)} over quota"
+
+
+def explanation_detail(explanation: str, diagnosis: str) -> str:
+    """The explanation without a leading "Execution: " that would only repeat
+    the badge beside it; "Vacant: ..." stays, it says more than the badge."""
+    head, sep, rest = str(explanation).partition(": ")
+    if sep and head.lower() == str(diagnosis).lower():
+        return rest[:1].upper() + rest[1:]
+    return str(explanation)
+
+
+def _rep(name) -> str:
+    return name if isinstance(name, str) and name else "Vacant"
+
+
+def flag_cards(flags: pd.DataFrame) -> list[dict]:
+    """One display record per flagged territory, in ``flag_territories`` order."""
+    cards = []
+    for row in flags.itertuples():
+        severity = int(row.severity)
+        cards.append({
+            "territory_id": row.territory_id,
+            "name": str(row.territory_name),
+            "rep": _rep(row.rep_name),
+            "region": str(row.region),
+            "severity": severity,
+            "severity_label": severity_label(severity),
+            "color": severity_color(severity),
+            "text_color": severity_text_color(severity),
+            "shortfall_text": shortfall_text(row.shortfall),
+            "reasons": list(row.reasons),
+            "diagnosis": row.diagnosis,
+            "diagnosis_label": DIAGNOSIS_LABELS.get(row.diagnosis, str(row.diagnosis)),
+            "explanation": row.explanation,
+            "detail": explanation_detail(row.explanation, row.diagnosis),
+        })
+    return cards
+
+
+def grid_rows(flags: pd.DataFrame) -> list[dict]:
+    """Flat rows for the table and its CSV export (numbers kept as numbers)."""
+    rows = []
+    for card, shortfall in zip(flag_cards(flags), flags["shortfall"], strict=True):
+        rows.append({
+            "territory_id": card["territory_id"], "name": card["name"], "rep": card["rep"],
+            "region": card["region"], "severity": card["severity"],
+            "shortfall": None if fmt.is_missing(shortfall) else float(shortfall),
+            "reasons": "; ".join(card["reasons"]),
+            "diagnosis": card["diagnosis_label"], "detail": card["detail"],
+        })
+    return rows
+
+
+def summary(flags: pd.DataFrame, in_scope: int) -> dict:
+    """Headline counts; the shortfall adds only territories projected below quota."""
+    shortfalls = flags["shortfall"]
+    design = int(flags["diagnosis"].isin(["overloaded", "under-covered"]).sum())
+    return {
+        "flagged": len(flags),
+        "in_scope": in_scope,
+        "multi_rule": int((flags["severity"] >= 2).sum()),
+        "design": design,
+        "execution": len(flags) - design,
+        "shortfall": float(shortfalls[shortfalls > 0].sum()),
+    }
+
+
+def _tip(name, tid, rep, lines: list[str]) -> str:
+    """Hover text; every piece is escaped because Leaflet inserts it as HTML."""
+    head = f"<b>{html.escape(str(name))}</b> ({html.escape(str(tid))})"
+    rep_text = html.escape(rep) if rep != "Vacant" else "<i>vacant</i>"
+    return "<br>".join([head, f"Rep: {rep_text}"] + [html.escape(line) for line in lines])
+
+
+def map_hideout(territories: pd.DataFrame, scope_ids, flags: pd.DataFrame,
+                key: str = "underperformers") -> dict:
+    """Hideout for the territory map: severity colours, flagged outlines, tips.
+
+    ``territories`` is the frames' territory table (all of them, so territories
+    outside the region still draw, in white); ``scope_ids`` the selected ones.
+    """
+    scope = set(scope_ids)
+    by_id = {card["territory_id"]: card for card in flag_cards(flags)}
+    colors, tips = {}, {}
+    for row in territories.itertuples():
+        tid, rep = row.territory_id, _rep(row.rep_name)
+        card = by_id.get(tid) if tid in scope else None
+        if tid not in scope:
+            colors[tid], lines = OUTSIDE, ["Outside the selected region"]
+        elif card is None:
+            colors[tid], lines = UNFLAGGED, ["Not flagged at these thresholds"]
+        else:
+            colors[tid] = card["color"]
+            lines = ([f"Flagged: {card['severity_label']} · {card['shortfall_text']}"]
+                     + [f"• {reason}" for reason in card["reasons"]]
+                     + [card["explanation"]])
+        tips[tid] = _tip(row.territory_name, tid, rep, lines)
+    return {"key": key, "colors": colors, "tips": tips, "selected": None,
+            "flagged": [t for t in by_id if t in scope]}
+
+
+def legend_entries(region_filtered: bool) -> list[tuple[str, str]]:
+    top = len(SEVERITY_COLORS)
+    entries = [(UNFLAGGED, "Not flagged")] + [
+        (color, severity_label(i) if i < top else f"{top}+ rules")
+        for i, color in enumerate(SEVERITY_COLORS, start=1)
+    ]
+    if region_filtered:
+        entries.append((OUTSIDE, "Outside the region"))
+    return entries

@@ -1,0 +1,47 @@
+"""Map geometry as GeoJSON: territory shapes (dissolved counties, simplified)
+and state outlines. Shapes depend only on the alignment, so they are built
+once per data version and reused by every request."""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+
+from dashboard import geo
+from dashboard.frames import Frames
+
+#: ~1 km: invisible at the zoom a territory map is read at, and it keeps
+#: 60 territory shapes well under the 500 kB payload budget
+SIMPLIFY_DEGREES = 0.01
+PRECISION = 3
+
+
+def build_territory_shapes(frames: Frames) -> dict:
+    counties_by_territory = (
+        frames.alignment.reset_index().groupby("territory_id")["county_fips"].apply(list).to_dict()
+    )
+    shapes = geo.dissolve(counties_by_territory, tolerance_deg=SIMPLIFY_DEGREES)
+    names = frames.territories["territory_name"]
+    features = [
+        geo.to_geojson_feature(
+            geometry,
+            {"territory_id": tid, "label": html.escape(str(names.get(tid, tid)))},
+            precision=PRECISION,
+        )
+        for tid, geometry in sorted(shapes.items())
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def territory_shapes(service) -> dict:
+    return service.derived(("territory_shapes",), build_territory_shapes)
+
+
+@lru_cache(maxsize=1)
+def state_outlines() -> dict:
+    states = geo.load_states()
+    features = [
+        geo.to_geojson_feature(row.geometry.simplify(0.02), {"state": row.name}, precision=2)
+        for row in states.itertuples()
+    ]
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,193 @@
+"""The tables Territory Dashboard holds, as DATA_FORMAT.md names them.
+
+One description serves the importer (which columns are required, what type
+each holds, what it references), the exporter (column order) and the
+:class:`Dataset` that moves data between them and the store. Keeping it in
+one place is what makes "an export imports back unchanged" hold by
+construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+# Column kinds. "id" and "text" are strings; "fips" is a 5-digit string whose
+# leading zeros matter; "date" is datetime64 (NaT = missing); "money" and
+# "number" are float64 (NaN = missing); "status" is one of OPP_STATUSES.
+ID, TEXT, FIPS, DATE, MONEY, NUMBER, STATUS, QUARTER = (
+    "id", "text", "fips", "date", "money", "number", "status", "quarter",
+)
+
+OPP_STATUSES = ("open", "won", "lost")
+
+#: METRICS.md default stage probabilities; configuration may override them.
+DEFAULT_STAGE_PROBABILITIES = {
+    "Prospecting": 0.10,
+    "Qualification": 0.20,
+    "Proposal": 0.50,
+    "Negotiation": 0.75,
+    "Closed Won": 1.0,
+    "Closed Lost": 0.0,
+}
+OPEN_STAGES = ("Prospecting", "Qualification", "Proposal", "Negotiation")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    required: bool = False
+    #: table whose id this column references (validated on import)
+    references: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    #: column(s) that identify a row; duplicates are refused on import
+    key: tuple[str, ...]
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "territories",
+            (
+                Column("territory_id", ID, True),
+                Column("territory_name", TEXT, True),
+                Column("region", TEXT, True),
+            ),
+            key=("territory_id",),
+        ),
+        Table(
+            "reps",
+            (
+                Column("rep_id", ID, True),
+                Column("rep_name", TEXT, True),
+                Column("email", TEXT, True),
+                Column("territory_id", ID, references="territories"),
+                Column("home_lat", NUMBER),
+                Column("home_lon", NUMBER),
+            ),
+            key=("rep_id",),
+        ),
+        Table(
+            "alignment",
+            (
+                Column("county_fips", FIPS, True, references="counties"),
+                Column("territory_id", ID, True, references="territories"),
+            ),
+            key=("county_fips",),
+        ),
+        Table(
+            "accounts",
+            (
+                Column("account_id", ID, True),
+                Column("account_name", TEXT, True),
+                Column("county_fips", FIPS, True, references="counties"),
+                Column("lat", NUMBER),
+                Column("lon", NUMBER),
+                Column("industry", TEXT),
+                Column("segment", TEXT),
+                Column("annual_potential", MONEY, True),
+                Column("customer_since", DATE),
+                Column("churned_on", DATE),
+                Column("territory_override", ID, references="territories"),
+            ),
+            key=("account_id",),
+        ),
+        Table(
+            "opportunities",
+            (
+                Column("opportunity_id", ID, True),
+                Column("account_id", ID, True, references="accounts"),
+                Column("amount", MONEY, True),
+                Column("stage", TEXT, True),
+                Column("status", STATUS, True),
+                Column("created_on", DATE, True),
+                Column("close_on", DATE, True),
+            ),
+            key=("opportunity_id",),
+        ),
+        Table(
+            "quotas",
+            (
+                Column("territory_id", ID, True, references="territories"),
+                Column("period", QUARTER, True),
+                Column("amount", MONEY, True),
+            ),
+            key=("territory_id", "period"),
+        ),
+    )
+}
+
+#: Order in which tables must be written so references exist first.
+LOAD_ORDER = ("territories", "reps", "alignment", "accounts", "opportunities", "quotas")
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    """A frame with the table's columns and canonical dtypes and no rows."""
+    spec = TABLES[table]
+    data = {}
+    for col in spec.columns:
+        if col.kind == DATE:
+            data[col.name] = pd.Series([], dtype="datetime64[s]")
+        elif col.kind in (MONEY, NUMBER):
+            data[col.name] = pd.Series([], dtype="float64")
+        else:
+            data[col.name] = pd.Series([], dtype="object")
+    return pd.DataFrame(data)
+
+
+@dataclass
+class Dataset:
+    """The six DATA_FORMAT.md tables as frames with canonical dtypes.
+
+    Strings are object columns with None for missing, dates datetime64 with
+    NaT, money and coordinates float64 with NaN. The importer produces this,
+    the store reads and writes it, the exporter writes it back out.
+    """
+
+    territories: pd.DataFrame = field(default_factory=lambda: empty_frame("territories"))
+    reps: pd.DataFrame = field(default_factory=lambda: empty_frame("reps"))
+    alignment: pd.DataFrame = field(default_factory=lambda: empty_frame("alignment"))
+    accounts: pd.DataFrame = field(default_factory=lambda: empty_frame("accounts"))
+    opportunities: pd.DataFrame = field(default_factory=lambda: empty_frame("opportunities"))
+    quotas: pd.DataFrame = field(default_factory=lambda: empty_frame("quotas"))
+
+    def table(self, name: str) -> pd.DataFrame:
+        return getattr(self, name)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {name: self.table(name) for name in LOAD_ORDER}
+
+
+def frame_from_rows(table: str, rows: list[tuple]) -> pd.DataFrame:
+    """Rows in DATA_FORMAT.md column order, coerced to the canonical dtypes.
+
+    The shortest honest way to build a small Dataset by hand (tests, examples)
+    that goes through the same dtypes the importer produces."""
+    spec = TABLES[table]
+    frame = pd.DataFrame(rows, columns=spec.column_names, dtype=object)
+    for col in spec.columns:
+        if col.kind == DATE:
+            frame[col.name] = pd.to_datetime(frame[col.name]).astype("datetime64[s]")
+        elif col.kind in (MONEY, NUMBER):
+            frame[col.name] = frame[col.name].astype("float64")
+    return frame

@@ -1,0 +1,118 @@
+"""The data service: one per app, shared by every request.
+
+It owns the engine and a process-local memo of the analysis frames keyed by
+the data version stored in the database. Frames are read-only and the same
+for every user, so sharing them is safe; anything per user lives in the URL,
+``dcc.Store`` or the session, never here. Several workers each keep their own
+memo and notice a new data version on their next request, which is how an
+import in one worker reaches the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from datetime import date
+
+from sqlalchemy import Engine
+
+from dashboard import db, store
+from dashboard.config import Settings
+from dashboard.frames import Frames, build_frames
+
+log = logging.getLogger(__name__)
+
+
+class DataService:
+    def __init__(self, settings: Settings, engine: Engine | None = None, shared_cache=None):
+        self.settings = settings
+        self.engine = engine or db.make_engine(settings.resolved_database_url)
+        #: any object with ``get(key)`` / ``set(key, value)`` (flask-caching in
+        #: the app; shared by every worker when it is Redis), or None
+        self.shared_cache = shared_cache
+        self._lock = threading.Lock()
+        self._frames: tuple[str, Frames] | None = None
+        self._derived: dict[tuple, object] = {}
+
+    def migrate(self) -> None:
+        db.upgrade(self.engine)
+
+    def ensure_demo(self) -> bool:
+        """Build the demo into an empty database; True when it did."""
+        if not store.is_empty(self.engine):
+            return False
+        from dashboard.demo import generate_demo
+
+        log.info("empty database: building the demo dataset")
+        dataset, manifest = generate_demo()
+        store.replace_dataset(
+            self.engine, dataset, action="init-demo",
+            as_of=date.fromisoformat(manifest["as_of"]), detail={"seed": manifest["seed"]},
+        )
+        return True
+
+    def data_version(self) -> int:
+        return store.data_version(self.engine)
+
+    def data_stamp(self) -> str:
+        return store.data_stamp(self.engine)
+
+    def as_of(self) -> date:
+        """Configured as-of, else the dataset's own, else today (DATA_FORMAT.md)."""
+        if self.settings.as_of:
+            return date.fromisoformat(self.settings.as_of)
+        return store.dataset_as_of(self.engine) or date.today()
+
+    def frames(self) -> Frames:
+        version = self.data_stamp()
+        cached = self._frames
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        with self._lock:
+            cached = self._frames
+            if cached is not None and cached[0] == version:
+                return cached[1]
+            frames = build_frames(
+                store.read_dataset(self.engine), self.settings.stage_probabilities
+            )
+            self._frames = (version, frames)
+            self._derived = {}
+            return frames
+
+    def memo(self, name: str, args: tuple, compute):
+        """Result of a pure query, shared through the cache across requests
+        and workers. The key holds the data version, so an import or an
+        applied scenario makes every older result unreachable at once; the
+        arguments must include anything that scopes the result (user scope
+        included), since the cache is shared by every user."""
+        frames = self.frames()
+        version = self._frames[0] if self._frames else "none"
+        if self.shared_cache is None:
+            return compute(frames)
+        key = f"td:{name}:{version}:{_digest(args)}"
+        try:
+            value = self.shared_cache.get(key)
+        except Exception:  # a cache outage must not take the app down
+            log.warning("cache unavailable; computing %s directly", name, exc_info=True)
+            return compute(frames)
+        if value is None:
+            value = compute(frames)
+            try:
+                self.shared_cache.set(key, value)
+            except Exception:
+                log.warning("cache unavailable; %s not stored", name, exc_info=True)
+        return value
+
+    def derived(self, key: tuple, compute):
+        """Memo of a value computed from the current frames (e.g. map shapes),
+        dropped whenever the data version changes."""
+        frames = self.frames()
+        token = (self._frames[0] if self._frames else "none", *key)
+        if token not in self._derived:
+            self._derived[token] = compute(frames)
+        return self._derived[token]
+
+
+def _digest(args: tuple) -> str:
+    return hashlib.sha1(repr(args).encode()).hexdigest()

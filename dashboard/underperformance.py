@@ -1,0 +1,220 @@
+"""METRICS.md "Underperformance": which territories to look at, why, and what kind of problem.
+
+Every rule is evaluated for every territory at once from the territory-level
+KPI parts, so the flags agree with the numbers the rest of the dashboard
+shows. A missing figure (no quota, no prior-year bookings, ...) never fires a
+rule: "no data" is not evidence of underperformance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from dashboard import formatting as fmt
+from dashboard.balance import DEFAULT_WEIGHTS, WorkloadWeights, territory_workload
+from dashboard.frames import Frames
+from dashboard.kpi_core import ratio
+from dashboard.kpi_parts import kpi_parts, kpis_from_parts
+from dashboard.periods import Period
+
+RULES = ("pace", "coverage", "growth", "penetration", "potential_index")
+DIAGNOSES = ("overloaded", "under-covered", "execution")
+
+FLAG_COLUMNS = (
+    "territory_id", "territory_name", "region", "rep_name", "reasons", "rules",
+    "diagnosis", "explanation", "severity", "shortfall",
+)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """METRICS.md default thresholds; the UI lets the user change each one."""
+
+    pace: float = 0.85
+    coverage: float = 2.0
+    growth: float = 0.0
+    #: penetration rank within the lowest this share of territories
+    penetration_bottom: float = 0.25
+    #: potential rank within the highest this share of territories
+    potential_top: float = 0.5
+    potential_index: float = 0.8
+    #: diagnosis: "above 1.15 × the mean"
+    overload_factor: float = 1.15
+    potential_per_rep_factor: float = 1.15
+
+
+def territory_signals(
+    frames: Frames,
+    period: Period,
+    as_of: date,
+    thresholds: Thresholds = Thresholds(),
+    areas: pd.Series | None = None,
+    weights: WorkloadWeights = DEFAULT_WEIGHTS,
+) -> pd.DataFrame:
+    """Every territory with the figures the rules read and one boolean column per rule.
+
+    Penetration's "bottom quartile" and potential's "top half" are ranks, not
+    interpolated quantiles: a territory is in the bottom quartile when its
+    rank from the lowest (ties sharing the best rank) is ≤ 25% of the ranked
+    territories, so tied territories are flagged together and a lone
+    territory is never "bottom" of itself. Potential index compares a
+    territory's share of company T12 Bookings with its share of company
+    Potential, the company being every territory (unaligned accounts left out).
+    """
+    territories = frames.territories
+    tids = territories["territory_id"]
+    groups = pd.Series(tids.to_numpy(), index=tids.to_numpy())
+    parts = kpi_parts(
+        frames.accounts, frames.opportunities, frames.quotas, groups, period, as_of
+    ).reindex(tids.to_numpy(), fill_value=0.0)
+    figures = kpis_from_parts(parts, period, as_of)
+    for column in ("bookings", "quota", "potential", "bookings_t12", "weighted_pipeline"):
+        figures[column] = parts[column]
+
+    figures["booking_share"] = ratio(parts["bookings_t12"], parts["bookings_t12"].sum())
+    figures["potential_share"] = ratio(parts["potential"], parts["potential"].sum())
+    figures["potential_index"] = ratio(figures["booking_share"], figures["potential_share"])
+    figures["shortfall"] = figures["quota"] * (1 - figures["projected_attainment"])
+
+    t = thresholds
+    figures["rule_pace"] = figures["pace"] < t.pace
+    figures["rule_coverage"] = figures["coverage"] < t.coverage
+    figures["rule_growth"] = figures["revenue_growth"] < t.growth
+    low_penetration = _within_lowest(figures["penetration"], t.penetration_bottom)
+    high_potential = _within_lowest(-figures["potential"], t.potential_top)
+    figures["rule_penetration"] = low_penetration & high_potential
+    figures["rule_potential_index"] = figures["potential_index"] < t.potential_index
+    figures["severity"] = figures[[f"rule_{r}" for r in RULES]].sum(axis=1).astype("int64")
+
+    workload = territory_workload(
+        frames, areas if areas is not None else pd.Series(dtype="float64"), weights
+    ).reindex(tids.to_numpy())
+    figures["workload"] = workload["workload"]
+    figures["vacant"] = territories["rep_id"].isna().to_numpy()
+    _diagnose(figures, t)
+    return figures
+
+
+def _within_lowest(values: pd.Series, share: float) -> pd.Series:
+    """Rank (1 = lowest, ties share the lowest rank) ≤ share × the count ranked; NaN never."""
+    rank = values.rank(method="min", na_option="keep")
+    return (rank <= share * values.notna().sum()).fillna(False).astype(bool)
+
+
+def _diagnose(figures: pd.DataFrame, t: Thresholds) -> None:
+    """METRICS.md diagnosis: a design problem (load, coverage) or an execution one.
+
+    A vacant territory is under-covered before anything else: with no rep,
+    "too big for one rep" and "weak conversion" both miss the point. Then
+    overloaded, then under-covered by potential per rep, else execution.
+    Means are over all territories for workload and over staffed ones for
+    potential per rep (a vacant territory has no rep to divide by).
+    """
+    workload_mean = figures["workload"].mean()
+    overloaded = figures["workload"] > t.overload_factor * workload_mean
+    staffed_potential = figures["potential"].where(~figures["vacant"])
+    potential_mean = staffed_potential.mean()
+    rich = staffed_potential > t.potential_per_rep_factor * potential_mean
+    diagnosis = np.select(
+        [figures["vacant"], overloaded, rich],
+        ["under-covered", "overloaded", "under-covered"],
+        default="execution",
+    )
+    explanation = []
+    for row, kind in zip(figures.itertuples(), diagnosis, strict=True):
+        if kind == "under-covered" and row.vacant:
+            text = f"Vacant: no rep covers {fmt.money(row.potential)} of potential."
+        elif kind == "overloaded":
+            text = (
+                f"Overloaded: workload {row.workload:,.1f} is "
+                f"{row.workload / workload_mean:.2f}× the mean; too big for one rep."
+            )
+        elif kind == "under-covered":
+            text = (
+                f"Under-covered: potential per rep {fmt.money(row.potential)} is "
+                f"{row.potential / potential_mean:.2f}× the mean; more than one rep can work."
+            )
+        else:
+            text = (
+                f"Execution: normal load, weak conversion (win rate {fmt.percent(row.win_rate)},"
+                f" pipeline coverage {fmt.multiple(row.coverage)})."
+            )
+        explanation.append(text)
+    figures["diagnosis"] = diagnosis
+    figures["explanation"] = explanation
+
+
+def _reasons(row, t: Thresholds) -> list[str]:
+    """Plain-English reason per fired rule, with the figures (METRICS.md: "in words")."""
+    reasons = []
+    if row.rule_pace:
+        reasons.append(f"Pace {fmt.percent(row.pace)} (below {fmt.percent(t.pace)})")
+    if row.rule_coverage:
+        reasons.append(
+            f"Pipeline coverage {fmt.multiple(row.coverage)} (below {fmt.multiple(t.coverage)})"
+        )
+    if row.rule_growth:
+        reasons.append(
+            f"Revenue growth {fmt.signed_percent(row.revenue_growth)}"
+            f" (below {fmt.percent(t.growth)})"
+        )
+    if row.rule_penetration:
+        reasons.append(
+            f"Market penetration {fmt.percent(row.penetration)} in the bottom quartile"
+            f" while potential {fmt.money(row.potential)} is in the top half"
+        )
+    if row.rule_potential_index:
+        reasons.append(
+            f"Potential index {row.potential_index:.2f} (below {t.potential_index:.2f}):"
+            f" {fmt.percent(row.booking_share, 1)} of company T12 bookings from"
+            f" {fmt.percent(row.potential_share, 1)} of company potential"
+        )
+    return reasons
+
+
+def flag_territories(
+    frames: Frames,
+    period: Period,
+    as_of: date,
+    thresholds: Thresholds = Thresholds(),
+    areas: pd.Series | None = None,
+    weights: WorkloadWeights = DEFAULT_WEIGHTS,
+) -> pd.DataFrame:
+    """METRICS.md Underperformance: one row per territory where any rule fires.
+
+    Ordered by severity (rules fired) descending, then by shortfall =
+    Quota × (1 − Projected attainment) descending, missing shortfall last.
+    ``areas`` (county_fips -> km²) feeds the workload index of the diagnosis;
+    without it the travel term is 0 and workload is the weighted account count.
+    """
+    signals = territory_signals(frames, period, as_of, thresholds, areas, weights)
+    flagged = signals[signals["severity"] > 0]
+    territories = frames.territories.reindex(flagged.index)
+    table = pd.DataFrame(
+        {
+            "territory_id": flagged.index.to_numpy(),
+            "territory_name": territories["territory_name"].to_numpy(),
+            "region": territories["region"].to_numpy(),
+            "rep_name": territories["rep_name"].to_numpy(),
+            "reasons": [_reasons(row, thresholds) for row in flagged.itertuples()],
+            "rules": [
+                [r for r in RULES if getattr(row, f"rule_{r}")] for row in flagged.itertuples()
+            ],
+            "diagnosis": flagged["diagnosis"].to_numpy(),
+            "explanation": flagged["explanation"].to_numpy(),
+            "severity": flagged["severity"].to_numpy("int64"),
+            "shortfall": flagged["shortfall"].to_numpy("float64"),
+        },
+        columns=list(FLAG_COLUMNS),
+    )
+    table = table.sort_values(
+        ["severity", "shortfall", "territory_id"],
+        ascending=[False, False, True],
+        na_position="last",
+        kind="stable",
+    )
+    return table.reset_index(drop=True)

@@ -1,0 +1,1 @@
+"""Dash layouts: one module per view, building components; no data access."""

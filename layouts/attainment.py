@@ -1,0 +1,168 @@
+"""Components of the quota attainment view (no data access)."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.choropleth import MISSING_COLOR, PALETTE
+from layouts import ids
+from layouts.attainment_figures import PACE_CLASSES
+from layouts.theme import BAD, GOOD
+
+LEVELS = (("territory", "Territories"), ("rep", "Reps"), ("region", "Regions"))
+
+#: attainment class breaks of the heat table, symmetric around 100%
+HEAT_BREAKS = (0.7, 0.85, 0.95, 1.05, 1.15, 1.3)
+
+PCT = {"function": "params.value == null ? '—' : Math.round(params.value * 100) + '%'"}
+SIGNED_PCT = {"function": "params.value == null ? '—' : "
+                          "(params.value >= 0 ? '+' : '') + Math.round(params.value * 100) + '%'"}
+MONEY = {"function": "params.value == null ? '—' : Math.abs(params.value) >= 1e6 ? "
+                     "'$' + (params.value / 1e6).toFixed(2) + ' M' : "
+                     "'$' + Math.round(params.value / 1e3).toLocaleString('en-US') + ' k'"}
+NUMBER_COL = {"type": "rightAligned", "filter": "agNumberColumnFilter", "minWidth": 96}
+
+
+def level_switch(value: str) -> dbc.RadioItems:
+    return dbc.RadioItems(
+        id=ids.ATTAINMENT_LEVEL, options=[{"label": lab, "value": v} for v, lab in LEVELS],
+        value=value, inline=True, className="seg-switch",
+        inputClassName="btn-check", labelClassName="btn btn-outline-primary",
+        labelCheckedClassName="active",
+    )
+
+
+def pace_legend() -> html.Div:
+    entries = [(color, label) for _, label, color in PACE_CLASSES]
+    items = [html.Span([html.Span(className="swatch", style={"background": c}), lab],
+                       className="inline-legend-item") for c, lab in entries]
+    items.append(html.Span([html.Span("◆", className="me-1"), "Pace"],
+                           className="inline-legend-item"))
+    items += [html.Span([html.Span(className=f"line-swatch {kind}"), label],
+                        className="inline-legend-item")
+              for kind, label in (("solid", "100% of quota"), ("dashed", "On pace today"))]
+    return html.Div(items, className="inline-legend")
+
+
+def growth_legend() -> html.Div:
+    return html.Div([html.Span([html.Span(className="swatch", style={"background": c}), lab],
+                               className="inline-legend-item")
+                     for c, lab in ((GOOD, "Grew"), (BAD, "Shrank"))], className="inline-legend")
+
+
+def heat_legend() -> html.Div:
+    labels = ["< 70%", "70–85%", "85–95%", "95–105%", "105–115%", "115–130%", "≥ 130%"]
+    items = [html.Span([html.Span(className="swatch", style={"background": c}), lab],
+                       className="inline-legend-item") for c, lab in zip(PALETTE, labels,
+                                                                       strict=True)]
+    return html.Div(items, className="inline-legend")
+
+
+def heat_style() -> dict:
+    """RdBu cell colours, one range per class, so the conditions never overlap."""
+    bounds = [None, *HEAT_BREAKS, None]
+    conditions = [{"condition": "params.value == null",
+                   "style": {"backgroundColor": MISSING_COLOR, "color": "#374151"}}]
+    for color, low, high in zip(PALETTE, bounds, bounds[1:], strict=False):
+        test = ["params.value != null"]
+        if low is not None:
+            test.append(f"params.value >= {low}")
+        if high is not None:
+            test.append(f"params.value < {high}")
+        text = "white" if color in (PALETTE[0], PALETTE[-1]) else "#1f2937"
+        conditions.append({"condition": " && ".join(test),
+                           "style": {"backgroundColor": color, "color": text}})
+    return {"styleConditions": conditions}
+
+
+def heat_grid(rows: list[dict], quarters: list[str]) -> dag.AgGrid:
+    style = heat_style()
+    columns = [{"field": "name", "headerName": "Territory", "pinned": "left", "minWidth": 150},
+               {"field": "region", "headerName": "Region", "minWidth": 110, "maxWidth": 130}]
+    columns += [{"field": q, "headerName": f"{q[:4]} {q[4:]}", "valueFormatter": PCT,
+                 "cellStyle": style, "filter": "agNumberColumnFilter", "type": "rightAligned",
+                 "minWidth": 84} for q in quarters]
+    return dag.AgGrid(
+        id=ids.ATTAINMENT_HEAT, rowData=rows, columnDefs=columns,
+        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        dashGridOptions={"rowHeight": 28, "headerHeight": 32, "animateRows": False},
+        getRowId="params.data.id", columnSize="sizeToFit", style={"height": "440px"},
+    )
+
+
+def kpi_columns(level: str) -> list[dict]:
+    name = {"territory": "Territory", "rep": "Rep", "region": "Region"}[level]
+    columns = [{"field": "name", "headerName": name, "pinned": "left", "minWidth": 160}]
+    if level == "rep":
+        columns.append({"field": "territory_name", "headerName": "Territory", "minWidth": 140})
+    if level == "territory":
+        columns.append({"field": "id", "headerName": "ID", "maxWidth": 90})
+    for field, header, fmt in (
+        ("attainment", "Attainment", PCT), ("pace", "Pace", PCT),
+        ("bookings", "Bookings", MONEY), ("quota", "Quota", MONEY),
+        ("projected_attainment", "Projected", PCT), ("revenue_growth", "Growth", SIGNED_PCT),
+    ):
+        columns.append({"field": field, "headerName": header, "valueFormatter": fmt,
+                        **NUMBER_COL})
+    return columns
+
+
+def kpi_grid(rows: list[dict], level: str) -> dag.AgGrid:
+    return dag.AgGrid(
+        id=ids.ATTAINMENT_GRID, rowData=rows, columnDefs=kpi_columns(level),
+        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        dashGridOptions={"rowHeight": 30, "headerHeight": 34, "animateRows": False},
+        getRowId="params.data.id", columnSize="sizeToFit",
+        csvExportParams={"fileName": f"attainment-{level}s.csv"},
+        style={"height": "420px"},
+    )
+
+
+def card(header, body, body_class: str = "") -> dbc.Card:
+    return dbc.Card([dbc.CardHeader(header), dbc.CardBody(body, className=body_class)],
+                    className="h-100")
+
+
+def header_with(title: str, extra, stacked: bool = False) -> html.Div:
+    """A card title with a legend (stacked below it) or a button (to its right)."""
+    if stacked:
+        return html.Div([html.Div(title), extra], className="d-flex flex-column gap-1")
+    return html.Div([html.Span(title), extra],
+                    className="d-flex align-items-center justify-content-between flex-wrap gap-2")
+
+
+def graph(graph_id: str, figure) -> dcc.Graph:
+    return dcc.Graph(id=graph_id, figure=figure, config={"displayModeBar": False})
+
+
+def content(strip, ranking_title: str, ranking, growth, heat, heat_title: str, grid,
+            grid_title: str) -> html.Div:
+    """Everything below the level switch; rebuilt as a whole on a selection change."""
+    export = dbc.Button("Export CSV", id=ids.ATTAINMENT_EXPORT, size="sm", color="secondary",
+                        outline=True)
+    return html.Div([
+        strip,
+        dbc.Row([
+            dbc.Col(card(header_with(ranking_title, pace_legend(), stacked=True),
+                         graph(ids.ATTAINMENT_RANKING, ranking), "p-1"), lg=7),
+            dbc.Col(card(header_with("Revenue growth vs the same dates last year",
+                                     growth_legend(), stacked=True),
+                         graph(ids.ATTAINMENT_GROWTH, growth), "p-1"), lg=5),
+        ], className="g-3 mt-1"),
+        dbc.Row(dbc.Col(card(header_with(heat_title, heat_legend()), heat, "p-0")),
+                className="g-3 mt-1"),
+        dbc.Row(dbc.Col(card(header_with(grid_title, export), grid, "p-0")),
+                className="g-3 mt-1"),
+    ])
+
+
+def page(level: str, body) -> html.Div:
+    return html.Div([
+        html.Div([html.H5("Quota attainment", className="mb-0 me-3"),
+                  html.Span("Rank by", className="text-muted me-2 small"),
+                  level_switch(level)],
+                 className="d-flex align-items-center flex-wrap view-head"),
+        html.Div(body, id=ids.ATTAINMENT_CONTENT),
+    ])

@@ -1,0 +1,163 @@
+"""Components of the territory drill-down panel (no data access here)."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import formatting
+from layouts import components
+
+MONEY = {"function": "params.value == null ? '—' : d3.format('$,.0f')(params.value)"}
+
+#: money columns stay numbers (so they sort as numbers) and are formatted in the grid
+AMOUNT = {"type": "rightAligned", "valueFormatter": MONEY, "filter": "agNumberColumnFilter",
+          "minWidth": 120, "flex": 1}
+
+ACCOUNT_COLUMNS = [
+    {"field": "name", "headerName": "Account", "minWidth": 200, "flex": 2, "pinned": "left"},
+    {"field": "segment", "headerName": "Segment", "minWidth": 115, "flex": 1},
+    {"field": "industry", "headerName": "Industry", "minWidth": 140, "flex": 1},
+    {"field": "potential", "headerName": "Potential", **AMOUNT},
+    {"field": "customer", "headerName": "Customer", "minWidth": 105, "flex": 1},
+    {"field": "t12_bookings", "headerName": "T12 bookings", "sort": "desc", **AMOUNT},
+    {"field": "open_pipeline", "headerName": "Open pipeline", **AMOUNT},
+]
+
+DEAL_COLUMNS = [
+    {"field": "account", "headerName": "Account", "minWidth": 200, "flex": 2},
+    {"field": "amount", "headerName": "Amount", **AMOUNT},
+    {"field": "stage", "headerName": "Stage", "minWidth": 120, "flex": 1},
+    {"field": "close_date", "headerName": "Close date", "minWidth": 120, "flex": 1},
+    {"field": "overdue", "headerName": "Overdue", "minWidth": 100, "flex": 1,
+     "cellClassRules": {"text-danger fw-semibold": "params.value === 'Overdue'"}},
+]
+
+
+def header(info, period_label: str) -> html.Div:
+    """Region, owner and period: who to call about this territory."""
+    if info.rep_name:
+        rep = [html.Span("Owner ", className="text-muted"), html.Strong(info.rep_name)]
+        if info.rep_email:
+            rep += [" · ", html.A(info.rep_email, href=f"mailto:{info.rep_email}")]
+    else:
+        rep = [dbc.Badge("Vacant", color="warning", className="text-dark"),
+               html.Span(" no rep owns this territory", className="text-muted")]
+    return html.Div(
+        [
+            dbc.Badge(info.region, color="secondary", className="me-2"),
+            html.Span(rep, className="me-3"),
+            html.Span(["Period ", html.Strong(period_label)], className="text-muted ms-auto"),
+        ],
+        className="d-flex align-items-center flex-wrap drilldown-header",
+    )
+
+
+def compare_card(label: str, value: str, company: str, tone: str = "") -> dbc.Card:
+    return components.kpi_card(label, value, f"Company {company}", tone)
+
+
+def kpi_cards(row, company) -> list:
+    """The territory's figures with the company's beneath, same selection."""
+    def tone(key, good_if_at_least):
+        value = row[key]
+        if formatting.is_missing(value):
+            return ""
+        return "good" if value >= good_if_at_least else "bad"
+
+    pct, mult, signed, money = (formatting.percent, formatting.multiple,
+                                formatting.signed_percent, formatting.money)
+    return [
+        compare_card("Attainment", pct(row["attainment"]), pct(company["attainment"]),
+                     tone("attainment", row["time_elapsed"])),
+        compare_card("Pace", pct(row["pace"]), pct(company["pace"]), tone("pace", 1.0)),
+        compare_card("Coverage", mult(row["coverage"]), mult(company["coverage"]),
+                     tone("coverage", 2.0)),
+        compare_card("Win rate", pct(row["win_rate"]), pct(company["win_rate"])),
+        compare_card("Growth", signed(row["revenue_growth"]), signed(company["revenue_growth"]),
+                     tone("revenue_growth", 0.0)),
+        compare_card("Penetration", pct(row["penetration"]), pct(company["penetration"])),
+        components.kpi_card(
+            "Bookings", money(row["bookings"]),
+            [f"of {money(row['quota'])} quota", html.Br(),
+             f"Company {money(company['bookings'])} of {money(company['quota'])}"],
+        ),
+    ]
+
+
+def grid(grid_id: str, rows: list[dict], columns: list[dict], file_name: str) -> dag.AgGrid:
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=rows,
+        columnDefs=columns,
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
+        dashGridOptions={"rowHeight": 28, "headerHeight": 32, "animateRows": False},
+        csvExportParams={"fileName": file_name},
+        style={"height": "320px"},
+    )
+
+
+def grid_card(title: str, note: str, export_id: str, table) -> dbc.Card:
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.Div(
+                [html.Span(title), html.Small(note, className="text-muted ms-2 fw-normal"),
+                 dbc.Button("Export CSV", id=export_id, size="sm", color="secondary",
+                            outline=True, className="ms-auto")],
+                className="d-flex align-items-center",
+            )),
+            dbc.CardBody(table, className="p-0"),
+        ],
+        className="mt-3",
+    )
+
+
+def chart(figure) -> dbc.Card:
+    return dbc.Card(dbc.CardBody(
+        dcc.Graph(figure=figure, config={"displayModeBar": False}), className="p-1"))
+
+
+def summary_card(summary: dict) -> dbc.Card:
+    """Counts behind the charts: how big the book is and how much is late."""
+    rows = [
+        ("Accounts", formatting.count(summary["accounts"])),
+        ("Customers", formatting.count(summary["customers"])),
+        ("Annual potential", formatting.money(summary["potential"])),
+        ("T12 bookings", formatting.money(summary["t12_bookings"])),
+        ("Buying accounts (T12)", formatting.count(summary["buying_accounts"])),
+        ("Open deals", f"{formatting.count(summary['open_deals'])} · "
+                       f"{formatting.money(summary['open_amount'])}"),
+        ("Overdue deals", f"{formatting.count(summary['overdue_deals'])} · "
+                          f"{formatting.money(summary['overdue_amount'])}"),
+    ]
+    return dbc.Card(
+        [dbc.CardHeader("The book at a glance"),
+         dbc.CardBody(html.Table(
+             html.Tbody([html.Tr([html.Td(label, className="text-muted"),
+                                  html.Td(value, className="text-end fw-semibold")])
+                         for label, value in rows]),
+             className="table table-sm mb-0 summary-table"))],
+        className="h-100",
+    )
+
+
+def panel(head, cards: list, quarterly, stages, concentration, summary, accounts,
+          deals) -> html.Div:
+    return html.Div(
+        [
+            head,
+            components.kpi_strip(cards),
+            dbc.Row(
+                [dbc.Col(chart(quarterly), lg=12, xl=6), dbc.Col(chart(stages), lg=12, xl=6)],
+                className="g-3 mt-1",
+            ),
+            dbc.Row(
+                [dbc.Col(chart(concentration), lg=12, xl=6), dbc.Col(summary, lg=12, xl=6)],
+                className="g-3 mt-1",
+            ),
+            accounts,
+            deals,
+        ],
+        className="drilldown-body",
+    )

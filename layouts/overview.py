@@ -1,0 +1,138 @@
+"""The first page: company KPI strip, territory map coloured by a KPI, ranking."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import dash_leaflet as dl
+from dash import html
+from dash_extensions.javascript import Namespace
+
+from layouts import ids
+
+MAP_NS = Namespace("territoryMap", "map")
+
+#: the 48 contiguous states fill the card; Alaska and Hawaii are a pan away.
+#: (dash-leaflet 1.1's ``bounds`` prop throws in the browser, so a fractional
+#: zoom does the fitting)
+US_CENTER = [38.6, -96.5]
+
+
+def territory_map(shapes: dict, states: dict, hideout: dict, tile_url: str,
+                  tile_attribution: str, legend, *, map_id: str = ids.MAP,
+                  geojson_id: str = ids.MAP_TERRITORIES,
+                  legend_id: str = ids.MAP_LEGEND, overlays: list | None = None) -> html.Div:
+    """Leaflet map; colours come from ``hideout`` so a KPI change resends no geometry.
+
+    Other views reuse it under their own ids (``map_id``, ``geojson_id``, ``legend_id``)."""
+    layers = []
+    if tile_url:
+        layers.append(dl.TileLayer(url=tile_url, attribution=tile_attribution, opacity=0.6))
+    layers += [
+        dl.GeoJSON(
+            id=geojson_id,
+            data=shapes,
+            hideout=hideout,
+            style=MAP_NS("territoryStyle"),
+            onEachFeature=MAP_NS("bindTooltip"),
+            hoverStyle={"weight": 3, "color": "#111"},
+        ),
+        dl.GeoJSON(data=states, interactive=False, style=MAP_NS("stateStyle")),
+        *(overlays or []),
+    ]
+    return html.Div(
+        [
+            dl.Map(layers, id=map_id, center=US_CENTER, zoom=4.2,
+                   zoomSnap=0.25, minZoom=3,
+                   style={"height": "100%", "width": "100%"}, className="td-map"),
+            html.Div(legend, id=legend_id),
+        ],
+        className="map-wrap",
+    )
+
+
+def kpi_picker(options: list[dict], value: str) -> dbc.RadioItems:
+    return dbc.RadioItems(
+        id=ids.MAP_KPI_PICKER, options=options, value=value, inline=True,
+        className="btn-group btn-group-sm kpi-picker", inputClassName="btn-check",
+        labelClassName="btn btn-outline-primary", labelCheckedClassName="active",
+    )
+
+
+def ranking_grid(rows: list[dict], columns: list[dict]) -> dag.AgGrid:
+    return dag.AgGrid(
+        id=ids.OVERVIEW_RANKING,
+        rowData=rows,
+        getRowId="params.data.id",  # a clicked cell's rowId is its territory id
+        columnDefs=columns,
+        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        dashGridOptions={"rowHeight": 30, "headerHeight": 32},
+        columnSize="sizeToFit",
+        style={"height": "100%"},
+    )
+
+
+def accounts_layer() -> dl.GeoJSON:
+    """Clustered account points, empty until the switch is on; then a callback
+    sets ``url`` (points already filtered on the server). No ``data`` here:
+    dash-leaflet ignores ``url`` whenever ``data`` is set."""
+    return dl.GeoJSON(
+        id=ids.MAP_ACCOUNTS, cluster=True, zoomToBoundsOnClick=True,
+        pointToLayer=MAP_NS("accountPoint"), clusterToLayer=MAP_NS("accountCluster"),
+        superClusterOptions={"radius": 60, "maxZoom": 11},
+    )
+
+
+def accounts_toggle() -> html.Div:
+    return html.Div(
+        [dbc.Switch(id=ids.MAP_ACCOUNTS_SWITCH, label="Show accounts", value=False,
+                    className="mb-0 me-2"),
+         html.Span(id=ids.MAP_ACCOUNTS_LEGEND)],
+        className="d-flex align-items-center ms-auto accounts-toggle",
+    )
+
+
+def accounts_legend(shown: bool) -> list:
+    if not shown:
+        return []
+    return [html.Span(className="dot", style={"background": "#2166ac"}), "Customer ",
+            html.Span(className="dot ms-2", style={"background": "#ef8a62"}), "Prospect"]
+
+
+def overview_page(strip, picker, map_div, ranking, toggle=None) -> html.Div:
+    return html.Div(
+        [
+            html.Div(strip, id=ids.KPI_STRIP),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Card(
+                            [
+                                dbc.CardHeader(
+                                    html.Div(
+                                        [html.Span("Territories coloured by", className="me-2"),
+                                         picker, toggle],
+                                        className="d-flex align-items-center flex-wrap",
+                                    )
+                                ),
+                                dbc.CardBody(map_div, className="p-0"),
+                            ],
+                            className="h-100",
+                        ),
+                        lg=8,
+                    ),
+                    dbc.Col(
+                        dbc.Card(
+                            [dbc.CardHeader(["Territories, weakest first",
+                                             html.Small(" · click one for detail",
+                                                        className="text-muted fw-normal")]),
+                             dbc.CardBody(ranking, className="p-0 ranking-body")],
+                            className="h-100",
+                        ),
+                        lg=4,
+                    ),
+                ],
+                className="g-3 mt-1",
+            ),
+        ]
+    )

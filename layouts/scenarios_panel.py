@@ -1,0 +1,78 @@
+"""The "Scenarios" card of the what-if page (no data access): name and save,
+the saved scenarios, and the buttons that open, copy, export and move them
+through approval. Its rows come from callbacks/scenarios_panel.py."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from layouts import ids
+from layouts.attainment import card, header_with
+
+#: (button id, label, colour): the actions on the selected scenario
+ACTIONS = ((ids.SC_OPEN, "Open", "primary"), (ids.SC_DUPLICATE, "Duplicate", "secondary"),
+           (ids.SC_EXPORT, "Export CSV", "secondary"), (ids.SC_PROPOSE, "Propose", "secondary"),
+           (ids.SC_APPROVE, "Approve", "secondary"), (ids.SC_APPLY, "Apply to live", "success"),
+           (ids.SC_DELETE, "Delete", "danger"))
+
+STATUS_STYLE = {"styleConditions": [
+    {"condition": "params.value == 'proposed'", "style": {"color": "#b35806"}},
+    {"condition": "params.value == 'approved'", "style": {"color": "#2166ac"}},
+    {"condition": "params.value == 'applied'", "style": {"color": "#1b7837"}},
+]}
+
+
+def grid() -> dag.AgGrid:
+    columns = [
+        {"field": "name", "headerName": "Scenario", "minWidth": 200, "flex": 2},
+        {"field": "status", "headerName": "Status", "maxWidth": 110, "cellStyle": STATUS_STYLE},
+        {"field": "revision", "headerName": "Rev.", "maxWidth": 80, "type": "numericColumn"},
+        {"field": "summary", "headerName": "Changes", "minWidth": 160, "flex": 1},
+        {"field": "updated_by", "headerName": "Last change by", "minWidth": 130},
+        {"field": "updated_at", "headerName": "When (UTC)", "minWidth": 140},
+    ]
+    return dag.AgGrid(
+        id=ids.SC_GRID, rowData=[], columnDefs=columns,
+        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        dashGridOptions={"rowHeight": 30, "headerHeight": 32, "animateRows": False,
+                         "rowSelection": {"mode": "singleRow", "checkboxes": False,
+                                          "enableClickSelection": True},
+                         "localeText": {"noRowsToShow": "No saved scenario yet: edit the "
+                                                        "map, name the scenario, Save."}},
+        getRowId="params.data.id", selectedRows=[], style={"height": "220px"},
+    )
+
+
+def panel() -> dbc.Card:
+    """Save bar, alert, the list and its action buttons."""
+    save = html.Div([
+        dbc.InputGroup([
+            dbc.InputGroupText("Name"),
+            dbc.Input(id=ids.SC_NAME, type="text", maxLength=120,
+                      placeholder="e.g. West coast rebalance"),
+            dbc.Button("Save", id=ids.SC_SAVE, color="primary"),
+            dbc.Button("Save as new", id=ids.SC_SAVE_NEW, color="secondary", outline=True),
+        ], size="sm", className="sc-save"),
+        html.Small("Not saved yet", id=ids.SC_OPENED_TEXT, className="text-muted"),
+    ], className="d-flex flex-wrap gap-3 align-items-center mb-2")
+    buttons = html.Div([dbc.Button(label, id=button, color=color, outline=color != "primary",
+                                   size="sm", disabled=True)
+                        for button, label, color in ACTIONS]
+                       + [html.Small("Select a scenario in the list to act on it.",
+                                     className="text-muted ms-1")],
+                       className="d-flex flex-wrap gap-2 mt-2 align-items-center")
+    body = [
+        dcc.Store(id=ids.SC_OPENED, data=None),
+        dcc.Store(id=ids.SC_CHANGED, data=0),
+        dcc.Download(id=ids.SC_DOWNLOAD),
+        save,
+        dbc.Alert(id=ids.SC_ALERT, is_open=False, dismissable=True, color="info",
+                  className="py-2 mb-2"),
+        grid(),
+        buttons,
+    ]
+    note = html.Small("Draft → proposed → approved → applied; applying makes the "
+                      "scenario the live alignment.", className="text-muted fw-normal")
+    return card(header_with("Scenarios", note), body)

@@ -1,0 +1,37 @@
+"""One Plotly look for every chart: quiet grid, the app's font, RdBu accents."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+GOOD = "#2166ac"
+BAD = "#b2182b"
+NEUTRAL = "#6b7280"
+ACCENT = "#4f7cac"
+SERIES = ("#2166ac", "#67a9cf", "#ef8a62", "#b2182b", "#7b6fa8", "#999999")
+
+TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font={"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+              "size": 12, "color": "#1f2937"},
+        colorway=list(SERIES),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin={"l": 50, "r": 20, "t": 40, "b": 40},
+        xaxis={"gridcolor": "#eef0f3", "zerolinecolor": "#d1d5db", "linecolor": "#d1d5db"},
+        yaxis={"gridcolor": "#eef0f3", "zerolinecolor": "#d1d5db", "linecolor": "#d1d5db"},
+        legend={"orientation": "h", "y": -0.2},
+        hoverlabel={"bgcolor": "white"},
+        title={"font": {"size": 14}},
+    )
+)
+pio.templates["territory"] = TEMPLATE
+
+
+def themed(fig: go.Figure, title: str | None = None, height: int = 320) -> go.Figure:
+    """Apply the app template; every figure function ends with this."""
+    fig.update_layout(template=TEMPLATE, height=height)
+    if title:
+        fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"})
+    return fig

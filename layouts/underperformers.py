@@ -1,0 +1,223 @@
+"""Underperforming territories: threshold controls, flag cards, map and table.
+
+Builds components from the display records of ``dashboard.flags_view``; it
+never reads data. Severity is always written out ("3 rules") next to its
+colour, so the flags do not rely on colour alone.
+"""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard import formatting as fmt
+from dashboard.flags_view import THRESHOLD_FIELDS
+from layouts import components, ids
+
+GRID_COLUMNS = [
+    {"field": "severity", "headerName": "Rules", "minWidth": 92, "maxWidth": 100,
+     "filter": "agNumberColumnFilter"},
+    {"field": "name", "headerName": "Territory", "minWidth": 140},
+    {"field": "territory_id", "headerName": "ID", "minWidth": 70, "maxWidth": 80},
+    {"field": "rep", "headerName": "Rep", "minWidth": 120},
+    {"field": "region", "headerName": "Region", "minWidth": 105, "maxWidth": 120},
+    {"field": "shortfall", "headerName": "Shortfall", "minWidth": 110, "maxWidth": 130,
+     "headerTooltip": "Quota × (1 − projected attainment); negative = projected over quota",
+     "filter": "agNumberColumnFilter",
+     "valueFormatter": {"function": "params.value == null ? '—' : "
+                                    "d3.format('$,.0f')(params.value)"}},
+    {"field": "reasons", "headerName": "Why flagged", "minWidth": 260, "flex": 3,
+     "wrapText": True, "autoHeight": True, "cellClass": "wrap-cell"},
+    {"field": "diagnosis", "headerName": "Diagnosis", "minWidth": 165},
+    {"field": "detail", "headerName": "Diagnosis detail", "minWidth": 220, "flex": 2,
+     "wrapText": True, "autoHeight": True, "cellClass": "wrap-cell"},
+]
+
+_INPUT_IDS = {
+    "pace": ids.UP_PACE, "coverage": ids.UP_COVERAGE, "growth": ids.UP_GROWTH,
+    "potential_index": ids.UP_POTENTIAL_INDEX,
+}
+
+
+def summary_strip(figures: dict | None) -> html.Div:
+    """Headline cards; ``None`` (nothing in scope) gives an empty strip."""
+    if figures is None:
+        return components.kpi_strip([])
+    flagged, in_scope = figures["flagged"], figures["in_scope"]
+    return components.kpi_strip([
+        components.kpi_card("Flagged territories", f"{flagged} of {in_scope}",
+                            "at least one rule fires", "bad" if flagged else "good"),
+        components.kpi_card("Two or more rules", fmt.count(figures["multi_rule"]),
+                            "the most urgent"),
+        components.kpi_card("Design problems", fmt.count(figures["design"]),
+                            "overloaded or under-covered"),
+        components.kpi_card("Execution problems", fmt.count(figures["execution"]),
+                            "normal load, weak conversion"),
+        components.kpi_card("Shortfall of flagged", fmt.money(figures["shortfall"]),
+                            "quota × (1 − projected attainment)"),
+    ])
+
+
+def threshold_controls(values: dict, penetration_on: bool, note=None) -> dbc.Card:
+    """The rule thresholds, pre-filled with the METRICS.md defaults."""
+    cols = [
+        dbc.Col(
+            [
+                dbc.Label(field.label, html_for=_INPUT_IDS[field.name], className="ctl-label"),
+                dbc.InputGroup(
+                    [dbc.Input(id=_INPUT_IDS[field.name], type="number", value=values[field.name],
+                               step=field.step, min=field.low, max=field.high, debounce=400)]
+                    + ([dbc.InputGroupText(field.unit)] if field.unit else []),
+                    size="sm",
+                ),
+            ],
+            xs=6, md=3, lg=2,
+        )
+        for field in THRESHOLD_FIELDS
+    ]
+    cols.append(dbc.Col(
+        [
+            dbc.Label("Penetration rule", html_for=ids.UP_PENETRATION, className="ctl-label"),
+            dbc.Switch(id=ids.UP_PENETRATION, value=penetration_on,
+                       label="Low penetration, high potential",
+                       className="mt-1 small"),
+        ],
+        xs=12, md=9, lg=3,
+    ))
+    cols.append(dbc.Col(
+        dbc.Button("Reset", id=ids.UP_RESET, size="sm", color="secondary",
+                   outline=True),
+        xs=12, md=3, lg=1, className="d-flex align-items-end justify-content-lg-end",
+    ))
+    return dbc.Card(
+        [
+            dbc.CardHeader("Flag a territory when"),
+            dbc.CardBody([dbc.Row(cols, className="g-3"), html.Div(note, id=ids.UP_NOTE)],
+                         className="py-2"),
+        ]
+    )
+
+
+def threshold_note(ignored: list[str], segment_note: bool) -> list:
+    """Why a typed value was not used, and what the segment filter does here."""
+    notes = []
+    if ignored:
+        notes.append(html.Div(
+            f"⚠ Not a usable value for {', '.join(ignored)}: using the default instead.",
+            className="text-danger small mt-2",
+        ))
+    if segment_note:
+        notes.append(html.Div(
+            "The rules read every segment: the segment filter does not change the flags.",
+            className="text-muted small mt-2",
+        ))
+    return notes
+
+
+def flag_card(card: dict) -> dbc.Card:
+    """One flagged territory: who, how bad, why in words, and the diagnosis."""
+    badge = html.Span(
+        f"▲ {card['severity_label']}", className="severity-badge",
+        style={"background": card["color"], "color": card["text_color"]},
+    )
+    header = html.Div(
+        [badge, html.Span(card["name"], className="flag-name"),
+         html.Span(card["shortfall_text"], className="flag-shortfall ms-auto")],
+        className="d-flex align-items-center gap-2 flex-wrap",
+    )
+    button = dbc.Button("Open drill-down →",
+                        id={"type": ids.UP_OPEN, "index": card["territory_id"]},
+                        size="sm", color="link", className="open-link ms-auto")
+    meta = html.Div(
+        [html.Span(f"{card['territory_id']} · Rep {card['rep']} · {card['region']}",
+                   className="text-muted small"), button],
+        className="d-flex align-items-center mb-1",
+    )
+    reasons = html.Ul([html.Li(r) for r in card["reasons"]], className="flag-reasons mb-2")
+    diagnosis = html.Div(
+        [html.Span(card["diagnosis_label"], className=f"diag-badge diag-{card['diagnosis']}"),
+         html.Span(card["detail"], className="small")],
+        className="d-flex align-items-start gap-2",
+    )
+    return dbc.Card(
+        dbc.CardBody([header, meta, reasons, diagnosis], className="py-2"),
+        className="flag-card mb-2", style={"borderLeftColor": card["color"]},
+    )
+
+
+def flag_list(cards: list[dict] | None) -> html.Div | list:
+    if cards is None:
+        return no_match()
+    if not cards:
+        return components.empty_state(
+            "No territory is flagged",
+            "No rule fires at these thresholds for this selection.",
+        )
+    return [flag_card(card) for card in cards]
+
+
+def no_match() -> html.Div:
+    return components.empty_state(
+        "No territory matches these filters",
+        "Choose another region, segment or period in the bar above.",
+    )
+
+
+def map_legend(entries: list[tuple[str, str]]) -> html.Div:
+    legend = components.legend("Rules fired", entries)
+    legend.children.append(html.Div(
+        [html.Span(className="swatch flagged-swatch"), "Flagged (dashed outline)"],
+        className="legend-row",
+    ))
+    return legend
+
+
+def flags_grid(rows: list[dict]) -> dag.AgGrid:
+    return dag.AgGrid(
+        id=ids.UP_GRID,
+        rowData=rows,
+        columnDefs=GRID_COLUMNS,
+        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        dashGridOptions={"headerHeight": 32, "domLayout": "autoHeight"},
+        getRowId="params.data.territory_id",
+        csvExportParams={"fileName": "underperforming-territories.csv"},
+        columnSize="responsiveSizeToFit",
+        style={"height": None},
+    )
+
+
+def page(strip, controls, cards, count_text: str, map_div, grid) -> html.Div:
+    list_card = dbc.Card(
+        [
+            dbc.CardHeader([html.Span("Flagged territories, most severe first"),
+                            html.Span(count_text, id=ids.UP_LIST_COUNT,
+                                      className="text-muted fw-normal ms-2")]),
+            dbc.CardBody(html.Div(cards, id=ids.UP_LIST), className="flag-list-body"),
+        ],
+        className="h-100",
+    )
+    map_card = dbc.Card(
+        [dbc.CardHeader("Where they are (hover for the reasons, click to open)"),
+         dbc.CardBody(map_div, className="p-0")],
+        className="h-100",
+    )
+    table_card = dbc.Card(
+        [
+            dbc.CardHeader(html.Div(
+                [html.Span("The same flags as a table"),
+                 dbc.Button("Export CSV", id=ids.UP_GRID_EXPORT, size="sm", color="secondary",
+                            outline=True, className="ms-auto")],
+                className="d-flex align-items-center",
+            )),
+            dbc.CardBody(grid, className="p-0"),
+        ]
+    )
+    return html.Div(
+        [
+            html.Div(strip, id=ids.UP_SUMMARY),
+            html.Div(controls, className="mt-3"),
+            dbc.Row([dbc.Col(list_card, lg=5), dbc.Col(map_card, lg=7)], className="g-3 mt-1"),
+            html.Div(table_card, className="mt-3"),
+        ]
+    )

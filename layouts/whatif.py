@@ -1,0 +1,253 @@
+"""Components of the what-if editor (no data access): county map and edit
+toolbar, fairness and disruption, sliders, suggested rebalance, the
+before/after and per-rep grids."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import dash_leaflet as dl
+from dash import dcc, html
+from dash_extensions.javascript import Namespace
+
+from dashboard.whatif_view import FIGURE_COLUMNS
+from layouts import ids, scenarios_panel
+from layouts.attainment import MONEY, NUMBER_COL, PCT, card, header_with
+from layouts.overview import MAP_NS, US_CENTER
+
+WI_NS = Namespace("territoryMap", "whatif")
+
+_V = "Math.abs(params.value)"
+_SIGN = ("params.value == null ? '—' : Math.abs(params.value) < 1e-9 ? '0' : "
+         "(params.value > 0 ? '+' : '−') + ")
+SIGNED_MONEY = {"function": f"{_SIGN}({_V} >= 1e6 ? '$' + ({_V} / 1e6).toFixed(2) + ' M' : "
+                            f"'$' + Math.round({_V} / 1e3).toLocaleString('en-US') + ' k')"}
+WHOLE = {"function": "params.value == null ? '—' : "
+                     "Math.round(params.value).toLocaleString('en-US')"}
+SIGNED_WHOLE = {"function": f"{_SIGN}Math.round({_V}).toLocaleString('en-US')"}
+SIGNED_PCT = {"function": f"{_SIGN}({_V} * 100).toFixed(1) + ' pt'"}
+FORMATS = {"count": (WHOLE, SIGNED_WHOLE), "number": (WHOLE, SIGNED_WHOLE),
+           "money": (MONEY, SIGNED_MONEY), "percent": (PCT, SIGNED_PCT)}
+DELTA_STYLE = {"styleConditions": [
+    {"condition": "params.value > 0.0005", "style": {"color": "#2166ac"}},
+    {"condition": "params.value < -0.0005", "style": {"color": "#b2182b"}},
+]}
+
+
+def county_map(shapes: dict, states: dict, hideout: dict, tile_url: str,
+               tile_attribution: str) -> html.Div:
+    """Counties coloured by their scenario territory; colours, outlines and the
+    selection come from ``hideout``, so an edit never resends geometry."""
+    layers = []
+    if tile_url:
+        layers.append(dl.TileLayer(url=tile_url, attribution=tile_attribution, opacity=0.5))
+    layers += [
+        dl.GeoJSON(id=ids.WI_COUNTIES, data=shapes, hideout=hideout,
+                   style=WI_NS("countyStyle"), onEachFeature=WI_NS("bindTooltip"),
+                   hoverStyle={"weight": 2, "color": "#111"}),
+        dl.GeoJSON(data=states, interactive=False, style=MAP_NS("stateStyle")),
+    ]
+    legend = html.Div([
+        html.Div([html.Span(className="swatch wi-swatch-moved"), "Moved in this scenario"],
+                 className="legend-row"),
+        html.Div([html.Span(className="swatch wi-swatch-selected"), "Selected"],
+                 className="legend-row"),
+        html.Div([html.Span(className="swatch wi-swatch-locked"), "Locked"],
+                 className="legend-row"),
+    ], className="map-legend")
+    return html.Div([
+        dl.Map(layers, id=ids.WI_MAP, center=US_CENTER, zoom=4.2, zoomSnap=0.25, minZoom=3,
+               style={"height": "100%", "width": "100%"}, className="td-map"),
+        legend,
+    ], className="map-wrap wi-map-wrap")
+
+
+def toolbar(county_options: list[dict], territory_options: list[dict]) -> html.Div:
+    """Select counties (map click or by name), pick a target, then act."""
+    return html.Div([
+        dcc.Dropdown(id=ids.WI_SELECT, options=county_options, value=[], multi=True,
+                     placeholder="Click counties on the map, or type a county name…",
+                     className="wi-select"),
+        dcc.Dropdown(id=ids.WI_TARGET, options=territory_options, value=None,
+                     placeholder="Move to territory…", className="wi-target"),
+        dbc.Button("Move selected", id=ids.WI_MOVE, color="primary", size="sm"),
+        dbc.Button("Lock selected", id=ids.WI_LOCK, color="secondary", outline=True, size="sm"),
+        dbc.Button("Undo", id=ids.WI_UNDO, color="secondary", outline=True, size="sm"),
+    ], className="wi-toolbar")
+
+
+def map_card(map_div, toolbar_div, steps_text: str) -> dbc.Card:
+    return dbc.Card([
+        dbc.CardHeader(header_with("Scenario map · counties coloured by territory",
+                                   html.Small(steps_text, id=ids.WI_STEPS,
+                                              className="text-muted fw-normal"))),
+        dbc.CardBody([
+            toolbar_div,
+            dbc.Alert(id=ids.WI_ALERT, is_open=False, dismissable=True, color="warning",
+                      className="wi-alert py-2 mb-2"),
+            html.Div(map_div, className="wi-map-body"),
+        ], className="p-2"),
+    ], className="h-100")
+
+
+def fairness_table(rows: list[dict], disruption: list[tuple[str, str]]) -> html.Div:
+    """Before → after of each balance statistic, then disruption three ways."""
+    body = [html.Tr([html.Td(r["label"]), html.Td(r["before"], className="text-end text-muted"),
+                     html.Td("→", className="text-center text-muted"),
+                     html.Td(r["after"], className=f"text-end fw-semibold {r['tone']}")])
+            for r in rows]
+    head = html.Thead(html.Tr([html.Th(""), html.Th("Live", className="text-end"), html.Th(""),
+                               html.Th("Scenario", className="text-end")]))
+    shares = [html.Div([html.Div(value, className="wi-share-value"),
+                        html.Div(label, className="kpi-label")], className="wi-share")
+              for label, value in disruption]
+    return html.Div([
+        html.Table([head, html.Tbody(body)], className="table table-sm wi-fairness mb-2"),
+        html.Div("Disruption · share changing territory", className="wi-subhead"),
+        html.Div(shares, className="wi-shares"),
+    ])
+
+
+def fairness_card(content) -> dbc.Card:
+    metric = dbc.RadioItems(
+        id=ids.WI_METRIC, value="potential", inline=True, className="seg-switch",
+        options=[{"label": "Potential", "value": "potential"},
+                 {"label": "Workload", "value": "workload"},
+                 {"label": "Blend", "value": "score"}],
+        inputClassName="btn-check", labelClassName="btn btn-outline-primary",
+        labelCheckedClassName="active")
+    weight = html.Div([
+        html.Label("Blend weight: 0 = workload only, 1 = potential only",
+                   htmlFor=ids.WI_WEIGHT, className="wi-label"),
+        dcc.Slider(id=ids.WI_WEIGHT, min=0, max=1, step=0.05, value=0.5,
+                   marks={0: "0", 0.5: "0.5", 1: "1"},
+                   tooltip={"placement": "bottom", "always_visible": False}),
+    ], className="mb-2")
+    return card(header_with("Fairness", metric), [weight, html.Div(content, id=ids.WI_FAIRNESS)])
+
+
+def rebalance_card() -> dbc.Card:
+    controls = html.Div([
+        dbc.InputGroup([
+            dbc.InputGroupText("Disruption budget"),
+            dbc.Input(id=ids.WI_BUDGET, type="number", value=10, min=0, max=50, step=1),
+            dbc.InputGroupText("% of T12 bookings"),
+        ], size="sm", className="w-auto"),
+        dbc.Button("Suggest a rebalance", id=ids.WI_SUGGEST, color="primary", size="sm"),
+    ], className="d-flex flex-wrap gap-2 align-items-center mb-2")
+    note = html.Small("Moves whole counties between neighbouring territories to raise the "
+                      "balance of the chosen metric (potential or workload), keeping "
+                      "territories contiguous and honouring locks.", className="text-muted")
+    return card("Suggest a rebalance", [controls, note,
+                                        html.Div(id=ids.WI_REASONS, className="wi-reasons")])
+
+
+def sliders_card(territory_options: list[dict]) -> dbc.Card:
+    quota = dbc.Col([
+        html.Div("Quota change", className="wi-subhead"),
+        dcc.Dropdown(id=ids.WI_QUOTA_TERRITORY, options=territory_options,
+                     placeholder="Territory…", className="mb-2"),
+        dcc.Slider(id=ids.WI_QUOTA_PCT, min=-30, max=30, step=1, value=0,
+                   marks={v: f"{v:+d}%" if v else "0" for v in range(-30, 31, 10)},
+                   tooltip={"placement": "bottom"}),
+        dbc.Button("Set quota", id=ids.WI_QUOTA_APPLY, size="sm", color="secondary",
+                   outline=True, className="mt-1"),
+    ], md=6)
+    handover = dbc.Col([
+        html.Div("Hand over accounts (closest to the receiving rep first)",
+                 className="wi-subhead"),
+        dbc.Row([
+            dbc.Col(dcc.Dropdown(id=ids.WI_HANDOVER_FROM, options=territory_options,
+                                 placeholder="From…"), xs=6),
+            dbc.Col(dcc.Dropdown(id=ids.WI_HANDOVER_TO, options=territory_options,
+                                 placeholder="To…"), xs=6),
+        ], className="g-2 mb-2"),
+        dcc.Slider(id=ids.WI_HANDOVER_SHARE, min=0, max=50, step=1, value=10,
+                   marks={v: f"{v}%" for v in range(0, 51, 10)},
+                   tooltip={"placement": "bottom"}),
+        dbc.Button("Hand over", id=ids.WI_HANDOVER_APPLY, size="sm", color="secondary",
+                   outline=True, className="mt-1"),
+    ], md=6)
+    return card("Quota and handover", dbc.Row([quota, handover], className="g-4"))
+
+
+def touched_grid(rows: list[dict], total: dict) -> dag.AgGrid:
+    """Touched territories: each figure as a before / after / change column group."""
+    columns = [
+        {"field": "id", "headerName": "ID", "pinned": "left", "maxWidth": 76},
+        {"field": "name", "headerName": "Territory", "pinned": "left", "minWidth": 130},
+        {"field": "rep", "headerName": "Rep", "minWidth": 120},
+    ]
+    for figure, header, kind in FIGURE_COLUMNS:
+        plain, signed = FORMATS[kind]
+        columns.append({"headerName": header, "children": [
+            {"field": f"{figure}_before", "headerName": "Live", "valueFormatter": plain,
+             **NUMBER_COL, "columnGroupShow": "open"},
+            {"field": f"{figure}_after", "headerName": "Scenario", "valueFormatter": plain,
+             **NUMBER_COL},
+            {"field": f"{figure}_delta", "headerName": "Δ", "valueFormatter": signed,
+             "cellStyle": DELTA_STYLE, **NUMBER_COL},
+        ]})
+    return dag.AgGrid(
+        id=ids.WI_TOUCHED, rowData=rows, columnDefs=columns,
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
+        dashGridOptions={"rowHeight": 30, "headerHeight": 30, "groupHeaderHeight": 28,
+                         "pinnedBottomRowData": [total], "animateRows": False,
+                         "localeText": {"noRowsToShow": "No territory changed yet: move a "
+                                                        "county, set a quota or hand over "
+                                                        "accounts."}},
+        getRowId="params.data.id", csvExportParams={"fileName": "what-if-territories.csv"},
+        style={"height": "300px"},
+    )
+
+
+def rep_grid(rows: list[dict]) -> dag.AgGrid:
+    plain, signed = FORMATS["money"]
+    columns = [
+        {"field": "rep", "headerName": "Rep", "pinned": "left", "minWidth": 130},
+        {"field": "territory", "headerName": "Territory", "minWidth": 150},
+        {"field": "accounts_gained", "headerName": "Gains", "valueFormatter": WHOLE,
+         **NUMBER_COL, "maxWidth": 90},
+        {"field": "accounts_lost", "headerName": "Loses", "valueFormatter": WHOLE,
+         **NUMBER_COL, "maxWidth": 90},
+        {"field": "gained", "headerName": "Accounts gained", "minWidth": 200},
+        {"field": "lost", "headerName": "Accounts lost", "minWidth": 200},
+        {"field": "t12_bookings_net", "headerName": "T12 bookings, net", "valueFormatter": signed,
+         "cellStyle": DELTA_STYLE, **NUMBER_COL},
+        {"field": "open_pipeline_net", "headerName": "Open pipeline, net",
+         "valueFormatter": signed, "cellStyle": DELTA_STYLE, **NUMBER_COL},
+        {"field": "quota_before", "headerName": "Quota live", "valueFormatter": plain,
+         **NUMBER_COL},
+        {"field": "quota_after", "headerName": "Quota scenario", "valueFormatter": plain,
+         **NUMBER_COL},
+    ]
+    return dag.AgGrid(
+        id=ids.WI_REPS, rowData=rows, columnDefs=columns,
+        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        dashGridOptions={"rowHeight": 30, "headerHeight": 32, "animateRows": False,
+                         "localeText": {"noRowsToShow": "No rep is affected yet."}},
+        getRowId="params.data.id", columnSize="sizeToFit", style={"height": "260px"},
+    )
+
+
+def page(history: list, map_card_div, fairness, rebalance, sliders, touched, reps) -> html.Div:
+    export = dbc.Button("Export CSV", id=ids.WI_TOUCHED_EXPORT, size="sm", color="secondary",
+                        outline=True)
+    return html.Div([
+        dcc.Store(id=ids.WI_HISTORY, data=history),
+        html.Div([html.H5("What-if reassignment", className="mb-0 me-3"),
+                  html.Small("A draft over the live alignment: nothing changes until a "
+                             "scenario is applied.", className="text-muted")],
+                 className="d-flex align-items-baseline flex-wrap view-head"),
+        dbc.Row([
+            dbc.Col(map_card_div, lg=8),
+            dbc.Col(html.Div([fairness, rebalance], className="d-flex flex-column gap-3"),
+                    lg=4),
+        ], className="g-3"),
+        dbc.Row(dbc.Col(scenarios_panel.panel()), className="g-3 mt-1"),
+        dbc.Row(dbc.Col(sliders), className="g-3 mt-1"),
+        dbc.Row(dbc.Col(card(header_with("Touched territories · live → scenario", export),
+                             touched, "p-0")), className="g-3 mt-1"),
+        dbc.Row(dbc.Col(card("Per-rep impact · what each rep gains and loses", reps, "p-0")),
+                className="g-3 mt-1 mb-3"),
+    ])

@@ -1,0 +1,86 @@
+"""The territory drill-down in headless Chromium: a click on the map or the
+ranking opens it with the KPI core's figures for that territory."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from dashboard import formatting
+from dashboard.kpi_table import kpi_table
+from dashboard.selection import resolve_period
+from layouts import ids
+
+pytestmark = pytest.mark.browser
+
+PANEL = f"#{ids.DRILLDOWN}"
+
+
+def core_figures(app, territory, period="qtd"):
+    service = app.server.extensions["territory_service"]
+    frames = service.frames()
+    as_of = service.as_of()
+    table = kpi_table(frames, resolve_period(period, as_of), as_of, "territory")
+    return table.set_index("id").loc[territory]
+
+
+def panel_title(duo) -> str:
+    duo.wait_for_element(f"{PANEL} .offcanvas-title", timeout=10)
+    duo.wait_for_contains_text(f"{PANEL} .offcanvas-title", "·", timeout=10)
+    return duo.find_element(f"{PANEL} .offcanvas-title").text
+
+
+def attainment_card_text(duo) -> str:
+    cards = duo.driver.find_elements(By.CSS_SELECTOR, f"{PANEL} .kpi-card")
+    return next(c.text for c in cards if c.text.upper().startswith("ATTAINMENT"))
+
+
+def test_clicking_a_territory_on_the_map_opens_its_drilldown(start_app, demo_app):
+    duo = start_app()
+    duo.wait_for_element(".leaflet-interactive", timeout=20)
+    # the territory under a point in the middle of the map (not under the legend)
+    shape = duo.driver.execute_script("""
+        const r = document.getElementById(arguments[0]).getBoundingClientRect();
+        return document.elementFromPoint(r.left + r.width * 0.45, r.top + r.height * 0.45);
+    """, ids.MAP)
+    assert "leaflet-interactive" in shape.get_attribute("class")
+    shape.click()
+    title = panel_title(duo)
+    territory = title.rsplit("·", 1)[1].strip()
+    row = core_figures(demo_app, territory)
+    assert title.startswith(row["name"])
+    duo.wait_for_contains_text(PANEL, formatting.money(row["bookings"]), timeout=10)
+    assert formatting.percent(row["attainment"]) in attainment_card_text(duo)
+    # the clicked territory is outlined (the style function draws it 3.5 px wide)
+    duo.wait_for_element("path.leaflet-interactive[stroke-width='3.5']", timeout=10)
+    assert duo.get_logs() == []
+
+
+def test_clicking_a_ranking_row_opens_the_same_panel(start_app, demo_app):
+    duo = start_app()
+    duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row", timeout=20)
+    duo.find_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='T46'] [col-id='name']").click()
+    row = core_figures(demo_app, "T46")
+    assert panel_title(duo) == f"{row['name']} · T46"
+    duo.wait_for_contains_text(PANEL, "Bookings against quota", timeout=10)
+    assert formatting.percent(row["attainment"]) in attainment_card_text(duo)
+    duo.wait_for_element(f"#{ids.DRILLDOWN_ACCOUNTS} .ag-row", timeout=10)
+    duo.wait_for_element(f"#{ids.DRILLDOWN_DEALS} .ag-row", timeout=10)
+
+    # closing and reopening the same territory works (the store is rewritten)
+    duo.find_element(f"{PANEL} .btn-close").click()
+    duo.wait_for_no_elements(f"{PANEL}.show", timeout=5)
+    duo.find_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='T46'] [col-id='name']").click()
+    duo.wait_for_element(f"{PANEL}.show", timeout=10)
+    assert duo.get_logs() == []
+
+
+def test_account_points_switch_shows_clustered_points(start_app):
+    duo = start_app()
+    duo.wait_for_element(".leaflet-interactive", timeout=20)
+    duo.find_element(f"#{ids.MAP_ACCOUNTS_SWITCH}").click()
+    duo.wait_for_element(".td-cluster", timeout=20)
+    duo.wait_for_contains_text(f"#{ids.MAP_ACCOUNTS_LEGEND}", "Customer")
+    duo.find_element(f"#{ids.MAP_ACCOUNTS_SWITCH}").click()
+    duo.wait_for_no_elements(".td-cluster", timeout=10)
+    assert duo.get_logs() == []

@@ -1,0 +1,72 @@
+"""Shared fixtures: a demo database built once per test session, apps on it,
+and headless-Chromium options for ``dash_duo``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+
+def pytest_setup_options():
+    """dash[testing] hook: headless Debian Chromium, runnable as root in CI."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1400,1000"):
+        options.add_argument(flag)
+    if Path("/usr/bin/chromium").exists():
+        options.binary_location = "/usr/bin/chromium"
+    return options
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory) -> Path:
+    """An SQLite file holding the migrated demo; tests copy it, never share it."""
+    from dashboard.config import Settings
+    from dashboard.service import DataService
+
+    folder = tmp_path_factory.mktemp("demo-template")
+    settings = Settings(instance_path=str(folder), demo=True, tile_url="")
+    service = DataService(settings)
+    service.migrate()
+    service.ensure_demo()
+    service.engine.dispose()
+    return folder / "territory.sqlite"
+
+
+@pytest.fixture
+def demo_settings(demo_db_template, tmp_path):
+    """Settings for a private copy of the demo database (tiles off: offline)."""
+    from dashboard.config import Settings
+
+    shutil.copy(demo_db_template, tmp_path / "territory.sqlite")
+    return Settings(instance_path=str(tmp_path), demo=True, tile_url="",
+                    secret_key="test-secret")
+
+
+@pytest.fixture
+def demo_app(demo_settings):
+    from app import create_app
+
+    return create_app(demo_settings)
+
+
+@pytest.fixture
+def empty_settings(tmp_path):
+    from dashboard.config import Settings
+
+    return Settings(instance_path=str(tmp_path / "empty"), demo=False, tile_url="",
+                    secret_key="test-secret")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("TEST_POSTGRES_URL not set (.ci/run starts a PostgreSQL server)")
+    return url

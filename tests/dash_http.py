@@ -1,0 +1,53 @@
+"""Calling a Dash callback the way the browser does: a POST to
+``/_dash-update-component`` built from the app's own callback map."""
+
+from __future__ import annotations
+
+import json
+
+
+def find_callback(app, output_id: str, output_prop: str) -> tuple[str, dict]:
+    for key, spec in app.callback_map.items():
+        outputs = _outputs(key)
+        if any(o["id"] == output_id and o["property"] == output_prop for o in outputs):
+            return key, spec
+    raise KeyError(f"no callback writes {output_id}.{output_prop}")
+
+
+def _split(item: str) -> dict:
+    ident, _, prop = item.rpartition(".")
+    if ident.startswith("{"):
+        ident = json.loads(ident)
+    return {"id": ident, "property": prop}
+
+
+def _outputs(key: str) -> list[dict]:
+    if key.startswith("..") and key.endswith(".."):
+        return [_split(part) for part in key[2:-2].split("...")]
+    return [_split(key)]
+
+
+def post_callback(client, app, output: tuple[str, str], values: dict, changed: list | None = None):
+    """POST a callback call; ``values`` maps "id.prop" to the value sent.
+
+    Returns (status code, parsed JSON or None)."""
+    key, spec = find_callback(app, *output)
+    outputs = _outputs(key)
+
+    def items(deps):
+        return [
+            {"id": d["id"], "property": d["property"],
+             "value": values.get(f"{d['id']}.{d['property']}")}
+            for d in deps
+        ]
+
+    payload = {
+        "output": key,
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": items(spec["inputs"]),
+        "state": items(spec.get("state", [])),
+        "changedPropIds": changed if changed is not None else list(values)[:1],
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    body = response.get_json(silent=True)
+    return response.status_code, body

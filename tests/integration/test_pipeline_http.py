@@ -1,0 +1,128 @@
+"""The pipeline view through its callback endpoint: its figures are the KPI
+core's, and a bad selection is an empty state, not an error."""
+
+from __future__ import annotations
+
+import pytest
+from dash_http import post_callback
+from test_attainment_http import bar_values, decoded, find, opened, post_click, same
+
+from dashboard import formatting
+from dashboard.kpi_table import kpi_table
+from dashboard.overview import scope_for, total_kpis
+from dashboard.periods import to_day
+from dashboard.selection import resolve_period
+from layouts import ids
+
+CONTENT = (ids.PIPELINE_CONTENT, "children")
+
+
+@pytest.fixture
+def client(demo_app):
+    return demo_app.server.test_client()
+
+
+def values(period="qtd", region="all", segment="all", healthy=3.0):
+    return {f"{ids.PERIOD}.value": period, f"{ids.REGION}.value": region,
+            f"{ids.SEGMENT}.value": segment, f"{ids.PIPELINE_HEALTHY}.value": healthy,
+            f"{ids.URL}.search": ""}
+
+
+def core(app, period="qtd", region="all", segment="all"):
+    service = app.server.extensions["territory_service"]
+    frames, as_of = service.frames(), service.as_of()
+    scope = scope_for(frames, region, segment)
+    p = resolve_period(period, as_of)
+    table = kpi_table(frames, p, as_of, "territory", territory_ids=scope.territory_ids,
+                      segment=scope.segment)
+    return table, total_kpis(frames, scope, p, as_of)
+
+
+def content_of(client, app, **given):
+    status, body = post_callback(client, app, CONTENT, values(**given))
+    assert status == 200
+    return body["response"][ids.PIPELINE_CONTENT]["children"]
+
+
+@pytest.mark.parametrize(("period", "region", "segment"), [
+    ("qtd", "all", "all"), ("2025Q4", "West", "all"), ("ytd", "all", "Enterprise")])
+def test_cards_funnel_coverage_and_table_are_the_kpi_tables(client, demo_app, period, region,
+                                                             segment):
+    content = content_of(client, demo_app, period=period, region=region, segment=segment)
+    table, totals = core(demo_app, period, region, segment)
+    text = str(content)
+    for key, fmt in (("open_pipeline", formatting.money), ("weighted_pipeline", formatting.money),
+                     ("coverage", formatting.multiple), ("win_rate", formatting.percent),
+                     ("avg_deal_size", formatting.money), ("sales_cycle_days", formatting.days)):
+        assert fmt(totals[key]) in text, key
+    funnel = find(content, ids.PIPELINE_FUNNEL)["figure"]["data"][0]
+    assert sum(decoded(funnel["x"])) == pytest.approx(totals["open_pipeline"])
+    coverage = bar_values(find(content, ids.PIPELINE_COVERAGE)["figure"])
+    by_name = table.set_index("name")
+    assert coverage and all(same(x, by_name.at[n, "coverage"]) for n, x in coverage.items())
+    rows = find(content, ids.PIPELINE_GRID)["rowData"]
+    by_id = table.set_index("id")
+    assert {r["id"] for r in rows} == set(table["id"])
+    for row in rows:
+        for key in ("open_pipeline", "weighted_pipeline", "coverage", "win_rate",
+                    "avg_deal_size", "sales_cycle_days"):
+            assert same(row[key], by_id.at[row["id"], key]), (row["id"], key)
+
+
+def test_aging_lists_open_deals_past_their_close_date(client, demo_app):
+    content = content_of(client, demo_app, region="South")
+    service = demo_app.server.extensions["territory_service"]
+    frames = service.frames()
+    south = set(scope_for(frames, "South", "all").territory_ids)
+    opps = frames.opportunities
+    late = opps[(opps["status"] == "open") & (opps["close_on"] < to_day(service.as_of()))
+                & opps["territory_id"].isin(south)]
+    rows = find(content, ids.PIPELINE_GRID)["rowData"]
+    assert sum(r["overdue_count"] for r in rows) == len(late)
+    assert sum(r["overdue_amount"] for r in rows) == pytest.approx(late["amount"].sum())
+    oldest = find(content, ids.PIPELINE_OVERDUE)["rowData"]
+    assert oldest[0]["days_overdue"] == to_day(service.as_of()) - late["close_on"].min()
+    assert all(r["territory_id"] in south for r in oldest)
+
+
+def test_the_healthy_line_recolours_coverage(client, demo_app):
+    table, _ = core(demo_app)
+    line = float(table["coverage"].median())
+    figure = find(content_of(client, demo_app, healthy=line), ids.PIPELINE_COVERAGE)["figure"]
+    red = [n for t in figure["data"] if t["marker"]["color"] == "#b2182b"
+           for n in decoded(t["y"])]
+    by_name = table.set_index("name")
+    assert red and all(by_name.at[n, "coverage"] < line for n in red)
+    assert figure["layout"]["shapes"][0]["x0"] == line
+
+
+@pytest.mark.parametrize("typed", ["abc", None, -4])
+def test_a_junk_healthy_line_is_read_as_a_number_in_range(client, demo_app, typed):
+    content = content_of(client, demo_app, healthy=typed)
+    assert "healthy line" in str(content)
+
+
+def test_clicks_open_the_territory_or_the_deals_territory(client, demo_app):
+    content = content_of(client, demo_app)
+    deal = find(content, ids.PIPELINE_OVERDUE)["rowData"][0]
+    status, body = post_click(client, demo_app, ids.PIPELINE_OVERDUE, "cellClicked",
+                              {"rowId": deal["opportunity_id"]})
+    assert opened(status, body) == deal["territory_id"]
+    status, body = post_click(client, demo_app, ids.PIPELINE_COVERAGE, "clickData",
+                              {"points": [{"customdata": "T07"}]})
+    assert opened(status, body) == "T07"
+    status, body = post_click(client, demo_app, ids.PIPELINE_GRID, "cellClicked",
+                              {"rowId": "T999"})
+    assert opened(status, body) is None
+
+
+@pytest.mark.parametrize("bad", [
+    values(period="1999Q9"),
+    values(region="Atlantis"),
+    values(segment="<img src=x onerror=alert(1)>"),
+    values(period="2026-02-30..2026-03-01", healthy="lots"),
+])
+def test_bad_selection_gives_an_empty_state_not_an_error(client, demo_app, bad):
+    status, body = post_callback(client, demo_app, CONTENT, bad)
+    assert status == 200
+    assert "No territory matches" in str(body["response"][ids.PIPELINE_CONTENT]["children"])

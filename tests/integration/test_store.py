@@ -1,0 +1,99 @@
+"""Storage: what is written is read back unchanged, in one transaction, on
+SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from dashboard import db, store
+from dashboard.schema import Dataset
+
+
+def obj(*values) -> pd.Series:
+    """Object column keeping None for missing, as the Dataset contract says."""
+    return pd.Series(list(values), dtype=object)
+
+
+def dates(*values) -> pd.Series:
+    return pd.Series(pd.to_datetime(list(values))).astype("datetime64[s]")
+
+
+def small_dataset() -> Dataset:
+    nan = float("nan")
+    return Dataset(
+        territories=pd.DataFrame({"territory_id": obj("T1", "T2"),
+                                  "territory_name": obj("North", "South"),
+                                  "region": obj("West", "South")}),
+        reps=pd.DataFrame({"rep_id": obj("R1", "R2"), "rep_name": obj("Ann Lee", "Bo Diaz"),
+                           "email": obj("ann@example.com", "bo@example.com"),
+                           "territory_id": obj("T1", None),
+                           "home_lat": [47.6, nan], "home_lon": [-122.3, nan]}),
+        alignment=pd.DataFrame({"county_fips": obj("06037", "48201"),
+                                "territory_id": obj("T1", "T2")}),
+        accounts=pd.DataFrame({
+            "account_id": obj("A1", "A2"), "account_name": obj("Acme", "Globex"),
+            "county_fips": obj("06037", "48201"), "lat": [34.0, 29.7], "lon": [-118.2, -95.4],
+            "industry": obj("Retail", None), "segment": obj("SMB", "Enterprise"),
+            "annual_potential": [1000.5, 250000.0],
+            "customer_since": dates("2024-01-15", None),
+            "churned_on": dates(None, None),
+            "territory_override": obj(None, "T1"),
+        }),
+        opportunities=pd.DataFrame({
+            "opportunity_id": obj("O1"), "account_id": obj("A1"), "amount": [1234.56],
+            "stage": obj("Closed Won"), "status": obj("won"),
+            "created_on": dates("2026-01-02"), "close_on": dates("2026-02-03"),
+        }),
+        quotas=pd.DataFrame({"territory_id": obj("T1"), "period": obj("2026Q1"),
+                             "amount": [5000.0]}),
+    )
+
+
+def assert_same(left: Dataset, right: Dataset) -> None:
+    for name, frame in left.tables().items():
+        other = right.table(name)
+        key = list(frame.columns[:1])
+        pd.testing.assert_frame_equal(
+            frame.sort_values(key).reset_index(drop=True),
+            other.sort_values(key).reset_index(drop=True), check_dtype=True,
+        )
+
+
+@pytest.fixture
+def engine(migrated_engine):
+    return migrated_engine
+
+
+def test_round_trip_keeps_every_value_and_type(engine):
+    dataset = small_dataset()
+    version = store.replace_dataset(engine, dataset, as_of=date(2026, 8, 14))
+    assert version == 1
+    assert_same(dataset, store.read_dataset(engine))
+    assert store.dataset_as_of(engine) == date(2026, 8, 14)
+
+
+def test_each_write_bumps_the_data_version(engine):
+    store.replace_dataset(engine, small_dataset())
+    assert store.replace_dataset(engine, small_dataset()) == 2
+    assert store.data_version(engine) == 2
+
+
+def test_a_failed_write_changes_nothing(engine):
+    good = small_dataset()
+    store.replace_dataset(engine, good)
+    bad = small_dataset()
+    # a second rep owning T1 violates the one-owner rule the database enforces
+    bad.reps.loc[1, "territory_id"] = "T1"
+    with pytest.raises(IntegrityError):
+        store.replace_dataset(engine, bad)
+    assert_same(good, store.read_dataset(engine))
+    assert store.data_version(engine) == 1
+
+
+def test_migrations_run_twice_without_harm(engine):
+    db.upgrade(engine)
+    assert store.is_empty(engine)

@@ -1,0 +1,206 @@
+"""The underperformers view through the Dash callback endpoint."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dash_http import post_callback
+
+from dashboard import geo
+from dashboard.demo import generate_demo
+from dashboard.selection import resolve_period
+from dashboard.underperformance import Thresholds, flag_territories
+from layouts import ids
+
+LIST = (ids.UP_LIST, "children")
+
+#: planted cause -> the words its rule's reason starts with
+CAUSE_REASON = {
+    "thin_pipeline": "Pipeline coverage",
+    "low_penetration": "Market penetration",
+    "falling_bookings": "Revenue growth",
+    "low_pace": "Pace ",
+}
+
+
+@pytest.fixture
+def client(demo_app):
+    return demo_app.server.test_client()
+
+
+@pytest.fixture(scope="module")
+def planted():
+    _, manifest = generate_demo()
+    return manifest["planted"]
+
+
+def values(period="qtd", region="all", segment="all", pace=85, coverage=2.0, growth=0,
+           potential_index=0.8, penetration=True, search=""):
+    return {
+        f"{ids.PERIOD}.value": period, f"{ids.REGION}.value": region,
+        f"{ids.SEGMENT}.value": segment, f"{ids.UP_PACE}.value": pace,
+        f"{ids.UP_COVERAGE}.value": coverage, f"{ids.UP_GROWTH}.value": growth,
+        f"{ids.UP_POTENTIAL_INDEX}.value": potential_index,
+        f"{ids.UP_PENETRATION}.value": penetration, f"{ids.URL}.search": search,
+    }
+
+
+def texts(component) -> list[str]:
+    """Every string in a serialised component tree, in document order."""
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, list):
+        return [t for child in component for t in texts(child)]
+    if isinstance(component, dict):
+        return texts(component.get("props", {}).get("children"))
+    return []
+
+
+def cards_by_territory(children) -> dict[str, str]:
+    """Territory id -> the text of its card, read from the card's button id."""
+    cards = {}
+    for card in children if isinstance(children, list) else []:
+        body = json.dumps(card)
+        button = body[body.index(ids.UP_OPEN) - 60: body.index(ids.UP_OPEN) + 60]
+        tid = next(t for t in button.split('"') if t.startswith("T") and t[1:].isdigit())
+        cards[tid] = " ".join(texts(card))
+    return cards
+
+
+def update(client, app, **kwargs):
+    status, body = post_callback(client, app, LIST, values(**kwargs))
+    assert status == 200
+    return body["response"]
+
+
+def test_planted_territories_are_listed_with_their_reason(client, demo_app, planted):
+    response = update(client, demo_app)
+    cards = cards_by_territory(response[ids.UP_LIST]["children"])
+    for plant in planted:
+        assert plant["territory_id"] in cards, plant
+        assert CAUSE_REASON[plant["cause"]] in cards[plant["territory_id"]], plant
+    hideout = response[ids.UP_MAP_TERRITORIES]["hideout"]
+    assert {p["territory_id"] for p in planted} <= set(hideout["flagged"])
+    assert "data" not in response[ids.UP_MAP_TERRITORIES]  # geometry is never resent
+    rows = response[ids.UP_GRID]["rowData"]
+    assert [r["territory_id"] for r in rows] == list(cards)
+
+
+def test_the_page_arrives_with_the_flags_and_the_first_hideout(client, demo_app, planted):
+    status, body = post_callback(client, demo_app, (ids.PAGE, "children"), {
+        f"{ids.URL}.pathname": "/underperformers", f"{ids.URL}.search": ""})
+    assert status == 200
+    page = json.dumps(body["response"][ids.PAGE]["children"])
+    for plant in planted:
+        assert f'"index": "{plant["territory_id"]}"' in page
+    assert '"key": "underperformers"' in page and ids.UP_MAP_TERRITORIES in page
+
+
+def expected_ids(app, thresholds: Thresholds) -> list[str]:
+    service = app.server.extensions["territory_service"]
+    as_of = service.as_of()
+    flags = flag_territories(service.frames(), resolve_period("qtd", as_of), as_of, thresholds,
+                             areas=geo.load_counties()["area_km2"])
+    return list(flags["territory_id"])
+
+
+def test_pace_threshold_zero_drops_the_pace_rule(client, demo_app):
+    before = update(client, demo_app)
+    after = update(client, demo_app, pace=0)
+    assert "Pace " in " ".join(texts(before[ids.UP_LIST]["children"]))
+    assert "Pace " not in " ".join(texts(after[ids.UP_LIST]["children"]))
+    rows = after[ids.UP_GRID]["rowData"]
+    assert [r["territory_id"] for r in rows] == expected_ids(demo_app, Thresholds(pace=0))
+    # a territory flagged by pace alone leaves the list; others lose one rule
+    pace_only = set(expected_ids(demo_app, Thresholds())) - {r["territory_id"] for r in rows}
+    assert all(r["severity"] >= 1 for r in rows) and not pace_only & {r["territory_id"]
+                                                                     for r in rows}
+
+
+def test_a_higher_coverage_bar_flags_more_territories(client, demo_app):
+    strict = update(client, demo_app, coverage=4.0)[ids.UP_GRID]["rowData"]
+    assert [r["territory_id"] for r in strict] == expected_ids(demo_app, Thresholds(coverage=4))
+    assert len(strict) > len(expected_ids(demo_app, Thresholds()))
+
+
+def test_switching_the_penetration_rule_off_removes_its_reason(client, demo_app):
+    response = update(client, demo_app, penetration=False)
+    assert "Market penetration" not in " ".join(texts(response[ids.UP_LIST]["children"]))
+
+
+@pytest.mark.parametrize("bad", [{"pace": None}, {"pace": -10}, {"coverage": "lots"},
+                                 {"potential_index": -1, "growth": "x"}])
+def test_bad_thresholds_fall_back_to_the_defaults(client, demo_app, bad):
+    response = update(client, demo_app, **bad)
+    rows = response[ids.UP_GRID]["rowData"]
+    assert [r["territory_id"] for r in rows] == expected_ids(demo_app, Thresholds())
+    assert "using the default" in " ".join(texts(response[ids.UP_NOTE]["children"]))
+
+
+@pytest.mark.parametrize("selection", [
+    {"region": "Atlantis"}, {"period": "1999Q9"}, {"period": "2026-13-01..2026-14-01"},
+    {"segment": "<script>alert(1)</script>"},
+])
+def test_bad_selection_gives_an_empty_state(client, demo_app, selection):
+    response = update(client, demo_app, **selection)
+    assert "No territory matches" in " ".join(texts(response[ids.UP_LIST]["children"]))
+    assert response[ids.UP_GRID]["rowData"] == []
+    assert response[ids.UP_MAP_TERRITORIES]["hideout"]["flagged"] == []
+
+
+def test_region_narrows_the_list_and_greys_the_rest(client, demo_app):
+    territories = demo_app.server.extensions["territory_service"].frames().territories
+    west = set(territories.loc[territories["region"] == "West", "territory_id"])
+    response = update(client, demo_app, region="West")
+    rows = response[ids.UP_GRID]["rowData"]
+    assert rows and {r["territory_id"] for r in rows} <= west
+    colors = response[ids.UP_MAP_TERRITORIES]["hideout"]["colors"]
+    assert {t for t, c in colors.items() if c != "#ffffff"} == west
+
+
+def drilldown_call(client, app, source: str, value, card_clicks=None):
+    """POST the open-drill-down callback (its output key carries a hash suffix).
+
+    ``source`` is the id that fired: the grid, the map, or a card button (dict)."""
+    key, spec = next((k, s) for k, s in app.callback_map.items()
+                     if k.startswith(ids.DRILLDOWN_TERRITORY + ".data")
+                     and any(i["id"] == ids.UP_GRID for i in s["inputs"]))
+    inputs = [card_clicks or [],
+              {"id": ids.UP_GRID, "property": "cellClicked",
+               "value": value if source == ids.UP_GRID else None},
+              {"id": ids.UP_MAP_TERRITORIES, "property": "clickData",
+               "value": value if source == ids.UP_MAP_TERRITORIES else None}]
+    props = {ids.UP_GRID: "cellClicked", ids.UP_MAP_TERRITORIES: "clickData"}
+    prop = props.get(source) if isinstance(source, str) else None
+    changed = f"{source}.{prop}" if prop else (
+        json.dumps(source, separators=(",", ":"), sort_keys=True) + ".n_clicks")
+    payload = {"output": key, "outputs": {"id": ids.DRILLDOWN_TERRITORY, "property": "data"},
+               "inputs": inputs, "state": [], "changedPropIds": [changed]}
+    response = client.post("/_dash-update-component", json=payload)
+    return response.status_code, response.get_json(silent=True)
+
+
+def test_a_table_row_or_a_map_shape_opens_the_drilldown(client, demo_app):
+    status, body = drilldown_call(client, demo_app, ids.UP_GRID,
+                                  {"rowId": "T46", "colId": "name"})
+    assert status == 200 and body["response"][ids.DRILLDOWN_TERRITORY]["data"] == "T46"
+    status, body = drilldown_call(client, demo_app, ids.UP_MAP_TERRITORIES,
+                                  {"properties": {"territory_id": "T07"}})
+    assert status == 200 and body["response"][ids.DRILLDOWN_TERRITORY]["data"] == "T07"
+
+
+def test_a_card_button_opens_the_drilldown(client, demo_app):
+    button = {"index": "T19", "type": ids.UP_OPEN}
+    clicks = [{"id": button, "property": "n_clicks", "value": 1}]
+    status, body = drilldown_call(client, demo_app, button, None, clicks)
+    assert status == 200 and body["response"][ids.DRILLDOWN_TERRITORY]["data"] == "T19"
+
+
+def test_a_re_rendered_card_does_not_open_the_drilldown(client, demo_app):
+    button = {"index": "T19", "type": ids.UP_OPEN}
+    clicks = [{"id": button, "property": "n_clicks", "value": None}]
+    status, body = drilldown_call(client, demo_app, button, None, clicks)
+    # no_update: nothing is written to the drill-down store
+    assert status in (200, 204)
+    assert ids.DRILLDOWN_TERRITORY not in ((body or {}).get("response") or {})

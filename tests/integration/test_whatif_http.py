@@ -1,0 +1,202 @@
+"""The what-if editor through its callback endpoint: a move changes the
+before/after figures exactly as whatif_impact.before_after computes them, undo
+gives them back, and bad input is a message with status 200, never an error."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dash_http import post_callback
+
+from dashboard import geo, whatif, whatif_impact
+from dashboard.selection import resolve_period
+from layouts import ids
+
+HISTORY = (ids.WI_HISTORY, "data")
+SHOW = (ids.WI_FAIRNESS, "children")
+
+
+@pytest.fixture
+def client(demo_app):
+    return demo_app.server.test_client()
+
+
+def press(client, app, button, steps, **form):
+    """Click an editor button with the form filled; returns the response parts."""
+    values = {f"{button}.n_clicks": 1, f"{ids.WI_HISTORY}.data": steps,
+              f"{ids.URL}.search": ""}
+    values.update({f"{key}.value": value for key, value in form.items()})
+    status, body = post_callback(client, app, HISTORY, values, changed=[f"{button}.n_clicks"])
+    assert status == 200
+    return body["response"]
+
+
+def show(client, app, steps, period="qtd", metric="potential", weight=0.5):
+    values = {f"{ids.WI_HISTORY}.data": steps, f"{ids.PERIOD}.value": period,
+              f"{ids.WI_METRIC}.value": metric, f"{ids.WI_WEIGHT}.value": weight,
+              f"{ids.URL}.search": ""}
+    status, body = post_callback(client, app, SHOW, values)
+    assert status == 200
+    return body["response"]
+
+
+def a_county_and_target(app):
+    """A county of the first territory and another territory to move it to."""
+    frames = app.server.extensions["territory_service"].frames()
+    alignment = frames.alignment["territory_id"]
+    fips = alignment.index[0]
+    target = next(t for t in frames.territories["territory_id"] if t != alignment[fips])
+    return fips, alignment[fips], target
+
+
+def expected(app, changes):
+    service = app.server.extensions["territory_service"]
+    frames, as_of = service.frames(), service.as_of()
+    return whatif_impact.before_after(frames, whatif.apply(frames, changes),
+                                      geo.load_counties()["area_km2"],
+                                      resolve_period("qtd", as_of), as_of)
+
+
+def test_a_move_changes_the_figures_as_before_after_does_and_undo_restores(client, demo_app):
+    fips, source, target = a_county_and_target(demo_app)
+    moved = press(client, demo_app, ids.WI_MOVE, [],
+                  **{ids.WI_SELECT: [fips], ids.WI_TARGET: target})
+    steps = moved[ids.WI_HISTORY]["data"]
+    assert moved[ids.WI_ALERT]["color"] == "success"
+    assert moved[ids.WI_SELECT]["value"] == []  # the selection is spent
+    assert steps[-1]["changes"]["county_moves"] == {fips: target}
+
+    shown = show(client, demo_app, steps)
+    core = expected(demo_app, whatif.Changes(county_moves={fips: target}))
+    rows = {r["id"]: r for r in shown[ids.WI_TOUCHED]["rowData"]}
+    assert set(rows) == set(core.touched) == {source, target}
+    table = core.territories.set_index("territory_id")
+    for territory in core.touched:
+        for column in ("accounts_after", "potential_after", "t12_bookings_after",
+                       "open_pipeline_after", "quota_after", "accounts_delta"):
+            assert rows[territory][column] == pytest.approx(table.at[territory, column])
+    assert shown[ids.WI_COUNTIES]["hideout"]  # a patch recolouring the map
+    text = json.dumps(shown[ids.WI_FAIRNESS]["children"])
+    assert f"{core.fairness.at['balance_index', 'after']:.3f}" in text
+    assert "1 step" in shown[ids.WI_STEPS]["children"]
+
+    undone = press(client, demo_app, ids.WI_UNDO, steps)
+    assert undone[ids.WI_HISTORY]["data"] == []
+    back = show(client, demo_app, [])
+    assert back[ids.WI_TOUCHED]["rowData"] == []
+    assert back[ids.WI_REPS]["rowData"] == []
+    assert "no changes" in back[ids.WI_STEPS]["children"]
+
+
+def test_rep_impact_rows_match_the_core(client, demo_app):
+    fips, source, target = a_county_and_target(demo_app)
+    steps = press(client, demo_app, ids.WI_MOVE, [],
+                  **{ids.WI_SELECT: [fips], ids.WI_TARGET: target})[ids.WI_HISTORY]["data"]
+    rows = {r["id"]: r for r in show(client, demo_app, steps)[ids.WI_REPS]["rowData"]}
+    service = demo_app.server.extensions["territory_service"]
+    frames, as_of = service.frames(), service.as_of()
+    impact = whatif_impact.rep_impact(
+        frames, whatif.apply(frames, whatif.Changes(county_moves={fips: target})),
+        resolve_period("qtd", as_of), as_of).set_index("territory_id")
+    assert rows[target]["accounts_gained"] == impact.at[target, "accounts_gained"]
+    assert rows[source]["accounts_lost"] == impact.at[source, "accounts_lost"]
+
+
+@pytest.mark.parametrize(("form", "says"), [
+    ({ids.WI_SELECT: ["99999"], ids.WI_TARGET: "T01"}, "County 99999 is not in the alignment"),
+    ({ids.WI_SELECT: ["01001"], ids.WI_TARGET: "NOPE"}, "Unknown territory NOPE"),
+    ({ids.WI_SELECT: [], ids.WI_TARGET: "T01"}, "Select counties first"),
+    ({ids.WI_SELECT: ["01001"], ids.WI_TARGET: None}, "Choose the territory"),
+])
+def test_a_bad_move_is_a_message_not_an_error(client, demo_app, form, says):
+    answer = press(client, demo_app, ids.WI_MOVE, [], **form)
+    assert ids.WI_HISTORY not in answer  # the history is left as it was
+    assert answer[ids.WI_ALERT]["color"] == "danger"
+    assert says in answer[ids.WI_ALERT]["children"]
+
+
+def test_a_locked_county_refuses_to_move_with_the_lock_message(client, demo_app):
+    fips, _, target = a_county_and_target(demo_app)
+    steps = press(client, demo_app, ids.WI_LOCK, [],
+                  **{ids.WI_SELECT: [fips]})[ids.WI_HISTORY]["data"]
+    answer = press(client, demo_app, ids.WI_MOVE, steps,
+                   **{ids.WI_SELECT: [fips], ids.WI_TARGET: target})
+    assert ids.WI_HISTORY not in answer
+    assert answer[ids.WI_ALERT]["color"] == "warning"
+    assert "locked" in answer[ids.WI_ALERT]["children"]
+
+
+def test_quota_and_handover_sliders_add_steps(client, demo_app):
+    steps = press(client, demo_app, ids.WI_QUOTA_APPLY, [],
+                  **{ids.WI_QUOTA_TERRITORY: "T01", ids.WI_QUOTA_PCT: 10})[ids.WI_HISTORY]["data"]
+    assert steps[-1]["changes"]["quota_changes"] == {"T01": pytest.approx(0.10)}
+    rows = {r["id"]: r for r in show(client, demo_app, steps)[ids.WI_TOUCHED]["rowData"]}
+    assert rows["T01"]["quota_after"] == pytest.approx(rows["T01"]["quota_before"] * 1.1)
+    steps = press(client, demo_app, ids.WI_HANDOVER_APPLY, steps,
+                  **{ids.WI_HANDOVER_FROM: "T01", ids.WI_HANDOVER_TO: "T02",
+                     ids.WI_HANDOVER_SHARE: 10})[ids.WI_HISTORY]["data"]
+    assert len(steps) == 2 and steps[-1]["changes"]["account_overrides"]
+    rows = {r["id"]: r for r in show(client, demo_app, steps)[ids.WI_TOUCHED]["rowData"]}
+    assert rows["T02"]["accounts_delta"] == -rows["T01"]["accounts_delta"] > 0
+
+
+def test_suggest_a_rebalance_is_one_step_with_reasons(client, demo_app):
+    answer = press(client, demo_app, ids.WI_SUGGEST, [],
+                   **{ids.WI_BUDGET: 10, ids.WI_METRIC: "potential"})
+    steps = answer[ids.WI_HISTORY]["data"]
+    assert len(steps) == 1 and steps[0]["reasons"] and steps[0]["changes"]["county_moves"]
+    shown = show(client, demo_app, steps)
+    assert "balance" in json.dumps(shown[ids.WI_REASONS]["children"])
+    core = expected(demo_app, whatif.Changes.from_json(steps[0]["changes"]))
+    assert core.fairness.at["balance_index", "after"] > core.fairness.at["balance_index",
+                                                                         "before"]
+    assert core.disruption["bookings"] <= 0.10 + 1e-9
+
+
+@pytest.mark.parametrize("budget", [-5, 80, None])
+def test_a_bad_budget_is_a_message(client, demo_app, budget):
+    answer = press(client, demo_app, ids.WI_SUGGEST, [], **{ids.WI_BUDGET: budget})
+    assert "budget" in answer[ids.WI_ALERT]["children"]
+
+
+def test_a_bad_period_or_history_is_an_empty_state(client, demo_app):
+    shown = show(client, demo_app, [], period="not-a-period")
+    assert "No such period" in json.dumps(shown[ids.WI_FAIRNESS]["children"])
+    junk = [{"label": "x", "changes": {"county_moves": {"01001": "NOPE"}}, "reasons": []}]
+    shown = show(client, demo_app, junk)
+    assert "no longer fits" in json.dumps(shown[ids.WI_FAIRNESS]["children"])
+    assert shown[ids.WI_TOUCHED]["rowData"] == []
+    assert "not readable" in json.dumps(show(client, demo_app, "junk")[ids.WI_FAIRNESS])
+
+
+def test_the_page_renders_with_the_county_map(client, demo_app):
+    status, body = post_callback(client, demo_app, (ids.PAGE, "children"),
+                                 {f"{ids.URL}.pathname": "/what-if", f"{ids.URL}.search": ""})
+    assert status == 200
+    text = json.dumps(body)
+    assert ids.WI_COUNTIES in text and ids.WI_HISTORY in text
+
+
+def click(client, app, feature, selected):
+    """POST the map-click callback (its output is a duplicate, so found by its input)."""
+    key, spec = next((k, s) for k, s in app.callback_map.items()
+                     if s["inputs"] == [{"id": ids.WI_COUNTIES, "property": "n_clicks"}])
+    payload = {
+        "output": key, "outputs": {"id": ids.WI_SELECT, "property": key.split(".", 1)[1]},
+        "inputs": [{"id": ids.WI_COUNTIES, "property": "n_clicks", "value": 1}],
+        "state": [{"id": ids.WI_COUNTIES, "property": "clickData", "value": feature},
+                  {"id": ids.WI_SELECT, "property": "value", "value": selected}],
+        "changedPropIds": [f"{ids.WI_COUNTIES}.n_clicks"],
+    }
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code in (200, 204)
+    answer = (response.get_json(silent=True) or {}).get("response") or {}
+    return answer.get(ids.WI_SELECT, {}).get("value")  # None: selection left alone
+
+
+def test_a_map_click_toggles_the_county_in_the_selection(client, demo_app):
+    feature = {"properties": {"fips": "01001"}}
+    assert click(client, demo_app, feature, ["06071"]) == ["06071", "01001"]
+    assert click(client, demo_app, feature, ["06071", "01001"]) == ["06071"]
+    assert click(client, demo_app, {"properties": {"fips": "<b>"}}, ["06071"]) is None

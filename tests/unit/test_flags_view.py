@@ -1,0 +1,158 @@
+"""The underperformers view model: thresholds from the inputs, words, colours."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from dashboard import flags_view as fv
+from dashboard.underperformance import FLAG_COLUMNS, Thresholds
+
+DISPLAY_DEFAULTS = {"pace": 85, "coverage": 2.0, "growth": 0, "potential_index": 0.8}
+
+
+def flags_table(rows: list[dict]) -> pd.DataFrame:
+    base = {"region": "West", "rep_name": "Ann Lee", "rules": [], "diagnosis": "execution",
+            "explanation": "Execution: normal load, weak conversion.", "severity": 1,
+            "shortfall": 1000.0, "reasons": ["Pace 50% (below 85%)"]}
+    return pd.DataFrame([{**base, **row} for row in rows], columns=list(FLAG_COLUMNS))
+
+
+def test_default_inputs_are_the_metrics_defaults_in_display_units():
+    assert fv.default_inputs() == DISPLAY_DEFAULTS
+
+
+def test_display_values_become_thresholds():
+    thresholds, ignored = fv.parse_thresholds(
+        {"pace": 70, "coverage": 3, "growth": -10, "potential_index": 0.5}, True)
+    assert ignored == []
+    assert thresholds.pace == pytest.approx(0.70)
+    assert thresholds.coverage == 3.0
+    assert thresholds.growth == pytest.approx(-0.10)
+    assert thresholds.potential_index == 0.5
+    assert thresholds.penetration_bottom == Thresholds().penetration_bottom
+
+
+def test_the_defaults_round_trip():
+    assert fv.parse_thresholds(DISPLAY_DEFAULTS, True) == (Thresholds(), [])
+
+
+@pytest.mark.parametrize("bad", [None, -5, "abc", "", math.nan, math.inf, True, [85], 501])
+def test_an_unusable_pace_falls_back_to_the_default_and_is_named(bad):
+    thresholds, ignored = fv.parse_thresholds({**DISPLAY_DEFAULTS, "pace": bad}, True)
+    assert thresholds.pace == Thresholds().pace
+    assert ignored == ["Pace below"]
+
+
+def test_a_numeric_string_is_accepted():
+    thresholds, _ = fv.parse_thresholds({**DISPLAY_DEFAULTS, "coverage": "1.5"}, True)
+    assert thresholds.coverage == 1.5
+
+
+def test_growth_may_be_negative_but_not_below_minus_100_percent():
+    ok, _ = fv.parse_thresholds({**DISPLAY_DEFAULTS, "growth": -100}, True)
+    assert ok.growth == -1.0
+    bad, ignored = fv.parse_thresholds({**DISPLAY_DEFAULTS, "growth": -101}, True)
+    assert bad.growth == 0.0 and ignored == ["Growth below"]
+
+
+def test_penetration_switch_off_disables_the_rule_and_anything_else_keeps_it():
+    off, _ = fv.parse_thresholds(DISPLAY_DEFAULTS, False)
+    assert off.penetration_bottom == 0.0
+    for value in (True, None, "yes"):
+        on, _ = fv.parse_thresholds(DISPLAY_DEFAULTS, value)
+        assert on.penetration_bottom == 0.25
+
+
+@pytest.mark.parametrize("severity, color", [
+    (0, fv.UNFLAGGED), (1, "#fdd49e"), (2, "#fc8d59"), (3, "#d7301f"), (4, "#7f0000"),
+    (5, "#7f0000"),
+])
+def test_severity_colours(severity, color):
+    assert fv.severity_color(severity) == color
+
+
+@pytest.mark.parametrize("value, text", [
+    (179_725.0, "$179.7 k short of quota"),
+    (-18_200.0, "Projected $18.2 k over quota"),
+    (0.0, "Projected to land on quota"),
+    (math.nan, "Shortfall — (no quota)"),
+])
+def test_shortfall_in_words(value, text):
+    assert fv.shortfall_text(value) == text
+
+
+def test_explanation_detail_drops_only_a_repeated_label():
+    assert fv.explanation_detail("Execution: normal load.", "execution") == "Normal load."
+    assert fv.explanation_detail("Overloaded: workload 2×.", "overloaded") == "Workload 2×."
+    vacant = "Vacant: no rep covers $1 M of potential."
+    assert fv.explanation_detail(vacant, "under-covered") == vacant
+
+
+def test_cards_keep_the_order_and_say_vacant():
+    flags = flags_table([
+        {"territory_id": "T2", "territory_name": "B", "severity": 2, "rep_name": None},
+        {"territory_id": "T1", "territory_name": "A"},
+    ])
+    cards = fv.flag_cards(flags)
+    assert [c["territory_id"] for c in cards] == ["T2", "T1"]
+    assert cards[0]["rep"] == "Vacant" and cards[1]["rep"] == "Ann Lee"
+    assert cards[0]["severity_label"] == "2 rules" and cards[1]["severity_label"] == "1 rule"
+    assert cards[0]["text_color"] == "#1f2937"
+    assert cards[1]["diagnosis_label"] == "Execution"
+
+
+def test_summary_adds_only_positive_shortfalls():
+    flags = flags_table([
+        {"territory_id": "T1", "territory_name": "A", "severity": 3, "shortfall": 300.0},
+        {"territory_id": "T2", "territory_name": "B", "shortfall": -100.0,
+         "diagnosis": "overloaded"},
+        {"territory_id": "T3", "territory_name": "C", "shortfall": math.nan,
+         "diagnosis": "under-covered"},
+    ])
+    assert fv.summary(flags, 10) == {"flagged": 3, "in_scope": 10, "multi_rule": 1,
+                                     "design": 2, "execution": 1, "shortfall": 300.0}
+
+
+def test_grid_rows_are_flat_and_keep_numbers():
+    flags = flags_table([{"territory_id": "T1", "territory_name": "A",
+                          "reasons": ["r1", "r2"], "shortfall": math.nan}])
+    row = fv.grid_rows(flags)[0]
+    assert row["reasons"] == "r1; r2"
+    assert row["shortfall"] is None
+    assert row["detail"] == "Normal load, weak conversion."
+
+
+def test_hideout_colours_scope_and_escapes_names():
+    territories = pd.DataFrame({
+        "territory_id": ["T1", "T2", "T3"],
+        "territory_name": ["<b>Evil</b>", "Quiet", "Far"],
+        "rep_name": ["Ann & Co", None, "Zed"],
+    })
+    flags = flags_table([{"territory_id": "T1", "territory_name": "<b>Evil</b>",
+                          "severity": 2, "reasons": ["Pace 50% <below>"]}])
+    hideout = fv.map_hideout(territories, ["T1", "T2"], flags)
+    assert hideout["key"] == "underperformers"
+    assert hideout["colors"] == {"T1": "#fc8d59", "T2": fv.UNFLAGGED, "T3": fv.OUTSIDE}
+    assert hideout["flagged"] == ["T1"]
+    tip = hideout["tips"]["T1"]
+    assert "&lt;b&gt;Evil&lt;/b&gt;" in tip and "<b>Evil</b>" not in tip
+    assert "Ann &amp; Co" in tip and "Pace 50% &lt;below&gt;" in tip and "2 rules" in tip
+    assert "<i>vacant</i>" in hideout["tips"]["T2"]
+    assert "Outside the selected region" in hideout["tips"]["T3"]
+
+
+def test_a_flag_outside_the_scope_is_neither_coloured_nor_outlined():
+    territories = pd.DataFrame({"territory_id": ["T1"], "territory_name": ["A"],
+                                "rep_name": ["Ann"]})
+    flags = flags_table([{"territory_id": "T1", "territory_name": "A"}])
+    hideout = fv.map_hideout(territories, [], flags)
+    assert hideout["flagged"] == [] and hideout["colors"] == {"T1": fv.OUTSIDE}
+
+
+def test_legend_lists_every_severity_and_outside_only_when_filtered():
+    labels = [label for _, label in fv.legend_entries(False)]
+    assert labels == ["Not flagged", "1 rule", "2 rules", "3 rules", "4+ rules"]
+    assert fv.legend_entries(True)[-1] == (fv.OUTSIDE, "Outside the region")

@@ -1,0 +1,173 @@
+"""METRICS.md Underperformance rules, diagnosis and ordering, on hand-built territories.
+
+Period 2026Q1 viewed on 2026-02-14 (time elapsed 45/90 = 0.5). T12 is
+2025-02-15..2026-02-14, so the 2025-01-15 "prior year" deals below count
+for growth only. Every figure is worked out in the comments.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard.frames import build_frames
+from dashboard.periods import Period
+from dashboard.schema import Dataset
+from dashboard.schema import frame_from_rows as _frame
+from dashboard.underperformance import FLAG_COLUMNS, Thresholds, flag_territories
+
+Q1 = Period.parse("2026Q1")
+AS_OF = date(2026, 2, 14)
+STAGE = {"won": "Closed Won", "lost": "Closed Lost"}
+
+
+
+
+def make_frames(territories, reps, alignment, accounts, opps, quotas):
+    return build_frames(Dataset(
+        territories=_frame("territories", territories),
+        reps=_frame("reps", [(r, f"Rep {r}", f"{r}@example.com", t, None, None)
+                             for r, t in reps]),
+        alignment=_frame("alignment", alignment),
+        accounts=_frame("accounts", [
+            (a, a, fips, None, None, None, None, pot, since, None, None)
+            for a, fips, pot, since in accounts]),
+        opportunities=_frame("opportunities", [
+            (o, a, amount, stage or STAGE[status], status, "2024-01-01", close)
+            for o, a, amount, status, close, stage in opps]),
+        quotas=_frame("quotas", quotas),
+    ))
+
+
+CUSTOMER = "2020-01-01"
+
+
+def build(vacant: tuple[str, ...] = ()):
+    """Four territories, one county each (U1 -> 00001, ...).
+
+    U1 healthy: 60k of 100k (pace 1.2); open 100k -> cover 100/40 = 2.5; prior 50k -> +20%;
+       2 of 2 accounts customers; potential 200k.
+    U2 slow: 30k of 100k (pace .6 < .85); open 200k -> 200/70 = 2.86; prior 20k -> +50%;
+       potential 100k.
+    U3 thin pipeline, shrinking: 180k of 200k (pace 1.8); open 10k -> 10/20 = .5 < 2;
+       prior 200k -> -10%; potential 300k.
+    U4 big, barely penetrated: 50k of 50k (pace 2); remaining 0 -> coverage missing; no
+       prior -> growth missing; 1 customer of 4 accounts -> .25; potential 400k.
+    T12 bookings 60 + 30 + 180 + 50 = 320k; potential 1,000k. Potential index:
+       U1 (60/320)/.2 = .9375, U2 (30/320)/.1 = .9375, U3 (180/320)/.3 = 1.875,
+       U4 (50/320)/.4 = .390625 < .8.
+    Penetration ranks (ties share the lowest): U4 1, others 2 -> bottom quartile (rank ≤ 1
+       of 4): U4; potential ranks from the top: U4 1, U3 2 -> top half: U4, U3.
+    """
+    ids = ["U1", "U2", "U3", "U4"]
+    territories = [(t, f"Territory {t}", "East" if t in ("U1", "U2") else "West") for t in ids]
+    reps = [(f"R{t}", t) for t in ids if t not in vacant]
+    alignment = [(f"0000{i + 1}", t) for i, t in enumerate(ids)]
+    accounts = [
+        ("a1", "00001", 100_000, CUSTOMER), ("a2", "00001", 100_000, CUSTOMER),
+        ("b1", "00002", 100_000, CUSTOMER),
+        ("c1", "00003", 300_000, CUSTOMER),
+        ("d1", "00004", 100_000, CUSTOMER), ("d2", "00004", 100_000, None),
+        ("d3", "00004", 100_000, None), ("d4", "00004", 100_000, None),
+    ]
+    opps = [
+        ("o1", "a1", 60_000, "won", "2026-01-15", None),
+        ("o2", "a1", 100_000, "open", "2026-03-15", "Prospecting"),  # weighted 10k
+        ("o3", "a2", 50_000, "won", "2025-01-15", None),
+        ("o4", "b1", 30_000, "won", "2026-01-15", None),
+        ("o5", "b1", 200_000, "open", "2026-03-15", "Prospecting"),  # weighted 20k
+        ("o6", "b1", 20_000, "won", "2025-01-15", None),
+        ("o7", "c1", 180_000, "won", "2026-01-15", None),
+        ("o8", "c1", 10_000, "open", "2026-03-15", "Negotiation"),  # weighted 7.5k
+        ("o9", "c1", 200_000, "won", "2025-01-15", None),
+        ("o10", "d1", 50_000, "won", "2026-01-15", None),
+    ]
+    quotas = [("U1", "2026Q1", 100_000), ("U2", "2026Q1", 100_000),
+              ("U3", "2026Q1", 200_000), ("U4", "2026Q1", 50_000)]
+    return make_frames(territories, reps, alignment, accounts, opps, quotas)
+
+
+def test_flags_rules_severity_and_order():
+    flags = flag_territories(build(), Q1, AS_OF)
+    assert list(flags.columns) == list(FLAG_COLUMNS)
+    # severity 2: U3 shortfall 200k × (1 - 187.5/200) = 12.5k before U4 50k × (1 - 1) = 0;
+    # then U2 (1 rule), shortfall 100k × (1 - (30 + 20)/100) = 50k. U1 fires nothing.
+    assert list(flags["territory_id"]) == ["U3", "U4", "U2"]
+    assert list(flags["severity"]) == [2, 2, 1]
+    assert flags["shortfall"].tolist() == pytest.approx([12_500, 0, 50_000])
+    assert flags["rules"].tolist() == [
+        ["coverage", "growth"], ["penetration", "potential_index"], ["pace"]]
+    assert flags.loc[0, "region"] == "West" and flags.loc[0, "rep_name"] == "Rep RU3"
+
+
+def test_reasons_carry_the_figures():
+    reasons = flag_territories(build(), Q1, AS_OF).set_index("territory_id")["reasons"]
+    assert reasons["U2"] == ["Pace 60% (below 85%)"]
+    assert reasons["U3"][0] == "Pipeline coverage 0.5× (below 2.0×)"
+    assert "-10%" in reasons["U3"][1] and "below 0%" in reasons["U3"][1]
+    assert "25%" in reasons["U4"][0] and "bottom quartile" in reasons["U4"][0]
+    # 50/320 = 15.6% of bookings from 400/1000 = 40.0% of potential
+    assert reasons["U4"][1].startswith("Potential index 0.39 (below 0.80)")
+    assert "15.6%" in reasons["U4"][1] and "40.0%" in reasons["U4"][1]
+
+
+@pytest.mark.parametrize(
+    "thresholds, expected",
+    [
+        (Thresholds(), ["U3", "U4", "U2"]),
+        (Thresholds(pace=0.5), ["U3", "U4"]),  # U2's pace .6 no longer below
+        # coverage 2.6 also catches U1 (2.5): one rule, shortfall 100k × (1 - 70/100) = 30k,
+        # so it follows U2 (one rule, 50k)
+        (Thresholds(coverage=2.6), ["U3", "U4", "U2", "U1"]),
+        # potential index .95 catches U1 and U2 (.9375 each): U2 now has 2 rules and the
+        # largest shortfall of the severity-2 group (50k > 12.5k > 0); U1 trails with 1
+        (Thresholds(potential_index=0.95), ["U2", "U3", "U4", "U1"]),
+    ],
+)
+def test_thresholds_are_configurable(thresholds, expected):
+    flags = flag_territories(build(), Q1, AS_OF, thresholds)
+    assert list(flags["territory_id"]) == expected
+
+
+@pytest.mark.parametrize(
+    "vacant, areas, expected",
+    [
+        # workload = accounts (no areas): 2, 1, 1, 4, mean 2 -> U4 > 2.3 is overloaded.
+        # potential per rep 200, 100, 300, 400k, mean 250k -> U3 > 287.5k under-covered;
+        # U2 normal -> execution
+        ((), None, {"U2": "execution", "U3": "under-covered", "U4": "overloaded"}),
+        # U2's county of 1,000,000 km²: travel .7124 × √(1 × 10⁶) = 712.4 km -> workload
+        # 1 + 14.248 = 15.248; mean (2 + 15.248 + 1 + 4) / 4 = 5.562 -> above 6.396: U2 only.
+        # U4 (400k of potential) is then under-covered instead
+        ((), pd.Series({"00002": 1_000_000.0}),
+         {"U2": "overloaded", "U3": "under-covered", "U4": "under-covered"}),
+        # a vacant territory is under-covered whatever its load; the potential-per-rep mean
+        # is over staffed territories only: (200 + 300 + 400) / 3 = 300k, bar 345k, so U3
+        # (300k) is now an execution problem
+        (("U2",), None, {"U2": "under-covered", "U3": "execution", "U4": "overloaded"}),
+    ],
+)
+def test_diagnosis(vacant, areas, expected):
+    flags = flag_territories(build(vacant), Q1, AS_OF, areas=areas).set_index("territory_id")
+    assert flags["diagnosis"].to_dict() == expected
+    openings = {"overloaded": ("Overloaded",), "under-covered": ("Under-covered", "Vacant"),
+                "execution": ("Execution",)}
+    for territory, explanation in flags["explanation"].items():
+        assert explanation.startswith(openings[expected[territory]]), territory
+    if vacant:
+        assert flags.loc["U2", "explanation"].startswith("Vacant")
+
+
+def test_missing_figures_never_fire():
+    # U4 has no prior-year bookings (growth missing) and no remaining quota (coverage
+    # missing): neither "growth" nor "coverage" may appear among its rules
+    flags = flag_territories(build(), Q1, AS_OF).set_index("territory_id")
+    assert not {"growth", "coverage"} & set(flags.loc["U4", "rules"])
+
+
+def test_no_territories_flags_nothing():
+    frames = make_frames([], [], [], [], [], [])
+    flags = flag_territories(frames, Q1, AS_OF)
+    assert flags.empty and list(flags.columns) == list(FLAG_COLUMNS)
