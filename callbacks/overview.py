@@ -43,6 +43,16 @@ def _view(service: DataService, selection: Selection, kpi_key: str, selected=Non
     return period, kpis, totals, hideout, legend
 
 
+def colours_only(hideout: dict) -> Patch:
+    """A hideout patch that leaves ``selected`` alone: a recolour that answers
+    after a click on the map must not wipe the clicked territory's outline."""
+    patch = Patch()
+    for name in ("colors", "tips", "flagged"):
+        if name in hideout:
+            patch[name] = hideout[name]
+    return patch
+
+
 def kpi_cards(totals, period) -> list:
     def tone(value, good_if_at_least):
         if formatting.is_missing(value):
@@ -126,21 +136,19 @@ def register(app: dash.Dash, service: DataService) -> None:
         Input(ids.SEGMENT, "value"),
         Input(ids.MAP_KPI_PICKER, "value"),
         Input(ids.URL, "search"),
-        State(ids.DRILLDOWN_TERRITORY, "data"),
         prevent_initial_call=True,
     )
-    def update_overview(period, region, segment, kpi_key, search, selected):
+    def update_overview(period, region, segment, kpi_key, search):
         """Fires when a control or the KPI picker changes; recolours the map
         through ``hideout`` only and refreshes the strip and ranking."""
         kpi_key = kpi_key if kpi_key in MAP_KPIS else "attainment"
-        view = _view(service, Selection.from_controls(period, region, segment, search), kpi_key,
-                     selected)
+        view = _view(service, Selection.from_controls(period, region, segment, search), kpi_key)
         if view is None:
-            return no_match(), {"key": "overview", "colors": {}, "tips": {}}, [], []
+            return no_match(), colours_only({"colors": {}, "tips": {}}), [], []
         period_obj, kpis, totals, hideout, legend = view
         return (
             components.kpi_strip(kpi_cards(totals, period_obj)),
-            hideout,
+            colours_only(hideout),
             components.legend(legend_title(MAP_KPIS[kpi_key], totals), legend),
             ranking_rows(kpis, kpi_key),
         )

@@ -51,3 +51,15 @@ def post_callback(client, app, output: tuple[str, str], values: dict, changed: l
     response = client.post("/_dash-update-component", json=payload)
     body = response.get_json(silent=True)
     return response.status_code, body
+
+
+def patched(value, base: dict | None = None) -> dict:
+    """The value a browser holds after applying a returned Dash ``Patch`` of
+    top-level assignments to ``base`` (a plain value passes through)."""
+    if not (isinstance(value, dict) and "__dash_patch_update" in value):
+        return value
+    result = dict(base or {})
+    for op in value["operations"]:
+        assert op["operation"] == "Assign" and len(op["location"]) == 1, op
+        result[op["location"][0]] = op["params"]["value"]
+    return result

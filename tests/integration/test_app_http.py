@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dash_http import post_callback
+from dash_http import patched, post_callback
 
 from layouts import ids
 
@@ -34,11 +34,13 @@ def test_overview_recolours_through_hideout_only(client, demo_app):
     status, body = post_callback(client, demo_app, OVERVIEW, overview_values(kpi="pace"))
     assert status == 200
     response = body["response"]
-    hideout = response[ids.MAP_TERRITORIES]["hideout"]
+    hideout = patched(response[ids.MAP_TERRITORIES]["hideout"])
     # every territory of the demo gets a colour and an escaped tooltip
     assert len(hideout["colors"]) >= 50
     assert all(c.startswith("#") for c in hideout["colors"].values())
     assert "data" not in response[ids.MAP_TERRITORIES]
+    # a recolour leaves the clicked territory's outline alone
+    assert "selected" not in hideout
 
 
 @pytest.mark.parametrize("values", [
@@ -52,7 +54,7 @@ def test_bad_selection_gives_an_empty_state_not_an_error(client, demo_app, value
     assert status == 200
     strip = body["response"][ids.KPI_STRIP]["children"]
     assert "No territory matches" in str(strip)
-    assert body["response"][ids.MAP_TERRITORIES]["hideout"]["colors"] == {}
+    assert patched(body["response"][ids.MAP_TERRITORIES]["hideout"])["colors"] == {}
 
 
 def test_region_filter_limits_the_map_to_that_region(client, demo_app):
@@ -61,7 +63,7 @@ def test_region_filter_limits_the_map_to_that_region(client, demo_app):
     west = set(territories.loc[territories["region"] == "West", "territory_id"])
     status, body = post_callback(client, demo_app, OVERVIEW, overview_values(region="West"))
     assert status == 200
-    assert set(body["response"][ids.MAP_TERRITORIES]["hideout"]["colors"]) == west
+    assert set(patched(body["response"][ids.MAP_TERRITORIES]["hideout"])["colors"]) == west
 
 
 def upload(client, app, files: dict[str, bytes]):
