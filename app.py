@@ -18,6 +18,7 @@ from callbacks import scenarios_panel as scenarios_panel_callbacks
 from callbacks import shell as shell_callbacks
 from callbacks import underperformers as underperformers_callbacks
 from callbacks import whatif as whatif_callbacks
+from callbacks.background import background_manager
 from dashboard.config import Settings
 from dashboard.service import DataService
 
@@ -60,6 +61,7 @@ def create_app(config: Settings | dict | None = None) -> dash.Dash:
         suppress_callback_exceptions=True,
         update_title=None,
         on_error=shell_callbacks.show_error,
+        background_callback_manager=background_manager(settings),
     )
     server = app.server
     server.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
