@@ -75,3 +75,23 @@ def post_callback(client, app, output: tuple[str, str], values: dict, changed: l
     key, spec = find_callback(app, *output)
     response = client.post("/_dash-update-component", json=payload(key, spec, values, changed))
     return response.status_code, response.get_json(silent=True)
+
+
+def sign_in(client, username: str = "leader", password: str | None = None):
+    """Sign ``client`` in through the real form (CSRF token included): every
+    callback refuses unsigned requests. Returns the client."""
+    import re
+
+    from dashboard import users
+    from dashboard.users import DEMO_PASSWORD
+
+    engine = client.application.extensions["territory_service"].engine
+    if not any(u.username == username for u in users.list_users(engine)):
+        users.add_user(engine, username, password or DEMO_PASSWORD, "leader")
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"csrf_token": token, "username": username,
+                                           "password": password or DEMO_PASSWORD})
+    if response.status_code != 302:
+        raise RuntimeError(f"sign-in as {username} failed: HTTP {response.status_code}")
+    return client

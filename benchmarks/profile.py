@@ -13,7 +13,7 @@ import argparse
 import tempfile
 
 from benchmarks import datasets
-from benchmarks.dash_http import find_where, payload, timed_post
+from benchmarks.dash_http import find_where, payload, sign_in, timed_post
 
 TARGETS = ("cold-start", "map-page", "recolour", "drilldown", "attainment",
            "underperformers", "whatif-county")
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
                 if found is None:
                     parser.error(f"{args.target}: no callback writes {output}")
                 key, spec = found
-                client = app.server.test_client()
+                client = sign_in(app.server.test_client())
 
                 def call(i: int) -> None:
                     cache.clear()

@@ -44,7 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import datasets
-from benchmarks.dash_http import find_where, payload, timed_post
+from benchmarks.dash_http import find_where, payload, sign_in, timed_post
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 QUICK_REPEATS = 3
@@ -302,7 +302,7 @@ def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
 
         errors = _ErrorCounter()
         logging.getLogger().addHandler(errors)
-        client = app.server.test_client()
+        client = sign_in(app.server.test_client())
         rows: list[Row] = []
         floors: dict[str, Callable[[int], Callable[[], object]]] = {}
         try:

@@ -7,6 +7,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, ctx, no_update
 
+from callbacks import guard
 from callbacks.grid_export import register_csv_export
 from dashboard import formatting, rankings
 from dashboard.kpi_table import kpi_table
@@ -137,10 +138,11 @@ def register(app: dash.Dash, service: DataService) -> None:
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def update_attainment(period, region, segment, level, search):
         """Fires on a period, region, segment or level change; returns the
         rebuilt page body (or an empty state)."""
-        return build(service, Selection.from_controls(period, region, segment, search), level)
+        return build(service, guard.selection(period, region, segment, search), level)
 
     @app.callback(
         Output(ids.DRILLDOWN_TERRITORY, "data", allow_duplicate=True),
@@ -151,6 +153,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         State(ids.ATTAINMENT_LEVEL, "value"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def open_drilldown(ranking_click, growth_click, heat_click, grid_click, level):
         """Fires on a click on a bar or a table row; returns the territory to
         open (a rep opens their territory, a region nothing)."""

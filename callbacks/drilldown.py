@@ -8,6 +8,7 @@ from dataclasses import replace
 import dash
 from dash import Input, Output, State, ctx, no_update
 
+from callbacks import guard
 from callbacks.grid_export import register_csv_export
 from dashboard import drilldown as model
 from dashboard import overview, rankings
@@ -88,13 +89,16 @@ def register(app: dash.Dash, service: DataService) -> None:
         State(ids.DRILLDOWN, "is_open"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def show_drilldown(territory_id, period, region, segment, search, is_open):
         """Fires when a view writes a territory id (opens the panel on it) or a
         control changes (refreshes an open panel); returns its content and title."""
         opened = ctx.triggered_id == ids.DRILLDOWN_TERRITORY
         if territory_id is None or not (opened or is_open):
             return no_update, no_update, no_update
-        selection = Selection.from_controls(period, region, segment, search)
+        # out of the viewer's scope reads exactly like an unknown id (logged)
+        territory_id = guard.allowed_territory(service, territory_id) or ""
+        selection = guard.selection(period, region, segment, search)
         children, title = panel_content(service, selection, territory_id)
         return children, title, True if opened else no_update
 

@@ -7,6 +7,7 @@ import base64
 import dash
 from dash import Input, Output, State
 
+from callbacks import guard
 from dashboard.import_service import import_files
 from dashboard.service import DataService
 from layouts import ids
@@ -32,6 +33,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         State(ids.IMPORT_UPLOAD, "filename"),
         prevent_initial_call=True,
     )
+    @guard.level("leader")
     def run_import(contents, filenames):
         """Fires on upload; returns every problem, or what was loaded."""
         if not contents:

@@ -8,6 +8,7 @@ import dash
 from dash import Input, Output, Patch, State, ctx, no_update
 from flask import Response, request
 
+from callbacks import guard
 from dashboard import formatting, overview
 from dashboard.choropleth import MAP_KPIS, legend_title
 from dashboard.maps import state_outlines, territory_shapes
@@ -87,7 +88,7 @@ def ranking_rows(kpis, kpi_key: str) -> list[dict]:
     return [
         {"id": r["id"], "name": r["name"], "value": r[kpi_key],
          "value_text": kpi.format(r[kpi_key])}
-        for _, r in ordered.iterrows()
+        for r in ordered[["id", "name", kpi_key]].to_dict("records")
     ]
 
 
@@ -138,11 +139,12 @@ def register(app: dash.Dash, service: DataService) -> None:
         Input(ids.URL, "search"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def update_overview(period, region, segment, kpi_key, search):
         """Fires when a control or the KPI picker changes; recolours the map
         through ``hideout`` only and refreshes the strip and ranking."""
         kpi_key = kpi_key if kpi_key in MAP_KPIS else "attainment"
-        view = _view(service, Selection.from_controls(period, region, segment, search), kpi_key)
+        view = _view(service, guard.selection(period, region, segment, search), kpi_key)
         if view is None:
             return no_match(), colours_only({"colors": {}, "tips": {}}), [], []
         period_obj, kpis, totals, hideout, legend = view
@@ -180,6 +182,7 @@ def register_drilldown_clicks(app: dash.Dash) -> None:
         Input(ids.OVERVIEW_RANKING, "cellClicked"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def open_drilldown(feature, cell):
         """Fires on a click on a territory shape or a ranking row; writes its id
         for the drill-down panel and outlines it on the map (a hideout patch,
@@ -225,7 +228,8 @@ def register_account_points(app: dash.Dash, service: DataService) -> None:
     not compress callback responses and 20k points would be 1.9 MB of JSON."""
 
     def accounts_geojson():
-        body = account_points_gzip(service, Selection.from_query(request.query_string.decode()))
+        selection = guard.confine(Selection.from_query(request.query_string.decode()))
+        body = account_points_gzip(service, selection)
         if "gzip" not in request.headers.get("Accept-Encoding", ""):
             return Response(gzip.decompress(body), mimetype="application/geo+json")
         return Response(body, mimetype="application/geo+json",
@@ -244,12 +248,13 @@ def register_account_points(app: dash.Dash, service: DataService) -> None:
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def show_accounts(shown, period, region, segment, search):
         """Fires on the "Show accounts" switch or a control change; points the
         clustered layer at the selection's accounts, or at nothing when off."""
         if not shown:
             return None, layout.accounts_legend(False)
-        selection = Selection.from_controls(period, region, segment, search)
+        selection = guard.selection(period, region, segment, search)
         url = app.get_relative_path(ACCOUNTS_ROUTE) + selection.to_query()
         return url, layout.accounts_legend(True)
 

@@ -7,6 +7,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, ctx, no_update
 
+from callbacks import guard
 from callbacks.grid_export import register_csv_export
 from dashboard import formatting, rankings
 from dashboard.kpi_table import kpi_table
@@ -122,10 +123,11 @@ def register(app: dash.Dash, service: DataService) -> None:
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def update_pipeline(period, region, segment, healthy, search):
         """Fires on a period, region, segment or healthy-line change; returns
         the rebuilt page body (or an empty state)."""
-        return build(service, Selection.from_controls(period, region, segment, search),
+        return build(service, guard.selection(period, region, segment, search),
                      healthy)
 
     @app.callback(
@@ -136,6 +138,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         Input(ids.PIPELINE_OVERDUE, "cellClicked"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def open_drilldown(coverage_click, aging_click, grid_click, overdue_click):
         """Fires on a click on a bar or a table row; returns the territory to open."""
         payload = {ids.PIPELINE_COVERAGE: coverage_click, ids.PIPELINE_AGING: aging_click,

@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 
 import dash
-from dash import Input, Output, State, ctx, no_update
+from dash import Input, Output, State, ctx, html, no_update
 
+from callbacks import guard
+from callbacks.auth import csrf_token
+from dashboard import access
 from dashboard.periods import Period
 from dashboard.selection import ALL, Selection, period_options
 from dashboard.service import DataService
@@ -15,27 +18,39 @@ from layouts.components import empty_state
 
 log = logging.getLogger(__name__)
 
-UPCOMING = {
-    "/scorecard": ("My scorecard", "A rep's own figures."),
-}
+#: views named in the navigation whose issue has not landed (none now)
+UPCOMING: dict[str, tuple[str, str]] = {}
 
 
 def serve_layout(service: DataService):
-    """Layout as a function so options follow the data after an import."""
+    """Layout as a function so options follow the data after an import, and
+    the navigation and choices follow the signed-in viewer's role and scope."""
 
     def layout():
+        viewer = guard.viewer()
+        if viewer is None:  # only reachable when the sign-in hook is bypassed
+            return html.Div(id=ids.PAGE)
         frames = service.frames()
         as_of = service.as_of()
-        regions = sorted(frames.territories["region"].dropna().unique())
+        regions = access.regions_offered(
+            viewer, sorted(frames.territories["region"].dropna().unique()))
+        if viewer.is_leader:
+            region_options = [{"label": "All regions", "value": ALL}]
+            region_options += [{"label": r, "value": r} for r in regions]
+        else:  # "all" is all the viewer may see: a manager's own region
+            region_options = [{"label": r, "value": ALL} for r in regions]
         segments = sorted(frames.accounts["segment"].dropna().unique())
         controls = shell.controls_bar(
             period_options(as_of),
-            [{"label": "All regions", "value": ALL}] + [{"label": r, "value": r} for r in regions],
+            region_options,
             [{"label": "All segments", "value": ALL}]
             + [{"label": s, "value": s} for s in segments],
             as_of.strftime("%d %b %Y"),
+            show_filters=viewer.role != "rep",
         )
-        return shell.shell(controls)
+        views = [(path, label) for path, label in shell.VIEWS if viewer.may_open(path)]
+        return shell.shell(controls, views, shell.user_menu(viewer.display_name, viewer.role,
+                                                             csrf_token()))
 
     return layout
 
@@ -79,6 +94,7 @@ def register(app: dash.Dash, service: DataService, pages: dict) -> None:
         Input(ids.PERIOD_RANGE, "start_date"),
         Input(ids.PERIOD_RANGE, "end_date"),
     )
+    @guard.level("any")
     def sync_url_and_controls(search, period, region, segment, range_start, range_end):
         """On load (or back/forward) the URL sets the controls; afterwards a
         control change writes the URL, so a copied link reopens this view.
@@ -94,16 +110,22 @@ def register(app: dash.Dash, service: DataService, pages: dict) -> None:
             updated = Selection(period, current.region, current.segment, current.as_of)
             options = with_custom_option(period_options(service.as_of()), period)
             return updated.to_query(), period, no_update, no_update, options
-        updated = Selection.from_controls(period, region, segment, search)
+        updated = guard.selection(period, region, segment, search)
         return updated.to_query(), no_update, no_update, no_update, no_update
 
     @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"),
                   State(ids.URL, "search"))
+    @guard.level("any")
     def route(pathname, search):
         """Render the page for the path; unknown paths say so."""
         path = pathname or "/"
+        viewer = guard.require_viewer()
+        if (path in pages or path in UPCOMING) and not viewer.may_open(path):
+            guard.out_of_scope(f"page {path[:100]!r}", viewer)
+            return empty_state("Not available", "This page is not part of your role. "
+                               "Use the navigation above to open your views.")
         if path in pages:
-            return pages[path](service, Selection.from_query(search))
+            return pages[path](service, guard.confine(Selection.from_query(search), viewer))
         if path in UPCOMING:
             title, text = UPCOMING[pathname]
             return shell.placeholder(title, text + " This view is not built yet.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash
 from dash import ALL, Input, Output, State, ctx, no_update
 
+from callbacks import guard
 from callbacks.grid_export import register_csv_export
 from dashboard import flags_view, geo, overview
 from dashboard.maps import state_outlines, territory_shapes
@@ -109,12 +110,13 @@ def register(app: dash.Dash, service: DataService) -> None:
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def update_flags(period, region, segment, *rest):
         """Fires when a global control or a threshold changes; recomputes the
         flags and returns the strip, cards, map hideout (colours only), table rows."""
         *threshold_values, penetration_on, search = rest
         values = dict(zip(FIELD_NAMES, threshold_values, strict=True))
-        selection = Selection.from_controls(period, region, segment, search)
+        selection = guard.selection(period, region, segment, search)
         return _outputs(service, selection, values, penetration_on)
 
     @app.callback(
@@ -123,6 +125,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         Input(ids.UP_RESET, "n_clicks"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def reset_thresholds(_clicks):
         """Fires on "Reset to defaults"; puts the METRICS.md defaults back."""
         defaults = flags_view.default_inputs()
@@ -137,6 +140,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         Input(ids.UP_MAP_TERRITORIES, "clickData"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def open_drilldown(_card_clicks, _cell, _feature):
         """Fires on a card's button, a table row or a map shape; writes the
         territory id for the shell's drill-down panel."""

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.choropleth import MISSING_COLOR, PALETTE
-from layouts import ids
+from layouts import components, ids
 from layouts.attainment_figures import PACE_CLASSES
 from layouts.theme import BAD, GOOD
 
@@ -115,7 +115,7 @@ def kpi_grid(rows: list[dict], level: str) -> dag.AgGrid:
         defaultColDef={"sortable": True, "resizable": True, "filter": True},
         dashGridOptions={"rowHeight": 30, "headerHeight": 34, "animateRows": False},
         getRowId="params.data.id", columnSize="sizeToFit",
-        csvExportParams={"fileName": f"attainment-{level}s.csv"},
+        csvExportParams=components.csv_export(f"attainment-{level}s.csv"),
         style={"height": "420px"},
     )
 

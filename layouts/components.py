@@ -39,3 +39,11 @@ def legend(title: str, entries: list[tuple[str, str]]) -> html.Div:
         ],
         className="map-legend",
     )
+
+
+def csv_export(file_name: str) -> dict:
+    """AG Grid ``csvExportParams`` for a grid's "Export CSV": the file name,
+    and text that a spreadsheet would run as a formula neutralised
+    (``assets/grid_export.js``)."""
+    return {"fileName": file_name,
+            "processCellCallback": {"function": "safeCsvCell(params)"}}

@@ -93,7 +93,7 @@ def grid(grid_id: str, rows: list[dict], columns: list[dict], file_name: str) ->
         columnDefs=columns,
         defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
         dashGridOptions={"rowHeight": 28, "headerHeight": 32, "animateRows": False},
-        csvExportParams={"fileName": file_name},
+        csvExportParams=components.csv_export(file_name),
         style={"height": "320px"},
     )
 

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.rankings import HEALTHY_BOUNDS
-from layouts import ids
+from layouts import components, ids
 from layouts.attainment import MONEY, NUMBER_COL, PCT, card, graph, header_with
 from layouts.theme import BAD, GOOD
 
@@ -82,7 +82,8 @@ def territory_grid(rows: list[dict], healthy: float) -> dag.AgGrid:
         defaultColDef={"sortable": True, "resizable": True, "filter": True},
         dashGridOptions={"rowHeight": 30, "headerHeight": 34, "animateRows": False},
         getRowId="params.data.id", columnSize="sizeToFit",
-        csvExportParams={"fileName": "pipeline-territories.csv"}, style={"height": "420px"},
+        csvExportParams=components.csv_export("pipeline-territories.csv"),
+        style={"height": "420px"},
     )
 
 

@@ -19,11 +19,12 @@ VIEWS = (
 )
 
 
-def navbar() -> dbc.Navbar:
+def navbar(views=VIEWS, user=None) -> dbc.Navbar:
+    """Links to the views the viewer may open, and who is signed in."""
     links = [
         dbc.NavItem(dbc.NavLink(label, href=path, active="exact",
                                 id=f"nav-{path.strip('/') or 'map'}"))
-        for path, label in VIEWS
+        for path, label in views
     ]
     return dbc.Navbar(
         dbc.Container(
@@ -32,6 +33,7 @@ def navbar() -> dbc.Navbar:
                     [html.Span("◆", className="brand-mark"), " Territory Dashboard"], href="/"
                 ),
                 dbc.Nav(links, navbar=True, id=ids.NAV, className="me-auto"),
+                user,
             ],
             fluid=True,
         ),
@@ -41,12 +43,35 @@ def navbar() -> dbc.Navbar:
     )
 
 
+def user_menu(display_name: str, role: str, csrf_token: str) -> html.Div:
+    """Who is signed in, and the sign-out button (a form post carrying the
+    session's CSRF token, so another site cannot sign the user out)."""
+    return html.Div(
+        [
+            html.Span([html.Span(display_name, id=ids.USER_NAME, className="fw-semibold"),
+                       html.Span(role, id=ids.USER_ROLE, className="user-role")],
+                      className="user-label"),
+            html.Form(
+                [dcc.Input(type="hidden", name="csrf_token", value=csrf_token),
+                 html.Button("Sign out", type="submit", id=ids.SIGN_OUT,
+                             className="btn btn-outline-light btn-sm")],
+                method="POST", action="/logout", className="d-inline m-0",
+            ),
+        ],
+        className="user-menu",
+    )
+
+
 def controls_bar(period_options: list[dict], region_options: list[dict],
-                 segment_options: list[dict], as_of_label: str) -> html.Div:
-    """Global selection; values are filled from the URL on load."""
+                 segment_options: list[dict], as_of_label: str,
+                 show_filters: bool = True) -> html.Div:
+    """Global selection; values are filled from the URL on load. A rep's bar
+    has no region or segment filter: their scope is their own territory."""
 
     def labelled(label: str, control) -> html.Div:
-        return html.Div([html.Label(label, className="ctl-label"), control], className="ctl")
+        hidden = not show_filters and label in ("Region", "Segment")
+        return html.Div([html.Label(label, className="ctl-label"), control],
+                        className="ctl", hidden=hidden)
 
     return html.Div(
         dbc.Container(
@@ -83,11 +108,11 @@ def controls_bar(period_options: list[dict], region_options: list[dict],
     )
 
 
-def shell(controls: html.Div) -> html.Div:
+def shell(controls: html.Div, views=VIEWS, user=None) -> html.Div:
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
-            navbar(),
+            navbar(views, user),
             controls,
             dbc.Alert(id=ids.ERROR_BANNER, color="danger", is_open=False, dismissable=True,
                       className="m-2"),

@@ -181,7 +181,7 @@ def flags_grid(rows: list[dict]) -> dag.AgGrid:
         defaultColDef={"sortable": True, "resizable": True, "filter": True},
         dashGridOptions={"headerHeight": 32, "domLayout": "autoHeight"},
         getRowId="params.data.territory_id",
-        csvExportParams={"fileName": "underperforming-territories.csv"},
+        csvExportParams=components.csv_export("underperforming-territories.csv"),
         columnSize="responsiveSizeToFit",
         style={"height": None},
     )

@@ -63,3 +63,18 @@ def patched(value, base: dict | None = None) -> dict:
         assert op["operation"] == "Assign" and len(op["location"]) == 1, op
         result[op["location"][0]] = op["params"]["value"]
     return result
+
+
+def sign_in(client, username: str = "leader", password: str | None = None):
+    """Sign ``client`` in through the real form (CSRF token included); returns
+    the client. The demo accounts share ``users.DEMO_PASSWORD``."""
+    import re
+
+    from dashboard.users import DEMO_PASSWORD
+
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"csrf_token": token, "username": username,
+                                           "password": password or DEMO_PASSWORD})
+    assert response.status_code == 302, f"sign-in as {username} failed: {response.status_code}"
+    return client

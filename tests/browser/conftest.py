@@ -13,14 +13,25 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def sign_in(duo, username: str, path: str = "/", password: str | None = None) -> None:
+    """Sign in through the real form, landing on ``path``."""
+    from dashboard.users import DEMO_PASSWORD
+
+    duo.driver.get(f"{duo.server_url}/login?next={path}")
+    duo.wait_for_element("#username", timeout=10).send_keys(username)
+    duo.find_element("#password").send_keys(password or DEMO_PASSWORD)
+    duo.find_element("#login-submit").click()
+    duo.wait_for_element("#react-entry-point", timeout=15)
+
+
 @pytest.fixture
 def start_app(dash_duo, demo_app):
-    """Serve the demo app on a free port (tests run on two workers)."""
+    """Serve the demo app on a free port (tests run on two workers) and sign
+    in (the demo leader unless a test names another user)."""
 
-    def start(path: str = "/"):
+    def start(path: str = "/", user: str = "leader"):
         dash_duo.start_server(demo_app, port=free_port())
-        if path != "/":
-            dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}")
+        sign_in(dash_duo, user, path)
         return dash_duo
 
     return start

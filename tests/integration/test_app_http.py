@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from dash_http import patched, post_callback
+from dash_http import patched, post_callback, sign_in
 
 from layouts import ids
 
 
 @pytest.fixture
 def client(demo_app):
-    return demo_app.server.test_client()
+    return sign_in(demo_app.server.test_client())
 
 
 def test_pages_are_served(client):

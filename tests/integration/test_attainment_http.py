@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 import pytest
-from dash_http import post_callback
+from dash_http import post_callback, sign_in
 
 from dashboard import formatting
 from dashboard.kpi_table import kpi_table
@@ -23,7 +23,7 @@ CONTENT = (ids.ATTAINMENT_CONTENT, "children")
 
 @pytest.fixture
 def client(demo_app):
-    return demo_app.server.test_client()
+    return sign_in(demo_app.server.test_client())
 
 
 def values(period="qtd", region="all", segment="all", level="territory"):

@@ -8,7 +8,7 @@ import json
 import math
 
 import pytest
-from dash_http import post_callback
+from dash_http import post_callback, sign_in
 
 from dashboard import formatting, rankings
 from dashboard.drilldown import account_table, concentration_curve, territory_rows
@@ -22,7 +22,7 @@ PANEL = (ids.DRILLDOWN, "children")
 
 @pytest.fixture
 def client(demo_app):
-    return demo_app.server.test_client()
+    return sign_in(demo_app.server.test_client())
 
 
 @pytest.fixture

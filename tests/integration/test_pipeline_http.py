@@ -4,7 +4,7 @@ core's, and a bad selection is an empty state, not an error."""
 from __future__ import annotations
 
 import pytest
-from dash_http import post_callback
+from dash_http import post_callback, sign_in
 from test_attainment_http import bar_values, decoded, find, opened, post_click, same
 
 from dashboard import formatting
@@ -19,7 +19,7 @@ CONTENT = (ids.PIPELINE_CONTENT, "children")
 
 @pytest.fixture
 def client(demo_app):
-    return demo_app.server.test_client()
+    return sign_in(demo_app.server.test_client())
 
 
 def values(period="qtd", region="all", segment="all", healthy=3.0):

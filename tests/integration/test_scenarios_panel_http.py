@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from dash_http import post_callback
+from dash_http import post_callback, sign_in
 
 from callbacks import scenarios_panel as panel
 from dashboard import whatif
@@ -22,7 +22,7 @@ LIST = (ids.SC_GRID, "rowData")
 
 @pytest.fixture
 def client(demo_app):
-    return demo_app.server.test_client()
+    return sign_in(demo_app.server.test_client())
 
 
 def service_of(app):
@@ -66,7 +66,7 @@ def test_save_lists_it_and_open_returns_the_same_changes(client, demo_app):
     assert opened["revision"] == 1 and opened["name"] == "West"
     rows = listed(client, demo_app)
     assert [(r["name"], r["status"], r["revision"], r["updated_by"]) for r in rows] == [
-        ("West", "draft", 1, panel.ACTING_USER[0])]
+        ("West", "draft", 1, "leader")]
     assert rows[0]["summary"] == "1 county move"
 
     back = press(client, demo_app, ids.SC_OPEN, selected=rows[:1])
@@ -86,12 +86,12 @@ def test_a_stale_save_keeps_both_versions(client, demo_app):
     stale = press(client, demo_app, ids.SC_SAVE, name="Plan", history=[], opened=opened)
     assert stale[ids.SC_ALERT]["color"] == "warning"
     message = stale[ids.SC_ALERT]["children"]
-    assert "after you opened it" in message and "Plan (copy by demo-leader)" in message
+    assert "after you opened it" in message and "Plan (copy by leader)" in message
     names = {r["name"]: r for r in listed(client, demo_app)}
-    assert set(names) == {"Plan", "Plan (copy by demo-leader)"}
+    assert set(names) == {"Plan", "Plan (copy by leader)"}
     assert names["Plan"]["revision"] == 2 and names["Plan"]["summary"] == "1 county move"
-    assert names["Plan (copy by demo-leader)"]["summary"] == "no changes"
-    assert stale[ids.SC_OPENED]["data"]["name"] == "Plan (copy by demo-leader)"
+    assert names["Plan (copy by leader)"]["summary"] == "no changes"
+    assert stale[ids.SC_OPENED]["data"]["name"] == "Plan (copy by leader)"
 
 
 def test_propose_approve_apply_changes_the_live_figures(client, demo_app):

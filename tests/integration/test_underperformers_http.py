@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from dash_http import post_callback
+from dash_http import post_callback, sign_in
 
 from dashboard import geo
 from dashboard.demo import generate_demo
@@ -26,7 +26,7 @@ CAUSE_REASON = {
 
 @pytest.fixture
 def client(demo_app):
-    return demo_app.server.test_client()
+    return sign_in(demo_app.server.test_client())
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from dash_http import post_callback
+from dash_http import post_callback, sign_in
 
+from callbacks import whatif_rebalance
 from dashboard import geo, whatif, whatif_impact
 from dashboard.selection import resolve_period
 from layouts import ids
@@ -19,7 +20,7 @@ SHOW = (ids.WI_FAIRNESS, "children")
 
 @pytest.fixture
 def client(demo_app):
-    return demo_app.server.test_client()
+    return sign_in(demo_app.server.test_client())
 
 
 def press(client, app, button, steps, **form):
@@ -63,7 +64,10 @@ def test_a_move_changes_the_figures_as_before_after_does_and_undo_restores(clien
     moved = press(client, demo_app, ids.WI_MOVE, [],
                   **{ids.WI_SELECT: [fips], ids.WI_TARGET: target})
     steps = moved[ids.WI_HISTORY]["data"]
-    assert moved[ids.WI_ALERT]["color"] == "success"
+    # the first other territory is far away: the move is made, with a warning
+    assert moved[ids.WI_ALERT]["color"] == "warning"
+    warning = moved[ids.WI_ALERT]["children"]
+    assert "no longer in one piece" in warning and target in warning.split("Note:")[1]
     assert moved[ids.WI_SELECT]["value"] == []  # the selection is spent
     assert steps[-1]["changes"]["county_moves"] == {fips: target}
 
@@ -141,23 +145,43 @@ def test_quota_and_handover_sliders_add_steps(client, demo_app):
     assert rows["T02"]["accounts_delta"] == -rows["T01"]["accounts_delta"] > 0
 
 
-def test_suggest_a_rebalance_is_one_step_with_reasons(client, demo_app):
-    answer = press(client, demo_app, ids.WI_SUGGEST, [],
-                   **{ids.WI_BUDGET: 10, ids.WI_METRIC: "potential"})
-    steps = answer[ids.WI_HISTORY]["data"]
+def test_suggest_a_rebalance_is_one_step_with_reasons_and_a_curve(client, demo_app):
+    """The background job's work (whatif_rebalance.rebalance), run in-process."""
+    service = demo_app.server.extensions["territory_service"]
+    seen = []
+    steps, message, color, points, chosen = whatif_rebalance.rebalance(
+        service, [], 10, "potential", None, progress=seen.append)
+    assert color == "success" and message.startswith("Suggested rebalance of potential")
     assert len(steps) == 1 and steps[0]["reasons"] and steps[0]["changes"]["county_moves"]
+    assert steps[0]["reasons"][0].split(":")[0].endswith(")")  # "County, ST (fips): moves"
+    assert seen[-1] == (100, "done")
+    assert chosen == 0.10 and [p["budget"] for p in points] == [0.02, 0.05, 0.10, 0.15, 0.20]
+    assert all(p["disruption"] <= p["budget"] + 1e-9 for p in points)
+    assert all(p["balance_after"] >= p["balance_before"] for p in points)
     shown = show(client, demo_app, steps)
     assert "balance" in json.dumps(shown[ids.WI_REASONS]["children"])
     core = expected(demo_app, whatif.Changes.from_json(steps[0]["changes"]))
     assert core.fairness.at["balance_index", "after"] > core.fairness.at["balance_index",
                                                                          "before"]
     assert core.disruption["bookings"] <= 0.10 + 1e-9
+    point = next(p for p in points if p["budget"] == 0.10)
+    assert point["balance_after"] == pytest.approx(core.fairness.at["balance_index", "after"])
+
+
+def test_a_rebalance_cancelled_before_it_starts_changes_nothing(demo_app):
+    service = demo_app.server.extensions["territory_service"]
+    assert whatif_rebalance.request_cancel(service, "run-1")
+    steps, message, color, points, _ = whatif_rebalance.rebalance(
+        service, [], 10, "potential", None, token="run-1")
+    assert steps == [] and points == [] and color == "info"
+    assert message == "Cancelled before any move."
 
 
 @pytest.mark.parametrize("budget", [-5, 80, None])
-def test_a_bad_budget_is_a_message(client, demo_app, budget):
-    answer = press(client, demo_app, ids.WI_SUGGEST, [], **{ids.WI_BUDGET: budget})
-    assert "budget" in answer[ids.WI_ALERT]["children"]
+def test_a_bad_budget_is_a_message(demo_app, budget):
+    service = demo_app.server.extensions["territory_service"]
+    with pytest.raises(ValueError, match="budget"):
+        whatif_rebalance.rebalance(service, [], budget, "potential", None)
 
 
 def test_a_bad_period_or_history_is_an_empty_state(client, demo_app):
@@ -200,3 +224,78 @@ def test_a_map_click_toggles_the_county_in_the_selection(client, demo_app):
     assert click(client, demo_app, feature, ["06071"]) == ["06071", "01001"]
     assert click(client, demo_app, feature, ["06071", "01001"]) == ["06071"]
     assert click(client, demo_app, {"properties": {"fips": "<b>"}}, ["06071"]) is None
+
+
+def test_accounts_move_clear_and_lock_from_the_account_list(client, demo_app):
+    frames = demo_app.server.extensions["territory_service"].frames()
+    account = frames.accounts.index[0]
+    home = frames.accounts.at[account, "territory_id"]
+    target = next(t for t in frames.territories["territory_id"] if t != home)
+    ticked = [{"id": account}]
+    answer = press(client, demo_app, ids.WI_ACCOUNT_MOVE, [],
+                   **{ids.WI_ACCOUNT_TARGET: target})
+    assert "Tick accounts" in answer[ids.WI_ALERT]["children"]
+    values = {f"{ids.WI_ACCOUNTS}.selectedRows": ticked}
+    steps = press_with(client, demo_app, ids.WI_ACCOUNT_MOVE, [], values,
+                       **{ids.WI_ACCOUNT_TARGET: target})[ids.WI_HISTORY]["data"]
+    assert steps[-1]["changes"]["account_overrides"] == {account: target}
+    rows = {r["id"]: r for r in show(client, demo_app, steps)[ids.WI_TOUCHED]["rowData"]}
+    assert rows[target]["accounts_delta"] == 1 and rows[home]["accounts_delta"] == -1
+    steps = press_with(client, demo_app, ids.WI_ACCOUNT_LOCK, steps,
+                       values)[ids.WI_HISTORY]["data"]
+    assert steps[-1]["changes"]["locked_accounts"] == [account]
+    refused = press_with(client, demo_app, ids.WI_ACCOUNT_CLEAR, steps, values)
+    assert ids.WI_HISTORY not in refused and "locked" in refused[ids.WI_ALERT]["children"]
+    steps = press_with(client, demo_app, ids.WI_ACCOUNT_LOCK, steps,
+                       values)[ids.WI_HISTORY]["data"]  # a second press unlocks
+    assert steps[-1]["changes"]["locked_accounts"] == []
+    steps = press_with(client, demo_app, ids.WI_ACCOUNT_CLEAR, steps,
+                       values)[ids.WI_HISTORY]["data"]
+    assert steps[-1]["changes"]["account_overrides"] == {}
+
+
+def test_a_locked_territory_refuses_moves_and_unlocks_on_a_second_press(client, demo_app):
+    fips, source, target = a_county_and_target(demo_app)
+    steps = press(client, demo_app, ids.WI_LOCK_TERRITORY_APPLY, [],
+                  **{ids.WI_LOCK_TERRITORY: target})[ids.WI_HISTORY]["data"]
+    assert steps[-1]["changes"]["locked_territories"] == [target]
+    refused = press(client, demo_app, ids.WI_MOVE, steps,
+                    **{ids.WI_SELECT: [fips], ids.WI_TARGET: target})
+    assert ids.WI_HISTORY not in refused and refused[ids.WI_ALERT]["color"] == "warning"
+    steps = press(client, demo_app, ids.WI_LOCK_TERRITORY_APPLY, steps,
+                  **{ids.WI_LOCK_TERRITORY: target})[ids.WI_HISTORY]["data"]
+    assert steps[-1]["changes"]["locked_territories"] == []
+
+
+def test_the_account_list_follows_search_selection_and_scenario(client, demo_app):
+    frames = demo_app.server.extensions["territory_service"].frames()
+    fips = frames.accounts["county_fips"].iloc[0]
+    values = {f"{ids.WI_ACCOUNT_SEARCH}.value": "", f"{ids.WI_SELECT}.value": [fips],
+              f"{ids.WI_HISTORY}.data": []}
+    status, body = post_callback(client, demo_app, (ids.WI_ACCOUNTS, "rowData"), values)
+    assert status == 200
+    rows = body["response"][ids.WI_ACCOUNTS]["rowData"]
+    in_county = frames.accounts.index[frames.accounts["county_fips"] == fips]
+    assert {r["id"] for r in rows} == set(in_county[:200])
+
+
+def test_outlines_are_drawn_for_the_reshaped_territories(client, demo_app):
+    fips, source, target = a_county_and_target(demo_app)
+    steps = press(client, demo_app, ids.WI_MOVE, [],
+                  **{ids.WI_SELECT: [fips], ids.WI_TARGET: target})[ids.WI_HISTORY]["data"]
+    values = {f"{ids.WI_HISTORY}.data": steps, f"{ids.PERIOD}.value": "qtd",
+              f"{ids.WI_METRIC}.value": "potential", f"{ids.WI_WEIGHT}.value": 0.5,
+              f"{ids.URL}.search": ""}
+    _, body = post_callback(client, demo_app, (ids.WI_OUTLINES, "data"), values)
+    drawn = body["response"][ids.WI_OUTLINES]["data"]["features"]
+    assert {f["properties"]["territory_id"] for f in drawn} == {source, target}
+
+
+def press_with(client, app, button, steps, values, **form):
+    """press() with extra raw "id.prop" values (e.g. the ticked account rows)."""
+    payload = {f"{button}.n_clicks": 1, f"{ids.WI_HISTORY}.data": steps,
+               f"{ids.URL}.search": "", **values}
+    payload.update({f"{key}.value": value for key, value in form.items()})
+    status, body = post_callback(client, app, HISTORY, payload, changed=[f"{button}.n_clicks"])
+    assert status == 200
+    return body["response"]

@@ -1,0 +1,205 @@
+"""Sign-in, sign-out and the request hook that refuses what a viewer may not have.
+
+Sign-in is a plain HTML form (no Dash), so it works before any JavaScript
+loads and carries a CSRF token tied to the session. Every other request
+passes ``enforce``: unsigned requests get 401 (data endpoints) or a redirect
+to the form (pages); a signed-in viewer calling a callback above their role,
+or one that declares no access level, gets 403 and a log line.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import secrets
+from datetime import timedelta
+from urllib.parse import quote
+
+from flask import Flask, abort, jsonify, redirect, render_template_string, request, session
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+
+from callbacks import guard
+from dashboard import users
+from dashboard.access import Viewer
+from dashboard.throttle import SignInThrottle
+
+log = logging.getLogger("territory_dashboard.auth")
+
+LOGIN_PATH = "/login"
+LOGOUT_PATH = "/logout"
+#: no data behind these: the sign-in form, static files, the health probe
+PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/_favicon.ico",
+                   "/favicon.ico", "/healthz")
+#: answered with 401 instead of a redirect when unsigned (fetched by scripts)
+DATA_PREFIXES = ("/_dash-", "/_td/")
+CSRF_FIELD = "csrf_token"
+
+
+class SignedIn(UserMixin):
+    """flask-login's user object around a ``Viewer``."""
+
+    def __init__(self, viewer: Viewer):
+        self.viewer = viewer
+
+    def get_id(self) -> str:
+        return str(self.viewer.user_id)
+
+
+class HttpsAwareSessions(SecureCookieSessionInterface):
+    """Session cookie marked ``Secure`` whenever the request came over HTTPS
+    (or the config insists), so one deployment serves both without a setting."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def csrf_token() -> str:
+    """The session's CSRF token, created on first use."""
+    token = session.get(CSRF_FIELD)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session[CSRF_FIELD] = token
+    return token
+
+
+def csrf_ok() -> bool:
+    sent = request.form.get(CSRF_FIELD, "")
+    expected = session.get(CSRF_FIELD, "")
+    return bool(expected) and hmac.compare_digest(sent.encode(), expected.encode())
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after sign-in; anything else (another site) is refused."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def install(app, service, cache) -> None:
+    """Wire sign-in and enforcement into the Dash app's Flask server."""
+    server: Flask = app.server
+    server.session_interface = HttpsAwareSessions()
+    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                         PERMANENT_SESSION_LIFETIME=timedelta(hours=12))
+    manager = LoginManager()
+    manager.init_app(server)
+    throttle = SignInThrottle(cache)
+
+    @manager.user_loader
+    def load_user(user_id: str):
+        try:
+            found = users.viewer_by_id(service.engine, int(user_id))
+        except ValueError:
+            return None
+        return SignedIn(found) if found else None
+
+    @server.before_request
+    def enforce():
+        return _enforce(app)
+
+    @server.route(LOGIN_PATH, methods=["GET", "POST"])
+    def login():
+        if request.method == "GET":
+            return _login_page(next_path=safe_next(request.args.get("next")))
+        if not csrf_ok():
+            return _login_page("The form expired; please sign in again.", status=400)
+        username = request.form.get("username", "")[:100]
+        password = request.form.get("password", "")[:200]
+        address = request.remote_addr or "?"
+        next_path = safe_next(request.form.get("next"))
+        wait = throttle.wait_seconds(username, address)
+        if wait:
+            log.warning("sign-in throttled for a username from %s", address)
+            minutes = max(1, (wait + 59) // 60)
+            return _login_page(f"Too many failed sign-ins. Try again in {minutes} minute"
+                               f"{'s' if minutes != 1 else ''}.", status=429)
+        found = users.authenticate(service.engine, username, password)
+        if found is None:
+            throttle.record_failure(username, address)
+            log.info("failed sign-in from %s", address)
+            return _login_page("Wrong username or password.", status=401,
+                               username=username, next_path=next_path)
+        throttle.record_success(username)
+        session.clear()  # a fresh session: no fixation of a pre-sign-in cookie
+        session.permanent = True
+        login_user(SignedIn(found))
+        log.info("user %s signed in", found.username)
+        return redirect(next_path if next_path != "/" else found.home_page())
+
+    @server.route(LOGOUT_PATH, methods=["POST"])
+    def logout():
+        if not csrf_ok():
+            abort(400)
+        logout_user()
+        session.clear()
+        return redirect(LOGIN_PATH)
+
+    del load_user, enforce, login, logout
+
+
+def _enforce(app):
+    path = request.path
+    if path.startswith(PUBLIC_PREFIXES):
+        return None
+    if not current_user.is_authenticated:
+        if path.startswith(DATA_PREFIXES):
+            return jsonify({"error": "sign in first"}), 401
+        target = request.full_path.rstrip("?")
+        return redirect(f"{LOGIN_PATH}?next={quote(target, safe='/?=&')}")
+    if path == "/_dash-update-component":
+        return _check_callback(app, current_user.viewer)
+    return None
+
+
+def _check_callback(app, viewer: Viewer):
+    body = request.get_json(silent=True) or {}
+    output = body.get("output") if isinstance(body, dict) else None
+    entry = app.callback_map.get(output) if isinstance(output, str) else None
+    if entry is None:
+        return jsonify({"error": "unknown callback"}), 403
+    wanted = guard.declared_level(entry.get("callback"))
+    if wanted is None:
+        log.error("callback %s declares no access level: refused", output[:200])
+        return jsonify({"error": "not allowed"}), 403
+    if not viewer.may_call(wanted):
+        guard.out_of_scope(f"callback {output[:200]} (needs {wanted})", viewer)
+        return jsonify({"error": "not allowed"}), 403
+    return None
+
+
+LOGIN_TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in · Territory Dashboard</title>
+<link rel="stylesheet" href="/assets/vendor/bootstrap.min.css">
+<link rel="stylesheet" href="/assets/style.css">
+</head><body class="login-body">
+<main class="login-card card shadow-sm">
+  <div class="card-body">
+    <h1 class="h4 mb-1"><span class="brand-mark">◆</span> Territory Dashboard</h1>
+    <p class="text-muted mb-3">Sign in to see your territories.</p>
+    {% if message %}
+    <div class="alert alert-danger py-2" role="alert" id="login-error">{{ message }}</div>
+    {% endif %}
+    <form method="post" action="{{ login_path }}" id="login-form">
+      <input type="hidden" name="csrf_token" value="{{ token }}">
+      <input type="hidden" name="next" value="{{ next_path }}">
+      <label class="form-label" for="username">Username</label>
+      <input class="form-control mb-2" id="username" name="username" value="{{ username }}"
+             autocomplete="username" required autofocus>
+      <label class="form-label" for="password">Password</label>
+      <input class="form-control mb-3" id="password" name="password" type="password"
+             autocomplete="current-password" required>
+      <button class="btn btn-primary w-100" type="submit" id="login-submit">Sign in</button>
+    </form>
+  </div>
+</main></body></html>"""
+
+
+def _login_page(message: str = "", status: int = 200, username: str = "",
+                next_path: str = "/"):
+    html = render_template_string(LOGIN_TEMPLATE, message=message, token=csrf_token(),
+                                  username=username, next_path=next_path,
+                                  login_path=LOGIN_PATH)
+    return html, status, {"Cache-Control": "no-store"}

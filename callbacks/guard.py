@@ -1,0 +1,120 @@
+"""Server-side access checks that every callback goes through.
+
+Two layers, so a forgotten check fails closed:
+
+1. Each callback declares who may call it with ``@guard.level("any" |
+   "manager" | "leader")`` under its ``@app.callback``. A request hook
+   (``callbacks/auth.py``) looks the called callback up in the app's own
+   callback map and refuses it (403, logged) when the signed-in viewer's role
+   does not reach that level -- or when the callback declares nothing.
+2. Inside, a callback confines what it returns to the viewer's scope with
+   the helpers here: whatever identifiers the browser sent are intersected
+   with the territories and reps the viewer may see.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from flask import has_request_context
+from flask_login import current_user
+
+from dashboard import access
+from dashboard.access import Viewer
+from dashboard.selection import ALL, Selection
+from dashboard.service import DataService
+
+log = logging.getLogger("territory_dashboard.access")
+
+ACCESS_ATTRIBUTE = "td_access_level"
+
+
+def level(name: str) -> Callable:
+    """Declare who may call the decorated callback (put it under ``@app.callback``
+    -- i.e. applied first -- so Dash's wrapper copies the mark)."""
+    if name not in access.LEVELS:
+        raise ValueError(f"unknown access level {name!r}")
+
+    def mark(function: Callable) -> Callable:
+        setattr(function, ACCESS_ATTRIBUTE, name)
+        return function
+
+    return mark
+
+
+def declared_level(callback_function) -> str | None:
+    return getattr(callback_function, ACCESS_ATTRIBUTE, None)
+
+
+def viewer() -> Viewer | None:
+    """The signed-in viewer of the current request, else None."""
+    if not has_request_context():
+        return None
+    user = current_user
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user.viewer
+
+
+def require_viewer() -> Viewer:
+    """The viewer; raises when there is none (the request hook already refused
+    unsigned requests, so this only guards against a hook being bypassed)."""
+    found = viewer()
+    if found is None:
+        raise PermissionError("no signed-in user")
+    return found
+
+
+def territory_ids(service: DataService, who: Viewer | None = None) -> frozenset[str]:
+    who = who or require_viewer()
+    frames = service.frames()
+    return access.territory_scope(who, frames.territories, frames.reps)
+
+
+def rep_ids(service: DataService, who: Viewer | None = None) -> frozenset[str]:
+    who = who or require_viewer()
+    frames = service.frames()
+    return access.rep_scope(who, frames.reps, territory_ids(service, who))
+
+
+def out_of_scope(what: str, who: Viewer | None = None) -> None:
+    """Log a request that named something outside the viewer's scope."""
+    who = who or viewer()
+    log.warning("out-of-scope request refused: user=%s role=%s asked for %s",
+                getattr(who, "username", "?"), getattr(who, "role", "?"), what)
+
+
+#: a region no territory has: what an out-of-scope request is answered with,
+#: so every view shows its ordinary "no territory matches" state
+OUT_OF_SCOPE_REGION = "(out of scope)"
+
+
+def confine(selection: Selection, who: Viewer | None = None) -> Selection:
+    """The selection with its region confined to the viewer's scope. A request
+    naming a region the viewer may not see (logged) matches no territory."""
+    who = who or require_viewer()
+    region = access.confine_region(who, selection.region, ALL)
+    if region is None:
+        if not (who.role == "rep" and selection.region == ALL):  # a rep's default asks nothing
+            out_of_scope(f"region {str(selection.region)[:64]!r}", who)
+        region = OUT_OF_SCOPE_REGION
+    if region == selection.region:
+        return selection
+    return Selection(selection.period, region, selection.segment, selection.as_of)
+
+
+def selection(period, region, segment, search) -> Selection:
+    """``Selection.from_controls`` confined to the signed-in viewer."""
+    return confine(Selection.from_controls(period, region, segment, search))
+
+
+def allowed_territory(service: DataService, territory: object) -> str | None:
+    """``territory`` when it is a territory id in the viewer's scope, else None
+    (logged when it names one outside)."""
+    if not isinstance(territory, str) or not territory:
+        return None
+    if territory in territory_ids(service):
+        return territory
+    out_of_scope(f"territory {territory[:64]!r}")
+    return None

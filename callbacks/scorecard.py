@@ -1,0 +1,102 @@
+"""Rep scorecard page ("My scorecard").
+
+A rep always gets their own card, whatever rep id the request names; a
+manager or leader picks any rep in their scope, and a request naming one
+outside it gets nothing (logged)."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State
+
+from callbacks import guard
+from callbacks.grid_export import register_csv_export
+from dashboard import rankings
+from dashboard import scorecard as model
+from dashboard.selection import Selection, resolve_as_of, resolve_period
+from dashboard.service import DataService
+from layouts import drilldown_figures as figures
+from layouts import ids
+from layouts import scorecard as layout
+from layouts.components import empty_state
+
+PATH = "/scorecard"
+
+
+def rep_to_show(service: DataService, requested) -> str | None:
+    """The rep whose card this request may see: a rep's own, or the requested
+    one when it is in the viewer's scope."""
+    viewer = guard.require_viewer()
+    if viewer.role == "rep":
+        return viewer.scope or None
+    if isinstance(requested, str) and requested in guard.rep_ids(service, viewer):
+        return requested
+    if requested is not None:
+        guard.out_of_scope(f"scorecard of rep {str(requested)[:64]!r}", viewer)
+    return None
+
+
+def content(service: DataService, selection: Selection, rep_id: str | None):
+    if rep_id is None:
+        return empty_state("No scorecard to show", "Pick a rep in your scope above.")
+    as_of = resolve_as_of(selection.as_of, service.as_of())
+    try:
+        period = resolve_period(selection.period, as_of)
+    except ValueError:
+        return empty_state("Unknown period", "Choose a period in the bar above.")
+    card = service.memo("scorecard", (rep_id, period.start_day, period.end_day,
+                                      as_of.isoformat()),
+                        lambda frames: model.build(frames, rep_id, period, as_of))
+    if card is None:
+        return empty_state("No such rep", "This rep is not in the data.")
+
+    def records(table, columns):
+        return rankings.grid_records(table, [c["field"] for c in columns])
+
+    return layout.body(
+        card, period.label, figures.quarterly_figure(card.trend),
+        records(card.top_accounts, layout.TOP_COLUMNS),
+        records(card.overdue_deals, layout.OVERDUE_COLUMNS),
+        records(card.lapsed_customers, layout.LAPSED_COLUMNS),
+        rep_id,
+    )
+
+
+def render(service: DataService, selection: Selection):
+    """The page for the signed-in viewer: their own card, or the first rep in
+    their scope with a picker of the others."""
+    viewer = guard.require_viewer()
+    frames = service.frames()
+    if viewer.role == "rep":
+        mine = rep_to_show(service, None)
+        options = [{"label": str(frames.reps.at[mine, "rep_name"]), "value": mine}] \
+            if mine in frames.reps.index else []
+        return layout.page(options, mine, content(service, selection, mine), show_picker=False)
+    allowed = guard.rep_ids(service, viewer)
+    reps = frames.reps.loc[frames.reps.index.isin(allowed)].sort_values("rep_name")
+    options = [{"label": f"{r.rep_name} ({r.Index})", "value": r.Index}
+               for r in reps.itertuples()]
+    chosen = options[0]["value"] if options else None
+    return layout.page(options, chosen, content(service, selection, chosen), show_picker=True)
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    @app.callback(
+        Output(ids.SCORECARD_CONTENT, "children"),
+        Input(ids.SCORECARD_REP, "value"),
+        Input(ids.PERIOD, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    @guard.level("any")
+    def update_scorecard(rep_id, period, search):
+        """Fires when the rep picker or the period changes; returns the card of
+        the rep this viewer may see (a rep: always their own)."""
+        selection = Selection.from_controls(period, None, None, search)
+        return content(service, selection, rep_to_show(service, rep_id))
+
+    for button, grid_id in ((ids.SCORECARD_TOP_EXPORT, ids.SCORECARD_TOP),
+                            (ids.SCORECARD_OVERDUE_EXPORT, ids.SCORECARD_OVERDUE),
+                            (ids.SCORECARD_LAPSED_EXPORT, ids.SCORECARD_LAPSED)):
+        register_csv_export(app, button, grid_id)
+    del update_scorecard

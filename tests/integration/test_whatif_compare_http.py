@@ -1,0 +1,68 @@
+"""The compare card through its callback endpoint: two saved scenarios side by
+side, the diff map holding exactly the counties they assign differently."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dash_http import post_callback, sign_in
+
+from dashboard import scenarios
+from dashboard.whatif import Changes
+from layouts import ids
+
+
+@pytest.fixture
+def client(demo_app):
+    return sign_in(demo_app.server.test_client())
+
+
+def compare(client, app, a, b):
+    values = {f"{ids.WI_CMP_A}.value": a, f"{ids.WI_CMP_B}.value": b,
+              f"{ids.PERIOD}.value": "qtd", f"{ids.URL}.search": ""}
+    status, body = post_callback(client, app, (ids.WI_CMP_TABLE, "children"), values)
+    assert status == 200
+    return body["response"]
+
+
+def test_two_saved_scenarios_side_by_side_with_their_diff_map(client, demo_app):
+    service = demo_app.server.extensions["territory_service"]
+    frames = service.frames()
+    alignment = frames.alignment["territory_id"]
+    first, second = alignment.index[:2]
+    target = next(t for t in frames.territories["territory_id"] if t != alignment[first])
+    a = scenarios.save_scenario(service.engine, name="Move one <b>", user="t",
+                                changes=Changes(county_moves={first: target}))
+    b = scenarios.save_scenario(service.engine, name="Move two", user="t",
+                                changes=Changes(county_moves={first: target, second: target}))
+    answer = compare(client, demo_app, str(a.id), str(b.id))
+    table = json.dumps(answer[ids.WI_CMP_TABLE]["children"])
+    assert "A · Move one <b>" in table and "B · Move two" in table  # text, not markup
+    assert "Disruption vs live" in table and "Balance index" in table
+    drawn = answer[ids.WI_CMP_DIFF]["data"]["features"]
+    assert [f["properties"]["fips"] for f in drawn] == [second]
+    assert "1 county assigned differently" in json.dumps(answer[ids.WI_CMP_SUMMARY])
+
+    live = compare(client, demo_app, "live", str(b.id))
+    assert {f["properties"]["fips"] for f in live[ids.WI_CMP_DIFF]["data"]["features"]} == {
+        first, second}
+    same = compare(client, demo_app, "live", "live")
+    assert same[ids.WI_CMP_DIFF]["data"]["features"] == []
+
+
+def test_a_deleted_or_unknown_pick_shows_live_not_an_error(client, demo_app):
+    answer = compare(client, demo_app, "999999", "not-a-number")
+    assert "deleted: showing live" in json.dumps(answer[ids.WI_CMP_TABLE]["children"])
+
+
+def test_the_pickers_offer_live_and_every_saved_scenario(client, demo_app):
+    service = demo_app.server.extensions["territory_service"]
+    record = scenarios.save_scenario(service.engine, name="Listed", user="t",
+                                     changes=Changes())
+    status, body = post_callback(client, demo_app, (ids.WI_CMP_A, "options"),
+                                 {f"{ids.SC_GRID}.rowData": []})
+    assert status == 200
+    found = body["response"][ids.WI_CMP_A]["options"]
+    assert found[0]["value"] == "live"
+    assert {"label": f"Listed · draft · #{record.id}", "value": str(record.id)} in found
