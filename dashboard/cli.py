@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
     serve.add_argument("--debug", action="store_true", help="Dash dev tools (never in production)")
+    serve.add_argument("--prod", action="store_true",
+                       help="gunicorn with several workers (README: Production deployment)")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="gunicorn workers with --prod (default: WEB_CONCURRENCY, else 2)")
 
     demo = sub.add_parser("init-demo", help="build the demo dataset into the database")
     demo.add_argument("--force", action="store_true", help="replace data that is already there")
@@ -44,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="write the data and live alignment as CSV files")
     export.add_argument("directory", type=Path)
+
+    add_users_parser(sub)
     return parser
 
 
@@ -58,10 +64,11 @@ def main(argv: list[str] | None = None, serve: Callable | None = None) -> int:
             if serve is None:
                 print("serve is started through app.main", file=sys.stderr)
                 return 2
+            extra = {"prod": True, "workers": args.workers} if getattr(args, "prod", False) else {}
             return serve(settings, getattr(args, "host", "127.0.0.1"),
-                         getattr(args, "port", 8050), getattr(args, "debug", False))
+                         getattr(args, "port", 8050), getattr(args, "debug", False), **extra)
         handler = {"init-demo": cmd_init_demo, "import": cmd_import, "kpis": cmd_kpis,
-                   "export": cmd_export}[command]
+                   "export": cmd_export, "users": cmd_users}[command]
         return handler(settings, args)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -89,6 +96,63 @@ def _service(settings: Settings):
     service = DataService(settings)
     service.migrate()
     return service
+
+
+def add_users_parser(sub) -> None:
+    users = sub.add_parser("users", help="manage sign-in accounts")
+    actions = users.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="create a user (password asked for, or TD_PASSWORD)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["leader", "manager", "rep"])
+    add.add_argument("--scope", default="", help="a manager's region or a rep's rep id")
+    add.add_argument("--name", default="", help="display name")
+    actions.add_parser("list", help="list users (never their passwords)")
+    role = actions.add_parser("set-role", help="change a user's role and scope")
+    role.add_argument("username")
+    role.add_argument("--role", required=True, choices=["leader", "manager", "rep"])
+    role.add_argument("--scope", default="")
+    reset = actions.add_parser("reset-password", help="set a new password")
+    reset.add_argument("username")
+
+
+def _new_password() -> str:
+    """From TD_PASSWORD (scripts) or asked twice without echo; never an argument,
+    which would sit in the shell history and the process list."""
+    import getpass
+    import os
+
+    if os.environ.get("TD_PASSWORD"):
+        return os.environ["TD_PASSWORD"]
+    if not sys.stdin.isatty():
+        raise UserError("no terminal to ask for the password: set TD_PASSWORD")
+    first = getpass.getpass("New password: ")
+    if first != getpass.getpass("Repeat it: "):
+        raise UserError("the two passwords differ")
+    return first
+
+
+def cmd_users(settings: Settings, args) -> int:
+    from dashboard import users
+
+    engine = _service(settings).engine
+    try:
+        if args.action == "list":
+            for row in users.list_users(engine):
+                state = "" if row.active else " (inactive)"
+                print(f"{row.username}\t{row.role}\t{row.scope or '-'}\t{row.display_name}{state}")
+            return 0
+        if args.action == "add":
+            users.check_role(args.role, args.scope)  # before asking for a password
+            users.add_user(engine, args.username, _new_password(), args.role, args.scope,
+                           args.name)
+        elif args.action == "set-role":
+            users.set_role(engine, args.username, args.role, args.scope)
+        elif args.action == "reset-password":
+            users.reset_password(engine, args.username, _new_password())
+    except users.UserProblem as exc:
+        raise UserError(str(exc)) from exc
+    print(f"{args.action}: done for {args.username}")
+    return 0
 
 
 def cmd_init_demo(settings: Settings, args) -> int:

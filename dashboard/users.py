@@ -38,7 +38,7 @@ class UserRow:
     active: bool
 
 
-def _check_role(role: str, scope: str | None) -> str:
+def check_role(role: str, scope: str | None) -> str:
     if role not in ROLES:
         raise UserProblem(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     scope = (scope or "").strip()
@@ -58,7 +58,7 @@ def add_user(engine: Engine, username: str, password: str, role: str, scope: str
     username = (username or "").strip()
     if not username:
         raise UserProblem("a username is required")
-    scope = _check_role(role, scope)
+    scope = check_role(role, scope)
     _check_password(password)
     with engine.begin() as conn:
         taken = conn.execute(sa.select(User.id).where(User.username == username)).first()
@@ -78,7 +78,7 @@ def list_users(engine: Engine) -> list[UserRow]:
 
 
 def set_role(engine: Engine, username: str, role: str, scope: str | None = None) -> None:
-    scope = _check_role(role, scope)
+    scope = check_role(role, scope)
     with engine.begin() as conn:
         done = conn.execute(sa.update(User).where(User.username == username)
                             .values(role=role, scope=scope))
