@@ -49,8 +49,9 @@ def serve_layout(service: DataService):
             show_filters=viewer.role != "rep",
         )
         views = [(path, label) for path, label in shell.VIEWS if viewer.may_open(path)]
-        return shell.shell(controls, views, shell.user_menu(viewer.display_name, viewer.role,
-                                                             csrf_token()))
+        return shell.shell(controls, views,
+                           shell.user_menu(viewer.display_name, viewer.role, csrf_token()),
+                           with_drilldown=viewer.role != "rep")
 
     return layout
 

@@ -108,7 +108,8 @@ def controls_bar(period_options: list[dict], region_options: list[dict],
     )
 
 
-def shell(controls: html.Div, views=VIEWS, user=None) -> html.Div:
+def shell(controls: html.Div, views=VIEWS, user=None, with_drilldown: bool = True) -> html.Div:
+    """The page frame; a rep's has no territory drill-down (not theirs to open)."""
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
@@ -117,12 +118,16 @@ def shell(controls: html.Div, views=VIEWS, user=None) -> html.Div:
             dbc.Alert(id=ids.ERROR_BANNER, color="danger", is_open=False, dismissable=True,
                       className="m-2"),
             dbc.Container(html.Div(id=ids.PAGE), fluid=True, className="page"),
-            # any view opens a territory's drill-down by writing its id here
-            dcc.Store(id=ids.DRILLDOWN_TERRITORY),
-            dbc.Offcanvas(id=ids.DRILLDOWN, placement="end", is_open=False,
-                          scrollable=True, className="drilldown", title=""),
         ]
+        + (drilldown_slot() if with_drilldown else [])
     )
+
+
+def drilldown_slot() -> list:
+    """Any view opens a territory's drill-down by writing its id in the store."""
+    return [dcc.Store(id=ids.DRILLDOWN_TERRITORY),
+            dbc.Offcanvas(id=ids.DRILLDOWN, placement="end", is_open=False,
+                          scrollable=True, className="drilldown", title="")]
 
 
 def placeholder(title: str, text: str) -> html.Div:

@@ -13,6 +13,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def serve(duo, app) -> None:
+    """Start ``app`` on a free port without waiting for the Dash page (an
+    unsigned browser is sent to the sign-in form first)."""
+    duo.start_server(app, navigate=False, port=free_port())
+    duo._url = duo.server.url  # server_url's setter would wait for the Dash page
+
+
 def sign_in(duo, username: str, path: str = "/", password: str | None = None) -> None:
     """Sign in through the real form, landing on ``path``."""
     from dashboard.users import DEMO_PASSWORD
@@ -30,7 +37,10 @@ def start_app(dash_duo, demo_app):
     in (the demo leader unless a test names another user)."""
 
     def start(path: str = "/", user: str = "leader"):
-        dash_duo.start_server(demo_app, port=free_port())
+        # no navigate: "/" answers unsigned visitors with the sign-in form, which
+        # has no Dash entry point for start_server's page wait to find
+        dash_duo.start_server(demo_app, navigate=False, port=free_port())
+        dash_duo._url = dash_duo.server.url
         sign_in(dash_duo, user, path)
         return dash_duo
 

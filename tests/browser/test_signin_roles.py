@@ -1,0 +1,105 @@
+"""Each role signs in through the form and sees its own navigation and data."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from selenium.webdriver.common.by import By
+
+from dashboard import formatting
+from dashboard.kpi_table import kpi_table
+from dashboard.selection import resolve_period
+from layouts import ids
+
+pytestmark = pytest.mark.browser
+
+
+def nav_labels(duo) -> list[str]:
+    duo.wait_for_element(f"#{ids.NAV} .nav-link", timeout=15)
+    return [a.text for a in duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.NAV} .nav-link")]
+
+
+def test_signing_in_is_required_and_a_wrong_password_says_so(dash_duo, demo_app):
+    from conftest import serve
+
+    serve(dash_duo, demo_app)
+    dash_duo.driver.get(dash_duo.server_url + "/attainment")
+    dash_duo.wait_for_element("#login-form", timeout=15)  # sent to the form
+    dash_duo.find_element("#username").send_keys("leader")
+    dash_duo.find_element("#password").send_keys("not-the-password")
+    dash_duo.find_element("#login-submit").click()
+    dash_duo.wait_for_contains_text("#login-error", "Wrong username or password", timeout=10)
+
+
+def test_a_leader_sees_every_view(start_app):
+    duo = start_app("/", user="leader")
+    assert nav_labels(duo) == ["Map", "Attainment", "Pipeline", "Underperformers", "What-if",
+                               "My scorecard", "Import"]
+    assert duo.find_element(f"#{ids.USER_ROLE}").text.lower() == "leader"
+    duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='T46']", timeout=20)
+    assert duo.get_logs() == []
+
+
+def test_a_manager_sees_their_region_only(start_app, demo_app):
+    duo = start_app("/", user="manager-west")
+    assert "Import" not in nav_labels(duo)
+    territories = demo_app.server.extensions["territory_service"].frames().territories
+    west = set(territories.index[territories["region"] == "West"])
+    duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row", timeout=20)
+    shown = {row.get_attribute("row-id") for row in duo.driver.find_elements(
+        By.CSS_SELECTOR, f"#{ids.OVERVIEW_RANKING} .ag-center-cols-container .ag-row")}
+    assert shown and shown <= west
+    assert duo.find_element(f"#{ids.REGION}").text.startswith("West")
+    assert duo.get_logs() == []
+
+
+def test_a_rep_lands_on_their_scorecard_with_the_core_figures(start_app, demo_app):
+    duo = start_app("/", user="r046")
+    assert nav_labels(duo) == ["My scorecard"]
+    service = demo_app.server.extensions["territory_service"]
+    frames = service.frames()
+    as_of = service.as_of()
+    row = kpi_table(frames, resolve_period("qtd", as_of), as_of, "rep").set_index("id").loc["R046"]
+    duo.wait_for_contains_text(f"#{ids.SCORECARD_CONTENT}", "Derek Taylor", timeout=20)
+    text = duo.find_element(f"#{ids.SCORECARD_CONTENT}").text
+    assert formatting.percent(row["attainment"]) in text
+    assert formatting.money(row["open_pipeline"]) in text
+    assert "peers" in duo.find_element(f"#{ids.SCORECARD_STANDING}").text
+    # the region and segment filters are not offered to a rep
+    assert not duo.find_element(f"#{ids.REGION}").is_displayed()
+    # typing another view's address shows no data
+    duo.driver.get(f"{duo.server_url}/attainment")
+    duo.wait_for_contains_text(f"#{ids.PAGE}", "Not available", timeout=15)
+    assert duo.get_logs() == []
+
+
+@pytest.fixture
+def hostile_names_app(demo_settings):
+    """The demo with markup in a territory's and a rep's name."""
+    from app import create_app
+    from dashboard.db import make_engine
+
+    engine = make_engine(demo_settings.resolved_database_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE territories SET territory_name = :n "
+                             "WHERE territory_id = 'T46'"),
+                     {"n": '<img src=x onerror="window.__xss=1">Evil & Co'})
+        conn.execute(sa.text("UPDATE reps SET rep_name = :n WHERE rep_id = 'R046'"),
+                     {"n": "<script>window.__xss=2</script>Derek"})
+    engine.dispose()
+    return create_app(demo_settings)
+
+
+def test_names_with_markup_show_as_text(dash_duo, hostile_names_app):
+    from conftest import serve, sign_in
+
+    serve(dash_duo, hostile_names_app)
+    sign_in(dash_duo, "leader", "/")
+    dash_duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='T46']", timeout=20)
+    dash_duo.find_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='T46'] [col-id='name']").click()
+    dash_duo.wait_for_contains_text(f"#{ids.DRILLDOWN} .offcanvas-title",
+                                    '<img src=x onerror="window.__xss=1">Evil & Co', timeout=15)
+    sign_in(dash_duo, "r046", "/scorecard")
+    dash_duo.wait_for_contains_text(f"#{ids.SCORECARD_CONTENT}",
+                                    "<script>window.__xss=2</script>Derek", timeout=15)
+    assert dash_duo.driver.execute_script("return window.__xss === undefined")
