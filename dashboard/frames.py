@@ -10,7 +10,7 @@ the accounts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -50,6 +50,9 @@ class Frames:
     accounts: pd.DataFrame
     opportunities: pd.DataFrame
     quotas: pd.DataFrame
+    #: values derived from these frames alone (``dashboard.kpi_cube``); not an
+    #: init field, so ``dataclasses.replace`` starts a what-if with an empty one
+    cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 def effective_territory(accounts: pd.DataFrame, alignment: pd.Series,

@@ -16,6 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from dashboard import kpi_cube
 from dashboard.frames import Frames
 from dashboard.kpi_core import (
     AccountRows,
@@ -104,6 +105,42 @@ def filtered_rows(
     return accounts, opps[opps["account_id"].isin(accounts.index)]
 
 
+def group_figures(
+    frames: Frames,
+    grouping: Grouping,
+    window: Window,
+    segment: str | None = None,
+    non_additive: bool = True,
+) -> tuple[pd.DataFrame, np.ndarray | None, np.ndarray | None]:
+    """(additive parts per group key, sales cycle, concentration) for one window.
+
+    From the precomputed aggregates when the frames have them
+    (:mod:`dashboard.kpi_cube`, the service's shared frames), else by scanning
+    rows; both give the same numbers.
+    """
+    agg = kpi_cube.aggregates_of(frames)
+    cube = None if agg is None else agg.cube(segment)
+    cycle = top = None
+    if cube is not None:
+        by_code = kpi_cube.territory_lookup(agg, grouping)
+        parts = kpi_cube.opportunity_parts(cube, by_code, grouping, window)
+        parts |= account_parts(kpi_cube.account_rows(agg, by_code, segment), grouping, window)
+        if non_additive:
+            won_group = kpi_cube.won_group(agg, by_code, segment)
+            cycle = kpi_cube.median_cycle(agg, won_group, grouping, window)
+            top = kpi_cube.top_share(agg, by_code, grouping, window, segment)
+    else:
+        accounts, opps = filtered_rows(frames, segment)
+        opp_rows = OpportunityRows.of(opps, grouping)
+        parts = opportunity_parts(opp_rows, grouping, window)
+        parts |= account_parts(AccountRows.of(accounts, grouping), grouping, window)
+        if non_additive:
+            cycle = median_cycle(opp_rows, grouping, window)
+            top = top_share(opp_rows, grouping, window)
+    parts["quota"] = prorated_quota(frames.quotas, grouping, window.start, window.end)
+    return pd.DataFrame({c: parts[c] for c in PART_COLUMNS}, index=grouping.keys), cycle, top
+
+
 def kpi_table(
     frames: Frames,
     period: Period,
@@ -118,22 +155,17 @@ def kpi_table(
     ``territory_ids`` and ``segment`` are the UI's region and segment filters.
     """
     groups, entities = level_groups(frames, level, territory_ids)
-    accounts, opps = filtered_rows(frames, segment)
     grouping = Grouping.from_series(groups)
     window = Window.of(period, as_of)
-    opp_rows = OpportunityRows.of(opps, grouping)
-    parts = opportunity_parts(opp_rows, grouping, window)
-    parts |= account_parts(AccountRows.of(accounts, grouping), grouping, window)
-    parts["quota"] = prorated_quota(frames.quotas, grouping, window.start, window.end)
-    parts = pd.DataFrame({c: parts[c] for c in PART_COLUMNS}, index=grouping.keys)
+    parts, cycle, top = group_figures(frames, grouping, window, segment)
 
     # Entities no territory maps to (an unassigned rep) have zero parts, so
     # their sums read 0 and every ratio comes out missing.
     parts = parts.reindex(pd.Index(entities["id"].to_numpy()), fill_value=0.0)
     table = kpis_from_parts(parts, period, as_of)
     # Non-additive KPIs, aligned by key: entities without a group stay missing.
-    table["sales_cycle_days"] = grouping.series(median_cycle(opp_rows, grouping, window))
-    table["concentration_top20"] = grouping.series(top_share(opp_rows, grouping, window))
+    table["sales_cycle_days"] = grouping.series(cycle)
+    table["concentration_top20"] = grouping.series(top)
     for column in ("bookings", "quota", "open_pipeline", "weighted_pipeline"):
         table[column] = parts[column]
     table["customers_at_start"] = parts["customers_at_start"].astype("int64")

@@ -64,7 +64,7 @@ def total_kpis(frames: Frames, scope: Scope, period: Period, as_of: date,
     return memo("total_kpis", (scope, period, as_of), compute)
 
 
-def tooltip_html(row: pd.Series, rep_name: str | None) -> str:
+def tooltip_html(row, rep_name: str | None) -> str:
     """Hover text; every name is escaped because Leaflet inserts it as HTML."""
     rep = html.escape(rep_name) if isinstance(rep_name, str) and rep_name else "<i>vacant</i>"
     lines = [
@@ -88,10 +88,11 @@ def map_hideout(frames: Frames, kpis: pd.DataFrame, totals: pd.Series, kpi_key: 
     breaks = class_breaks(kpi, totals)
     values = kpis.set_index("id")[kpi.key] if len(kpis) else pd.Series(dtype="float64")
     colors = colors_for(values, breaks)
-    reps = frames.territories["rep_name"]
+    reps = frames.territories["rep_name"].to_dict()
+    # plain dicts, not iterrows: a Series per row cost ~0.1 ms × 500 territories
     tips = {
         str(row["id"]): tooltip_html(row, reps.get(row["id"]))
-        for _, row in kpis.iterrows()
+        for row in kpis.to_dict("records")
     }
     hideout = {"key": key, "colors": colors, "tips": tips, "selected": selected,
                "flagged": flagged or []}

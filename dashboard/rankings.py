@@ -18,7 +18,7 @@ import pandas as pd
 
 from dashboard.frames import Frames
 from dashboard.kpi_table import kpi_table
-from dashboard.periods import Period, from_day, quarter_label, quarter_of, to_day
+from dashboard.periods import Period, quarter_label, quarter_of, to_day
 from dashboard.schema import OPEN_STAGES
 
 #: default healthy pipeline coverage (issue 4: "a configurable healthy line, default 3×")
@@ -178,7 +178,9 @@ def overdue_deals(
     late = rows[rows["close_on"] < today]
     out = late[["opportunity_id", "account_name", "territory_id", "territory_name", "amount",
                 "stage"]].copy()
-    out["close_date"] = [from_day(d).isoformat() for d in late["close_on"]]
+    # day numbers count from 1970-01-01, numpy's own epoch: ISO text in one call
+    days = late["close_on"].to_numpy(dtype="float64").astype("int64")
+    out["close_date"] = np.datetime_as_string(days.astype("datetime64[D]")).astype(object)
     out["days_overdue"] = (today - late["close_on"]).astype("int64")
     return out.sort_values(["days_overdue", "amount", "opportunity_id"],
                            ascending=[False, False, True], kind="stable").reset_index(drop=True)

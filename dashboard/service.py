@@ -17,7 +17,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from dashboard import db, store
+from dashboard import db, kpi_cube, store
 from dashboard.config import Settings
 from dashboard.frames import Frames, build_frames
 
@@ -76,6 +76,8 @@ class DataService:
             frames = build_frames(
                 store.read_dataset(self.engine), self.settings.stage_probabilities
             )
+            # every request of this data version reads these frames: aggregate once
+            kpi_cube.prepare(frames)
             self._frames = (version, frames)
             self._derived = {}
             return frames

@@ -17,8 +17,9 @@ import pandas as pd
 from dashboard import formatting as fmt
 from dashboard.balance import DEFAULT_WEIGHTS, WorkloadWeights, territory_workload
 from dashboard.frames import Frames
-from dashboard.kpi_core import ratio
-from dashboard.kpi_parts import kpi_parts, kpis_from_parts
+from dashboard.kpi_core import Grouping, Window, ratio
+from dashboard.kpi_parts import kpis_from_parts
+from dashboard.kpi_table import group_figures
 from dashboard.periods import Period
 
 RULES = ("pace", "coverage", "growth", "penetration", "potential_index")
@@ -68,9 +69,10 @@ def territory_signals(
     territories = frames.territories
     tids = territories["territory_id"]
     groups = pd.Series(tids.to_numpy(), index=tids.to_numpy())
-    parts = kpi_parts(
-        frames.accounts, frames.opportunities, frames.quotas, groups, period, as_of
-    ).reindex(tids.to_numpy(), fill_value=0.0)
+    parts, _, _ = group_figures(
+        frames, Grouping.from_series(groups), Window.of(period, as_of), non_additive=False
+    )
+    parts = parts.reindex(tids.to_numpy(), fill_value=0.0)
     figures = kpis_from_parts(parts, period, as_of)
     for column in ("bookings", "quota", "potential", "bookings_t12", "weighted_pipeline"):
         figures[column] = parts[column]
