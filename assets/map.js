@@ -30,7 +30,7 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
             const key = ((context && context.hideout) || {}).key || "default";
             layer.bindTooltip(function () {
                 const hideout = (window.territoryMapHideouts || {})[key] || {};
-                return (hideout.tips || {})[id] || feature.properties.label || id;
+                return (hideout.tips || {})[id] || id;
             }, {sticky: true, className: "territory-tip"});
         },
         /* Account points: customers blue, prospects orange (ColorBrewer RdBu

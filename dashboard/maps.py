@@ -4,7 +4,6 @@ once per data version and reused by every request."""
 
 from __future__ import annotations
 
-import html
 from functools import lru_cache
 
 from dashboard import geo
@@ -21,13 +20,10 @@ def build_territory_shapes(frames: Frames) -> dict:
         frames.alignment.reset_index().groupby("territory_id")["county_fips"].apply(list).to_dict()
     )
     shapes = geo.dissolve(counties_by_territory, tolerance_deg=SIMPLIFY_DEGREES)
-    names = frames.territories["territory_name"]
+    # ids only: the shapes are shared by every viewer, and names (like every
+    # figure) reach the map through the viewer's scoped hideout tooltips
     features = [
-        geo.to_geojson_feature(
-            geometry,
-            {"territory_id": tid, "label": html.escape(str(names.get(tid, tid)))},
-            precision=PRECISION,
-        )
+        geo.to_geojson_feature(geometry, {"territory_id": tid}, precision=PRECISION)
         for tid, geometry in sorted(shapes.items())
     ]
     return {"type": "FeatureCollection", "features": features}

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import formatting
-from layouts import components, ids
+from layouts import chart_text, components, ids
 from layouts.drilldown import AMOUNT, chart, grid, grid_card
 
 TOP_COLUMNS = [
@@ -39,7 +39,9 @@ def page(rep_options: list[dict], chosen: str | None, content, show_picker: bool
         [html.Label("Rep", className="ctl-label", htmlFor=ids.SCORECARD_REP),
          dcc.Dropdown(id=ids.SCORECARD_REP, options=rep_options, value=chosen,
                       clearable=False, className="scorecard-picker")],
-        className="d-flex align-items-center gap-2 mb-2", hidden=not show_picker,
+        # Bootstrap's d-flex is !important: it would override a hidden picker
+        className="d-flex align-items-center gap-2 mb-2" if show_picker else "",
+        hidden=not show_picker,
     )
     return html.Div([picker, dcc.Loading(html.Div(content, id=ids.SCORECARD_CONTENT),
                                          delay_show=300)], className="scorecard")
@@ -56,7 +58,9 @@ def header(card, period_label: str) -> html.Div:
     where = (f"{card.territory_name} · {card.territory_id}" if card.territory_id
              else "No territory assigned")
     return html.Div(
-        [html.H4(card.rep_name, className="mb-0"),
+        [html.Div([html.H4(card.rep_name, className="mb-0"),
+                   components.help_button("scorecard")],
+                  className="d-flex align-items-center gap-2"),
          html.Div([html.Span(where), html.Span(" · "), html.Span(period_label)],
                   className="text-muted"),
          html.Div(standing_text(card.percentile, card.peers), id=ids.SCORECARD_STANDING,
@@ -99,7 +103,9 @@ def body(card, period_label: str, trend_figure, top_rows, overdue_rows, lapsed_r
         header(card, period_label),
         components.kpi_strip(kpi_cards(card.kpis)),
         dbc.Row([
-            dbc.Col(chart(trend_figure), lg=6),
+            dbc.Col(chart(trend_figure, f"{rep_id}-quarterly",
+                          chart_text.money_table(trend_figure, "Quarter", "Attainment")),
+                    lg=6),
             dbc.Col(grid_card(
                 "Top accounts", "the fewest that make 80% of T12 bookings",
                 ids.SCORECARD_TOP_EXPORT,
