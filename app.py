@@ -10,15 +10,19 @@ import dash
 from flask_caching import Cache
 
 from callbacks import attainment as attainment_callbacks
+from callbacks import auth
 from callbacks import drilldown as drilldown_callbacks
+from callbacks import health as health_callbacks
 from callbacks import imports as import_callbacks
 from callbacks import overview as overview_callbacks
 from callbacks import pipeline as pipeline_callbacks
 from callbacks import scenarios_panel as scenarios_panel_callbacks
+from callbacks import scorecard as scorecard_callbacks
 from callbacks import shell as shell_callbacks
 from callbacks import underperformers as underperformers_callbacks
 from callbacks import whatif as whatif_callbacks
 from callbacks.background import background_manager
+from dashboard import users
 from dashboard.config import Settings
 from dashboard.service import DataService
 
@@ -28,7 +32,8 @@ log = logging.getLogger("territory_dashboard")
 #: when it is a page, ``PATH`` and ``render(service, selection)``
 VIEW_MODULES = (overview_callbacks, import_callbacks, underperformers_callbacks,
                 attainment_callbacks, drilldown_callbacks, pipeline_callbacks,
-                whatif_callbacks, scenarios_panel_callbacks)
+                whatif_callbacks, scenarios_panel_callbacks, health_callbacks,
+                scorecard_callbacks)
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -52,6 +57,8 @@ def create_app(config: Settings | dict | None = None) -> dash.Dash:
     service.migrate()
     if settings.demo:
         service.ensure_demo()
+        frames = service.frames()
+        users.ensure_demo_users(service.engine, frames.territories, frames.reps)
 
     app = dash.Dash(
         __name__,
@@ -64,10 +71,9 @@ def create_app(config: Settings | dict | None = None) -> dash.Dash:
         background_callback_manager=background_manager(settings),
     )
     server = app.server
-    server.config["SECRET_KEY"] = settings.secret_key or secrets.token_hex(32)
-    server.config["SESSION_COOKIE_HTTPONLY"] = True
-    server.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    server.config["SECRET_KEY"] = settings.secret_key or _demo_secret_key(settings)
     cache = Cache(server, config=_cache_config(settings))
+    auth.install(app, service, cache)
     service.shared_cache = cache
     server.extensions["territory_service"] = service
     server.extensions["territory_cache"] = cache
@@ -81,10 +87,22 @@ def create_app(config: Settings | dict | None = None) -> dash.Dash:
     return app
 
 
+def _demo_secret_key(settings: Settings) -> str:
+    """The demo's secret, kept in the instance folder: sessions survive a
+    restart and every worker signs with the same key."""
+    path = Path(settings.instance_path).resolve() / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def _cache_config(settings: Settings) -> dict:
     if settings.cache_redis_url:
-        return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": settings.cache_redis_url,
-                "CACHE_DEFAULT_TIMEOUT": 600}
+        from callbacks.cache import cache_config
+
+        return cache_config(settings.cache_redis_url, 600)
     folder = Path(settings.instance_path).resolve() / "cache"
     return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(folder),
             "CACHE_DEFAULT_TIMEOUT": 600, "CACHE_THRESHOLD": 2000}
@@ -99,12 +117,22 @@ def _register_error_pages(server) -> None:
 
         if isinstance(exc, HTTPException):
             return exc
+        from callbacks import outage  # database outages, failures in request hooks
+
+        handled = outage.answer(exc)
+        if handled is not None:
+            return handled
         log.exception("unhandled error")
         return {"error": "Something went wrong on the server; it has been logged."}, 500
 
 
-def serve(settings: Settings, host: str, port: int, debug: bool) -> int:
-    """Development server (Flask's); production uses gunicorn (README)."""
+def serve(settings: Settings, host: str, port: int, debug: bool, prod: bool = False,
+          workers: int | None = None) -> int:
+    """Development server (Flask's), or gunicorn with ``prod`` (see ``wsgi.py``)."""
+    if prod:
+        from wsgi import run
+
+        return run(settings, host, port, workers or settings.workers)
     app = create_app(settings)
     log.info("Territory Dashboard on http://%s:%s", host, port)
     app.run(host=host, port=port, debug=debug)

@@ -34,6 +34,8 @@ class Settings:
     stage_probabilities: dict = field(default_factory=lambda: dict(DEFAULT_STAGE_PROBABILITIES))
     #: Fixed as-of date (ISO) overriding the dataset's own; empty = dataset's, else today.
     as_of: str = ""
+    #: gunicorn worker processes for ``serve --prod`` (``WEB_CONCURRENCY``)
+    workers: int = 2
 
     @property
     def resolved_database_url(self) -> str:
@@ -59,6 +61,13 @@ class Settings:
         for attr, var in mapping.items():
             if var in env:
                 values[attr] = env[var]
+        if env.get("WEB_CONCURRENCY", "").strip():
+            try:
+                values["workers"] = max(1, int(env["WEB_CONCURRENCY"]))
+            except ValueError as exc:
+                raise ValueError(
+                    f"WEB_CONCURRENCY must be a whole number, got {env['WEB_CONCURRENCY']!r}"
+                ) from exc
         if "TD_DEMO" in env:
             values["demo"] = env["TD_DEMO"].strip().lower() not in ("0", "false", "no", "")
         known = {f.name for f in fields(cls)}

@@ -67,7 +67,7 @@ class Report:
     _summaries: list[Problem] = field(default_factory=list)
 
     def file_problem(self, column: str | None, reason: str, severity: str = ERROR) -> None:
-        self._file_level.append(Problem(self.file, None, column, reason, severity))
+        self._file_level.append(Problem(self.file, None, column, shorten(reason), severity))
 
     def row_problems(
         self,
@@ -80,7 +80,7 @@ class Report:
         """Report the rows at ``positions`` (0-based); ``reason`` is only
         called for the ones listed, so a rule failing on every row stays cheap."""
         for position in positions[:MAX_PER_RULE]:
-            text = reason if isinstance(reason, str) else reason(int(position))
+            text = shorten(reason if isinstance(reason, str) else reason(int(position)))
             self._row_level.append(
                 Problem(self.file, int(self.rows[position]), column, text, severity)
             )
@@ -95,6 +95,18 @@ class Report:
         order = self.column_order
         rows = sorted(self._row_level, key=lambda p: (p.row, order.get(p.column, len(order))))
         return self._file_level + rows + self._summaries
+
+
+#: Longest problem text kept whole: a reason quoting a 100,000-character cell
+#: is cut in the middle so the list stays readable.
+MAX_REASON = 300
+
+
+def shorten(reason: str) -> str:
+    if len(reason) <= MAX_REASON:
+        return reason
+    keep = MAX_REASON // 2
+    return f"{reason[:keep]}… ({len(reason) - 2 * keep:,} characters left out) …{reason[-keep:]}"
 
 
 #: Rule names for the summary line of a column's unparsable cells.

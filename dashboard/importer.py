@@ -130,6 +130,8 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, str | None]:
         )
     except pd.errors.ParserError as exc:
         return pd.DataFrame(), _csv_error(str(exc))
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(), "the first line is empty; it must hold the column names"
     return _with_header(cells.fillna("")), None
 
 
