@@ -52,7 +52,11 @@ def __getattr__(name: str):
     """``wsgi:server`` / ``wsgi:application`` / ``wsgi:celery_app``, built once."""
     if name not in ("server", "application", "dash_app", "celery_app"):
         raise AttributeError(name)
-    dash_app = globals().get("dash_app") or build_app()
+    dash_app = globals().get("dash_app")
+    if dash_app is None:
+        dash_app = build_app()
+        if name != "celery_app":
+            warm(dash_app.server.extensions["territory_service"])
     manager = dash_app._background_manager
     values = {"dash_app": dash_app, "server": dash_app.server, "application": dash_app.server,
               "celery_app": getattr(manager, "handle", None)}
@@ -60,6 +64,16 @@ def __getattr__(name: str):
     if values[name] is None:
         raise AttributeError(f"{name}: set CACHE_REDIS_URL to run background jobs on Celery")
     return values[name]
+
+
+def warm(service) -> None:
+    """Build the frames and KPI cube in the master, before the fork: every
+    worker then starts with them (copy-on-write) instead of each spending its
+    first requests building its own."""
+    try:
+        service.frames()
+    except Exception:  # an empty or odd database still serves its empty states
+        log.warning("could not prepare the frames before forking", exc_info=True)
 
 
 def gunicorn_options(host: str, port: int, workers: int) -> dict:
@@ -79,6 +93,7 @@ def run(settings, host: str, port: int, workers: int) -> int:
 
     dash_app = build_app(settings)
     service = dash_app.server.extensions["territory_service"]
+    warm(service)
 
     def post_fork(_arbiter, _worker):
         # connections opened in the master must not be shared by the children
