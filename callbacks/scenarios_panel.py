@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import dash
 from dash import Input, Output, State, ctx, dcc, no_update
 
+from callbacks import guard
 from dashboard import scenarios
 from dashboard import whatif_view as view
 from dashboard.scenarios import ScenarioError, ScenarioRecord, StaleScenarioError
@@ -22,8 +23,13 @@ from dashboard.service import DataService
 from layouts import ids
 from layouts.scenarios_panel import ACTIONS
 
-# Issue 6 (sign-in) replaces this with the signed-in user and their role.
-ACTING_USER = ("demo-leader", "leader")
+
+def acting_user() -> tuple[str, str]:
+    """The signed-in user's name and role: scenario rights (propose, approve,
+    apply) follow the person asking, never a value the browser sent."""
+    who = guard.require_viewer()
+    return who.username, who.role
+
 
 BUTTONS = {ids.SC_SAVE: "save", ids.SC_SAVE_NEW: "save_new", ids.SC_OPEN: "open",
            ids.SC_DUPLICATE: "duplicate", ids.SC_DELETE: "delete", ids.SC_EXPORT: "export",
@@ -92,7 +98,7 @@ def _selected_id(selected) -> int:
 
 def act(service: DataService, action: str, form: dict) -> Outcome:
     """Carry out one button's action. Raises ScenarioError with the message to show."""
-    engine, (user, role) = service.engine, ACTING_USER
+    engine, (user, role) = service.engine, acting_user()
     if action in ("save", "save_new"):
         return _save(service, action, form)
     scenario_id = _selected_id(form.get("selected"))
@@ -157,7 +163,7 @@ def _save(service: DataService, action: str, form: dict) -> Outcome:
     except ValueError as exc:
         raise ScenarioError("The editor's draft is not readable; reload the page.") from exc
     opened = form.get("opened")
-    user = ACTING_USER[0]
+    user = acting_user()[0]
     if action == "save" and _is_opened(opened):
         try:
             record = scenarios.save_scenario(service.engine, name=name, changes=changes,
@@ -177,6 +183,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         Output(ids.SC_GRID, "rowData"),
         Input(ids.SC_CHANGED, "data"),
     )
+    @guard.level("manager")
     def list_scenarios(_changed):
         """Fires when the panel appears and after every change; returns the saved
         scenarios, newest change first."""
@@ -186,6 +193,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         *(Output(button, "disabled") for button, _label, _color in ACTIONS),
         Input(ids.SC_GRID, "selectedRows"),
     )
+    @guard.level("manager")
     def enable_buttons(selected):
         """Fires when the selected scenario changes; enables only the actions its
         status allows (Propose for a draft, Approve when proposed, ...)."""
@@ -209,6 +217,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         State(ids.SC_CHANGED, "data"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def scenario_action(*args):
         """Fires on any panel button; saves, opens (the scenario becomes the
         editor's history, one step), copies, deletes, exports or moves the

@@ -8,24 +8,28 @@ editing at once never see each other's drafts; the server only computes.
 from __future__ import annotations
 
 import json
+import uuid
 
 import dash
 from dash import Input, Output, Patch, State, ctx, html, no_update
 
-from dashboard import autobalance, geo, whatif, whatif_impact
+from callbacks import guard, whatif_compare, whatif_rebalance
+from dashboard import geo, whatif, whatif_accounts, whatif_impact, whatif_outlines
 from dashboard import whatif_view as view
-from dashboard.formatting import percent
 from dashboard.maps import state_outlines
 from dashboard.selection import Selection, resolve_as_of, resolve_period
 from dashboard.service import DataService
 from layouts import components, ids
 from layouts import whatif as layout
+from layouts import whatif_accounts as whatif_layout
+from layouts import whatif_compare as compare_layout
 
 PATH = "/what-if"
 #: actions that add a step to the history, by the button that asks for them
 ACTIONS = {ids.WI_MOVE: "move", ids.WI_LOCK: "lock", ids.WI_UNDO: "undo",
            ids.WI_QUOTA_APPLY: "quota", ids.WI_HANDOVER_APPLY: "handover",
-           ids.WI_SUGGEST: "suggest"}
+           ids.WI_ACCOUNT_MOVE: "account_move", ids.WI_ACCOUNT_CLEAR: "account_clear",
+           ids.WI_ACCOUNT_LOCK: "account_lock", ids.WI_LOCK_TERRITORY_APPLY: "territory_lock"}
 
 
 def _areas():
@@ -107,8 +111,9 @@ def _nothing(title: str, text: str):
 
 
 # -- editing -----------------------------------------------------------------
-def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, str]:
-    """The history after one action, and what to tell the user.
+def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, str, str]:
+    """The history after one action, what to tell the user and the alert colour
+    ("warning" when a county move splits a territory: allowed, but said).
 
     Raises LockedError (a lock refuses) or ValueError (bad input) with the
     message to show."""
@@ -117,9 +122,61 @@ def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, st
     if action == "undo":
         if not steps:
             raise ValueError("Nothing to undo: this is the live alignment.")
-        return steps[:-1], f"Undid: {steps[-1]['label']}"
+        return steps[:-1], f"Undid: {steps[-1]['label']}", "success"
     frames = service.frames()
     changes = view.current_changes(steps)
+    if action in ACCOUNT_ACTIONS:
+        new, label = _account_edit(frames, changes, action, form)
+    elif action == "territory_lock":
+        territory = form.get("lock_territory")
+        if territory not in whatif.index_of(frames).territory_ids:
+            raise ValueError("Choose the territory to lock or unlock.")
+        if territory in changes.locked_territories:
+            new, label = changes.unlock(territories=[territory]), f"unlocked {territory}"
+        else:
+            new, label = changes.lock(territories=[territory]), f"locked {territory}"
+    else:
+        new, label = _county_or_slider_edit(frames, changes, action, form)
+    message, color = label[0].upper() + label[1:] + ".", "success"
+    if action == "move":
+        split = whatif_accounts.split_territories(frames.alignment["territory_id"], changes,
+                                                  new, geo.county_adjacency())
+        if split:
+            color = "warning"
+            message += (f" Note: {', '.join(split)} {'is' if len(split) == 1 else 'are'} no "
+                        "longer in one piece; the move is kept, undo it if not meant.")
+    return view.push_step(steps, new, label), message, color
+
+
+ACCOUNT_ACTIONS = ("account_move", "account_clear", "account_lock")
+
+
+def _account_edit(frames, changes: whatif.Changes, action: str, form: dict):
+    """Named-account overrides and account locks, on the accounts ticked in the list."""
+    accounts = [r.get("id") for r in form.get("accounts") or []
+                if isinstance(r, dict) and isinstance(r.get("id"), str)]
+    if not accounts:
+        raise ValueError("Tick accounts in the account list first.")
+    what = accounts[0] if len(accounts) == 1 else f"{len(accounts)} accounts"
+    if action == "account_move":
+        target = form.get("account_target")
+        if not target:
+            raise ValueError("Choose the territory to move the ticked accounts to.")
+        return (changes.override_accounts(frames, accounts, target),
+                f"moved account {what} to {target}" if len(accounts) == 1
+                else f"moved {what} to {target}")
+    if action == "account_clear":
+        return (changes.override_accounts(frames, accounts, None),
+                f"cleared the override of {what}")
+    unknown = [a for a in accounts if a not in frames.accounts.index]
+    if unknown:
+        raise ValueError(f"account {unknown[0]} is not in the current data")
+    if all(a in changes.locked_accounts for a in accounts):
+        return changes.unlock(accounts=accounts), f"unlocked {what}"
+    return changes.lock(accounts=accounts), f"locked {what}"
+
+
+def _county_or_slider_edit(frames, changes: whatif.Changes, action: str, form: dict):
     selected = [f for f in form.get("selected") or [] if isinstance(f, str)]
     if action in ("move", "lock") and not selected:
         raise ValueError("Select counties first: click them on the map or pick them by name.")
@@ -127,31 +184,27 @@ def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, st
         target = form.get("target")
         if not target:
             raise ValueError("Choose the territory to move the selected counties to.")
-        new = changes.move_counties(frames, selected, target)
-        label = f"moved {_counties(selected)} to {target}"
-    elif action == "lock":
+        return (changes.move_counties(frames, selected, target),
+                f"moved {_counties(selected)} to {target}")
+    if action == "lock":
         unknown = [f for f in selected if f not in frames.alignment.index]
         if unknown:
             raise ValueError(f"county {unknown[0]} is not in the alignment")
-        new, label = changes.lock(counties=selected), f"locked {_counties(selected)}"
-    elif action == "quota":
+        return changes.lock(counties=selected), f"locked {_counties(selected)}"
+    if action == "quota":
         territory, pct = form.get("quota_territory"), form.get("quota_pct") or 0
         if territory not in whatif.index_of(frames).territory_ids:
             raise ValueError("Choose the territory whose quota changes.")
-        new = changes.set_quota_change(territory, float(pct) / 100)
-        label = f"quota of {territory} {float(pct):+.0f}%"
-    elif action == "handover":
+        return (changes.set_quota_change(territory, float(pct) / 100),
+                f"quota of {territory} {float(pct):+.0f}%")
+    if action == "handover":
         source, target = form.get("from"), form.get("to")
         share = float(form.get("share") or 0) / 100
         if not (source and target):
             raise ValueError("Choose the territory handing over and the one receiving.")
-        new = whatif_impact.handover(frames, changes, source, target, share)
-        label = f"handed {share:.0%} of {source}'s accounts to {target}"
-    elif action == "suggest":
-        return _suggest(service, steps, changes, form)
-    else:
-        raise ValueError(f"unknown action {action}")
-    return view.push_step(steps, new, label), label[0].upper() + label[1:] + "."
+        return (whatif_impact.handover(frames, changes, source, target, share),
+                f"handed {share:.0%} of {source}'s accounts to {target}")
+    raise ValueError(f"unknown action {action}")
 
 
 def _counties(fips: list[str]) -> str:
@@ -162,35 +215,6 @@ def _counties(fips: list[str]) -> str:
     if fips[0] not in counties.index:
         return f"county {fips[0]}"
     return f"{counties.at[fips[0], 'name']}, {counties.at[fips[0], 'state_abbr']}"
-
-
-def _suggest(service: DataService, steps: list, changes: whatif.Changes, form: dict):
-    """suggest_rebalance on the scenario as it stands, pushed as one step."""
-    frames = service.frames()
-    budget = form.get("budget")
-    if not isinstance(budget, int | float) or not 0 <= budget <= 50:
-        raise ValueError("The disruption budget must be a percentage between 0 and 50.")
-    metric = form.get("metric") if form.get("metric") in autobalance.METRICS else "potential"
-    as_of = resolve_as_of(form.get("as_of"), service.as_of())
-    proposal = autobalance.suggest_rebalance(
-        whatif.apply(frames, changes), _areas(), geo.county_adjacency(), metric=metric,
-        budget=budget / 100, locked_counties=changes.locked_counties,
-        locked_territories=changes.locked_territories,
-        locked_accounts=changes.locked_accounts, as_of=as_of)
-    if not proposal.moves:
-        return steps, "No county move raises the balance within this budget and the locks."
-    new = changes
-    by_target: dict[str, list[str]] = {}
-    for fips, territory in proposal.county_moves.items():
-        by_target.setdefault(territory, []).append(fips)
-    for territory, fips in sorted(by_target.items()):
-        new = new.move_counties(frames, fips, territory)
-    label = (f"suggested rebalance of {metric}: {len(proposal.moves)} county moves, "
-             f"balance {proposal.balance_before:.3f} → {proposal.balance_after:.3f}, "
-             f"disruption {percent(proposal.disruption, 1)} of T12 bookings "
-             f"({proposal.seconds:.1f} s)")
-    reasons = [m.reason for m in proposal.moves]
-    return view.push_step(steps, new, label, reasons), label[0].upper() + label[1:] + "."
 
 
 def _sentence(exc: Exception) -> str:
@@ -212,9 +236,25 @@ def render(service: DataService, selection: Selection):
                                layout.toolbar(service.derived(("whatif_county_options",),
                                                               view.county_options), options),
                                steps_text([]))
-    return layout.page([], map_card, layout.fairness_card(fairness), layout.rebalance_card(),
+    accounts = whatif_layout.accounts_card(
+        whatif_accounts.account_rows(service.frames(), whatif.Changes.empty()), options)
+    compare = compare_layout.compare_card(state_outlines(), settings.tile_url,
+                                          settings.tile_attribution)
+    return layout.page([], map_card, layout.fairness_card(fairness),
+                       layout.rebalance_card(uuid.uuid4().hex),
                        layout.sliders_card(options), layout.touched_grid(touched, total),
-                       layout.rep_grid(reps))
+                       layout.rep_grid(reps), accounts, compare)
+
+
+def outlines(service: DataService, changes: whatif.Changes) -> dict:
+    """Proposed outlines of the reshaped territories, cached per set of county moves
+    (a 181-move rebalance dissolves ~100 territories once, not on every redraw)."""
+    if not changes.county_moves:
+        return whatif_outlines.EMPTY
+    moves = dict(changes.county_moves)
+    return service.memo("whatif_outlines", (whatif_outlines.moves_key(moves),),
+                        lambda f: whatif_outlines.proposed_outlines(
+                            f.alignment["territory_id"], moves, _labels(service, True)))
 
 
 def register(app: dash.Dash, service: DataService) -> None:
@@ -233,30 +273,31 @@ def register(app: dash.Dash, service: DataService) -> None:
         State(ids.WI_HANDOVER_FROM, "value"),
         State(ids.WI_HANDOVER_TO, "value"),
         State(ids.WI_HANDOVER_SHARE, "value"),
-        State(ids.WI_BUDGET, "value"),
-        State(ids.WI_METRIC, "value"),
-        State(ids.URL, "search"),
+        State(ids.WI_ACCOUNTS, "selectedRows"),
+        State(ids.WI_ACCOUNT_TARGET, "value"),
+        State(ids.WI_LOCK_TERRITORY, "value"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def edit_scenario(*args):
-        """Fires on Move, Lock, Undo, Set quota, Hand over or Suggest; returns the
-        history with the step added (or removed) and a message; a refused
-        change leaves the history as it was and says why."""
+        """Fires on Move, Lock, Undo, Set quota, Hand over, an account button or
+        Lock territory; returns the history with the step added (or removed)
+        and a message; a refused change leaves the history as it was and says why."""
         (steps, selected, target, quota_territory, quota_pct, source, receiver, share,
-         budget, metric, search) = args[len(ACTIONS):]
+         accounts, account_target, lock_territory) = args[len(ACTIONS):]
         action = ACTIONS.get(ctx.triggered_id)
         form = {"selected": selected, "target": target, "quota_territory": quota_territory,
                 "quota_pct": quota_pct, "from": source, "to": receiver, "share": share,
-                "budget": budget, "metric": metric,
-                "as_of": Selection.from_query(search).as_of}
+                "accounts": accounts, "account_target": account_target,
+                "lock_territory": lock_territory}
         try:
-            new_steps, message = edit(service, action, steps, form)
+            new_steps, message, color = edit(service, action, steps, form)
         except whatif.LockedError as exc:
             return no_update, _sentence(exc), "warning", True, no_update
         except ValueError as exc:
             return no_update, _sentence(exc), "danger", True, no_update
-        keep = no_update if action in ("undo", "quota", "handover", "suggest") else []
-        return new_steps, message, "success", True, keep
+        keep = [] if action in ("move", "lock") else no_update
+        return new_steps, message, color, True, keep
 
     @app.callback(
         Output(ids.WI_COUNTIES, "hideout"),
@@ -266,6 +307,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         Output(ids.WI_REPS, "rowData"),
         Output(ids.WI_STEPS, "children"),
         Output(ids.WI_REASONS, "children"),
+        Output(ids.WI_OUTLINES, "data"),
         Input(ids.WI_HISTORY, "data"),
         Input(ids.PERIOD, "value"),
         Input(ids.WI_METRIC, "value"),
@@ -273,6 +315,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def show_scenario(steps, period, metric, weight, search):
         """Fires when the history, the period or the fairness metric changes;
         recolours the map (a hideout patch: no geometry, selection kept) and
@@ -281,20 +324,42 @@ def register(app: dash.Dash, service: DataService) -> None:
         fairness, touched, total, reps = analysis(service, steps, period, as_of, metric,
                                                   weight)
         try:
-            full = hideout(service, view.check_fits(service.frames(),
-                                                    view.current_changes(steps)))
+            changes = view.check_fits(service.frames(), view.current_changes(steps))
         except ValueError:
-            full = hideout(service, whatif.Changes.empty())
+            changes = whatif.Changes.empty()
+        full = hideout(service, changes)
         colours = Patch()
         for key in ("colors", "changed", "moved", "locked"):
             colours[key] = full[key]
         options = Patch()
         options["pinnedBottomRowData"] = [total] if total else []
         return (colours, fairness, touched, options, reps, steps_text(steps),
-                reasons_list(steps))
+                reasons_list(steps), outlines(service, changes))
+
+    @app.callback(
+        Output(ids.WI_ACCOUNTS, "rowData"),
+        Input(ids.WI_ACCOUNT_SEARCH, "value"),
+        Input(ids.WI_SELECT, "value"),
+        Input(ids.WI_HISTORY, "data"),
+        prevent_initial_call=True,
+    )
+    @guard.level("manager")
+    def list_accounts(query, selected, steps):
+        """Fires when the search text, the county selection or the scenario
+        changes; lists the matching accounts with their scenario territory."""
+        frames = service.frames()
+        try:
+            changes = view.check_fits(frames, view.current_changes(steps))
+        except ValueError:
+            changes = whatif.Changes.empty()
+        return whatif_accounts.account_rows(frames, changes,
+                                            query if isinstance(query, str) else "",
+                                            selected if isinstance(selected, list) else [])
 
     register_selection(app)
-    del edit_scenario, show_scenario
+    whatif_rebalance.register(app, service)
+    whatif_compare.register(app, service)
+    del edit_scenario, show_scenario, list_accounts
 
 
 def register_selection(app: dash.Dash) -> None:
@@ -305,6 +370,7 @@ def register_selection(app: dash.Dash) -> None:
         State(ids.WI_SELECT, "value"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def click_county(_clicks, feature, selected):
         """Fires on a click on a county; adds it to the selection, or drops it
         when it was already selected."""
@@ -316,6 +382,7 @@ def register_selection(app: dash.Dash) -> None:
         Input(ids.WI_SELECT, "value"),
         prevent_initial_call=True,
     )
+    @guard.level("manager")
     def highlight_selection(selected):
         """Fires when the selection changes; outlines the selected counties
         (a hideout patch of the selection only)."""

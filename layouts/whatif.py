@@ -11,7 +11,7 @@ from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
 from dashboard.whatif_view import FIGURE_COLUMNS
-from layouts import ids, scenarios_panel
+from layouts import components, ids, scenarios_panel, whatif_accounts
 from layouts.attainment import MONEY, NUMBER_COL, PCT, card, header_with
 from layouts.overview import MAP_NS, US_CENTER
 
@@ -34,10 +34,17 @@ DELTA_STYLE = {"styleConditions": [
 ]}
 
 
+#: the dissolved outline of a territory the scenario reshapes
+OUTLINE_STYLE = {"color": "#111111", "weight": 2.5, "opacity": 0.85, "fill": False,
+                 "dashArray": "5 4"}
+
+
 def county_map(shapes: dict, states: dict, hideout: dict, tile_url: str,
-               tile_attribution: str) -> html.Div:
+               tile_attribution: str, outlines: dict | None = None) -> html.Div:
     """Counties coloured by their scenario territory; colours, outlines and the
-    selection come from ``hideout``, so an edit never resends geometry."""
+    selection come from ``hideout``, so an edit never resends county geometry
+    (only the reshaped territories' proposed outlines)."""
+    outlines = outlines or {"type": "FeatureCollection", "features": []}
     layers = []
     if tile_url:
         layers.append(dl.TileLayer(url=tile_url, attribution=tile_attribution, opacity=0.5))
@@ -46,9 +53,12 @@ def county_map(shapes: dict, states: dict, hideout: dict, tile_url: str,
                    style=WI_NS("countyStyle"), onEachFeature=WI_NS("bindTooltip"),
                    hoverStyle={"weight": 2, "color": "#111"}),
         dl.GeoJSON(data=states, interactive=False, style=MAP_NS("stateStyle")),
+        dl.GeoJSON(id=ids.WI_OUTLINES, data=outlines, interactive=False, style=OUTLINE_STYLE),
     ]
     legend = html.Div([
         html.Div([html.Span(className="swatch wi-swatch-moved"), "Moved in this scenario"],
+                 className="legend-row"),
+        html.Div([html.Span(className="swatch wi-swatch-outline"), "Proposed boundary"],
                  className="legend-row"),
         html.Div([html.Span(className="swatch wi-swatch-selected"), "Selected"],
                  className="legend-row"),
@@ -126,19 +136,8 @@ def fairness_card(content) -> dbc.Card:
     return card(header_with("Fairness", metric), [weight, html.Div(content, id=ids.WI_FAIRNESS)])
 
 
-def rebalance_card() -> dbc.Card:
-    controls = html.Div([
-        dbc.InputGroup([
-            dbc.InputGroupText("Disruption budget"),
-            dbc.Input(id=ids.WI_BUDGET, type="number", value=10, min=0, max=50, step=1),
-            dbc.InputGroupText("% of T12 bookings"),
-        ], size="sm", className="w-auto"),
-        dbc.Button("Suggest a rebalance", id=ids.WI_SUGGEST, color="primary", size="sm"),
-    ], className="d-flex flex-wrap gap-2 align-items-center mb-2")
-    note = html.Small("Moves whole counties between neighbouring territories to raise the "
-                      "balance of the chosen metric (potential or workload), keeping "
-                      "territories contiguous and honouring locks.", className="text-muted")
-    return card("Suggest a rebalance", [controls, note,
+def rebalance_card(page_token: str | None = None) -> dbc.Card:
+    return card("Suggest a rebalance", [*whatif_accounts.rebalance_controls(page_token),
                                         html.Div(id=ids.WI_REASONS, className="wi-reasons")])
 
 
@@ -152,7 +151,7 @@ def sliders_card(territory_options: list[dict]) -> dbc.Card:
                    tooltip={"placement": "bottom"}),
         dbc.Button("Set quota", id=ids.WI_QUOTA_APPLY, size="sm", color="secondary",
                    outline=True, className="mt-1"),
-    ], md=6)
+    ], md=4)
     handover = dbc.Col([
         html.Div("Hand over accounts (closest to the receiving rep first)",
                  className="wi-subhead"),
@@ -167,8 +166,10 @@ def sliders_card(territory_options: list[dict]) -> dbc.Card:
                    tooltip={"placement": "bottom"}),
         dbc.Button("Hand over", id=ids.WI_HANDOVER_APPLY, size="sm", color="secondary",
                    outline=True, className="mt-1"),
-    ], md=6)
-    return card("Quota and handover", dbc.Row([quota, handover], className="g-4"))
+    ], md=4)
+    return card("Quota, handover and locks",
+                dbc.Row([quota, handover, whatif_accounts.locks_column(territory_options)],
+                        className="g-4"))
 
 
 def touched_grid(rows: list[dict], total: dict) -> dag.AgGrid:
@@ -193,10 +194,12 @@ def touched_grid(rows: list[dict], total: dict) -> dag.AgGrid:
         defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
         dashGridOptions={"rowHeight": 30, "headerHeight": 30, "groupHeaderHeight": 28,
                          "pinnedBottomRowData": [total], "animateRows": False,
+                         "suppressColumnVirtualisation": True,
                          "localeText": {"noRowsToShow": "No territory changed yet: move a "
                                                         "county, set a quota or hand over "
                                                         "accounts."}},
-        getRowId="params.data.id", csvExportParams={"fileName": "what-if-territories.csv"},
+        getRowId="params.data.id",
+        csvExportParams=components.csv_export("what-if-territories.csv"),
         style={"height": "300px"},
     )
 
@@ -230,7 +233,8 @@ def rep_grid(rows: list[dict]) -> dag.AgGrid:
     )
 
 
-def page(history: list, map_card_div, fairness, rebalance, sliders, touched, reps) -> html.Div:
+def page(history: list, map_card_div, fairness, rebalance, sliders, touched, reps,
+         accounts=None, compare=None) -> html.Div:
     export = dbc.Button("Export CSV", id=ids.WI_TOUCHED_EXPORT, size="sm", color="secondary",
                         outline=True)
     return html.Div([
@@ -244,10 +248,12 @@ def page(history: list, map_card_div, fairness, rebalance, sliders, touched, rep
             dbc.Col(html.Div([fairness, rebalance], className="d-flex flex-column gap-3"),
                     lg=4),
         ], className="g-3"),
-        dbc.Row(dbc.Col(scenarios_panel.panel()), className="g-3 mt-1"),
         dbc.Row(dbc.Col(sliders), className="g-3 mt-1"),
+        dbc.Row(dbc.Col(accounts), className="g-3 mt-1") if accounts is not None else None,
         dbc.Row(dbc.Col(card(header_with("Touched territories · live → scenario", export),
                              touched, "p-0")), className="g-3 mt-1"),
         dbc.Row(dbc.Col(card("Per-rep impact · what each rep gains and loses", reps, "p-0")),
-                className="g-3 mt-1 mb-3"),
+                className="g-3 mt-1"),
+        dbc.Row(dbc.Col(scenarios_panel.panel()), className="g-3 mt-1"),
+        dbc.Row(dbc.Col(compare), className="g-3 mt-1 mb-3") if compare is not None else None,
     ])

@@ -37,7 +37,7 @@ def test_two_saved_scenarios_side_by_side_with_their_diff_map(client, demo_app):
     b = scenarios.save_scenario(service.engine, name="Move two", user="t",
                                 changes=Changes(county_moves={first: target, second: target}))
     answer = compare(client, demo_app, str(a.id), str(b.id))
-    table = json.dumps(answer[ids.WI_CMP_TABLE]["children"])
+    table = json.dumps(answer[ids.WI_CMP_TABLE]["children"], ensure_ascii=False)
     assert "A · Move one <b>" in table and "B · Move two" in table  # text, not markup
     assert "Disruption vs live" in table and "Balance index" in table
     drawn = answer[ids.WI_CMP_DIFF]["data"]["features"]

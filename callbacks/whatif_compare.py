@@ -1,0 +1,116 @@
+"""The "Compare two scenarios" card of the what-if page: pick two saved
+scenarios (or one against the live alignment), see their fairness and
+disruption side by side and a map of the counties they assign differently.
+
+Read-only: nothing here writes a scenario, so it needs no revision check.
+The figures are memoised per pair of change sets, so flipping back and
+forth between two scenarios costs the computation once.
+"""
+
+from __future__ import annotations
+
+import json
+
+import dash
+from dash import Input, Output, html
+
+from callbacks import guard
+from dashboard import formatting, geo, scenarios, whatif_compare
+from dashboard import whatif_view as view
+from dashboard.selection import Selection, resolve_as_of, resolve_period
+from dashboard.service import DataService
+from dashboard.whatif import Changes
+from layouts import components, ids
+from layouts.whatif_compare import LIVE, comparison_table
+
+EMPTY = {"type": "FeatureCollection", "features": []}
+
+
+def options(service: DataService) -> list[dict]:
+    """"Live alignment" and every saved scenario, newest change first."""
+    saved = [{"label": f"{r.name} · {r.status} · #{r.id}", "value": str(r.id)}
+             for r in scenarios.list_scenarios(service.engine)]
+    return [{"label": "Live alignment", "value": LIVE}, *saved]
+
+
+def side(service: DataService, value) -> tuple[str, Changes]:
+    """(name, changes) of one picker's value; the live alignment when it is
+    "live", unknown or deleted (said in the name)."""
+    if value in (None, LIVE):
+        return "Live alignment", Changes.empty()
+    try:
+        record = scenarios.get_scenario(service.engine, int(value))
+    except (TypeError, ValueError):
+        record = None
+    if record is None:
+        return "(deleted: showing live)", Changes.empty()
+    return record.name, record.changes
+
+
+def comparison(service: DataService, a_value, b_value, period_choice, as_of_text):
+    """Table, summary and diff-map data for the two picks."""
+    frames = service.frames()
+    as_of = resolve_as_of(as_of_text, service.as_of())
+    try:
+        period = resolve_period(period_choice, as_of)
+    except ValueError:
+        return (components.empty_state("No such period", "Choose another period above."),
+                "", EMPTY)
+    (name_a, a), (name_b, b) = side(service, a_value), side(service, b_value)
+    try:
+        view.check_fits(frames, a)
+        view.check_fits(frames, b)
+    except ValueError as exc:
+        return components.empty_state("A scenario no longer fits the data", str(exc)), "", EMPTY
+    key = (json.dumps([a.to_json(), b.to_json()], sort_keys=True), period, as_of)
+    result = service.memo("whatif_compare", key, lambda f: whatif_compare.compare(
+        f, a, b, geo.load_counties()["area_km2"], period, as_of))
+    table = comparison_table(result.rows, name_a, name_b)
+    differ = len(result.differ)
+    shares = [f"{formatting.percent(result.between.get(key), 1)} of {what}"
+              for key, what in (("accounts", "accounts"), ("bookings", "T12 bookings"),
+                                ("pipeline", "open pipeline"))]
+    between = f"{shares[0]}, {shares[1]} and {shares[2]}"
+    summary = html.Div([
+        html.Div(f"{differ:,} count{'y' if differ == 1 else 'ies'} assigned differently; "
+                 f"{len(result.touched)} territor{'y' if len(result.touched) == 1 else 'ies'} "
+                 "with different figures."),
+        html.Div(f"Going from A to B changes the territory of {between}.",
+                 className="text-muted"),
+    ])
+    shapes = service.derived(("whatif_county_shapes",), view.build_county_shapes)
+    labels = service.derived(("whatif_labels", True),
+                             lambda f: view.territory_labels(f, escape=True))
+    data = whatif_compare.diff_geojson(shapes, result.differ, labels, "A", "B")
+    return table, summary, data
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    @app.callback(
+        Output(ids.WI_CMP_A, "options"),
+        Output(ids.WI_CMP_B, "options"),
+        Input(ids.SC_GRID, "rowData"),
+    )
+    @guard.level("manager")
+    def list_choices(_rows):
+        """Fires when the saved-scenario list is (re)loaded; offers live and
+        every saved scenario in both pickers."""
+        found = options(service)
+        return found, found
+
+    @app.callback(
+        Output(ids.WI_CMP_TABLE, "children"),
+        Output(ids.WI_CMP_SUMMARY, "children"),
+        Output(ids.WI_CMP_DIFF, "data"),
+        Input(ids.WI_CMP_A, "value"),
+        Input(ids.WI_CMP_B, "value"),
+        Input(ids.PERIOD, "value"),
+        Input(ids.URL, "search"),
+    )
+    @guard.level("manager")
+    def compare(a_value, b_value, period, search):
+        """Fires when either pick or the period changes; the side-by-side table,
+        a one-line summary and the counties that differ."""
+        return comparison(service, a_value, b_value, period, Selection.from_query(search).as_of)
+
+    del list_choices, compare

@@ -1,0 +1,206 @@
+"""Auto-balance on the what-if page: a Dash background callback that runs the
+trade-off curve and the suggested rebalance, with a progress bar and Cancel.
+
+Cancel is cooperative rather than Dash's process kill: the Cancel button
+writes a flag under the run's name (a random token per page load,
+:data:`ids.WI_RUN`, and the Suggest click count) into the
+shared cache (a file cache, or Redis when jobs run on Celery workers), and
+the search polls it before each move. Every prefix of the greedy search is itself feasible, so a
+cancelled run still hands back the moves made so far as a draft, with the
+figures and the time it took, instead of losing the work.
+"""
+
+from __future__ import annotations
+
+import time
+
+import dash
+from dash import Input, Output, State, no_update
+
+from callbacks import guard
+from dashboard import autobalance, geo, whatif
+from dashboard import whatif_view as view
+from dashboard.formatting import percent
+from dashboard.selection import Selection, resolve_as_of
+from dashboard.service import DataService
+from layouts import ids
+from layouts.whatif_accounts import tradeoff_figure
+
+#: the budgets the trade-off chart is drawn at (the user's own is added)
+CURVE_BUDGETS = (0.02, 0.05, 0.10, 0.15, 0.20)
+#: how often a running search looks at the cancel flag, in seconds
+POLL_SECONDS = 0.1
+
+
+def run_token(page, clicks) -> str | None:
+    """The name of one run: this page load's token and the Suggest click count."""
+    if not isinstance(page, str) or not page or not isinstance(clicks, int):
+        return None
+    return f"{page[:64]}:{clicks}"
+
+
+def _flag_key(token: str) -> str:
+    return f"td:whatif-cancel:{token}"
+
+
+def request_cancel(service: DataService, token) -> bool:
+    """Flag the run named ``token`` to stop; False when there is nothing to flag."""
+    cache = service.shared_cache
+    if not isinstance(token, str) or not token or cache is None:
+        return False
+    cache.set(_flag_key(token), True, timeout=3600)
+    return True
+
+
+def _stopper(service: DataService, token: str | None):
+    """should_stop() for the search: true once Cancel was pressed for this run
+    (looked up at most every POLL_SECONDS, so polling costs nothing measurable)."""
+    cache = service.shared_cache
+    if not token or cache is None:
+        return None
+    last = [0.0, False]
+
+    def should_stop() -> bool:
+        now = time.perf_counter()
+        if not last[1] and now - last[0] >= POLL_SECONDS:
+            last[0] = now
+            try:
+                last[1] = bool(cache.get(_flag_key(token)))
+            except Exception:  # a cache outage must not break the search
+                last[1] = False
+        return last[1]
+
+    return should_stop
+
+
+def county_names() -> dict[str, str]:
+    counties = geo.load_counties()
+    return {fips: f"{name}, {state}" for fips, name, state in
+            zip(counties.index, counties["name"], counties["state_abbr"], strict=True)}
+
+
+def rebalance(service: DataService, steps, budget, metric, as_of_text, token=None,
+              progress=None):
+    """Trade-off curve, then the proposal at ``budget`` (percent) on the scenario as
+    it stands. Returns (history, message, colour, curve points, chosen budget).
+
+    Raises ValueError with the message to show."""
+    if not isinstance(budget, int | float) or not 0 <= budget <= 50:
+        raise ValueError("The disruption budget must be a percentage between 0 and 50.")
+    frames = service.frames()
+    changes = view.check_fits(frames, view.current_changes(steps))
+    steps = list(steps or [])
+    metric = metric if metric in autobalance.METRICS else "potential"
+    chosen = budget / 100
+    budgets = sorted(set(CURVE_BUDGETS) | {chosen})
+    stages = len(budgets) + 1
+    options = dict(
+        metric=metric, locked_counties=changes.locked_counties,
+        locked_territories=changes.locked_territories,
+        locked_accounts=changes.locked_accounts,
+        as_of=resolve_as_of(as_of_text, service.as_of()),
+        should_stop=_stopper(service, token), county_names=county_names())
+    scenario = whatif.apply(frames, changes)
+    areas, adjacency = geo.load_counties()["area_km2"], geo.county_adjacency()
+
+    def report(done: int, label: str):
+        if progress is not None:
+            progress((round(100 * done / stages), label))
+
+    report(0, "trade-off: starting")
+    curve = autobalance.tradeoff_curve(
+        scenario, areas, adjacency, budgets=budgets,
+        progress=lambda done, total: report(done, f"trade-off: {done} of {total} budgets"),
+        **options)
+    points = curve.to_dict("records")
+    report(stages - 1, f"proposing at {budget:g}%")
+    proposal = autobalance.suggest_rebalance(scenario, areas, adjacency, budget=chosen,
+                                             **options)
+    report(stages, "done")
+    if not proposal.moves:
+        text = ("Cancelled before any move." if proposal.cancelled else
+                "No county move raises the balance within this budget and the locks.")
+        return steps, text, "info", points, chosen
+    new = changes
+    by_target: dict[str, list[str]] = {}
+    for fips, territory in proposal.county_moves.items():
+        by_target.setdefault(territory, []).append(fips)
+    for territory, fips in sorted(by_target.items()):
+        new = new.move_counties(frames, fips, territory)
+    label = (f"{'cancelled ' if proposal.cancelled else ''}suggested rebalance of {metric}: "
+             f"{len(proposal.moves)} county moves, balance {proposal.balance_before:.3f} → "
+             f"{proposal.balance_after:.3f}, disruption {percent(proposal.disruption, 1)} "
+             f"of T12 bookings ({proposal.seconds:.1f} s)")
+    reasons = [f"{m.county_name} ({m.county_fips}): {m.reason}" for m in proposal.moves]
+    message = label[0].upper() + label[1:] + "."
+    if proposal.cancelled:
+        message += " The moves made before Cancel are kept as a draft; undo to drop them."
+    return (view.push_step(steps, new, label, reasons), message,
+            "warning" if proposal.cancelled else "success", points, chosen)
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    @app.callback(
+        Output(ids.WI_HISTORY, "data", allow_duplicate=True),
+        Output(ids.WI_ALERT, "children", allow_duplicate=True),
+        Output(ids.WI_ALERT, "color", allow_duplicate=True),
+        Output(ids.WI_ALERT, "is_open", allow_duplicate=True),
+        Output(ids.WI_TRADEOFF, "figure"),
+        Input(ids.WI_SUGGEST, "n_clicks"),
+        State(ids.WI_RUN, "data"),
+        State(ids.WI_HISTORY, "data"),
+        State(ids.WI_BUDGET, "value"),
+        State(ids.WI_METRIC, "value"),
+        State(ids.URL, "search"),
+        background=True,
+        running=[(Output(ids.WI_SUGGEST, "disabled"), True, False),
+                 (Output(ids.WI_CANCEL, "disabled"), False, True),
+                 (Output(ids.WI_PROGRESS, "style"), {"visibility": "visible"},
+                  {"visibility": "hidden"})],
+        progress=[Output(ids.WI_PROGRESS, "value"), Output(ids.WI_PROGRESS, "label")],
+        progress_default=[0, ""],
+        prevent_initial_call=True,
+    )
+    @guard.level("manager")
+    def suggest(set_progress, clicks, page, steps, budget, metric, search):
+        """Fires on Suggest; runs the trade-off curve and the proposal in the
+        background, then adds the proposal as one undoable step."""
+        token = run_token(page, clicks)
+        as_of = Selection.from_query(search).as_of
+        try:
+            new_steps, message, color, points, chosen = rebalance(
+                service, steps, budget, metric, as_of, token,
+                lambda value: set_progress(value))
+        except ValueError as exc:
+            text = str(exc)
+            return no_update, text[:1].upper() + text[1:], "danger", True, no_update
+        return new_steps, message, color, True, tradeoff_figure(points, chosen)
+
+    @app.callback(
+        Output(ids.WI_CANCEL, "disabled", allow_duplicate=True),
+        Input(ids.WI_CANCEL, "n_clicks"),
+        State(ids.WI_RUN, "data"),
+        State(ids.WI_SUGGEST, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    @guard.level("manager")
+    def cancel(_clicks, page, suggest_clicks):
+        """Fires on Cancel; flags the running search (this page's latest
+        Suggest) so it stops at its next move."""
+        return True if request_cancel(service, run_token(page, suggest_clicks)) else no_update
+
+    @app.callback(
+        Output(ids.WI_BUDGET, "value"),
+        Input(ids.WI_TRADEOFF, "clickData"),
+        prevent_initial_call=True,
+    )
+    @guard.level("manager")
+    def pick_budget(click):
+        """Fires on a click on the trade-off chart; takes that point's budget."""
+        try:
+            return round(float(click["points"][0]["customdata"][0]))
+        except (KeyError, IndexError, TypeError, ValueError):
+            return no_update
+
+    del suggest, cancel, pick_budget
+
