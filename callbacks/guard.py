@@ -118,3 +118,36 @@ def allowed_territory(service: DataService, territory: object) -> str | None:
         return territory
     out_of_scope(f"territory {territory[:64]!r}")
     return None
+
+
+# --- background jobs: no Flask session there, so the scope travels signed ----
+
+#: a signed viewer is good for a working day; the page is reloaded long before
+VIEWER_TOKEN_MAX_AGE = 12 * 3600
+
+
+def viewer_token(secret: str, who: Viewer | None = None) -> str:
+    """The viewer, signed with the app's secret, for a page to hand to its
+    background callbacks (which run outside the request and its session).
+    The browser can carry it but not forge or alter it."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    who = who or require_viewer()
+    data = {"i": who.user_id, "u": who.username, "r": who.role, "s": who.scope}
+    return URLSafeTimedSerializer(secret, salt="td-viewer").dumps(data)
+
+
+def viewer_from_token(secret: str, token) -> Viewer | None:
+    """The viewer a ``viewer_token`` names, or None when it is missing, forged
+    or expired."""
+    from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+    if not isinstance(token, str) or not token:
+        return None
+    try:
+        data = URLSafeTimedSerializer(secret, salt="td-viewer").loads(
+            token, max_age=VIEWER_TOKEN_MAX_AGE)
+    except BadSignature:
+        log.warning("a background job got a forged or expired viewer token")
+        return None
+    return Viewer(user_id=data["i"], username=data["u"], role=data["r"], scope=data["s"])

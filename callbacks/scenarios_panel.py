@@ -16,7 +16,7 @@ import dash
 from dash import Input, Output, State, ctx, dcc, no_update
 
 from callbacks import guard
-from dashboard import scenarios
+from dashboard import scenarios, whatif_scope
 from dashboard import whatif_view as view
 from dashboard.scenarios import ScenarioError, ScenarioRecord, StaleScenarioError
 from dashboard.service import DataService
@@ -96,12 +96,30 @@ def _selected_id(selected) -> int:
     return row["id"]
 
 
+def visible(service: DataService, records: list[ScenarioRecord]) -> list[ScenarioRecord]:
+    """The scenarios a viewer may see: a manager those that change only their
+    own territories (a leader all)."""
+    allowed = guard.territory_ids(service)
+    frames = service.frames()
+    return [r for r in records if not whatif_scope.outside(frames, r.changes, allowed)]
+
+
+def check_scope(service: DataService, changes) -> None:
+    """A manager saves, opens or moves along only scenarios of their region."""
+    outside = whatif_scope.outside(service.frames(), changes, guard.territory_ids(service))
+    if outside:
+        guard.out_of_scope(f"scenario touching {', '.join(outside[:5])}")
+        raise ScenarioError(f"This scenario changes territories outside your scope "
+                            f"({', '.join(outside[:5])}).")
+
+
 def act(service: DataService, action: str, form: dict) -> Outcome:
     """Carry out one button's action. Raises ScenarioError with the message to show."""
     engine, (user, role) = service.engine, acting_user()
     if action in ("save", "save_new"):
         return _save(service, action, form)
     scenario_id = _selected_id(form.get("selected"))
+    check_scope(service, _get(engine, scenario_id).changes)
     if action == "open":
         record = _get(engine, scenario_id)
         steps = view.push_step([], record.changes, f"opened scenario '{record.name}'")
@@ -162,6 +180,7 @@ def _save(service: DataService, action: str, form: dict) -> Outcome:
         changes = view.current_changes(form.get("history"))
     except ValueError as exc:
         raise ScenarioError("The editor's draft is not readable; reload the page.") from exc
+    check_scope(service, changes)
     opened = form.get("opened")
     user = acting_user()[0]
     if action == "save" and _is_opened(opened):
@@ -187,7 +206,7 @@ def register(app: dash.Dash, service: DataService) -> None:
     def list_scenarios(_changed):
         """Fires when the panel appears and after every change; returns the saved
         scenarios, newest change first."""
-        return rows(scenarios.list_scenarios(service.engine))
+        return rows(visible(service, scenarios.list_scenarios(service.engine)))
 
     @app.callback(
         *(Output(button, "disabled") for button, _label, _color in ACTIONS),

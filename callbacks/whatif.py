@@ -11,10 +11,11 @@ import json
 import uuid
 
 import dash
-from dash import Input, Output, Patch, State, ctx, html, no_update
+from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
+from flask import current_app
 
 from callbacks import guard, whatif_compare, whatif_rebalance
-from dashboard import geo, whatif, whatif_accounts, whatif_impact, whatif_outlines
+from dashboard import geo, whatif, whatif_accounts, whatif_impact, whatif_outlines, whatif_scope
 from dashboard import whatif_view as view
 from dashboard.maps import state_outlines
 from dashboard.selection import Selection, resolve_as_of, resolve_period
@@ -51,7 +52,22 @@ def _labels(service: DataService, escape: bool) -> dict:
 
 
 def territory_options(service: DataService) -> list[dict]:
-    return [{"label": label, "value": tid} for tid, label in _labels(service, False).items()]
+    """Territories the viewer may move things into: a manager's own region."""
+    allowed = guard.territory_ids(service)
+    return [{"label": label, "value": tid} for tid, label in _labels(service, False).items()
+            if tid in allowed]
+
+
+def check_scope(service: DataService, changes: whatif.Changes) -> None:
+    """Refuse (ValueError with the words to show) a draft that touches a
+    territory outside the viewer's scope: managers edit their own region only."""
+    outside = whatif_scope.outside(service.frames(), changes, guard.territory_ids(service))
+    if outside:
+        guard.out_of_scope(f"what-if change of {', '.join(outside[:5])}")
+        region = guard.require_viewer().scope or "your scope"
+        listed = ", ".join(outside[:5]) + (" …" if len(outside) > 5 else "")
+        raise ValueError(f"You can change only the territories of {region}: {listed} "
+                         f"{'is' if len(outside) == 1 else 'are'} outside it.")
 
 
 def hideout(service: DataService, changes: whatif.Changes, selected=()) -> dict:
@@ -137,6 +153,7 @@ def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, st
             new, label = changes.lock(territories=[territory]), f"locked {territory}"
     else:
         new, label = _county_or_slider_edit(frames, changes, action, form)
+    check_scope(service, new)
     message, color = label[0].upper() + label[1:] + ".", "success"
     if action == "move":
         split = whatif_accounts.split_territories(frames.alignment["territory_id"], changes,
@@ -240,10 +257,13 @@ def render(service: DataService, selection: Selection):
         whatif_accounts.account_rows(service.frames(), whatif.Changes.empty()), options)
     compare = compare_layout.compare_card(state_outlines(), settings.tile_url,
                                           settings.tile_attribution)
-    return layout.page([], map_card, layout.fairness_card(fairness),
+    page = layout.page([], map_card, layout.fairness_card(fairness),
                        layout.rebalance_card(uuid.uuid4().hex),
                        layout.sliders_card(options), layout.touched_grid(touched, total),
                        layout.rep_grid(reps), accounts, compare)
+    # the background auto-balance runs outside this request: it gets the viewer signed
+    token = guard.viewer_token(current_app.config["SECRET_KEY"])
+    return html.Div([page, dcc.Store(id=ids.WI_VIEWER, data=token)])
 
 
 def outlines(service: DataService, changes: whatif.Changes) -> dict:

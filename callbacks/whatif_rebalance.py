@@ -18,7 +18,7 @@ import dash
 from dash import Input, Output, State, no_update
 
 from callbacks import guard
-from dashboard import autobalance, geo, whatif
+from dashboard import access, autobalance, geo, whatif
 from dashboard import whatif_view as view
 from dashboard.formatting import percent
 from dashboard.selection import Selection, resolve_as_of
@@ -80,7 +80,7 @@ def county_names() -> dict[str, str]:
 
 
 def rebalance(service: DataService, steps, budget, metric, as_of_text, token=None,
-              progress=None):
+              progress=None, viewer=None):
     """Trade-off curve, then the proposal at ``budget`` (percent) on the scenario as
     it stands. Returns (history, message, colour, curve points, chosen budget).
 
@@ -94,9 +94,15 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
     chosen = budget / 100
     budgets = sorted(set(CURVE_BUDGETS) | {chosen})
     stages = len(budgets) + 1
+    if viewer is None:
+        raise ValueError("Your sign-in could not be checked; reload the page and try again.")
+    # a manager's search may move counties only between their own territories:
+    # everything else is held as if locked (the locks are not added to the draft)
+    allowed = access.territory_scope(viewer, frames.territories, frames.reps)
+    held = frozenset(frames.territories.index) - allowed
     options = dict(
         metric=metric, locked_counties=changes.locked_counties,
-        locked_territories=changes.locked_territories,
+        locked_territories=changes.locked_territories | held,
         locked_accounts=changes.locked_accounts,
         as_of=resolve_as_of(as_of_text, service.as_of()),
         should_stop=_stopper(service, token), county_names=county_names())
@@ -140,6 +146,8 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
 
 
 def register(app: dash.Dash, service: DataService) -> None:
+    secret = app.server.config["SECRET_KEY"]
+
     @app.callback(
         Output(ids.WI_HISTORY, "data", allow_duplicate=True),
         Output(ids.WI_ALERT, "children", allow_duplicate=True),
@@ -152,6 +160,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         State(ids.WI_BUDGET, "value"),
         State(ids.WI_METRIC, "value"),
         State(ids.URL, "search"),
+        State(ids.WI_VIEWER, "data"),
         background=True,
         running=[(Output(ids.WI_SUGGEST, "disabled"), True, False),
                  (Output(ids.WI_CANCEL, "disabled"), False, True),
@@ -162,15 +171,17 @@ def register(app: dash.Dash, service: DataService) -> None:
         prevent_initial_call=True,
     )
     @guard.level("manager")
-    def suggest(set_progress, clicks, page, steps, budget, metric, search):
+    def suggest(set_progress, clicks, page, steps, budget, metric, search, signed_viewer):
         """Fires on Suggest; runs the trade-off curve and the proposal in the
-        background, then adds the proposal as one undoable step."""
+        background, then adds the proposal as one undoable step. The job has
+        no session: the viewer comes signed from the page (``WI_VIEWER``)."""
         token = run_token(page, clicks)
         as_of = Selection.from_query(search).as_of
+        viewer = guard.viewer_from_token(secret, signed_viewer)
         try:
             new_steps, message, color, points, chosen = rebalance(
                 service, steps, budget, metric, as_of, token,
-                lambda value: set_progress(value))
+                lambda value: set_progress(value), viewer)
         except ValueError as exc:
             text = str(exc)
             return no_update, text[:1].upper() + text[1:], "danger", True, no_update

@@ -11,10 +11,12 @@ from dash_http import post_callback, sign_in
 
 from callbacks import whatif_rebalance
 from dashboard import geo, whatif, whatif_impact
+from dashboard.access import Viewer
 from dashboard.selection import resolve_period
 from layouts import ids
 
 HISTORY = (ids.WI_HISTORY, "data")
+LEADER = Viewer(1, "leader", "leader")
 SHOW = (ids.WI_FAIRNESS, "children")
 
 
@@ -150,7 +152,7 @@ def test_suggest_a_rebalance_is_one_step_with_reasons_and_a_curve(client, demo_a
     service = demo_app.server.extensions["territory_service"]
     seen = []
     steps, message, color, points, chosen = whatif_rebalance.rebalance(
-        service, [], 10, "potential", None, progress=seen.append)
+        service, [], 10, "potential", None, progress=seen.append, viewer=LEADER)
     assert color == "success" and message.startswith("Suggested rebalance of potential")
     assert len(steps) == 1 and steps[0]["reasons"] and steps[0]["changes"]["county_moves"]
     assert steps[0]["reasons"][0].split(":")[0].endswith(")")  # "County, ST (fips): moves"
@@ -172,7 +174,7 @@ def test_a_rebalance_cancelled_before_it_starts_changes_nothing(demo_app):
     service = demo_app.server.extensions["territory_service"]
     assert whatif_rebalance.request_cancel(service, "run-1")
     steps, message, color, points, _ = whatif_rebalance.rebalance(
-        service, [], 10, "potential", None, token="run-1")
+        service, [], 10, "potential", None, token="run-1", viewer=LEADER)
     assert steps == [] and points == [] and color == "info"
     assert message == "Cancelled before any move."
 
@@ -299,3 +301,54 @@ def press_with(client, app, button, steps, values, **form):
     status, body = post_callback(client, app, HISTORY, payload, changed=[f"{button}.n_clicks"])
     assert status == 200
     return body["response"]
+
+
+# --- a manager edits their own region only ------------------------------------
+
+def region_counties(app, region):
+    frames = app.server.extensions["territory_service"].frames()
+    mine = frames.territories.index[frames.territories["region"] == region]
+    alignment = frames.alignment["territory_id"]
+    return alignment[alignment.isin(mine)], list(mine)
+
+
+def test_a_manager_moves_counties_only_between_their_territories(demo_app):
+    client = sign_in(demo_app.server.test_client(), "manager-west")
+    west, west_ids = region_counties(demo_app, "West")
+    south, _ = region_counties(demo_app, "South")
+    fips = west.index[0]
+    target = next(t for t in west_ids if t != west[fips])
+    moved = press(client, demo_app, ids.WI_MOVE, [],
+                  **{ids.WI_SELECT: [fips], ids.WI_TARGET: target})
+    assert moved[ids.WI_HISTORY]["data"][-1]["changes"]["county_moves"] == {fips: target}
+    # a southern county into a western territory, and a western county out of the region
+    for county, into in ((south.index[0], target), (fips, south.iloc[0])):
+        refused = press(client, demo_app, ids.WI_MOVE, [],
+                        **{ids.WI_SELECT: [county], ids.WI_TARGET: into})
+        assert ids.WI_HISTORY not in refused
+        assert "only the territories of West" in refused[ids.WI_ALERT]["children"]
+
+
+def test_a_manager_rebalance_moves_only_within_their_region(demo_app):
+    service = demo_app.server.extensions["territory_service"]
+    west, west_ids = region_counties(demo_app, "West")
+    manager = Viewer(2, "manager-west", "manager", "West")
+    steps, _, color, _, _ = whatif_rebalance.rebalance(service, [], 10, "potential", None,
+                                                       viewer=manager)
+    moves = steps[-1]["changes"]["county_moves"] if steps else {}
+    assert color in ("success", "info")
+    assert set(moves) <= set(west.index) and set(moves.values()) <= set(west_ids)
+
+
+def test_a_rebalance_without_a_valid_signed_viewer_is_refused(demo_app):
+    from callbacks import guard
+
+    service = demo_app.server.extensions["territory_service"]
+    secret = demo_app.server.config["SECRET_KEY"]
+    token = guard.viewer_token(secret, Viewer(2, "manager-west", "manager", "West"))
+    assert guard.viewer_from_token(secret, token).scope == "West"
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert guard.viewer_from_token(secret, forged) is None
+    assert guard.viewer_from_token("another-secret", token) is None
+    with pytest.raises(ValueError, match="sign-in could not be checked"):
+        whatif_rebalance.rebalance(service, [], 10, "potential", None, viewer=None)
