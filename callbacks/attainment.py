@@ -164,4 +164,5 @@ def register(app: dash.Dash, service: DataService) -> None:
         return territory or no_update
 
     register_csv_export(app, ids.ATTAINMENT_EXPORT, ids.ATTAINMENT_GRID)
+    register_csv_export(app, ids.ATTAINMENT_HEAT_EXPORT, ids.ATTAINMENT_HEAT)
     del update_attainment, open_drilldown

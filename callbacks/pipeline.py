@@ -148,4 +148,5 @@ def register(app: dash.Dash, service: DataService) -> None:
         return territory or no_update
 
     register_csv_export(app, ids.PIPELINE_EXPORT, ids.PIPELINE_GRID)
+    register_csv_export(app, ids.PIPELINE_OVERDUE_EXPORT, ids.PIPELINE_OVERDUE)
     del update_pipeline, open_drilldown

@@ -13,7 +13,7 @@ from dashboard import access
 from dashboard.periods import Period
 from dashboard.selection import ALL, Selection, period_options
 from dashboard.service import DataService
-from layouts import ids, shell
+from layouts import help_texts, ids, shell
 from layouts.components import empty_state
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,9 @@ def register(app: dash.Dash, service: DataService, pages: dict) -> None:
             guard.out_of_scope(f"page {path[:100]!r}", viewer)
             return empty_state("Not available", "This page is not part of your role. "
                                "Use the navigation above to open your views.")
+        if path in pages and path != "/import" and service.frames().territories.empty:
+            return empty_state(help_texts.NO_DATA_TITLE, help_texts.NO_DATA_LEADER
+                               if viewer.role == "leader" else help_texts.NO_DATA_OTHERS)
         if path in pages:
             return pages[path](service, guard.confine(Selection.from_query(search), viewer))
         if path in UPCOMING:

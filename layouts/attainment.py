@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 
 from dashboard.choropleth import MISSING_COLOR, PALETTE
-from layouts import components, ids
+from layouts import chart_text, components, ids
 from layouts.attainment_figures import PACE_CLASSES
 from layouts.theme import BAD, GOOD
 
@@ -89,6 +89,7 @@ def heat_grid(rows: list[dict], quarters: list[str]) -> dag.AgGrid:
         defaultColDef={"sortable": True, "resizable": True, "filter": True},
         dashGridOptions={"rowHeight": 28, "headerHeight": 32, "animateRows": False},
         getRowId="params.data.id", columnSize="sizeToFit", style={"height": "440px"},
+        csvExportParams=components.csv_export("attainment-by-quarter.csv"),
     )
 
 
@@ -133,15 +134,17 @@ def header_with(title: str, extra, stacked: bool = False) -> html.Div:
                     className="d-flex align-items-center justify-content-between flex-wrap gap-2")
 
 
-def graph(graph_id: str, figure) -> dcc.Graph:
-    return dcc.Graph(id=graph_id, figure=figure, config={"displayModeBar": False})
+def graph(graph_id: str, figure) -> html.Div:
+    """A chart with its PNG download (named after it) and a text alternative."""
+    return components.described_graph(figure, graph_id, chart_text.describe(figure), graph_id)
 
 
 def content(strip, ranking_title: str, ranking, growth, heat, heat_title: str, grid,
             grid_title: str) -> html.Div:
     """Everything below the level switch; rebuilt as a whole on a selection change."""
-    export = dbc.Button("Export CSV", id=ids.ATTAINMENT_EXPORT, size="sm", color="secondary",
-                        outline=True)
+    export = components.export_buttons(ids.ATTAINMENT_EXPORT)
+    heat_head = html.Div([heat_legend(), components.export_buttons(ids.ATTAINMENT_HEAT_EXPORT)],
+                         className="d-flex align-items-center flex-wrap gap-2")
     return html.Div([
         strip,
         dbc.Row([
@@ -151,7 +154,7 @@ def content(strip, ranking_title: str, ranking, growth, heat, heat_title: str, g
                                      growth_legend(), stacked=True),
                          graph(ids.ATTAINMENT_GROWTH, growth), "p-1"), lg=5),
         ], className="g-3 mt-1"),
-        dbc.Row(dbc.Col(card(header_with(heat_title, heat_legend()), heat, "p-0")),
+        dbc.Row(dbc.Col(card(header_with(heat_title, heat_head), heat, "p-0")),
                 className="g-3 mt-1"),
         dbc.Row(dbc.Col(card(header_with(grid_title, export), grid, "p-0")),
                 className="g-3 mt-1"),
@@ -162,7 +165,7 @@ def page(level: str, body) -> html.Div:
     return html.Div([
         html.Div([html.H5("Quota attainment", className="mb-0 me-3"),
                   html.Span("Rank by", className="text-muted me-2 small"),
-                  level_switch(level)],
+                  level_switch(level), components.help_button("attainment")],
                  className="d-flex align-items-center flex-wrap view-head"),
         html.Div(body, id=ids.ATTAINMENT_CONTENT),
     ])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
+
+from layouts import help_texts, ids
 
 
 def kpi_card(label: str, value: str, sub: str = "", tone: str = "") -> dbc.Card:
@@ -47,3 +49,48 @@ def csv_export(file_name: str) -> dict:
     (``assets/grid_export.js``)."""
     return {"fileName": file_name,
             "processCellCallback": {"function": "safeCsvCell(params)"}}
+
+
+def export_buttons(csv_id: str) -> html.Div:
+    """A grid's "Export CSV" button, and its "Export XLSX" twin with the
+    download it fills when ``ids.XLSX_EXPORTS`` names one."""
+    buttons = [dbc.Button("Export CSV", id=csv_id, size="sm", color="secondary", outline=True)]
+    if csv_id in ids.XLSX_EXPORTS:
+        xlsx_id, download_id = ids.XLSX_EXPORTS[csv_id]
+        buttons += [dbc.Button("Export XLSX", id=xlsx_id, size="sm", color="secondary",
+                               outline=True),
+                    dcc.Download(id=download_id)]
+    return html.Div(buttons, className="export-buttons ms-auto")
+
+
+def graph_config(file_name: str) -> dict:
+    """A chart's plotly config: only the "Download plot as PNG" button, shown
+    on hover, saving under ``file_name``.png at twice the screen resolution."""
+    return {"displayModeBar": "hover", "displaylogo": False,
+            "modeBarButtons": [["toImage"]],
+            "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2}}
+
+
+def described_graph(figure, file_name: str, description: str, graph_id: str | None = None):
+    """A chart with its PNG download and a text alternative for screen readers."""
+    extra = {"id": graph_id} if graph_id else {}
+    return html.Div(dcc.Graph(figure=figure, config=graph_config(file_name), **extra),
+                    role="figure", **{"aria-label": description})
+
+
+def help_button(view: str) -> html.Span:
+    """The "?" of a view: a popover saying what the view shows and how to
+    read it (texts in ``layouts.help_texts``), opened by click or keyboard."""
+    button_id = HELP_IDS[view]
+    title, text = help_texts.VIEW_HELP[view]
+    return html.Span([
+        html.Button("?", id=button_id, type="button", title=f"Help: {title}",
+                    className="btn btn-sm btn-outline-secondary help-button",
+                    **{"aria-label": f"Help: {title}"}),
+        dbc.Popover([dbc.PopoverHeader(title), dbc.PopoverBody(text)], target=button_id,
+                    trigger="legacy", placement="bottom"),
+    ], className="help")
+
+
+HELP_IDS = {"map": ids.HELP_MAP, "attainment": ids.HELP_ATTAINMENT, "pipeline": ids.HELP_PIPELINE,
+            "underperformers": ids.HELP_UNDERPERFORMERS, "scorecard": ids.HELP_SCORECARD}

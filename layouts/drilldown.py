@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 
 from dashboard import formatting
-from layouts import components
+from layouts import chart_text, components, ids
 
 MONEY = {"function": "params.value == null ? '—' : d3.format('$,.0f')(params.value)"}
 
@@ -49,6 +49,10 @@ def header(info, period_label: str) -> html.Div:
             dbc.Badge(info.region, color="secondary", className="me-2"),
             html.Span(rep, className="me-3"),
             html.Span(["Period ", html.Strong(period_label)], className="text-muted ms-auto"),
+            # window.print() on click: assets/print.js (the page's print CSS keeps the panel)
+            dbc.Button("Print", id=ids.DRILLDOWN_PRINT, size="sm", color="secondary",
+                       outline=True, className="ms-2 no-print",
+                       title="Print this drill-down as one page"),
         ],
         className="d-flex align-items-center flex-wrap drilldown-header",
     )
@@ -103,8 +107,7 @@ def grid_card(title: str, note: str, export_id: str, table) -> dbc.Card:
         [
             dbc.CardHeader(html.Div(
                 [html.Span(title), html.Small(note, className="text-muted ms-2 fw-normal"),
-                 dbc.Button("Export CSV", id=export_id, size="sm", color="secondary",
-                            outline=True, className="ms-auto")],
+                 components.export_buttons(export_id)],
                 className="d-flex align-items-center",
             )),
             dbc.CardBody(table, className="p-0"),
@@ -113,9 +116,12 @@ def grid_card(title: str, note: str, export_id: str, table) -> dbc.Card:
     )
 
 
-def chart(figure) -> dbc.Card:
-    return dbc.Card(dbc.CardBody(
-        dcc.Graph(figure=figure, config={"displayModeBar": False}), className="p-1"))
+def chart(figure, file_name: str = "chart", table=None) -> dbc.Card:
+    """A chart card: PNG download on hover, a text alternative, and an
+    optional "Show as table" beneath."""
+    graph = components.described_graph(figure, file_name, chart_text.describe(figure))
+    return dbc.Card(dbc.CardBody([graph, table] if table is not None else graph,
+                                 className="p-1"))
 
 
 def summary_card(summary: dict) -> dbc.Card:
@@ -149,11 +155,14 @@ def panel(head, cards: list, quarterly, stages, concentration, summary, accounts
             head,
             components.kpi_strip(cards),
             dbc.Row(
-                [dbc.Col(chart(quarterly), lg=12, xl=6), dbc.Col(chart(stages), lg=12, xl=6)],
+                [dbc.Col(chart(quarterly, "bookings-vs-quota", quarterly_table(quarterly)),
+                         lg=12, xl=6),
+                 dbc.Col(chart(stages, "pipeline-by-stage"), lg=12, xl=6)],
                 className="g-3 mt-1",
             ),
             dbc.Row(
-                [dbc.Col(chart(concentration), lg=12, xl=6), dbc.Col(summary, lg=12, xl=6)],
+                [dbc.Col(chart(concentration, "account-concentration"), lg=12, xl=6),
+                 dbc.Col(summary, lg=12, xl=6)],
                 className="g-3 mt-1",
             ),
             accounts,
@@ -161,3 +170,9 @@ def panel(head, cards: list, quarterly, stages, concentration, summary, accounts
         ],
         className="drilldown-body",
     )
+
+
+def quarterly_table(figure) -> html.Details:
+    """The bookings-against-quota chart as numbers, for readers who cannot see it."""
+    return html.Div(chart_text.money_table(figure, "Quarter", "Attainment"),
+                    id=ids.DRILLDOWN_QUARTERLY_TABLE)

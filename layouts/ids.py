@@ -119,3 +119,91 @@ SC_APPROVE = "sc-approve"
 SC_APPLY = "sc-apply"
 SC_ALERT = "sc-alert"
 SC_OPENED_TEXT = "sc-opened-text"
+
+# --- signed-in user (navigation bar) ---
+USER_NAME = "user-name"
+USER_ROLE = "user-role"
+SIGN_OUT = "sign-out"
+# what-if editor, issue 5 completion: proposed outlines, accounts, territory locks,
+# background rebalance with trade-off chart, and the compare card
+WI_OUTLINES = "wi-outlines"
+WI_ACCOUNT_SEARCH = "wi-account-search"
+WI_ACCOUNTS = "wi-accounts"
+WI_ACCOUNT_TARGET = "wi-account-target"
+WI_ACCOUNT_MOVE = "wi-account-move"
+WI_ACCOUNT_CLEAR = "wi-account-clear"
+WI_ACCOUNT_LOCK = "wi-account-lock"
+WI_LOCK_TERRITORY = "wi-lock-territory"
+WI_LOCK_TERRITORY_APPLY = "wi-lock-territory-apply"
+WI_CANCEL = "wi-cancel"
+WI_PROGRESS = "wi-progress"
+WI_TRADEOFF = "wi-tradeoff"
+WI_CMP_A = "wi-cmp-a"
+WI_CMP_B = "wi-cmp-b"
+WI_CMP_TABLE = "wi-cmp-table"
+WI_CMP_MAP = "wi-cmp-map"
+WI_CMP_DIFF = "wi-cmp-diff"
+WI_CMP_SUMMARY = "wi-cmp-summary"
+WI_RUN = "wi-run"
+
+# --- rep scorecard ---
+SCORECARD_REP = "scorecard-rep"
+SCORECARD_CONTENT = "scorecard-content"
+SCORECARD_STANDING = "scorecard-standing"
+SCORECARD_TOP = "scorecard-top-accounts"
+SCORECARD_OVERDUE = "scorecard-overdue"
+SCORECARD_LAPSED = "scorecard-lapsed"
+SCORECARD_TOP_EXPORT = "scorecard-top-export"
+SCORECARD_OVERDUE_EXPORT = "scorecard-overdue-export"
+SCORECARD_LAPSED_EXPORT = "scorecard-lapsed-export"
+
+# --- everyday polish (issue 9): XLSX exports, print, help ---
+# every grid's "Export XLSX" button and the dcc.Download it fills, next to its CSV button
+DRILLDOWN_ACCOUNTS_XLSX = "drilldown-accounts-xlsx"
+DRILLDOWN_ACCOUNTS_DOWNLOAD = "drilldown-accounts-download"
+DRILLDOWN_DEALS_XLSX = "drilldown-deals-xlsx"
+DRILLDOWN_DEALS_DOWNLOAD = "drilldown-deals-download"
+UP_GRID_XLSX = "up-grid-xlsx"
+UP_GRID_DOWNLOAD = "up-grid-download"
+ATTAINMENT_XLSX = "attainment-xlsx"
+ATTAINMENT_DOWNLOAD = "attainment-download"
+ATTAINMENT_HEAT_EXPORT = "attainment-heat-export"
+ATTAINMENT_HEAT_XLSX = "attainment-heat-xlsx"
+ATTAINMENT_HEAT_DOWNLOAD = "attainment-heat-download"
+PIPELINE_XLSX = "pipeline-xlsx"
+PIPELINE_DOWNLOAD = "pipeline-download"
+PIPELINE_OVERDUE_EXPORT = "pipeline-overdue-export"
+PIPELINE_OVERDUE_XLSX = "pipeline-overdue-xlsx"
+PIPELINE_OVERDUE_DOWNLOAD = "pipeline-overdue-download"
+SCORECARD_TOP_XLSX = "scorecard-top-xlsx"
+SCORECARD_TOP_DOWNLOAD = "scorecard-top-download"
+SCORECARD_OVERDUE_XLSX = "scorecard-overdue-xlsx"
+SCORECARD_OVERDUE_DOWNLOAD = "scorecard-overdue-download"
+SCORECARD_LAPSED_XLSX = "scorecard-lapsed-xlsx"
+SCORECARD_LAPSED_DOWNLOAD = "scorecard-lapsed-download"
+#: CSV button id -> (XLSX button id, download id): the layout places the
+#: twin next to the CSV button, and registering the CSV export registers both
+XLSX_EXPORTS = {
+    DRILLDOWN_ACCOUNTS_EXPORT: (DRILLDOWN_ACCOUNTS_XLSX, DRILLDOWN_ACCOUNTS_DOWNLOAD),
+    DRILLDOWN_DEALS_EXPORT: (DRILLDOWN_DEALS_XLSX, DRILLDOWN_DEALS_DOWNLOAD),
+    UP_GRID_EXPORT: (UP_GRID_XLSX, UP_GRID_DOWNLOAD),
+    ATTAINMENT_EXPORT: (ATTAINMENT_XLSX, ATTAINMENT_DOWNLOAD),
+    ATTAINMENT_HEAT_EXPORT: (ATTAINMENT_HEAT_XLSX, ATTAINMENT_HEAT_DOWNLOAD),
+    PIPELINE_EXPORT: (PIPELINE_XLSX, PIPELINE_DOWNLOAD),
+    PIPELINE_OVERDUE_EXPORT: (PIPELINE_OVERDUE_XLSX, PIPELINE_OVERDUE_DOWNLOAD),
+    SCORECARD_TOP_EXPORT: (SCORECARD_TOP_XLSX, SCORECARD_TOP_DOWNLOAD),
+    SCORECARD_OVERDUE_EXPORT: (SCORECARD_OVERDUE_XLSX, SCORECARD_OVERDUE_DOWNLOAD),
+    SCORECARD_LAPSED_EXPORT: (SCORECARD_LAPSED_XLSX, SCORECARD_LAPSED_DOWNLOAD),
+}
+DRILLDOWN_PRINT = "drilldown-print"
+DRILLDOWN_QUARTERLY_TABLE = "drilldown-quarterly-table"
+# the "?" help of each main view (texts in layouts/help_texts.py)
+HELP_MAP = "help-map"
+HELP_ATTAINMENT = "help-attainment"
+HELP_PIPELINE = "help-pipeline"
+HELP_UNDERPERFORMERS = "help-underperformers"
+HELP_SCORECARD = "help-scorecard"
+PERIOD_RANGE_START = "period-range-start"  # the date range's first input, for its label
+
+# --- what-if: the signed viewer handed to the background auto-balance ---
+WI_VIEWER = "wi-viewer"

@@ -8,7 +8,7 @@ import dash_leaflet as dl
 from dash import html
 from dash_extensions.javascript import Namespace
 
-from layouts import ids
+from layouts import components, ids
 
 MAP_NS = Namespace("territoryMap", "map")
 
@@ -111,7 +111,7 @@ def overview_page(strip, picker, map_div, ranking, toggle=None) -> html.Div:
                                 dbc.CardHeader(
                                     html.Div(
                                         [html.Span("Territories coloured by", className="me-2"),
-                                         picker, toggle],
+                                         picker, toggle, components.help_button("map")],
                                         className="d-flex align-items-center flex-wrap",
                                     )
                                 ),

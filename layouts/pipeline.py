@@ -51,6 +51,7 @@ def overdue_grid(rows: list[dict]) -> dag.AgGrid:
         defaultColDef={"sortable": True, "resizable": True, "filter": True},
         dashGridOptions={"rowHeight": 30, "headerHeight": 34, "animateRows": False},
         getRowId="params.data.opportunity_id", columnSize="sizeToFit",
+        csvExportParams=components.csv_export("overdue-deals.csv"),
         style={"height": "300px"},
     )
 
@@ -90,13 +91,14 @@ def territory_grid(rows: list[dict], healthy: float) -> dag.AgGrid:
 def content(strip, funnel_title: str, funnel, overdue_title: str, overdue, coverage_title: str,
             coverage, healthy_text: str, aging, grid_title: str, grid) -> html.Div:
     """Everything below the healthy-line input; rebuilt as a whole on a change."""
-    export = dbc.Button("Export CSV", id=ids.PIPELINE_EXPORT, size="sm", color="secondary",
-                        outline=True)
+    export = components.export_buttons(ids.PIPELINE_EXPORT)
+    overdue_head = header_with(overdue_title,
+                               components.export_buttons(ids.PIPELINE_OVERDUE_EXPORT))
     return html.Div([
         strip,
         dbc.Row([
             dbc.Col(card(funnel_title, graph(ids.PIPELINE_FUNNEL, funnel), "p-1"), lg=4),
-            dbc.Col(card(overdue_title, overdue, "p-0"), lg=8),
+            dbc.Col(card(overdue_head, overdue, "p-0"), lg=8),
         ], className="g-3 mt-1"),
         dbc.Row([
             dbc.Col(card(header_with(coverage_title, coverage_legend(healthy_text), stacked=True),
@@ -113,7 +115,8 @@ def content(strip, funnel_title: str, funnel, overdue_title: str, overdue, cover
 
 def page(healthy: float, body) -> html.Div:
     return html.Div([
-        html.Div([html.H5("Pipeline", className="mb-0 me-4"), healthy_input(healthy)],
+        html.Div([html.H5("Pipeline", className="mb-0 me-4"), healthy_input(healthy),
+                  components.help_button("pipeline")],
                  className="d-flex align-items-center flex-wrap view-head"),
         html.Div(body, id=ids.PIPELINE_CONTENT),
     ])

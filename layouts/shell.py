@@ -70,7 +70,9 @@ def controls_bar(period_options: list[dict], region_options: list[dict],
 
     def labelled(label: str, control) -> html.Div:
         hidden = not show_filters and label in ("Region", "Segment")
-        return html.Div([html.Label(label, className="ctl-label"), control],
+        # the label names its control for screen readers (a date range: its first date)
+        target = getattr(control, "start_date_id", None) or control.id
+        return html.Div([html.Label(label, className="ctl-label", htmlFor=target), control],
                         className="ctl", hidden=hidden)
 
     return html.Div(
@@ -85,6 +87,7 @@ def controls_bar(period_options: list[dict], region_options: list[dict],
                         id=ids.PERIOD_RANGE, display_format="YYYY-MM-DD",
                         start_date_placeholder_text="from", end_date_placeholder_text="to",
                         minimum_nights=0, clearable=True, className="ctl-range",
+                        start_date_id=ids.PERIOD_RANGE_START,
                     )),
                     labelled("Region", dcc.Dropdown(
                         id=ids.REGION, options=region_options, value="all",

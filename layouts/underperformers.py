@@ -192,7 +192,8 @@ def page(strip, controls, cards, count_text: str, map_div, grid) -> html.Div:
         [
             dbc.CardHeader([html.Span("Flagged territories, most severe first"),
                             html.Span(count_text, id=ids.UP_LIST_COUNT,
-                                      className="text-muted fw-normal ms-2")]),
+                                      className="text-muted fw-normal ms-2"),
+                            components.help_button("underperformers")]),
             dbc.CardBody(html.Div(cards, id=ids.UP_LIST), className="flag-list-body"),
         ],
         className="h-100",
@@ -206,8 +207,7 @@ def page(strip, controls, cards, count_text: str, map_div, grid) -> html.Div:
         [
             dbc.CardHeader(html.Div(
                 [html.Span("The same flags as a table"),
-                 dbc.Button("Export CSV", id=ids.UP_GRID_EXPORT, size="sm", color="secondary",
-                            outline=True, className="ms-auto")],
+                 components.export_buttons(ids.UP_GRID_EXPORT)],
                 className="d-flex align-items-center",
             )),
             dbc.CardBody(grid, className="p-0"),

@@ -1,0 +1,109 @@
+"""Everyday polish in headless Chromium: a grid's XLSX export opens in
+openpyxl with the grid's rows, a chart offers and writes its PNG, and the
+rep scorecard fits a 390 px phone screen without sideways scrolling."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+
+from layouts import ids
+
+pytestmark = pytest.mark.browser
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def allow_downloads(duo) -> Path:
+    folder = Path(duo.download_path)
+    duo.driver.execute_cdp_cmd("Page.setDownloadBehavior",
+                               {"behavior": "allow", "downloadPath": str(folder)})
+    return folder
+
+
+def downloaded(folder: Path, suffix: str, timeout: float = 15) -> Path:
+    """The finished download ending in ``suffix`` (polls: Chromium writes a
+    .crdownload first)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = [p for p in folder.iterdir() if p.name.endswith(suffix)]
+        if done and done[0].stat().st_size > 0:
+            return done[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no {suffix} in {sorted(p.name for p in folder.iterdir())}")
+
+
+def test_the_top_accounts_grid_downloads_as_xlsx_with_its_rows(start_app):
+    duo = start_app("/scorecard", user="r046")
+    folder = allow_downloads(duo)
+    duo.wait_for_element(f"#{ids.SCORECARD_TOP} .ag-row", timeout=20)
+    shown = duo.driver.execute_script(
+        "return document.querySelectorAll(arguments[0]).length",
+        f"#{ids.SCORECARD_TOP} .ag-center-cols-container .ag-row")
+    first_name = duo.find_element(
+        f"#{ids.SCORECARD_TOP} .ag-center-cols-container .ag-row[row-index='0'] "
+        "[col-id='name']").text
+    duo.find_element(f"#{ids.SCORECARD_TOP_XLSX}").click()
+    path = downloaded(folder, ".xlsx")
+    assert path.name == "R046-top-accounts.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(path.read_bytes())).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["Account", "Segment", "T12 bookings", "Running share"]
+    assert rows[1][0] == first_name
+    assert len(rows) - 1 >= shown > 0  # the grid renders only the rows in view
+    bookings = [r[2] for r in rows[1:]]
+    shares = [r[3] for r in rows[1:]]
+    assert all(isinstance(v, int | float) for v in bookings + shares)
+    assert bookings == sorted(bookings, reverse=True) and 0 < shares[-1] <= 1
+    assert sheet["C2"].number_format == '"$"#,##0'
+    assert duo.get_logs() == []
+
+
+def test_a_chart_offers_and_writes_its_png(start_app):
+    duo = start_app("/scorecard", user="r046")
+    folder = allow_downloads(duo)
+    graph = duo.wait_for_element(f"#{ids.SCORECARD_CONTENT} .js-plotly-plot", timeout=20)
+    wrapper = graph.find_element("xpath", "./ancestor::div[@role='figure'][1]")
+    assert wrapper.get_attribute("aria-label").startswith("Bookings against quota")
+    ActionChains(duo.driver).move_to_element(graph).perform()
+    button = duo.wait_for_element(
+        f"#{ids.SCORECARD_CONTENT} .modebar-btn[data-title='Download plot as a PNG']",
+        timeout=10)
+    button.click()
+    path = downloaded(folder, ".png")
+    assert path.name == "R046-quarterly.png"
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
+
+
+@pytest.mark.parametrize(("path", "user", "ready", "shot"), [
+    ("/scorecard", "r046", f"#{ids.SCORECARD_TOP} .ag-row", "phone-scorecard.png"),
+    ("/", "leader", ".leaflet-interactive", "phone-map.png"),
+])
+def test_the_page_fits_a_390px_phone_screen(start_app, path, user, ready, shot):
+    duo = start_app(path, user=user)
+    duo.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 390, "height": 844, "deviceScaleFactor": 2,
+                                "mobile": True})
+    duo.driver.refresh()
+    duo.wait_for_element(ready, timeout=20)
+    time.sleep(1)  # let the grids and the map size themselves to the new width
+    width = duo.driver.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 390
+    # the KPI strip is two columns wide
+    columns = duo.driver.execute_script(
+        "return getComputedStyle(document.querySelector('.kpi-strip'))"
+        ".gridTemplateColumns.split(' ').length")
+    assert columns == 2
+    if os.environ.get("TD_DOCS_SCREENSHOTS"):  # refresh the README's pictures
+        if path == "/":  # the map itself, below the KPI strip
+            duo.driver.execute_script(
+                "document.getElementById(arguments[0]).closest('.card').scrollIntoView()",
+                ids.MAP)
+            time.sleep(0.5)
+        duo.driver.save_screenshot(str(DOCS / shot))
