@@ -146,6 +146,11 @@ class Floor:
         )
         return [*parts, trend]
 
+    def scorecard(self, territory_id: str, period: Period) -> list:
+        """A rep's card: every territory's parts (the peer ranking) plus the
+        rep's territory as in the drill-down (accounts, deals, quarters)."""
+        return [*self.overview(period), *self.drilldown(territory_id, period)]
+
     def pipeline(self, period: Period, region: str | None = None) -> list:
         """Open pipeline by territory and stage: amount, count, age, overdue."""
         p = self._window(period)

@@ -1,6 +1,6 @@
 """Profile one interaction with pyinstrument (``pip install pyinstrument``; not a dependency).
 
-    python -m benchmarks.profile --size M --target map-page [--calls 5]
+    python -m benchmarks.profile --size M --target map-page [--target drilldown …] [--calls 5]
 
 Targets: cold-start, map-page, recolour, drilldown, attainment, underperformers,
 whatif-county. HTTP targets clear the result cache before every call (cold),
@@ -15,8 +15,8 @@ import tempfile
 from benchmarks import datasets
 from benchmarks.dash_http import find_where, payload, sign_in, timed_post
 
-TARGETS = ("cold-start", "map-page", "recolour", "drilldown", "attainment",
-           "underperformers", "whatif-county")
+TARGETS = ("cold-start", "map-page", "recolour", "drilldown", "attainment", "pipeline",
+           "underperformers", "scorecard", "whatif-county")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,19 +24,14 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", choices=list(datasets.SIZES), default="M")
-    parser.add_argument("--target", choices=TARGETS, required=True)
+    parser.add_argument("--target", choices=TARGETS, required=True, action="append",
+                        help="repeat to profile several interactions on one loaded app")
     parser.add_argument("--calls", type=int, default=5)
     parser.add_argument("--html", default=None, help="also write an HTML report here")
     args = parser.parse_args(argv)
 
     from app import create_app
-    from dashboard import geo
-    from dashboard.balance import territory_workload
     from dashboard.config import Settings
-    from dashboard.frames import with_alignment
-    from dashboard.kpi_table import kpi_table
-    from dashboard.selection import period_options, resolve_period
-    from layouts import ids
 
     folder = datasets.ensure(args.size)
     with tempfile.TemporaryDirectory(prefix="td-profile-") as cache_dir:
@@ -47,72 +42,92 @@ def main(argv: list[str] | None = None) -> int:
         app = create_app(settings)
         service = app.server.extensions["territory_service"]
         cache = app.server.extensions["territory_cache"]
-        profiler = Profiler(interval=0.001)
-        if args.target == "cold-start":
-            with profiler:
-                service.frames()
-        else:
-            frames = service.frames()
-            as_of = service.as_of()
-            periods = [o["value"] for o in period_options(as_of)]
-            tids = list(frames.territories["territory_id"])
-            kpis = ["pace", "coverage", "revenue_growth", "penetration", "attainment"]
-
-            def values(i: int) -> dict:
-                return {
-                    f"{ids.PERIOD}.value": periods[i % len(periods)],
-                    f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
-                    f"{ids.MAP_KPI_PICKER}.value": kpis[i % len(kpis)],
-                    f"{ids.URL}.search": f"?period={periods[i % len(periods)]}",
-                    f"{ids.URL}.pathname": "/",
-                    f"{ids.DRILLDOWN_TERRITORY}.data": tids[i % len(tids)],
-                    f"{ids.ATTAINMENT_LEVEL}.value": "territory",
-                    f"{ids.UP_PACE}.value": [80, 85, 90][i % 3], f"{ids.UP_COVERAGE}.value": 2,
-                    f"{ids.UP_GROWTH}.value": 0, f"{ids.UP_POTENTIAL_INDEX}.value": 0.8,
-                    f"{ids.UP_PENETRATION}.value": True,
-                }
-
-            if args.target == "whatif-county":
-                areas = geo.load_counties()["area_km2"]
-                alignment = frames.alignment["territory_id"]
-                counties = alignment.dropna().index.to_numpy()
-                period = resolve_period("qtd", as_of)
-
-                def call(i: int) -> None:
-                    moved = alignment.copy()
-                    moved[counties[i * 7919 % len(counties)]] = tids[i % len(tids)]
-                    new = with_alignment(frames, moved)
-                    territory_workload(new, areas)
-                    kpi_table(new, period, as_of, "territory")
-            else:
-                output, changed = {
-                    "map-page": ((ids.PAGE, "children"), f"{ids.URL}.pathname"),
-                    "recolour": ((ids.KPI_STRIP, "children"), f"{ids.MAP_KPI_PICKER}.value"),
-                    "drilldown": ((ids.DRILLDOWN, "children"), f"{ids.DRILLDOWN_TERRITORY}.data"),
-                    "attainment": ((ids.ATTAINMENT_CONTENT, "children"), f"{ids.PERIOD}.value"),
-                    "underperformers": ((ids.UP_SUMMARY, "children"), f"{ids.UP_PACE}.value"),
-                }[args.target]
-                found = find_where(app, lambda o, _s: (o["id"], o["property"]) == output)
-                if found is None:
-                    parser.error(f"{args.target}: no callback writes {output}")
-                key, spec = found
-                client = sign_in(app.server.test_client())
-
-                def call(i: int) -> None:
-                    cache.clear()
-                    status, _, _ = timed_post(client, payload(key, spec, values(i), [changed]))
-                    assert status in (200, 204), status
-
-            call(0)  # warm-up, not profiled
-            with profiler:
-                for i in range(1, args.calls + 1):
-                    call(i)
-        print(profiler.output_text(unicode=True, color=False, show_all=False))
-        if args.html:
-            with open(args.html, "w") as handle:
-                handle.write(profiler.output_html())
+        for target in args.target:
+            _profile(args, target, app, service, cache, Profiler(interval=0.001))
         service.engine.dispose()
     return 0
+
+
+def _profile(args, target, app, service, cache, profiler) -> None:
+    from dashboard import geo
+    from dashboard.balance import territory_workload
+    from dashboard.frames import with_alignment
+    from dashboard.kpi_table import kpi_table
+    from dashboard.selection import period_options, resolve_period
+    from layouts import ids
+
+    if target == "cold-start":
+        with profiler:
+            service.frames()
+    else:
+        frames = service.frames()
+        as_of = service.as_of()
+        periods = [o["value"] for o in period_options(as_of)]
+        tids = list(frames.territories["territory_id"])
+        kpis = ["pace", "coverage", "revenue_growth", "penetration", "attainment"]
+
+        def values(i: int) -> dict:
+            return {
+                f"{ids.PERIOD}.value": periods[i % len(periods)],
+                f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
+                f"{ids.MAP_KPI_PICKER}.value": kpis[i % len(kpis)],
+                f"{ids.URL}.search": f"?period={periods[i % len(periods)]}",
+                f"{ids.URL}.pathname": "/",
+                f"{ids.DRILLDOWN_TERRITORY}.data": tids[i % len(tids)],
+                f"{ids.ATTAINMENT_LEVEL}.value": "territory",
+                f"{ids.UP_PACE}.value": [80, 85, 90][i % 3], f"{ids.UP_COVERAGE}.value": 2,
+                f"{ids.UP_GROWTH}.value": 0, f"{ids.UP_POTENTIAL_INDEX}.value": 0.8,
+                f"{ids.UP_PENETRATION}.value": True,
+            }
+
+        reps = sorted(frames.reps.dropna(subset=["territory_id"]).index)
+
+        def values(i: int, base=values) -> dict:
+            return {**base(i), f"{ids.SCORECARD_REP}.value": reps[i * 37 % len(reps)]}
+
+        if target == "whatif-county":
+            areas = geo.load_counties()["area_km2"]
+            alignment = frames.alignment["territory_id"]
+            counties = alignment.dropna().index.to_numpy()
+            period = resolve_period("qtd", as_of)
+
+            def call(i: int) -> None:
+                moved = alignment.copy()
+                moved[counties[i * 7919 % len(counties)]] = tids[i % len(tids)]
+                new = with_alignment(frames, moved)
+                territory_workload(new, areas)
+                kpi_table(new, period, as_of, "territory")
+        else:
+            output, changed = {
+                "map-page": ((ids.PAGE, "children"), f"{ids.URL}.pathname"),
+                "recolour": ((ids.KPI_STRIP, "children"), f"{ids.MAP_KPI_PICKER}.value"),
+                "drilldown": ((ids.DRILLDOWN, "children"), f"{ids.DRILLDOWN_TERRITORY}.data"),
+                "attainment": ((ids.ATTAINMENT_CONTENT, "children"), f"{ids.PERIOD}.value"),
+                "pipeline": ((ids.PIPELINE_CONTENT, "children"), f"{ids.PERIOD}.value"),
+                "underperformers": ((ids.UP_SUMMARY, "children"), f"{ids.UP_PACE}.value"),
+                "scorecard": ((ids.SCORECARD_CONTENT, "children"),
+                              f"{ids.SCORECARD_REP}.value"),
+            }[target]
+            found = find_where(app, lambda o, _s: (o["id"], o["property"]) == output)
+            if found is None:
+                raise SystemExit(f"{target}: no callback writes {output}")
+            key, spec = found
+            client = sign_in(app.server.test_client())
+
+            def call(i: int) -> None:
+                cache.clear()
+                status, _, _ = timed_post(client, payload(key, spec, values(i), [changed]))
+                assert status in (200, 204), status
+
+        call(0)  # warm-up, not profiled
+        with profiler:
+            for i in range(1, args.calls + 1):
+                call(i)
+    print(f"=== {target} ({args.calls} calls) ===")
+    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    if args.html:
+        with open(f"{args.html}.{target}.html", "w") as handle:
+            handle.write(profiler.output_html())
 
 
 if __name__ == "__main__":

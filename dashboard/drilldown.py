@@ -18,6 +18,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from dashboard import kpi_cube
 from dashboard.frames import Frames
 from dashboard.kpi_core import Window
 from dashboard.overview import customers_at_end_of
@@ -58,6 +59,10 @@ def territory_rows(
     frames: Frames, territory_id: str, segment: str | None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The territory's accounts (of one segment when given) and their opportunities."""
+    agg = kpi_cube.aggregates_of(frames)
+    if agg is not None:  # a slice of the index, not a comparison of every row
+        accounts, opps = kpi_cube.territory_positions(agg, [territory_id], segment)
+        return frames.accounts.iloc[accounts], frames.opportunities.iloc[opps]
     accounts = frames.accounts[frames.accounts["territory_id"] == territory_id]
     if segment is not None:
         accounts = accounts[accounts["segment"] == segment]

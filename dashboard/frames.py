@@ -137,16 +137,31 @@ def with_alignment(
     frames: Frames, alignment: pd.Series, overrides: pd.Series | None = None
 ) -> Frames:
     """Frames under another alignment (a what-if): accounts and their
-    opportunities follow their new territory; nothing else changes."""
-    accounts = frames.accounts.copy()
+    opportunities follow their new territory; nothing else changes.
+
+    The tables are copied shallowly (one new column each, the rest shared),
+    and when ``frames`` carry KPI aggregates the what-if gets them too,
+    corrected for the moved accounts only (``kpi_cube_moves.follow``), so its KPIs
+    cost what the base's do instead of a scan of every opportunity."""
+    from dashboard import kpi_cube, kpi_cube_moves
+
+    accounts = frames.accounts.copy(deep=False)
     if overrides is not None:
         accounts["territory_override"] = overrides.reindex(accounts.index)
-    accounts["territory_id"] = effective_territory(
-        accounts, alignment, pd.Index(frames.territories["territory_id"].astype(object))
-    )
-    opps = frames.opportunities.copy()
-    opps["territory_id"] = _follow_accounts(opps, accounts)
-    return replace(
-        frames, alignment=alignment.to_frame("territory_id"), accounts=accounts,
-        opportunities=opps,
-    )
+    territory_ids = pd.Index(frames.territories["territory_id"].astype(object))
+    opps = frames.opportunities.copy(deep=False)
+    agg = kpi_cube.aggregates_of(frames)
+    if agg is None or not agg.territory_ids.equals(territory_ids):
+        accounts["territory_id"] = effective_territory(accounts, alignment, territory_ids)
+        opps["territory_id"] = _follow_accounts(opps, accounts)
+        return replace(frames, alignment=alignment.to_frame("territory_id"),
+                       accounts=accounts, opportunities=opps)
+    codes = kpi_cube_moves.effective_codes(agg, alignment, accounts["territory_override"])
+    dtype = pd.CategoricalDtype(territory_ids)
+    accounts["territory_id"] = pd.Categorical.from_codes(codes, dtype=dtype)
+    opps["territory_id"] = pd.Categorical.from_codes(
+        np.append(codes, -1)[agg.opp_account], dtype=dtype)
+    moved = replace(frames, alignment=alignment.to_frame("territory_id"), accounts=accounts,
+                    opportunities=opps)
+    kpi_cube.attach(moved, kpi_cube_moves.follow(agg, codes, opps))
+    return moved

@@ -190,14 +190,19 @@ class AccountRows:
         return (self.customer_since <= day) & (np.isnan(churned) | (churned > day))
 
 
-def prorated_quota(quotas: pd.DataFrame, grouping: Grouping, start: int, end: int) -> np.ndarray:
-    """METRICS.md Quota: each quarter's amount × (days of it inside [start, end]) ÷ its days."""
+def prorated_quota(quotas: pd.DataFrame, grouping: Grouping, start: int, end: int,
+                   positions: np.ndarray | None = None) -> np.ndarray:
+    """METRICS.md Quota: each quarter's amount × (days of it inside [start, end]) ÷ its days.
+
+    ``positions`` is ``grouping.positions(quotas["territory_id"])`` when the
+    caller already has it (several periods, or codes kept with the frames)."""
     q_start = quotas["start_day"].to_numpy(dtype="float64")
     q_end = quotas["end_day"].to_numpy(dtype="float64")
     overlap = np.clip(np.minimum(q_end, end) - np.maximum(q_start, start) + 1, 0, None)
     share = overlap / (q_end - q_start + 1)
     amount = quotas["amount"].to_numpy(dtype="float64") * share
-    positions = grouping.positions(quotas["territory_id"])
+    if positions is None:
+        positions = grouping.positions(quotas["territory_id"])
     return grouping.money_total(positions, np.ones(len(quotas), bool), amount)
 
 

@@ -33,6 +33,10 @@ from dashboard.kpi_core import AccountRows, Grouping, Window, between, top_share
 MAX_SEGMENTS = 12
 #: T12 account rankings kept (one per distinct T12 window and segment)
 MAX_RANKINGS = 16
+#: per-territory figures of a window kept (see _memo)
+MAX_MEMO = 64
+#: beyond this many territory × cycle-day cells the median sorts instead
+MAX_HISTOGRAM_CELLS = 4_000_000
 _KEY = "kpi_aggregates"
 
 
@@ -49,18 +53,28 @@ class Cube:
     lost_count: np.ndarray
     open_cents: np.ndarray
     weighted: np.ndarray  # 1/10,000ths
+    #: a what-if's correction: territory codes whose rows differ, and per measure
+    #: running totals (same columns) to add to those rows (:mod:`dashboard.kpi_cube_moves`)
+    rows: np.ndarray | None = None
+    delta: dict | None = None
 
     def between(self, name: str, first: int, last: int) -> np.ndarray:
         """Per-territory sum over close days in [first, last] (empty when first > last)."""
         lo = int(np.searchsorted(self.days, first, side="left"))
         hi = max(int(np.searchsorted(self.days, last, side="right")), lo)
         cum = getattr(self, name)
-        return cum[:, hi] - cum[:, lo]
+        out = cum[:, hi] - cum[:, lo]
+        if self.delta is not None:
+            moved = self.delta[name]
+            out[self.rows] += moved[:, hi] - moved[:, lo]
+        return out
 
 
 @dataclass(frozen=True)
 class WonRows:
-    """The `won` opportunities that have a territory, in their original row order."""
+    """The `won` opportunities of known accounts, in their original row order
+    (territory -1 when the account has none: such rows count nowhere, but a
+    what-if may give them one)."""
 
     territory: np.ndarray
     account: np.ndarray
@@ -83,11 +97,25 @@ class Aggregates:
     potential: np.ndarray
     customer_since: np.ndarray
     churned_on: np.ndarray
+    #: account position of every opportunity (-1: unknown account), int32
+    opp_account: np.ndarray
+    #: county position of every account (-1: none) in ``counties``
+    account_county: np.ndarray
+    counties: pd.Index
+    #: opportunity positions grouped by account (stable) and where each account's start
+    opp_order: np.ndarray
+    opp_starts: np.ndarray
     won: WonRows
     #: segment name (None = every segment) -> Cube; None when money is not exact
     cubes: dict | None
-    #: (T12 start, E, segment) -> accounts ranked by T12 Bookings (see _ranked_accounts)
+    #: (T12 start, E, segment) -> accounts ranked by T12 Bookings (see _ranked_accounts);
+    #: they do not depend on territories, so a what-if shares its base's
     rankings: dict = field(default_factory=dict, repr=False, compare=False)
+    #: the aggregates of the data as stored, when these are a what-if's (see kpi_cube_moves)
+    origin: Aggregates | None = field(default=None, repr=False, compare=False)
+    #: per-territory figures of a window (see _memo); they depend on territories,
+    #: so a what-if starts its own
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def cube(self, segment: str | None) -> Cube | None:
         return None if self.cubes is None else self.cubes.get(segment)
@@ -99,7 +127,7 @@ def _codes(values: pd.Series, categories: pd.Index) -> np.ndarray:
     return categories.get_indexer(values.astype(object)).astype(np.int64)
 
 
-def _scaled(values: np.ndarray, scale: float) -> np.ndarray | None:
+def whole_scaled(values: np.ndarray, scale: float) -> np.ndarray | None:
     """values × scale as int64 when every one is whole at that scale and the sum is exact."""
     product = values * scale
     scaled = np.round(product)
@@ -135,7 +163,7 @@ def build(frames) -> Aggregates:
     created = opps["created_on"].to_numpy(dtype="float64")
     close = opps["close_on"].to_numpy(dtype="float64")
 
-    keep = won & (territory >= 0)
+    keep = won & (account >= 0)
     cycles = (close - created)[keep]
     cycles = cycles[~np.isnan(cycles)]
     cycle_min = cycle_span = 0
@@ -155,8 +183,43 @@ def build(frames) -> Aggregates:
         potential=np.nan_to_num(accounts["annual_potential"].to_numpy(dtype="float64")),
         customer_since=accounts["customer_since"].to_numpy(dtype="float64"),
         churned_on=accounts["churned_on"].to_numpy(dtype="float64"),
-        won=won_rows, cubes=cubes,
+        opp_account=account.astype(np.int32), won=won_rows, cubes=cubes,
+        **_by_account(account, len(accounts)), **_by_county(accounts),
     )
+
+
+def _by_county(accounts: pd.DataFrame) -> dict:
+    codes, counties = pd.factorize(accounts["county_fips"].astype(object), sort=True)
+    return {"account_county": codes.astype(np.int32), "counties": pd.Index(counties)}
+
+
+def _by_account(account: np.ndarray, n_accounts: int) -> dict:
+    known = np.flatnonzero(account >= 0)
+    order = known[np.argsort(account[known], kind="stable")].astype(np.int32)
+    starts = np.zeros(n_accounts + 1, np.int64)
+    np.cumsum(np.bincount(account[known], minlength=n_accounts), out=starts[1:])
+    return {"opp_order": order, "opp_starts": starts}
+
+
+def territory_positions(agg: Aggregates, territory_ids, segment: str | None = None
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """(account positions, opportunity positions) of some territories (and one
+    segment), each in row order: the rows a boolean filter would keep, found
+    through the index instead of comparing every row."""
+    codes = agg.territory_ids.get_indexer(list(territory_ids))
+    wanted = np.zeros(len(agg.territory_ids) + 1, bool)
+    wanted[codes[codes >= 0]] = True
+    keep = wanted[agg.account_territory]  # code -1 reads the trailing False
+    code = _segment_code(agg, segment)
+    if code is not None:
+        keep &= agg.account_segment == code
+    accounts = np.flatnonzero(keep)
+    first, last = agg.opp_starts[accounts], agg.opp_starts[accounts + 1]
+    counts = last - first
+    total = int(counts.sum())
+    offsets = np.repeat(first - (np.cumsum(counts) - counts), counts)
+    opps = np.sort(agg.opp_order[offsets + np.arange(total)])
+    return accounts, opps
 
 
 def _cubes(territory, segment, n_segments, segments, close, amount, probability,
@@ -166,11 +229,13 @@ def _cubes(territory, segment, n_segments, segments, close, amount, probability,
     if n_segments > MAX_SEGMENTS:
         return None
     in_cube = (territory >= 0) & ~np.isnan(close)
-    cents = _scaled(np.where(won | open_, amount, 0.0)[in_cube], 100.0)
-    weighted = _scaled(np.where(open_, amount * probability, 0.0)[in_cube], 10_000.0)
+    cents = whole_scaled(np.where(won | open_, amount, 0.0)[in_cube], 100.0)
+    weighted = whole_scaled(np.where(open_, amount * probability, 0.0)[in_cube], 10_000.0)
     if cents is None or weighted is None:
         return None
-    days = np.unique(close[in_cube])
+    # every close day, not only those of rows with a territory: a what-if that
+    # gives an account a territory adds its deals on days the cube already has
+    days = np.unique(close[~np.isnan(close)])
     n_days = len(days)
     slots = n_segments + 1  # the last slot: accounts without a segment
     seg = np.where(segment[in_cube] >= 0, segment[in_cube], n_segments)
@@ -217,6 +282,24 @@ def prepare(frames) -> Aggregates:
 def aggregates_of(frames) -> Aggregates | None:
     cache = getattr(frames, "cache", None)
     return None if cache is None else cache.get(_KEY)
+
+
+def quota_positions(frames, agg: Aggregates, by_code: np.ndarray) -> np.ndarray:
+    """``grouping.positions(frames.quotas["territory_id"])`` from territory codes of
+    the quota rows, found once per quotas table instead of hashing ids per request."""
+    quotas = frames.quotas
+    key = ("quota_codes", id(quotas))
+    found = frames.cache.get(key)
+    if found is None or found[0] is not quotas:
+        codes = agg.territory_ids.get_indexer(quotas["territory_id"].astype(object).to_numpy())
+        found = (quotas, codes)
+        frames.cache[key] = found
+    return by_code[found[1]]
+
+
+def attach(frames, agg: Aggregates | None) -> None:
+    if agg is not None:
+        frames.cache[_KEY] = agg
 
 
 # --- answering a query ------------------------------------------------------------
@@ -331,6 +414,108 @@ def _ranked_accounts(agg: Aggregates, window: Window, segment: str | None):
         agg.rankings.pop(next(iter(agg.rankings)), None)
     agg.rankings[key] = found
     return found
+
+
+def _memo(agg: Aggregates, key: tuple, compute):
+    """Per-territory figures of one window and segment, kept with the aggregates:
+    a view asks for its territory table and its scope total (and the drill-down
+    for the company's), and each is then a sum over ≤ 500 territories."""
+    found = agg.memo.get(key)
+    if found is None and key not in agg.memo:
+        found = compute()
+        if len(agg.memo) >= MAX_MEMO:
+            agg.memo.pop(next(iter(agg.memo)), None)
+        agg.memo[key] = found
+    return found
+
+
+def _territory_grouping(agg: Aggregates) -> Grouping:
+    n = len(agg.territory_ids)
+    return Grouping(keys=pd.RangeIndex(n), territory_ids=agg.territory_ids,
+                    territory_group=np.arange(n))
+
+
+def _group_rows(by_code: np.ndarray, per_territory: np.ndarray, size: int,
+                scale: float | None = None) -> np.ndarray:
+    group = by_code[:-1]
+    keep = group >= 0
+    sums = np.bincount(group[keep], weights=per_territory[keep].astype("float64"),
+                       minlength=size)
+    return sums / scale if scale else sums
+
+
+def account_parts(agg: Aggregates, by_code: np.ndarray, grouping: Grouping, window: Window,
+                  segment: str | None) -> dict | None:
+    """:func:`dashboard.kpi_parts.account_parts` from per-territory counts (integers,
+    so any grouping of them is exact); None when potential is not whole cents."""
+    def compute():
+        from dashboard.kpi_parts import account_parts as parts_of
+
+        rows = account_rows(agg, np.append(np.arange(len(agg.territory_ids)), -1), segment)
+        potential = _memo(agg, ("potential", segment), lambda: _potential_cents(agg, rows))
+        if potential is None:
+            return None
+        found = parts_of(rows, _territory_grouping(agg), window)
+        found["potential"] = potential
+        return found
+
+    per_territory = _memo(agg, ("accounts", window.start, window.end, segment), compute)
+    if per_territory is None:
+        return None
+    return {name: _group_rows(by_code, values, grouping.size,
+                              100.0 if name == "potential" else None)
+            for name, values in per_territory.items()}
+
+
+def _potential_cents(agg: Aggregates, rows: AccountRows) -> np.ndarray | None:
+    """Annual potential per territory in whole cents (None when it is not whole cents)."""
+    inside = rows.group >= 0
+    cents = whole_scaled(rows.potential[inside], 100.0)
+    if cents is None:
+        return None
+    return np.bincount(rows.group[inside], weights=cents, minlength=len(agg.territory_ids))
+
+
+def median_cycle_of_groups(agg: Aggregates, by_code: np.ndarray, grouping: Grouping,
+                           window: Window, segment: str | None) -> np.ndarray | None:
+    """:func:`median_cycle` from per-territory histograms of whole-day cycles: a
+    group's histogram is the sum of its territories', and its median the middle
+    rank(s) read off the running count. None when cycles are not whole days."""
+    won, span = agg.won, agg.won.cycle_span
+    n = len(agg.territory_ids)
+    if not span or n * span > MAX_HISTOGRAM_CELLS:
+        return None
+
+    def compute():
+        mask = between(won.close, window.start, window.end) & (won.territory >= 0)
+        mask &= ~np.isnan(won.created)
+        code = _segment_code(agg, segment)
+        if code is not None:
+            mask &= won.segment == code
+        cycle = (won.close - won.created)[mask].astype(np.int64) - won.cycle_min
+        flat = won.territory[mask] * span + cycle
+        return np.bincount(flat, minlength=n * span).reshape(n, span)
+
+    hist = _memo(agg, ("cycles", window.start, window.end, segment), compute)
+    group = by_code[:-1]
+    members = np.flatnonzero(group >= 0)
+    members = members[np.argsort(group[members], kind="stable")]
+    result = np.full(grouping.size, np.nan)
+    if not len(members):
+        return result
+    g = group[members]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    summed = np.add.reduceat(hist[members], starts, axis=0)
+    running = np.cumsum(summed, axis=1)
+    counts = running[:, -1]
+    has = counts > 0
+    running, counts = running[has], counts[has]
+    lower = np.argmax(running > ((counts - 1) // 2)[:, None], axis=1)
+    upper = np.argmax(running > (counts // 2)[:, None], axis=1)
+    values = ((lower + won.cycle_min).astype("float64")
+              + (upper + won.cycle_min).astype("float64")) / 2
+    result[g[starts][has]] = values
+    return result
 
 
 def top_share(agg: Aggregates, by_code: np.ndarray, grouping: Grouping, window: Window,

@@ -120,15 +120,22 @@ def group_figures(
     """
     agg = kpi_cube.aggregates_of(frames)
     cube = None if agg is None else agg.cube(segment)
-    cycle = top = None
+    cycle = top = quota_at = None
     if cube is not None:
         by_code = kpi_cube.territory_lookup(agg, grouping)
         parts = kpi_cube.opportunity_parts(cube, by_code, grouping, window)
-        parts |= account_parts(kpi_cube.account_rows(agg, by_code, segment), grouping, window)
+        from_accounts = kpi_cube.account_parts(agg, by_code, grouping, window, segment)
+        if from_accounts is None:
+            from_accounts = account_parts(kpi_cube.account_rows(agg, by_code, segment),
+                                          grouping, window)
+        parts |= from_accounts
         if non_additive:
-            won_group = kpi_cube.won_group(agg, by_code, segment)
-            cycle = kpi_cube.median_cycle(agg, won_group, grouping, window)
+            cycle = kpi_cube.median_cycle_of_groups(agg, by_code, grouping, window, segment)
+            if cycle is None:
+                won_group = kpi_cube.won_group(agg, by_code, segment)
+                cycle = kpi_cube.median_cycle(agg, won_group, grouping, window)
             top = kpi_cube.top_share(agg, by_code, grouping, window, segment)
+        quota_at = kpi_cube.quota_positions(frames, agg, by_code)
     else:
         accounts, opps = filtered_rows(frames, segment)
         opp_rows = OpportunityRows.of(opps, grouping)
@@ -137,7 +144,7 @@ def group_figures(
         if non_additive:
             cycle = median_cycle(opp_rows, grouping, window)
             top = top_share(opp_rows, grouping, window)
-    parts["quota"] = prorated_quota(frames.quotas, grouping, window.start, window.end)
+    parts["quota"] = prorated_quota(frames.quotas, grouping, window.start, window.end, quota_at)
     return pd.DataFrame({c: parts[c] for c in PART_COLUMNS}, index=grouping.keys), cycle, top
 
 
@@ -197,14 +204,24 @@ def quarterly_series(
     """
     groups, _ = level_groups(frames, "company", territory_ids)
     grouping = Grouping.from_series(groups)
-    rows = OpportunityRows.of(frames.opportunities, grouping)
+    opps = frames.opportunities
+    agg = kpi_cube.aggregates_of(frames)
+    if agg is not None:
+        quota_at = kpi_cube.quota_positions(frames, agg, kpi_cube.territory_lookup(agg, grouping))
+    else:
+        quota_at = grouping.positions(frames.quotas["territory_id"])
+    if agg is not None and territory_ids is not None:
+        # only the territories' rows, in row order: the same additions in the same order
+        _, positions = kpi_cube.territory_positions(agg, groups.index)
+        opps = opps.iloc[positions]
+    rows = OpportunityRows.of(opps, grouping)
     periods = [
         Period.parse(q) if isinstance(q, str) else Period(*quarter_bounds(*q), quarter_label(*q))
         for q in quarters
     ]
     booked = [_only(grouping.total(rows.group, won_in(rows, p.start_day, p.end_day), rows.amount))
               for p in periods]
-    target = [_only(prorated_quota(frames.quotas, grouping, p.start_day, p.end_day))
+    target = [_only(prorated_quota(frames.quotas, grouping, p.start_day, p.end_day, quota_at))
               for p in periods]
     series = pd.DataFrame(
         {"quarter": [p.label for p in periods], "bookings": booked, "quota": target}

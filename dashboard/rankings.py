@@ -124,7 +124,7 @@ def open_deals(frames: Frames) -> pd.DataFrame:
     opps = frames.opportunities
     opps = opps[opps["status"] == "open"]
     accounts = frames.accounts
-    return pd.DataFrame({
+    deals = pd.DataFrame({
         "opportunity_id": opps["opportunity_id"].astype(str).to_numpy(),
         "account_name": opps["account_id"].map(accounts["account_name"]).to_numpy(),
         "segment": opps["account_id"].map(accounts["segment"]).to_numpy(),
@@ -136,11 +136,33 @@ def open_deals(frames: Frames) -> pd.DataFrame:
         "stage": opps["stage"].astype(str).to_numpy(),
         "close_on": opps["close_on"].to_numpy(dtype="float64"),
     })
+    # the overdue list's order, computed once: a request then sorts one integer
+    order = deals.sort_values(["close_on", "amount", "opportunity_id"],
+                              ascending=[True, False, True], kind="stable").index
+    rank = np.empty(len(deals), np.int64)
+    rank[order.to_numpy()] = np.arange(len(deals))
+    deals[_RANK] = rank
+    territory = opps["territory_id"]
+    if isinstance(territory.dtype, pd.CategoricalDtype):
+        deals[_CODE] = territory.cat.codes.to_numpy()
+        deals.attrs[_CATEGORIES] = territory.cat.categories
+    return deals
+
+
+_RANK, _CODE, _CATEGORIES = "_overdue_rank", "_territory_code", "territory_categories"
 
 
 def _scoped(deals: pd.DataFrame, territory_ids: Iterable[str], segment: str | None):
     """The same scope rule as kpi_table: the territories, then the account's segment."""
-    keep = deals["territory_id"].isin(list(territory_ids))
+    categories = deals.attrs.get(_CATEGORIES)
+    if categories is not None and _CODE in deals:
+        # integer codes instead of hashing every deal's territory id
+        wanted = np.zeros(len(categories) + 1, bool)
+        positions = categories.get_indexer(list(territory_ids))
+        wanted[positions[positions >= 0]] = True
+        keep = pd.Series(wanted[deals[_CODE].to_numpy()], index=deals.index)
+    else:
+        keep = deals["territory_id"].isin(list(territory_ids))
     if segment is not None:
         keep &= deals["segment"] == segment
     return deals[keep]
@@ -176,12 +198,17 @@ def overdue_deals(
     rows = _scoped(deals, territory_ids, segment)
     today = to_day(as_of)
     late = rows[rows["close_on"] < today]
+    if _RANK in late:
+        # most days overdue = earliest close day: the precomputed order is this sort's
+        late = late.iloc[np.argsort(late[_RANK].to_numpy(), kind="stable")]
     out = late[["opportunity_id", "account_name", "territory_id", "territory_name", "amount",
                 "stage"]].copy()
     # day numbers count from 1970-01-01, numpy's own epoch: ISO text in one call
     days = late["close_on"].to_numpy(dtype="float64").astype("int64")
     out["close_date"] = np.datetime_as_string(days.astype("datetime64[D]")).astype(object)
     out["days_overdue"] = (today - late["close_on"]).astype("int64")
+    if _RANK in late:
+        return out.reset_index(drop=True)
     return out.sort_values(["days_overdue", "amount", "opportunity_id"],
                            ascending=[False, False, True], kind="stable").reset_index(drop=True)
 

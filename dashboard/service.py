@@ -17,7 +17,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from dashboard import db, kpi_cube, store
+from dashboard import db, kpi_cube, snapshot, store
 from dashboard.config import Settings
 from dashboard.frames import Frames, build_frames
 
@@ -34,6 +34,7 @@ class DataService:
         self._lock = threading.Lock()
         self._frames: tuple[str, Frames] | None = None
         self._derived: dict[tuple, object] = {}
+        self._snapshot_writer: threading.Thread | None = None
 
     def migrate(self) -> None:
         db.upgrade(self.engine)
@@ -73,14 +74,26 @@ class DataService:
             cached = self._frames
             if cached is not None and cached[0] == version:
                 return cached[1]
-            frames = build_frames(
-                store.read_dataset(self.engine), self.settings.stage_probabilities
-            )
-            # every request of this data version reads these frames: aggregate once
-            kpi_cube.prepare(frames)
+            probabilities = self.settings.stage_probabilities
+            frames = snapshot.load(self.settings.instance_path, version, probabilities)
+            if frames is None:
+                frames = build_frames(store.read_dataset(self.engine), probabilities)
+                # every request of this data version reads these frames: aggregate once
+                kpi_cube.prepare(frames)
+                # the next worker (or restart) of this version starts from disk
+                self._snapshot_writer = threading.Thread(
+                    target=snapshot.save, name="frames-snapshot", daemon=True,
+                    args=(self.settings.instance_path, version, probabilities, frames))
+                self._snapshot_writer.start()
             self._frames = (version, frames)
             self._derived = {}
             return frames
+
+    def wait_for_snapshot(self, timeout: float | None = None) -> None:
+        """Block until the frames snapshot being written (if any) is on disk."""
+        writer = self._snapshot_writer
+        if writer is not None:
+            writer.join(timeout)
 
     def memo(self, name: str, args: tuple, compute):
         """Result of a pure query, shared through the cache across requests

@@ -1,0 +1,53 @@
+"""The frames snapshot: a restarted worker gets exactly the frames (and KPI
+aggregates) of the same data version, and never those of another."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from dashboard import kpi_cube, snapshot
+from dashboard.demo import generate_demo
+from dashboard.frames import build_frames
+from dashboard.kpi_table import kpi_table
+from dashboard.periods import Period
+
+
+def _prepared():
+    dataset, manifest = generate_demo(n_territories=8, n_accounts=400, n_opportunities=2000)
+    frames = build_frames(dataset)
+    kpi_cube.prepare(frames)
+    return frames, date.fromisoformat(manifest["as_of"])
+
+
+def test_a_snapshot_gives_back_the_same_frames_and_figures(tmp_path):
+    frames, as_of = _prepared()
+    snapshot.save(tmp_path, "7-abc", {"Proposal": 0.5}, frames)
+    loaded = snapshot.load(tmp_path, "7-abc", {"Proposal": 0.5})
+    assert loaded is not None
+    for name in ("territories", "reps", "alignment", "accounts", "opportunities", "quotas"):
+        pd.testing.assert_frame_equal(getattr(loaded, name), getattr(frames, name))
+    assert kpi_cube.aggregates_of(loaded) is not None
+    q = Period.parse("2026Q1")
+    pd.testing.assert_frame_equal(kpi_table(loaded, q, as_of), kpi_table(frames, q, as_of),
+                                  check_exact=True)
+
+
+def test_another_data_version_or_setting_reads_nothing_and_old_files_go(tmp_path):
+    frames, _ = _prepared()
+    snapshot.save(tmp_path, "7-abc", None, frames)
+    assert snapshot.load(tmp_path, "8-def", None) is None  # data changed
+    assert snapshot.load(tmp_path, "7-abc", {"Proposal": 0.9}) is None  # probabilities changed
+    snapshot.save(tmp_path, "8-def", None, frames)
+    assert len(list(snapshot.folder(tmp_path).glob("*.pickle"))) == 1
+    assert snapshot.load(tmp_path, "7-abc", None) is None
+
+
+def test_a_damaged_snapshot_is_removed_and_ignored(tmp_path):
+    frames, _ = _prepared()
+    snapshot.save(tmp_path, "7-abc", None, frames)
+    (path,) = snapshot.folder(tmp_path).glob("*.pickle")
+    path.write_bytes(path.read_bytes()[:1000])
+    assert snapshot.load(tmp_path, "7-abc", None) is None
+    assert not path.exists()
