@@ -119,7 +119,9 @@ def act(service: DataService, action: str, form: dict) -> Outcome:
     if action in ("save", "save_new"):
         return _save(service, action, form)
     scenario_id = _selected_id(form.get("selected"))
-    check_scope(service, _get(engine, scenario_id).changes)
+    existing = scenarios.get_scenario(engine, scenario_id)
+    if existing is not None:  # a missing one is each action's own message
+        check_scope(service, existing.changes)
     if action == "open":
         record = _get(engine, scenario_id)
         steps = view.push_step([], record.changes, f"opened scenario '{record.name}'")

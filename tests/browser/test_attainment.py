@@ -14,6 +14,9 @@ from layouts import ids
 
 pytestmark = pytest.mark.browser
 
+#: instant: Bootstrap's smooth scrolling would still be moving when the click lands
+CENTER = "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});"
+
 
 def figures(app, period="qtd"):
     """(territory kpi_table, company row) the view must show."""
@@ -61,7 +64,7 @@ def test_clicking_a_row_opens_the_drilldown(start_app, demo_app):
     duo.wait_for_element(f"#{ids.ATTAINMENT_RANKING} .bars path", timeout=20)
     cell = duo.find_element(f"{row} .ag-cell")
     # a script click: the grid sits below the fold and Selenium's own scroll misses it
-    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); "
+    duo.driver.execute_script(CENTER + " "
                               "arguments[0].click();", cell)
     duo.wait_for_contains_text(f"#{ids.DRILLDOWN}", best["name"], timeout=20)
     assert duo.driver.find_element(By.ID, ids.DRILLDOWN).is_displayed()

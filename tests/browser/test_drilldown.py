@@ -38,6 +38,8 @@ def attainment_card_text(duo) -> str:
 def test_clicking_a_territory_on_the_map_opens_its_drilldown(start_app, demo_app):
     duo = start_app()
     duo.wait_for_element(".leaflet-interactive", timeout=20)
+    # the first colouring has answered (the ranking fills in the same response)
+    duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row", timeout=20)
     # the territory under a point in the middle of the map (not under the legend)
     shape = duo.driver.execute_script("""
         const r = document.getElementById(arguments[0]).getBoundingClientRect();

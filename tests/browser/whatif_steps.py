@@ -9,6 +9,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from layouts import ids
 
+#: instant: Bootstrap's smooth scrolling would still be moving when the click lands
+CENTER = "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});"
+
 
 def open_editor(start_app):
     duo = start_app("/what-if")
@@ -22,7 +25,7 @@ def click_when_clear(duo, element) -> None:
     covers it: the page keeps growing while its grids and charts render."""
 
     def attempt(_driver) -> bool:
-        duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        duo.driver.execute_script(CENTER, element)
         try:
             element.click()
         except ElementClickInterceptedException:
@@ -48,7 +51,7 @@ def set_slider(duo, slider_id: str, value) -> None:
     """Type a value into a dcc.Slider's number box and commit it (the box
     commits on blur, so Tab out of it)."""
     box = duo.find_element(f"#{slider_id} input.dash-range-slider-input")
-    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+    duo.driver.execute_script(CENTER, box)
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(str(value), Keys.TAB)
 
@@ -57,8 +60,7 @@ def click(duo, selector: str):
     """Scroll the element into view and click it from script: the page's sticky
     bars would otherwise catch a pointer click near the window's edge."""
     element = duo.find_element(selector)
-    duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});"
-                              "arguments[0].click();", element)
+    duo.driver.execute_script(CENTER + " arguments[0].click();", element)
 
 
 def cell(duo, grid_id: str, row_id: str, column: str) -> str:

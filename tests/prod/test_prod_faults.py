@@ -248,9 +248,13 @@ def test_two_managers_saving_one_scenario_one_wins_the_other_is_told(prod_db, pr
                                                                        tmp_path):
     engine = db.make_engine(prod_db)
     users.add_user(engine, "manager-west-2", prod_stack.DEMO_PASSWORD, "manager", scope="West")
-    alignment = store.read_dataset(engine).alignment
+    dataset = store.read_dataset(engine)
+    territories = dataset.territories
+    west = set(territories.loc[territories["region"] == "West", "territory_id"])
+    # managers edit their own region only: a western county between western territories
+    alignment = dataset.alignment[dataset.alignment["territory_id"].isin(west)]
     fips, owner = alignment.iloc[0]["county_fips"], alignment.iloc[0]["territory_id"]
-    others = [t for t in alignment["territory_id"].unique() if t != owner]
+    others = sorted(t for t in west if t != owner)
     ann_steps = view.push_step([], whatif.Changes(county_moves={fips: others[0]}), "moved")
     bob_steps = view.push_step([], whatif.Changes(county_moves={fips: others[1]}), "moved")
     engine.dispose()

@@ -132,7 +132,13 @@ def test_a_background_job_runs_on_the_celery_worker(prod_db, prod_redis, tmp_pat
     with prod_stack.Gunicorn(prod_db, redis_db, tmp_path) as server, \
             prod_stack.CeleryWorker(server.env, tmp_path) as worker:
         browser = prod_stack.Browser(server.base, "leader")
+        # the page hands the job its viewer signed (the job has no session)
+        from callbacks import guard
+        from dashboard.access import Viewer
+
+        signed = guard.viewer_token(server.env["SECRET_KEY"], Viewer(1, "leader", "leader"))
         values = {f"{ids.WI_RUN}.data": "run-1", f"{ids.WI_HISTORY}.data": [],
+                  f"{ids.WI_VIEWER}.data": signed,
                   f"{ids.WI_BUDGET}.value": 10, f"{ids.WI_METRIC}.value": "potential",
                   f"{ids.URL}.search": ""}
         output = (ids.WI_TRADEOFF, "figure")
