@@ -4,6 +4,7 @@ ranking opens it with the KPI core's figures for that territory."""
 from __future__ import annotations
 
 import pytest
+from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 
 from dashboard import formatting
@@ -38,8 +39,9 @@ def attainment_card_text(duo) -> str:
 def test_clicking_a_territory_on_the_map_opens_its_drilldown(start_app, demo_app):
     duo = start_app()
     duo.wait_for_element(".leaflet-interactive", timeout=20)
-    # the first colouring has answered (the ranking fills in the same response)
-    duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row", timeout=20)
+    # the page's start-up callbacks (controls from the URL, first recolour) have
+    # all answered: a click while they are in flight is raced in CI under load
+    until(duo._wait_for_callbacks, timeout=40, poll=0.3)
     # the territory under a point in the middle of the map (not under the legend)
     shape = duo.driver.execute_script("""
         const r = document.getElementById(arguments[0]).getBoundingClientRect();
