@@ -221,14 +221,19 @@ def median_cycle(rows: OpportunityRows, grouping: Grouping, window: Window) -> n
     group = rows.group[mask]
     cycle = (rows.close - rows.created)[mask]
     order = np.lexsort((cycle, group))
-    group, cycle = group[order], cycle[order]
-    counts = np.bincount(group, minlength=grouping.size)
+    return sorted_group_medians(group[order], cycle[order], grouping.size)
+
+
+def sorted_group_medians(group: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Median of each group's values, given pairs sorted by (group, value):
+    the middle one or two of each run; missing for a group with none."""
+    counts = np.bincount(group, minlength=size)
     starts = np.cumsum(counts) - counts
-    result = np.full(grouping.size, np.nan)
+    result = np.full(size, np.nan)
     has = counts > 0
     lower = (starts + (counts - 1) // 2)[has]
     upper = (starts + counts // 2)[has]
-    result[has] = (cycle[lower] + cycle[upper]) / 2
+    result[has] = (values[lower] + values[upper]) / 2
     return result
 
 

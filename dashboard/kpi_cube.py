@@ -27,7 +27,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from dashboard.kpi_core import AccountRows, Grouping, Window, between, top_share_by_amount
+from dashboard.kpi_core import (
+    AccountRows,
+    Grouping,
+    Window,
+    between,
+    sorted_group_medians,
+    top_share_by_amount,
+)
 
 #: beyond this many segments a segment view scans rows instead (memory)
 MAX_SEGMENTS = 12
@@ -378,14 +385,7 @@ def median_cycle(agg: Aggregates, group: np.ndarray, grouping: Grouping,
     else:
         order = np.lexsort((cycle, g))
         g, cycle = g[order], cycle[order]
-    counts = np.bincount(g, minlength=grouping.size)
-    starts = np.cumsum(counts) - counts
-    result = np.full(grouping.size, np.nan)
-    has = counts > 0
-    lower = (starts + (counts - 1) // 2)[has]
-    upper = (starts + counts // 2)[has]
-    result[has] = (cycle[lower] + cycle[upper]) / 2
-    return result
+    return sorted_group_medians(g, cycle, grouping.size)
 
 
 def _ranked_accounts(agg: Aggregates, window: Window, segment: str | None):
