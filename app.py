@@ -22,7 +22,6 @@ from callbacks import shell as shell_callbacks
 from callbacks import underperformers as underperformers_callbacks
 from callbacks import whatif as whatif_callbacks
 from callbacks.background import background_manager
-from dashboard import users
 from dashboard.config import Settings
 from dashboard.service import DataService
 
@@ -57,8 +56,6 @@ def create_app(config: Settings | dict | None = None) -> dash.Dash:
     service.migrate()
     if settings.demo:
         service.ensure_demo()
-        frames = service.frames()
-        users.ensure_demo_users(service.engine, frames.territories, frames.reps)
 
     app = dash.Dash(
         __name__,

@@ -244,15 +244,12 @@ def start_server(database_url: str, redis_url: str, workers: int, port: int,
 
 def prepare(database_url: str, instance: str) -> None:
     """Build the demo and its users into an empty database (idempotent)."""
-    from dashboard import users
     from dashboard.config import Settings
     from dashboard.service import DataService
 
     service = DataService(Settings(database_url=database_url, instance_path=instance))
     service.migrate()
     service.ensure_demo()
-    frames = service.frames()
-    users.ensure_demo_users(service.engine, frames.territories, frames.reps)
     service.engine.dispose()
 
 

@@ -17,7 +17,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from dashboard import db, kpi_cube, snapshot, store
+from dashboard import db, kpi_cube, snapshot, store, users
 from dashboard.config import Settings
 from dashboard.frames import Frames, build_frames
 
@@ -40,18 +40,22 @@ class DataService:
         db.upgrade(self.engine)
 
     def ensure_demo(self) -> bool:
-        """Build the demo into an empty database; True when it did."""
-        if not store.is_empty(self.engine):
-            return False
-        from dashboard.demo import generate_demo
+        """Build the demo into an empty database, and its sign-in accounts when
+        there are none (README); True when it built the data."""
+        built = store.is_empty(self.engine)
+        if built:
+            from dashboard.demo import generate_demo
 
-        log.info("empty database: building the demo dataset")
-        dataset, manifest = generate_demo()
-        store.replace_dataset(
-            self.engine, dataset, action="init-demo",
-            as_of=date.fromisoformat(manifest["as_of"]), detail={"seed": manifest["seed"]},
-        )
-        return True
+            log.info("empty database: building the demo dataset")
+            dataset, manifest = generate_demo()
+            store.replace_dataset(
+                self.engine, dataset, action="init-demo",
+                as_of=date.fromisoformat(manifest["as_of"]), detail={"seed": manifest["seed"]},
+            )
+        if not users.has_users(self.engine):  # frames only when accounts are missing
+            frames = self.frames()
+            users.ensure_demo_users(self.engine, frames.territories, frames.reps)
+        return built
 
     def data_version(self) -> int:
         return store.data_version(self.engine)

@@ -124,15 +124,19 @@ def _viewer(row: User) -> Viewer:
                   display_name=row.display_name or row.username)
 
 
+def has_users(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(sa.select(sa.func.count()).select_from(User)).scalar_one())
+
+
 def ensure_demo_users(engine: Engine, territories, reps) -> int:
     """Create the demo accounts when there are no users yet; returns how many.
 
     One password hash is computed and shared by all demo accounts: they have
     the same documented password, and hashing sixty times would slow every
     demo start."""
-    with engine.connect() as conn:
-        if conn.execute(sa.select(sa.func.count()).select_from(User)).scalar_one():
-            return 0
+    if has_users(engine):
+        return 0
     hashed = generate_password_hash(DEMO_PASSWORD)
     rows = [dict(username=DEMO_LEADER, display_name="Demo leader", role="leader", scope="")]
     for region in sorted(territories["region"].dropna().astype(str).unique()):

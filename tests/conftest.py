@@ -27,7 +27,6 @@ def pytest_setup_options():
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory) -> Path:
     """An SQLite file holding the migrated demo; tests copy it, never share it."""
-    from dashboard import users
     from dashboard.config import Settings
     from dashboard.service import DataService
 
@@ -36,8 +35,6 @@ def demo_db_template(tmp_path_factory) -> Path:
     service = DataService(settings)
     service.migrate()
     service.ensure_demo()
-    frames = service.frames()
-    users.ensure_demo_users(service.engine, frames.territories, frames.reps)
     service.engine.dispose()
     return folder / "territory.sqlite"
 

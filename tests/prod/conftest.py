@@ -39,7 +39,6 @@ def prod_redis() -> str:
 @pytest.fixture(scope="session")
 def prod_template(prod_postgres, tmp_path_factory) -> str:
     """Name of a database holding the migrated demo and its demo users."""
-    from dashboard import users
     from dashboard.config import Settings
     from dashboard.service import DataService
 
@@ -50,8 +49,6 @@ def prod_template(prod_postgres, tmp_path_factory) -> str:
     service = DataService(settings)
     service.migrate()
     service.ensure_demo()
-    frames = service.frames()
-    users.ensure_demo_users(service.engine, frames.territories, frames.reps)
     service.engine.dispose()
     yield name
     prod_stack.drop_database(prod_postgres, name)
