@@ -69,6 +69,14 @@ def with_custom_option(options: list[dict], period: str) -> list[dict]:
     return options + [{"label": label, "value": period}]
 
 
+def changed_query(selection: Selection, search: str | None):
+    """The URL query for ``selection``, or no_update when the URL already says
+    it: rewriting the same query makes dcc.Location re-announce its pathname,
+    which re-renders the whole page (and drops what the user just clicked)."""
+    query = selection.to_query()
+    return no_update if query == (search or "") else query
+
+
 def show_error(err: Exception) -> None:
     """Dash ``on_error``: log the exception, show a plain banner, no traceback."""
     log.exception("callback failed", exc_info=err)
@@ -110,9 +118,9 @@ def register(app: dash.Dash, service: DataService, pages: dict) -> None:
             period = f"{range_start[:10]}..{range_end[:10]}"
             updated = Selection(period, current.region, current.segment, current.as_of)
             options = with_custom_option(period_options(service.as_of()), period)
-            return updated.to_query(), period, no_update, no_update, options
+            return changed_query(updated, search), period, no_update, no_update, options
         updated = guard.selection(period, region, segment, search)
-        return updated.to_query(), no_update, no_update, no_update, no_update
+        return changed_query(updated, search), no_update, no_update, no_update, no_update
 
     @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"),
                   State(ids.URL, "search"))

@@ -116,3 +116,19 @@ def test_a_picked_date_range_becomes_the_period_in_the_url(client, demo_app):
     response = body["response"]
     assert response[ids.URL]["search"] == "?period=2026-07-01..2026-07-31&region=West"
     assert response[ids.PERIOD]["value"] == "2026-07-01..2026-07-31"
+
+
+def test_controls_that_match_the_url_leave_it_alone(client, demo_app):
+    """Rewriting an unchanged query re-renders the page (dcc.Location re-announces
+    its pathname), which dropped a territory outline clicked meanwhile."""
+    values = {f"{ids.URL}.search": "?period=ytd", f"{ids.PERIOD}.value": "ytd",
+              f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
+              f"{ids.PERIOD_RANGE}.start_date": None, f"{ids.PERIOD_RANGE}.end_date": None}
+    status, body = post_callback(client, demo_app, (ids.URL, "search"), values,
+                                 changed=[f"{ids.PERIOD}.value"])
+    assert status in (200, 204)
+    assert ids.URL not in ((body or {}).get("response") or {})
+    values[f"{ids.PERIOD}.value"] = "t12"
+    status, body = post_callback(client, demo_app, (ids.URL, "search"), values,
+                                 changed=[f"{ids.PERIOD}.value"])
+    assert status == 200 and body["response"][ids.URL]["search"] == "?period=t12"
