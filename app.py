@@ -10,7 +10,7 @@ import dash
 from flask_caching import Cache
 
 from callbacks import attainment as attainment_callbacks
-from callbacks import auth
+from callbacks import auth, language
 from callbacks import drilldown as drilldown_callbacks
 from callbacks import health as health_callbacks
 from callbacks import imports as import_callbacks
@@ -70,6 +70,7 @@ def create_app(config: Settings | dict | None = None) -> dash.Dash:
     server = app.server
     server.config["SECRET_KEY"] = settings.secret_key or _demo_secret_key(settings)
     cache = Cache(server, config=_cache_config(settings))
+    language.install(app, service, settings.currency)
     auth.install(app, service, cache)
     service.shared_cache = cache
     server.extensions["territory_service"] = service

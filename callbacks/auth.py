@@ -20,16 +20,17 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from callbacks import guard
-from dashboard import users
+from dashboard import i18n, users
 from dashboard.access import Viewer
+from dashboard.i18n import _, ngettext
 from dashboard.throttle import SignInThrottle
 
 log = logging.getLogger("territory_dashboard.auth")
 
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
-#: no data behind these: the sign-in form, static files, the health probe
-PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/_favicon.ico",
+#: no data behind these: the sign-in form, the language switch, static files, the health probe
+PUBLIC_PREFIXES = ("/login", "/language", "/assets/", "/_dash-component-suites/", "/_favicon.ico",
                    "/favicon.ico", "/healthz")
 #: answered with 401 instead of a redirect when unsigned (fetched by scripts)
 DATA_PREFIXES = ("/_dash-", "/_td/")
@@ -103,7 +104,7 @@ def install(app, service, cache) -> None:
         if request.method == "GET":
             return _login_page(next_path=safe_next(request.args.get("next")))
         if not csrf_ok():
-            return _login_page("The form expired; please sign in again.", status=400)
+            return _login_page(_("The form expired; please sign in again."), status=400)
         username = request.form.get("username", "")[:100]
         password = request.form.get("password", "")[:200]
         address = request.remote_addr or "?"
@@ -112,13 +113,14 @@ def install(app, service, cache) -> None:
         if wait:
             log.warning("sign-in throttled for a username from %s", address)
             minutes = max(1, (wait + 59) // 60)
-            return _login_page(f"Too many failed sign-ins. Try again in {minutes} minute"
-                               f"{'s' if minutes != 1 else ''}.", status=429)
+            return _login_page(ngettext("Too many failed sign-ins. Try again in {n} minute.",
+                                        "Too many failed sign-ins. Try again in {n} minutes.",
+                                        minutes).format(n=minutes), status=429)
         found = users.authenticate(service.engine, username, password)
         if found is None:
             throttle.record_failure(username, address)
             log.info("failed sign-in from %s", address)
-            return _login_page("Wrong username or password.", status=401,
+            return _login_page(_("Wrong username or password."), status=401,
                                username=username, next_path=next_path)
         throttle.record_success(username)
         session.clear()  # a fresh session: no fixation of a pre-sign-in cookie
@@ -144,7 +146,7 @@ def _enforce(app):
         return None
     if not current_user.is_authenticated:
         if path.startswith(DATA_PREFIXES):
-            return jsonify({"error": "sign in first"}), 401
+            return jsonify({"error": "sign in first"}), 401  # i18n: not shown
         target = request.full_path.rstrip("?")
         return redirect(f"{LOGIN_PATH}?next={quote(target, safe='/?=&')}")
     if path == "/_dash-update-component":
@@ -157,49 +159,64 @@ def _check_callback(app, viewer: Viewer):
     output = body.get("output") if isinstance(body, dict) else None
     entry = app.callback_map.get(output) if isinstance(output, str) else None
     if entry is None:
-        return jsonify({"error": "unknown callback"}), 403
+        return jsonify({"error": "unknown callback"}), 403  # i18n: not shown
     wanted = guard.declared_level(entry.get("callback"))
     if wanted is None:
         log.error("callback %s declares no access level: refused", output[:200])
-        return jsonify({"error": "not allowed"}), 403
+        return jsonify({"error": "not allowed"}), 403  # i18n: not shown
     if not viewer.may_call(wanted):
         guard.out_of_scope(f"callback {output[:200]} (needs {wanted})", viewer)
-        return jsonify({"error": "not allowed"}), 403
+        return jsonify({"error": "not allowed"}), 403  # i18n: not shown
     return None
 
 
 LOGIN_TEMPLATE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{{ lang }}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · Territory Dashboard</title>
+<title>{{ _("Sign in") }} · Territory Dashboard</title>
 <link rel="stylesheet" href="/assets/vendor/bootstrap.min.css">
 <link rel="stylesheet" href="/assets/style.css">
 </head><body class="login-body">
 <main class="login-card card shadow-sm">
   <div class="card-body">
     <h1 class="h4 mb-1"><span class="brand-mark">◆</span> Territory Dashboard</h1>
-    <p class="text-muted mb-3">Sign in to see your territories.</p>
+    <p class="text-muted mb-3">{{ _("Sign in to see your territories.") }}</p>
     {% if message %}
     <div class="alert alert-danger py-2" role="alert" id="login-error">{{ message }}</div>
     {% endif %}
     <form method="post" action="{{ login_path }}" id="login-form">
       <input type="hidden" name="csrf_token" value="{{ token }}">
       <input type="hidden" name="next" value="{{ next_path }}">
-      <label class="form-label" for="username">Username</label>
+      <label class="form-label" for="username">{{ _("Username") }}</label>
       <input class="form-control mb-2" id="username" name="username" value="{{ username }}"
              autocomplete="username" required autofocus>
-      <label class="form-label" for="password">Password</label>
+      <label class="form-label" for="password">{{ _("Password") }}</label>
       <input class="form-control mb-3" id="password" name="password" type="password"
              autocomplete="current-password" required>
-      <button class="btn btn-primary w-100" type="submit" id="login-submit">Sign in</button>
+      <button class="btn btn-primary w-100" type="submit" id="login-submit">
+        {{ _("Sign in") }}</button>
+    </form>
+    <form method="post" action="{{ language_path }}" class="mt-3 text-center language-switch"
+          id="language-switch">
+      <input type="hidden" name="csrf_token" value="{{ token }}">
+      <input type="hidden" name="next" value="{{ here }}">
+      {% for code, name in languages %}
+      <button type="submit" name="language" value="{{ code }}" lang="{{ code }}"
+              id="language-{{ code }}" aria-pressed="{{ 'true' if code == lang else 'false' }}"
+              class="btn btn-link btn-sm{{ ' fw-bold' if code == lang else '' }}">
+        {{ name }}</button>
+      {% endfor %}
     </form>
   </div>
-</main></body></html>"""
+</main></body></html>"""  # i18n: not shown (the texts inside go through _)
 
 
 def _login_page(message: str = "", status: int = 200, username: str = "",
                 next_path: str = "/"):
     html = render_template_string(LOGIN_TEMPLATE, message=message, token=csrf_token(),
                                   username=username, next_path=next_path,
-                                  login_path=LOGIN_PATH)
+                                  login_path=LOGIN_PATH, _=_, lang=i18n.language(),
+                                  languages=list(i18n.LANGUAGE_NAMES.items()),
+                                  language_path="/language",
+                                  here=request.full_path.rstrip("?"))
     return html, status, {"Cache-Control": "no-store"}

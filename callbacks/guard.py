@@ -34,7 +34,7 @@ def level(name: str) -> Callable:
     """Declare who may call the decorated callback (put it under ``@app.callback``
     -- i.e. applied first -- so Dash's wrapper copies the mark)."""
     if name not in access.LEVELS:
-        raise ValueError(f"unknown access level {name!r}")
+        raise ValueError(f"unknown access level {name!r}")  # i18n: not shown
 
     def mark(function: Callable) -> Callable:
         setattr(function, ACCESS_ATTRIBUTE, name)
@@ -62,7 +62,7 @@ def require_viewer() -> Viewer:
     unsigned requests, so this only guards against a hook being bypassed)."""
     found = viewer()
     if found is None:
-        raise PermissionError("no signed-in user")
+        raise PermissionError("no signed-in user")  # i18n: not shown
     return found
 
 
@@ -87,7 +87,7 @@ def out_of_scope(what: str, who: Viewer | None = None) -> None:
 
 #: a region no territory has: what an out-of-scope request is answered with,
 #: so every view shows its ordinary "no territory matches" state
-OUT_OF_SCOPE_REGION = "(out of scope)"
+OUT_OF_SCOPE_REGION = "(out of scope)"  # i18n: not shown (a filter value, never a label)
 
 
 def confine(selection: Selection, who: Viewer | None = None) -> Selection:

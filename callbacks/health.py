@@ -32,7 +32,7 @@ def cache_ping(cache):
     def round_trip() -> str:
         key, token = "td-health-probe", secrets.token_hex(8)
         if not backend.set(key, token, timeout=60) or backend.get(key) != token:
-            raise RuntimeError(f"{type(backend).__name__} did not keep a value")
+            raise RuntimeError(f"{type(backend).__name__} did not keep a value")  # i18n: not shown
         return type(backend).__name__
     return round_trip
 

@@ -17,16 +17,18 @@ from __future__ import annotations
 import logging
 
 from flask import request
+from markupsafe import escape
 
+from dashboard.i18n import N_, _
 from layouts import ids
 
 log = logging.getLogger("territory_dashboard.outage")
 
 CALLBACK_PATH = "/_dash-update-component"
-DATABASE_DOWN = ("The database is not answering right now, so this view could not be "
-                 "updated. It reconnects by itself: try again in a moment.")
-SOMETHING_WRONG = ("Something went wrong while updating this view. "
-                   "The problem has been logged; try again or change the selection.")
+DATABASE_DOWN = N_("The database is not answering right now, so this view could not be "
+                   "updated. It reconnects by itself: try again in a moment.")
+SOMETHING_WRONG = N_("Something went wrong while updating this view. "
+                     "The problem has been logged; try again or change the selection.")
 
 
 def is_database_outage(error: BaseException) -> bool:
@@ -53,10 +55,11 @@ def answer(error: BaseException):
     if request.path == CALLBACK_PATH:
         if not outage:
             log.exception("request failed before its callback ran", exc_info=error)
-        return banner_response(DATABASE_DOWN if outage else SOMETHING_WRONG), 200
+        return banner_response(_(DATABASE_DOWN if outage else SOMETHING_WRONG)), 200
     if outage:
         page = ("<!doctype html><meta http-equiv=\"refresh\" content=\"10\">"
-                "<title>Territory Dashboard</title><p>The database is not answering right "
-                "now. This page reloads itself in 10 seconds.</p>")
+                "<title>Territory Dashboard</title><p>"  # i18n: not shown
+                + escape(_("The database is not answering right now. "
+                           "This page reloads itself in 10 seconds.")) + "</p>")
         return page, 503, {"Retry-After": "10", "Content-Type": "text/html; charset=utf-8"}
     return None

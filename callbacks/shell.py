@@ -9,7 +9,8 @@ from dash import Input, Output, State, ctx, html, no_update
 
 from callbacks import guard
 from callbacks.auth import csrf_token
-from dashboard import access
+from dashboard import access, formatting, i18n
+from dashboard.i18n import _
 from dashboard.periods import Period
 from dashboard.selection import ALL, Selection, period_options
 from dashboard.service import DataService
@@ -35,7 +36,7 @@ def serve_layout(service: DataService):
         regions = access.regions_offered(
             viewer, sorted(frames.territories["region"].dropna().unique()))
         if viewer.is_leader:
-            region_options = [{"label": "All regions", "value": ALL}]
+            region_options = [{"label": _("All regions"), "value": ALL}]
             region_options += [{"label": r, "value": r} for r in regions]
         else:  # "all" is all the viewer may see: a manager's own region
             region_options = [{"label": r, "value": ALL} for r in regions]
@@ -43,14 +44,15 @@ def serve_layout(service: DataService):
         controls = shell.controls_bar(
             period_options(as_of),
             region_options,
-            [{"label": "All segments", "value": ALL}]
+            [{"label": _("All segments"), "value": ALL}]
             + [{"label": s, "value": s} for s in segments],
-            as_of.strftime("%d %b %Y"),
+            formatting.day(as_of),
             show_filters=viewer.role != "rep",
         )
         views = [(path, label) for path, label in shell.VIEWS if viewer.may_open(path)]
         return shell.shell(controls, views,
-                           shell.user_menu(viewer.display_name, viewer.role, csrf_token()),
+                           shell.user_menu(viewer.display_name, viewer.role, csrf_token(),
+                                           i18n.language()),
                            with_drilldown=viewer.role != "rep")
 
     return layout
@@ -64,8 +66,9 @@ def with_custom_option(options: list[dict], period: str) -> list[dict]:
     try:
         parsed = Period.parse(period)
     except ValueError:
-        return options + [{"label": f"Invalid period: {period}", "value": period}]
-    label = f"{parsed.start:%d %b %Y} – {parsed.end:%d %b %Y}"
+        return options + [{"label": _("Invalid period: {period}").format(period=period),
+                           "value": period}]
+    label = f"{formatting.day(parsed.start)} – {formatting.day(parsed.end)}"
     return options + [{"label": label, "value": period}]
 
 
@@ -82,8 +85,8 @@ def show_error(err: Exception) -> None:
     log.exception("callback failed", exc_info=err)
     dash.set_props(ids.ERROR_BANNER, {
         "is_open": True,
-        "children": "Something went wrong while updating this view. "
-                    "The problem has been logged; try again or change the selection.",
+        "children": _("Something went wrong while updating this view. "
+                      "The problem has been logged; try again or change the selection."),
     })
 
 
@@ -131,16 +134,18 @@ def register(app: dash.Dash, service: DataService, pages: dict) -> None:
         viewer = guard.require_viewer()
         if (path in pages or path in UPCOMING) and not viewer.may_open(path):
             guard.out_of_scope(f"page {path[:100]!r}", viewer)
-            return empty_state("Not available", "This page is not part of your role. "
-                               "Use the navigation above to open your views.")
+            return empty_state(_("Not available"),
+                               _("This page is not part of your role. "
+                                 "Use the navigation above to open your views."))
         if path in pages and path != "/import" and service.frames().territories.empty:
-            return empty_state(help_texts.NO_DATA_TITLE, help_texts.NO_DATA_LEADER
-                               if viewer.role == "leader" else help_texts.NO_DATA_OTHERS)
+            return empty_state(_(help_texts.NO_DATA_TITLE), _(help_texts.NO_DATA_LEADER
+                               if viewer.role == "leader" else help_texts.NO_DATA_OTHERS))
         if path in pages:
             return pages[path](service, guard.confine(Selection.from_query(search), viewer))
         if path in UPCOMING:
             title, text = UPCOMING[pathname]
-            return shell.placeholder(title, text + " This view is not built yet.")
-        return empty_state("Page not found", f"There is no page at {pathname}.")
+            return shell.placeholder(_(title), _(text) + " " + _("This view is not built yet."))
+        return empty_state(_("Page not found"),
+                           _("There is no page at {path}.").format(path=pathname))
 
     del sync_url_and_controls, route

@@ -40,6 +40,8 @@ class Viewer:
     role: str
     scope: str = ""
     display_name: str = ""
+    #: the language the user chose ("" = follow the browser)
+    language: str = ""
 
     @property
     def is_leader(self) -> bool:

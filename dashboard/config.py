@@ -36,6 +36,8 @@ class Settings:
     as_of: str = ""
     #: gunicorn worker processes for ``serve --prod`` (``WEB_CONCURRENCY``)
     workers: int = 2
+    #: ISO 4217 code money is shown in, whatever the language (``TD_CURRENCY``)
+    currency: str = "USD"
 
     @property
     def resolved_database_url(self) -> str:
@@ -57,6 +59,7 @@ class Settings:
             "tile_url": "TD_TILE_URL",
             "tile_attribution": "TD_TILE_ATTRIBUTION",
             "as_of": "TD_AS_OF",
+            "currency": "TD_CURRENCY",
         }
         for attr, var in mapping.items():
             if var in env:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from dashboard import i18n
 from dashboard.access import ROLES, Viewer
 from dashboard.models import User
 
@@ -86,6 +87,15 @@ def set_role(engine: Engine, username: str, role: str, scope: str | None = None)
             raise UserProblem(f"no user {username!r}")
 
 
+def set_language(engine: Engine, user_id: int, language: str) -> None:
+    """Remember the user's language (one of ``i18n.LANGUAGES``) across sign-ins."""
+    chosen = i18n.supported(language)
+    if chosen is None:
+        raise UserProblem(f"unsupported language {language!r}")
+    with engine.begin() as conn:
+        conn.execute(sa.update(User).where(User.id == user_id).values(language=chosen))
+
+
 def reset_password(engine: Engine, username: str, password: str) -> None:
     _check_password(password)
     with engine.begin() as conn:
@@ -121,7 +131,7 @@ def viewer_by_id(engine: Engine, user_id: int) -> Viewer | None:
 
 def _viewer(row: User) -> Viewer:
     return Viewer(user_id=row.id, username=row.username, role=row.role, scope=row.scope or "",
-                  display_name=row.display_name or row.username)
+                  display_name=row.display_name or row.username, language=row.language or "")
 
 
 def has_users(engine: Engine) -> bool:

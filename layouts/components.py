@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.i18n import _
 from layouts import help_texts, ids
 
 
@@ -54,10 +55,10 @@ def csv_export(file_name: str) -> dict:
 def export_buttons(csv_id: str) -> html.Div:
     """A grid's "Export CSV" button, and its "Export XLSX" twin with the
     download it fills when ``ids.XLSX_EXPORTS`` names one."""
-    buttons = [dbc.Button("Export CSV", id=csv_id, size="sm", color="secondary", outline=True)]
+    buttons = [dbc.Button(_("Export CSV"), id=csv_id, size="sm", color="secondary", outline=True)]
     if csv_id in ids.XLSX_EXPORTS:
         xlsx_id, download_id = ids.XLSX_EXPORTS[csv_id]
-        buttons += [dbc.Button("Export XLSX", id=xlsx_id, size="sm", color="secondary",
+        buttons += [dbc.Button(_("Export XLSX"), id=xlsx_id, size="sm", color="secondary",
                                outline=True),
                     dcc.Download(id=download_id)]
     return html.Div(buttons, className="export-buttons ms-auto")
@@ -82,11 +83,12 @@ def help_button(view: str) -> html.Span:
     """The "?" of a view: a popover saying what the view shows and how to
     read it (texts in ``layouts.help_texts``), opened by click or keyboard."""
     button_id = HELP_IDS[view]
-    title, text = help_texts.VIEW_HELP[view]
+    title, text = (_(part) for part in help_texts.VIEW_HELP[view])
+    label = _("Help: {title}").format(title=title)
     return html.Span([
-        html.Button("?", id=button_id, type="button", title=f"Help: {title}",
+        html.Button("?", id=button_id, type="button", title=label,
                     className="btn btn-sm btn-outline-secondary help-button",
-                    **{"aria-label": f"Help: {title}"}),
+                    **{"aria-label": label}),
         dbc.Popover([dbc.PopoverHeader(title), dbc.PopoverBody(text)], target=button_id,
                     trigger="legacy", placement="bottom"),
     ], className="help")

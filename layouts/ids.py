@@ -207,3 +207,8 @@ PERIOD_RANGE_START = "period-range-start"  # the date range's first input, for i
 
 # --- what-if: the signed viewer handed to the background auto-balance ---
 WI_VIEWER = "wi-viewer"
+
+# language switch in the user menu (a plain form post, see callbacks/language.py)
+LANGUAGE_SWITCH = "language-switch"
+LANGUAGE_NEXT = "language-next"
+LANGUAGE_BUTTONS = {"en": "language-en", "fr": "language-fr"}

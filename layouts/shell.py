@@ -5,24 +5,27 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.i18n import LANGUAGE_NAMES, N_, _, language
 from layouts import ids
 
-#: (path, label) of every view, in navigation order
+PRODUCT_NAME = "Territory Dashboard"  # i18n: not shown (a name, the same in every language)
+
+#: (path, label) of every view, in navigation order (labels translated where shown)
 VIEWS = (
-    ("/", "Map"),
-    ("/attainment", "Attainment"),
-    ("/pipeline", "Pipeline"),
-    ("/underperformers", "Underperformers"),
-    ("/what-if", "What-if"),
-    ("/scorecard", "My scorecard"),
-    ("/import", "Import"),
+    ("/", N_("Map")),
+    ("/attainment", N_("Attainment")),
+    ("/pipeline", N_("Pipeline")),
+    ("/underperformers", N_("Underperformers")),
+    ("/what-if", N_("What-if")),
+    ("/scorecard", N_("My scorecard")),
+    ("/import", N_("Import")),
 )
 
 
 def navbar(views=VIEWS, user=None) -> dbc.Navbar:
     """Links to the views the viewer may open, and who is signed in."""
     links = [
-        dbc.NavItem(dbc.NavLink(label, href=path, active="exact",
+        dbc.NavItem(dbc.NavLink(_(label), href=path, active="exact",
                                 id=f"nav-{path.strip('/') or 'map'}"))
         for path, label in views
     ]
@@ -30,7 +33,7 @@ def navbar(views=VIEWS, user=None) -> dbc.Navbar:
         dbc.Container(
             [
                 dbc.NavbarBrand(
-                    [html.Span("◆", className="brand-mark"), " Territory Dashboard"], href="/"
+                    [html.Span("◆", className="brand-mark"), " " + PRODUCT_NAME], href="/",
                 ),
                 dbc.Nav(links, navbar=True, id=ids.NAV, className="me-auto"),
                 user,
@@ -43,22 +46,52 @@ def navbar(views=VIEWS, user=None) -> dbc.Navbar:
     )
 
 
-def user_menu(display_name: str, role: str, csrf_token: str) -> html.Div:
-    """Who is signed in, and the sign-out button (a form post carrying the
-    session's CSRF token, so another site cannot sign the user out)."""
+#: role names as shown in the user menu
+ROLE_LABELS = {"leader": N_("leader"), "manager": N_("manager"), "rep": N_("rep")}
+
+
+def user_menu(display_name: str, role: str, csrf_token: str, language: str,
+              here: str = "/") -> html.Div:
+    """Who is signed in, the language switch and the sign-out button (form
+    posts carrying the session's CSRF token, so another site cannot sign the
+    user out or change their language)."""
     return html.Div(
         [
             html.Span([html.Span(display_name, id=ids.USER_NAME, className="fw-semibold"),
-                       html.Span(role, id=ids.USER_ROLE, className="user-role")],
+                       html.Span(_(ROLE_LABELS.get(role, role)), id=ids.USER_ROLE,
+                                 className="user-role")],
                       className="user-label"),
+            language_switch(csrf_token, language, here),
             html.Form(
                 [dcc.Input(type="hidden", name="csrf_token", value=csrf_token),
-                 html.Button("Sign out", type="submit", id=ids.SIGN_OUT,
+                 html.Button(_("Sign out"), type="submit", id=ids.SIGN_OUT,
                              className="btn btn-outline-light btn-sm")],
                 method="POST", action="/logout", className="d-inline m-0",
             ),
         ],
         className="user-menu",
+    )
+
+
+def language_switch(csrf_token: str, language: str, here: str) -> html.Form:
+    """One button per language; the current one is pressed. Posting reloads
+    the page in the chosen language and saves the choice on the user."""
+    buttons = [
+        html.Button(code.upper(), type="submit", name="language", value=code,
+                    id=ids.LANGUAGE_BUTTONS[code], title=name, lang=code,
+                    className="btn btn-sm " + ("btn-light" if code == language
+                                               else "btn-outline-light"),
+                    **{"aria-pressed": "true" if code == language else "false",
+                       "aria-label": name})
+        for code, name in LANGUAGE_NAMES.items()
+    ]
+    return html.Form(
+        [dcc.Input(type="hidden", name="csrf_token", value=csrf_token),
+         dcc.Input(type="hidden", name="next", value=here, id=ids.LANGUAGE_NEXT),
+         html.Div(buttons, className="btn-group", role="group",
+                  **{"aria-label": _("Language")})],
+        method="POST", action="/language", className="d-inline m-0 language-switch",
+        id=ids.LANGUAGE_SWITCH,
     )
 
 
@@ -69,7 +102,7 @@ def controls_bar(period_options: list[dict], region_options: list[dict],
     has no region or segment filter: their scope is their own territory."""
 
     def labelled(label: str, control) -> html.Div:
-        hidden = not show_filters and label in ("Region", "Segment")
+        hidden = not show_filters and label in (_("Region"), _("Segment"))
         # the label names its control for screen readers (a date range: its first date)
         target = getattr(control, "start_date_id", None) or control.id
         return html.Div([html.Label(label, className="ctl-label", htmlFor=target), control],
@@ -79,26 +112,26 @@ def controls_bar(period_options: list[dict], region_options: list[dict],
         dbc.Container(
             html.Div(
                 [
-                    labelled("Period", dcc.Dropdown(
+                    labelled(_("Period"), dcc.Dropdown(
                         id=ids.PERIOD, options=period_options, value="qtd",
                         clearable=False, searchable=False, className="ctl-dd",
                     )),
-                    labelled("or dates", dcc.DatePickerRange(
+                    labelled(_("or dates"), dcc.DatePickerRange(
                         id=ids.PERIOD_RANGE, display_format="YYYY-MM-DD",
-                        start_date_placeholder_text="from", end_date_placeholder_text="to",
+                        start_date_placeholder_text=_("from"), end_date_placeholder_text=_("to"),
                         minimum_nights=0, clearable=True, className="ctl-range",
                         start_date_id=ids.PERIOD_RANGE_START,
                     )),
-                    labelled("Region", dcc.Dropdown(
+                    labelled(_("Region"), dcc.Dropdown(
                         id=ids.REGION, options=region_options, value="all",
                         clearable=False, searchable=False, className="ctl-dd",
                     )),
-                    labelled("Segment", dcc.Dropdown(
+                    labelled(_("Segment"), dcc.Dropdown(
                         id=ids.SEGMENT, options=segment_options, value="all",
                         clearable=False, searchable=False, className="ctl-dd",
                     )),
                     html.Div(
-                        [html.Span("Data as of ", className="text-muted"),
+                        [html.Span(_("Data as of") + " ", className="text-muted"),
                          html.Strong(as_of_label, id=ids.AS_OF)],
                         className="ms-auto as-of",
                     ),
@@ -114,7 +147,8 @@ def controls_bar(period_options: list[dict], region_options: list[dict],
 def shell(controls: html.Div, views=VIEWS, user=None, with_drilldown: bool = True) -> html.Div:
     """The page frame; a rep's has no territory drill-down (not theirs to open)."""
     return html.Div(
-        [
+        lang=language(),
+        children=[
             dcc.Location(id=ids.URL, refresh=False),
             navbar(views, user),
             controls,

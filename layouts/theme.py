@@ -5,6 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dashboard import i18n
+
 GOOD = "#2166ac"
 BAD = "#b2182b"
 NEUTRAL = "#6b7280"
@@ -28,10 +30,13 @@ TEMPLATE = go.layout.Template(
 )
 pio.templates["territory"] = TEMPLATE
 
+#: Plotly's decimal and thousands separators per language (tick labels, hovers)
+SEPARATORS = {"en": ".,", "fr": ",\u202f"}
+
 
 def themed(fig: go.Figure, title: str | None = None, height: int = 320) -> go.Figure:
     """Apply the app template; every figure function ends with this."""
-    fig.update_layout(template=TEMPLATE, height=height)
+    fig.update_layout(template=TEMPLATE, height=height, separators=SEPARATORS[i18n.language()])
     if title:
         fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"})
     return fig

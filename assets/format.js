@@ -1,0 +1,38 @@
+/* Number formats for grid cells, in the page's language and currency.
+   The server writes the locale and currency into each column's valueFormatter
+   (layouts/grid_format.py), so a French page shows "1 234 $US" and "12,3 %"
+   the way Babel does on the server. Missing values are "—", never 0. */
+window.tdFormat = (function () {
+  var cache = {};
+  function nf(locale, options) {
+    var key = locale + JSON.stringify(options);
+    if (!cache[key]) { cache[key] = new Intl.NumberFormat(locale, options); }
+    return cache[key];
+  }
+  function missing(v) { return v === null || v === undefined || v === "" || !isFinite(v); }
+  function signed(text, v) { return v > 0 ? "+" + text : text; }
+  return {
+    money: function (v, locale, currency) {
+      return missing(v) ? "—" : nf(locale, {style: "currency", currency: currency,
+                                            maximumFractionDigits: 0}).format(v);
+    },
+    moneyCompact: function (v, locale, currency, withSign) {
+      if (missing(v)) { return "—"; }
+      var text = nf(locale, {style: "currency", currency: currency, notation: "compact",
+                             maximumFractionDigits: Math.abs(v) < 1e3 ? 0 : 2}).format(v);
+      return withSign ? signed(text, v) : text;
+    },
+    percent: function (v, locale, digits, withSign) {
+      if (missing(v)) { return "—"; }
+      var text = nf(locale, {style: "percent", minimumFractionDigits: digits,
+                             maximumFractionDigits: digits}).format(v);
+      return withSign ? signed(text, v) : text;
+    },
+    number: function (v, locale, digits, withSign, suffix) {
+      if (missing(v)) { return "—"; }
+      var text = nf(locale, {minimumFractionDigits: digits,
+                             maximumFractionDigits: digits}).format(v);
+      return (withSign ? signed(text, v) : text) + (suffix || "");
+    }
+  };
+})();

@@ -1,0 +1,61 @@
+"""The language of each request, and the switch that changes it.
+
+Every request speaks the signed-in user's saved language, else the one chosen
+on the sign-in page (kept in the session), else the browser's
+``Accept-Language``; the choice is set in ``dashboard.i18n``'s context for the
+layouts and callbacks of that request. The switch is a small form post (with
+the session's CSRF token) that saves the choice on the user, so it follows
+them to any browser, and reloads the page in the new language.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import abort, redirect, request, session
+from flask_login import current_user
+
+from dashboard import i18n, users
+
+log = logging.getLogger("territory_dashboard.language")
+
+LANGUAGE_PATH = "/language"
+SESSION_KEY = "language"
+
+
+def request_language() -> str:
+    """The language for this request (see the module docstring)."""
+    saved = ""
+    if current_user and current_user.is_authenticated:
+        saved = current_user.viewer.language
+    saved = saved or session.get(SESSION_KEY, "")
+    return i18n.negotiate(saved, list(request.accept_languages))
+
+
+def install(app, service, currency: str) -> None:
+    """Hook the language into every request and add the switch's endpoint."""
+    from callbacks.auth import csrf_ok, safe_next
+
+    server = app.server
+
+    @server.before_request
+    def speak_the_users_language():
+        # the default first: if finding the user fails (database down), this
+        # thread must not keep speaking the previous request's language
+        i18n.activate(None, currency)
+        i18n.activate(request_language(), currency)
+
+    @server.route(LANGUAGE_PATH, methods=["POST"])
+    def choose_language():
+        if not csrf_ok():
+            abort(400)
+        chosen = i18n.supported(request.form.get("language"))
+        if chosen is None:
+            abort(400)
+        session[SESSION_KEY] = chosen
+        if current_user.is_authenticated:
+            users.set_language(service.engine, current_user.viewer.user_id, chosen)
+            log.info("user %s chose language %s", current_user.viewer.username, chosen)
+        return redirect(safe_next(request.form.get("next")))
+
+    del speak_the_users_language, choose_language

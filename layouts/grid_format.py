@@ -1,0 +1,37 @@
+"""AG Grid value formatters in the request's language and currency.
+
+Grid cells are formatted in the browser (sorting and filtering need the raw
+numbers), by ``assets/format.js`` with ``Intl.NumberFormat``; each formatter
+carries the locale and currency of the request that built the layout, so a
+French page's grids read like its cards (Babel on the server).
+"""
+
+from __future__ import annotations
+
+import json
+
+from dashboard import i18n
+
+
+def _call(function: str, *args) -> dict:
+    rendered = ", ".join(json.dumps(a) for a in args)
+    return {"function": f"tdFormat.{function}(params.value, {rendered})"}
+
+
+def money() -> dict:
+    """Whole currency units: $1,234 / 1 234 $US."""
+    return _call("money", i18n.language(), i18n.currency())
+
+
+def money_compact(signed: bool = False) -> dict:
+    """$1.23M / 1,23 M $US; ``signed`` puts a "+" on gains."""
+    return _call("moneyCompact", i18n.language(), i18n.currency(), signed)
+
+
+def percent(digits: int = 0, signed: bool = False) -> dict:
+    return _call("percent", i18n.language(), digits, signed)
+
+
+def number(digits: int = 0, signed: bool = False, suffix: str = "") -> dict:
+    """A plain or signed number, with a unit after it ("×", " pt", " d")."""
+    return _call("number", i18n.language(), digits, signed, suffix)
