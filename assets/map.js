@@ -22,6 +22,16 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
                 dashArray: flagged && !selected ? "6 3" : null,
             };
         },
+        /* The hover highlight. dash-leaflet binds its mouseover handler once,
+           with the props of the first render, so the hideout is read from
+           the copy territoryStyle keeps: a hovered *selected* territory keeps
+           its 3.5 px black outline instead of dropping to the hover style. */
+        territoryHover: function (feature, context) {
+            const key = ((context && context.hideout) || {}).key || "default";
+            const hideout = (window.territoryMapHideouts || {})[key] || {};
+            const selected = hideout.selected === feature.properties.territory_id;
+            return selected ? {weight: 3.5, color: "#000000"} : {weight: 3, color: "#111111"};
+        },
         stateStyle: function () {
             return {fill: false, color: "#ffffff", weight: 1.2, opacity: 0.9};
         },
