@@ -58,4 +58,15 @@ def install(app, service, currency: str) -> None:
             log.info("user %s chose language %s", current_user.viewer.username, chosen)
         return redirect(safe_next(request.form.get("next")))
 
-    del speak_the_users_language, choose_language
+    @server.after_request
+    def name_the_page_language(response):
+        """Dash's page template has a bare ``<html>``: name the language on it,
+        so screen readers pronounce French as French."""
+        if (response.mimetype == "text/html" and not response.direct_passthrough
+                and response.status_code == 200):
+            body = response.get_data(as_text=True)
+            if "<html>" in body[:200]:
+                response.set_data(body.replace("<html>", f'<html lang="{i18n.language()}">', 1))
+        return response
+
+    del speak_the_users_language, choose_language, name_the_page_language

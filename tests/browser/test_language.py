@@ -1,0 +1,79 @@
+"""Switching the language in headless Chromium: the labels and the numbers
+change, and the choice is remembered after a reload and a new sign-in."""
+
+from __future__ import annotations
+
+import pytest
+from dash.testing.wait import until
+from selenium.webdriver.common.by import By
+
+from dashboard import formatting, i18n
+from dashboard.kpi_table import kpi_table
+from dashboard.selection import resolve_period
+from layouts import ids
+from signin_steps import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def company_bookings(app) -> float:
+    service = app.server.extensions["territory_service"]
+    as_of = service.as_of()
+    table = kpi_table(service.frames(), resolve_period("qtd", as_of), as_of, "company")
+    return float(table.iloc[0]["bookings"])
+
+
+def plain(text: str) -> str:
+    """Text as Selenium reads it: no-break spaces become plain ones."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def strip_shows(duo, expected: str) -> None:
+    until(lambda: plain(expected) in plain(duo.find_element(f"#{ids.KPI_STRIP}").text),
+          timeout=15, msg=f"{expected!r} not in the KPI strip")
+
+
+def nav_texts(duo) -> list[str]:
+    return [a.text for a in duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.NAV} a")]
+
+
+def test_switching_to_french_translates_labels_and_numbers_and_is_remembered(
+        start_app, demo_app):
+    duo = start_app("/")
+    duo.wait_for_element(f"#{ids.KPI_STRIP} .kpi-card", timeout=20)
+    assert "Map" in nav_texts(duo)
+    bookings = company_bookings(demo_app)
+    with i18n.use("en"):
+        strip_shows(duo, formatting.money(bookings))
+
+    duo.find_element(f"#{ids.LANGUAGE_BUTTONS['fr']}").click()
+    duo.wait_for_text_to_equal(f"#{ids.NAV} a#nav-map", "Carte", timeout=15)
+    assert {"Carte", "Atteinte", "Pipeline", "Sous-performants", "Simulation"} <= set(
+        nav_texts(duo))
+    with i18n.use("fr"):
+        french_money = formatting.money(bookings)
+    strip_shows(duo, french_money)
+    assert "$US" in french_money  # the currency stays the setting's, written the French way
+    strip = duo.find_element(f"#{ids.KPI_STRIP}").text
+    assert "Bookings" not in strip
+    assert duo.find_element(f"#{ids.PAGE}").find_element(By.XPATH, "./ancestor::*[@lang][1]") \
+        .get_attribute("lang") == "fr"
+
+    duo.driver.refresh()
+    duo.wait_for_text_to_equal(f"#{ids.NAV} a#nav-map", "Carte", timeout=15)
+    assert duo.driver.find_element(By.CSS_SELECTOR, "html").get_attribute("lang") == "fr"
+
+    duo.driver.delete_all_cookies()  # a new session: the choice is saved on the user
+    sign_in(duo, "leader", "/attainment")
+    duo.wait_for_text_to_equal(f"#{ids.NAV} a#nav-attainment", "Atteinte", timeout=15)
+    assert duo.get_logs() == []
+
+
+def test_the_sign_in_form_switches_language_before_signing_in(dash_duo, demo_app):
+    from signin_steps import serve
+
+    serve(dash_duo, demo_app)
+    dash_duo.driver.get(f"{dash_duo.server_url}/login")
+    dash_duo.wait_for_element("#language-fr", timeout=10).click()
+    dash_duo.wait_for_text_to_equal("label[for=password]", "Mot de passe", timeout=10)
+    assert dash_duo.driver.find_element(By.CSS_SELECTOR, "html").get_attribute("lang") == "fr"
