@@ -22,7 +22,7 @@ def render(service: DataService, selection) -> object:
 
 def decode_upload(contents: str) -> bytes:
     """dcc.Upload gives ``data:<mime>;base64,<payload>``."""
-    _, _, payload = contents.partition(",")
+    _header, _comma, payload = contents.partition(",")
     return base64.b64decode(payload)
 
 
@@ -35,7 +35,10 @@ def register(app: dash.Dash, service: DataService) -> None:
     )
     @guard.level("leader")
     def run_import(contents, filenames):
-        """Fires on upload; returns every problem, or what was loaded."""
+        """Fires on upload; returns every problem, or what was loaded.
+
+        Problems are worded while this request speaks the user's language:
+        the reasons when they are found, the place ("row", "column") here."""
         if not contents:
             return dash.no_update
         files = [(name, decode_upload(c)) for name, c in zip(filenames, contents, strict=True)]

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dashboard import formatting
+from dashboard.i18n import N_, _, ngettext
 from dashboard.parsing import clean_cells, parse_column
 from dashboard.schema import MONEY, TABLES, Dataset
 
@@ -31,7 +33,9 @@ class Problem:
     """One thing wrong with an imported file, in words a user can act on.
 
     ``row`` is the spreadsheet row (header = 1) or None for the whole file;
-    ``column`` is the DATA_FORMAT.md column name, or None.
+    ``column`` is the DATA_FORMAT.md column name, or None. ``reason`` is
+    translated where the problem is built; the place words ("row", "column")
+    are translated when the problem is shown, in the language of that moment.
     """
 
     file: str
@@ -41,13 +45,18 @@ class Problem:
     severity: str = ERROR
 
     def __str__(self) -> str:
-        place = self.file
-        if self.row is not None:
-            place += f" row {self.row}"
-        if self.column is not None:
-            place += f"{',' if self.row is not None else ''} column {self.column}"
-        prefix = "warning: " if self.severity == WARNING else ""
-        return f"{prefix}{place}: {self.reason}"
+        if self.row is not None and self.column is not None:
+            text = _("{file} row {row}, column {column}: {reason}")
+        elif self.row is not None:
+            text = _("{file} row {row}: {reason}")
+        elif self.column is not None:
+            text = _("{file} column {column}: {reason}")
+        else:
+            text = _("{file}: {reason}")
+        text = text.format(file=self.file, row=self.row, column=self.column, reason=self.reason)
+        if self.severity == WARNING:
+            return _("warning: {problem}").format(problem=text)
+        return text
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:
@@ -86,9 +95,11 @@ class Report:
             )
         more = len(positions) - MAX_PER_RULE
         if more > 0:
+            summary = ngettext("… and {count} more row with the same problem ({rule})",
+                               "… and {count} more rows with the same problem ({rule})", more)
             self._summaries.append(Problem(
                 self.file, None, column,
-                f"… and {more:,} more rows with the same problem ({rule})", severity,
+                summary.format(count=formatting.count(more), rule=rule), severity,
             ))
 
     def problems(self) -> list[Problem]:
@@ -106,14 +117,17 @@ def shorten(reason: str) -> str:
     if len(reason) <= MAX_REASON:
         return reason
     keep = MAX_REASON // 2
-    return f"{reason[:keep]}… ({len(reason) - 2 * keep:,} characters left out) …{reason[-keep:]}"
+    return _("{start}… ({count} characters left out) …{end}").format(
+        start=reason[:keep], count=formatting.count(len(reason) - 2 * keep), end=reason[-keep:])
 
 
-#: Rule names for the summary line of a column's unparsable cells.
+#: Rule names for the summary line of a column's unparsable cells
+#: (translated with ``_()`` where a report is built).
 _NOT_VALID = {
-    "date": "not a valid date", "money": "not an amount", "number": "not a number",
-    "fips": "not a FIPS code", "quarter": "not a quarter", "status": "not a status",
+    "date": N_("not a valid date"), "money": N_("not an amount"), "number": N_("not a number"),
+    "fips": N_("not a FIPS code"), "quarter": N_("not a quarter"), "status": N_("not a status"),
 }
+_NOT_VALID_AT_ALL = N_("not valid")
 
 
 @dataclass
@@ -137,21 +151,26 @@ def check_file(table: str, raw: pd.DataFrame, report: Report) -> CheckedFile:
     for position, label in enumerate(raw.columns):
         name = str(label).strip().lower()
         if name in found:
-            report.file_problem(name, f"column {name} appears more than once; remove the copy")
+            report.file_problem(
+                name, _("column {column} appears more than once; remove the copy").format(
+                    column=name))
         elif name in spec.column_names:
             found[name] = position
         elif str(label).strip() in [str(c).strip() for c in raw.columns[:position]]:
             continue  # an ignored column repeated: one warning is enough
         else:
             shown = str(label).strip()
+            if shown:
+                reason = _("column {column} is not part of {file} and is ignored")
+            else:
+                reason = _("column with no name is not part of {file} and is ignored")
             report.file_problem(
-                shown or None,
-                f"column {shown or 'with no name'} is not part of {spec.file_name} and is ignored",
-                WARNING,
+                shown or None, reason.format(column=shown, file=spec.file_name), WARNING,
             )
     for name in spec.required_columns:
         if name not in found:
-            report.file_problem(name, f"required column {name} is missing")
+            report.file_problem(
+                name, _("required column {column} is missing").format(column=name))
     values: dict[str, pd.Series] = {}
     cells: dict[str, pd.Series] = {}
     for column in spec.columns:
@@ -165,16 +184,20 @@ def check_file(table: str, raw: pd.DataFrame, report: Report) -> CheckedFile:
         listed = dict(zip(head.index, head, strict=True))
         report.row_problems(
             column.name, parsed.errors.index.to_numpy(), listed.__getitem__,
-            _NOT_VALID.get(column.kind, "not valid"),
+            _(_NOT_VALID.get(column.kind, _NOT_VALID_AT_ALL)),
         )
         if column.required:
             missing = np.flatnonzero(text.isna().to_numpy())
-            report.row_problems(column.name, missing, f"{column.name} is missing", "missing")
+            report.row_problems(
+                column.name, missing, _("{column} is missing").format(column=column.name),
+                _("missing"),
+            )
         if column.kind == MONEY:
             negative = np.flatnonzero((parsed.values < 0).to_numpy())
             report.row_problems(
-                column.name, negative, _quoting(f"{column.name} is negative ({{}})", text),
-                "negative amount",
+                column.name, negative,
+                _quoting(_("{column} is negative ({value})"), text, column=column.name),
+                _("negative amount"),
             )
     checked = CheckedFile(pd.DataFrame(values, index=raw.index), cells, report)
     _check_duplicates(table, checked)
@@ -184,8 +207,10 @@ def check_file(table: str, raw: pd.DataFrame, report: Report) -> CheckedFile:
     return checked
 
 
-def _quoting(template: str, cells: pd.Series) -> Callable[[int], str]:
-    return lambda position: template.format(cells.iat[position])
+def _quoting(template: str, cells: pd.Series, **known: str) -> Callable[[int], str]:
+    """A reason quoting the cell: ``template`` (translated) has a ``{value}``
+    and the ``known`` placeholders."""
+    return lambda position: template.format(value=cells.iat[position], **known)
 
 
 def _check_duplicates(table: str, checked: CheckedFile) -> None:
@@ -196,40 +221,50 @@ def _check_duplicates(table: str, checked: CheckedFile) -> None:
     keys = checked.values[key]
     positions = np.flatnonzero(keys.notna().all(axis=1).to_numpy())
     if len(key) == 1:
-        codes, _ = pd.factorize(keys[key[0]].to_numpy(dtype=object)[positions])
+        codes, _uniques = pd.factorize(keys[key[0]].to_numpy(dtype=object)[positions])
     else:
         codes = keys.iloc[positions].groupby(key, sort=False).ngroup().to_numpy()
     if len(codes) == 0 or np.bincount(codes).max() == 1:
         return
     later = pd.Series(codes).duplicated().to_numpy()
     # factorize and ngroup(sort=False) number keys in order of first appearance
-    _, first_of_code = np.unique(codes, return_index=True)
+    _codes, first_of_code = np.unique(codes, return_index=True)
     repeats = positions[later]
     firsts = positions[first_of_code[codes[later]]]
     rows = checked.report.rows
     reasons = {}
+    aligned_twice = _("county {county} is aligned twice (also on row {row})")
+    duplicate = _("duplicate {key} (also on row {row})")
+    both = _("{first} and {second}")
     for position, first in zip(repeats[:MAX_PER_RULE], firsts[:MAX_PER_RULE], strict=True):
-        shown = " and ".join(f"{k} {keys[k].iat[position]}" for k in key)
-        also = f"(also on row {rows[first]})"
+        pairs = [f"{k} {keys[k].iat[position]}" for k in key]
+        shown = pairs[0]
+        if len(pairs) > 1:
+            shown = both.format(first=", ".join(pairs[:-1]), second=pairs[-1])
         if table == "alignment":
-            reasons[position] = f"county {keys[key[0]].iat[position]} is aligned twice {also}"
+            reasons[position] = aligned_twice.format(
+                county=keys[key[0]].iat[position], row=rows[first])
         else:
-            reasons[position] = f"duplicate {shown} {also}"
+            reasons[position] = duplicate.format(key=shown, row=rows[first])
     # a composite key is reported on its last column, the one that repeats within a group
-    checked.report.row_problems(key[-1], repeats, reasons.__getitem__, "duplicate")
+    checked.report.row_problems(key[-1], repeats, reasons.__getitem__, _("duplicate"))
 
 
 def _check_date_order(checked: CheckedFile, later: str, earlier: str) -> None:
     later_on, earlier_on = checked.values[later], checked.values[earlier]
     wrong = np.flatnonzero((later_on < earlier_on).to_numpy())
 
+    is_before = _("{later} {later_date} is before {earlier} {earlier_date}")
+
     def reason(position: int) -> str:
-        return (
-            f"{later} {later_on.iat[position]:%Y-%m-%d} is before "
-            f"{earlier} {earlier_on.iat[position]:%Y-%m-%d}"
+        # the dates are quoted as the file writes them (ISO), like any cell
+        return is_before.format(
+            later=later, later_date=f"{later_on.iat[position]:%Y-%m-%d}",
+            earlier=earlier, earlier_date=f"{earlier_on.iat[position]:%Y-%m-%d}",
         )
 
-    checked.report.row_problems(later, wrong, reason, f"{later} before {earlier}")
+    rule = _("{later} before {earlier}").format(later=later, earlier=earlier)
+    checked.report.row_problems(later, wrong, reason, rule)
 
 
 def _known_ids(table: str, checked: dict[str, CheckedFile], existing: Dataset) -> np.ndarray:
@@ -241,7 +276,13 @@ def _known_ids(table: str, checked: dict[str, CheckedFile], existing: Dataset) -
     return np.concatenate(ids)
 
 
-_NOUNS = {"territories": "territory", "accounts": "account", "counties": "county"}
+#: (reason, rule name) of a reference to a row that does not exist, by the
+#: table referenced; translated with ``_()`` where a report is built.
+_UNKNOWN = {
+    "territories": (N_("territory {value} does not exist"), N_("unknown territory")),
+    "accounts": (N_("account {value} does not exist"), N_("unknown account")),
+    "counties": (N_("county {value} does not exist"), N_("unknown county")),
+}
 
 
 def check_references(
@@ -257,11 +298,8 @@ def check_references(
             refs = file.values[column.name]
             unknown = refs.notna() & ~refs.isin(known[column.references])
             unknown = np.flatnonzero(unknown.to_numpy())
-            noun = _NOUNS[column.references]
-            file.report.row_problems(
-                column.name, unknown, _quoting(f"{noun} {{}} does not exist", refs),
-                f"unknown {noun}",
-            )
+            reason, rule = _UNKNOWN[column.references]
+            file.report.row_problems(column.name, unknown, _quoting(_(reason), refs), _(rule))
 
 
 def check_rep_owners(checked: dict[str, CheckedFile], existing: Dataset) -> None:
@@ -275,11 +313,12 @@ def check_rep_owners(checked: dict[str, CheckedFile], existing: Dataset) -> None
     owners = kept.dropna(subset=["territory_id"]).drop_duplicates("territory_id")
     owner_of = dict(zip(owners["territory_id"], owners["rep_id"], strict=True))
     taken = claims[claims["territory_id"].isin(list(owner_of))]
+    already_owned = _("territory {territory} is already owned by rep {rep}")
     file.report.row_problems(
         "territory_id", taken.index.to_numpy(),
-        lambda p: f"territory {reps.at[p, 'territory_id']} is already owned by rep "
-        f"{owner_of[reps.at[p, 'territory_id']]}",
-        "territory already owned",
+        lambda p: already_owned.format(territory=reps.at[p, "territory_id"],
+                                       rep=owner_of[reps.at[p, "territory_id"]]),
+        _("territory already owned"),
     )
     free = claims[~claims["territory_id"].isin(list(owner_of))]
     first = free.drop_duplicates("territory_id")
@@ -289,11 +328,13 @@ def check_rep_owners(checked: dict[str, CheckedFile], existing: Dataset) -> None
     second = free[free["territory_id"].duplicated()]
     rows = file.report.rows
 
+    owned_on_row = _("territory {territory} is already owned by rep {rep} (row {row})")
+
     def reason(position: int) -> str:
         territory = reps.at[position, "territory_id"]
         rep, claimed_at = first_claim[territory]
-        return f"territory {territory} is already owned by rep {rep} (row {rows[claimed_at]})"
+        return owned_on_row.format(territory=territory, rep=rep, row=rows[claimed_at])
 
     file.report.row_problems(
-        "territory_id", second.index.to_numpy(), reason, "territory owned twice"
+        "territory_id", second.index.to_numpy(), reason, _("territory owned twice")
     )

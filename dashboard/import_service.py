@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from dashboard import geo, store
+from dashboard.i18n import _
 from dashboard.importer import Problem, read_table_file, validate
 
 
@@ -42,13 +43,15 @@ def import_files(
         problems.extend(file_problems)
         if table is not None and frame is not None:
             if table in raw:
-                problems.append(Problem(name, None, None, f"a second {table} file in one import"))
+                problems.append(Problem(
+                    name, None, None,
+                    _("a second {table} file in one import").format(table=table)))
                 continue
             raw[table] = frame
     result = ImportResult(problems=problems)
     if not raw or any(p.severity == "error" for p in problems):
         if not raw and not problems:
-            result.problems.append(Problem("(import)", None, None, "no files to import"))
+            result.problems.append(Problem(_("(import)"), None, None, _("no files to import")))
         return result
     existing = store.read_dataset(engine)
     merged, validation_problems = validate(raw, existing, set(geo.load_counties().index))

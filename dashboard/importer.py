@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dashboard.i18n import _
 from dashboard.import_checks import (
     ERROR,
     MAX_PER_RULE,
@@ -39,7 +40,8 @@ from dashboard.parsing import cell_text
 from dashboard.schema import DATE, LOAD_ORDER, MONEY, NUMBER, TABLES, Dataset
 
 __all__ = [
-    "ERROR", "MAX_PER_RULE", "ROW", "WARNING", "Problem", "has_errors", "load_files",
+    "ERROR", "MAX_PER_RULE", "ROW", "WARNING", "has_errors", "load_files",
+    "Problem",  # i18n: not shown (a name)
     "read_table_file", "upsert", "validate",
 ]
 
@@ -77,7 +79,9 @@ def read_table_file(
     """
     if isinstance(source, bytes | bytearray | memoryview):
         if filename is None:
-            raise ValueError("reading bytes needs the file name to know the table")
+            raise ValueError(
+                "reading bytes needs the file name to know the table"  # i18n: not shown
+            )
         data: bytes | None = bytes(source)
     else:
         filename = filename or Path(source).name
@@ -88,18 +92,22 @@ def read_table_file(
     if table is None:
         tables = ", ".join(f"{t}.csv" for t in LOAD_ORDER)
         return None, empty, [Problem(
-            name, None, None, f"file name {name} does not name a table; call it one of {tables}"
+            name, None, None,
+            _("file name {file} does not name a table; call it one of {tables}").format(
+                file=name, tables=tables),
         )]
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         return table, empty, [Problem(
-            name, None, None, f"file type {suffix or '(none)'} is not supported; use .csv or .xlsx"
+            name, None, None,
+            _("file type {suffix} is not supported; use .csv or .xlsx").format(suffix=suffix)
+            if suffix else _("file type (none) is not supported; use .csv or .xlsx"),
         )]
     if data is None:
         try:
             data = Path(source).read_bytes()  # type: ignore[arg-type]
         except OSError as exc:
-            reason = f"cannot read the file: {exc.strerror}"
+            reason = _("cannot read the file: {error}").format(error=exc.strerror)
             return table, empty, [Problem(name, None, None, reason)]
     reader = _read_xlsx if suffix == ".xlsx" else _read_csv
     frame, reason = reader(data)
@@ -115,12 +123,12 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, str | None]:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        return pd.DataFrame(), (
-            f"file is not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}, "
-            f"line {line}); save it as UTF-8"
-        )
+        return pd.DataFrame(), _(
+            "file is not UTF-8 text (byte 0x{byte} at position {position}, line {line}); "
+            "save it as UTF-8"
+        ).format(byte=f"{data[exc.start]:02x}", position=exc.start, line=line)
     if not data.strip():
-        return pd.DataFrame(), "file is empty"
+        return pd.DataFrame(), _("file is empty")
     header_line = data.split(b"\n", 1)[0]
     delimiter = ";" if header_line.count(b";") > header_line.count(b",") else ","
     try:
@@ -131,16 +139,18 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, str | None]:
     except pd.errors.ParserError as exc:
         return pd.DataFrame(), _csv_error(str(exc))
     except pd.errors.EmptyDataError:
-        return pd.DataFrame(), "the first line is empty; it must hold the column names"
+        return pd.DataFrame(), _("the first line is empty; it must hold the column names")
     return _with_header(cells.fillna("")), None
 
 
 def _csv_error(message: str) -> str:
-    match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    pandas_says = r"Expected (\d+) fields in line (\d+), saw (\d+)"  # i18n: not shown
+    match = re.search(pandas_says, message)
     if match:
         expected, line, seen = match.groups()
-        return f"line {line} has {seen} values but the header has {expected} columns"
-    return f"cannot read the file as CSV: {message.strip()}"
+        return _("line {line} has {seen} values but the header has {expected} columns").format(
+            line=line, seen=seen, expected=expected)
+    return _("cannot read the file as CSV: {error}").format(error=message.strip())
 
 
 def _read_xlsx(data: bytes) -> tuple[pd.DataFrame, str | None]:
@@ -149,14 +159,15 @@ def _read_xlsx(data: bytes) -> tuple[pd.DataFrame, str | None]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
-        return pd.DataFrame(), f"cannot read the file as an Excel workbook ({exc})"
+        return pd.DataFrame(), _("cannot read the file as an Excel workbook ({error})").format(
+            error=exc)
     try:
         sheet = workbook.worksheets[0]
         records = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
     if not records:
-        return pd.DataFrame(), "file is empty"
+        return pd.DataFrame(), _("file is empty")
     width = max(len(r) for r in records)
     cells = pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype=object)
     return _with_header(cells), None
@@ -207,7 +218,8 @@ def load_files(
         if table in files:
             problems.append(Problem(
                 path.name, None, None,
-                f"{sources[table]} and {path.name} both hold {table}; import only one",
+                _("{first} and {second} both hold {table}; import only one").format(
+                    first=sources[table], second=path.name, table=table),
             ))
             continue
         files[table], sources[table] = frame, path.name
@@ -235,7 +247,8 @@ def validate(
     problems: list[Problem] = []
     for name in files:
         if name not in TABLES:
-            problems.append(Problem(name, None, None, f"there is no table called {name}"))
+            problems.append(Problem(
+                name, None, None, _("there is no table called {name}").format(name=name)))
     reports = {
         name: Report(
             files[name].attrs.get("file", TABLES[name].file_name),

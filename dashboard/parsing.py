@@ -2,7 +2,9 @@
 
 Every parser treats a blank cell as *missing* and returns ``(None, None)``:
 whether a blank is allowed is the importer's business, not the parser's. A
-reason is plain words that fit after "column close_on: " in a report.
+reason is plain words that fit after "column close_on: " in a report, in the
+language of the moment (``dashboard.i18n``): the web page's user's, or English
+for the command line.
 
 The ``parse_*_column`` functions do the same for a whole column and are what
 the importer uses on files of millions of rows. They take text already passed
@@ -42,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from dashboard.i18n import _
 from dashboard.schema import DATE, FIPS, MONEY, NUMBER, OPP_STATUSES, QUARTER, STATUS
 
 Parsed = tuple[Any, str | None]
@@ -151,7 +154,7 @@ def _date(text: str) -> Parsed:
             return date(*(int(g) for g in match.groups())), None
         except ValueError:
             pass
-    return None, f"date {_shown(text)} is not a valid YYYY-MM-DD date"
+    return None, _("date {value} is not a valid YYYY-MM-DD date").format(value=_shown(text))
 
 
 def parse_money(value: Any) -> Parsed:
@@ -165,7 +168,8 @@ def parse_money(value: Any) -> Parsed:
 def _money(text: str) -> Parsed:
     value = _money_value(text)
     if value is None:
-        return None, f"{_shown(text)} is not an amount of money (write it like 1234.50)"
+        return None, _("{value} is not an amount of money (write it like 1234.50)").format(
+            value=_shown(text))
     return value, None
 
 
@@ -244,7 +248,7 @@ def _number(text: str) -> Parsed:
         value = float(sign + body)
         if math.isfinite(value):
             return value, None
-    return None, f"{_shown(text)} is not a number"
+    return None, _("{value} is not a number").format(value=_shown(text))
 
 
 def parse_fips(value: Any) -> Parsed:
@@ -262,7 +266,7 @@ def _fips(text: str) -> Parsed:
             return text, None
         if len(text) == 4:
             return "0" + text, None
-    return None, f"county FIPS {_shown(text)} is not a 5-digit code"
+    return None, _("county FIPS {value} is not a 5-digit code").format(value=_shown(text))
 
 
 def parse_quarter(value: Any) -> Parsed:
@@ -273,7 +277,7 @@ def parse_quarter(value: Any) -> Parsed:
 def _quarter(text: str) -> Parsed:
     match = _QUARTER.fullmatch(text)
     if not match:
-        return None, f"period {_shown(text)} is not a quarter like 2026Q3"
+        return None, _("period {value} is not a quarter like 2026Q3").format(value=_shown(text))
     return f"{match.group(1)}Q{match.group(2)}", None
 
 
@@ -285,7 +289,8 @@ def parse_status(value: Any) -> Parsed:
 def _status(text: str) -> Parsed:
     status = text.lower()
     if status not in OPP_STATUSES:
-        return None, f"status {_shown(text)} is not one of {', '.join(OPP_STATUSES)}"
+        return None, _("status {value} is not one of {choices}").format(
+            value=_shown(text), choices=", ".join(OPP_STATUSES))
     return status, None
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import formatting
+from dashboard.i18n import _, ngettext
 from dashboard.schema import TABLES
 from layouts import ids
 
 
 def import_page() -> html.Div:
+    # file and column names are the files' own: they stay as DATA_FORMAT.md spells them
     formats = html.Ul(
         [
             html.Li([html.Code(t.file_name), ": ",
@@ -23,13 +26,12 @@ def import_page() -> html.Div:
             dbc.Col(
                 dbc.Card(
                     [
-                        dbc.CardHeader("Import data"),
+                        dbc.CardHeader(_("Import data")),
                         dbc.CardBody(
                             [
                                 dcc.Upload(
                                     id=ids.IMPORT_UPLOAD,
-                                    children=html.Div(["Drop CSV or XLSX files here, or ",
-                                                       html.A("choose files")]),
+                                    children=html.Div(_drop_hint()),
                                     multiple=True,
                                     className="upload-box",
                                 ),
@@ -43,12 +45,12 @@ def import_page() -> html.Div:
             dbc.Col(
                 dbc.Card(
                     [
-                        dbc.CardHeader("Accepted files"),
+                        dbc.CardHeader(_("Accepted files")),
                         dbc.CardBody(
                             [
-                                html.P("Name each file after its table. Required columns "
-                                       "are starred; nothing is written unless every file "
-                                       "is valid.", className="small text-muted"),
+                                html.P(_("Name each file after its table. Required columns "
+                                         "are starred; nothing is written unless every file "
+                                         "is valid."), className="small text-muted"),
                                 formats,
                             ]
                         ),
@@ -61,17 +63,32 @@ def import_page() -> html.Div:
     )
 
 
+def _drop_hint() -> list:
+    """The upload hint with "choose files" as its link, kept in one message
+    so that a language may put the link where its grammar wants it."""
+    before, _link, after = _("Drop CSV or XLSX files here, or {link}").partition("{link}")
+    return [part for part in (before, html.A(_("choose files")), after) if part != ""]
+
+
 def import_report(ok: bool, errors: list[str], warnings: list[str], rows: dict) -> html.Div:
+    """What an import did: the tables loaded, or every problem that stopped it.
+
+    ``errors`` and ``warnings`` are the problems as text (file, row, column
+    and reason, already in the request's language); table names in ``rows``
+    are the files' own and stay as they are."""
     parts = []
     if ok:
-        loaded = ", ".join(f"{n:,} {t}" for t, n in rows.items())
-        parts.append(dbc.Alert(f"Imported {loaded}.", color="success"))
+        loaded = ", ".join(_("{count} {table}").format(count=formatting.count(n), table=t)
+                           for t, n in rows.items())
+        parts.append(dbc.Alert(_("Imported {tables}.").format(tables=loaded), color="success"))
     else:
-        parts.append(dbc.Alert(
-            f"Nothing was imported: {len(errors):,} problem(s) must be fixed first.",
-            color="danger"))
+        summary = ngettext("Nothing was imported: {count} problem must be fixed first.",
+                           "Nothing was imported: {count} problems must be fixed first.",
+                           len(errors))
+        parts.append(dbc.Alert(summary.format(count=formatting.count(len(errors))),
+                               color="danger"))
         parts.append(html.Ul([html.Li(e) for e in errors], className="problem-list"))
     if warnings:
-        parts.append(html.Div("Warnings:", className="fw-semibold mt-2"))
+        parts.append(html.Div(_("Warnings:"), className="fw-semibold mt-2"))
         parts.append(html.Ul([html.Li(w) for w in warnings], className="problem-list"))
     return html.Div(parts)

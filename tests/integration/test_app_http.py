@@ -104,6 +104,33 @@ def test_upload_of_valid_rows_is_imported(client, demo_app):
     assert "T90" in set(store.read_dataset(service.engine).territories["territory_id"])
 
 
+def test_import_problems_are_listed_in_the_browsers_language(client, demo_app):
+    from dashboard import store
+
+    service = demo_app.server.extensions["territory_service"]
+    version = store.data_version(service.engine)
+    # every request of this client says Accept-Language: fr (as a French browser does)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr-FR,fr;q=0.9,en;q=0.5"
+    status, body = upload(client, demo_app, {
+        "territories.csv": b"territory_id,territory_name,region\nT90,,West\nT91,Nine,West\n",
+        "alignment.csv": b"county_fips,territory_id\n06037,T404\n",
+    })
+    assert status == 200
+    text = str(body["response"][ids.IMPORT_RESULT]["children"])
+    assert "Rien n'a été importé : 2 problèmes doivent d'abord être corrigés." in text
+    assert ("territories.csv ligne 2, colonne territory_name : territory_name est manquant"
+            in text)
+    assert "alignment.csv ligne 2, colonne territory_id : le territoire T404 n'existe pas" in text
+    assert store.data_version(service.engine) == version
+
+    status, body = upload(client, demo_app, {
+        "territories.csv": b"territory_id,territory_name,region\nT92,Nouveau,West\n",
+    })
+    assert status == 200
+    assert "Données importées : territories (1)." in str(
+        body["response"][ids.IMPORT_RESULT]["children"])
+
+
 def test_a_picked_date_range_becomes_the_period_in_the_url(client, demo_app):
     status, body = post_callback(client, demo_app, (ids.URL, "search"), {
         f"{ids.URL}.search": "?region=West",

@@ -386,3 +386,78 @@ def test_frames_built_by_hand_are_numbered_from_row_2():
     assert errors(problems) == [
         ("territories.csv", 3, "territory_id", "duplicate territory_id T1 (also on row 2)"),
     ]
+
+
+# French: reasons are worded in the language of the moment (the web page's
+# user's); file, column and table names and the quoted cells stay as written.
+def test_a_bad_row_is_explained_in_french_with_its_row_and_column(tmp_path):
+    from dashboard import i18n
+
+    texts = with_rows("opportunities", "O9,A1,12,Proposal,open,2026-13-01,2026-12-31",
+                      "O10,A404,-5,Proposal,open,2026-01-01,2026-02-01")
+    with i18n.use("fr"):
+        _, problems = check(tmp_path, texts)
+        assert errors(problems) == [
+            ("opportunities.csv", 4, "created_on",
+             "la date 2026-13-01 n'est pas une date AAAA-MM-JJ valide"),
+            ("opportunities.csv", 5, "account_id", "le compte A404 n'existe pas"),
+            ("opportunities.csv", 5, "amount", "amount est négatif (-5)"),
+        ]
+        assert str(problems[0]) == ("opportunities.csv ligne 4, colonne created_on : "
+                                    "la date 2026-13-01 n'est pas une date AAAA-MM-JJ valide")
+        warning = Problem("a.csv", None, "x", "ignorée", "warning")
+        assert str(warning) == "avertissement : a.csv colonne x : ignorée"
+    # the command line (and anyone outside a French request) still reads English
+    _, problems = check(tmp_path, texts)
+    assert str(problems[0]) == ("opportunities.csv row 4, column created_on: "
+                                "date 2026-13-01 is not a valid YYYY-MM-DD date")
+
+
+def test_a_french_summary_counts_the_rows_left_out_in_french(tmp_path):
+    from dashboard import i18n
+
+    rows = [f"T{i},,East" for i in range(MAX_PER_RULE + 1500)]
+    text = "territory_id,territory_name,region\n" + "\n".join(rows) + "\n"
+    with i18n.use("fr"):
+        _, problems = check(tmp_path, {"territories": text})
+    assert problems[0].reason == "territory_name est manquant"
+    assert problems[-1].reason == ("… et 1\u202f500 autres lignes avec le même problème "
+                                   "(manquant)")
+
+
+def test_file_problems_are_explained_in_french():
+    from dashboard import i18n
+
+    with i18n.use("fr"):
+        _, _, [wrong_name] = read_table_file(b"a,b\n1,2\n", "customers.csv")
+        _, _, [ragged] = read_table_file(b"territory_id,period,amount\nT01,2026Q1,5,x\n",
+                                         "quotas.csv")
+    assert wrong_name.reason.startswith(
+        "le nom de fichier customers.csv ne correspond à aucune table")
+    assert ragged.reason == "la ligne 2 a 4 valeurs mais l'en-tête a 3 colonnes"
+
+
+def text_of(component) -> str:
+    """The words a Dash component tree shows, joined."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(text_of(c) for c in component)
+    children = getattr(component, "children", None)
+    return "" if children is None else text_of(children)
+
+
+def test_the_import_report_speaks_french():
+    from dashboard import i18n
+    from layouts.imports import import_page, import_report
+
+    with i18n.use("fr"):
+        done = text_of(import_report(True, [], [], {"accounts": 12345, "quotas": 1}))
+        refused = text_of(import_report(False, ["a.csv ligne 2 : x", "b.csv : y"], [], {}))
+        page = text_of(import_page())
+    assert "Données importées : accounts (12\u202f345), quotas (1)." in done
+    assert "Rien n'a été importé : 2 problèmes doivent d'abord être corrigés." in refused
+    assert "Fichiers acceptés" in page and "choisissez des fichiers" in page
+    with i18n.use("en"):
+        assert "Nothing was imported: 1 problem must be fixed first." in text_of(
+            import_report(False, ["x"], [], {}))
