@@ -196,7 +196,7 @@ def cmd_import(settings: Settings, args) -> int:
     files = [(p.name, p.read_bytes()) for p in _expand(args.paths)]
     result = import_files(service.engine, files, actor="cli")
     for problem in result.warnings:
-        print(f"warning: {problem}", file=sys.stderr)
+        print(problem, file=sys.stderr)  # a warning says "warning:" itself
     if not result.ok:
         for problem in result.errors:
             print(f"error: {problem}", file=sys.stderr)
