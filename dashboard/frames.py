@@ -143,7 +143,7 @@ def with_alignment(
     and when ``frames`` carry KPI aggregates the what-if gets them too,
     corrected for the moved accounts only (``kpi_cube_moves.follow``), so its KPIs
     cost what the base's do instead of a scan of every opportunity."""
-    from dashboard import kpi_cube, kpi_cube_moves
+    from dashboard import kpi_cube, kpi_cube_build, kpi_cube_moves
 
     accounts = frames.accounts.copy(deep=False)
     if overrides is not None:
@@ -163,5 +163,5 @@ def with_alignment(
         np.append(codes, -1)[agg.opp_account], dtype=dtype)
     moved = replace(frames, alignment=alignment.to_frame("territory_id"), accounts=accounts,
                     opportunities=opps)
-    kpi_cube.attach(moved, kpi_cube_moves.follow(agg, codes, opps))
+    kpi_cube_build.attach(moved, kpi_cube_moves.follow(agg, codes, opps))
     return moved

@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from dashboard.kpi_cube import Aggregates, whole_scaled
+from dashboard.kpi_cube_build import Aggregates, whole_scaled
 
 
 def effective_codes(agg: Aggregates, alignment: pd.Series, overrides: pd.Series | None

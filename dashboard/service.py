@@ -17,7 +17,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from dashboard import db, kpi_cube, snapshot, store, users
+from dashboard import db, kpi_cube_build, snapshot, store, users
 from dashboard.config import Settings
 from dashboard.frames import Frames, build_frames
 
@@ -83,7 +83,7 @@ class DataService:
             if frames is None:
                 frames = build_frames(store.read_dataset(self.engine), probabilities)
                 # every request of this data version reads these frames: aggregate once
-                kpi_cube.prepare(frames)
+                kpi_cube_build.prepare(frames)
                 # the next worker (or restart) of this version starts from disk
                 self._snapshot_writer = threading.Thread(
                     target=snapshot.save, name="frames-snapshot", daemon=True,

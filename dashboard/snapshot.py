@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import kpi_cube
+from dashboard import kpi_cube, kpi_cube_build
 from dashboard.frames import Frames
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def load(instance_path, stamp: str, stage_probabilities: dict | None) -> Frames 
                 tables[name] = pd.DataFrame(data, columns=columns).set_axis(index, axis=0)
             aggregates = pickle.load(handle)
         frames = Frames(**tables)
-        kpi_cube.attach(frames, aggregates)
+        kpi_cube_build.attach(frames, aggregates)
         return frames
     except Exception:  # a damaged or foreign file: the database is the fallback
         log.warning("frames snapshot %s unreadable; removed", path.name, exc_info=True)

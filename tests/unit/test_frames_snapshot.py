@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import kpi_cube, snapshot
+from dashboard import kpi_cube, kpi_cube_build, snapshot
 from dashboard.demo import generate_demo
 from dashboard.frames import build_frames
 from dashboard.kpi_table import kpi_table
@@ -17,7 +17,7 @@ from dashboard.periods import Period
 def _prepared():
     dataset, manifest = generate_demo(n_territories=8, n_accounts=400, n_opportunities=2000)
     frames = build_frames(dataset)
-    kpi_cube.prepare(frames)
+    kpi_cube_build.prepare(frames)
     return frames, date.fromisoformat(manifest["as_of"])
 
 

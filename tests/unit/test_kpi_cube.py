@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import kpi_cube
+from dashboard import kpi_cube, kpi_cube_build
 from dashboard.demo import generate_demo
 from dashboard.frames import build_frames, with_alignment
 from dashboard.kpi_table import LEVELS, kpi_table
@@ -55,7 +55,7 @@ def _small():
 
 def _prepared(frames):
     shared = replace(frames)  # same tables, its own (empty) cache
-    kpi_cube.prepare(shared)
+    kpi_cube_build.prepare(shared)
     return shared
 
 
