@@ -36,3 +36,8 @@ window.tdFormat = (function () {
     }
   };
 })();
+/* dash-ag-grid evaluates a valueFormatter string against its own scope (Math,
+   d3, agGrid, dash_clientside and the keys of dashAgGridFunctions), not window:
+   register tdFormat there. */
+window.dashAgGridFunctions = window.dashAgGridFunctions || {};
+window.dashAgGridFunctions.tdFormat = window.tdFormat;

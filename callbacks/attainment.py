@@ -10,6 +10,7 @@ from dash import Input, Output, State, ctx, no_update
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
 from dashboard import formatting, rankings
+from dashboard.i18n import N_, _, ngettext
 from dashboard.kpi_table import kpi_table
 from dashboard.overview import scope_for, total_kpis
 from dashboard.selection import Selection, resolve_as_of, resolve_period
@@ -20,15 +21,23 @@ from layouts.attainment_figures import growth_figure, ranking_figure
 
 PATH = "/attainment"
 DEFAULT_LEVEL = "territory"
-PLURAL = {"territory": "Territories", "rep": "Reps", "region": "Regions"}
+PLURAL = {"territory": N_("Territories"), "rep": N_("Reps"), "region": N_("Regions")}
+#: the "On pace" card's note, per level
+ON_PACE_NOTE = {"territory": N_("territories at ≥ {percent} pace"),
+                "rep": N_("reps at ≥ {percent} pace"),
+                "region": N_("regions at ≥ {percent} pace")}
+#: the ranking card's title, per level
+RANKING_TITLE = {"territory": N_("Territories by attainment · {period}"),
+                 "rep": N_("Reps by attainment · {period}"),
+                 "region": N_("Regions by attainment · {period}")}
 GRID_FIELDS = ("id", "name", "territory_id", "territory_name", "attainment", "pace", "bookings",
                "quota", "projected_attainment", "revenue_growth")
 
 
 def no_match():
     return components.empty_state(
-        "No territory matches these filters",
-        "Choose another region, segment or period in the bar above.",
+        _("No territory matches these filters"),
+        _("Choose another region, segment or period in the bar above."),
     )
 
 
@@ -61,20 +70,25 @@ def strip(totals: pd.Series, table: pd.DataFrame, level: str, period) -> object:
     paced = table["pace"].dropna()
     on_pace = int((paced >= 1.0).sum())
     return components.kpi_strip([
-        components.kpi_card("Attainment", formatting.percent(totals["attainment"]),
-                            f"{formatting.money(totals['bookings'])} of "
-                            f"{formatting.money(totals['quota'])}",
+        components.kpi_card(_("Attainment"), formatting.percent(totals["attainment"]),
+                            _("{bookings} of {quota}").format(
+                                bookings=formatting.money(totals["bookings"]),
+                                quota=formatting.money(totals["quota"])),
                             tone(totals["attainment"], totals["time_elapsed"])),
-        components.kpi_card("Pace", formatting.percent(totals["pace"]),
-                            f"{formatting.percent(totals['time_elapsed'])} of "
-                            f"{period.label} elapsed", tone(totals["pace"], 1.0)),
-        components.kpi_card("Projected", formatting.percent(totals["projected_attainment"]),
-                            "bookings + weighted pipeline",
+        components.kpi_card(_("Pace"), formatting.percent(totals["pace"]),
+                            _("{percent} of {period} elapsed").format(
+                                percent=formatting.percent(totals["time_elapsed"]),
+                                period=period.label), tone(totals["pace"], 1.0)),
+        components.kpi_card(_("Projected"), formatting.percent(totals["projected_attainment"]),
+                            _("bookings + weighted pipeline"),
                             tone(totals["projected_attainment"], 1.0)),
-        components.kpi_card("Revenue growth", formatting.signed_percent(totals["revenue_growth"]),
-                            "vs same dates last year", tone(totals["revenue_growth"], 0.0)),
-        components.kpi_card("On pace", f"{on_pace} of {len(paced)}",
-                            f"{PLURAL[level].lower()} at ≥ 100% pace"),
+        components.kpi_card(_("Revenue growth"),
+                            formatting.signed_percent(totals["revenue_growth"]),
+                            _("vs same dates last year"), tone(totals["revenue_growth"], 0.0)),
+        components.kpi_card(_("On pace"), _("{count} of {total}").format(
+                                count=formatting.count(on_pace),
+                                total=formatting.count(len(paced))),
+                            _(ON_PACE_NOTE[level]).format(percent=formatting.percent(1.0))),
     ])
 
 
@@ -99,14 +113,16 @@ def build(service: DataService, selection: Selection, level: str):
     quarters, heat = heat_rows(service, scope, as_of)
     return layout.content(
         strip(totals, table, level, period),
-        f"{PLURAL[level]} by attainment · {period.label}",
+        _(RANKING_TITLE[level]).format(period=period.label),
         ranking_figure(by_attainment[by_attainment["attainment"].notna()],
                        float(totals["time_elapsed"])),
         growth_figure(by_growth[by_growth["revenue_growth"].notna()]),
         layout.heat_grid(heat, quarters),
-        f"Attainment by quarter · last {len(quarters)} closed quarters",
+        ngettext("Attainment by quarter · last {n} closed quarter",
+                 "Attainment by quarter · last {n} closed quarters",
+                 len(quarters)).format(n=formatting.count(len(quarters))),
         layout.kpi_grid(rankings.grid_records(by_attainment, GRID_FIELDS), level),
-        f"{PLURAL[level]} · {period.label}",
+        _("{level} · {period}").format(level=_(PLURAL[level]), period=period.label),
     )
 
 

@@ -10,6 +10,7 @@ from dash import Input, Output, State, ctx, no_update
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
 from dashboard import formatting, rankings
+from dashboard.i18n import _, ngettext
 from dashboard.kpi_table import kpi_table
 from dashboard.overview import scope_for, total_kpis
 from dashboard.selection import Selection, resolve_as_of, resolve_period
@@ -28,8 +29,8 @@ OVERDUE_FIELDS = ("opportunity_id", "account_name", "territory_id", "territory_n
 
 def no_match():
     return components.empty_state(
-        "No territory matches these filters",
-        "Choose another region, segment or period in the bar above.",
+        _("No territory matches these filters"),
+        _("Choose another region, segment or period in the bar above."),
     )
 
 
@@ -38,22 +39,32 @@ def strip(totals: pd.Series, healthy: float, overdue: pd.DataFrame, period, as_o
     coverage = totals["coverage"]
     tone = "" if formatting.is_missing(coverage) else ("good" if coverage >= healthy else "bad")
     return components.kpi_strip([
-        components.kpi_card("Open pipeline", formatting.money(totals["open_pipeline"]),
-                            f"closing in {period.label}"),
-        components.kpi_card("Weighted", formatting.money(totals["weighted_pipeline"]),
-                            "× stage probability"),
-        components.kpi_card("Coverage", formatting.multiple(coverage),
-                            f"healthy line {formatting.multiple(healthy)}", tone),
-        components.kpi_card("Win rate", formatting.percent(totals["win_rate"]),
-                            "won ÷ closed in period"),
-        components.kpi_card("Avg deal size", formatting.money(totals["avg_deal_size"]),
-                            "won deals"),
-        components.kpi_card("Sales cycle", formatting.days(totals["sales_cycle_days"]),
-                            "median, won deals"),
-        components.kpi_card("Overdue", formatting.money(overdue["amount"].sum()),
-                            f"{len(overdue):,} deals past due",
+        components.kpi_card(_("Open pipeline"), formatting.money(totals["open_pipeline"]),
+                            _("closing in {period}").format(period=period.label)),
+        components.kpi_card(_("Weighted"), formatting.money(totals["weighted_pipeline"]),
+                            _("× stage probability")),
+        components.kpi_card(_("Coverage"), formatting.multiple(coverage),
+                            _("healthy line {coverage}").format(
+                                coverage=formatting.multiple(healthy)), tone),
+        components.kpi_card(_("Win rate"), formatting.percent(totals["win_rate"]),
+                            _("won ÷ closed in period")),
+        components.kpi_card(_("Avg deal size"), formatting.money(totals["avg_deal_size"]),
+                            _("won deals")),
+        components.kpi_card(_("Sales cycle"), formatting.days(totals["sales_cycle_days"]),
+                            _("median, won deals")),
+        components.kpi_card(_("Overdue"), formatting.money(overdue["amount"].sum()),
+                            ngettext("{n} deal past due", "{n} deals past due",
+                                     len(overdue)).format(n=formatting.count(len(overdue))),
                             "bad" if len(overdue) else ""),
     ])
+
+
+def overdue_records(overdue: pd.DataFrame) -> list[dict]:
+    """The overdue grid's rows, the product's stages in the request's language."""
+    records = rankings.grid_records(overdue, OVERDUE_FIELDS)
+    for record in records:
+        record["stage"] = rankings.stage_label(record["stage"])
+    return records
 
 
 def build(service: DataService, selection: Selection, healthy_value):
@@ -79,17 +90,19 @@ def build(service: DataService, selection: Selection, healthy_value):
     covered = by_coverage[by_coverage["coverage"].notna()]
     late = rankings.ranked(rows[rows["overdue_count"] > 0], "overdue_amount")
     met = len(by_coverage) - len(covered)
-    coverage_title = f"Coverage of remaining quota · {period.label}" + (
-        f" · {met} with quota met" if met else "")
+    coverage_title = (
+        _("Coverage of remaining quota · {period} · {n} with quota met").format(
+            period=period.label, n=formatting.count(met)) if met
+        else _("Coverage of remaining quota · {period}").format(period=period.label))
     healthy_text = formatting.multiple(healthy)
     return layout.content(
         strip(totals, healthy, overdue, period, as_of),
-        f"Open pipeline by stage · closing in {period.label}",
+        _("Open pipeline by stage · closing in {period}").format(period=period.label),
         funnel_figure(funnel),
-        f"Oldest overdue deals · as of {as_of:%d %b %Y}",
-        layout.overdue_grid(rankings.grid_records(overdue.head(OLDEST), OVERDUE_FIELDS)),
+        _("Oldest overdue deals · as of {date}").format(date=formatting.day(as_of)),
+        layout.overdue_grid(overdue_records(overdue.head(OLDEST))),
         coverage_title, coverage_figure(covered, healthy), healthy_text, aging_figure(late),
-        f"Territories · {period.label}",
+        _("Territories · {period}").format(period=period.label),
         layout.territory_grid(rankings.grid_records(by_coverage, GRID_FIELDS), healthy),
     )
 

@@ -9,6 +9,8 @@ from dash import ALL, Input, Output, State, ctx, no_update
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
 from dashboard import flags_view, geo, overview
+from dashboard import formatting as fmt
+from dashboard.i18n import _
 from dashboard.maps import state_outlines, territory_shapes
 from dashboard.selection import ALL as ALL_CHOICE
 from dashboard.selection import Selection, resolve_as_of, resolve_period
@@ -60,7 +62,8 @@ def _outputs(service, selection, values, penetration_on) -> tuple:
         return (layout.summary_strip(None), layout.no_match(), "", empty, legend, [], note)
     flags, scope, frames = view
     hideout = flags_view.map_hideout(frames.territories, scope.territory_ids, flags)
-    count = f"{len(flags)} of {len(scope.territory_ids)}"
+    count = _("{count} of {total}").format(count=fmt.count(len(flags)),
+                                             total=fmt.count(len(scope.territory_ids)))
     return (
         layout.summary_strip(flags_view.summary(flags, len(scope.territory_ids))),
         layout.flag_list(flags_view.flag_cards(flags)),

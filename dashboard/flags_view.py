@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import formatting as fmt
+from dashboard.i18n import N_, _, ngettext
 from dashboard.underperformance import Thresholds
 
 DEFAULTS = Thresholds()
@@ -27,17 +28,21 @@ OUTSIDE = "#ffffff"
 SEVERITY_COLORS = ("#fdd49e", "#fc8d59", "#d7301f", "#7f0000")
 
 DIAGNOSIS_LABELS = {
-    "overloaded": "Design: overloaded",
-    "under-covered": "Design: under-covered",
-    "execution": "Execution",
+    "overloaded": N_("Design: overloaded"),
+    "under-covered": N_("Design: under-covered"),
+    "execution": N_("Execution"),
 }
+#: the word an explanation of each diagnosis starts with ("Execution: ...")
+DIAGNOSIS_NAMES = {"overloaded": N_("Overloaded"), "under-covered": N_("Under-covered"),
+                   "execution": N_("Execution")}
 
 
 @dataclass(frozen=True)
 class ThresholdField:
     """One adjustable threshold: how it is shown and which values make sense.
 
-    ``scale`` converts the shown number to the Thresholds value (percent
+    ``label`` is marked with ``N_`` and translated where shown. ``scale``
+    converts the shown number to the Thresholds value (percent
     fields are shown as 85, stored as 0.85). Growth may be negative ("growth
     below −10%" is a real question); the others cannot be.
     """
@@ -55,10 +60,10 @@ class ThresholdField:
 
 
 THRESHOLD_FIELDS = (
-    ThresholdField("pace", "Pace below", "%", 100.0, 0.0, 500.0, 5),
-    ThresholdField("coverage", "Coverage below", "×", 1.0, 0.0, 50.0, 0.1),
-    ThresholdField("growth", "Growth below", "%", 100.0, -100.0, 1000.0, 5),
-    ThresholdField("potential_index", "Potential index below", "", 1.0, 0.0, 10.0, 0.05),
+    ThresholdField("pace", N_("Pace below"), "%", 100.0, 0.0, 500.0, 5),
+    ThresholdField("coverage", N_("Coverage below"), "×", 1.0, 0.0, 50.0, 0.1),
+    ThresholdField("growth", N_("Growth below"), "%", 100.0, -100.0, 1000.0, 5),
+    ThresholdField("potential_index", N_("Potential index below"), "", 1.0, 0.0, 10.0, 0.05),
 )
 
 
@@ -78,7 +83,7 @@ def _number(value) -> float | None:
 
 
 def parse_thresholds(values: dict, penetration_on) -> tuple[Thresholds, list[str]]:
-    """(Thresholds, labels of the inputs that were not usable).
+    """(Thresholds, labels of the inputs that were not usable, in the request's language).
 
     A value that is empty, not a number or outside its field's range falls
     back to the METRICS.md default, so a half-typed or forged value never
@@ -89,7 +94,7 @@ def parse_thresholds(values: dict, penetration_on) -> tuple[Thresholds, list[str
     for field in THRESHOLD_FIELDS:
         number = _number(values.get(field.name))
         if number is None or not field.low <= number <= field.high:
-            ignored.append(field.label)
+            ignored.append(_(field.label))
             continue
         chosen[field.name] = number / field.scale
     if penetration_on is False:
@@ -110,31 +115,38 @@ def severity_text_color(severity: int) -> str:
 
 
 def severity_label(severity: int) -> str:
-    return f"{severity} rule" if severity == 1 else f"{severity} rules"
+    return ngettext("{n} rule", "{n} rules", severity).format(n=fmt.count(severity))
 
 
 def shortfall_text(shortfall) -> str:
     """Quota × (1 − Projected attainment) in words: below zero means ahead."""
     if fmt.is_missing(shortfall):
-        return "Shortfall — (no quota)"
+        return _("Shortfall — (no quota)")
     if shortfall > 0:
-        return f"{fmt.money(shortfall)} short of quota"
+        return _("{amount} short of quota").format(amount=fmt.money(shortfall))
     if shortfall == 0:
-        return "Projected to land on quota"
-    return f"Projected {fmt.money(-shortfall)} over quota"
+        return _("Projected to land on quota")
+    return _("Projected {amount} over quota").format(amount=fmt.money(-shortfall))
 
 
 def explanation_detail(explanation: str, diagnosis: str) -> str:
     """The explanation without a leading "Execution: " that would only repeat
-    the badge beside it; "Vacant: ..." stays, it says more than the badge."""
-    head, sep, rest = str(explanation).partition(": ")
-    if sep and head.lower() == str(diagnosis).lower():
+    the badge beside it; "Vacant: ..." stays, it says more than the badge.
+    The head is compared in English and in the request's language ("Exécution :")."""
+    head, sep, rest = str(explanation).partition(":")
+    names = {str(diagnosis).lower(), _(DIAGNOSIS_NAMES.get(diagnosis, "")).lower()} - {""}
+    if sep and rest.startswith((" ", "\u00a0")) and head.strip().lower() in names:
+        rest = rest.lstrip()
         return rest[:1].upper() + rest[1:]
     return str(explanation)
 
 
+def _vacant(name) -> bool:
+    return not (isinstance(name, str) and name)
+
+
 def _rep(name) -> str:
-    return name if isinstance(name, str) and name else "Vacant"
+    return _("Vacant") if _vacant(name) else name
 
 
 def flag_cards(flags: pd.DataFrame) -> list[dict]:
@@ -154,7 +166,8 @@ def flag_cards(flags: pd.DataFrame) -> list[dict]:
             "shortfall_text": shortfall_text(row.shortfall),
             "reasons": list(row.reasons),
             "diagnosis": row.diagnosis,
-            "diagnosis_label": DIAGNOSIS_LABELS.get(row.diagnosis, str(row.diagnosis)),
+            "diagnosis_label": _(DIAGNOSIS_LABELS[row.diagnosis])
+            if row.diagnosis in DIAGNOSIS_LABELS else str(row.diagnosis),
             "explanation": row.explanation,
             "detail": explanation_detail(row.explanation, row.diagnosis),
         })
@@ -189,11 +202,13 @@ def summary(flags: pd.DataFrame, in_scope: int) -> dict:
     }
 
 
-def _tip(name, tid, rep, lines: list[str]) -> str:
+def _tip(name, tid, rep_name, lines: list[str]) -> str:
     """Hover text; every piece is escaped because Leaflet inserts it as HTML."""
     head = f"<b>{html.escape(str(name))}</b> ({html.escape(str(tid))})"
-    rep_text = html.escape(rep) if rep != "Vacant" else "<i>vacant</i>"
-    return "<br>".join([head, f"Rep: {rep_text}"] + [html.escape(line) for line in lines])
+    vacant = _("vacant")
+    rep_text = f"<i>{html.escape(vacant)}</i>" if _vacant(rep_name) else html.escape(str(rep_name))
+    rep_line = _("Rep: {rep}").format(rep=rep_text)
+    return "<br>".join([head, rep_line] + [html.escape(line) for line in lines])
 
 
 def map_hideout(territories: pd.DataFrame, scope_ids, flags: pd.DataFrame,
@@ -207,28 +222,29 @@ def map_hideout(territories: pd.DataFrame, scope_ids, flags: pd.DataFrame,
     by_id = {card["territory_id"]: card for card in flag_cards(flags)}
     colors, tips = {}, {}
     for row in territories.itertuples():
-        tid, rep = row.territory_id, _rep(row.rep_name)
+        tid = row.territory_id
         card = by_id.get(tid) if tid in scope else None
         if tid not in scope:
-            colors[tid], lines = OUTSIDE, ["Outside the selected region"]
+            colors[tid], lines = OUTSIDE, [_("Outside the selected region")]
         elif card is None:
-            colors[tid], lines = UNFLAGGED, ["Not flagged at these thresholds"]
+            colors[tid], lines = UNFLAGGED, [_("Not flagged at these thresholds")]
         else:
             colors[tid] = card["color"]
-            lines = ([f"Flagged: {card['severity_label']} · {card['shortfall_text']}"]
+            lines = ([_("Flagged: {rules} · {shortfall}").format(
+                         rules=card["severity_label"], shortfall=card["shortfall_text"])]
                      + [f"• {reason}" for reason in card["reasons"]]
                      + [card["explanation"]])
-        tips[tid] = _tip(row.territory_name, tid, rep, lines)
+        tips[tid] = _tip(row.territory_name, tid, row.rep_name, lines)
     return {"key": key, "colors": colors, "tips": tips, "selected": None,
             "flagged": [t for t in by_id if t in scope]}
 
 
 def legend_entries(region_filtered: bool) -> list[tuple[str, str]]:
     top = len(SEVERITY_COLORS)
-    entries = [(UNFLAGGED, "Not flagged")] + [
-        (color, severity_label(i) if i < top else f"{top}+ rules")
+    entries = [(UNFLAGGED, _("Not flagged"))] + [
+        (color, severity_label(i) if i < top else _("{n}+ rules").format(n=fmt.count(top)))
         for i, color in enumerate(SEVERITY_COLORS, start=1)
     ]
     if region_filtered:
-        entries.append((OUTSIDE, "Outside the region"))
+        entries.append((OUTSIDE, _("Outside the region")))
     return entries

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.frames import Frames
+from dashboard.i18n import N_, _
 from dashboard.kpi_table import kpi_table
 from dashboard.periods import Period, quarter_label, quarter_of, to_day
 from dashboard.schema import OPEN_STAGES
@@ -24,6 +25,23 @@ from dashboard.schema import OPEN_STAGES
 #: default healthy pipeline coverage (issue 4: "a configurable healthy line, default 3×")
 HEALTHY_COVERAGE = 3.0
 HEALTHY_BOUNDS = (0.5, 10.0)
+
+#: how the product's own stages (schema.OPEN_STAGES) read on screen; the stored
+#: stage stays as imported, and a stage outside this vocabulary shows as is
+STAGE_LABELS = {
+    "Prospecting": N_("Prospecting"),
+    "Qualification": N_("Qualification"),
+    "Proposal": N_("Proposal"),
+    "Negotiation": N_("Negotiation"),
+    "Closed Won": N_("Closed Won"),
+    "Closed Lost": N_("Closed Lost"),
+}
+
+
+def stage_label(stage) -> str:
+    """A stage as shown, in the request's language (data stages pass through)."""
+    label = STAGE_LABELS.get(stage)
+    return _(label) if label else str(stage)
 
 
 def ranked(table: pd.DataFrame, key: str, ascending: bool = False) -> pd.DataFrame:
@@ -85,7 +103,7 @@ def closed_quarters(as_of: date, count: int = 8) -> list[str]:
     """Labels of the ``count`` calendar quarters that ended before the as-of quarter."""
     year, quarter = quarter_of(as_of)
     labels = []
-    for _ in range(count):
+    for _step in range(count):
         year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
         labels.append(quarter_label(year, quarter))
     return labels[::-1]

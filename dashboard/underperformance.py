@@ -17,6 +17,7 @@ import pandas as pd
 from dashboard import formatting as fmt
 from dashboard.balance import DEFAULT_WEIGHTS, WorkloadWeights, territory_workload
 from dashboard.frames import Frames
+from dashboard.i18n import _
 from dashboard.kpi_core import Grouping, Window, ratio
 from dashboard.kpi_parts import kpis_from_parts
 from dashboard.kpi_table import group_figures
@@ -129,52 +130,52 @@ def _diagnose(figures: pd.DataFrame, t: Thresholds) -> None:
     explanation = []
     for row, kind in zip(figures.itertuples(), diagnosis, strict=True):
         if kind == "under-covered" and row.vacant:
-            text = f"Vacant: no rep covers {fmt.money(row.potential)} of potential."
+            text = _("Vacant: no rep covers {potential} of potential.").format(
+                potential=fmt.money(row.potential))
         elif kind == "overloaded":
-            text = (
-                f"Overloaded: workload {row.workload:,.1f} is "
-                f"{row.workload / workload_mean:.2f}× the mean; too big for one rep."
-            )
+            text = _("Overloaded: workload {workload} is {ratio} the mean; "
+                     "too big for one rep.").format(
+                workload=fmt.number(row.workload, 1),
+                ratio=fmt.multiple(row.workload / workload_mean, 2))
         elif kind == "under-covered":
-            text = (
-                f"Under-covered: potential per rep {fmt.money(row.potential)} is "
-                f"{row.potential / potential_mean:.2f}× the mean; more than one rep can work."
-            )
+            text = _("Under-covered: potential per rep {potential} is {ratio} the mean; "
+                     "more than one rep can work.").format(
+                potential=fmt.money(row.potential),
+                ratio=fmt.multiple(row.potential / potential_mean, 2))
         else:
-            text = (
-                f"Execution: normal load, weak conversion (win rate {fmt.percent(row.win_rate)},"
-                f" pipeline coverage {fmt.multiple(row.coverage)})."
-            )
+            text = _("Execution: normal load, weak conversion (win rate {win_rate}, "
+                     "pipeline coverage {coverage}).").format(
+                win_rate=fmt.percent(row.win_rate), coverage=fmt.multiple(row.coverage))
         explanation.append(text)
     figures["diagnosis"] = diagnosis
     figures["explanation"] = explanation
 
 
 def _reasons(row, t: Thresholds) -> list[str]:
-    """Plain-English reason per fired rule, with the figures (METRICS.md: "in words")."""
+    """A reason in words per fired rule, with the figures (METRICS.md: "in words"),
+    in the request's language."""
     reasons = []
     if row.rule_pace:
-        reasons.append(f"Pace {fmt.percent(row.pace)} (below {fmt.percent(t.pace)})")
+        reasons.append(_("Pace {value} (below {threshold})").format(
+            value=fmt.percent(row.pace), threshold=fmt.percent(t.pace)))
     if row.rule_coverage:
-        reasons.append(
-            f"Pipeline coverage {fmt.multiple(row.coverage)} (below {fmt.multiple(t.coverage)})"
-        )
+        reasons.append(_("Pipeline coverage {value} (below {threshold})").format(
+            value=fmt.multiple(row.coverage), threshold=fmt.multiple(t.coverage)))
     if row.rule_growth:
-        reasons.append(
-            f"Revenue growth {fmt.signed_percent(row.revenue_growth)}"
-            f" (below {fmt.percent(t.growth)})"
-        )
+        reasons.append(_("Revenue growth {value} (below {threshold})").format(
+            value=fmt.signed_percent(row.revenue_growth), threshold=fmt.percent(t.growth)))
     if row.rule_penetration:
-        reasons.append(
-            f"Market penetration {fmt.percent(row.penetration)} in the bottom quartile"
-            f" while potential {fmt.money(row.potential)} is in the top half"
-        )
+        reasons.append(_("Market penetration {penetration} in the bottom quartile while "
+                         "potential {potential} is in the top half").format(
+            penetration=fmt.percent(row.penetration), potential=fmt.money(row.potential)))
     if row.rule_potential_index:
-        reasons.append(
-            f"Potential index {row.potential_index:.2f} (below {t.potential_index:.2f}):"
-            f" {fmt.percent(row.booking_share, 1)} of company T12 bookings from"
-            f" {fmt.percent(row.potential_share, 1)} of company potential"
-        )
+        reasons.append(_("Potential index {value} (below {threshold}): {booking_share} of "
+                         "company T12 bookings from {potential_share} of company "
+                         "potential").format(
+            value=fmt.number(row.potential_index, 2),
+            threshold=fmt.number(t.potential_index, 2),
+            booking_share=fmt.percent(row.booking_share, 1),
+            potential_share=fmt.percent(row.potential_share, 1)))
     return reasons
 
 

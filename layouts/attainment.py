@@ -6,54 +6,56 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard import formatting
 from dashboard.choropleth import MISSING_COLOR, PALETTE
-from layouts import chart_text, components, ids
-from layouts.attainment_figures import PACE_CLASSES
+from dashboard.i18n import N_, _
+from layouts import chart_text, components, grid_format, ids
+from layouts.attainment_figures import PACE_CLASSES, pace_class_labels
 from layouts.theme import BAD, GOOD
 
-LEVELS = (("territory", "Territories"), ("rep", "Reps"), ("region", "Regions"))
+LEVELS = (("territory", N_("Territories")), ("rep", N_("Reps")), ("region", N_("Regions")))
 
 #: attainment class breaks of the heat table, symmetric around 100%
 HEAT_BREAKS = (0.7, 0.85, 0.95, 1.05, 1.15, 1.3)
 
-PCT = {"function": "params.value == null ? '—' : Math.round(params.value * 100) + '%'"}
-SIGNED_PCT = {"function": "params.value == null ? '—' : "
-                          "(params.value >= 0 ? '+' : '') + Math.round(params.value * 100) + '%'"}
-MONEY = {"function": "params.value == null ? '—' : Math.abs(params.value) >= 1e6 ? "
-                     "'$' + (params.value / 1e6).toFixed(2) + ' M' : "
-                     "'$' + Math.round(params.value / 1e3).toLocaleString('en-US') + ' k'"}
 NUMBER_COL = {"type": "rightAligned", "filter": "agNumberColumnFilter", "minWidth": 96}
 
 
 def level_switch(value: str) -> dbc.RadioItems:
     return dbc.RadioItems(
-        id=ids.ATTAINMENT_LEVEL, options=[{"label": lab, "value": v} for v, lab in LEVELS],
+        id=ids.ATTAINMENT_LEVEL, options=[{"label": _(lab), "value": v} for v, lab in LEVELS],
         value=value, inline=True, className="seg-switch",
-        inputClassName="btn-check", labelClassName="btn btn-outline-primary",
+        inputClassName="btn-check",
+        labelClassName="btn btn-outline-primary",  # i18n: not shown (CSS classes)
         labelCheckedClassName="active",
     )
 
 
 def pace_legend() -> html.Div:
-    entries = [(color, label) for _, label, color in PACE_CLASSES]
+    entries = list(zip((color for _bound, _label, color in PACE_CLASSES), pace_class_labels(),
+                       strict=True))
     items = [html.Span([html.Span(className="swatch", style={"background": c}), lab],
                        className="inline-legend-item") for c, lab in entries]
-    items.append(html.Span([html.Span("◆", className="me-1"), "Pace"],
+    items.append(html.Span([html.Span("◆", className="me-1"), _("Pace")],
                            className="inline-legend-item"))
     items += [html.Span([html.Span(className=f"line-swatch {kind}"), label],
                         className="inline-legend-item")
-              for kind, label in (("solid", "100% of quota"), ("dashed", "On pace today"))]
+              for kind, label in (("solid", _("{percent} of quota").format(
+                  percent=formatting.percent(1.0))), ("dashed", _("On pace today")))]
     return html.Div(items, className="inline-legend")
 
 
 def growth_legend() -> html.Div:
     return html.Div([html.Span([html.Span(className="swatch", style={"background": c}), lab],
                                className="inline-legend-item")
-                     for c, lab in ((GOOD, "Grew"), (BAD, "Shrank"))], className="inline-legend")
+                     for c, lab in ((GOOD, _("Grew")), (BAD, _("Shrank")))],
+                    className="inline-legend")
 
 
 def heat_legend() -> html.Div:
-    labels = ["< 70%", "70–85%", "85–95%", "95–105%", "105–115%", "115–130%", "≥ 130%"]
+    pct = [formatting.percent(b) for b in HEAT_BREAKS]
+    labels = (["< " + pct[0]] + [f"{low}–{high}" for low, high in zip(pct, pct[1:], strict=False)]
+              + ["≥ " + pct[-1]])
     items = [html.Span([html.Span(className="swatch", style={"background": c}), lab],
                        className="inline-legend-item") for c, lab in zip(PALETTE, labels,
                                                                        strict=True)]
@@ -77,11 +79,19 @@ def heat_style() -> dict:
     return {"styleConditions": conditions}
 
 
+def quarter_label(label: str) -> str:
+    """A quarter's column header: "2026Q3" reads "2026 Q3" / "T3 2026"."""
+    return _("{year} Q{quarter}").format(year=label[:4], quarter=label[5:])
+
+
 def heat_grid(rows: list[dict], quarters: list[str]) -> dag.AgGrid:
     style = heat_style()
-    columns = [{"field": "name", "headerName": "Territory", "pinned": "left", "minWidth": 150},
-               {"field": "region", "headerName": "Region", "minWidth": 110, "maxWidth": 130}]
-    columns += [{"field": q, "headerName": f"{q[:4]} {q[4:]}", "valueFormatter": PCT,
+    columns = [{"field": "name", "headerName": _("Territory"), "pinned": "left",
+                "minWidth": 150},
+               {"field": "region", "headerName": _("Region"), "minWidth": 110,
+                "maxWidth": 130}]
+    pct = grid_format.percent()
+    columns += [{"field": q, "headerName": quarter_label(q), "valueFormatter": pct,
                  "cellStyle": style, "filter": "agNumberColumnFilter", "type": "rightAligned",
                  "minWidth": 84} for q in quarters]
     return dag.AgGrid(
@@ -94,16 +104,19 @@ def heat_grid(rows: list[dict], quarters: list[str]) -> dag.AgGrid:
 
 
 def kpi_columns(level: str) -> list[dict]:
-    name = {"territory": "Territory", "rep": "Rep", "region": "Region"}[level]
+    name = {"territory": _("Territory"), "rep": _("Rep"), "region": _("Region")}[level]
     columns = [{"field": "name", "headerName": name, "pinned": "left", "minWidth": 160}]
     if level == "rep":
-        columns.append({"field": "territory_name", "headerName": "Territory", "minWidth": 140})
+        columns.append({"field": "territory_name", "headerName": _("Territory"),
+                        "minWidth": 140})
     if level == "territory":
-        columns.append({"field": "id", "headerName": "ID", "maxWidth": 90})
+        columns.append({"field": "id", "headerName": _("ID"), "maxWidth": 90})
+    pct, money = grid_format.percent(), grid_format.money_compact()
     for field, header, fmt in (
-        ("attainment", "Attainment", PCT), ("pace", "Pace", PCT),
-        ("bookings", "Bookings", MONEY), ("quota", "Quota", MONEY),
-        ("projected_attainment", "Projected", PCT), ("revenue_growth", "Growth", SIGNED_PCT),
+        ("attainment", _("Attainment"), pct), ("pace", _("Pace"), pct),
+        ("bookings", _("Bookings"), money), ("quota", _("Quota"), money),
+        ("projected_attainment", _("Projected"), pct),
+        ("revenue_growth", _("Growth"), grid_format.percent(signed=True)),
     ):
         columns.append({"field": field, "headerName": header, "valueFormatter": fmt,
                         **NUMBER_COL})
@@ -150,7 +163,7 @@ def content(strip, ranking_title: str, ranking, growth, heat, heat_title: str, g
         dbc.Row([
             dbc.Col(card(header_with(ranking_title, pace_legend(), stacked=True),
                          graph(ids.ATTAINMENT_RANKING, ranking), "p-1"), lg=7),
-            dbc.Col(card(header_with("Revenue growth vs the same dates last year",
+            dbc.Col(card(header_with(_("Revenue growth vs the same dates last year"),
                                      growth_legend(), stacked=True),
                          graph(ids.ATTAINMENT_GROWTH, growth), "p-1"), lg=5),
         ], className="g-3 mt-1"),
@@ -163,8 +176,8 @@ def content(strip, ranking_title: str, ranking, growth, heat, heat_title: str, g
 
 def page(level: str, body) -> html.Div:
     return html.Div([
-        html.Div([html.H5("Quota attainment", className="mb-0 me-3"),
-                  html.Span("Rank by", className="text-muted me-2 small"),
+        html.Div([html.H5(_("Quota attainment"), className="mb-0 me-3"),
+                  html.Span(_("Rank by"), className="text-muted me-2 small"),
                   level_switch(level), components.help_button("attainment")],
                  className="d-flex align-items-center flex-wrap view-head"),
         html.Div(body, id=ids.ATTAINMENT_CONTENT),

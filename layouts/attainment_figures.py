@@ -9,14 +9,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
+from dashboard.i18n import N_, _
 from layouts.theme import BAD, GOOD, NEUTRAL, themed
 
 #: (upper bound of pace, label, colour): RdBu from behind to ahead of pace
 PACE_CLASSES = (
-    (0.85, "Behind pace (< 85%)", BAD),
-    (1.0, "Slightly behind (85–100%)", "#ef8a62"),
-    (1.15, "On pace (100–115%)", "#67a9cf"),
-    (math.inf, "Ahead (≥ 115%)", GOOD),
+    (0.85, N_("Behind pace (< {high})"), BAD),
+    (1.0, N_("Slightly behind ({low}–{high})"), "#ef8a62"),
+    (1.15, N_("On pace ({low}–{high})"), "#67a9cf"),
+    (math.inf, N_("Ahead (≥ {low})"), GOOD),
 )
 INK = "#1f2937"
 
@@ -24,7 +25,17 @@ INK = "#1f2937"
 def pace_color(pace) -> str:
     if formatting.is_missing(pace):
         return NEUTRAL
-    return next(color for bound, _, color in PACE_CLASSES if pace < bound)
+    return next(color for bound, _label, color in PACE_CLASSES if pace < bound)
+
+
+def pace_class_labels() -> list[str]:
+    """The pace classes' names with their bounds, in the request's language."""
+    labels, low = [], None
+    for bound, label, _color in PACE_CLASSES:
+        high = formatting.percent(bound) if math.isfinite(bound) else None
+        labels.append(_(label).format(low=low, high=high))
+        low = high
+    return labels
 
 
 def chart_height(rows: int) -> int:
@@ -79,29 +90,33 @@ def ranking_figure(rows: pd.DataFrame, elapsed: float) -> go.Figure:
     attainment would be on pace with the share of the period elapsed.
     """
     names = _names(rows)
+    template = _("Attainment {attainment} · Pace {pace}<br>Bookings {bookings} of {quota}")
     hover = np.array([
-        f"<b>{n}</b><br>Attainment {formatting.percent(a)} · Pace {formatting.percent(p)}"
-        f"<br>Bookings {formatting.money(b)} of {formatting.money(q)}"
+        f"<b>{n}</b><br>" + template.format(
+            attainment=formatting.percent(a), pace=formatting.percent(p),
+            bookings=formatting.money(b), quota=formatting.money(q))
         for n, a, p, b, q in zip(names, rows["attainment"], rows["pace"], rows["bookings"],
                                  rows["quota"], strict=True)
     ], dtype=object)
     text = np.array([formatting.percent(a) for a in rows["attainment"]], dtype=object)
     colors = np.array([pace_color(p) for p in rows["pace"]], dtype=object)
+    classes = [*zip(pace_class_labels(), (c for _b, _l, c in PACE_CLASSES), strict=True),
+               (_("Pace unknown"), NEUTRAL)]
     traces = [_bars(rows, colors == color, "attainment", color, label, text, hover)
-              for _, label, color in (*PACE_CLASSES, (None, "Pace unknown", NEUTRAL))
-              if (colors == color).any()]
+              for label, color in classes if (colors == color).any()]
     traces.append(go.Scatter(
-        y=names, x=rows["pace"].to_numpy(dtype="float64"), mode="markers", name="Pace",
+        y=names, x=rows["pace"].to_numpy(dtype="float64"), mode="markers", name=_("Pace"),
         marker={"symbol": "diamond", "size": 8, "color": INK,
                 "line": {"color": "white", "width": 1}},
         customdata=_drill_ids(rows), hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
     ))
     values = [v for v in [*rows["attainment"], *rows["pace"]] if not formatting.is_missing(v)]
     top = max([1.1, *values])
-    lines = [_vline(1.0, "100% of quota", "solid")]
+    lines = [_vline(1.0, _("{percent} of quota").format(percent=formatting.percent(1.0)),
+                    "solid")]
     if 0 < elapsed < 1:
-        lines.append(_vline(elapsed, f"On pace today ({formatting.percent(elapsed)} elapsed)",
-                            "dash"))
+        lines.append(_vline(elapsed, _("On pace today ({percent} elapsed)").format(
+            percent=formatting.percent(elapsed)), "dash"))
     layout = _bar_layout(rows, {"tickformat": ".0%", "range": [0, top * 1.1]},
                          [s for s, _ in lines], [n for _, n in lines])
     return themed(go.Figure(traces, layout), height=chart_height(len(rows)))
@@ -111,10 +126,12 @@ def growth_figure(rows: pd.DataFrame) -> go.Figure:
     """Revenue growth bars around 0, best on top: blue grew, red shrank."""
     growth = rows["revenue_growth"].to_numpy(dtype="float64")
     text = np.array([formatting.signed_percent(g) for g in growth], dtype=object)
-    hover = np.array([f"<b>{n}</b><br>Growth {t} vs same dates last year"
+    template = _("Growth {growth} vs same dates last year")
+    hover = np.array([f"<b>{n}</b><br>" + template.format(growth=t)
                       for n, t in zip(_names(rows), text, strict=True)], dtype=object)
     traces = [_bars(rows, mask, "revenue_growth", color, label, text, hover)
-              for mask, color, label in ((growth >= 0, GOOD, "Grew"), (growth < 0, BAD, "Shrank"))
+              for mask, color, label in ((growth >= 0, GOOD, _("Grew")),
+                                         (growth < 0, BAD, _("Shrank")))
               if mask.any()]
     finite = growth[np.isfinite(growth)]
     low = min(0.0, float(finite.min()) if len(finite) else 0.0)

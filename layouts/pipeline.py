@@ -6,25 +6,22 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard.i18n import _
 from dashboard.rankings import HEALTHY_BOUNDS
-from layouts import components, ids
-from layouts.attainment import MONEY, NUMBER_COL, PCT, card, graph, header_with
+from layouts import components, grid_format, ids
+from layouts.attainment import NUMBER_COL, card, graph, header_with
 from layouts.theme import BAD, GOOD
-
-MULTIPLE = {"function": "params.value == null ? '—' : params.value.toFixed(1) + '×'"}
-DAYS = {"function": "params.value == null ? '—' : Math.round(params.value) + ' d'"}
-WHOLE = {"function": "params.value == null ? '—' : params.value.toLocaleString('en-US')"}
 
 
 def healthy_input(value: float) -> html.Div:
     low, high = HEALTHY_BOUNDS
     return html.Div([
-        html.Label("Healthy coverage", htmlFor=ids.PIPELINE_HEALTHY,
+        html.Label(_("Healthy coverage"), htmlFor=ids.PIPELINE_HEALTHY,
                    className="text-muted small mb-0 me-2"),
         dbc.InputGroup([
             dbc.Input(id=ids.PIPELINE_HEALTHY, type="number", value=value, min=low, max=high,
                       step=0.5, debounce=True, className="healthy-input"),
-            dbc.InputGroupText("× remaining quota"),
+            dbc.InputGroupText(_("× remaining quota")),
         ], size="sm", className="w-auto"),
     ], className="d-flex align-items-center")
 
@@ -32,18 +29,21 @@ def healthy_input(value: float) -> html.Div:
 def coverage_legend(healthy_text: str) -> html.Div:
     items = [html.Span([html.Span(className="swatch", style={"background": c}), lab],
                        className="inline-legend-item")
-             for c, lab in ((GOOD, f"At or above {healthy_text}"), (BAD, f"Below {healthy_text}"))]
+             for c, lab in ((GOOD, _("At or above {healthy}").format(healthy=healthy_text)),
+                            (BAD, _("Below {healthy}").format(healthy=healthy_text)))]
     return html.Div(items, className="inline-legend")
 
 
 def overdue_grid(rows: list[dict]) -> dag.AgGrid:
     columns = [
-        {"field": "account_name", "headerName": "Account", "minWidth": 190},
-        {"field": "territory_name", "headerName": "Territory", "minWidth": 130},
-        {"field": "amount", "headerName": "Amount", "valueFormatter": MONEY, **NUMBER_COL},
-        {"field": "stage", "headerName": "Stage", "minWidth": 110},
-        {"field": "close_date", "headerName": "Close date", "minWidth": 110},
-        {"field": "days_overdue", "headerName": "Days late", **NUMBER_COL, "minWidth": 118,
+        {"field": "account_name", "headerName": _("Account"), "minWidth": 190},
+        {"field": "territory_name", "headerName": _("Territory"), "minWidth": 130},
+        {"field": "amount", "headerName": _("Amount"),
+         "valueFormatter": grid_format.money_compact(), **NUMBER_COL},
+        {"field": "stage", "headerName": _("Stage"), "minWidth": 110},
+        {"field": "close_date", "headerName": _("Close date"), "minWidth": 110},
+        {"field": "days_overdue", "headerName": _("Days late"), **NUMBER_COL, "minWidth": 118,
+         "valueFormatter": grid_format.number(),
          "sort": "desc", "cellStyle": {"color": BAD, "fontWeight": 600}},
     ]
     return dag.AgGrid(
@@ -60,22 +60,26 @@ def territory_grid(rows: list[dict], healthy: float) -> dag.AgGrid:
     coverage_style = {"styleConditions": [
         {"condition": f"params.value != null && params.value < {healthy}",
          "style": {"color": BAD, "fontWeight": 600}}]}
+    money = grid_format.money_compact()
     columns = [
-        {"field": "name", "headerName": "Territory", "pinned": "left", "minWidth": 150},
-        {"field": "id", "headerName": "ID", "maxWidth": 90},
-        {"field": "open_pipeline", "headerName": "Open", "valueFormatter": MONEY, **NUMBER_COL},
-        {"field": "weighted_pipeline", "headerName": "Weighted", "valueFormatter": MONEY,
+        {"field": "name", "headerName": _("Territory"), "pinned": "left", "minWidth": 150},
+        {"field": "id", "headerName": _("ID"), "maxWidth": 90},
+        {"field": "open_pipeline", "headerName": _("Open"), "valueFormatter": money,
          **NUMBER_COL},
-        {"field": "coverage", "headerName": "Coverage", "valueFormatter": MULTIPLE,
+        {"field": "weighted_pipeline", "headerName": _("Weighted"), "valueFormatter": money,
+         **NUMBER_COL},
+        {"field": "coverage", "headerName": _("Coverage"),
+         "valueFormatter": grid_format.number(1, suffix="×"),
          "cellStyle": coverage_style, **NUMBER_COL},
-        {"field": "win_rate", "headerName": "Win rate", "valueFormatter": PCT, **NUMBER_COL},
-        {"field": "avg_deal_size", "headerName": "Avg deal", "valueFormatter": MONEY,
+        {"field": "win_rate", "headerName": _("Win rate"), "valueFormatter": grid_format.percent(),
          **NUMBER_COL},
-        {"field": "sales_cycle_days", "headerName": "Cycle", "valueFormatter": DAYS,
+        {"field": "avg_deal_size", "headerName": _("Avg deal"), "valueFormatter": money,
          **NUMBER_COL},
-        {"field": "overdue_count", "headerName": "Overdue #", "valueFormatter": WHOLE,
-         **NUMBER_COL},
-        {"field": "overdue_amount", "headerName": "Overdue $", "valueFormatter": MONEY,
+        {"field": "sales_cycle_days", "headerName": _("Cycle"),
+         "valueFormatter": grid_format.number(suffix="\u00a0" + _("d")), **NUMBER_COL},
+        {"field": "overdue_count", "headerName": _("Overdue #"),
+         "valueFormatter": grid_format.number(), **NUMBER_COL},
+        {"field": "overdue_amount", "headerName": _("Overdue amount"), "valueFormatter": money,
          **NUMBER_COL},
     ]
     return dag.AgGrid(
@@ -103,8 +107,9 @@ def content(strip, funnel_title: str, funnel, overdue_title: str, overdue, cover
         dbc.Row([
             dbc.Col(card(header_with(coverage_title, coverage_legend(healthy_text), stacked=True),
                          graph(ids.PIPELINE_COVERAGE, coverage), "p-1"), lg=7),
-            dbc.Col(card(header_with("Overdue open pipeline by territory",
-                                     html.Div("amount · deals past their expected close date",
+            dbc.Col(card(header_with(_("Overdue open pipeline by territory"),
+                                     html.Div(_("amount · deals past their expected "
+                                                "close date"),
                                               className="inline-legend"), stacked=True),
                          graph(ids.PIPELINE_AGING, aging), "p-1"), lg=5),
         ], className="g-3 mt-1"),
@@ -115,7 +120,7 @@ def content(strip, funnel_title: str, funnel, overdue_title: str, overdue, cover
 
 def page(healthy: float, body) -> html.Div:
     return html.Div([
-        html.Div([html.H5("Pipeline", className="mb-0 me-4"), healthy_input(healthy),
+        html.Div([html.H5(_("Pipeline"), className="mb-0 me-4"), healthy_input(healthy),
                   components.help_button("pipeline")],
                  className="d-flex align-items-center flex-wrap view-head"),
         html.Div(body, id=ids.PIPELINE_CONTENT),

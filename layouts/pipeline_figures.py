@@ -7,6 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
+from dashboard.i18n import _, ngettext
+from dashboard.rankings import stage_label
 from layouts.attainment_figures import chart_height
 from layouts.theme import BAD, GOOD, themed
 
@@ -17,11 +19,13 @@ LINE = "#374151"
 
 def funnel_figure(funnel: pd.DataFrame) -> go.Figure:
     """Open pipeline by stage, in process order: amount as width, deals in the label."""
-    labels = [f"{formatting.money(a)} · {formatting.count(d)} deals"
+    labels = [ngettext("{amount} · {n} deal", "{amount} · {n} deals", int(d)).format(
+                  amount=formatting.money(a), n=formatting.count(d))
               for a, d in zip(funnel["amount"], funnel["deals"], strict=True)]
+    before, after = formatting.currency_affixes()
     colors = [STAGE_COLORS[min(i, len(STAGE_COLORS) - 1)] for i in range(len(funnel))]
     fig = go.Figure(go.Funnel(
-        y=list(funnel["stage"]), x=funnel["amount"].to_numpy(dtype="float64"),
+        y=[stage_label(s) for s in funnel["stage"]], x=funnel["amount"].to_numpy(dtype="float64"),
         text=labels, textinfo="text", textposition="inside",
         # dark text on the pale early stages, white on the dark late ones
         textfont={"color": ["#1f2937" if i < 2 else "white" for i in range(len(funnel))],
@@ -29,8 +33,10 @@ def funnel_figure(funnel: pd.DataFrame) -> go.Figure:
         marker={"color": colors, "line": {"color": "white", "width": 1}},
         connector={"fillcolor": "#eef2f7", "line": {"width": 0}},
         customdata=np.stack([funnel["weighted"].to_numpy(dtype="float64")], axis=-1),
-        hovertemplate="<b>%{y}</b><br>%{text}<br>Weighted $%{customdata[0]:,.0f}"
-                      "<extra></extra>",
+        hovertemplate="<b>%{y}</b><br>%{text}<br>"
+                      + _("Weighted {amount}").format(
+                          amount=before + "%{customdata[0]:,.0f}" + after)
+                      + "<extra></extra>",
     ))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10},
                       yaxis={"automargin": True}, showlegend=False)
@@ -67,9 +73,10 @@ def coverage_figure(rows: pd.DataFrame, healthy: float) -> go.Figure:
     """Coverage per territory, best on top; bars under the healthy line are red."""
     coverage = rows["coverage"].to_numpy(dtype="float64")
     text = np.array([formatting.multiple(c) for c in coverage], dtype=object)
+    template = _("Coverage {coverage} · open {open}<br>Remaining quota {remaining}")
     hover = np.array([
-        f"<b>{n}</b><br>Coverage {t} · open {formatting.money(o)}"
-        f"<br>Remaining quota {formatting.money(r)}"
+        f"<b>{n}</b><br>" + template.format(coverage=t, open=formatting.money(o),
+                                            remaining=formatting.money(r))
         for n, t, o, r in zip(_names(rows), text, rows["open_pipeline"], rows["remaining_quota"],
                               strict=True)], dtype=object)
     below = coverage < healthy
@@ -79,7 +86,8 @@ def coverage_figure(rows: pd.DataFrame, healthy: float) -> go.Figure:
     line = {"type": "line", "x0": healthy, "x1": healthy, "y0": 0, "y1": 1, "yref": "paper",
             "line": {"color": LINE, "width": 1.5, "dash": "dash"}}
     note = {"x": healthy, "y": 0, "yref": "paper", "yanchor": "top", "xanchor": "left",
-            "text": f"Healthy {formatting.multiple(healthy)}", "showarrow": False,
+            "text": _("Healthy {coverage}").format(coverage=formatting.multiple(healthy)),
+            "showarrow": False,
             "font": {"size": 11, "color": LINE}, "bgcolor": "rgba(255,255,255,.85)"}
     layout = _layout(rows, {"ticksuffix": "×", "range": [0, top]}, [line], [note])
     return themed(go.Figure(traces, layout), height=chart_height(len(rows)))
@@ -88,17 +96,21 @@ def coverage_figure(rows: pd.DataFrame, healthy: float) -> go.Figure:
 def aging_figure(rows: pd.DataFrame) -> go.Figure:
     """Overdue open pipeline per territory, largest on top."""
     amount = rows["overdue_amount"].to_numpy(dtype="float64")
-    text = np.array([f"{formatting.money(a)} · {int(c)}"
+    text = np.array([f"{formatting.money(a)} · {formatting.count(c)}"
                      for a, c in zip(amount, rows["overdue_count"], strict=True)], dtype=object)
-    hover = np.array([f"<b>{n}</b><br>{int(c)} overdue deals worth {formatting.money(a)}"
+    hover = np.array([f"<b>{n}</b><br>" + ngettext(
+                          "{n} overdue deal worth {amount}", "{n} overdue deals worth {amount}",
+                          int(c)).format(n=formatting.count(c), amount=formatting.money(a))
                       for n, c, a in zip(_names(rows), rows["overdue_count"], amount,
                                          strict=True)], dtype=object)
     top = max([1.0, *amount]) * 1.3
-    layout = _layout(rows, {"tickprefix": "$", "tickformat": "~s", "range": [0, top]})
+    before, after = formatting.currency_affixes()
+    layout = _layout(rows, {"tickprefix": before, "ticksuffix": after, "tickformat": "~s",
+                            "range": [0, top]})
     every = np.ones(len(rows), bool)
     fig = go.Figure([_hbar(rows, every, amount, BAD, text, hover)], layout)
     if not len(rows):
         fig.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, annotations=[{
-            "text": "No open deal is past its expected close date", "showarrow": False,
+            "text": _("No open deal is past its expected close date"), "showarrow": False,
             "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "font": {"color": LINE}}])
     return themed(fig, height=chart_height(len(rows)))

@@ -13,26 +13,30 @@ from dash import html
 
 from dashboard import formatting as fmt
 from dashboard.flags_view import THRESHOLD_FIELDS
-from layouts import components, ids
+from dashboard.i18n import _
+from layouts import components, grid_format, ids
 
-GRID_COLUMNS = [
-    {"field": "severity", "headerName": "Rules", "minWidth": 92, "maxWidth": 100,
-     "filter": "agNumberColumnFilter"},
-    {"field": "name", "headerName": "Territory", "minWidth": 140},
-    {"field": "territory_id", "headerName": "ID", "minWidth": 70, "maxWidth": 80},
-    {"field": "rep", "headerName": "Rep", "minWidth": 120},
-    {"field": "region", "headerName": "Region", "minWidth": 105, "maxWidth": 120},
-    {"field": "shortfall", "headerName": "Shortfall", "minWidth": 110, "maxWidth": 130,
-     "headerTooltip": "Quota × (1 − projected attainment); negative = projected over quota",
-     "filter": "agNumberColumnFilter",
-     "valueFormatter": {"function": "params.value == null ? '—' : "
-                                    "d3.format('$,.0f')(params.value)"}},
-    {"field": "reasons", "headerName": "Why flagged", "minWidth": 260, "flex": 3,
-     "wrapText": True, "autoHeight": True, "cellClass": "wrap-cell"},
-    {"field": "diagnosis", "headerName": "Diagnosis", "minWidth": 165},
-    {"field": "detail", "headerName": "Diagnosis detail", "minWidth": 220, "flex": 2,
-     "wrapText": True, "autoHeight": True, "cellClass": "wrap-cell"},
-]
+
+def grid_columns() -> list[dict]:
+    """The table's columns, in the request's language and currency."""
+    return [
+        {"field": "severity", "headerName": _("Rules"), "minWidth": 92, "maxWidth": 100,
+         "filter": "agNumberColumnFilter"},
+        {"field": "name", "headerName": _("Territory"), "minWidth": 140},
+        {"field": "territory_id", "headerName": _("ID"), "minWidth": 70, "maxWidth": 80},
+        {"field": "rep", "headerName": _("Rep"), "minWidth": 120},
+        {"field": "region", "headerName": _("Region"), "minWidth": 105, "maxWidth": 120},
+        {"field": "shortfall", "headerName": _("Shortfall"), "minWidth": 110, "maxWidth": 130,
+         "headerTooltip": _("Quota × (1 − projected attainment); "
+                            "negative = projected over quota"),
+         "filter": "agNumberColumnFilter", "valueFormatter": grid_format.money()},
+        {"field": "reasons", "headerName": _("Why flagged"), "minWidth": 260, "flex": 3,
+         "wrapText": True, "autoHeight": True, "cellClass": "wrap-cell"},
+        {"field": "diagnosis", "headerName": _("Diagnosis"), "minWidth": 165},
+        {"field": "detail", "headerName": _("Diagnosis detail"), "minWidth": 220, "flex": 2,
+         "wrapText": True, "autoHeight": True, "cellClass": "wrap-cell"},
+    ]
+
 
 _INPUT_IDS = {
     "pace": ids.UP_PACE, "coverage": ids.UP_COVERAGE, "growth": ids.UP_GROWTH,
@@ -46,16 +50,18 @@ def summary_strip(figures: dict | None) -> html.Div:
         return components.kpi_strip([])
     flagged, in_scope = figures["flagged"], figures["in_scope"]
     return components.kpi_strip([
-        components.kpi_card("Flagged territories", f"{flagged} of {in_scope}",
-                            "at least one rule fires", "bad" if flagged else "good"),
-        components.kpi_card("Two or more rules", fmt.count(figures["multi_rule"]),
-                            "the most urgent"),
-        components.kpi_card("Design problems", fmt.count(figures["design"]),
-                            "overloaded or under-covered"),
-        components.kpi_card("Execution problems", fmt.count(figures["execution"]),
-                            "normal load, weak conversion"),
-        components.kpi_card("Shortfall of flagged", fmt.money(figures["shortfall"]),
-                            "quota × (1 − projected attainment)"),
+        components.kpi_card(_("Flagged territories"),
+                            _("{count} of {total}").format(count=fmt.count(flagged),
+                                                             total=fmt.count(in_scope)),
+                            _("at least one rule fires"), "bad" if flagged else "good"),
+        components.kpi_card(_("Two or more rules"), fmt.count(figures["multi_rule"]),
+                            _("the most urgent")),
+        components.kpi_card(_("Design problems"), fmt.count(figures["design"]),
+                            _("overloaded or under-covered")),
+        components.kpi_card(_("Execution problems"), fmt.count(figures["execution"]),
+                            _("normal load, weak conversion")),
+        components.kpi_card(_("Shortfall of flagged"), fmt.money(figures["shortfall"]),
+                            _("quota × (1 − projected attainment)")),
     ])
 
 
@@ -64,7 +70,7 @@ def threshold_controls(values: dict, penetration_on: bool, note=None) -> dbc.Car
     cols = [
         dbc.Col(
             [
-                dbc.Label(field.label, html_for=_INPUT_IDS[field.name], className="ctl-label"),
+                dbc.Label(_(field.label), html_for=_INPUT_IDS[field.name], className="ctl-label"),
                 dbc.InputGroup(
                     [dbc.Input(id=_INPUT_IDS[field.name], type="number", value=values[field.name],
                                step=field.step, min=field.low, max=field.high, debounce=400)]
@@ -78,21 +84,21 @@ def threshold_controls(values: dict, penetration_on: bool, note=None) -> dbc.Car
     ]
     cols.append(dbc.Col(
         [
-            dbc.Label("Penetration rule", html_for=ids.UP_PENETRATION, className="ctl-label"),
+            dbc.Label(_("Penetration rule"), html_for=ids.UP_PENETRATION, className="ctl-label"),
             dbc.Switch(id=ids.UP_PENETRATION, value=penetration_on,
-                       label="Low penetration, high potential",
+                       label=_("Low penetration, high potential"),
                        className="mt-1 small"),
         ],
         xs=12, md=9, lg=3,
     ))
     cols.append(dbc.Col(
-        dbc.Button("Reset", id=ids.UP_RESET, size="sm", color="secondary",
+        dbc.Button(_("Reset"), id=ids.UP_RESET, size="sm", color="secondary",
                    outline=True),
         xs=12, md=3, lg=1, className="d-flex align-items-end justify-content-lg-end",
     ))
     return dbc.Card(
         [
-            dbc.CardHeader("Flag a territory when"),
+            dbc.CardHeader(_("Flag a territory when")),
             dbc.CardBody([dbc.Row(cols, className="g-3"), html.Div(note, id=ids.UP_NOTE)],
                          className="py-2"),
         ]
@@ -104,12 +110,13 @@ def threshold_note(ignored: list[str], segment_note: bool) -> list:
     notes = []
     if ignored:
         notes.append(html.Div(
-            f"⚠ Not a usable value for {', '.join(ignored)}: using the default instead.",
+            "⚠ " + _("Not a usable value for {fields}: using the default instead.").format(
+                fields=", ".join(ignored)),
             className="text-danger small mt-2",
         ))
     if segment_note:
         notes.append(html.Div(
-            "The rules read every segment: the segment filter does not change the flags.",
+            _("The rules read every segment: the segment filter does not change the flags."),
             className="text-muted small mt-2",
         ))
     return notes
@@ -126,11 +133,13 @@ def flag_card(card: dict) -> dbc.Card:
          html.Span(card["shortfall_text"], className="flag-shortfall ms-auto")],
         className="d-flex align-items-center gap-2 flex-wrap",
     )
-    button = dbc.Button("Open drill-down →",
+    button = dbc.Button(_("Open drill-down →"),
                         id={"type": ids.UP_OPEN, "index": card["territory_id"]},
                         size="sm", color="link", className="open-link ms-auto")
     meta = html.Div(
-        [html.Span(f"{card['territory_id']} · Rep {card['rep']} · {card['region']}",
+        [html.Span(_("{territory_id} · Rep {rep} · {region}").format(
+                       territory_id=card["territory_id"], rep=card["rep"],
+                       region=card["region"]),
                    className="text-muted small"), button],
         className="d-flex align-items-center mb-1",
     )
@@ -151,23 +160,23 @@ def flag_list(cards: list[dict] | None) -> html.Div | list:
         return no_match()
     if not cards:
         return components.empty_state(
-            "No territory is flagged",
-            "No rule fires at these thresholds for this selection.",
+            _("No territory is flagged"),
+            _("No rule fires at these thresholds for this selection."),
         )
     return [flag_card(card) for card in cards]
 
 
 def no_match() -> html.Div:
     return components.empty_state(
-        "No territory matches these filters",
-        "Choose another region, segment or period in the bar above.",
+        _("No territory matches these filters"),
+        _("Choose another region, segment or period in the bar above."),
     )
 
 
 def map_legend(entries: list[tuple[str, str]]) -> html.Div:
-    legend = components.legend("Rules fired", entries)
+    legend = components.legend(_("Rules fired"), entries)
     legend.children.append(html.Div(
-        [html.Span(className="swatch flagged-swatch"), "Flagged (dashed outline)"],
+        [html.Span(className="swatch flagged-swatch"), _("Flagged (dashed outline)")],
         className="legend-row",
     ))
     return legend
@@ -177,7 +186,7 @@ def flags_grid(rows: list[dict]) -> dag.AgGrid:
     return dag.AgGrid(
         id=ids.UP_GRID,
         rowData=rows,
-        columnDefs=GRID_COLUMNS,
+        columnDefs=grid_columns(),
         defaultColDef={"sortable": True, "resizable": True, "filter": True},
         dashGridOptions={"headerHeight": 32, "domLayout": "autoHeight"},
         getRowId="params.data.territory_id",
@@ -190,7 +199,7 @@ def flags_grid(rows: list[dict]) -> dag.AgGrid:
 def page(strip, controls, cards, count_text: str, map_div, grid) -> html.Div:
     list_card = dbc.Card(
         [
-            dbc.CardHeader([html.Span("Flagged territories, most severe first"),
+            dbc.CardHeader([html.Span(_("Flagged territories, most severe first")),
                             html.Span(count_text, id=ids.UP_LIST_COUNT,
                                       className="text-muted fw-normal ms-2"),
                             components.help_button("underperformers")]),
@@ -199,14 +208,14 @@ def page(strip, controls, cards, count_text: str, map_div, grid) -> html.Div:
         className="h-100",
     )
     map_card = dbc.Card(
-        [dbc.CardHeader("Where they are (hover for the reasons, click to open)"),
+        [dbc.CardHeader(_("Where they are (hover for the reasons, click to open)")),
          dbc.CardBody(map_div, className="p-0")],
         className="h-100",
     )
     table_card = dbc.Card(
         [
             dbc.CardHeader(html.Div(
-                [html.Span("The same flags as a table"),
+                [html.Span(_("The same flags as a table")),
                  components.export_buttons(ids.UP_GRID_EXPORT)],
                 className="d-flex align-items-center",
             )),

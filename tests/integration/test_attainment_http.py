@@ -4,13 +4,14 @@ the KPI core's, and a bad selection is an empty state, not an error."""
 from __future__ import annotations
 
 import base64
+import json
 import math
 
 import numpy as np
 import pytest
 from dash_http import post_callback, sign_in
 
-from dashboard import formatting
+from dashboard import formatting, i18n
 from dashboard.kpi_table import kpi_table
 from dashboard.overview import scope_for, total_kpis
 from dashboard.periods import Period
@@ -188,3 +189,22 @@ def post_click(client, app, component, prop, payload, level="territory"):
         "state": items(spec.get("state", [])), "changedPropIds": [f"{component}.{prop}"],
     })
     return response.status_code, response.get_json(silent=True)
+
+
+def test_french_cards_titles_headers_and_numbers(demo_app):
+    french = sign_in(demo_app.server.test_client())
+    french.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    status, body = post_callback(french, demo_app, CONTENT, values(level="rep"))
+    assert status == 200
+    content = body["response"][ids.ATTAINMENT_CONTENT]["children"]
+    _table, totals = core(demo_app)
+    text = json.dumps(content, ensure_ascii=False)
+    with i18n.use("fr"):
+        assert formatting.percent(totals["attainment"]) in text
+        assert formatting.money(totals["quota"]) in text
+    assert "Commerciaux par atteinte" in text and "Rythme" in text
+    assert "Atteinte par trimestre · 8 derniers trimestres clos" in text
+    headers = [c["headerName"] for c in find(content, ids.ATTAINMENT_GRID)["columnDefs"]]
+    assert headers[:3] == ["Commercial", "Territoire", "Atteinte"]
+    figure = find(content, ids.ATTAINMENT_RANKING)["figure"]
+    assert any("Prises de commande" in h for t in figure["data"] for h in t["hovertext"])

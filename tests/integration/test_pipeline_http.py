@@ -3,11 +3,13 @@ core's, and a bad selection is an empty state, not an error."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from dash_http import post_callback, sign_in
 from test_attainment_http import bar_values, decoded, find, opened, post_click, same
 
-from dashboard import formatting
+from dashboard import formatting, i18n
 from dashboard.kpi_table import kpi_table
 from dashboard.overview import scope_for, total_kpis
 from dashboard.periods import to_day
@@ -50,7 +52,7 @@ def test_cards_funnel_coverage_and_table_are_the_kpi_tables(client, demo_app, pe
                                                              segment):
     content = content_of(client, demo_app, period=period, region=region, segment=segment)
     table, totals = core(demo_app, period, region, segment)
-    text = str(content)
+    text = json.dumps(content, ensure_ascii=False)  # "87\u00a0d" as shown, not escaped
     for key, fmt in (("open_pipeline", formatting.money), ("weighted_pipeline", formatting.money),
                      ("coverage", formatting.multiple), ("win_rate", formatting.percent),
                      ("avg_deal_size", formatting.money), ("sales_cycle_days", formatting.days)):
@@ -126,3 +128,27 @@ def test_bad_selection_gives_an_empty_state_not_an_error(client, demo_app, bad):
     status, body = post_callback(client, demo_app, CONTENT, bad)
     assert status == 200
     assert "No territory matches" in str(body["response"][ids.PIPELINE_CONTENT]["children"])
+
+
+def test_french_cards_titles_stages_and_numbers(demo_app):
+    french = sign_in(demo_app.server.test_client())
+    french.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    content = content_of(french, demo_app)
+    _table, totals = core(demo_app)
+    text = json.dumps(content, ensure_ascii=False)
+    with i18n.use("fr"):
+        assert formatting.money(totals["open_pipeline"]) in text
+        assert formatting.percent(totals["win_rate"]) in text
+    assert "Pipeline en cours" in text and "Taux de réussite" in text
+    assert "Cycle de vente" in text and "Couverture de l'objectif restant" in text
+    funnel = find(content, ids.PIPELINE_FUNNEL)["figure"]["data"][0]
+    assert decoded(funnel["y"])[:4] == ["Prospection", "Qualification", "Proposition",
+                                        "Négociation"]
+    assert "Pondéré" in funnel["hovertemplate"]
+    headers = [c["headerName"] for c in find(content, ids.PIPELINE_GRID)["columnDefs"]]
+    assert "Territoire" in headers and "Couverture" in headers
+    money = find(content, ids.PIPELINE_GRID)["columnDefs"][2]["valueFormatter"]["function"]
+    assert '"fr"' in money
+    oldest = find(content, ids.PIPELINE_OVERDUE)["rowData"]
+    assert {r["stage"] for r in oldest} <= {"Prospection", "Qualification", "Proposition",
+                                            "Négociation"}

@@ -204,3 +204,29 @@ def test_a_re_rendered_card_does_not_open_the_drilldown(client, demo_app):
     # no_update: nothing is written to the drill-down store
     assert status in (200, 204)
     assert ids.DRILLDOWN_TERRITORY not in ((body or {}).get("response") or {})
+
+
+def test_french_cards_reasons_counts_and_money(demo_app):
+    french = sign_in(demo_app.server.test_client())
+    french.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    response = update(french, demo_app, pace="abc")
+    cards = cards_by_territory(response[ids.UP_LIST]["children"])
+    assert cards
+    words = " ".join(cards.values())
+    assert "Ouvrir le détail →" in words
+    assert "règle" in words  # "1 règle" / "2 règles" badges
+    # a money amount in French: "123,4 k $US" (no-break spaces, comma decimals)
+    assert "\u00a0$US" in words or "\u00a0€" in words
+    assert any(s in words for s in ("sous l'objectif", "au-dessus de l'objectif",
+                                    "pile sur l'objectif", "pas d'objectif"))
+    assert any(w in words for w in ("Rythme ", "Couverture du pipeline ",
+                                    "Croissance du chiffre d'affaires ",
+                                    "Pénétration du marché ", "Indice de potentiel "))
+    strip = " ".join(texts(response[ids.UP_SUMMARY]["children"]))
+    assert "Territoires signalés" in strip and " sur " in strip
+    note = " ".join(texts(response[ids.UP_NOTE]["children"]))
+    assert "Valeur inutilisable pour Rythme sous" in note
+    tips = response[ids.UP_MAP_TERRITORIES]["hideout"]["tips"]
+    assert any("Signalé : " in tip for tip in tips.values())
+    legend = " ".join(texts(response[ids.UP_MAP_LEGEND]["children"]))
+    assert "Règles déclenchées" in legend and "Non signalé" in legend

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard import flags_view as fv
+from dashboard import i18n
 from dashboard.underperformance import FLAG_COLUMNS, Thresholds
 
 DISPLAY_DEFAULTS = {"pace": 85, "coverage": 2.0, "growth": 0, "potential_index": 0.8}
@@ -75,8 +76,8 @@ def test_severity_colours(severity, color):
 
 
 @pytest.mark.parametrize("value, text", [
-    (179_725.0, "$179.7 k short of quota"),
-    (-18_200.0, "Projected $18.2 k over quota"),
+    (179_725.0, "$179.7K short of quota"),
+    (-18_200.0, "Projected $18.2K over quota"),
     (0.0, "Projected to land on quota"),
     (math.nan, "Shortfall — (no quota)"),
 ])
@@ -87,7 +88,7 @@ def test_shortfall_in_words(value, text):
 def test_explanation_detail_drops_only_a_repeated_label():
     assert fv.explanation_detail("Execution: normal load.", "execution") == "Normal load."
     assert fv.explanation_detail("Overloaded: workload 2×.", "overloaded") == "Workload 2×."
-    vacant = "Vacant: no rep covers $1 M of potential."
+    vacant = "Vacant: no rep covers $1M of potential."
     assert fv.explanation_detail(vacant, "under-covered") == vacant
 
 
@@ -156,3 +157,49 @@ def test_legend_lists_every_severity_and_outside_only_when_filtered():
     labels = [label for _, label in fv.legend_entries(False)]
     assert labels == ["Not flagged", "1 rule", "2 rules", "3 rules", "4+ rules"]
     assert fv.legend_entries(True)[-1] == (fv.OUTSIDE, "Outside the region")
+
+
+# --- French ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, text", [
+    (179_725.0, "179,7\u00a0k\u00a0€ sous l'objectif"),
+    (-18_200.0, "Projeté 18,2\u00a0k\u00a0€ au-dessus de l'objectif"),
+    (0.0, "Projeté pile sur l'objectif"),
+    (math.nan, "Manque — (pas d'objectif)"),
+])
+def test_shortfall_in_french_words_and_numbers(value, text):
+    with i18n.use("fr", "EUR"):
+        assert fv.shortfall_text(value) == text
+
+
+def test_french_cards_legend_and_ignored_labels():
+    flags = flags_table([
+        {"territory_id": "T2", "territory_name": "B", "severity": 2, "rep_name": None},
+        {"territory_id": "T1", "territory_name": "A",
+         "explanation": "Exécution : charge normale, conversion faible."},
+    ])
+    with i18n.use("fr"):
+        cards = fv.flag_cards(flags)
+        labels = [label for _, label in fv.legend_entries(True)]
+        _thresholds, ignored = fv.parse_thresholds({**DISPLAY_DEFAULTS, "pace": "abc"}, True)
+    assert cards[0]["rep"] == "Vacant" and cards[0]["severity_label"] == "2 règles"
+    assert cards[1]["severity_label"] == "1 règle"
+    assert cards[1]["diagnosis_label"] == "Exécution"
+    # the French head of the explanation repeats the badge: dropped like the English one
+    assert cards[1]["detail"] == "Charge normale, conversion faible."
+    assert labels == ["Non signalé", "1 règle", "2 règles", "3 règles", "4+ règles",
+                      "Hors de la région"]
+    assert ignored == ["Rythme sous"]
+
+
+def test_french_map_tips():
+    territories = pd.DataFrame({"territory_id": ["T1", "T2"], "territory_name": ["A", "B"],
+                                "rep_name": [None, "Ann"]})
+    flags = flags_table([{"territory_id": "T1", "territory_name": "A", "severity": 2,
+                          "shortfall": 1_234_567.0}])
+    with i18n.use("fr", "EUR"):
+        hideout = fv.map_hideout(territories, ["T1", "T2"], flags)
+    assert "Commercial : <i>vacant</i>" in hideout["tips"]["T1"]
+    assert "Signalé : 2 règles · 1,23\u00a0M\u00a0€ sous l&#x27;objectif" in hideout["tips"]["T1"]
+    assert "Non signalé à ces seuils" in hideout["tips"]["T2"]

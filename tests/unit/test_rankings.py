@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard import rankings
+from dashboard import i18n, rankings
 from dashboard.frames import build_frames
 from dashboard.kpi_table import kpi_table
 from dashboard.periods import Period
@@ -170,3 +170,11 @@ def test_grid_records_send_missing_values_as_null():
                                                 (None, None)])
 def test_deal_territory(frames, deal, expected):
     assert rankings.deal_territory(frames, deal) == expected
+
+
+def test_the_products_stages_read_in_french_and_data_stages_pass_through():
+    assert rankings.stage_label("Negotiation") == "Negotiation"
+    with i18n.use("fr"):
+        assert [rankings.stage_label(s) for s in ("Prospecting", "Proposal", "Negotiation")] \
+            == ["Prospection", "Proposition", "Négociation"]
+        assert rankings.stage_label("Legal review") == "Legal review"

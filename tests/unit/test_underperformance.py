@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from dashboard import i18n
 from dashboard.frames import build_frames
 from dashboard.periods import Period
 from dashboard.schema import Dataset
@@ -165,6 +166,22 @@ def test_missing_figures_never_fire():
     # missing): neither "growth" nor "coverage" may appear among its rules
     flags = flag_territories(build(), Q1, AS_OF).set_index("territory_id")
     assert not {"growth", "coverage"} & set(flags.loc["U4", "rules"])
+
+
+def test_reasons_and_diagnoses_in_french():
+    with i18n.use("fr"):
+        flags = flag_territories(build(), Q1, AS_OF).set_index("territory_id")
+    reasons = flags["reasons"]
+    assert reasons["U2"] == ["Rythme 60\u00a0% (sous 85\u00a0%)"]
+    assert reasons["U3"][0] == "Couverture du pipeline 0,5× (sous 2,0×)"
+    assert reasons["U4"][1].startswith("Indice de potentiel 0,39 (sous 0,80)")
+    assert "15,6\u00a0%" in reasons["U4"][1] and "40,0\u00a0%" in reasons["U4"][1]
+    openings = {"overloaded": "Surchargé : ", "under-covered": "Sous-couvert : ",
+                "execution": "Exécution : "}
+    for territory, explanation in flags["explanation"].items():
+        assert explanation.startswith(openings[flags.loc[territory, "diagnosis"]]), territory
+    # the stored diagnosis stays a code, only its words change
+    assert set(flags["diagnosis"]) <= {"overloaded", "under-covered", "execution"}
 
 
 def test_no_territories_flags_nothing():
