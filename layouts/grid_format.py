@@ -35,3 +35,9 @@ def percent(digits: int = 0, signed: bool = False) -> dict:
 def number(digits: int = 0, signed: bool = False, suffix: str = "") -> dict:
     """A plain or signed number, with a unit after it ("×", " pt", " d")."""
     return _call("number", i18n.language(), digits, signed, suffix)
+
+
+def day() -> dict:
+    """An ISO date cell written as the language does ("Sep 30, 2026" /
+    "30 sept. 2026"); the cell keeps the ISO text, so it still sorts."""
+    return _call("day", i18n.language())
