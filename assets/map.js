@@ -1,8 +1,8 @@
 /* Territory map style functions, referenced from Python through
    dash_extensions.javascript.Namespace("territoryMap", "map").
    Colours and tooltips arrive in the GeoJSON `hideout`, so recolouring the
-   map never resends geometry. Tooltip text is built on the server with
-   names already HTML-escaped. */
+   map never resends geometry. Tooltip text is built on the server, in the
+   page's language, with names already HTML-escaped. */
 window.territoryMap = Object.assign({}, window.territoryMap, {
     map: {
         territoryStyle: function (feature, context) {
@@ -68,8 +68,10 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
 
 /* What-if editor county layer: Namespace("territoryMap", "whatif").
    `hideout` carries colors (fips -> colour), changed / locked / selected
-   (fips lists), moved (fips -> new territory) and names (territory -> escaped
-   label), all computed on the server; county labels arrive escaped too. */
+   (fips lists), moved (fips -> new territory), names (territory -> escaped
+   label) and words (the tooltip's words in the page's language), all
+   computed on the server; county labels arrive escaped too. No word is
+   written here: every text a user reads comes from the server. */
 window.territoryMap = Object.assign({}, window.territoryMap, {
     whatif: {
         countyStyle: function (feature, context) {
@@ -96,12 +98,16 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
                 const moved = (hideout.moved || {})[fips];
                 const tid = moved || feature.properties.t;
                 const name = (hideout.names || {})[tid] || tid;
+                /* the words come translated from the server (hideout.words) */
+                const words = hideout.words || {};
                 let text = "<b>" + feature.properties.label + "</b><br>" + name;
                 if (moved) {
                     const from = (hideout.names || {})[feature.properties.t] || feature.properties.t;
-                    text += "<br><i>moved from " + from + "</i>";
+                    text += "<br><i>" + (words.moved_from || "→") + " " + from + "</i>";
                 }
-                if ((hideout.locked || []).indexOf(fips) >= 0) { text += "<br>locked"; }
+                if ((hideout.locked || []).indexOf(fips) >= 0 && words.locked) {
+                    text += "<br>" + words.locked;
+                }
                 return text;
             }, {sticky: true, className: "territory-tip"});
         },

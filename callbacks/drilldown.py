@@ -12,6 +12,7 @@ from callbacks import guard
 from callbacks.grid_export import register_csv_export
 from dashboard import drilldown as model
 from dashboard import overview, rankings
+from dashboard.i18n import _
 from dashboard.kpi_table import quarterly_series
 from dashboard.selection import ALL, Selection, resolve_as_of, resolve_period
 from dashboard.service import DataService
@@ -21,7 +22,7 @@ from layouts import drilldown_figures as figures
 
 
 def _empty(title: str, text: str):
-    return components.empty_state(title, text), "Territory"
+    return components.empty_state(title, text), _("Territory")
 
 
 def panel_content(service: DataService, selection: Selection, territory_id):
@@ -30,17 +31,17 @@ def panel_content(service: DataService, selection: Selection, territory_id):
     frames = service.frames()
     info = model.territory_info(frames, territory_id)
     if info is None:
-        return _empty("No such territory", "This territory is not in the data; pick one on "
-                      "the map or in a ranking.")
+        return _empty(_("No such territory"), _("This territory is not in the data; pick one "
+                                                "on the map or in a ranking."))
     as_of = resolve_as_of(selection.as_of, service.as_of())
     try:
         period = resolve_period(selection.period, as_of)
     except ValueError:
-        return _empty("Unknown period", "Choose a period in the bar above.")
+        return _empty(_("Unknown period"), _("Choose a period in the bar above."))
     scope = overview.scope_for(frames, selection.region, selection.segment)
     if info.territory_id not in scope.territory_ids:
-        return _empty(f"{info.name} is outside this selection",
-                      "Change the region or segment in the bar above to see it.")
+        return _empty(_("{territory} is outside this selection").format(territory=info.name),
+                      _("Change the region or segment in the bar above to see it."))
     kpis = overview.territory_kpis(frames, scope, period, as_of, service.memo)
     row = kpis.set_index("id").loc[info.territory_id]
     company = overview.total_kpis(frames, overview.scope_for(frames, ALL, selection.segment),
@@ -64,13 +65,13 @@ def panel_content(service: DataService, selection: Selection, territory_id):
         figures.concentration_figure(curve, row["concentration_top20"]),
         layout.summary_card(model.book_summary(book, deals)),
         layout.grid_card(
-            "Accounts", "biggest T12 bookings first", ids.DRILLDOWN_ACCOUNTS_EXPORT,
-            layout.grid(ids.DRILLDOWN_ACCOUNTS, account_rows, layout.ACCOUNT_COLUMNS,
+            _("Accounts"), _("biggest T12 bookings first"), ids.DRILLDOWN_ACCOUNTS_EXPORT,
+            layout.grid(ids.DRILLDOWN_ACCOUNTS, account_rows, layout.account_columns(),
                         f"{info.territory_id}-accounts.csv")),
         layout.grid_card(
-            "Open deals", "any close date; overdue = expected close before the as-of date",
+            _("Open deals"), _("any close date; overdue = expected close before the as-of date"),
             ids.DRILLDOWN_DEALS_EXPORT,
-            layout.grid(ids.DRILLDOWN_DEALS, deal_rows, layout.DEAL_COLUMNS,
+            layout.grid(ids.DRILLDOWN_DEALS, deal_rows, layout.deal_columns(),
                         f"{info.territory_id}-open-deals.csv")),
     )
     return children, f"{info.name} · {info.territory_id}"

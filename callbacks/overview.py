@@ -11,6 +11,7 @@ from flask import Response, request
 from callbacks import guard
 from dashboard import formatting, overview
 from dashboard.choropleth import MAP_KPIS, legend_title
+from dashboard.i18n import _
 from dashboard.maps import state_outlines, territory_shapes
 from dashboard.periods import to_day
 from dashboard.selection import Selection, resolve_as_of, resolve_period
@@ -18,12 +19,15 @@ from dashboard.service import DataService
 from layouts import components, ids
 from layouts import overview as layout
 
-RANKING_COLUMNS = [
-    {"field": "id", "headerName": "ID", "maxWidth": 80},
-    {"field": "name", "headerName": "Territory", "minWidth": 140},
-    # rows arrive ordered weakest first; the text column is not re-sortable
-    {"field": "value_text", "headerName": "Value", "maxWidth": 120, "sortable": False},
-]
+
+def ranking_columns() -> list[dict]:
+    """The ranking grid's columns, in the request's language."""
+    return [
+        {"field": "id", "headerName": _("ID"), "maxWidth": 80},
+        {"field": "name", "headerName": _("Territory"), "minWidth": 140},
+        # rows arrive ordered weakest first; the text column is not re-sortable
+        {"field": "value_text", "headerName": _("Value"), "maxWidth": 120, "sortable": False},
+    ]
 
 
 def _view(service: DataService, selection: Selection, kpi_key: str, selected=None):
@@ -61,24 +65,29 @@ def kpi_cards(totals, period) -> list:
         return "good" if value >= good_if_at_least else "bad"
 
     return [
-        components.kpi_card("Bookings", formatting.money(totals["bookings"]), period.label),
-        components.kpi_card("Quota", formatting.money(totals["quota"]),
-                            f"Elapsed {formatting.percent(totals['time_elapsed'])}"),
-        components.kpi_card("Attainment", formatting.percent(totals["attainment"]),
-                            f"Projected {formatting.percent(totals['projected_attainment'])}",
+        components.kpi_card(_("Bookings"), formatting.money(totals["bookings"]), period.label),
+        components.kpi_card(_("Quota"), formatting.money(totals["quota"]),
+                            _("Elapsed {share}").format(
+                                share=formatting.percent(totals["time_elapsed"]))),
+        components.kpi_card(_("Attainment"), formatting.percent(totals["attainment"]),
+                            _("Projected {share}").format(
+                                share=formatting.percent(totals["projected_attainment"])),
                             tone(totals["attainment"], totals["time_elapsed"])),
-        components.kpi_card("Pace", formatting.percent(totals["pace"]), "≥ 100% is on track",
+        components.kpi_card(_("Pace"), formatting.percent(totals["pace"]),
+                            _("≥ {share} is on track").format(share=formatting.percent(1)),
                             tone(totals["pace"], 1.0)),
-        components.kpi_card("Open pipeline", formatting.money(totals["open_pipeline"]),
-                            f"Weighted {formatting.money(totals['weighted_pipeline'])}"),
-        components.kpi_card("Coverage", formatting.multiple(totals["coverage"]),
-                            "of remaining quota", tone(totals["coverage"], 2.0)),
-        components.kpi_card("Win rate", formatting.percent(totals["win_rate"]),
-                            f"Avg deal {formatting.money(totals['avg_deal_size'])}"),
-        components.kpi_card("Penetration", formatting.percent(totals["penetration"]),
-                            "customers / accounts"),
-        components.kpi_card("Growth", formatting.signed_percent(totals["revenue_growth"]),
-                            "vs same dates last year", tone(totals["revenue_growth"], 0.0)),
+        components.kpi_card(_("Open pipeline"), formatting.money(totals["open_pipeline"]),
+                            _("Weighted {amount}").format(
+                                amount=formatting.money(totals["weighted_pipeline"]))),
+        components.kpi_card(_("Coverage"), formatting.multiple(totals["coverage"]),
+                            _("of remaining quota"), tone(totals["coverage"], 2.0)),
+        components.kpi_card(_("Win rate"), formatting.percent(totals["win_rate"]),
+                            _("Avg deal {amount}").format(
+                                amount=formatting.money(totals["avg_deal_size"]))),
+        components.kpi_card(_("Penetration"), formatting.percent(totals["penetration"]),
+                            _("customers / accounts")),
+        components.kpi_card(_("Growth"), formatting.signed_percent(totals["revenue_growth"]),
+                            _("vs same dates last year"), tone(totals["revenue_growth"], 0.0)),
     ]
 
 
@@ -94,8 +103,8 @@ def ranking_rows(kpis, kpi_key: str) -> list[dict]:
 
 def no_match():
     return components.empty_state(
-        "No territory matches these filters",
-        "Choose another region, segment or period in the bar above.",
+        _("No territory matches these filters"),
+        _("Choose another region, segment or period in the bar above."),
     )
 
 
@@ -112,7 +121,7 @@ def render(service: DataService, selection: Selection, kpi_key: str = "attainmen
     shapes = territory_shapes(service)
     states = state_outlines()
     settings = service.settings
-    picker = layout.kpi_picker([{"label": k.label, "value": k.key} for k in MAP_KPIS.values()],
+    picker = layout.kpi_picker([{"label": k.title, "value": k.key} for k in MAP_KPIS.values()],
                                kpi_key)
     return layout.overview_page(
         components.kpi_strip(kpi_cards(totals, period)),
@@ -121,7 +130,7 @@ def render(service: DataService, selection: Selection, kpi_key: str = "attainmen
                              settings.tile_attribution,
                              components.legend(legend_title(MAP_KPIS[kpi_key], totals), legend),
                              overlays=[layout.accounts_layer()]),
-        layout.ranking_grid(ranking_rows(kpis, kpi_key), RANKING_COLUMNS),
+        layout.ranking_grid(ranking_rows(kpis, kpi_key), ranking_columns()),
         toggle=layout.accounts_toggle(),
     )
 
@@ -233,7 +242,8 @@ def register_account_points(app: dash.Dash, service: DataService) -> None:
         if "gzip" not in request.headers.get("Accept-Encoding", ""):
             return Response(gzip.decompress(body), mimetype="application/geo+json")
         return Response(body, mimetype="application/geo+json",
-                        headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding",
+                        headers={"Content-Encoding": "gzip",
+                                 "Vary": "Accept-Encoding",  # i18n: not shown (HTTP header)
                                  "Cache-Control": "no-cache"})
 
     app.server.add_url_rule(ACCOUNTS_ROUTE, "td_account_points", accounts_geojson)

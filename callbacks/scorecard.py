@@ -13,6 +13,7 @@ from callbacks import guard
 from callbacks.grid_export import register_csv_export
 from dashboard import rankings
 from dashboard import scorecard as model
+from dashboard.i18n import _
 from dashboard.selection import Selection, resolve_as_of, resolve_period
 from dashboard.service import DataService
 from layouts import drilldown_figures as figures
@@ -32,32 +33,33 @@ def rep_to_show(service: DataService, requested) -> str | None:
     if isinstance(requested, str) and requested in guard.rep_ids(service, viewer):
         return requested
     if requested is not None:
-        guard.out_of_scope(f"scorecard of rep {str(requested)[:64]!r}", viewer)
+        what = f"scorecard of rep {str(requested)[:64]!r}"  # i18n: not shown (a log line)
+        guard.out_of_scope(what, viewer)
     return None
 
 
 def content(service: DataService, selection: Selection, rep_id: str | None):
     if rep_id is None:
-        return empty_state("No scorecard to show", "Pick a rep in your scope above.")
+        return empty_state(_("No scorecard to show"), _("Pick a rep in your scope above."))
     as_of = resolve_as_of(selection.as_of, service.as_of())
     try:
         period = resolve_period(selection.period, as_of)
     except ValueError:
-        return empty_state("Unknown period", "Choose a period in the bar above.")
+        return empty_state(_("Unknown period"), _("Choose a period in the bar above."))
     card = service.memo("scorecard", (rep_id, period.start_day, period.end_day,
                                       as_of.isoformat()),
                         lambda frames: model.build(frames, rep_id, period, as_of))
     if card is None:
-        return empty_state("No such rep", "This rep is not in the data.")
+        return empty_state(_("No such rep"), _("This rep is not in the data."))
 
-    def records(table, columns):
-        return rankings.grid_records(table, [c["field"] for c in columns])
+    def records(table, fields):
+        return rankings.grid_records(table, list(fields))
 
     return layout.body(
         card, period.label, figures.quarterly_figure(card.trend),
-        records(card.top_accounts, layout.TOP_COLUMNS),
-        records(card.overdue_deals, layout.OVERDUE_COLUMNS),
-        records(card.lapsed_customers, layout.LAPSED_COLUMNS),
+        records(card.top_accounts, layout.TOP_FIELDS),
+        records(card.overdue_deals, layout.OVERDUE_FIELDS),
+        records(card.lapsed_customers, layout.LAPSED_FIELDS),
         rep_id,
     )
 

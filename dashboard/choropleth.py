@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import formatting
+from dashboard.i18n import N_, _
 
 PALETTE = ("#b2182b", "#ef8a62", "#fddbc7", "#f7f7f7", "#d1e5f0", "#67a9cf", "#2166ac")
 MISSING_COLOR = "#bdbdbd"
@@ -23,6 +24,7 @@ MISSING_COLOR = "#bdbdbd"
 @dataclass(frozen=True)
 class MapKpi:
     key: str
+    #: English, marked with ``N_()``: :attr:`title` is what a user reads
     label: str
     #: six class breaks, ascending, symmetric around the target
     breaks: tuple[float, ...]
@@ -36,20 +38,25 @@ class MapKpi:
     def format(self, value) -> str:
         return getattr(formatting, self.fmt)(value)
 
+    @property
+    def title(self) -> str:
+        """The KPI's name in the request's language."""
+        return _(self.label)
+
 
 MAP_KPIS: dict[str, MapKpi] = {
     k.key: k
     for k in (
-        MapKpi("attainment", "Quota attainment", (0.7, 0.85, 0.95, 1.05, 1.15, 1.3), "percent",
+        MapKpi("attainment", N_("Quota attainment"), (0.7, 0.85, 0.95, 1.05, 1.15, 1.3), "percent",
                relative_to="time_elapsed"),
-        MapKpi("pace", "Pace", (0.7, 0.85, 0.95, 1.05, 1.15, 1.3), "percent"),
-        MapKpi("coverage", "Pipeline coverage", (1.0, 2.0, 2.75, 3.25, 4.0, 5.0), "multiple"),
+        MapKpi("pace", N_("Pace"), (0.7, 0.85, 0.95, 1.05, 1.15, 1.3), "percent"),
+        MapKpi("coverage", N_("Pipeline coverage"), (1.0, 2.0, 2.75, 3.25, 4.0, 5.0), "multiple"),
         MapKpi(
-            "revenue_growth", "Revenue growth",
+            "revenue_growth", N_("Revenue growth"),
             (-0.2, -0.1, -0.03, 0.03, 0.1, 0.2), "signed_percent",
         ),
         MapKpi(
-            "penetration", "Market penetration",
+            "penetration", N_("Market penetration"),
             (0.6, 0.8, 0.95, 1.05, 1.2, 1.4), "percent", relative_to="penetration",
         ),
     )
@@ -83,18 +90,20 @@ def colors_for(values: pd.Series, breaks: list[float] | None) -> dict[str, str]:
 def legend_entries(kpi: MapKpi, breaks: list[float] | None) -> list[tuple[str, str]]:
     """(colour, label) pairs from worst to best, then missing."""
     if breaks is None:
-        return [(MISSING_COLOR, "no data")]
+        return [(MISSING_COLOR, _("no data"))]
     labels = [f"< {kpi.format(breaks[0])}"]
     pairs = zip(breaks, breaks[1:], strict=False)
     labels += [f"{kpi.format(lo)} – {kpi.format(hi)}" for lo, hi in pairs]
     labels.append(f"≥ {kpi.format(breaks[-1])}")
-    return [*zip(PALETTE, labels, strict=True), (MISSING_COLOR, "no data (—)")]
+    return [*zip(PALETTE, labels, strict=True), (MISSING_COLOR, _("no data (—)"))]
 
 
 def legend_title(kpi: MapKpi, totals) -> str:
     """The legend heading, naming the anchor of a relative scale."""
     if kpi.relative_to == "time_elapsed":
-        return f"{kpi.label} (on pace: {formatting.percent(totals.get('time_elapsed'))})"
+        return _("{kpi} (on pace: {share})").format(
+            kpi=kpi.title, share=formatting.percent(totals.get("time_elapsed")))
     if kpi.relative_to == "penetration":
-        return f"{kpi.label} (company: {formatting.percent(totals.get('penetration'))})"
-    return kpi.label
+        return _("{kpi} (company: {share})").format(
+            kpi=kpi.title, share=formatting.percent(totals.get("penetration")))
+    return kpi.title

@@ -20,6 +20,7 @@ import pandas as pd
 
 from dashboard import kpi_cube
 from dashboard.frames import Frames
+from dashboard.i18n import _
 from dashboard.kpi_core import Window
 from dashboard.overview import customers_at_end_of
 from dashboard.periods import Period, from_day, quarter_of, to_day
@@ -145,7 +146,7 @@ def recent_quarters(as_of: date, count: int = 8) -> list[tuple[int, int]]:
     """The ``count`` quarters ending with the one holding the as-of date, oldest first."""
     year, quarter = quarter_of(as_of)
     found = []
-    for _ in range(count):
+    for _step in range(count):
         found.append((year, quarter))
         year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
     return found[::-1]
@@ -168,10 +169,11 @@ def book_summary(accounts: pd.DataFrame, deals: pd.DataFrame) -> dict:
 
 
 def grid_view(table: pd.DataFrame) -> pd.DataFrame:
-    """Yes/no flags as words for a table widget (a grid would draw checkboxes)."""
+    """Yes/no flags as words for a table widget (a grid would draw checkboxes),
+    in the request's language."""
     out = table.copy()
     if "customer" in out:
-        out["customer"] = np.where(out["customer"], "Yes", "No")
+        out["customer"] = np.where(out["customer"], _("Yes"), _("No"))
     if "overdue" in out:
-        out["overdue"] = np.where(out["overdue"], "Overdue", "")
+        out["overdue"] = np.where(out["overdue"], _("Overdue"), "")
     return out

@@ -62,7 +62,8 @@ def check_database(engine: Engine) -> Check:
 
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-        return f"{engine.dialect.name}, data version {store.data_version(engine)}"
+        version = store.data_version(engine)
+        return f"{engine.dialect.name}, data version {version}"  # i18n: not shown (JSON probe)
 
     return _timed("database", True, probe)
 
@@ -71,7 +72,7 @@ def check_cache(ping: Callable[[], str] | None) -> Check:
     """``ping`` talks to the cache and returns what it is, raising when it cannot;
     None means the app runs with no shared cache at all, which is fine."""
     if ping is None:
-        return Check("cache", True, "none configured", 0.0, False)
+        return Check("cache", True, "none configured", 0.0, False)  # i18n: not shown (JSON)
     return _timed("cache", False, ping)
 
 

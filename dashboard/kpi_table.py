@@ -18,6 +18,7 @@ import pandas as pd
 
 from dashboard import kpi_cube
 from dashboard.frames import Frames
+from dashboard.i18n import N_
 from dashboard.kpi_core import (
     AccountRows,
     Grouping,
@@ -39,7 +40,9 @@ from dashboard.kpi_parts import (
 from dashboard.periods import Period, quarter_bounds, quarter_label
 
 LEVELS = ("territory", "rep", "region", "company")
-COMPANY_ID, COMPANY_NAME = "company", "All territories"
+#: the company row's name is data (cached across languages): views that
+#: show it translate it with ``_(COMPANY_NAME)``
+COMPANY_ID, COMPANY_NAME = "company", N_("All territories")
 
 #: DATA_FORMAT.md `kpis` columns, in order.
 KPI_COLUMNS = (
@@ -61,7 +64,8 @@ def level_groups(
     sums are 0) unless the view is filtered to particular territories.
     """
     if level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+        known = ", ".join(LEVELS)
+        raise ValueError(f"level must be one of {known}, got {level!r}")  # i18n: not shown
     territories = frames.territories
     if territory_ids is not None:
         territories = territories[territories["territory_id"].isin(list(territory_ids))]

@@ -13,6 +13,7 @@ import pandas as pd
 from dashboard import formatting
 from dashboard.choropleth import MAP_KPIS, class_breaks, colors_for, legend_entries
 from dashboard.frames import Frames
+from dashboard.i18n import _
 from dashboard.kpi_core import AccountRows, Grouping
 from dashboard.kpi_table import kpi_table
 from dashboard.periods import Period
@@ -66,16 +67,19 @@ def total_kpis(frames: Frames, scope: Scope, period: Period, as_of: date,
 
 def tooltip_html(row, rep_name: str | None) -> str:
     """Hover text; every name is escaped because Leaflet inserts it as HTML."""
-    rep = html.escape(rep_name) if isinstance(rep_name, str) and rep_name else "<i>vacant</i>"
+    rep = (html.escape(rep_name) if isinstance(rep_name, str) and rep_name
+           else "<i>" + html.escape(_("vacant")) + "</i>")
     lines = [
         f"<b>{html.escape(str(row['name']))}</b> ({html.escape(str(row['id']))})",
-        f"Rep: {rep}",
-        f"Attainment: {formatting.percent(row['attainment'])}"
-        f" · Pace: {formatting.percent(row['pace'])}",
-        f"Bookings: {formatting.money(row['bookings'])} of {formatting.money(row['quota'])}",
-        f"Coverage: {formatting.multiple(row['coverage'])}"
-        f" · Growth: {formatting.signed_percent(row['revenue_growth'])}",
-        f"Penetration: {formatting.percent(row['penetration'])}",
+        _("Rep: {rep}").format(rep=rep),
+        _("Attainment: {attainment} · Pace: {pace}").format(
+            attainment=formatting.percent(row["attainment"]), pace=formatting.percent(row["pace"])),
+        _("Bookings: {bookings} of {quota}").format(
+            bookings=formatting.money(row["bookings"]), quota=formatting.money(row["quota"])),
+        _("Coverage: {coverage} · Growth: {growth}").format(
+            coverage=formatting.multiple(row["coverage"]),
+            growth=formatting.signed_percent(row["revenue_growth"])),
+        _("Penetration: {penetration}").format(penetration=formatting.percent(row["penetration"])),
     ]
     return "<br>".join(lines)
 

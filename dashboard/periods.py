@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+
+from dashboard import formatting
+from dashboard.i18n import _
 
 EPOCH = date(1970, 1, 1)
 
@@ -38,14 +41,20 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
 
 
 def quarter_label(year: int, quarter: int) -> str:
+    """The quarter's code ("2026Q3"): a key in the data and the URL, not a name."""
     return f"{year}Q{quarter}"
+
+
+def quarter_name(year: int, quarter: int) -> str:
+    """The quarter as people read it: "2026Q3" / "T3 2026"."""
+    return _("{year}Q{quarter}").format(year=year, quarter=quarter)
 
 
 def parse_quarter_label(label: str) -> tuple[int, int]:
     """``'2026Q3'`` -> (2026, 3); raises ValueError on anything else."""
     match = re.fullmatch(r"\s*(\d{4})\s*[Qq]\s*([1-4])\s*", str(label))
     if not match:
-        raise ValueError(f"not a quarter like 2026Q3: {label!r}")
+        raise ValueError(f"not a quarter like 2026Q3: {label!r}")  # i18n: not shown
     return int(match.group(1)), int(match.group(2))
 
 
@@ -63,11 +72,14 @@ class Period:
 
     start: date
     end: date
-    label: str = ""
+    #: what a user reads; left out of equality and repr (so of cache keys):
+    #: the same days in English and French are the same period
+    label: str = field(default="", compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
-            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+            end, start = self.end, self.start
+            raise ValueError(f"period ends ({end}) before it starts ({start})")  # i18n: not shown
 
     @property
     def start_day(self) -> int:
@@ -97,11 +109,10 @@ class Period:
             try:
                 start, end = (date.fromisoformat(g) for g in match.groups())
             except ValueError as exc:
-                raise ValueError(f"not a valid date range: {text!r}") from exc
+                raise ValueError(f"not a valid date range: {text!r}") from exc  # i18n: not shown
             return cls(start, end, text)
-        raise ValueError(
-            f"period must look like 2026Q3, 2026 or 2026-01-01..2026-06-30, got {text!r}"
-        )
+        expected = "2026Q3, 2026 or 2026-01-01..2026-06-30"
+        raise ValueError(f"period must look like {expected}, got {text!r}")  # i18n: not shown
 
     def quarters(self) -> list[tuple[int, int]]:
         """Every calendar quarter the period touches, in order."""
@@ -121,7 +132,7 @@ class Period:
 def quarter_to_date(as_of: date) -> Period:
     """The quarter containing the as-of date."""
     start, end = quarter_bounds(*quarter_of(as_of))
-    return Period(start, end, quarter_label(*quarter_of(as_of)))
+    return Period(start, end, quarter_name(*quarter_of(as_of)))
 
 
 def year_to_date(as_of: date) -> Period:
@@ -130,7 +141,21 @@ def year_to_date(as_of: date) -> Period:
 
 def trailing_twelve_months(as_of: date) -> Period:
     """The 365 days ending on the as-of date (METRICS.md T12)."""
-    return Period(as_of - timedelta(days=364), as_of, "T12")
+    return Period(as_of - timedelta(days=364), as_of, _("T12"))
+
+
+def named(period: Period) -> Period:
+    """``period`` (as :meth:`Period.parse` reads it, labelled with its code)
+    labelled for people in the request's language: "2026Q3" / "T3 2026",
+    a date range as "Jan 1, 2026 – Jun 30, 2026"."""
+    label = period.label
+    match = re.fullmatch(r"(\d{4})Q([1-4])", label)
+    if match:
+        label = quarter_name(int(match.group(1)), int(match.group(2)))
+    elif ".." in label:
+        label = _("{start} – {end}").format(start=formatting.day(period.start),
+                                           end=formatting.day(period.end))
+    return replace(period, label=label)
 
 
 def ceil_share(share: float, count: int) -> int:

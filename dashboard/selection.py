@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import parse_qs, urlencode
 
+from dashboard.i18n import _
 from dashboard.periods import (
     Period,
+    named,
     quarter_bounds,
     quarter_label,
+    quarter_name,
     quarter_of,
     trailing_twelve_months,
 )
@@ -78,26 +81,26 @@ def resolve_period(choice: str | None, as_of: date) -> Period:
     if choice == QTD:
         year, quarter = quarter_of(as_of)
         start, end = quarter_bounds(year, quarter)
-        return Period(start, end, quarter_label(year, quarter))
+        return Period(start, end, quarter_name(year, quarter))
     if choice == YTD:
-        return Period(date(as_of.year, 1, 1), as_of, f"{as_of.year} YTD")
+        return Period(date(as_of.year, 1, 1), as_of, _("{year} YTD").format(year=as_of.year))
     if choice == T12:
         return trailing_twelve_months(as_of)
-    return Period.parse(choice)
+    return named(Period.parse(choice))
 
 
 def period_options(as_of: date, quarters_back: int = 8) -> list[dict]:
     """The period dropdown: relative choices, then recent quarters and years."""
     options = [
-        {"label": "Quarter to date", "value": QTD},
-        {"label": "Year to date", "value": YTD},
-        {"label": "Trailing 12 months", "value": T12},
+        {"label": _("Quarter to date"), "value": QTD},
+        {"label": _("Year to date"), "value": YTD},
+        {"label": _("Trailing 12 months"), "value": T12},
     ]
     year, quarter = quarter_of(as_of)
-    for _ in range(quarters_back):
+    for _step in range(quarters_back):
         year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
-        label = quarter_label(year, quarter)
-        options.append({"label": label, "value": label})
+        options.append({"label": quarter_name(year, quarter),
+                        "value": quarter_label(year, quarter)})
     for y in (as_of.year - 1, as_of.year - 2):
-        options.append({"label": f"Year {y}", "value": str(y)})
+        options.append({"label": _("Year {year}").format(year=y), "value": str(y)})
     return options

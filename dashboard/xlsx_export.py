@@ -6,7 +6,8 @@ reads the store: what a viewer downloads is exactly what they were shown.
 
 The rules a spreadsheet user relies on:
 
-* the header row holds the column titles the grid shows, in the grid's order;
+* the header row holds the column titles the grid shows, in the grid's order
+  (so in the viewer's language: the grid's ``headerName`` is already translated);
 * numbers stay numbers (so they sum and sort in Excel), with a number format
   matching the grid's display where the column has one (money, percent,
   multiple); ISO dates (``2026-08-14``) become real dates;
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import math
 import re
 from collections.abc import Iterable
@@ -29,7 +31,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from dashboard import formatting, i18n
 from dashboard.exporter import _safe_text
+from dashboard.i18n import _
 
 #: Excel's own limits: rows beyond them would make a file Excel refuses
 MAX_ROWS = 1_048_575
@@ -37,6 +41,8 @@ MAX_COLUMNS = 16_384
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+#: a ``layouts.grid_format`` formatter: tdFormat.<kind>(params.value, <arguments>)
+_TD_FORMAT = re.compile(r"tdFormat\.(\w+)\(params\.value,\s*(.*)\)\s*$", re.S)
 
 MONEY_FORMAT = '"$"#,##0'
 PERCENT_FORMAT = "0%"
@@ -71,12 +77,48 @@ def number_format(formatter: object) -> str | None:
         formatter = formatter.get("function")
     if not isinstance(formatter, str):
         return None
+    match = _TD_FORMAT.match(formatter.strip())
+    if match:
+        return _td_number_format(match.group(1), match.group(2))
     if "$" in formatter:
         return MONEY_FORMAT
     if "%" in formatter:
         return SIGNED_PERCENT_FORMAT if "'+'" in formatter else PERCENT_FORMAT
     if "×" in formatter:
         return MULTIPLE_FORMAT
+    return None
+
+
+def money_format(currency: str | None = None, lang: str | None = None) -> str:
+    """Whole currency units with the currency where its language puts it:
+    '"$"#,##0' (English, USD), '#,##0" €"' (French, EUR)."""
+    with i18n.use(lang or i18n.language(), currency or i18n.currency()):
+        before, after = formatting.currency_affixes()
+    quoted = [f'"{text}"' if text else "" for text in (before, after)]
+    return f"{quoted[0]}#,##0{quoted[1]}"
+
+
+def _td_number_format(kind: str, arguments: str) -> str | None:
+    """The Excel format of a ``layouts.grid_format`` formatter, from its
+    arguments (locale, then currency or digits, sign, suffix)."""
+    try:
+        args = json.loads(f"[{arguments}]")
+    except ValueError:
+        return None
+    lang = args[0] if args and isinstance(args[0], str) else None
+    if kind in ("money", "moneyCompact"):
+        currency = args[1] if len(args) > 1 and isinstance(args[1], str) else None
+        return money_format(currency, lang)
+    digits = args[1] if len(args) > 1 and isinstance(args[1], int) else 0
+    signed = len(args) > 2 and args[2] is True
+    decimals = "0" + ("." + "0" * digits if digits else "")
+    if kind == "percent":
+        return f"+{decimals}%;-{decimals}%;{decimals}%" if signed else f"{decimals}%"
+    if kind == "number":
+        suffix = args[3] if len(args) > 3 and isinstance(args[3], str) else ""
+        quoted = f'"{suffix}"' if suffix else ""
+        pattern = f"#,##{decimals}{quoted}"
+        return f"+{pattern};-{pattern};{pattern}" if signed else pattern
     return None
 
 
@@ -103,30 +145,30 @@ def cell_value(value: object) -> object:
 def sheet_title(name: str) -> str:
     """A title Excel accepts (31 characters, none of ``[]:*?/\\``)."""
     title = _SHEET_FORBIDDEN.sub(" ", name).strip().strip("'")[:31]
-    return title or "Export"
+    return title or _("Export")
 
 
-def workbook_bytes(rows: object, column_defs: object, title: str = "Export") -> bytes:
+def workbook_bytes(rows: object, column_defs: object, title: str | None = None) -> bytes:
     """The rows under their grid columns as an XLSX file (bytes).
 
     ``rows`` is the grid's row data (a list of dicts, keyed by field);
     anything else, or rows that are not dicts, count as no rows."""
     columns = columns_of(column_defs)
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_title(title))
+    sheet = book.create_sheet(sheet_title(title or ""))
     sheet.freeze_panes = "A2"
-    widths = [max(8, len(header) + 2) for _, header, _ in columns]
+    widths = [max(8, len(header) + 2) for _field, header, _fmt in columns]
     for index, width in enumerate(widths):
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(width, 60)
     bold = Font(bold=True)
     header_cells = []
-    for _, header, _ in columns:
+    for _field, header, _fmt in columns:
         cell = WriteOnlyCell(sheet, value=_safe_text(ILLEGAL_CHARACTERS_RE.sub("", header)))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in _dict_rows(rows):
-        sheet.append([_cell(sheet, row.get(field), fmt) for field, _, fmt in columns])
+        sheet.append([_cell(sheet, row.get(field), fmt) for field, _header, fmt in columns])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -6,24 +6,33 @@ from __future__ import annotations
 from dash import html
 
 from dashboard import formatting
+from dashboard.i18n import N_, _
 
-_KINDS = {"bar": "bar chart", "scatter": "line chart"}
+_KINDS = {"bar": N_("bar chart"), "scatter": N_("line chart")}
+_KINDS_OF = {"bar": N_("bar chart of {name}"), "scatter": N_("line chart of {name}")}
 
 
 def title_of(figure) -> str:
     text = getattr(getattr(figure.layout, "title", None), "text", None)
-    return str(text) if text else "Chart"
+    return str(text) if text else _("Chart")
 
 
 def describe(figure) -> str:
-    """"<title>: bar chart of Bookings, line chart of Quota"."""
+    """"<title>: bar chart of Bookings, line chart of Quota" (the title and
+    trace names are already in the request's language)."""
     parts = []
     for trace in figure.data:
-        kind = _KINDS.get(trace.type, f"{trace.type} chart")
         name = trace.name or ""
-        parts.append(f"{kind} of {name}" if name else kind)
+        if trace.type in _KINDS:
+            parts.append(_(_KINDS_OF[trace.type]).format(name=name) if name
+                         else _(_KINDS[trace.type]))
+        else:
+            parts.append(_("{kind} chart of {name}").format(kind=trace.type, name=name) if name
+                         else _("{kind} chart").format(kind=trace.type))
     title = title_of(figure)
-    return f"{title}: {', '.join(parts)}" if parts else f"{title}: no data"
+    if not parts:
+        return _("{title}: no data").format(title=title)
+    return _("{title}: {parts}").format(title=title, parts=", ".join(parts))
 
 
 def money_table(figure, first_header: str, label_header: str | None = None) -> html.Details:
@@ -54,4 +63,4 @@ def money_table(figure, first_header: str, label_header: str | None = None) -> h
          html.Tbody(body)],
         className="table table-sm mb-0 chart-table",
     )
-    return html.Details([html.Summary("Show as table"), table], className="chart-table-toggle")
+    return html.Details([html.Summary(_("Show as table")), table], className="chart-table-toggle")

@@ -7,59 +7,68 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import formatting
-from layouts import chart_text, components, ids
+from dashboard.i18n import _
+from layouts import chart_text, components, grid_format, ids
 
-MONEY = {"function": "params.value == null ? '—' : d3.format('$,.0f')(params.value)"}
 
-#: money columns stay numbers (so they sort as numbers) and are formatted in the grid
-AMOUNT = {"type": "rightAligned", "valueFormatter": MONEY, "filter": "agNumberColumnFilter",
-          "minWidth": 120, "flex": 1}
+def amount() -> dict:
+    """A money column: it stays numbers (so it sorts as numbers) and is
+    formatted in the grid, in the request's language and currency."""
+    return {"type": "rightAligned", "valueFormatter": grid_format.money(),
+            "filter": "agNumberColumnFilter", "minWidth": 120, "flex": 1}
 
-ACCOUNT_COLUMNS = [
-    {"field": "name", "headerName": "Account", "minWidth": 200, "flex": 2, "pinned": "left"},
-    {"field": "segment", "headerName": "Segment", "minWidth": 115, "flex": 1},
-    {"field": "industry", "headerName": "Industry", "minWidth": 140, "flex": 1},
-    {"field": "potential", "headerName": "Potential", **AMOUNT},
-    {"field": "customer", "headerName": "Customer", "minWidth": 105, "flex": 1},
-    {"field": "t12_bookings", "headerName": "T12 bookings", "sort": "desc", **AMOUNT},
-    {"field": "open_pipeline", "headerName": "Open pipeline", **AMOUNT},
-]
 
-DEAL_COLUMNS = [
-    {"field": "account", "headerName": "Account", "minWidth": 200, "flex": 2},
-    {"field": "amount", "headerName": "Amount", **AMOUNT},
-    {"field": "stage", "headerName": "Stage", "minWidth": 120, "flex": 1},
-    {"field": "close_date", "headerName": "Close date", "minWidth": 120, "flex": 1},
-    {"field": "overdue", "headerName": "Overdue", "minWidth": 100, "flex": 1,
-     "cellClassRules": {"text-danger fw-semibold": "params.value === 'Overdue'"}},
-]
+def account_columns() -> list[dict]:
+    return [
+        {"field": "name", "headerName": _("Account"), "minWidth": 200, "flex": 2,
+         "pinned": "left"},
+        {"field": "segment", "headerName": _("Segment"), "minWidth": 115, "flex": 1},
+        {"field": "industry", "headerName": _("Industry"), "minWidth": 140, "flex": 1},
+        {"field": "potential", "headerName": _("Potential"), **amount()},
+        {"field": "customer", "headerName": _("Customer"), "minWidth": 105, "flex": 1},
+        {"field": "t12_bookings", "headerName": _("T12 bookings"), "sort": "desc", **amount()},
+        {"field": "open_pipeline", "headerName": _("Open pipeline"), **amount()},
+    ]
+
+
+def deal_columns() -> list[dict]:
+    return [
+        {"field": "account", "headerName": _("Account"), "minWidth": 200, "flex": 2},
+        {"field": "amount", "headerName": _("Amount"), **amount()},
+        {"field": "stage", "headerName": _("Stage"), "minWidth": 120, "flex": 1},
+        {"field": "close_date", "headerName": _("Close date"), "minWidth": 120, "flex": 1},
+        # the cell holds the translated word or "": any text is an overdue deal
+        {"field": "overdue", "headerName": _("Overdue"), "minWidth": 100, "flex": 1,
+         "cellClassRules": {"text-danger fw-semibold": "!!params.value"}},
+    ]
 
 
 def header(info, period_label: str) -> html.Div:
     """Region, owner and period: who to call about this territory."""
     if info.rep_name:
-        rep = [html.Span("Owner ", className="text-muted"), html.Strong(info.rep_name)]
+        rep = [html.Span(_("Owner"), className="text-muted"), " ", html.Strong(info.rep_name)]
         if info.rep_email:
             rep += [" · ", html.A(info.rep_email, href=f"mailto:{info.rep_email}")]
     else:
-        rep = [dbc.Badge("Vacant", color="warning", className="text-dark"),
-               html.Span(" no rep owns this territory", className="text-muted")]
+        rep = [dbc.Badge(_("Vacant"), color="warning", className="text-dark"), " ",
+               html.Span(_("no rep owns this territory"), className="text-muted")]
     return html.Div(
         [
             dbc.Badge(info.region, color="secondary", className="me-2"),
             html.Span(rep, className="me-3"),
-            html.Span(["Period ", html.Strong(period_label)], className="text-muted ms-auto"),
+            html.Span([_("Period"), " ", html.Strong(period_label)],
+                      className="text-muted ms-auto"),
             # window.print() on click: assets/print.js (the page's print CSS keeps the panel)
-            dbc.Button("Print", id=ids.DRILLDOWN_PRINT, size="sm", color="secondary",
+            dbc.Button(_("Print"), id=ids.DRILLDOWN_PRINT, size="sm", color="secondary",
                        outline=True, className="ms-2 no-print",
-                       title="Print this drill-down as one page"),
+                       title=_("Print this drill-down as one page")),
         ],
         className="d-flex align-items-center flex-wrap drilldown-header",
     )
 
 
 def compare_card(label: str, value: str, company: str, tone: str = "") -> dbc.Card:
-    return components.kpi_card(label, value, f"Company {company}", tone)
+    return components.kpi_card(label, value, _("Company {value}").format(value=company), tone)
 
 
 def kpi_cards(row, company) -> list:
@@ -73,19 +82,20 @@ def kpi_cards(row, company) -> list:
     pct, mult, signed, money = (formatting.percent, formatting.multiple,
                                 formatting.signed_percent, formatting.money)
     return [
-        compare_card("Attainment", pct(row["attainment"]), pct(company["attainment"]),
+        compare_card(_("Attainment"), pct(row["attainment"]), pct(company["attainment"]),
                      tone("attainment", row["time_elapsed"])),
-        compare_card("Pace", pct(row["pace"]), pct(company["pace"]), tone("pace", 1.0)),
-        compare_card("Coverage", mult(row["coverage"]), mult(company["coverage"]),
+        compare_card(_("Pace"), pct(row["pace"]), pct(company["pace"]), tone("pace", 1.0)),
+        compare_card(_("Coverage"), mult(row["coverage"]), mult(company["coverage"]),
                      tone("coverage", 2.0)),
-        compare_card("Win rate", pct(row["win_rate"]), pct(company["win_rate"])),
-        compare_card("Growth", signed(row["revenue_growth"]), signed(company["revenue_growth"]),
-                     tone("revenue_growth", 0.0)),
-        compare_card("Penetration", pct(row["penetration"]), pct(company["penetration"])),
+        compare_card(_("Win rate"), pct(row["win_rate"]), pct(company["win_rate"])),
+        compare_card(_("Growth"), signed(row["revenue_growth"]),
+                     signed(company["revenue_growth"]), tone("revenue_growth", 0.0)),
+        compare_card(_("Penetration"), pct(row["penetration"]), pct(company["penetration"])),
         components.kpi_card(
-            "Bookings", money(row["bookings"]),
-            [f"of {money(row['quota'])} quota", html.Br(),
-             f"Company {money(company['bookings'])} of {money(company['quota'])}"],
+            _("Bookings"), money(row["bookings"]),
+            [_("of {quota} quota").format(quota=money(row["quota"])), html.Br(),
+             _("Company {bookings} of {quota}").format(bookings=money(company["bookings"]),
+                                                      quota=money(company["quota"]))],
         ),
     ]
 
@@ -127,18 +137,18 @@ def chart(figure, file_name: str = "chart", table=None) -> dbc.Card:
 def summary_card(summary: dict) -> dbc.Card:
     """Counts behind the charts: how big the book is and how much is late."""
     rows = [
-        ("Accounts", formatting.count(summary["accounts"])),
-        ("Customers", formatting.count(summary["customers"])),
-        ("Annual potential", formatting.money(summary["potential"])),
-        ("T12 bookings", formatting.money(summary["t12_bookings"])),
-        ("Buying accounts (T12)", formatting.count(summary["buying_accounts"])),
-        ("Open deals", f"{formatting.count(summary['open_deals'])} · "
-                       f"{formatting.money(summary['open_amount'])}"),
-        ("Overdue deals", f"{formatting.count(summary['overdue_deals'])} · "
-                          f"{formatting.money(summary['overdue_amount'])}"),
+        (_("Accounts"), formatting.count(summary["accounts"])),
+        (_("Customers"), formatting.count(summary["customers"])),
+        (_("Annual potential"), formatting.money(summary["potential"])),
+        (_("T12 bookings"), formatting.money(summary["t12_bookings"])),
+        (_("Buying accounts (T12)"), formatting.count(summary["buying_accounts"])),
+        (_("Open deals"), f"{formatting.count(summary['open_deals'])} · "
+                          f"{formatting.money(summary['open_amount'])}"),
+        (_("Overdue deals"), f"{formatting.count(summary['overdue_deals'])} · "
+                             f"{formatting.money(summary['overdue_amount'])}"),
     ]
     return dbc.Card(
-        [dbc.CardHeader("The book at a glance"),
+        [dbc.CardHeader(_("The book at a glance")),
          dbc.CardBody(html.Table(
              html.Tbody([html.Tr([html.Td(label, className="text-muted"),
                                   html.Td(value, className="text-end fw-semibold")])
@@ -174,5 +184,5 @@ def panel(head, cards: list, quarterly, stages, concentration, summary, accounts
 
 def quarterly_table(figure) -> html.Details:
     """The bookings-against-quota chart as numbers, for readers who cannot see it."""
-    return html.Div(chart_text.money_table(figure, "Quarter", "Attainment"),
+    return html.Div(chart_text.money_table(figure, _("Quarter"), _("Attainment")),
                     id=ids.DRILLDOWN_QUARTERLY_TABLE)

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
+from dashboard.i18n import _, ngettext
 from layouts.theme import ACCENT, BAD, GOOD, NEUTRAL, SERIES, themed
 
 HEIGHT = 260
@@ -22,10 +23,11 @@ def _no_data(fig: go.Figure, text: str) -> go.Figure:
 
 
 def short_quarter(label: str) -> str:
-    """"2026Q3" -> "Q3 '26": eight of them fit a half-width chart unrotated."""
+    """"2026Q3" -> "Q3 '26" ("T3-26" in French): eight of them fit a
+    half-width chart unrotated."""
     text = str(label)
     if len(text) == 6 and text[4] in "Qq":
-        return f"Q{text[5]} '{text[2:4]}"
+        return _("Q{quarter} '{yy}").format(quarter=text[5], yy=text[2:4])
     return text
 
 
@@ -33,45 +35,49 @@ def quarterly_figure(series: pd.DataFrame) -> go.Figure:
     """Bookings bars against the quota line, attainment written on each bar."""
     fig = go.Figure()
     if series.empty:
-        return themed(_no_data(fig, "No quarters"), "Bookings against quota", HEIGHT)
+        return themed(_no_data(fig, _("No quarters")), _("Bookings against quota"), HEIGHT)
     labels = [formatting.percent(a) for a in series["attainment"]]
     quarters = [short_quarter(q) for q in series["quarter"]]
     colors = [GOOD if not formatting.is_missing(a) and a >= 1 else ACCENT
               for a in series["attainment"]]
     fig.add_bar(
-        x=quarters, y=series["bookings"], name="Bookings", marker_color=colors,
+        x=quarters, y=series["bookings"], name=_("Bookings"), marker_color=colors,
         text=labels, textposition="outside", cliponaxis=False,
         customdata=[[formatting.money(b), formatting.money(q), t] for b, q, t in
                     zip(series["bookings"], series["quota"], labels, strict=True)],
-        hovertemplate="%{x}<br>Bookings %{customdata[0]} of %{customdata[1]}"
-                      " (%{customdata[2]})<extra></extra>",
+        hovertemplate=_("{quarter}<br>Bookings {bookings} of {quota} ({attainment})").format(
+            quarter="%{x}", bookings="%{customdata[0]}", quota="%{customdata[1]}",
+            attainment="%{customdata[2]}") + "<extra></extra>",
     )
     fig.add_scatter(
-        x=quarters, y=series["quota"], name="Quota", mode="lines+markers",
+        x=quarters, y=series["quota"], name=_("Quota"), mode="lines+markers",
         line={"color": BAD, "width": 2, "dash": "dot"}, marker={"size": 6},
         hoverinfo="skip",
     )
-    fig.update_yaxes(tickprefix="$", tickformat="~s", rangemode="tozero")
+    prefix, suffix = formatting.currency_affixes()
+    fig.update_yaxes(tickprefix=prefix, ticksuffix=suffix, tickformat="~s", rangemode="tozero")
     fig.update_layout(legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
                       margin={"t": 50, "b": 30}, bargap=0.35)
-    return themed(fig, "Bookings against quota, last 8 quarters", HEIGHT)
+    return themed(fig, _("Bookings against quota, last 8 quarters"), HEIGHT)
 
 
 def stage_figure(funnel: pd.DataFrame, period_label: str) -> go.Figure:
     """Open and weighted pipeline per stage, earliest stage on top."""
     fig = go.Figure()
-    title = f"Open pipeline by stage, closing in {period_label}"
+    title = _("Open pipeline by stage, closing in {period}").format(period=period_label)
     if funnel.empty or float(funnel["amount"].sum()) == 0:
-        return themed(_no_data(fig, "No open deals close in this period"), title, HEIGHT)
+        return themed(_no_data(fig, _("No open deals close in this period")), title, HEIGHT)
     stages = funnel["stage"][::-1]
-    for column, name, color in (("amount", "Open", SERIES[1]), ("weighted", "Weighted", GOOD)):
+    for column, name, color in (("amount", _("Open"), SERIES[1]),
+                                ("weighted", _("Weighted"), GOOD)):
         values = funnel[column][::-1]
         fig.add_bar(
             y=stages, x=values, name=name, orientation="h", marker_color=color,
             text=[formatting.money(v) for v in values], textposition="auto",
             hovertemplate="%{y}: %{text}<extra>" + name + "</extra>",
         )
-    fig.update_xaxes(tickprefix="$", tickformat="~s")
+    prefix, suffix = formatting.currency_affixes()
+    fig.update_xaxes(tickprefix=prefix, ticksuffix=suffix, tickformat="~s")
     fig.update_layout(barmode="group", margin={"l": 100, "t": 50, "b": 30},
                       legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"})
     return themed(fig, title, HEIGHT)
@@ -81,16 +87,17 @@ def concentration_figure(curve: pd.DataFrame, concentration) -> go.Figure:
     """Cumulative share of T12 Bookings against share of buying accounts,
     with the METRICS.md 80/20 figure marked at the top 20%."""
     fig = go.Figure()
-    title = "Account concentration (80/20)"
+    title = _("Account concentration (80/20)")
     if curve.empty:
-        return themed(_no_data(fig, "No account booked in the last 12 months"), title, HEIGHT)
-    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="Even spread",
+        return themed(_no_data(fig, _("No account booked in the last 12 months")), title, HEIGHT)
+    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name=_("Even spread"),
                     line={"color": "#c7ccd4", "dash": "dash", "width": 1}, hoverinfo="skip")
     fig.add_scatter(
-        x=curve["account_share"], y=curve["bookings_share"], mode="lines", name="Accounts",
+        x=curve["account_share"], y=curve["bookings_share"], mode="lines", name=_("Accounts"),
         line={"color": GOOD, "width": 2.5, "shape": "hv"}, fill="tozeroy",
         fillcolor="rgba(33,102,172,0.08)",
-        hovertemplate="Top %{x:.0%} of accounts: %{y:.0%} of bookings<extra></extra>",
+        hovertemplate=_("Top {accounts} of accounts: {bookings} of bookings").format(
+            accounts="%{x:.0%}", bookings="%{y:.0%}") + "<extra></extra>",
     )
     count = len(curve) - 1
     if not formatting.is_missing(concentration) and count:
@@ -99,11 +106,13 @@ def concentration_figure(curve: pd.DataFrame, concentration) -> go.Figure:
                       line={"color": BAD, "dash": "dot", "width": 1.5})
         fig.add_annotation(
             x=top_x, y=concentration, ax=40, ay=30, showarrow=True, arrowcolor=BAD,
-            text=f"Top 20%: <b>{formatting.percent(concentration)}</b> of T12 bookings",
+            text=_("Top {top}: <b>{share}</b> of T12 bookings").format(
+                top=formatting.percent(0.2), share=formatting.percent(concentration)),
             font={"color": BAD}, xanchor="left", bgcolor="rgba(255,255,255,0.85)",
         )
-    fig.update_xaxes(tickformat=".0%", range=[0, 1],
-                     title_text=f"Share of {count:,} buying accounts")
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.02], title_text="Share of T12 bookings")
+    fig.update_xaxes(tickformat=".0%", range=[0, 1], title_text=ngettext(
+        "Share of {n} buying account", "Share of {n} buying accounts", count).format(
+            n=formatting.count(count)))
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.02], title_text=_("Share of T12 bookings"))
     fig.update_layout(showlegend=False, margin={"t": 40, "b": 45})
     return themed(fig, title, HEIGHT)

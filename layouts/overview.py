@@ -8,6 +8,7 @@ import dash_leaflet as dl
 from dash import html
 from dash_extensions.javascript import Namespace
 
+from dashboard.i18n import _
 from layouts import components, ids
 
 MAP_NS = Namespace("territoryMap", "map")
@@ -55,7 +56,8 @@ def kpi_picker(options: list[dict], value: str) -> dbc.RadioItems:
     return dbc.RadioItems(
         id=ids.MAP_KPI_PICKER, options=options, value=value, inline=True,
         className="btn-group btn-group-sm kpi-picker", inputClassName="btn-check",
-        labelClassName="btn btn-outline-primary", labelCheckedClassName="active",
+        labelClassName="btn btn-outline-primary",  # i18n: not shown (CSS classes)
+        labelCheckedClassName="active",
     )
 
 
@@ -85,7 +87,7 @@ def accounts_layer() -> dl.GeoJSON:
 
 def accounts_toggle() -> html.Div:
     return html.Div(
-        [dbc.Switch(id=ids.MAP_ACCOUNTS_SWITCH, label="Show accounts", value=False,
+        [dbc.Switch(id=ids.MAP_ACCOUNTS_SWITCH, label=_("Show accounts"), value=False,
                     className="mb-0 me-2"),
          html.Span(id=ids.MAP_ACCOUNTS_LEGEND)],
         className="d-flex align-items-center ms-auto accounts-toggle",
@@ -95,8 +97,8 @@ def accounts_toggle() -> html.Div:
 def accounts_legend(shown: bool) -> list:
     if not shown:
         return []
-    return [html.Span(className="dot", style={"background": "#2166ac"}), "Customer ",
-            html.Span(className="dot ms-2", style={"background": "#ef8a62"}), "Prospect"]
+    return [html.Span(className="dot", style={"background": "#2166ac"}), _("Customer"), " ",
+            html.Span(className="dot ms-2", style={"background": "#ef8a62"}), _("Prospect")]
 
 
 def overview_page(strip, picker, map_div, ranking, toggle=None) -> html.Div:
@@ -110,7 +112,7 @@ def overview_page(strip, picker, map_div, ranking, toggle=None) -> html.Div:
                             [
                                 dbc.CardHeader(
                                     html.Div(
-                                        [html.Span("Territories coloured by", className="me-2"),
+                                        [html.Span(_("Territories coloured by"), className="me-2"),
                                          picker, toggle, components.help_button("map")],
                                         className="d-flex align-items-center flex-wrap",
                                     )
@@ -123,8 +125,8 @@ def overview_page(strip, picker, map_div, ranking, toggle=None) -> html.Div:
                     ),
                     dbc.Col(
                         dbc.Card(
-                            [dbc.CardHeader(["Territories, weakest first",
-                                             html.Small(" · click one for detail",
+                            [dbc.CardHeader([_("Territories, weakest first"),
+                                             html.Small(" · " + _("click one for detail"),
                                                         className="text-muted fw-normal")]),
                              dbc.CardBody(ranking, className="p-0 ranking-body")],
                             className="h-100",

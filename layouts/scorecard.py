@@ -6,37 +6,48 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import formatting
-from layouts import chart_text, components, ids
-from layouts.drilldown import AMOUNT, chart, grid, grid_card
+from dashboard.i18n import _, ngettext
+from layouts import chart_text, components, grid_format, ids
+from layouts.drilldown import amount, chart, grid, grid_card
 
-TOP_COLUMNS = [
-    {"field": "name", "headerName": "Account", "minWidth": 200, "flex": 2},
-    {"field": "segment", "headerName": "Segment", "minWidth": 110, "flex": 1},
-    {"field": "t12_bookings", "headerName": "T12 bookings", **AMOUNT},
-    {"field": "cumulative_share", "headerName": "Running share", "minWidth": 120, "flex": 1,
-     "type": "rightAligned",
-     "valueFormatter": {"function": "d3.format('.0%')(params.value)"}},
-]
+#: the fields of each grid (what the callback sends), in column order
+TOP_FIELDS = ("name", "segment", "t12_bookings", "cumulative_share")
+OVERDUE_FIELDS = ("account", "amount", "stage", "close_date")
+LAPSED_FIELDS = ("name", "segment", "potential", "open_pipeline")
 
-OVERDUE_COLUMNS = [
-    {"field": "account", "headerName": "Account", "minWidth": 200, "flex": 2},
-    {"field": "amount", "headerName": "Amount", **AMOUNT},
-    {"field": "stage", "headerName": "Stage", "minWidth": 110, "flex": 1},
-    {"field": "close_date", "headerName": "Expected close", "minWidth": 130, "flex": 1},
-]
 
-LAPSED_COLUMNS = [
-    {"field": "name", "headerName": "Customer", "minWidth": 200, "flex": 2},
-    {"field": "segment", "headerName": "Segment", "minWidth": 110, "flex": 1},
-    {"field": "potential", "headerName": "Potential", **AMOUNT},
-    {"field": "open_pipeline", "headerName": "Open pipeline", **AMOUNT},
-]
+def top_columns() -> list[dict]:
+    return [
+        {"field": "name", "headerName": _("Account"), "minWidth": 200, "flex": 2},
+        {"field": "segment", "headerName": _("Segment"), "minWidth": 110, "flex": 1},
+        {"field": "t12_bookings", "headerName": _("T12 bookings"), **amount()},
+        {"field": "cumulative_share", "headerName": _("Running share"), "minWidth": 120,
+         "flex": 1, "type": "rightAligned", "valueFormatter": grid_format.percent(0)},
+    ]
+
+
+def overdue_columns() -> list[dict]:
+    return [
+        {"field": "account", "headerName": _("Account"), "minWidth": 200, "flex": 2},
+        {"field": "amount", "headerName": _("Amount"), **amount()},
+        {"field": "stage", "headerName": _("Stage"), "minWidth": 110, "flex": 1},
+        {"field": "close_date", "headerName": _("Expected close"), "minWidth": 130, "flex": 1},
+    ]
+
+
+def lapsed_columns() -> list[dict]:
+    return [
+        {"field": "name", "headerName": _("Customer"), "minWidth": 200, "flex": 2},
+        {"field": "segment", "headerName": _("Segment"), "minWidth": 110, "flex": 1},
+        {"field": "potential", "headerName": _("Potential"), **amount()},
+        {"field": "open_pipeline", "headerName": _("Open pipeline"), **amount()},
+    ]
 
 
 def page(rep_options: list[dict], chosen: str | None, content, show_picker: bool) -> html.Div:
     """The page; a rep's own card has no picker (it is hidden, not offered)."""
     picker = html.Div(
-        [html.Label("Rep", className="ctl-label", htmlFor=ids.SCORECARD_REP),
+        [html.Label(_("Rep"), className="ctl-label", htmlFor=ids.SCORECARD_REP),
          dcc.Dropdown(id=ids.SCORECARD_REP, options=rep_options, value=chosen,
                       clearable=False, className="scorecard-picker")],
         # Bootstrap's d-flex is !important: it would override a hidden picker
@@ -49,14 +60,17 @@ def page(rep_options: list[dict], chosen: str | None, content, show_picker: bool
 
 def standing_text(percentile, peers: int) -> str:
     if percentile is None:
-        return "No peer ranking for this period (no attainment to compare)."
-    return (f"Attainment ahead of {formatting.percent(percentile)} of {peers} peers "
-            f"(percentile rank; peers are not named).")
+        return _("No peer ranking for this period (no attainment to compare).")
+    return ngettext("Attainment ahead of {share} of {n} peer (percentile rank; peers are not "
+                    "named).",
+                    "Attainment ahead of {share} of {n} peers (percentile rank; peers are not "
+                    "named).", peers).format(share=formatting.percent(percentile),
+                                             n=formatting.count(peers))
 
 
 def header(card, period_label: str) -> html.Div:
     where = (f"{card.territory_name} · {card.territory_id}" if card.territory_id
-             else "No territory assigned")
+             else _("No territory assigned"))
     return html.Div(
         [html.Div([html.H4(card.rep_name, className="mb-0"),
                    components.help_button("scorecard")],
@@ -80,19 +94,24 @@ def kpi_cards(row) -> list:
 
     card = components.kpi_card
     return [
-        card("Attainment", pct(row["attainment"]), f"{money(row['bookings'])} of "
-             f"{money(row['quota'])}", tone(row["attainment"], row["time_elapsed"])),
-        card("Pace", pct(row["pace"]), "≥ 100% is on track", tone(row["pace"], 1.0)),
-        card("Pipeline", money(row["open_pipeline"]),
-             f"Weighted {money(row['weighted_pipeline'])}"),
-        card("Coverage", mult(row["coverage"]), "of the quota still to win",
+        card(_("Attainment"), pct(row["attainment"]),
+             _("{bookings} of {quota}").format(bookings=money(row["bookings"]),
+                                               quota=money(row["quota"])),
+             tone(row["attainment"], row["time_elapsed"])),
+        card(_("Pace"), pct(row["pace"]), _("≥ {share} is on track").format(share=pct(1)),
+             tone(row["pace"], 1.0)),
+        card(_("Pipeline"), money(row["open_pipeline"]),
+             _("Weighted {amount}").format(amount=money(row["weighted_pipeline"]))),
+        card(_("Coverage"), mult(row["coverage"]), _("of the quota still to win"),
              tone(row["coverage"], 2.0)),
-        card("Win rate", pct(row["win_rate"]), f"Avg deal {money(row['avg_deal_size'])}"),
-        card("Sales cycle", formatting.days(row["sales_cycle_days"]), "won deals, median"),
-        card("Acquisition", pct(row["acquisition_rate"]),
-             f"Retention {pct(row['retention_rate'])}"),
-        card("Penetration", pct(row["penetration"]), "customers ÷ accounts"),
-        card("Growth", signed(row["revenue_growth"]), "vs same period last year",
+        card(_("Win rate"), pct(row["win_rate"]),
+             _("Avg deal {amount}").format(amount=money(row["avg_deal_size"]))),
+        card(_("Sales cycle"), formatting.days(row["sales_cycle_days"]),
+             _("won deals, median")),
+        card(_("Acquisition"), pct(row["acquisition_rate"]),
+             _("Retention {share}").format(share=pct(row["retention_rate"]))),
+        card(_("Penetration"), pct(row["penetration"]), _("customers ÷ accounts")),
+        card(_("Growth"), signed(row["revenue_growth"]), _("vs same period last year"),
              tone(row["revenue_growth"], 0.0)),
     ]
 
@@ -104,24 +123,26 @@ def body(card, period_label: str, trend_figure, top_rows, overdue_rows, lapsed_r
         components.kpi_strip(kpi_cards(card.kpis)),
         dbc.Row([
             dbc.Col(chart(trend_figure, f"{rep_id}-quarterly",
-                          chart_text.money_table(trend_figure, "Quarter", "Attainment")),
+                          chart_text.money_table(trend_figure, _("Quarter"), _("Attainment"))),
                     lg=6),
             dbc.Col(grid_card(
-                "Top accounts", "the fewest that make 80% of T12 bookings",
+                _("Top accounts"), _("the fewest that make {share} of T12 bookings").format(
+                    share=formatting.percent(0.8)),
                 ids.SCORECARD_TOP_EXPORT,
-                grid(ids.SCORECARD_TOP, top_rows, TOP_COLUMNS, f"{rep_id}-top-accounts.csv")),
+                grid(ids.SCORECARD_TOP, top_rows, top_columns(), f"{rep_id}-top-accounts.csv")),
                 lg=6),
         ], className="g-3"),
-        html.H5("Accounts at risk", className="mt-3"),
+        html.H5(_("Accounts at risk"), className="mt-3"),
         dbc.Row([
             dbc.Col(grid_card(
-                "Overdue deals", "open, expected close already past", ids.SCORECARD_OVERDUE_EXPORT,
-                grid(ids.SCORECARD_OVERDUE, overdue_rows, OVERDUE_COLUMNS,
+                _("Overdue deals"), _("open, expected close already past"),
+                ids.SCORECARD_OVERDUE_EXPORT,
+                grid(ids.SCORECARD_OVERDUE, overdue_rows, overdue_columns(),
                      f"{rep_id}-overdue-deals.csv")), lg=6),
             dbc.Col(grid_card(
-                "Customers without bookings", "no won deal in the last 12 months",
+                _("Customers without bookings"), _("no won deal in the last 12 months"),
                 ids.SCORECARD_LAPSED_EXPORT,
-                grid(ids.SCORECARD_LAPSED, lapsed_rows, LAPSED_COLUMNS,
+                grid(ids.SCORECARD_LAPSED, lapsed_rows, lapsed_columns(),
                      f"{rep_id}-lapsed-customers.csv")), lg=6),
         ], className="g-3"),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from selenium.webdriver.common.by import By
 
@@ -68,5 +70,6 @@ def test_a_custom_date_range_in_the_link_is_named_and_used(start_app, demo_app):
     duo.wait_for_page(url=f"{duo.server_url}/?period={period}")
     july = company_figures(demo_app, period=period)
     duo.wait_for_contains_text(f"#{ids.KPI_STRIP}", formatting.money(july["bookings"]))
-    duo.wait_for_contains_text(f"#{ids.PERIOD}", "01 Jul 2026 – 31 Jul 2026")
+    named = f"{formatting.day(date(2026, 7, 1))} – {formatting.day(date(2026, 7, 31))}"
+    duo.wait_for_contains_text(f"#{ids.PERIOD}", named)  # "Jul 1, 2026 – Jul 31, 2026"
     assert duo.get_logs() == []

@@ -82,3 +82,26 @@ def test_sheet_titles_excel_accepts():
     assert sheet_title("a/b:c*d?[e]") == "a b c d  e"
     assert len(sheet_title("x" * 50)) == 31
     assert sheet_title("") == "Export"
+
+
+def test_grid_formatters_of_the_request_language_become_excel_formats():
+    from dashboard import i18n
+    from dashboard.xlsx_export import number_format
+    from layouts import grid_format
+
+    with i18n.use("en", "USD"):
+        assert number_format(grid_format.money()) == '"$"#,##0'
+        assert number_format(grid_format.percent(1, signed=True)) == "+0.0%;-0.0%;0.0%"
+        assert number_format(grid_format.number(1, suffix="×")) == '#,##0.0"×"'
+    with i18n.use("fr", "EUR"):
+        # the euro after the amount, as a French grid shows it; headers come translated
+        assert number_format(grid_format.money_compact()) == '#,##0"\u00a0€"'
+        assert number_format(grid_format.percent(0)) == "0%"
+        book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(
+            [{"amount": 1234.5}],
+            [{"field": "amount", "headerName": i18n._("Amount"),
+              "valueFormatter": grid_format.money()}])))
+        sheet = book.active
+        assert sheet.title == "Export"
+        assert sheet["A1"].value == "Montant"
+        assert sheet["A2"].number_format == '#,##0"\u00a0€"'

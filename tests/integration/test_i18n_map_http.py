@@ -1,0 +1,134 @@
+"""The map, the territory drill-down and the rep scorecard in French: words
+from the catalog, numbers in French form (a narrow no-break space between
+thousands, a decimal comma, a no-break space before "%"), and the same pages
+in English for an English browser."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import plotly
+import pytest
+from dash_http import patched, post_callback, sign_in
+
+from dashboard import i18n
+from dashboard.periods import Period
+from dashboard.selection import period_options, resolve_period
+from layouts import ids
+
+FRENCH = "fr-FR,fr;q=0.9,en;q=0.5"
+
+
+@pytest.fixture
+def french(demo_app):
+    client = sign_in(demo_app.server.test_client())
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = FRENCH
+    return client
+
+
+def text_of(body) -> str:
+    return json.dumps(body, ensure_ascii=False)
+
+
+def overview_values(kpi="attainment"):
+    return {f"{ids.PERIOD}.value": "qtd", f"{ids.REGION}.value": "all",
+            f"{ids.SEGMENT}.value": "all", f"{ids.MAP_KPI_PICKER}.value": kpi,
+            f"{ids.URL}.search": ""}
+
+
+def test_the_map_speaks_french(french, demo_app):
+    status, body = post_callback(french, demo_app, (ids.KPI_STRIP, "children"),
+                                 overview_values())
+    assert status == 200
+    text = text_of(body)
+    assert "Prises de commande" in text and "Taux de réussite" in text
+    assert "Couverture" in text and "Pénétration" in text
+    assert "\u00a0%" in text  # 12 % in French, not 12%
+    hideout = patched(body["response"][ids.MAP_TERRITORIES]["hideout"])
+    tip = next(iter(hideout["tips"].values()))
+    assert "Commercial :" in tip
+    assert "Atteinte :" in tip and "Rythme :" in tip and "\u00a0%" in tip
+    legend = text_of(body["response"][ids.MAP_LEGEND])
+    assert "Taux d'atteinte de l'objectif (dans les temps :" in legend
+    assert "aucune donnée (—)" in legend
+    ranking = body["response"][ids.OVERVIEW_RANKING]["rowData"]
+    assert any("\u00a0%" in row["value_text"] for row in ranking)
+
+
+def test_the_drilldown_speaks_french(french, demo_app):
+    values = {f"{ids.DRILLDOWN_TERRITORY}.data": "T07", f"{ids.PERIOD}.value": "ytd",
+              f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
+              f"{ids.URL}.search": "", f"{ids.DRILLDOWN}.is_open": False}
+    status, body = post_callback(french, demo_app, (ids.DRILLDOWN, "children"), values,
+                                 changed=[f"{ids.DRILLDOWN_TERRITORY}.data"])
+    assert status == 200
+    text = text_of(body["response"][ids.DRILLDOWN]["children"])
+    for words in ("Le portefeuille en un coup d'œil", "Affaires en cours", "Imprimer",
+                  "Concentration des comptes (80/20)", "Afficher sous forme de tableau",
+                  "Prises de commande face à l'objectif, 8 derniers trimestres",
+                  "depuis le début de l'année", "Entreprise"):
+        assert words in text, words
+    # grids: French headers, French money in the cells' formatter, words in the cells
+    assert '"headerName": "Compte"' in text and '"headerName": "Secteur"' in text
+    assert 'tdFormat.money(params.value, \\"fr\\"' in text
+    assert '"Oui"' in text or '"Non"' in text
+    # charts: French separators and the currency after the amount
+    assert '"separators": ",\u202f"' in text
+    assert "Part des prises de commande" in text
+    assert "\u00a0%" in text
+
+
+def test_the_scorecard_speaks_french(french, demo_app):
+    values = {f"{ids.SCORECARD_REP}.value": "R001", f"{ids.PERIOD}.value": "qtd",
+              f"{ids.URL}.search": ""}
+    status, body = post_callback(french, demo_app, (ids.SCORECARD_CONTENT, "children"), values)
+    assert status == 200
+    text = text_of(body)
+    for words in ("Comptes à risque", "Affaires en retard", "Clients sans prise de commande",
+                  "Comptes principaux", "Taux de réussite", "Cycle de vente"):
+        assert words in text, words
+    assert "\u00a0j" in text or "—" in text  # sales cycle in days ("42 j")
+    assert "\u00a0%" in text
+
+
+def test_english_is_unchanged(demo_app):
+    client = sign_in(demo_app.server.test_client())
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-US,en;q=0.9"
+    status, body = post_callback(client, demo_app, (ids.KPI_STRIP, "children"),
+                                 overview_values())
+    text = text_of(body)
+    assert status == 200 and "Bookings" in text and "Win rate" in text
+    assert "Prises de commande" not in text
+
+
+def test_period_names_in_french():
+    as_of = date(2026, 8, 14)
+    with i18n.use("fr"):
+        labels = [o["label"] for o in period_options(as_of)]
+        assert labels[:3] == ["Trimestre en cours", "Depuis le début de l'année",
+                              "12 derniers mois"]
+        assert "T2 2026" in labels and "Année 2025" in labels
+        assert resolve_period("2026Q2", as_of).label == "T2 2026"
+        assert resolve_period("2026-01-01..2026-06-30", as_of).label \
+            == "1 janv. 2026 – 30 juin 2026"
+    with i18n.use("en"):
+        assert resolve_period("2026Q2", as_of).label == "2026Q2"
+        # a label in another language is the same period (the same cache key)
+        assert resolve_period("2026Q2", as_of) == Period.parse("2026Q2")
+
+
+def test_the_map_page_kpi_picker_and_ranking_speak_french(demo_app):
+    from callbacks import overview
+    from dashboard.selection import Selection
+
+    service = demo_app.server.extensions["territory_service"]
+    with i18n.use("fr", "EUR"):
+        text = json.dumps(overview.render(service, Selection()),
+                          cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+    for words in ("Territoires colorés selon", "Afficher les comptes", "Couverture du pipeline",
+                  "Croissance du chiffre d'affaires", "Pénétration du marché",
+                  "Territoires, les plus faibles d'abord", '"headerName": "Territoire"',
+                  "La carte des territoires"):
+        assert words in text, words
+    assert "\u00a0€" in text and "$" not in text  # money in euros, after the amount
