@@ -9,7 +9,7 @@ from dash import Input, Output, State, ctx, html, no_update
 
 from callbacks import guard
 from callbacks.auth import csrf_token
-from dashboard import access, formatting, i18n
+from dashboard import access, formatting, i18n, periods
 from dashboard.i18n import _
 from dashboard.periods import Period
 from dashboard.selection import ALL, Selection, period_options
@@ -68,8 +68,7 @@ def with_custom_option(options: list[dict], period: str) -> list[dict]:
     except ValueError:
         return options + [{"label": _("Invalid period: {period}").format(period=period),
                            "value": period}]
-    label = f"{formatting.day(parsed.start)} – {formatting.day(parsed.end)}"
-    return options + [{"label": label, "value": period}]
+    return options + [{"label": periods.named(parsed).label, "value": period}]
 
 
 def changed_query(selection: Selection, search: str | None):
