@@ -132,8 +132,12 @@ def viewer_token(secret: str, who: Viewer | None = None) -> str:
     The browser can carry it but not forge or alter it."""
     from itsdangerous import URLSafeTimedSerializer
 
+    from dashboard import i18n
+
     who = who or require_viewer()
-    data = {"i": who.user_id, "u": who.username, "r": who.role, "s": who.scope}
+    # "l": the page's language, for the job to speak it (it has no request)
+    data = {"i": who.user_id, "u": who.username, "r": who.role, "s": who.scope,
+            "l": i18n.language()}
     return URLSafeTimedSerializer(secret, salt="td-viewer").dumps(data)
 
 
@@ -150,4 +154,5 @@ def viewer_from_token(secret: str, token) -> Viewer | None:
     except BadSignature:
         log.warning("a background job got a forged or expired viewer token")
         return None
-    return Viewer(user_id=data["i"], username=data["u"], role=data["r"], scope=data["s"])
+    return Viewer(user_id=data["i"], username=data["u"], role=data["r"], scope=data["s"],
+                  language=data.get("l") or "")

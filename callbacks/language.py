@@ -45,6 +45,11 @@ def install(app, service, currency: str) -> None:
         i18n.activate(None, currency)
         i18n.activate(request_language(), currency)
 
+    @server.teardown_request
+    def back_to_the_default_language(_error):
+        # the thread (a test client's, a server's) outlives the request
+        i18n.activate(None, currency)
+
     @server.route(LANGUAGE_PATH, methods=["POST"])
     def choose_language():
         if not csrf_ok():
@@ -69,4 +74,5 @@ def install(app, service, currency: str) -> None:
                 response.set_data(body.replace("<html>", f'<html lang="{i18n.language()}">', 1))
         return response
 
-    del speak_the_users_language, choose_language, name_the_page_language
+    del speak_the_users_language, back_to_the_default_language, choose_language
+    del name_the_page_language

@@ -16,8 +16,9 @@ import dash
 from dash import Input, Output, State, ctx, dcc, no_update
 
 from callbacks import guard
-from dashboard import scenarios, whatif_scope
+from dashboard import formatting, scenarios, whatif_scope
 from dashboard import whatif_view as view
+from dashboard.i18n import N_, _, ngettext
 from dashboard.scenarios import ScenarioError, ScenarioRecord, StaleScenarioError
 from dashboard.service import DataService
 from layouts import ids
@@ -56,17 +57,21 @@ class Outcome:
 def summary(record: ScenarioRecord) -> str:
     """"3 county moves · 1 quota change": what a scenario holds, at a glance."""
     changes = record.changes
-    parts = [(len(changes.county_moves), "county move"),
-             (len(changes.account_overrides), "account override"),
-             (len(changes.quota_changes), "quota change"),
+    parts = [(len(changes.county_moves), N_("{count} county move"), N_("{count} county moves")),
+             (len(changes.account_overrides), N_("{count} account override"),
+              N_("{count} account overrides")),
+             (len(changes.quota_changes), N_("{count} quota change"),
+              N_("{count} quota changes")),
              (len(changes.locked_counties) + len(changes.locked_accounts)
-              + len(changes.locked_territories), "lock")]
-    text = [f"{n} {label}{'s' * (n != 1)}" for n, label in parts if n]
-    return " · ".join(text) or "no changes"
+              + len(changes.locked_territories), N_("{count} lock"), N_("{count} locks"))]
+    text = [ngettext(one, many, n).format(count=formatting.count(n))
+            for n, one, many in parts if n]
+    return " · ".join(text) or _("no changes")
 
 
 def rows(records: list[ScenarioRecord]) -> list[dict]:
-    return [{"id": r.id, "name": r.name, "status": r.status, "revision": r.revision,
+    return [{"id": r.id, "name": r.name, "status": r.status,
+             "status_label": scenarios.status_name(r.status), "revision": r.revision,
              "summary": summary(r), "updated_by": r.updated_by,
              "updated_at": f"{r.updated_at:%Y-%m-%d %H:%M}"} for r in records]
 
@@ -81,8 +86,9 @@ def disabled(selected) -> list[bool]:
 
 def opened_text(opened) -> str:
     if not _is_opened(opened):
-        return "Not saved yet"
-    return f"Open: '{opened.get('name')}' at revision {opened['revision']}"
+        return _("Not saved yet")
+    return _("Open: '{name}' at revision {revision}").format(name=opened.get("name"),
+                                                             revision=opened["revision"])
 
 
 def _opened(record: ScenarioRecord) -> dict:
@@ -92,7 +98,7 @@ def _opened(record: ScenarioRecord) -> dict:
 def _selected_id(selected) -> int:
     row = selected[0] if isinstance(selected, list) and selected else None
     if not isinstance(row, dict) or not isinstance(row.get("id"), int):
-        raise ScenarioError("Select a scenario in the list first.")
+        raise ScenarioError(_("Select a scenario in the list first."))
     return row["id"]
 
 
@@ -108,9 +114,9 @@ def check_scope(service: DataService, changes) -> None:
     """A manager saves, opens or moves along only scenarios of their region."""
     outside = whatif_scope.outside(service.frames(), changes, guard.territory_ids(service))
     if outside:
-        guard.out_of_scope(f"scenario touching {', '.join(outside[:5])}")
-        raise ScenarioError(f"This scenario changes territories outside your scope "
-                            f"({', '.join(outside[:5])}).")
+        guard.out_of_scope(f"scenario touching {', '.join(outside[:5])}")  # i18n: not shown
+        raise ScenarioError(_("This scenario changes territories outside your scope "
+                              "({territories}).").format(territories=", ".join(outside[:5])))
 
 
 def act(service: DataService, action: str, form: dict) -> Outcome:
@@ -124,36 +130,41 @@ def act(service: DataService, action: str, form: dict) -> Outcome:
         check_scope(service, existing.changes)
     if action == "open":
         record = _get(engine, scenario_id)
-        steps = view.push_step([], record.changes, f"opened scenario '{record.name}'")
-        return Outcome(f"Opened '{record.name}' (revision {record.revision}) in the editor.",
+        steps = view.push_step([], record.changes,
+                               _("opened scenario '{name}'").format(name=record.name))
+        return Outcome(_("Opened '{name}' (revision {revision}) in the editor.").format(
+                           name=record.name, revision=record.revision),
                        opened=_opened(record), name=record.name, history=steps,
                        refresh=False)
     if action == "duplicate":
         record = scenarios.duplicate_scenario(engine, scenario_id, user)
-        return Outcome(f"Saved a copy as '{record.name}'.")
+        return Outcome(_("Saved a copy as '{name}'.").format(name=record.name))
     if action == "delete":
         record = _get(engine, scenario_id)
         scenarios.delete_scenario(engine, scenario_id, user)
         opened = form.get("opened")
         still = None if _is_opened(opened) and opened["id"] == scenario_id else opened
-        return Outcome(f"Deleted '{record.name}'.", opened=still)
+        return Outcome(_("Deleted '{name}'.").format(name=record.name), opened=still)
     if action == "export":
         record = _get(engine, scenario_id)
         data = dcc.send_bytes(scenarios.scenario_csv(record), f"scenario-{record.id}.csv")
-        return Outcome(f"Exported '{record.name}' as CSV.", download=data, refresh=False)
+        return Outcome(_("Exported '{name}' as CSV.").format(name=record.name), download=data,
+                       refresh=False)
     if action in ("propose", "approve", "apply"):
         move = {"propose": scenarios.propose, "approve": scenarios.approve,
                 "apply": scenarios.apply_scenario}[action]
         record = move(engine, scenario_id, user, role)
         if action == "apply":
             # the live alignment now holds these changes: the draft starts afresh
-            return Outcome(f"Applied '{record.name}': the live alignment, quotas and every "
-                           "view now show it.", history=[], opened=None, name="")
+            return Outcome(_("Applied '{name}': the live alignment, quotas and every view "
+                             "now show it.").format(name=record.name),
+                           history=[], opened=None, name="")
         opened = form.get("opened")
         mine = _is_opened(opened) and opened["id"] == scenario_id
-        return Outcome(f"'{record.name}' is now {record.status}.",
+        return Outcome(_("'{name}' is now {status}.").format(
+                           name=record.name, status=scenarios.status_name(record.status)),
                        opened=_opened(record) if mine else no_update)
-    raise ScenarioError(f"Unknown action {action}.")
+    raise ScenarioError(_("Unknown action {action}.").format(action=action))
 
 
 def _is_opened(opened) -> bool:
@@ -170,18 +181,18 @@ def sentence(exc: Exception) -> str:
 def _get(engine, scenario_id: int) -> ScenarioRecord:
     record = scenarios.get_scenario(engine, scenario_id)
     if record is None:
-        raise ScenarioError("That scenario no longer exists; the list is refreshed.")
+        raise ScenarioError(_("That scenario no longer exists; the list is refreshed."))
     return record
 
 
 def _save(service: DataService, action: str, form: dict) -> Outcome:
     name = (form.get("name") or "").strip() if isinstance(form.get("name"), str) else ""
     if not name:
-        raise ScenarioError("Give the scenario a name first.")
+        raise ScenarioError(_("Give the scenario a name first."))
     try:
         changes = view.current_changes(form.get("history"))
     except ValueError as exc:
-        raise ScenarioError("The editor's draft is not readable; reload the page.") from exc
+        raise ScenarioError(_("The editor's draft is not readable; reload the page.")) from exc
     check_scope(service, changes)
     opened = form.get("opened")
     user = acting_user()[0]
@@ -193,10 +204,12 @@ def _save(service: DataService, action: str, form: dict) -> Outcome:
         except StaleScenarioError as exc:
             copy = _get(service.engine, exc.copy_id)
             return Outcome(sentence(exc), color="warning", opened=_opened(copy), name=copy.name)
-        return Outcome(f"Saved '{record.name}' (revision {record.revision}).",
+        return Outcome(_("Saved '{name}' (revision {revision}).").format(
+                           name=record.name, revision=record.revision),
                        opened=_opened(record))
     record = scenarios.save_scenario(service.engine, name=name, changes=changes, user=user)
-    return Outcome(f"Saved '{record.name}' as a new draft.", opened=_opened(record))
+    return Outcome(_("Saved '{name}' as a new draft.").format(name=record.name),
+                   opened=_opened(record))
 
 
 def register(app: dash.Dash, service: DataService) -> None:

@@ -15,8 +15,18 @@ from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from flask import current_app
 
 from callbacks import guard, whatif_compare, whatif_rebalance
-from dashboard import geo, whatif, whatif_accounts, whatif_impact, whatif_outlines, whatif_scope
+from dashboard import (
+    formatting,
+    geo,
+    i18n,
+    whatif,
+    whatif_accounts,
+    whatif_impact,
+    whatif_outlines,
+    whatif_scope,
+)
 from dashboard import whatif_view as view
+from dashboard.i18n import _, ngettext
 from dashboard.maps import state_outlines
 from dashboard.selection import Selection, resolve_as_of, resolve_period
 from dashboard.service import DataService
@@ -47,7 +57,7 @@ def territory_colors(service: DataService) -> dict:
 
 
 def _labels(service: DataService, escape: bool) -> dict:
-    return service.derived(("whatif_labels", escape),
+    return service.derived(("whatif_labels", escape, i18n.language()),
                            lambda f: view.territory_labels(f, escape=escape))
 
 
@@ -63,11 +73,19 @@ def check_scope(service: DataService, changes: whatif.Changes) -> None:
     territory outside the viewer's scope: managers edit their own region only."""
     outside = whatif_scope.outside(service.frames(), changes, guard.territory_ids(service))
     if outside:
-        guard.out_of_scope(f"what-if change of {', '.join(outside[:5])}")
-        region = guard.require_viewer().scope or "your scope"
+        guard.out_of_scope(f"what-if change of {', '.join(outside[:5])}")  # i18n: not shown
         listed = ", ".join(outside[:5]) + (" …" if len(outside) > 5 else "")
-        raise ValueError(f"You can change only the territories of {region}: {listed} "
-                         f"{'is' if len(outside) == 1 else 'are'} outside it.")
+        region = guard.require_viewer().scope
+        if not region:
+            raise ValueError(ngettext(
+                "You can change only the territories of your scope: {territories} is "
+                "outside it.",
+                "You can change only the territories of your scope: {territories} are "
+                "outside it.", len(outside)).format(territories=listed))
+        raise ValueError(ngettext(
+            "You can change only the territories of {region}: {territories} is outside it.",
+            "You can change only the territories of {region}: {territories} are outside it.",
+            len(outside)).format(region=region, territories=listed))
 
 
 def hideout(service: DataService, changes: whatif.Changes, selected=()) -> dict:
@@ -80,9 +98,10 @@ def steps_text(steps) -> str:
     if not isinstance(steps, list):
         return ""
     if not steps:
-        return "Live alignment · no changes yet"
+        return _("Live alignment · no changes yet")
     count = len(steps)
-    return f"{count} step{'s' * (count != 1)} · last: {steps[-1]['label']}"
+    return ngettext("{count} step · last: {label}", "{count} steps · last: {label}",
+                    count).format(count=formatting.count(count), label=steps[-1]["label"])
 
 
 def reasons_list(steps):
@@ -101,19 +120,19 @@ def analysis(service: DataService, steps, period_choice, as_of_text, metric, wei
     try:
         period = resolve_period(period_choice, as_of)
     except ValueError:
-        return _nothing("No such period", "Choose another period in the bar above.")
+        return _nothing(_("No such period"), _("Choose another period in the bar above."))
     try:
         changes = view.check_fits(frames, view.current_changes(steps))
         after = whatif.apply(frames, changes)
     except ValueError as exc:
-        return _nothing("This scenario no longer fits the data", str(exc))
+        return _nothing(_("This scenario no longer fits the data"), str(exc))
     metric = metric if metric in whatif_impact.BALANCE_METRICS else "potential"
     weight = float(weight) if isinstance(weight, int | float) and 0 <= weight <= 1 else 0.5
     result = whatif_impact.before_after(frames, after, _areas(), period, as_of,
                                         metric=metric, potential_weight=weight)
     # rep impact does not depend on the fairness metric: memoised, so moving the
     # blend slider or flipping the metric recomputes only before_after
-    key = (json.dumps(changes.to_json(), sort_keys=True), period, as_of)
+    key = (json.dumps(changes.to_json(), sort_keys=True), period, as_of, i18n.language())
     reps = service.memo("whatif_rep_rows", key, lambda f: view.rep_rows(
         whatif_impact.rep_impact(f, after, period, as_of)))
     fairness = layout.fairness_table(view.fairness_rows(result.fairness),
@@ -137,8 +156,8 @@ def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, st
     steps = list(steps or [])
     if action == "undo":
         if not steps:
-            raise ValueError("Nothing to undo: this is the live alignment.")
-        return steps[:-1], f"Undid: {steps[-1]['label']}", "success"
+            raise ValueError(_("Nothing to undo: this is the live alignment."))
+        return steps[:-1], _("Undid: {step}").format(step=steps[-1]["label"]), "success"
     frames = service.frames()
     changes = view.current_changes(steps)
     if action in ACCOUNT_ACTIONS:
@@ -146,11 +165,13 @@ def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, st
     elif action == "territory_lock":
         territory = form.get("lock_territory")
         if territory not in whatif.index_of(frames).territory_ids:
-            raise ValueError("Choose the territory to lock or unlock.")
+            raise ValueError(_("Choose the territory to lock or unlock."))
         if territory in changes.locked_territories:
-            new, label = changes.unlock(territories=[territory]), f"unlocked {territory}"
+            new = changes.unlock(territories=[territory])
+            label = _("unlocked {what}").format(what=territory)
         else:
-            new, label = changes.lock(territories=[territory]), f"locked {territory}"
+            new = changes.lock(territories=[territory])
+            label = _("locked {what}").format(what=territory)
     else:
         new, label = _county_or_slider_edit(frames, changes, action, form)
     check_scope(service, new)
@@ -160,8 +181,11 @@ def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, st
                                                   new, geo.county_adjacency())
         if split:
             color = "warning"
-            message += (f" Note: {', '.join(split)} {'is' if len(split) == 1 else 'are'} no "
-                        "longer in one piece; the move is kept, undo it if not meant.")
+            message += " " + ngettext(
+                "Note: {territories} is no longer in one piece; the move is kept, undo it "
+                "if not meant.",
+                "Note: {territories} are no longer in one piece; the move is kept, undo it "
+                "if not meant.", len(split)).format(territories=", ".join(split))
     return view.push_step(steps, new, label), message, color
 
 
@@ -173,64 +197,72 @@ def _account_edit(frames, changes: whatif.Changes, action: str, form: dict):
     accounts = [r.get("id") for r in form.get("accounts") or []
                 if isinstance(r, dict) and isinstance(r.get("id"), str)]
     if not accounts:
-        raise ValueError("Tick accounts in the account list first.")
-    what = accounts[0] if len(accounts) == 1 else f"{len(accounts)} accounts"
+        raise ValueError(_("Tick accounts in the account list first."))
+    what = accounts[0] if len(accounts) == 1 else ngettext(
+        "{count} account", "{count} accounts", len(accounts)).format(
+            count=formatting.count(len(accounts)))
     if action == "account_move":
         target = form.get("account_target")
         if not target:
-            raise ValueError("Choose the territory to move the ticked accounts to.")
+            raise ValueError(_("Choose the territory to move the ticked accounts to."))
         return (changes.override_accounts(frames, accounts, target),
-                f"moved account {what} to {target}" if len(accounts) == 1
-                else f"moved {what} to {target}")
+                _("moved account {what} to {target}").format(what=what, target=target)
+                if len(accounts) == 1
+                else _("moved {what} to {target}").format(what=what, target=target))
     if action == "account_clear":
         return (changes.override_accounts(frames, accounts, None),
-                f"cleared the override of {what}")
+                _("cleared the override of {what}").format(what=what))
     unknown = [a for a in accounts if a not in frames.accounts.index]
     if unknown:
-        raise ValueError(f"account {unknown[0]} is not in the current data")
+        raise ValueError(_("account {name} is not in the current data").format(name=unknown[0]))
     if all(a in changes.locked_accounts for a in accounts):
-        return changes.unlock(accounts=accounts), f"unlocked {what}"
-    return changes.lock(accounts=accounts), f"locked {what}"
+        return changes.unlock(accounts=accounts), _("unlocked {what}").format(what=what)
+    return changes.lock(accounts=accounts), _("locked {what}").format(what=what)
 
 
 def _county_or_slider_edit(frames, changes: whatif.Changes, action: str, form: dict):
     selected = [f for f in form.get("selected") or [] if isinstance(f, str)]
     if action in ("move", "lock") and not selected:
-        raise ValueError("Select counties first: click them on the map or pick them by name.")
+        raise ValueError(_("Select counties first: click them on the map or pick them by "
+                           "name."))
     if action == "move":
         target = form.get("target")
         if not target:
-            raise ValueError("Choose the territory to move the selected counties to.")
+            raise ValueError(_("Choose the territory to move the selected counties to."))
         return (changes.move_counties(frames, selected, target),
-                f"moved {_counties(selected)} to {target}")
+                _("moved {what} to {target}").format(what=_counties(selected), target=target))
     if action == "lock":
         unknown = [f for f in selected if f not in frames.alignment.index]
         if unknown:
-            raise ValueError(f"county {unknown[0]} is not in the alignment")
-        return changes.lock(counties=selected), f"locked {_counties(selected)}"
+            raise ValueError(_("county {name} is not in the alignment").format(name=unknown[0]))
+        return (changes.lock(counties=selected),
+                _("locked {what}").format(what=_counties(selected)))
     if action == "quota":
         territory, pct = form.get("quota_territory"), form.get("quota_pct") or 0
         if territory not in whatif.index_of(frames).territory_ids:
-            raise ValueError("Choose the territory whose quota changes.")
+            raise ValueError(_("Choose the territory whose quota changes."))
         return (changes.set_quota_change(territory, float(pct) / 100),
-                f"quota of {territory} {float(pct):+.0f}%")
+                _("quota of {territory} {change}").format(
+                    territory=territory, change=formatting.signed_percent(float(pct) / 100)))
     if action == "handover":
         source, target = form.get("from"), form.get("to")
         share = float(form.get("share") or 0) / 100
         if not (source and target):
-            raise ValueError("Choose the territory handing over and the one receiving.")
+            raise ValueError(_("Choose the territory handing over and the one receiving."))
         return (whatif_impact.handover(frames, changes, source, target, share),
-                f"handed {share:.0%} of {source}'s accounts to {target}")
-    raise ValueError(f"unknown action {action}")
+                _("handed {share} of {source}'s accounts to {target}").format(
+                    share=formatting.percent(share), source=source, target=target))
+    raise ValueError(f"unknown action {action}")  # i18n: not shown (no button sends it)
 
 
 def _counties(fips: list[str]) -> str:
     """"Autauga, AL" for one county, "3 counties" for more."""
     if len(fips) > 1:
-        return f"{len(fips)} counties"
+        return ngettext("{count} county", "{count} counties", len(fips)).format(
+            count=formatting.count(len(fips)))
     counties = geo.load_counties()
     if fips[0] not in counties.index:
-        return f"county {fips[0]}"
+        return _("county {name}").format(name=fips[0])
     return f"{counties.at[fips[0], 'name']}, {counties.at[fips[0], 'state_abbr']}"
 
 
@@ -272,7 +304,7 @@ def outlines(service: DataService, changes: whatif.Changes) -> dict:
     if not changes.county_moves:
         return whatif_outlines.EMPTY
     moves = dict(changes.county_moves)
-    return service.memo("whatif_outlines", (whatif_outlines.moves_key(moves),),
+    return service.memo("whatif_outlines", (whatif_outlines.moves_key(moves), i18n.language()),
                         lambda f: whatif_outlines.proposed_outlines(
                             f.alignment["territory_id"], moves, _labels(service, True)))
 

@@ -15,8 +15,9 @@ import dash
 from dash import Input, Output, html
 
 from callbacks import guard
-from dashboard import formatting, geo, scenarios, whatif_compare
+from dashboard import formatting, geo, i18n, scenarios, whatif_compare
 from dashboard import whatif_view as view
+from dashboard.i18n import _, ngettext
 from dashboard.selection import Selection, resolve_as_of, resolve_period
 from dashboard.service import DataService
 from dashboard.whatif import Changes
@@ -28,22 +29,23 @@ EMPTY = {"type": "FeatureCollection", "features": []}
 
 def options(service: DataService) -> list[dict]:
     """"Live alignment" and every saved scenario, newest change first."""
-    saved = [{"label": f"{r.name} · {r.status} · #{r.id}", "value": str(r.id)}
+    saved = [{"label": f"{r.name} · {scenarios.status_name(r.status)} · #{r.id}",
+              "value": str(r.id)}
              for r in scenarios.list_scenarios(service.engine)]
-    return [{"label": "Live alignment", "value": LIVE}, *saved]
+    return [{"label": _("Live alignment"), "value": LIVE}, *saved]
 
 
 def side(service: DataService, value) -> tuple[str, Changes]:
     """(name, changes) of one picker's value; the live alignment when it is
     "live", unknown or deleted (said in the name)."""
     if value in (None, LIVE):
-        return "Live alignment", Changes.empty()
+        return _("Live alignment"), Changes.empty()
     try:
         record = scenarios.get_scenario(service.engine, int(value))
     except (TypeError, ValueError):
         record = None
     if record is None:
-        return "(deleted: showing live)", Changes.empty()
+        return _("(deleted: showing live)"), Changes.empty()
     return record.name, record.changes
 
 
@@ -54,32 +56,38 @@ def comparison(service: DataService, a_value, b_value, period_choice, as_of_text
     try:
         period = resolve_period(period_choice, as_of)
     except ValueError:
-        return (components.empty_state("No such period", "Choose another period above."),
+        return (components.empty_state(_("No such period"), _("Choose another period above.")),
                 "", EMPTY)
     (name_a, a), (name_b, b) = side(service, a_value), side(service, b_value)
     try:
         view.check_fits(frames, a)
         view.check_fits(frames, b)
     except ValueError as exc:
-        return components.empty_state("A scenario no longer fits the data", str(exc)), "", EMPTY
-    key = (json.dumps([a.to_json(), b.to_json()], sort_keys=True), period, as_of)
+        return (components.empty_state(_("A scenario no longer fits the data"), str(exc)), "",
+                EMPTY)
+    key = (json.dumps([a.to_json(), b.to_json()], sort_keys=True), period, as_of,
+           i18n.language())
     result = service.memo("whatif_compare", key, lambda f: whatif_compare.compare(
         f, a, b, geo.load_counties()["area_km2"], period, as_of))
     table = comparison_table(result.rows, name_a, name_b)
     differ = len(result.differ)
-    shares = [f"{formatting.percent(result.between.get(key), 1)} of {what}"
-              for key, what in (("accounts", "accounts"), ("bookings", "T12 bookings"),
-                                ("pipeline", "open pipeline"))]
-    between = f"{shares[0]}, {shares[1]} and {shares[2]}"
+    share = {key: formatting.percent(result.between.get(key), 1)
+             for key in ("accounts", "bookings", "pipeline")}
+    touched = len(result.touched)
+    counties = ngettext("{count} county assigned differently;",
+                        "{count} counties assigned differently;", differ).format(
+        count=formatting.count(differ))
+    territories = ngettext("{count} territory with different figures.",
+                           "{count} territories with different figures.", touched).format(
+        count=formatting.count(touched))
     summary = html.Div([
-        html.Div(f"{differ:,} count{'y' if differ == 1 else 'ies'} assigned differently; "
-                 f"{len(result.touched)} territor{'y' if len(result.touched) == 1 else 'ies'} "
-                 "with different figures."),
-        html.Div(f"Going from A to B changes the territory of {between}.",
-                 className="text-muted"),
+        html.Div(f"{counties} {territories}"),
+        html.Div(_("Going from A to B changes the territory of {accounts} of accounts, "
+                   "{bookings} of T12 bookings and {pipeline} of open pipeline.").format(
+                       **share), className="text-muted"),
     ])
     shapes = service.derived(("whatif_county_shapes",), view.build_county_shapes)
-    labels = service.derived(("whatif_labels", True),
+    labels = service.derived(("whatif_labels", True, i18n.language()),
                              lambda f: view.territory_labels(f, escape=True))
     data = whatif_compare.diff_geojson(shapes, result.differ, labels, "A", "B")
     return table, summary, data

@@ -18,9 +18,10 @@ import dash
 from dash import Input, Output, State, no_update
 
 from callbacks import guard
-from dashboard import access, autobalance, geo, whatif
+from dashboard import access, autobalance, formatting, geo, i18n, whatif
 from dashboard import whatif_view as view
 from dashboard.formatting import percent
+from dashboard.i18n import _, ngettext
 from dashboard.selection import Selection, resolve_as_of
 from dashboard.service import DataService
 from layouts import ids
@@ -86,7 +87,7 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
 
     Raises ValueError with the message to show."""
     if not isinstance(budget, int | float) or not 0 <= budget <= 50:
-        raise ValueError("The disruption budget must be a percentage between 0 and 50.")
+        raise ValueError(_("The disruption budget must be a percentage between 0 and 50."))
     frames = service.frames()
     changes = view.check_fits(frames, view.current_changes(steps))
     steps = list(steps or [])
@@ -95,7 +96,8 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
     budgets = sorted(set(CURVE_BUDGETS) | {chosen})
     stages = len(budgets) + 1
     if viewer is None:
-        raise ValueError("Your sign-in could not be checked; reload the page and try again.")
+        raise ValueError(_("Your sign-in could not be checked; reload the page and try "
+                           "again."))
     # a manager's search may move counties only between their own territories:
     # everything else is held as if locked (the locks are not added to the draft)
     allowed = access.territory_scope(viewer, frames.territories, frames.reps)
@@ -113,19 +115,20 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
         if progress is not None:
             progress((round(100 * done / stages), label))
 
-    report(0, "trade-off: starting")
+    report(0, _("trade-off: starting"))
     curve = autobalance.tradeoff_curve(
         scenario, areas, adjacency, budgets=budgets,
-        progress=lambda done, total: report(done, f"trade-off: {done} of {total} budgets"),
+        progress=lambda done, total: report(done, _("trade-off: {done} of {total} budgets")
+                                            .format(done=done, total=total)),
         **options)
     points = curve.to_dict("records")
-    report(stages - 1, f"proposing at {budget:g}%")
+    report(stages - 1, _("proposing at {budget}").format(budget=percent(chosen)))
     proposal = autobalance.suggest_rebalance(scenario, areas, adjacency, budget=chosen,
                                              **options)
-    report(stages, "done")
+    report(stages, _("done"))
     if not proposal.moves:
-        text = ("Cancelled before any move." if proposal.cancelled else
-                "No county move raises the balance within this budget and the locks.")
+        text = (_("Cancelled before any move.") if proposal.cancelled else
+                _("No county move raises the balance within this budget and the locks."))
         return steps, text, "info", points, chosen
     new = changes
     by_target: dict[str, list[str]] = {}
@@ -133,14 +136,32 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
         by_target.setdefault(territory, []).append(fips)
     for territory, fips in sorted(by_target.items()):
         new = new.move_counties(frames, fips, territory)
-    label = (f"{'cancelled ' if proposal.cancelled else ''}suggested rebalance of {metric}: "
-             f"{len(proposal.moves)} county moves, balance {proposal.balance_before:.3f} → "
-             f"{proposal.balance_after:.3f}, disruption {percent(proposal.disruption, 1)} "
-             f"of T12 bookings ({proposal.seconds:.1f} s)")
+    figures = dict(
+        metric=_(autobalance.METRIC_NAMES.get(metric, metric)),
+        count=formatting.count(len(proposal.moves)),
+        before=formatting.number(proposal.balance_before, 3),
+        after=formatting.number(proposal.balance_after, 3),
+        disruption=percent(proposal.disruption, 1),
+        seconds=formatting.number(proposal.seconds, 1))
+    if proposal.cancelled:
+        label = ngettext(
+            "cancelled suggested rebalance of {metric}: {count} county move, balance "
+            "{before} → {after}, disruption {disruption} of T12 bookings ({seconds} s)",
+            "cancelled suggested rebalance of {metric}: {count} county moves, balance "
+            "{before} → {after}, disruption {disruption} of T12 bookings ({seconds} s)",
+            len(proposal.moves)).format(**figures)
+    else:
+        label = ngettext(
+            "suggested rebalance of {metric}: {count} county move, balance {before} → "
+            "{after}, disruption {disruption} of T12 bookings ({seconds} s)",
+            "suggested rebalance of {metric}: {count} county moves, balance {before} → "
+            "{after}, disruption {disruption} of T12 bookings ({seconds} s)",
+            len(proposal.moves)).format(**figures)
     reasons = [f"{m.county_name} ({m.county_fips}): {m.reason}" for m in proposal.moves]
     message = label[0].upper() + label[1:] + "."
     if proposal.cancelled:
-        message += " The moves made before Cancel are kept as a draft; undo to drop them."
+        message += " " + _("The moves made before Cancel are kept as a draft; undo to drop "
+                           "them.")
     return (view.push_step(steps, new, label, reasons), message,
             "warning" if proposal.cancelled else "success", points, chosen)
 
@@ -178,14 +199,16 @@ def register(app: dash.Dash, service: DataService) -> None:
         token = run_token(page, clicks)
         as_of = Selection.from_query(search).as_of
         viewer = guard.viewer_from_token(secret, signed_viewer)
-        try:
-            new_steps, message, color, points, chosen = rebalance(
-                service, steps, budget, metric, as_of, token,
-                lambda value: set_progress(value), viewer)
-        except ValueError as exc:
-            text = str(exc)
-            return no_update, text[:1].upper() + text[1:], "danger", True, no_update
-        return new_steps, message, color, True, tradeoff_figure(points, chosen)
+        # the job has no request: it speaks the language of the page that asked
+        with i18n.use(viewer.language if viewer is not None else None):
+            try:
+                new_steps, message, color, points, chosen = rebalance(
+                    service, steps, budget, metric, as_of, token,
+                    lambda value: set_progress(value), viewer)
+            except ValueError as exc:
+                text = str(exc)
+                return no_update, text[:1].upper() + text[1:], "danger", True, no_update
+            return new_steps, message, color, True, tradeoff_figure(points, chosen)
 
     @app.callback(
         Output(ids.WI_CANCEL, "disabled", allow_duplicate=True),

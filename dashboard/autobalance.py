@@ -54,11 +54,15 @@ from dashboard.autobalance_graph import (
     prepare,
 )
 from dashboard.balance import DEFAULT_WEIGHTS, WorkloadWeights, balance_index
-from dashboard.formatting import count, money
+from dashboard.formatting import count, money, multiple, number
 from dashboard.frames import Frames
+from dashboard.i18n import N_, _, ngettext
 
-__all__ = ["BUDGET_MEASURES", "METRICS", "Move", "Proposal", "suggest_rebalance",
-           "tradeoff_curve"]
+__all__ = ["BUDGET_MEASURES", "METRICS", "Move", "Proposal",  # i18n: not shown
+           "suggest_rebalance", "tradeoff_curve"]
+#: how each balance metric reads in a reason (translated where used)
+METRIC_NAMES = {"potential": N_("potential"), "workload": N_("workload"),
+                "accounts": N_("accounts")}
 
 #: A move must raise the index by more than this to count as an improvement.
 MIN_GAIN = 1e-12
@@ -124,18 +128,25 @@ def _reason(problem: Problem, county: int, give: int, take: int, metric_now) -> 
     """The move in words, with the figures a manager checks it by."""
     mean = metric_now.mean()
     n = problem.accounts[county]
-    area = f", {problem.area[county]:,.0f} km²" if problem.metric == "workload" else ""
+    area = (", " + _("{area} km²").format(area=number(problem.area[county]))
+            if problem.metric == "workload" else "")
 
     def territory(code):
         return f"{problem.tids[code]} {problem.names[code]}".strip()
 
-    return (
-        f"moves {count(n)} account{'' if n == 1 else 's'}, "
-        f"{money(problem.potential[county])} potential, "
-        f"{money(problem.bookings[county])} trailing-12-month bookings{area}, "
-        f"from {territory(give)} ({problem.metric} {metric_now[give] / mean:.2f}× mean) "
-        f"to {territory(take)} ({metric_now[take] / mean:.2f}×)"
-    )
+    metric = METRIC_NAMES.get(problem.metric)
+    return ngettext(
+        "moves {count} account, {potential} potential, {bookings} trailing-12-month "
+        "bookings{area}, from {source} ({metric} {source_ratio} mean) to {target} "
+        "({target_ratio})",
+        "moves {count} accounts, {potential} potential, {bookings} trailing-12-month "
+        "bookings{area}, from {source} ({metric} {source_ratio} mean) to {target} "
+        "({target_ratio})", int(n)).format(
+        count=count(n), potential=money(problem.potential[county]),
+        bookings=money(problem.bookings[county]), area=area, source=territory(give),
+        metric=_(metric) if metric else problem.metric,
+        source_ratio=multiple(metric_now[give] / mean, 2), target=territory(take),
+        target_ratio=multiple(metric_now[take] / mean, 2))
 
 
 def _search(problem: Problem, budget: float, max_moves: int, progress, should_stop):

@@ -24,6 +24,7 @@ import pandas as pd
 
 from dashboard.balance import WorkloadWeights, travel_estimate
 from dashboard.frames import Frames
+from dashboard.i18n import _
 from dashboard.periods import from_day, to_day
 
 
@@ -198,9 +199,9 @@ def prepare(frames, areas, adjacency, *, metric, budget_measure, locked_counties
     leaving its county alone is the reading no reviewer can dispute).
     """
     if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}, not {metric!r}")
+        raise ValueError(f"metric must be one of {METRICS}, not {metric!r}")  # i18n: not shown
     if budget_measure not in BUDGET_MEASURES:
-        raise ValueError(f"budget_measure must be one of {BUDGET_MEASURES}")
+        raise ValueError(f"budget_measure must be one of {BUDGET_MEASURES}")  # i18n: not shown
     alignment = frames.alignment["territory_id"].astype(object)
     graph = CountyGraph.build(alignment.index, adjacency, water_links)
     tids = pd.Index(frames.territories["territory_id"].astype(object))
@@ -224,8 +225,8 @@ def prepare(frames, areas, adjacency, *, metric, budget_measure, locked_counties
     county_accounts, county_bookings = per_county(ones), per_county(bookings)
     if budget_measure == "bookings":
         if total_bookings <= 0:
-            raise ValueError("no trailing-12-month bookings to measure disruption by: "
-                             "use budget_measure='accounts'")
+            raise ValueError(_("There are no trailing-12-month bookings to measure "
+                               "disruption by."))
         cost = county_bookings / total_bookings
     else:
         cost = county_accounts / max(len(accounts), 1)

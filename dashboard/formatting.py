@@ -70,10 +70,14 @@ def _style(lang: str, currency: str) -> _Style:
 _POWERS = (1, 1e3, 1e6, 1e9, 1e12)
 
 
-def _digits(value, digits: int, style: _Style, strip: bool = False) -> str:
-    """``value`` rounded half-even like Babel (on its decimal text, so 2.675 →
-    2.68), grouped and with the language's separators; never "-0"."""
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)
+def _digits(value, digits: int, style: _Style, strip: bool = False, times_100=False) -> str:
+    """``value`` (× 100 for a percent, exactly) rounded half-even like Babel,
+    on its decimal text (2.675 → 2.68), grouped and with the language's
+    separators; never "-0"."""
+    exact = Decimal(repr(float(value)))
+    if times_100:
+        exact = exact.scaleb(2)
+    rounded = exact.quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)
     if rounded == 0:
         rounded = abs(rounded)
     text = f"{abs(rounded):,.{digits}f}"
@@ -116,7 +120,7 @@ def percent(value, digits: int = 0) -> str:
         return MISSING
     style = _style(i18n.language(), i18n.currency())
     before, after = style.percent
-    return before + _digits(float(value) * 100, digits, style) + after
+    return before + _digits(value, digits, style, times_100=True) + after
 
 
 def signed_percent(value, digits: int = 0) -> str:

@@ -32,12 +32,16 @@ from sqlalchemy.orm import Session
 
 from dashboard.db import set_meta
 from dashboard.exporter import format_numbers, format_text
+from dashboard.i18n import N_, _
 from dashboard.models import Account, Alignment, AuditLog, Quota, Scenario
 from dashboard.periods import parse_quarter_label, quarter_of
 from dashboard.store import AS_OF, DATA_TOKEN, DATA_VERSION, get_session_meta
 from dashboard.whatif import Changes
 
 DRAFT, PROPOSED, APPROVED, APPLIED = "draft", "proposed", "approved", "applied"
+#: how each status reads on screen (translated with ``_()`` where shown)
+STATUS_NAMES = {DRAFT: N_("draft"), PROPOSED: N_("proposed"), APPROVED: N_("approved"),
+                APPLIED: N_("applied")}
 LEADER, MANAGER, REP = "leader", "manager", "rep"
 CSV_COLUMNS = ("kind", "key", "value")
 
@@ -115,7 +119,7 @@ def _row(session: Session, scenario_id: int, *, deleted_too: bool = False):
 def _existing(session: Session, scenario_id: int):
     row = _row(session, scenario_id)
     if row is None:
-        raise ScenarioNotFoundError(f"There is no scenario {scenario_id}.")
+        raise ScenarioNotFoundError(_("There is no scenario {id}.").format(id=scenario_id))
     return row
 
 
@@ -190,15 +194,17 @@ def save_scenario(engine: Engine, *, name: str, changes: Changes, user: str,
                              base_data_version=_current_version(session))
         return get_scenario(engine, new_id)
     if expected_revision is None:
-        raise ValueError("saving over a scenario needs the revision that was opened")
+        # a programmer's error: the panel always sends the revision it opened
+        raise ValueError("saving over a scenario needs its opened revision")  # i18n: not shown
     with Session(engine) as session, session.begin():
         row = _row(session, scenario_id, deleted_too=True)
         if row is None:
-            raise ScenarioNotFoundError(f"There is no scenario {scenario_id}.")
+            raise ScenarioNotFoundError(_("There is no scenario {id}.").format(id=scenario_id))
         if row.revision == expected_revision and not row.deleted:
             if row.status != DRAFT:
                 raise ScenarioStateError(
-                    f"Scenario '{row.name}' is {row.status}; only a draft can be edited.")
+                    _("Scenario '{name}' is {status}; only a draft can be edited.").format(
+                        name=row.name, status=status_name(row.status)))
             if _update(session, row, user, only_if=DRAFT, name=name,
                        changes=changes.to_json()):
                 _audit(session, user, "scenario_save",
@@ -210,13 +216,15 @@ def save_scenario(engine: Engine, *, name: str, changes: Changes, user: str,
             stale = row
         if stale is not None:
             # the copy keeps the base the user's edits were made against
-            copy_name = f"{name} (copy by {user})"
+            copy_name = _("{name} (copy by {user})").format(name=name, user=user)
             copy_id = _create(session, name=copy_name, changes=changes, user=user,
                               region=stale.region, base_data_version=stale.base_data_version)
-            verb = "deleted" if stale.deleted else "changed"
-            message = (f"Scenario '{stale.name}' was {verb} by {stale.updated_by} at "
-                       f"{stale.updated_at:%H:%M} UTC after you opened it; "
-                       f"your version was kept as '{copy_name}'")
+            message = (_("Scenario '{name}' was deleted by {user} at {time} UTC after you "
+                         "opened it; your version was kept as '{copy}'") if stale.deleted else
+                       _("Scenario '{name}' was changed by {user} at {time} UTC after you "
+                         "opened it; your version was kept as '{copy}'")).format(
+                name=stale.name, user=stale.updated_by, time=f"{stale.updated_at:%H:%M}",
+                copy=copy_name)
     if stale is not None:
         raise StaleScenarioError(message, copy_id=copy_id, changed_by=stale.updated_by,
                                  changed_at=stale.updated_at)
@@ -229,7 +237,7 @@ def duplicate_scenario(engine: Engine, scenario_id: int, user: str,
     duplicating is how a scenario made on older data is rebased."""
     with Session(engine) as session, session.begin():
         row = _existing(session, scenario_id)
-        new_id = _create(session, name=name or f"{row.name} (copy)",
+        new_id = _create(session, name=name or _("{name} (copy)").format(name=row.name),
                          changes=Changes.from_json(row.changes), user=user, region=row.region,
                          base_data_version=_current_version(session))
     return get_scenario(engine, new_id)
@@ -241,7 +249,7 @@ def rename_scenario(engine: Engine, scenario_id: int, user: str, name: str) -> S
     with Session(engine) as session, session.begin():
         row = _existing(session, scenario_id)
         if not _update(session, row, user, name=name):
-            raise ScenarioStateError(f"Scenario '{row.name}' changed meanwhile; reload it.")
+            raise ScenarioStateError(_changed_meanwhile(row.name))
         _audit(session, user, "scenario_rename",
                {"scenario_id": row.id, "old_name": row.name, "name": name})
     return get_scenario(engine, scenario_id)
@@ -255,13 +263,34 @@ def delete_scenario(engine: Engine, scenario_id: int, user: str) -> None:
     with Session(engine) as session, session.begin():
         row = _existing(session, scenario_id)
         if not _update(session, row, user, deleted=True):
-            raise ScenarioStateError(f"Scenario '{row.name}' changed meanwhile; reload it.")
+            raise ScenarioStateError(_changed_meanwhile(row.name))
         _audit(session, user, "scenario_delete",
                {"scenario_id": row.id, "scenario": _record(row).to_json()})
 
 
 # -- approval ------------------------------------------------------------------
-_DONE = {"propose": "proposed", "approve": "approved", "reject": "rejected", "apply": "applied"}
+#: per verb: who may not, and which state may not (the words differ by verb in French)
+_WRONG_ROLE = {
+    "propose": N_("Only a manager or leader can propose a scenario."),
+    "approve": N_("Only a leader can approve a scenario."),
+    "reject": N_("Only a leader can reject a scenario."),
+    "apply": N_("Only a leader can apply a scenario."),
+}
+_WRONG_STATE = {
+    "propose": N_("Scenario '{name}' is {status}; only a draft scenario can be proposed."),
+    "approve": N_("Scenario '{name}' is {status}; only a proposed scenario can be approved."),
+    "reject": N_("Scenario '{name}' is {status}; only a proposed scenario can be rejected."),
+    "apply": N_("Scenario '{name}' is {status}; only an approved scenario can be applied."),
+}
+
+
+def status_name(status: str) -> str:
+    """A status as the user reads it, in their language."""
+    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+
+
+def _changed_meanwhile(name: str) -> str:
+    return _("Scenario '{name}' changed meanwhile; reload it.").format(name=name)
 
 
 def _transition(session: Session, scenario_id: int, user: str, role: str, *, verb: str,
@@ -269,12 +298,12 @@ def _transition(session: Session, scenario_id: int, user: str, role: str, *, ver
     """Check role and state, then move ``source`` -> ``target`` conditionally."""
     row = _existing(session, scenario_id)
     if role not in allowed:
-        raise ScenarioStateError(f"Only a {' or '.join(allowed)} can {verb} a scenario.")
+        raise ScenarioStateError(_(_WRONG_ROLE[verb]))
     if row.status != source:
-        raise ScenarioStateError(f"Scenario '{row.name}' is {row.status}; only a {source} "
-                                 f"scenario can be {_DONE[verb]}.")
+        raise ScenarioStateError(_(_WRONG_STATE[verb]).format(
+            name=row.name, status=status_name(row.status)))
     if not _update(session, row, user, only_if=source, status=target):
-        raise ScenarioStateError(f"Scenario '{row.name}' changed meanwhile; reload it.")
+        raise ScenarioStateError(_changed_meanwhile(row.name))
     _audit(session, user, f"scenario_{verb}", {"scenario_id": row.id, "from": source,
                                                 "to": target, "role": role, **(detail or {})})
     return row
@@ -332,14 +361,18 @@ def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str) -> Sc
         version = _current_version(session)
         if row.base_data_version != version:
             raise ScenarioStateError(
-                f"Scenario '{row.name}' cannot be applied: the live data changed since this "
-                "scenario was made; duplicate it to rebase")
+                _("Scenario '{name}' cannot be applied: the live data changed since this "
+                  "scenario was made; duplicate it to rebase").format(name=row.name))
         for fips, territory in changes.county_moves.items():
             _write_one(session, update(_ALIGNMENT).where(_ALIGNMENT.c.county_fips == fips)
-                       .values(territory_id=territory), f"County {fips}")
+                       .values(territory_id=territory),
+                       _("County {id} is not in the live data; nothing was applied.").format(
+                           id=fips))
         for account, territory in changes.account_overrides.items():
             _write_one(session, update(_ACCOUNTS).where(_ACCOUNTS.c.account_id == account)
-                       .values(territory_override=territory), f"Account {account}")
+                       .values(territory_override=territory),
+                       _("Account {id} is not in the live data; nothing was applied.").format(
+                           id=account))
         first = quarter_of(_as_of(session))
         for territory, change in changes.quota_changes.items():
             periods = [p for p in session.scalars(
@@ -353,9 +386,9 @@ def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str) -> Sc
     return get_scenario(engine, scenario_id)
 
 
-def _write_one(session: Session, statement, what: str) -> None:
+def _write_one(session: Session, statement, refusal: str) -> None:
     if session.execute(statement).rowcount != 1:
-        raise ScenarioStateError(f"{what} is not in the live data; nothing was applied.")
+        raise ScenarioStateError(refusal)
 
 
 def _as_of(session: Session) -> date:

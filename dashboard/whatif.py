@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.frames import Frames
+from dashboard.i18n import _
 
 #: How many names a lock message lists before "and N more".
 _NAMED = 5
@@ -36,11 +37,13 @@ class LockedError(ValueError):
     """A change that a lock forbids; the message names the lock in plain words."""
 
 
-def _names(kind: str, ids: Iterable[str]) -> str:
+def _names(ids: Iterable[str]) -> str:
+    """"A, B, C" or "A, B, C, D, E and 3 more"."""
     ids = sorted(ids)
     shown = ", ".join(ids[:_NAMED])
-    more = f" and {len(ids) - _NAMED} more" if len(ids) > _NAMED else ""
-    return f"{kind} {shown}{more}"
+    if len(ids) <= _NAMED:
+        return shown
+    return _("{names} and {count} more").format(names=shown, count=len(ids) - _NAMED)
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,8 @@ class Changes:
             object.__setattr__(self, name, frozenset(getattr(self, name)))
         for territory, change in self.quota_changes.items():
             if not (isinstance(change, int | float) and math.isfinite(change) and change >= -1):
-                raise ValueError(f"quota change for {territory} must be a fraction ≥ -1, "
-                                 f"got {change!r}")
+                raise ValueError(_("the quota change of {territory} cannot be below "
+                                   "-100%").format(territory=territory))
 
     __hash__ = None  # mappings inside: equal by value, not hashable
 
@@ -136,19 +139,20 @@ class Changes:
         moving = []
         for fips in dict.fromkeys(fips_list):
             if fips not in base.index:
-                raise ValueError(f"county {fips} is not in the alignment")
+                raise ValueError(_("county {name} is not in the alignment").format(name=fips))
             if self.county_moves.get(fips, base[fips]) != territory_id:
                 moving.append(fips)
         locked = self.locked_counties.intersection(moving)
         if locked:
-            raise LockedError(f"{_names('county', locked)} locked: cannot move")
+            raise LockedError(_("county {names} locked: cannot move").format(
+                names=_names(locked)))
         leaving = {self.county_moves.get(f, base[f]) for f in moving}
         self._refuse_locked_territories(leaving | ({territory_id} if moving else set()))
         if moving and self.locked_accounts:
             pinned = _pinned_in(frames, self, moving)
             if pinned:
-                raise LockedError(f"{_names('account', pinned)} locked: "
-                                  "a county move would change its territory")
+                raise LockedError(_("account {names} locked: a county move would change "
+                                    "its territory").format(names=_names(pinned)))
         for fips in moving:
             moves[fips] = territory_id
             if base[fips] == territory_id:
@@ -167,7 +171,7 @@ class Changes:
         positions = frames.accounts.index.get_indexer(ids)
         if (positions < 0).any():
             unknown = [a for a, p in zip(ids, positions, strict=True) if p < 0]
-            raise ValueError(f"unknown {_names('account', unknown)}")
+            raise ValueError(_("unknown account {names}").format(names=_names(unknown)))
         base_override = frames.accounts["territory_override"].to_numpy(object)[positions]
         current = _effective(frames, self, positions)
         if territory_id is None:
@@ -180,7 +184,8 @@ class Changes:
                     if not _same(c, t)]
         locked = self.locked_accounts.intersection(ids[i] for i in changing)
         if locked:
-            raise LockedError(f"{_names('account', locked)} locked: cannot move")
+            raise LockedError(_("account {names} locked: cannot move").format(
+                names=_names(locked)))
         self._refuse_locked_territories(
             {current[i] for i in changing} | {target[i] for i in changing})
         overrides = dict(self.account_overrides)
@@ -194,7 +199,8 @@ class Changes:
         """Scale every quota of a territory by (1 + change); 0 removes the change.
         Refused for a locked territory: a lock freezes the territory as it is."""
         if territory_id in self.locked_territories:
-            raise LockedError(f"territory {territory_id} is locked: its quota cannot change")
+            raise LockedError(_("territory {territory} is locked: its quota cannot "
+                                "change").format(territory=territory_id))
         quotas = dict(self.quota_changes)
         quotas[territory_id] = float(change)
         if change == 0:
@@ -204,8 +210,8 @@ class Changes:
     def _refuse_locked_territories(self, territories: set) -> None:
         locked = self.locked_territories.intersection(t for t in territories if t is not None)
         if locked:
-            raise LockedError(f"{_names('territory', locked)} locked: "
-                              "nothing may move into or out of it")
+            raise LockedError(_("territory {names} locked: nothing may move into or out "
+                                "of it").format(names=_names(locked)))
 
 
 def _same(a, b) -> bool:
@@ -215,7 +221,7 @@ def _same(a, b) -> bool:
 
 def _known_territory(territory_ids: pd.Index, territory_id: str) -> None:
     if territory_id not in territory_ids:
-        raise ValueError(f"unknown territory {territory_id}")
+        raise ValueError(_("unknown territory {territory}").format(territory=territory_id))
 
 
 def _effective(frames: Frames, changes: Changes, positions: np.ndarray) -> list:
@@ -325,7 +331,8 @@ class _Index:
     def build(cls, frames: Frames) -> _Index:
         dtype = frames.accounts["territory_id"].dtype
         if not isinstance(dtype, pd.CategoricalDtype):
-            raise TypeError("what-if needs frames from build_frames (categorical territory ids)")
+            raise TypeError("what-if needs frames from build_frames "  # i18n: not shown
+                            "(categorical territory ids)")
         account_county, county_ids = pd.factorize(frames.accounts["county_fips"], sort=True)
         opportunity_account = frames.accounts.index.get_indexer(
             frames.opportunities["account_id"].astype(object))

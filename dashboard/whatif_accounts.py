@@ -17,6 +17,7 @@ import pandas as pd
 
 from dashboard import geo
 from dashboard.frames import Frames
+from dashboard.i18n import _
 from dashboard.whatif import Changes, effective_codes, index_of
 
 #: rows the picker sends at most: a search narrows, a table never holds 20,000 rows
@@ -61,8 +62,8 @@ def account_rows(frames: Frames, changes: Changes, query: str = "",
             "id": str(account), "name": str(accounts["account_name"].iat[position]),
             "county": str(names.get(county, county)) if isinstance(county, str) else "",
             "territory": str(territory_ids[code]) if code >= 0 else "",
-            "override": "yes" if isinstance(override, str) and override else "",
-            "locked": "locked" if account in changes.locked_accounts else "",
+            "override": _("yes") if isinstance(override, str) and override else "",
+            "locked": _("locked") if account in changes.locked_accounts else "",
             "potential": _number(accounts["annual_potential"].iat[position]),
         })
     return rows

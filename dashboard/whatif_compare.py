@@ -19,6 +19,7 @@ import pandas as pd
 
 from dashboard import formatting
 from dashboard.frames import Frames
+from dashboard.i18n import _
 from dashboard.periods import Period
 from dashboard.whatif import Changes, apply
 from dashboard.whatif_impact import before_after
@@ -52,7 +53,7 @@ def differing_counties(base: pd.Series, a: Changes, b: Changes) -> dict[str, tup
 
 
 def _count(n: int) -> str:
-    return f"{n:,}"
+    return formatting.count(n)
 
 
 def compare(frames: Frames, a: Changes, b: Changes, areas: pd.Series, period: Period,
@@ -64,19 +65,20 @@ def compare(frames: Frames, a: Changes, b: Changes, areas: pd.Series, period: Pe
     a_to_b = before_after(after_a, after_b, areas, period, as_of, metric=metric)
     rows: list[tuple[str, str, str, str]] = []
     for key, label, kind, _better in FAIRNESS_LABELS:
-        rows.append((label, _fmt(live_a.fairness.at[key, "before"], kind),
+        rows.append((_(label), _fmt(live_a.fairness.at[key, "before"], kind),
                      _fmt(live_a.fairness.at[key, "after"], kind),
                      _fmt(live_b.fairness.at[key, "after"], kind)))
     for key, label in DISRUPTION_LABELS:
-        rows.append((f"Disruption vs live · {label}", formatting.percent(0.0, 1),
+        rows.append((_("Disruption vs live · {measure}").format(measure=_(label)),
+                     formatting.percent(0.0, 1),
                      formatting.percent(live_a.disruption.get(key), 1),
                      formatting.percent(live_b.disruption.get(key), 1)))
-    rows.append(("Territories touched vs live", "0", _count(len(live_a.touched)),
+    rows.append((_("Territories touched vs live"), _count(0), _count(len(live_a.touched)),
                  _count(len(live_b.touched))))
-    for attribute, label in (("county_moves", "County moves"),
-                             ("account_overrides", "Account overrides"),
-                             ("quota_changes", "Quota changes")):
-        rows.append((label, "0", _count(len(getattr(a, attribute))),
+    for attribute, label in (("county_moves", _("County moves")),
+                             ("account_overrides", _("Account overrides")),
+                             ("quota_changes", _("Quota changes"))):
+        rows.append((label, _count(0), _count(len(getattr(a, attribute))),
                      _count(len(getattr(b, attribute)))))
     base = frames.alignment["territory_id"]
     return Comparison(rows, differing_counties(base, a, b), a_to_b.touched, a_to_b.disruption)

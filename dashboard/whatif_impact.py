@@ -32,6 +32,7 @@ from dashboard.balance import (
     territory_workload,
 )
 from dashboard.frames import Frames
+from dashboard.i18n import _
 from dashboard.kpi_core import ratio
 from dashboard.kpi_table import kpi_table
 from dashboard.periods import Period, trailing_twelve_months
@@ -52,7 +53,8 @@ def balance_score(workload_frame: pd.DataFrame, potential_weight: float) -> pd.S
     unit (money, accounts) dominates. A term whose mean is 0 is missing.
     """
     if not 0 <= potential_weight <= 1:
-        raise ValueError(f"potential weight must be between 0 and 1, got {potential_weight}")
+        got = potential_weight  # the callers clamp the slider: a programmer's error
+        raise ValueError(f"potential weight must be between 0 and 1, got {got}")  # i18n: not shown
     potential = workload_frame["potential"].astype("float64")
     workload = workload_frame["workload"].astype("float64")
     scaled_potential = pd.Series(ratio(potential, potential.mean()), index=potential.index)
@@ -169,7 +171,8 @@ def before_after(before: Frames, after: Frames, areas: pd.Series, period: Period
     per-territory open pipeline is the period's KPI.
     """
     if metric not in BALANCE_METRICS:
-        raise ValueError(f"metric must be one of {', '.join(BALANCE_METRICS)}, got {metric!r}")
+        known = ", ".join(BALANCE_METRICS)
+        raise ValueError(f"metric must be one of {known}, got {metric!r}")  # i18n: not shown
     key = ("figures", period, as_of, weights)
     cached_areas, old = _cached(before, key, lambda: (
         areas, territory_figures(before, areas, period, as_of, weights)))
@@ -335,8 +338,8 @@ def home_base(frames: Frames, changes: Changes, territory_id: str,
     counties = alignment.index[alignment.to_numpy(object) == territory_id]
     points = centroids.reindex(counties)[["lat", "lon"]].dropna()
     if points.empty:
-        raise ValueError(f"territory {territory_id} has no rep home and no county to "
-                         "measure distance from")
+        raise ValueError(_("territory {territory} has no rep home and no county to measure "
+                           "distance from").format(territory=territory_id))
     return float(points["lat"].mean()), float(points["lon"].mean())
 
 
@@ -350,17 +353,17 @@ def handover(frames: Frames, changes: Changes, from_tid: str, to_tid: str, share
     reach best. Locked accounts are skipped; a locked territory refuses.
     """
     if not 0 <= share <= 1:
-        raise ValueError(f"share must be between 0 and 1, got {share}")
+        raise ValueError(_("share must be between 0 and 1, got {share}").format(share=share))
     if from_tid == to_tid:
-        raise ValueError("hand over to another territory, not to the same one")
+        raise ValueError(_("hand over to another territory, not to the same one"))
     territory_ids = index_of(frames).territory_ids
     for territory in (from_tid, to_tid):
         if territory not in territory_ids:
-            raise ValueError(f"unknown territory {territory}")
+            raise ValueError(_("unknown territory {territory}").format(territory=territory))
     locked = changes.locked_territories.intersection((from_tid, to_tid))
     if locked and share > 0:
-        raise LockedError(f"territory {min(locked)} is locked: nothing may move into or out "
-                          "of it")
+        raise LockedError(_("territory {territory} is locked: nothing may move into or out "
+                            "of it").format(territory=min(locked)))
     codes = effective_codes(frames, changes)
     mine = np.flatnonzero(codes == territory_ids.get_loc(from_tid))
     count = math.floor(round(share * len(mine), 9) + 0.5)

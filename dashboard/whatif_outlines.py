@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from dashboard import geo
+from dashboard.i18n import _
 
 #: as the territory map: ~1 km, three decimals
 SIMPLIFY_DEGREES = 0.01
@@ -57,7 +58,8 @@ def proposed_outlines(base: pd.Series, county_moves: Mapping[str, str],
         label = labels.get(territory, html.escape(territory))
         feature = geo.to_geojson_feature(
             geometry, {"territory_id": territory,
-                       "tooltip": f"Proposed boundary of {label}"}, PRECISION)
+                       "tooltip": _("Proposed boundary of {territory}").format(
+                           territory=label)}, PRECISION)
         if feature["geometry"] is not None:
             features.append(feature)
     return {"type": "FeatureCollection", "features": features}

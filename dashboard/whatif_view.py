@@ -18,6 +18,7 @@ import pandas as pd
 
 from dashboard import formatting, geo
 from dashboard.frames import Frames
+from dashboard.i18n import N_, _
 from dashboard.whatif import Changes
 
 #: ~1 km, as the territory map: 3,100 counties stay near 1 MB of GeoJSON
@@ -92,6 +93,8 @@ def map_hideout(base: pd.Series, changes: Changes, colors: Mapping[str, str],
         "locked": sorted(changes.locked_counties),
         "names": dict(names),
         "selected": list(selected),
+        # the tooltip's words, in the page's language (assets/map.js)
+        "words": {"moved_from": _("moved from"), "locked": _("locked")},
     }
 
 
@@ -101,8 +104,8 @@ def territory_labels(frames: Frames, escape: bool = True) -> dict[str, str]:
     labels = {}
     for row in frames.territories.itertuples():
         rep = getattr(row, "rep_name", None)
-        rep = f" ({rep})" if isinstance(rep, str) and rep else " (vacant)"
-        label = f"{row.territory_id} · {row.territory_name}{rep}"
+        rep = rep if isinstance(rep, str) and rep else _("vacant")
+        label = f"{row.territory_id} · {row.territory_name} ({rep})"
         labels[row.territory_id] = html.escape(label) if escape else label
     return labels
 
@@ -139,11 +142,11 @@ def history_of(steps) -> tuple[Changes, ...]:
     if not steps:
         return ()
     if not isinstance(steps, list) or len(steps) > MAX_STEPS:
-        raise ValueError("the scenario history is not readable")
+        raise ValueError(_("the scenario history is not readable"))
     try:
         return tuple(Changes.from_json(step["changes"]) for step in steps)
     except (KeyError, TypeError, AttributeError) as exc:
-        raise ValueError("the scenario history is not readable") from exc
+        raise ValueError(_("the scenario history is not readable")) from exc
 
 
 def current_changes(steps) -> Changes:
@@ -158,19 +161,22 @@ def check_fits(frames: Frames, changes: Changes) -> Changes:
     territories = set(frames.territories["territory_id"])
     named = (set(changes.county_moves.values()) | set(changes.quota_changes)
              | {t for t in changes.account_overrides.values() if t is not None})
-    for kind, unknown in (
-            ("territory", sorted(named - territories)),
-            ("county", sorted(set(changes.county_moves) - set(frames.alignment.index))),
-            ("account", sorted(set(changes.account_overrides) - set(frames.accounts.index)))):
+    for message, unknown in (
+            (N_("territory {name} is not in the current data"), sorted(named - territories)),
+            (N_("county {name} is not in the current data"),
+             sorted(set(changes.county_moves) - set(frames.alignment.index))),
+            (N_("account {name} is not in the current data"),
+             sorted(set(changes.account_overrides) - set(frames.accounts.index)))):
         if unknown:
-            raise ValueError(f"{kind} {unknown[0]} is not in the current data")
+            raise ValueError(_(message).format(name=unknown[0]))
     return changes
 
 
 def push_step(steps, changes: Changes, label: str, reasons: list[str] | None = None) -> list:
     """The stored history with one more step (its full snapshot, so undo is a pop)."""
     if len(steps or []) >= MAX_STEPS:
-        raise ValueError(f"a scenario keeps at most {MAX_STEPS} steps: undo some first")
+        raise ValueError(_("a scenario keeps at most {count} steps: undo some first").format(
+            count=formatting.count(MAX_STEPS)))
     return [*(steps or []), {"label": label, "changes": changes.to_json(),
                              "reasons": list(reasons or [])}]
 
@@ -187,10 +193,12 @@ def latest_reasons(steps) -> tuple[str, list[str]]:
 # -- tables ------------------------------------------------------------------
 #: (figure, header, kind) of the before/after grid
 FIGURE_COLUMNS = (
-    ("accounts", "Accounts", "count"), ("potential", "Potential", "money"),
-    ("workload", "Workload", "number"), ("travel_km", "Travel km", "count"),
-    ("t12_bookings", "T12 bookings", "money"), ("open_pipeline", "Open pipeline", "money"),
-    ("quota", "Quota", "money"), ("projected_attainment", "Proj. attainment", "percent"),
+    ("accounts", N_("Accounts"), "count"), ("potential", N_("Potential"), "money"),
+    ("workload", N_("Workload"), "number"), ("travel_km", N_("Travel km"), "count"),
+    ("t12_bookings", N_("T12 bookings"), "money"),
+    ("open_pipeline", N_("Open pipeline"), "money"),
+    ("quota", N_("Quota"), "money"),
+    ("projected_attainment", N_("Proj. attainment"), "percent"),
 )
 
 
@@ -208,8 +216,8 @@ def touched_rows(territories: pd.DataFrame, touched: list[str]) -> list[dict]:
     for territory in touched:
         row = table.loc[territory]
         record = {"id": territory, "name": row["name"],
-                  "rep": row["rep_name"] if isinstance(row["rep_name"], str) else "vacant"}
-        for figure, _, _ in FIGURE_COLUMNS:
+                  "rep": row["rep_name"] if isinstance(row["rep_name"], str) else _("vacant")}
+        for figure, _header, _kind in FIGURE_COLUMNS:
             for side in ("before", "after", "delta"):
                 record[f"{figure}_{side}"] = _value(row[f"{figure}_{side}"])
         rows.append(record)
@@ -218,18 +226,18 @@ def touched_rows(territories: pd.DataFrame, touched: list[str]) -> list[dict]:
 
 def total_row(totals: pd.DataFrame) -> dict:
     """The whole alignment as a pinned grid row."""
-    record = {"id": "All", "name": "Whole alignment", "rep": ""}
-    for figure, _, _ in FIGURE_COLUMNS:
+    record = {"id": "All", "name": _("Whole alignment"), "rep": ""}
+    for figure, _header, _kind in FIGURE_COLUMNS:
         for side in ("before", "after", "delta"):
             record[f"{figure}_{side}"] = _value(totals.at[figure, side])
     return record
 
 
 FAIRNESS_LABELS = (
-    ("balance_index", "Balance index", "number", True),
-    ("within_tolerance", "Within ±15% of mean", "percent", True),
-    ("max_min_ratio", "Max ÷ min", "multiple", False),
-    ("gini", "Gini", "number", False),
+    ("balance_index", N_("Balance index"), "number", True),
+    ("within_tolerance", N_("Within ±15% of mean"), "percent", True),
+    ("max_min_ratio", N_("Max ÷ min"), "multiple", False),
+    ("gini", N_("Gini"), "number", False),
 )
 
 
@@ -240,7 +248,7 @@ def _fmt(value, kind: str) -> str:
         return formatting.multiple(value)
     if formatting.is_missing(value):
         return formatting.MISSING
-    return f"{float(value):.3f}"
+    return formatting.number(value, 3)
 
 
 def fairness_rows(fairness: pd.DataFrame) -> list[dict]:
@@ -253,23 +261,26 @@ def fairness_rows(fairness: pd.DataFrame) -> list[dict]:
         tone = ""
         if not formatting.is_missing(delta) and abs(delta) > 1e-9:
             tone = "good" if (delta > 0) == higher_is_better else "bad"
-        rows.append({"label": label, "before": _fmt(before, kind), "after": _fmt(after, kind),
+        rows.append({"label": _(label), "before": _fmt(before, kind), "after": _fmt(after, kind),
                      "tone": tone})
     return rows
 
 
-DISRUPTION_LABELS = (("accounts", "Accounts"), ("bookings", "T12 bookings"),
-                     ("pipeline", "Open pipeline"))
+DISRUPTION_LABELS = (("accounts", N_("Accounts")), ("bookings", N_("T12 bookings")),
+                     ("pipeline", N_("Open pipeline")))
 
 
 def disruption_rows(shares: Mapping[str, float]) -> list[tuple[str, str]]:
     """(label, share text) of METRICS.md Disruption, three ways."""
-    return [(label, formatting.percent(shares.get(key), 1)) for key, label in DISRUPTION_LABELS]
+    return [(_(label), formatting.percent(shares.get(key), 1)) for key, label in DISRUPTION_LABELS]
 
 
 def _names(names: list, limit: int = 3) -> str:
     shown = ", ".join(str(n) for n in names[:limit])
-    return shown + (f" +{len(names) - limit} more" if len(names) > limit else "")
+    if len(names) <= limit:
+        return shown
+    return _("{names} +{count} more").format(names=shown,
+                                             count=formatting.count(len(names) - limit))
 
 
 def rep_rows(impact: pd.DataFrame) -> list[dict]:
@@ -278,7 +289,7 @@ def rep_rows(impact: pd.DataFrame) -> list[dict]:
     for r in impact.to_dict("records"):
         rows.append({
             "id": r["territory_id"], "territory": f"{r['territory_id']} · {r['territory_name']}",
-            "rep": r["rep_name"] if isinstance(r["rep_name"], str) else "vacant",
+            "rep": r["rep_name"] if isinstance(r["rep_name"], str) else _("vacant"),
             "accounts_gained": r["accounts_gained"], "accounts_lost": r["accounts_lost"],
             "gained": _names(r["gained_account_names"]), "lost": _names(r["lost_account_names"]),
             "t12_bookings_net": _value(r["t12_bookings_gained"] - r["t12_bookings_lost"]),

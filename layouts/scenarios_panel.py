@@ -8,30 +8,36 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.i18n import N_, _
 from layouts import ids
 from layouts.attainment import card, header_with
 
 #: (button id, label, colour): the actions on the selected scenario
-ACTIONS = ((ids.SC_OPEN, "Open", "primary"), (ids.SC_DUPLICATE, "Duplicate", "secondary"),
-           (ids.SC_EXPORT, "Export CSV", "secondary"), (ids.SC_PROPOSE, "Propose", "secondary"),
-           (ids.SC_APPROVE, "Approve", "secondary"), (ids.SC_APPLY, "Apply to live", "success"),
-           (ids.SC_DELETE, "Delete", "danger"))
+ACTIONS = ((ids.SC_OPEN, N_("Open in editor"), "primary"),
+           (ids.SC_DUPLICATE, N_("Duplicate"), "secondary"),
+           (ids.SC_EXPORT, N_("Export CSV"), "secondary"),
+           (ids.SC_PROPOSE, N_("Propose"), "secondary"),
+           (ids.SC_APPROVE, N_("Approve"), "secondary"),
+           (ids.SC_APPLY, N_("Apply to live"), "success"),
+           (ids.SC_DELETE, N_("Delete"), "danger"))
 
 STATUS_STYLE = {"styleConditions": [
-    {"condition": "params.value == 'proposed'", "style": {"color": "#b35806"}},
-    {"condition": "params.value == 'approved'", "style": {"color": "#2166ac"}},
-    {"condition": "params.value == 'applied'", "style": {"color": "#1b7837"}},
+    {"condition": "params.data.status == 'proposed'", "style": {"color": "#b35806"}},
+    {"condition": "params.data.status == 'approved'", "style": {"color": "#2166ac"}},
+    {"condition": "params.data.status == 'applied'", "style": {"color": "#1b7837"}},
 ]}
 
 
 def grid() -> dag.AgGrid:
     columns = [
-        {"field": "name", "headerName": "Scenario", "minWidth": 200, "flex": 2},
-        {"field": "status", "headerName": "Status", "maxWidth": 110, "cellStyle": STATUS_STYLE},
-        {"field": "revision", "headerName": "Rev.", "maxWidth": 80, "type": "numericColumn"},
-        {"field": "summary", "headerName": "Changes", "minWidth": 160, "flex": 1},
-        {"field": "updated_by", "headerName": "Last change by", "minWidth": 130},
-        {"field": "updated_at", "headerName": "When (UTC)", "minWidth": 140},
+        {"field": "name", "headerName": _("Scenario"), "minWidth": 200, "flex": 2},
+        # the status in the reader's language; its colour follows the stored status
+        {"field": "status_label", "headerName": _("Status"), "maxWidth": 110,
+         "cellStyle": STATUS_STYLE},
+        {"field": "revision", "headerName": _("Rev."), "maxWidth": 80, "type": "numericColumn"},
+        {"field": "summary", "headerName": _("Changes"), "minWidth": 160, "flex": 1},
+        {"field": "updated_by", "headerName": _("Last change by"), "minWidth": 130},
+        {"field": "updated_at", "headerName": _("When (UTC)"), "minWidth": 140},
     ]
     return dag.AgGrid(
         id=ids.SC_GRID, rowData=[], columnDefs=columns,
@@ -39,8 +45,8 @@ def grid() -> dag.AgGrid:
         dashGridOptions={"rowHeight": 30, "headerHeight": 32, "animateRows": False,
                          "rowSelection": {"mode": "singleRow", "checkboxes": False,
                                           "enableClickSelection": True},
-                         "localeText": {"noRowsToShow": "No saved scenario yet: edit the "
-                                                        "map, name the scenario, Save."}},
+                         "localeText": {"noRowsToShow": _("No saved scenario yet: edit the "
+                                                          "map, name the scenario, Save.")}},
         getRowId="params.data.id", selectedRows=[], style={"height": "220px"},
     )
 
@@ -49,18 +55,18 @@ def panel() -> dbc.Card:
     """Save bar, alert, the list and its action buttons."""
     save = html.Div([
         dbc.InputGroup([
-            dbc.InputGroupText("Name"),
+            dbc.InputGroupText(_("Name")),
             dbc.Input(id=ids.SC_NAME, type="text", maxLength=120,
-                      placeholder="e.g. West coast rebalance"),
-            dbc.Button("Save", id=ids.SC_SAVE, color="primary"),
-            dbc.Button("Save as new", id=ids.SC_SAVE_NEW, color="secondary", outline=True),
+                      placeholder=_("e.g. West coast rebalance")),
+            dbc.Button(_("Save"), id=ids.SC_SAVE, color="primary"),
+            dbc.Button(_("Save as new"), id=ids.SC_SAVE_NEW, color="secondary", outline=True),
         ], size="sm", className="sc-save"),
-        html.Small("Not saved yet", id=ids.SC_OPENED_TEXT, className="text-muted"),
+        html.Small(_("Not saved yet"), id=ids.SC_OPENED_TEXT, className="text-muted"),
     ], className="d-flex flex-wrap gap-3 align-items-center mb-2")
-    buttons = html.Div([dbc.Button(label, id=button, color=color, outline=color != "primary",
+    buttons = html.Div([dbc.Button(_(label), id=button, color=color, outline=color != "primary",
                                    size="sm", disabled=True)
                         for button, label, color in ACTIONS]
-                       + [html.Small("Select a scenario in the list to act on it.",
+                       + [html.Small(_("Select a scenario in the list to act on it."),
                                      className="text-muted ms-1")],
                        className="d-flex flex-wrap gap-2 mt-2 align-items-center")
     body = [
@@ -73,6 +79,6 @@ def panel() -> dbc.Card:
         grid(),
         buttons,
     ]
-    note = html.Small("Draft → proposed → approved → applied; applying makes the "
-                      "scenario the live alignment.", className="text-muted fw-normal")
-    return card(header_with("Scenarios", note), body)
+    note = html.Small(_("Draft → proposed → approved → applied; applying makes the "
+                        "scenario the live alignment."), className="text-muted fw-normal")
+    return card(header_with(_("Scenarios"), note), body)

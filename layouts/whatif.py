@@ -4,30 +4,38 @@ before/after and per-rep grids."""
 
 from __future__ import annotations
 
+import json
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import dash_leaflet as dl
 from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
+from dashboard import formatting, i18n
+from dashboard.i18n import _
 from dashboard.whatif_view import FIGURE_COLUMNS
-from layouts import components, ids, scenarios_panel, whatif_accounts
-from layouts.attainment import MONEY, NUMBER_COL, PCT, card, header_with
+from layouts import components, grid_format, ids, scenarios_panel, whatif_accounts
+from layouts.attainment import NUMBER_COL, card, header_with
 from layouts.overview import MAP_NS, US_CENTER
 
 WI_NS = Namespace("territoryMap", "whatif")
 
-_V = "Math.abs(params.value)"
-_SIGN = ("params.value == null ? '—' : Math.abs(params.value) < 1e-9 ? '0' : "
-         "(params.value > 0 ? '+' : '−') + ")
-SIGNED_MONEY = {"function": f"{_SIGN}({_V} >= 1e6 ? '$' + ({_V} / 1e6).toFixed(2) + ' M' : "
-                            f"'$' + Math.round({_V} / 1e3).toLocaleString('en-US') + ' k')"}
-WHOLE = {"function": "params.value == null ? '—' : "
-                     "Math.round(params.value).toLocaleString('en-US')"}
-SIGNED_WHOLE = {"function": f"{_SIGN}Math.round({_V}).toLocaleString('en-US')"}
-SIGNED_PCT = {"function": f"{_SIGN}({_V} * 100).toFixed(1) + ' pt'"}
-FORMATS = {"count": (WHOLE, SIGNED_WHOLE), "number": (WHOLE, SIGNED_WHOLE),
-           "money": (MONEY, SIGNED_MONEY), "percent": (PCT, SIGNED_PCT)}
+def _points() -> dict:
+    """A change of a share in percentage points: +1.5 pt / +1,5 pt."""
+    lang, unit = json.dumps(i18n.language()), json.dumps("\u00a0" + _("pt"))
+    return {"function": "tdFormat.number(params.value == null ? null : params.value * 100, "
+                        f"{lang}, 1, true, {unit})"}
+
+
+def formats(kind: str) -> tuple[dict, dict]:
+    """(plain, signed) grid formatters of a figure kind, in the request's locale."""
+    if kind == "money":
+        return grid_format.money_compact(), grid_format.money_compact(signed=True)
+    if kind == "percent":
+        return grid_format.percent(), _points()
+    return grid_format.number(), grid_format.number(signed=True)
+
 DELTA_STYLE = {"styleConditions": [
     {"condition": "params.value > 0.0005", "style": {"color": "#2166ac"}},
     {"condition": "params.value < -0.0005", "style": {"color": "#b2182b"}},
@@ -56,13 +64,13 @@ def county_map(shapes: dict, states: dict, hideout: dict, tile_url: str,
         dl.GeoJSON(id=ids.WI_OUTLINES, data=outlines, interactive=False, style=OUTLINE_STYLE),
     ]
     legend = html.Div([
-        html.Div([html.Span(className="swatch wi-swatch-moved"), "Moved in this scenario"],
+        html.Div([html.Span(className="swatch wi-swatch-moved"), _("Moved in this scenario")],
                  className="legend-row"),
-        html.Div([html.Span(className="swatch wi-swatch-outline"), "Proposed boundary"],
+        html.Div([html.Span(className="swatch wi-swatch-outline"), _("Proposed boundary")],
                  className="legend-row"),
-        html.Div([html.Span(className="swatch wi-swatch-selected"), "Selected"],
+        html.Div([html.Span(className="swatch wi-swatch-selected"), _("Selected")],
                  className="legend-row"),
-        html.Div([html.Span(className="swatch wi-swatch-locked"), "Locked"],
+        html.Div([html.Span(className="swatch wi-swatch-locked"), _("Locked")],
                  className="legend-row"),
     ], className="map-legend")
     return html.Div([
@@ -76,19 +84,19 @@ def toolbar(county_options: list[dict], territory_options: list[dict]) -> html.D
     """Select counties (map click or by name), pick a target, then act."""
     return html.Div([
         dcc.Dropdown(id=ids.WI_SELECT, options=county_options, value=[], multi=True,
-                     placeholder="Click counties on the map, or type a county name…",
+                     placeholder=_("Click counties on the map, or type a county name…"),
                      className="wi-select"),
         dcc.Dropdown(id=ids.WI_TARGET, options=territory_options, value=None,
-                     placeholder="Move to territory…", className="wi-target"),
-        dbc.Button("Move selected", id=ids.WI_MOVE, color="primary", size="sm"),
-        dbc.Button("Lock selected", id=ids.WI_LOCK, color="secondary", outline=True, size="sm"),
-        dbc.Button("Undo", id=ids.WI_UNDO, color="secondary", outline=True, size="sm"),
+                     placeholder=_("Move to territory…"), className="wi-target"),
+        dbc.Button(_("Move selected"), id=ids.WI_MOVE, color="primary", size="sm"),
+        dbc.Button(_("Lock selected"), id=ids.WI_LOCK, color="secondary", outline=True, size="sm"),
+        dbc.Button(_("Undo"), id=ids.WI_UNDO, color="secondary", outline=True, size="sm"),
     ], className="wi-toolbar")
 
 
 def map_card(map_div, toolbar_div, steps_text: str) -> dbc.Card:
     return dbc.Card([
-        dbc.CardHeader(header_with("Scenario map · counties coloured by territory",
+        dbc.CardHeader(header_with(_("Scenario map · counties coloured by territory"),
                                    html.Small(steps_text, id=ids.WI_STEPS,
                                               className="text-muted fw-normal"))),
         dbc.CardBody([
@@ -106,14 +114,14 @@ def fairness_table(rows: list[dict], disruption: list[tuple[str, str]]) -> html.
                      html.Td("→", className="text-center text-muted"),
                      html.Td(r["after"], className=f"text-end fw-semibold {r['tone']}")])
             for r in rows]
-    head = html.Thead(html.Tr([html.Th(""), html.Th("Live", className="text-end"), html.Th(""),
-                               html.Th("Scenario", className="text-end")]))
+    head = html.Thead(html.Tr([html.Th(""), html.Th(_("Live"), className="text-end"),
+                               html.Th(""), html.Th(_("Scenario"), className="text-end")]))
     shares = [html.Div([html.Div(value, className="wi-share-value"),
                         html.Div(label, className="kpi-label")], className="wi-share")
               for label, value in disruption]
     return html.Div([
         html.Table([head, html.Tbody(body)], className="table table-sm wi-fairness mb-2"),
-        html.Div("Disruption · share changing territory", className="wi-subhead"),
+        html.Div(_("Disruption · share changing territory"), className="wi-subhead"),
         html.Div(shares, className="wi-shares"),
     ])
 
@@ -121,53 +129,56 @@ def fairness_table(rows: list[dict], disruption: list[tuple[str, str]]) -> html.
 def fairness_card(content) -> dbc.Card:
     metric = dbc.RadioItems(
         id=ids.WI_METRIC, value="potential", inline=True, className="seg-switch",
-        options=[{"label": "Potential", "value": "potential"},
-                 {"label": "Workload", "value": "workload"},
-                 {"label": "Blend", "value": "score"}],
-        inputClassName="btn-check", labelClassName="btn btn-outline-primary",
+        options=[{"label": _("Potential"), "value": "potential"},
+                 {"label": _("Workload"), "value": "workload"},
+                 {"label": _("Blend"), "value": "score"}],
+        inputClassName="btn-check",
+        labelClassName="btn btn-outline-primary",  # i18n: not shown (CSS classes)
         labelCheckedClassName="active")
     weight = html.Div([
-        html.Label("Blend weight: 0 = workload only, 1 = potential only",
+        html.Label(_("Blend weight: 0 = workload only, 1 = potential only"),
                    htmlFor=ids.WI_WEIGHT, className="wi-label"),
         dcc.Slider(id=ids.WI_WEIGHT, min=0, max=1, step=0.05, value=0.5,
-                   marks={0: "0", 0.5: "0.5", 1: "1"},
+                   marks={0: formatting.number(0), 0.5: formatting.number(0.5, 1),
+                          1: formatting.number(1)},
                    tooltip={"placement": "bottom", "always_visible": False}),
     ], className="mb-2")
-    return card(header_with("Fairness", metric), [weight, html.Div(content, id=ids.WI_FAIRNESS)])
+    return card(header_with(_("Fairness"), metric), [weight, html.Div(content, id=ids.WI_FAIRNESS)])
 
 
 def rebalance_card(page_token: str | None = None) -> dbc.Card:
-    return card("Suggest a rebalance", [*whatif_accounts.rebalance_controls(page_token),
+    return card(_("Suggest a rebalance"), [*whatif_accounts.rebalance_controls(page_token),
                                         html.Div(id=ids.WI_REASONS, className="wi-reasons")])
 
 
 def sliders_card(territory_options: list[dict]) -> dbc.Card:
     quota = dbc.Col([
-        html.Div("Quota change", className="wi-subhead"),
+        html.Div(_("Quota change"), className="wi-subhead"),
         dcc.Dropdown(id=ids.WI_QUOTA_TERRITORY, options=territory_options,
-                     placeholder="Territory…", className="mb-2"),
+                     placeholder=_("Territory…"), className="mb-2"),
         dcc.Slider(id=ids.WI_QUOTA_PCT, min=-30, max=30, step=1, value=0,
-                   marks={v: f"{v:+d}%" if v else "0" for v in range(-30, 31, 10)},
+                   marks={v: formatting.signed_percent(v / 100) if v else formatting.number(0)
+                          for v in range(-30, 31, 10)},
                    tooltip={"placement": "bottom"}),
-        dbc.Button("Set quota", id=ids.WI_QUOTA_APPLY, size="sm", color="secondary",
+        dbc.Button(_("Set quota"), id=ids.WI_QUOTA_APPLY, size="sm", color="secondary",
                    outline=True, className="mt-1"),
     ], md=4)
     handover = dbc.Col([
-        html.Div("Hand over accounts (closest to the receiving rep first)",
+        html.Div(_("Hand over accounts (closest to the receiving rep first)"),
                  className="wi-subhead"),
         dbc.Row([
             dbc.Col(dcc.Dropdown(id=ids.WI_HANDOVER_FROM, options=territory_options,
-                                 placeholder="From…"), xs=6),
+                                 placeholder=_("From…")), xs=6),
             dbc.Col(dcc.Dropdown(id=ids.WI_HANDOVER_TO, options=territory_options,
-                                 placeholder="To…"), xs=6),
+                                 placeholder=_("To…")), xs=6),
         ], className="g-2 mb-2"),
         dcc.Slider(id=ids.WI_HANDOVER_SHARE, min=0, max=50, step=1, value=10,
-                   marks={v: f"{v}%" for v in range(0, 51, 10)},
+                   marks={v: formatting.percent(v / 100) for v in range(0, 51, 10)},
                    tooltip={"placement": "bottom"}),
-        dbc.Button("Hand over", id=ids.WI_HANDOVER_APPLY, size="sm", color="secondary",
+        dbc.Button(_("Hand over"), id=ids.WI_HANDOVER_APPLY, size="sm", color="secondary",
                    outline=True, className="mt-1"),
     ], md=4)
-    return card("Quota, handover and locks",
+    return card(_("Quota, handover and locks"),
                 dbc.Row([quota, handover, whatif_accounts.locks_column(territory_options)],
                         className="g-4"))
 
@@ -175,16 +186,16 @@ def sliders_card(territory_options: list[dict]) -> dbc.Card:
 def touched_grid(rows: list[dict], total: dict) -> dag.AgGrid:
     """Touched territories: each figure as a before / after / change column group."""
     columns = [
-        {"field": "id", "headerName": "ID", "pinned": "left", "maxWidth": 76},
-        {"field": "name", "headerName": "Territory", "pinned": "left", "minWidth": 130},
-        {"field": "rep", "headerName": "Rep", "minWidth": 120},
+        {"field": "id", "headerName": _("ID"), "pinned": "left", "maxWidth": 76},
+        {"field": "name", "headerName": _("Territory"), "pinned": "left", "minWidth": 130},
+        {"field": "rep", "headerName": _("Rep"), "minWidth": 120},
     ]
     for figure, header, kind in FIGURE_COLUMNS:
-        plain, signed = FORMATS[kind]
-        columns.append({"headerName": header, "children": [
-            {"field": f"{figure}_before", "headerName": "Live", "valueFormatter": plain,
+        plain, signed = formats(kind)
+        columns.append({"headerName": _(header), "children": [
+            {"field": f"{figure}_before", "headerName": _("Live"), "valueFormatter": plain,
              **NUMBER_COL, "columnGroupShow": "open"},
-            {"field": f"{figure}_after", "headerName": "Scenario", "valueFormatter": plain,
+            {"field": f"{figure}_after", "headerName": _("Scenario"), "valueFormatter": plain,
              **NUMBER_COL},
             {"field": f"{figure}_delta", "headerName": "Δ", "valueFormatter": signed,
              "cellStyle": DELTA_STYLE, **NUMBER_COL},
@@ -195,9 +206,9 @@ def touched_grid(rows: list[dict], total: dict) -> dag.AgGrid:
         dashGridOptions={"rowHeight": 30, "headerHeight": 30, "groupHeaderHeight": 28,
                          "pinnedBottomRowData": [total], "animateRows": False,
                          "suppressColumnVirtualisation": True,
-                         "localeText": {"noRowsToShow": "No territory changed yet: move a "
-                                                        "county, set a quota or hand over "
-                                                        "accounts."}},
+                         "localeText": {"noRowsToShow": _("No territory changed yet: move a "
+                                                          "county, set a quota or hand over "
+                                                          "accounts.")}},
         getRowId="params.data.id",
         csvExportParams=components.csv_export("what-if-territories.csv"),
         style={"height": "300px"},
@@ -205,43 +216,44 @@ def touched_grid(rows: list[dict], total: dict) -> dag.AgGrid:
 
 
 def rep_grid(rows: list[dict]) -> dag.AgGrid:
-    plain, signed = FORMATS["money"]
+    plain, signed = formats("money")
+    whole = grid_format.number()
     columns = [
-        {"field": "rep", "headerName": "Rep", "pinned": "left", "minWidth": 130},
-        {"field": "territory", "headerName": "Territory", "minWidth": 150},
-        {"field": "accounts_gained", "headerName": "Gains", "valueFormatter": WHOLE,
+        {"field": "rep", "headerName": _("Rep"), "pinned": "left", "minWidth": 130},
+        {"field": "territory", "headerName": _("Territory"), "minWidth": 150},
+        {"field": "accounts_gained", "headerName": _("Gains"), "valueFormatter": whole,
          **NUMBER_COL, "maxWidth": 90},
-        {"field": "accounts_lost", "headerName": "Loses", "valueFormatter": WHOLE,
+        {"field": "accounts_lost", "headerName": _("Loses"), "valueFormatter": whole,
          **NUMBER_COL, "maxWidth": 90},
-        {"field": "gained", "headerName": "Accounts gained", "minWidth": 200},
-        {"field": "lost", "headerName": "Accounts lost", "minWidth": 200},
-        {"field": "t12_bookings_net", "headerName": "T12 bookings, net", "valueFormatter": signed,
-         "cellStyle": DELTA_STYLE, **NUMBER_COL},
-        {"field": "open_pipeline_net", "headerName": "Open pipeline, net",
+        {"field": "gained", "headerName": _("Accounts gained"), "minWidth": 200},
+        {"field": "lost", "headerName": _("Accounts lost"), "minWidth": 200},
+        {"field": "t12_bookings_net", "headerName": _("T12 bookings, net"),
          "valueFormatter": signed, "cellStyle": DELTA_STYLE, **NUMBER_COL},
-        {"field": "quota_before", "headerName": "Quota live", "valueFormatter": plain,
+        {"field": "open_pipeline_net", "headerName": _("Open pipeline, net"),
+         "valueFormatter": signed, "cellStyle": DELTA_STYLE, **NUMBER_COL},
+        {"field": "quota_before", "headerName": _("Quota live"), "valueFormatter": plain,
          **NUMBER_COL},
-        {"field": "quota_after", "headerName": "Quota scenario", "valueFormatter": plain,
+        {"field": "quota_after", "headerName": _("Quota scenario"), "valueFormatter": plain,
          **NUMBER_COL},
     ]
     return dag.AgGrid(
         id=ids.WI_REPS, rowData=rows, columnDefs=columns,
         defaultColDef={"sortable": True, "resizable": True, "filter": True},
         dashGridOptions={"rowHeight": 30, "headerHeight": 32, "animateRows": False,
-                         "localeText": {"noRowsToShow": "No rep is affected yet."}},
+                         "localeText": {"noRowsToShow": _("No rep is affected yet.")}},
         getRowId="params.data.id", columnSize="sizeToFit", style={"height": "260px"},
     )
 
 
 def page(history: list, map_card_div, fairness, rebalance, sliders, touched, reps,
          accounts=None, compare=None) -> html.Div:
-    export = dbc.Button("Export CSV", id=ids.WI_TOUCHED_EXPORT, size="sm", color="secondary",
+    export = dbc.Button(_("Export CSV"), id=ids.WI_TOUCHED_EXPORT, size="sm", color="secondary",
                         outline=True)
     return html.Div([
         dcc.Store(id=ids.WI_HISTORY, data=history),
-        html.Div([html.H5("What-if reassignment", className="mb-0 me-3"),
-                  html.Small("A draft over the live alignment: nothing changes until a "
-                             "scenario is applied.", className="text-muted")],
+        html.Div([html.H5(_("What-if reassignment"), className="mb-0 me-3"),
+                  html.Small(_("A draft over the live alignment: nothing changes until a "
+                               "scenario is applied."), className="text-muted")],
                  className="d-flex align-items-baseline flex-wrap view-head"),
         dbc.Row([
             dbc.Col(map_card_div, lg=8),
@@ -250,9 +262,9 @@ def page(history: list, map_card_div, fairness, rebalance, sliders, touched, rep
         ], className="g-3"),
         dbc.Row(dbc.Col(sliders), className="g-3 mt-1"),
         dbc.Row(dbc.Col(accounts), className="g-3 mt-1") if accounts is not None else None,
-        dbc.Row(dbc.Col(card(header_with("Touched territories · live → scenario", export),
+        dbc.Row(dbc.Col(card(header_with(_("Touched territories · live → scenario"), export),
                              touched, "p-0")), className="g-3 mt-1"),
-        dbc.Row(dbc.Col(card("Per-rep impact · what each rep gains and loses", reps, "p-0")),
+        dbc.Row(dbc.Col(card(_("Per-rep impact · what each rep gains and loses"), reps, "p-0")),
                 className="g-3 mt-1"),
         dbc.Row(dbc.Col(scenarios_panel.panel()), className="g-3 mt-1"),
         dbc.Row(dbc.Col(compare), className="g-3 mt-1 mb-3") if compare is not None else None,

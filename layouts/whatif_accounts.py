@@ -8,29 +8,32 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from layouts import ids
-from layouts.attainment import MONEY, NUMBER_COL, card
+from dashboard import formatting
+from dashboard.i18n import _
+from layouts import grid_format, ids
+from layouts.attainment import NUMBER_COL, card
 from layouts.theme import GOOD, NEUTRAL, themed
 
 
 def accounts_grid(rows: list[dict]) -> dag.AgGrid:
     columns = [
-        {"field": "name", "headerName": "Account", "minWidth": 180, "flex": 2},
-        {"field": "id", "headerName": "ID", "maxWidth": 120},
-        {"field": "county", "headerName": "County", "minWidth": 110},
-        {"field": "territory", "headerName": "Territory", "maxWidth": 110},
-        {"field": "override", "headerName": "Override", "maxWidth": 100},
-        {"field": "locked", "headerName": "Lock", "maxWidth": 90},
-        {"field": "potential", "headerName": "Potential", "valueFormatter": MONEY,
-         **NUMBER_COL},
+        {"field": "name", "headerName": _("Account"), "minWidth": 180, "flex": 2},
+        {"field": "id", "headerName": _("ID"), "maxWidth": 120},
+        {"field": "county", "headerName": _("County"), "minWidth": 110},
+        {"field": "territory", "headerName": _("Territory"), "maxWidth": 110},
+        {"field": "override", "headerName": _("Override"), "maxWidth": 100},
+        {"field": "locked", "headerName": _("Lock"), "maxWidth": 90},
+        {"field": "potential", "headerName": _("Potential"),
+         "valueFormatter": grid_format.money_compact(), **NUMBER_COL},
     ]
     return dag.AgGrid(
         id=ids.WI_ACCOUNTS, rowData=rows, columnDefs=columns,
         defaultColDef={"sortable": True, "resizable": True},
         dashGridOptions={"rowHeight": 28, "headerHeight": 30, "animateRows": False,
                          "rowSelection": {"mode": "multiRow", "enableClickSelection": True},
-                         "localeText": {"noRowsToShow": "No account matches: type part of a "
-                                                        "name or id, or select counties."}},
+                         "localeText": {"noRowsToShow": _("No account matches: type part of "
+                                                          "a name or id, or select "
+                                                          "counties.")}},
         getRowId="params.data.id", selectedRows=[], style={"height": "240px"},
     )
 
@@ -39,32 +42,33 @@ def accounts_card(rows: list[dict], territory_options: list[dict]) -> dbc.Card:
     """Search accounts (narrowed to the counties selected on the map), tick
     some, then move them to a territory, clear their override, or lock them."""
     search = dbc.Input(id=ids.WI_ACCOUNT_SEARCH, type="search", debounce=True, size="sm",
-                       placeholder="Search accounts by name or id (selected counties "
-                                   "narrow the list)…")
+                       placeholder=_("Search accounts by name or id (selected counties "
+                                     "narrow the list)…"))
     actions = html.Div([
         dcc.Dropdown(id=ids.WI_ACCOUNT_TARGET, options=territory_options,
-                     placeholder="Move ticked accounts to…", className="wi-target"),
-        dbc.Button("Move accounts", id=ids.WI_ACCOUNT_MOVE, color="primary", size="sm"),
-        dbc.Button("Clear override", id=ids.WI_ACCOUNT_CLEAR, color="secondary",
+                     placeholder=_("Move ticked accounts to…"), className="wi-target"),
+        dbc.Button(_("Move accounts"), id=ids.WI_ACCOUNT_MOVE, color="primary", size="sm"),
+        dbc.Button(_("Clear override"), id=ids.WI_ACCOUNT_CLEAR, color="secondary",
                    outline=True, size="sm"),
-        dbc.Button("Lock / unlock", id=ids.WI_ACCOUNT_LOCK, color="secondary", outline=True,
+        dbc.Button(_("Lock / unlock"), id=ids.WI_ACCOUNT_LOCK, color="secondary", outline=True,
                    size="sm"),
     ], className="wi-toolbar mt-2")
-    note = html.Small("A moved account becomes a named-account override: it stays with its "
-                      "new territory whatever happens to its county.", className="text-muted")
-    return card("Accounts · named-account overrides",
+    note = html.Small(_("A moved account becomes a named-account override: it stays with its "
+                        "new territory whatever happens to its county."), className="text-muted")
+    return card(_("Accounts · named-account overrides"),
                 [search, html.Div(accounts_grid(rows), className="mt-2"), actions, note])
 
 
 def locks_column(territory_options: list[dict]) -> dbc.Col:
     return dbc.Col([
-        html.Div("Lock a territory (nothing moves into or out of it)", className="wi-subhead"),
+        html.Div(_("Lock a territory (nothing moves into or out of it)"),
+                 className="wi-subhead"),
         dcc.Dropdown(id=ids.WI_LOCK_TERRITORY, options=territory_options,
-                     placeholder="Territory…", className="mb-2"),
-        dbc.Button("Lock / unlock territory", id=ids.WI_LOCK_TERRITORY_APPLY, size="sm",
+                     placeholder=_("Territory…"), className="mb-2"),
+        dbc.Button(_("Lock / unlock territory"), id=ids.WI_LOCK_TERRITORY_APPLY, size="sm",
                    color="secondary", outline=True),
-        html.Div(html.Small("Counties: select them on the map, then Lock selected. "
-                            "Accounts: tick them in the account list, then Lock / unlock.",
+        html.Div(html.Small(_("Counties: select them on the map, then Lock selected. "
+                              "Accounts: tick them in the account list, then Lock / unlock."),
                             className="text-muted"), className="mt-2"),
     ], md=4)
 
@@ -75,12 +79,12 @@ def rebalance_controls(page_token: str | None = None) -> list:
     each run, so Cancel can find it."""
     controls = html.Div([
         dbc.InputGroup([
-            dbc.InputGroupText("Disruption budget"),
+            dbc.InputGroupText(_("Disruption budget")),
             dbc.Input(id=ids.WI_BUDGET, type="number", value=10, min=0, max=50, step=1),
-            dbc.InputGroupText("% of T12 bookings"),
+            dbc.InputGroupText(_("% of T12 bookings")),
         ], size="sm", className="w-auto"),
-        dbc.Button("Suggest a rebalance", id=ids.WI_SUGGEST, color="primary", size="sm"),
-        dbc.Button("Cancel", id=ids.WI_CANCEL, color="secondary", outline=True, size="sm",
+        dbc.Button(_("Suggest a rebalance"), id=ids.WI_SUGGEST, color="primary", size="sm"),
+        dbc.Button(_("Cancel"), id=ids.WI_CANCEL, color="secondary", outline=True, size="sm",
                    disabled=True),
     ], className="d-flex flex-wrap gap-2 align-items-center mb-2")
     progress = dbc.Progress(id=ids.WI_PROGRESS, value=0, label="", striped=True,
@@ -88,9 +92,9 @@ def rebalance_controls(page_token: str | None = None) -> list:
                             style={"visibility": "hidden"})
     chart = dcc.Graph(id=ids.WI_TRADEOFF, figure=tradeoff_figure([], None),
                       config={"displayModeBar": False}, className="wi-tradeoff")
-    note = html.Small("Moves whole counties between neighbouring territories to raise the "
-                      "balance of the chosen metric, keeping territories contiguous and "
-                      "honouring locks. Click a point of the chart to use its budget.",
+    note = html.Small(_("Moves whole counties between neighbouring territories to raise the "
+                        "balance of the chosen metric, keeping territories contiguous and "
+                        "honouring locks. Click a point of the chart to use its budget."),
                       className="text-muted")
     return [dcc.Store(id=ids.WI_RUN, data=page_token), controls, progress, note, chart]
 
@@ -102,13 +106,15 @@ def tradeoff_figure(points: list[dict], chosen: float | None) -> go.Figure:
     if points:
         before = points[0]["balance_before"]
         fig.add_hline(y=before, line={"color": NEUTRAL, "dash": "dot", "width": 1},
-                      annotation_text=f"now {before:.3f}", annotation_position="bottom right")
+                      annotation_text=_("now {balance}").format(
+                          balance=formatting.number(before, 3)),
+                      annotation_position="bottom right")  # i18n: not shown (a position)
         fig.add_trace(go.Scatter(
             x=[p["disruption"] * 100 for p in points], y=[p["balance_after"] for p in points],
             customdata=[[p["budget"] * 100, p["moves"]] for p in points],
             mode="lines+markers", line={"color": GOOD}, marker={"size": 9},
-            hovertemplate="budget %{customdata[0]:.0f}%: %{customdata[1]} moves, "
-                          "disruption %{x:.1f}%, balance %{y:.3f}<extra></extra>"))
+            hovertemplate=_("budget %{customdata[0]:.0f}%: %{customdata[1]} moves, "
+                            "disruption %{x:.1f}%, balance %{y:.3f}") + "<extra></extra>"))
         mine = [p for p in points if chosen is not None and abs(p["budget"] - chosen) < 1e-9]
         if mine:
             fig.add_trace(go.Scatter(
@@ -116,12 +122,12 @@ def tradeoff_figure(points: list[dict], chosen: float | None) -> go.Figure:
                 marker={"size": 16, "color": "rgba(0,0,0,0)",
                         "line": {"color": "#111", "width": 2}}, hoverinfo="skip"))
     else:
-        fig.add_annotation(text="Suggest a rebalance to see balance against disruption",
+        fig.add_annotation(text=_("Suggest a rebalance to see balance against disruption"),
                            showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
                            font={"color": NEUTRAL})
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
     fig.update_layout(showlegend=False, margin={"l": 50, "r": 10, "t": 30, "b": 40},
-                      xaxis_title="Disruption (% of T12 bookings)",
-                      yaxis_title="Balance index")
-    return themed(fig, "Trade-off: balance vs disruption", height=210)
+                      xaxis_title=_("Disruption (% of T12 bookings)"),
+                      yaxis_title=_("Balance index"))
+    return themed(fig, _("Trade-off: balance vs disruption"), height=210)

@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 import dash_leaflet as dl
 from dash import dcc, html
 
+from dashboard.i18n import _
 from layouts import ids
 from layouts.attainment import card, header_with
 from layouts.overview import MAP_NS, US_CENTER
@@ -25,7 +26,7 @@ def diff_map(states: dict, tile_url: str, tile_attribution: str):
                    style=DIFF_STYLE, hoverStyle={"weight": 2.5, "color": "#111"}),
     ]
     legend = html.Div([
-        html.Div([html.Span(className="swatch wi-swatch-diff"), "Assigned differently"],
+        html.Div([html.Span(className="swatch wi-swatch-diff"), _("Assigned differently")],
                  className="legend-row"),
     ], className="map-legend")
     return html.Div([
@@ -38,14 +39,14 @@ def diff_map(states: dict, tile_url: str, tile_attribution: str):
 def picker(component_id: str, label: str, value: str) -> html.Div:
     return html.Div([
         html.Label(label, htmlFor=component_id, className="wi-label"),
-        dcc.Dropdown(id=component_id, options=[{"label": "Live alignment", "value": LIVE}],
+        dcc.Dropdown(id=component_id, options=[{"label": _("Live alignment"), "value": LIVE}],
                      value=value, clearable=False),
     ], className="wi-cmp-picker")
 
 
 def comparison_table(rows: list[tuple[str, str, str, str]], name_a: str,
                      name_b: str) -> html.Table:
-    head = html.Thead(html.Tr([html.Th(""), html.Th("Live", className="text-end"),
+    head = html.Thead(html.Tr([html.Th(""), html.Th(_("Live"), className="text-end"),
                                html.Th(f"A · {name_a}", className="text-end"),
                                html.Th(f"B · {name_b}", className="text-end")]))
     body = html.Tbody([html.Tr([html.Td(label), html.Td(live, className="text-end text-muted"),
@@ -56,10 +57,11 @@ def comparison_table(rows: list[tuple[str, str, str, str]], name_a: str,
 
 
 def compare_card(states: dict, tile_url: str, tile_attribution: str) -> dbc.Card:
-    pickers = html.Div([picker(ids.WI_CMP_A, "Scenario A", LIVE),
-                        picker(ids.WI_CMP_B, "Scenario B", LIVE)], className="wi-cmp-pickers")
-    note = html.Small("Fairness of potential; disruption is the share changing territory "
-                      "against the live alignment.", className="text-muted fw-normal")
+    pickers = html.Div([picker(ids.WI_CMP_A, _("Scenario A"), LIVE),
+                        picker(ids.WI_CMP_B, _("Scenario B"), LIVE)],
+                       className="wi-cmp-pickers")
+    note = html.Small(_("Fairness of potential; disruption is the share changing territory "
+                        "against the live alignment."), className="text-muted fw-normal")
     body = dbc.Row([
         dbc.Col([pickers,
                  html.Div(id=ids.WI_CMP_TABLE, className="mt-2"),
@@ -67,4 +69,4 @@ def compare_card(states: dict, tile_url: str, tile_attribution: str) -> dbc.Card
         dbc.Col(html.Div(diff_map(states, tile_url, tile_attribution),
                          className="wi-cmp-map-body"), lg=7),
     ], className="g-3")
-    return card(header_with("Compare two scenarios", note), body)
+    return card(header_with(_("Compare two scenarios"), note), body)

@@ -34,7 +34,8 @@ def test_quota_slider_changes_the_territory_quota(start_app, demo_app):
 
 
 def quota_delta(app, change: float) -> str:
-    """The Δ quota cell as the grid formats money (SIGNED_MONEY in layouts/whatif.py)."""
+    """The Δ quota cell as the grid formats signed money in English
+    (tdFormat.moneyCompact of assets/format.js: Intl compact, up to 2 decimals)."""
     service = service_of(app)
     frames, as_of = service.frames(), service.as_of()
     period = resolve_period("qtd", as_of)
@@ -42,9 +43,8 @@ def quota_delta(app, change: float) -> str:
     mine = quotas[(quotas["territory_id"].astype(object) == "T01")
                   & (quotas["period"].astype(object) == period.label)]
     delta = float(mine["amount"].sum()) * change
-    if abs(delta) >= 1e6:
-        return f"+${delta / 1e6:.2f} M"
-    return f"+${round(delta / 1e3):,} k"
+    scale, unit = (1e6, "M") if abs(delta) >= 1e6 else (1e3, "K")
+    return f"+${delta / scale:.2f}".rstrip("0").rstrip(".") + unit
 
 
 def test_handover_slider_moves_that_share_of_accounts(start_app, demo_app):
@@ -58,7 +58,7 @@ def test_handover_slider_moves_that_share_of_accounts(start_app, demo_app):
     click(duo, f"#{ids.WI_HANDOVER_APPLY}")
     duo.wait_for_contains_text(f"#{ids.WI_ALERT}", "Handed 25% of T01's accounts to T02",
                                timeout=10)
-    for territory, sign in (("T01", "−"), ("T02", "+")):
+    for territory, sign in (("T01", "-"), ("T02", "+")):  # Intl.NumberFormat's minus
         duo.wait_for_text_to_equal(
             f"#{ids.WI_TOUCHED} .ag-row[row-id='{territory}'] [col-id='accounts_delta']",
             f"{sign}{moving:,}", timeout=10)

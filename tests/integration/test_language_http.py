@@ -102,3 +102,11 @@ def test_callback_answers_speak_the_language_too(demo_app):
                                  {f"{ids.URL}.pathname": "/nowhere", f"{ids.URL}.search": ""})
     assert status == 200
     assert "Page introuvable" in json.dumps(body, ensure_ascii=False)
+
+
+def test_a_french_request_leaves_its_thread_speaking_the_default(demo_app):
+    from dashboard import i18n
+
+    client = sign_in(demo_app.server.test_client(), "leader")
+    assert '"Carte"' in layout_text(client, FRENCH)
+    assert i18n.language() == "en"  # the test client ran the request in this thread

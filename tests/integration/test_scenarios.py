@@ -170,7 +170,7 @@ def test_only_a_draft_can_be_edited(engine):
     ([("propose", "manager"), ("reject", "manager")], "Only a leader can reject"),
     ([("propose", "manager"), ("approve", "leader"), ("apply", "manager")],
      "Only a leader can apply"),
-    ([("propose", "manager"), ("apply", "leader")], "only a approved scenario can be applied"),
+    ([("propose", "manager"), ("apply", "leader")], "only an approved scenario can be applied"),
 ])
 def test_wrong_role_or_state_is_refused(engine, steps, error):
     record = new(engine)

@@ -106,7 +106,7 @@ def test_propose_approve_apply_changes_the_live_figures(client, demo_app):
     assert panel.disabled([row]) == [False, False, False, False, True, True, False]
     refused = press(client, demo_app, ids.SC_APPLY, selected=[row])  # still a draft
     assert refused[ids.SC_ALERT]["color"] == "danger"
-    assert "only a approved scenario" in refused[ids.SC_ALERT]["children"]
+    assert "only an approved scenario" in refused[ids.SC_ALERT]["children"]
     for button, status in ((ids.SC_PROPOSE, "proposed"), (ids.SC_APPROVE, "approved")):
         done = press(client, demo_app, button, selected=[row])
         assert done[ids.SC_ALERT]["color"] == "success", done[ids.SC_ALERT]["children"]

@@ -5,6 +5,7 @@ gives them back, and bad input is a message with status 200, never an error."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from dash_http import post_callback, sign_in
@@ -352,3 +353,53 @@ def test_a_rebalance_without_a_valid_signed_viewer_is_refused(demo_app):
     assert guard.viewer_from_token("another-secret", token) is None
     with pytest.raises(ValueError, match="sign-in could not be checked"):
         whatif_rebalance.rebalance(service, [], 10, "potential", None, viewer=None)
+
+
+# -- French -------------------------------------------------------------------
+def test_the_editor_speaks_french_to_a_french_browser(demo_app):
+    from dashboard import i18n
+
+    # the test client serves requests in this thread: the language the request
+    # sets is put back afterwards so later tests speak English
+    with i18n.use("en"):
+        _editor_in_french(demo_app)
+
+
+def _editor_in_french(demo_app):
+    client = sign_in(demo_app.server.test_client())
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr-FR,fr;q=0.9"
+    refused = press(client, demo_app, ids.WI_UNDO, [])
+    assert refused[ids.WI_ALERT]["children"] == "Rien à annuler : c'est le découpage actuel."
+    fips, _source, target = a_county_and_target(demo_app)
+    moved = press(client, demo_app, ids.WI_MOVE, [],
+                  **{ids.WI_SELECT: [fips], ids.WI_TARGET: target})
+    assert " déplacé(s) vers " in moved[ids.WI_ALERT]["children"]
+    shown = json.dumps(show(client, demo_app, moved[ids.WI_HISTORY]["data"]),
+                       ensure_ascii=False)
+    assert "Indice d'équilibre" in shown and "Prises de commande 12 derniers mois" in shown
+    assert "1 étape · dernière : " in shown
+    assert "\u00a0%" in shown  # French percent: "12,3 %"
+    assert re.search(r"\d,\d{3}", shown)  # French decimals: the balance index "0,912"
+
+
+def test_the_background_rebalance_speaks_the_language_of_the_page(demo_app):
+    from callbacks import guard
+    from dashboard import i18n
+
+    service = demo_app.server.extensions["territory_service"]
+    secret = demo_app.server.config["SECRET_KEY"]
+    with i18n.use("fr"):
+        token = guard.viewer_token(secret, LEADER)
+    viewer = guard.viewer_from_token(secret, token)
+    assert viewer.language == "fr" and viewer.scope == LEADER.scope
+    with i18n.use("en"):
+        english = guard.viewer_token(secret, LEADER)
+    assert guard.viewer_from_token(secret, english).language == "en"
+    with i18n.use(viewer.language):
+        steps, message, color, _points, _chosen = whatif_rebalance.rebalance(
+            service, [], 10, "potential", None, viewer=viewer)
+    assert color == "success"
+    assert message.startswith("Rééquilibrage proposé de potentiel : ")
+    assert "des prises de commande des 12 derniers mois" in message
+    assert re.search(r"\d,\d\u00a0%", message)  # "3,2 %"
+    assert steps[-1]["reasons"][0].split(": ", 1)[1].startswith("déplace ")

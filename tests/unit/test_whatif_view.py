@@ -185,3 +185,35 @@ def test_rep_rows_net_the_gains_and_losses():
     assert row["gained"] == "One, Two, Three +1 more" and row["lost"] == "Nine"
     assert row["t12_bookings_net"] == 300.0 and row["open_pipeline_net"] == -50.0
     assert (row["quota_before"], row["quota_after"]) == (1000.0, 1100.0)
+
+
+def test_the_view_model_speaks_french():
+    from dashboard import i18n
+    from layouts import whatif as layout
+    from layouts import whatif_accounts as accounts_layout
+
+    with i18n.use("fr"):
+        rows = view.fairness_rows(fairness([0.5, 0.3, 2.0, 0.2], [0.6, 0.3, 2.5, 0.1]))
+        shares = view.disruption_rows({"accounts": 0.0125, "bookings": 0.1, "pipeline": None})
+        with pytest.raises(ValueError, match="le comté ZZ n'est pas dans les données"):
+            view.check_fits(SimpleNamespace(
+                territories=pd.DataFrame({"territory_id": ["TA"]}),
+                alignment=pd.DataFrame(index=["A1"]), accounts=pd.DataFrame(index=["a1"])),
+                Changes(county_moves={"ZZ": "TA"}))
+        names = view._names(["One", "Two", "Three", "Four"])
+        grid = layout.touched_grid([], {})
+        figure = accounts_layout.tradeoff_figure([], None)
+    assert [(r["label"], r["before"], r["after"]) for r in rows] == [
+        ("Indice d'équilibre", "0,500", "0,600"),
+        ("À ±15 % de la moyenne", "30\u00a0%", "30\u00a0%"),
+        ("Max ÷ min", "2,0×", "2,5×"),
+        ("Gini", "0,200", "0,100"),
+    ]
+    assert shares == [("Comptes", "1,2\u00a0%"),
+                      ("Prises de commande 12 derniers mois", "10,0\u00a0%"),
+                      ("Pipeline en cours", "—")]
+    assert names == "One, Two, Three +1 autres"
+    headers = [c["headerName"] for c in grid.columnDefs]
+    assert "Territoire" in headers and "Objectif" in headers
+    assert 'tdFormat.moneyCompact(params.value, "fr"' in str(grid.columnDefs)  # French cells
+    assert figure.layout.title.text == "Compromis : équilibre et perturbation"
