@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
+from signin_steps import sign_in
 
 from dashboard import formatting, i18n
 from dashboard.kpi_table import kpi_table
 from dashboard.selection import resolve_period
 from layouts import ids
-from signin_steps import sign_in
 
 pytestmark = pytest.mark.browser
 
