@@ -104,9 +104,9 @@ def build(service: DataService, selection: Selection, level: str):
     if not scope.territory_ids:
         return no_match()
     level = level if level in PLURAL else DEFAULT_LEVEL
-    table = kpi_table(frames, period, as_of, level, territory_ids=scope.territory_ids,
-                      segment=scope.segment)
-    totals = total_kpis(frames, scope, period, as_of)
+    table = service.memo("level_kpis", (scope, period, as_of, level), lambda f: kpi_table(
+        f, period, as_of, level, territory_ids=scope.territory_ids, segment=scope.segment))
+    totals = total_kpis(frames, scope, period, as_of, service.memo)
     rows = rankings.with_territory(frames, table, level)
     by_attainment = rankings.ranked(rows, "attainment")
     by_growth = rankings.ranked(rows, "revenue_growth")

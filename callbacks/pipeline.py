@@ -11,8 +11,7 @@ from callbacks import guard
 from callbacks.grid_export import register_csv_export
 from dashboard import formatting, rankings
 from dashboard.i18n import _, ngettext
-from dashboard.kpi_table import kpi_table
-from dashboard.overview import scope_for, total_kpis
+from dashboard.overview import scope_for, territory_kpis, total_kpis
 from dashboard.selection import Selection, resolve_as_of, resolve_period
 from dashboard.service import DataService
 from layouts import components, ids
@@ -79,12 +78,13 @@ def build(service: DataService, selection: Selection, healthy_value):
     if not scope.territory_ids:
         return no_match()
     healthy = rankings.healthy_line(healthy_value)
-    table = kpi_table(frames, period, as_of, "territory", territory_ids=scope.territory_ids,
-                      segment=scope.segment)
-    totals = total_kpis(frames, scope, period, as_of)
+    # the same cached tables as the map's; a new healthy line recomputes no KPI
+    table = territory_kpis(frames, scope, period, as_of, service.memo)
+    totals = total_kpis(frames, scope, period, as_of, service.memo)
     deals = service.derived(("open-deals",), rankings.open_deals)  # per data version
-    funnel = rankings.stage_funnel(deals, scope.territory_ids, scope.segment, period)
-    overdue = rankings.overdue_deals(deals, scope.territory_ids, scope.segment, as_of)
+    funnel, overdue = service.memo("pipeline_deals", (scope, period, as_of), lambda _f: (
+        rankings.stage_funnel(deals, scope.territory_ids, scope.segment, period),
+        rankings.overdue_deals(deals, scope.territory_ids, scope.segment, as_of)))
     rows = table.merge(rankings.aging_by_territory(overdue, table["id"]), on="id")
     by_coverage = rankings.ranked(rows, "coverage")
     covered = by_coverage[by_coverage["coverage"].notna()]

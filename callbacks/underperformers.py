@@ -10,6 +10,7 @@ from callbacks import guard
 from callbacks.grid_export import register_csv_export
 from dashboard import flags_view, geo, overview
 from dashboard import formatting as fmt
+from dashboard.balance import territory_workload
 from dashboard.i18n import _
 from dashboard.maps import state_outlines, territory_shapes
 from dashboard.selection import ALL as ALL_CHOICE
@@ -44,8 +45,9 @@ def _flags(service: DataService, selection: Selection, values: dict, penetration
     scope = overview.scope_for(frames, selection.region, selection.segment)
     if not scope.territory_ids:
         return None, ignored
-    flags = flag_territories(frames, period, as_of, thresholds,
-                             areas=geo.load_counties()["area_km2"])
+    workload = service.derived(("territory-workload",), lambda f: territory_workload(
+        f, geo.load_counties()["area_km2"]))  # per data version, whatever the thresholds
+    flags = flag_territories(frames, period, as_of, thresholds, workload=workload)
     flags = flags[flags["territory_id"].isin(scope.territory_ids)].reset_index(drop=True)
     return (flags, scope, frames), ignored
 
@@ -61,13 +63,14 @@ def _outputs(service, selection, values, penetration_on) -> tuple:
         empty = {"key": "underperformers", "colors": {}, "tips": {}, "flagged": []}
         return (layout.summary_strip(None), layout.no_match(), "", empty, legend, [], note)
     flags, scope, frames = view
-    hideout = flags_view.map_hideout(frames.territories, scope.territory_ids, flags)
+    cards = flags_view.flag_cards(flags)  # once: the list, the map and the table read them
+    hideout = flags_view.map_hideout(frames.territories, scope.territory_ids, flags, cards=cards)
     count = _("{count} of {total}").format(count=fmt.count(len(flags)),
                                              total=fmt.count(len(scope.territory_ids)))
     return (
         layout.summary_strip(flags_view.summary(flags, len(scope.territory_ids))),
-        layout.flag_list(flags_view.flag_cards(flags)),
-        count, hideout, legend, flags_view.grid_rows(flags), note,
+        layout.flag_list(cards),
+        count, hideout, legend, flags_view.grid_rows(flags, cards), note,
     )
 
 

@@ -174,10 +174,12 @@ def flag_cards(flags: pd.DataFrame) -> list[dict]:
     return cards
 
 
-def grid_rows(flags: pd.DataFrame) -> list[dict]:
-    """Flat rows for the table and its CSV export (numbers kept as numbers)."""
+def grid_rows(flags: pd.DataFrame, cards: list[dict] | None = None) -> list[dict]:
+    """Flat rows for the table and its CSV export (numbers kept as numbers);
+    ``cards`` are ``flag_cards(flags)`` when the caller has them already."""
     rows = []
-    for card, shortfall in zip(flag_cards(flags), flags["shortfall"], strict=True):
+    cards = flag_cards(flags) if cards is None else cards
+    for card, shortfall in zip(cards, flags["shortfall"], strict=True):
         rows.append({
             "territory_id": card["territory_id"], "name": card["name"], "rep": card["rep"],
             "region": card["region"], "severity": card["severity"],
@@ -212,14 +214,15 @@ def _tip(name, tid, rep_name, lines: list[str]) -> str:
 
 
 def map_hideout(territories: pd.DataFrame, scope_ids, flags: pd.DataFrame,
-                key: str = "underperformers") -> dict:
+                key: str = "underperformers", cards: list[dict] | None = None) -> dict:
     """Hideout for the territory map: severity colours, flagged outlines, tips.
 
     ``territories`` is the frames' territory table (all of them, so territories
     outside the region still draw, in white); ``scope_ids`` the selected ones.
     """
     scope = set(scope_ids)
-    by_id = {card["territory_id"]: card for card in flag_cards(flags)}
+    cards = flag_cards(flags) if cards is None else cards
+    by_id = {card["territory_id"]: card for card in cards}
     colors, tips = {}, {}
     for row in territories.itertuples():
         tid = row.territory_id

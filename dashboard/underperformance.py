@@ -56,8 +56,13 @@ def territory_signals(
     thresholds: Thresholds = Thresholds(),
     areas: pd.Series | None = None,
     weights: WorkloadWeights = DEFAULT_WEIGHTS,
+    workload: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every territory with the figures the rules read and one boolean column per rule.
+
+    ``workload`` is ``territory_workload(frames, areas, weights)`` when the
+    caller keeps it per data version (it does not depend on the period or the
+    thresholds); else it is computed from ``areas`` and ``weights``.
 
     Penetration's "bottom quartile" and potential's "top half" are ranks, not
     interpolated quantiles: a territory is in the bottom quartile when its
@@ -93,9 +98,10 @@ def territory_signals(
     figures["rule_potential_index"] = figures["potential_index"] < t.potential_index
     figures["severity"] = figures[[f"rule_{r}" for r in RULES]].sum(axis=1).astype("int64")
 
-    workload = territory_workload(
-        frames, areas if areas is not None else pd.Series(dtype="float64"), weights
-    ).reindex(tids.to_numpy())
+    if workload is None:
+        workload = territory_workload(
+            frames, areas if areas is not None else pd.Series(dtype="float64"), weights)
+    workload = workload.reindex(tids.to_numpy())
     figures["workload"] = workload["workload"]
     figures["vacant"] = territories["rep_id"].isna().to_numpy()
     _diagnose(figures, t)
@@ -186,6 +192,7 @@ def flag_territories(
     thresholds: Thresholds = Thresholds(),
     areas: pd.Series | None = None,
     weights: WorkloadWeights = DEFAULT_WEIGHTS,
+    workload: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """METRICS.md Underperformance: one row per territory where any rule fires.
 
@@ -194,7 +201,7 @@ def flag_territories(
     ``areas`` (county_fips -> km²) feeds the workload index of the diagnosis;
     without it the travel term is 0 and workload is the weighted account count.
     """
-    signals = territory_signals(frames, period, as_of, thresholds, areas, weights)
+    signals = territory_signals(frames, period, as_of, thresholds, areas, weights, workload)
     flagged = signals[signals["severity"] > 0]
     territories = frames.territories.reindex(flagged.index)
     table = pd.DataFrame(
