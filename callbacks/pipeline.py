@@ -33,7 +33,7 @@ def no_match():
     )
 
 
-def strip(totals: pd.Series, healthy: float, overdue: pd.DataFrame, period, as_of) -> object:
+def strip(totals: pd.Series, healthy: float, overdue: dict, period, as_of) -> object:
     """Scope figures, all from the kpi_table company row except the overdue count."""
     coverage = totals["coverage"]
     tone = "" if formatting.is_missing(coverage) else ("good" if coverage >= healthy else "bad")
@@ -51,10 +51,10 @@ def strip(totals: pd.Series, healthy: float, overdue: pd.DataFrame, period, as_o
                             _("won deals")),
         components.kpi_card(_("Sales cycle"), formatting.days(totals["sales_cycle_days"]),
                             _("median, won deals")),
-        components.kpi_card(_("Overdue"), formatting.money(overdue["amount"].sum()),
+        components.kpi_card(_("Overdue"), formatting.money(overdue["amount"]),
                             ngettext("{n} deal past due", "{n} deals past due",
-                                     len(overdue)).format(n=formatting.count(len(overdue))),
-                            "bad" if len(overdue) else ""),
+                                     overdue["count"]).format(n=formatting.count(overdue["count"])),
+                            "bad" if overdue["count"] else ""),
     ])
 
 
@@ -64,6 +64,15 @@ def overdue_records(overdue: pd.DataFrame) -> list[dict]:
     for record in records:
         record["stage"] = rankings.stage_label(record["stage"])
     return records
+
+
+def overdue_summary(overdue: pd.DataFrame, scope) -> dict:
+    """What the view shows of the overdue deals (they depend on the as-of date,
+    not the period): the oldest, the count and amount per territory, the
+    totals. Small enough to share through the cache; the deals are not."""
+    return {"oldest": overdue.head(OLDEST), "count": len(overdue),
+            "amount": float(overdue["amount"].sum()),
+            "by_territory": rankings.aging_by_territory(overdue, scope.territory_ids)}
 
 
 def build(service: DataService, selection: Selection, healthy_value):
@@ -82,10 +91,11 @@ def build(service: DataService, selection: Selection, healthy_value):
     table = territory_kpis(frames, scope, period, as_of, service.memo)
     totals = total_kpis(frames, scope, period, as_of, service.memo)
     deals = service.derived(("open-deals",), rankings.open_deals)  # per data version
-    funnel, overdue = service.memo("pipeline_deals", (scope, period, as_of), lambda _f: (
-        rankings.stage_funnel(deals, scope.territory_ids, scope.segment, period),
-        rankings.overdue_deals(deals, scope.territory_ids, scope.segment, as_of)))
-    rows = table.merge(rankings.aging_by_territory(overdue, table["id"]), on="id")
+    funnel = service.memo("pipeline_funnel", (scope, period), lambda _f: rankings.stage_funnel(
+        deals, scope.territory_ids, scope.segment, period))
+    overdue = service.memo("pipeline_overdue", (scope, as_of), lambda _f: overdue_summary(
+        rankings.overdue_deals(deals, scope.territory_ids, scope.segment, as_of), scope))
+    rows = table.merge(overdue["by_territory"], on="id")
     by_coverage = rankings.ranked(rows, "coverage")
     covered = by_coverage[by_coverage["coverage"].notna()]
     late = rankings.ranked(rows[rows["overdue_count"] > 0], "overdue_amount")
@@ -100,7 +110,7 @@ def build(service: DataService, selection: Selection, healthy_value):
         _("Open pipeline by stage · closing in {period}").format(period=period.label),
         funnel_figure(funnel),
         _("Oldest overdue deals · as of {date}").format(date=formatting.day(as_of)),
-        layout.overdue_grid(overdue_records(overdue.head(OLDEST))),
+        layout.overdue_grid(overdue_records(overdue["oldest"])),
         coverage_title, coverage_figure(covered, healthy), healthy_text, aging_figure(late),
         _("Territories · {period}").format(period=period.label),
         layout.territory_grid(rankings.grid_records(by_coverage, GRID_FIELDS), healthy),

@@ -8,7 +8,7 @@ from dash import ALL, Input, Output, State, ctx, no_update
 
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
-from dashboard import flags_view, geo, overview
+from dashboard import flags_view, geo, i18n, overview
 from dashboard import formatting as fmt
 from dashboard.balance import territory_workload
 from dashboard.i18n import _
@@ -47,7 +47,10 @@ def _flags(service: DataService, selection: Selection, values: dict, penetration
         return None, ignored
     workload = service.derived(("territory-workload",), lambda f: territory_workload(
         f, geo.load_counties()["area_km2"]))  # per data version, whatever the thresholds
-    flags = flag_territories(frames, period, as_of, thresholds, workload=workload)
+    # shared by every user of a language: the rules rank the whole company
+    flags = service.memo("flags", (period, as_of, thresholds, i18n.language()),
+                         lambda f: flag_territories(f, period, as_of, thresholds,
+                                                    workload=workload))
     flags = flags[flags["territory_id"].isin(scope.territory_ids)].reset_index(drop=True)
     return (flags, scope, frames), ignored
 
