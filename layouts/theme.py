@@ -21,8 +21,11 @@ TEMPLATE = go.layout.Template(
         paper_bgcolor="white",
         plot_bgcolor="white",
         margin={"l": 50, "r": 20, "t": 40, "b": 40},
-        xaxis={"gridcolor": "#eef0f3", "zerolinecolor": "#d1d5db", "linecolor": "#d1d5db"},
-        yaxis={"gridcolor": "#eef0f3", "zerolinecolor": "#d1d5db", "linecolor": "#d1d5db"},
+        # automargin: tick labels grow with the language ("1,5 M $US") and are never clipped
+        xaxis={"gridcolor": "#eef0f3", "zerolinecolor": "#d1d5db", "linecolor": "#d1d5db",
+               "automargin": True},
+        yaxis={"gridcolor": "#eef0f3", "zerolinecolor": "#d1d5db", "linecolor": "#d1d5db",
+               "automargin": True},
         legend={"orientation": "h", "y": -0.2},
         hoverlabel={"bgcolor": "white"},
         title={"font": {"size": 14}},
