@@ -97,12 +97,14 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
                 const fips = feature.properties.fips;
                 const moved = (hideout.moved || {})[fips];
                 const tid = moved || feature.properties.t;
-                const name = (hideout.names || {})[tid] || tid;
-                /* the words come translated from the server (hideout.words) */
+                /* the words come translated from the server (hideout.words); a
+                   territory outside the viewer's scope has no name in the hideout */
                 const words = hideout.words || {};
+                const name = (hideout.names || {})[tid] || words.outside || tid;
                 let text = "<b>" + feature.properties.label + "</b><br>" + name;
                 if (moved) {
-                    const from = (hideout.names || {})[feature.properties.t] || feature.properties.t;
+                    const from = (hideout.names || {})[feature.properties.t] || words.outside
+                        || feature.properties.t;
                     text += "<br><i>" + (words.moved_from || "→") + " " + from + "</i>";
                 }
                 if ((hideout.locked || []).indexOf(fips) >= 0 && words.locked) {

@@ -89,9 +89,13 @@ def check_scope(service: DataService, changes: whatif.Changes) -> None:
 
 
 def hideout(service: DataService, changes: whatif.Changes, selected=()) -> dict:
+    """The county map's hideout; its tooltips name only the viewer's own
+    territories (a manager sees other regions' counties, not who owns them)."""
     frames = service.frames()
+    allowed = guard.territory_ids(service)
+    names = {tid: label for tid, label in _labels(service, True).items() if tid in allowed}
     return view.map_hideout(frames.alignment["territory_id"], changes, territory_colors(service),
-                            _labels(service, True), selected)
+                            names, selected)
 
 
 def steps_text(steps) -> str:

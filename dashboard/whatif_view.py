@@ -94,7 +94,8 @@ def map_hideout(base: pd.Series, changes: Changes, colors: Mapping[str, str],
         "names": dict(names),
         "selected": list(selected),
         # the tooltip's words, in the page's language (assets/map.js)
-        "words": {"moved_from": _("moved from"), "locked": _("locked")},
+        "words": {"moved_from": _("moved from"), "locked": _("locked"),
+                  "outside": _("another region's territory")},
     }
 
 

@@ -403,3 +403,18 @@ def test_the_background_rebalance_speaks_the_language_of_the_page(demo_app):
     assert "des prises de commande des 12 derniers mois" in message
     assert re.search(r"\d,\d\u00a0%", message)  # "3,2 %"
     assert steps[-1]["reasons"][0].split(": ", 1)[1].startswith("déplace ")
+
+
+def test_a_managers_county_map_names_only_their_own_territories(demo_app):
+    client = sign_in(demo_app.server.test_client(), "manager-west")
+    frames = demo_app.server.extensions["territory_service"].frames()
+    territories = frames.territories
+    status, body = post_callback(client, demo_app, (ids.PAGE, "children"),
+                                 {f"{ids.URL}.pathname": "/what-if", f"{ids.URL}.search": ""})
+    assert status == 200
+    page = json.dumps(body, ensure_ascii=False)
+    west = territories[territories["region"] == "West"]
+    others = territories[territories["region"] != "West"]
+    assert all(name in page for name in west["territory_name"])
+    leaked = [name for name in others["territory_name"] if f" · {name} (" in page]
+    assert not leaked, f"other regions' territories named on a manager's map: {leaked[:5]}"
