@@ -66,15 +66,6 @@ def overdue_records(overdue: pd.DataFrame) -> list[dict]:
     return records
 
 
-def overdue_summary(overdue: pd.DataFrame, scope) -> dict:
-    """What the view shows of the overdue deals (they depend on the as-of date,
-    not the period): the oldest, the count and amount per territory, the
-    totals. Small enough to share through the cache; the deals are not."""
-    return {"oldest": overdue.head(OLDEST), "count": len(overdue),
-            "amount": float(overdue["amount"].sum()),
-            "by_territory": rankings.aging_by_territory(overdue, scope.territory_ids)}
-
-
 def build(service: DataService, selection: Selection, healthy_value):
     """The page body for a selection, or an empty state when nothing matches."""
     frames = service.frames()
@@ -93,8 +84,8 @@ def build(service: DataService, selection: Selection, healthy_value):
     deals = service.derived(("open-deals",), rankings.open_deals)  # per data version
     funnel = service.memo("pipeline_funnel", (scope, period), lambda _f: rankings.stage_funnel(
         deals, scope.territory_ids, scope.segment, period))
-    overdue = service.memo("pipeline_overdue", (scope, as_of), lambda _f: overdue_summary(
-        rankings.overdue_deals(deals, scope.territory_ids, scope.segment, as_of), scope))
+    overdue = service.memo("pipeline_overdue", (scope, as_of), lambda _f: rankings.overdue_summary(
+        deals, scope.territory_ids, scope.segment, as_of, OLDEST))
     rows = table.merge(overdue["by_territory"], on="id")
     by_coverage = rankings.ranked(rows, "coverage")
     covered = by_coverage[by_coverage["coverage"].notna()]

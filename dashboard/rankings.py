@@ -206,19 +206,40 @@ def stage_funnel(
 
 
 def overdue_deals(
-    deals: pd.DataFrame, territory_ids: Iterable[str], segment: str | None, as_of: date
+    deals: pd.DataFrame, territory_ids: Iterable[str], segment: str | None, as_of: date,
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """Open deals whose expected close date is before the as-of date, oldest first.
+    """Open deals whose expected close date is before the as-of date, oldest
+    first (the ``limit`` oldest when given: rows are built only for them).
 
     Columns: opportunity_id, account_name, territory_id, territory_name,
     amount, stage, close_date (ISO), days_overdue.
     """
+    return _overdue_rows(_late(deals, territory_ids, segment, as_of), as_of, limit)
+
+
+def overdue_summary(deals: pd.DataFrame, territory_ids: Iterable[str], segment: str | None,
+                    as_of: date, oldest: int) -> dict:
+    """What a view shows of the overdue deals without building a row for each
+    (~100k at size L): the ``oldest`` few as rows, the count and amount, and
+    per territory of ``territory_ids`` (``aging_by_territory``)."""
+    late = _late(deals, territory_ids, segment, as_of)
+    return {"oldest": _overdue_rows(late, as_of, oldest), "count": len(late),
+            "amount": float(late["amount"].sum()),
+            "by_territory": aging_by_territory(late, territory_ids)}
+
+
+def _late(deals: pd.DataFrame, territory_ids: Iterable[str], segment: str | None,
+          as_of: date) -> pd.DataFrame:
     rows = _scoped(deals, territory_ids, segment)
+    return rows[rows["close_on"] < to_day(as_of)]
+
+
+def _overdue_rows(late: pd.DataFrame, as_of: date, limit: int | None) -> pd.DataFrame:
     today = to_day(as_of)
-    late = rows[rows["close_on"] < today]
     if _RANK in late:
         # most days overdue = earliest close day: the precomputed order is this sort's
-        late = late.iloc[np.argsort(late[_RANK].to_numpy(), kind="stable")]
+        late = late.iloc[np.argsort(late[_RANK].to_numpy(), kind="stable")[:limit]]
     out = late[["opportunity_id", "account_name", "territory_id", "territory_name", "amount",
                 "stage"]].copy()
     # day numbers count from 1970-01-01, numpy's own epoch: ISO text in one call
@@ -228,7 +249,8 @@ def overdue_deals(
     if _RANK in late:
         return out.reset_index(drop=True)
     return out.sort_values(["days_overdue", "amount", "opportunity_id"],
-                           ascending=[False, False, True], kind="stable").reset_index(drop=True)
+                           ascending=[False, False, True], kind="stable"
+                           ).head(limit).reset_index(drop=True)
 
 
 def aging_by_territory(overdue: pd.DataFrame, territory_ids: Iterable[str]) -> pd.DataFrame:

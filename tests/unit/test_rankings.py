@@ -123,6 +123,16 @@ def test_aging_counts_and_sums_per_territory_with_zeros(frames):
     assert list(aging["overdue_amount"]) == [20_000, 5_000, 0]
 
 
+def test_the_overdue_summary_keeps_the_oldest_and_counts_every_late_deal(frames):
+    # the same three late deals as above; only the two oldest become rows
+    summary = rankings.overdue_summary(deals(frames), ALL_T, None, AS_OF, oldest=2)
+    assert list(summary["oldest"]["opportunity_id"]) == ["O4", "O2"]
+    assert list(summary["oldest"]["days_overdue"]) == [61, 10]
+    assert summary["count"] == 3
+    assert summary["amount"] == 5_000 + 20_000 + 8_000
+    assert list(summary["by_territory"]["overdue_count"]) == [1, 1, 1]  # O2 T1, O4 T2, O5 T3
+
+
 def test_nothing_is_overdue_on_the_first_day(frames):
     assert rankings.overdue_deals(deals(frames), ALL_T, None, date(2025, 12, 15)).empty
 
