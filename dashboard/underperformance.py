@@ -123,7 +123,7 @@ def _diagnose(figures: pd.DataFrame, t: Thresholds) -> None:
     Means are over all territories for workload and over staffed ones for
     potential per rep (a vacant territory has no rep to divide by).
     """
-    workload_mean = figures["workload"].mean()
+    workload_mean = figures["workload"].mean()  # severity is set before this runs
     overloaded = figures["workload"] > t.overload_factor * workload_mean
     staffed_potential = figures["potential"].where(~figures["vacant"])
     potential_mean = staffed_potential.mean()
@@ -135,6 +135,9 @@ def _diagnose(figures: pd.DataFrame, t: Thresholds) -> None:
     )
     explanation = []
     for row, kind in zip(figures.itertuples(), diagnosis, strict=True):
+        if row.severity == 0:
+            explanation.append("")  # explained only where a rule fires (the words cost)
+            continue
         if kind == "under-covered" and row.vacant:
             text = _("Vacant: no rep covers {potential} of potential.").format(
                 potential=fmt.money(row.potential))

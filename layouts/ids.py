@@ -212,3 +212,6 @@ WI_VIEWER = "wi-viewer"
 LANGUAGE_SWITCH = "language-switch"
 LANGUAGE_NEXT = "language-next"
 LANGUAGE_BUTTONS = {"en": "language-en", "fr": "language-fr"}
+
+# underperformers: the note under a capped list of flag cards
+UP_MORE = "up-more"

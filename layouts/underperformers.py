@@ -155,6 +155,10 @@ def flag_card(card: dict) -> dbc.Card:
     )
 
 
+#: cards listed at most (the most severe first); the table holds every flag
+MAX_CARDS = 50
+
+
 def flag_list(cards: list[dict] | None) -> html.Div | list:
     if cards is None:
         return no_match()
@@ -163,7 +167,12 @@ def flag_list(cards: list[dict] | None) -> html.Div | list:
             _("No territory is flagged"),
             _("No rule fires at these thresholds for this selection."),
         )
-    return [flag_card(card) for card in cards]
+    shown = [flag_card(card) for card in cards[:MAX_CARDS]]
+    if len(cards) > MAX_CARDS:
+        note = _("The {shown} most severe are listed here; the table below lists all {total}.")
+        shown.append(html.P(note.format(shown=MAX_CARDS, total=fmt.count(len(cards))),
+                            className="text-muted small mb-0", id=ids.UP_MORE))
+    return shown
 
 
 def no_match() -> html.Div:

@@ -105,3 +105,17 @@ def test_underperformers_controls_and_grid_in_french():
 def test_english_is_unchanged_outside_a_french_block():
     assert pace_class_labels()[0] == "Behind pace (< 85%)"
     assert underperformers.grid_columns()[0]["headerName"] == "Rules"
+
+
+def test_a_long_flag_list_shows_the_most_severe_and_points_to_the_table():
+    card = {"territory_id": "T1", "name": "North", "rep": "Ann", "region": "East",
+            "severity": 2, "severity_label": "2 rules", "color": "#b2182b",
+            "text_color": "white", "shortfall_text": "$1K short of quota",
+            "reasons": ["Pace 50% (under 85%)"], "diagnosis": "execution",
+            "diagnosis_label": "Execution", "explanation": "Execution: …", "detail": "…"}
+    cards = [dict(card, territory_id=f"T{i}") for i in range(60)]
+    with i18n.use("fr"):
+        shown = underperformers.flag_list(cards)
+    assert len(shown) == underperformers.MAX_CARDS + 1
+    assert "Les 50 plus graves" in shown[-1].children and "(60)" in shown[-1].children
+    assert len(underperformers.flag_list(cards[:50])) == 50  # no note when all fit
