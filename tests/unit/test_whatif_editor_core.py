@@ -1,6 +1,6 @@
 """The what-if editor's core helpers: the account picker, the contiguity
 warning, proposed outlines and the comparison of two scenarios, on six
-accounts in three territories worked by hand."""
+accounts in three territories worked by hand (``test_whatif.make_frames``)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ from datetime import date
 import pandas as pd
 import pytest
 import shapely
+from test_whatif import make_frames
 
 from dashboard import geo
-from dashboard.frames import build_frames
 from dashboard.periods import Period
-from dashboard.schema import Dataset
-from dashboard.schema import frame_from_rows as _frame
 from dashboard.whatif import Changes
 from dashboard.whatif_accounts import account_rows, split_territories
 from dashboard.whatif_compare import compare, diff_geojson, differing_counties
@@ -23,35 +21,6 @@ from dashboard.whatif_outlines import EMPTY, moves_key, proposed_outlines, resha
 AS_OF = date(2026, 2, 14)
 PERIOD = Period.parse("2026Q1")
 AREAS = pd.Series({"00001": 300.0, "00002": 100.0, "00003": 2_500.0, "00004": 900.0})
-
-
-def make_frames():
-    """T1 owns 00001 and 00002, T2 00003, T3 00004; A4 lies in 00003 but is a
-    named account of T1. T12 won bookings: A1 100k, A2 25k, A3 75k, A5 50k,
-    A6 10k = 260k."""
-    accounts = [("A1", "00001", 10_000, None), ("A2", "00002", 20_000, None),
-                ("A3", "00002", 30_000, None), ("A4", "00003", 40_000, "T1"),
-                ("A5", "00003", 50_000, None), ("A6", "00004", 60_000, None)]
-    opps = [("o1", "A1", 100_000, "won", "2026-01-10"), ("o2", "A1", 30_000, "open", "2026-03-01"),
-            ("o3", "A2", 25_000, "won", "2025-06-01"), ("o4", "A3", 75_000, "won", "2026-02-14"),
-            ("o5", "A3", 20_000, "open", "2026-03-15"), ("o6", "A5", 50_000, "won", "2025-06-01"),
-            ("o7", "A5", 40_000, "open", "2026-02-20"), ("o8", "A6", 10_000, "won", "2025-07-01")]
-    return build_frames(Dataset(
-        territories=_frame("territories", [("T1", "One", "East"), ("T2", "Two", "East"),
-                                           ("T3", "Three", "West")]),
-        reps=_frame("reps", [("R1", "Rep One", "r1@x", "T1", 40.0, -75.0),
-                             ("R2", "Rep Two", "r2@x", "T2", 41.0, -74.0)]),
-        alignment=_frame("alignment", [("00001", "T1"), ("00002", "T1"), ("00003", "T2"),
-                                       ("00004", "T3")]),
-        accounts=_frame("accounts", [
-            (a, f"Name {a}", fips, 40.0, -75.0, None, None, pot, None, None, override)
-            for a, fips, pot, override in accounts]),
-        opportunities=_frame("opportunities", [
-            (o, a, amount, "Closed Won" if status == "won" else "Proposal", status,
-             "2024-01-01", close) for o, a, amount, status, close in opps]),
-        quotas=_frame("quotas", [("T1", "2026Q1", 100_000), ("T2", "2026Q1", 80_000),
-                                 ("T3", "2026Q1", 50_000)]),
-    ))
 
 
 @pytest.fixture(scope="module")
