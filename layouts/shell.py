@@ -120,6 +120,8 @@ def controls_bar(period_options: list[dict], region_options: list[dict],
                         id=ids.PERIOD_RANGE, display_format="YYYY-MM-DD",
                         start_date_placeholder_text=_("from"), end_date_placeholder_text=_("to"),
                         minimum_nights=0, clearable=True, className="ctl-range",
+                        # weeks start on Monday in French calendars, Sunday in US ones
+                        first_day_of_week=1 if language() == "fr" else 0,
                         start_date_id=ids.PERIOD_RANGE_START,
                     )),
                     labelled(_("Region"), dcc.Dropdown(
