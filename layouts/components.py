@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import i18n
 from dashboard.i18n import _
 from layouts import help_texts, ids
 
@@ -66,10 +69,42 @@ def export_buttons(csv_id: str) -> html.Div:
 
 def graph_config(file_name: str) -> dict:
     """A chart's plotly config: only the "Download plot as PNG" button, shown
-    on hover, saving under ``file_name``.png at twice the screen resolution."""
-    return {"displayModeBar": "hover", "displaylogo": False,
-            "modeBarButtons": [["toImage"]],
-            "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2}}
+    on hover, saving under ``file_name``.png at twice the screen resolution;
+    in the request's language (the button's tooltip, and plotly's own month
+    and day names and separators, from Babel)."""
+    config = {"displayModeBar": "hover", "displaylogo": False,
+              "modeBarButtons": [["toImage"]],
+              "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2}}
+    lang = i18n.language()
+    if lang != i18n.DEFAULT_LANGUAGE:
+        config["locale"] = lang
+        config["locales"] = {lang: {
+            # plotly.js 3 says "PNG", 2 said "png": the dictionary is keyed by its words
+            "dictionary": dict.fromkeys(("Download plot as a PNG", "Download plot as a png"),
+                                        _("Download plot as a PNG")),
+            "format": plotly_locale_format(lang)}}
+    return config
+
+
+@functools.cache
+def plotly_locale_format(lang: str) -> dict:
+    """Plotly's locale ``format`` block (names of months and days, separators,
+    date order) from the language's CLDR data."""
+    from babel import Locale
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    cldr = Locale.parse(lang)
+
+    def names(kind: str, width: str, order) -> list[str]:
+        return [getattr(cldr, kind)["format"][width][i] for i in order]
+
+    sunday_first = (6, 0, 1, 2, 3, 4, 5)  # plotly lists days from Sunday, CLDR from Monday
+    return {"days": names("days", "wide", sunday_first),
+            "shortDays": names("days", "abbreviated", sunday_first),
+            "months": names("months", "wide", range(1, 13)),
+            "shortMonths": names("months", "abbreviated", range(1, 13)),
+            "decimal": get_decimal_symbol(lang), "thousands": get_group_symbol(lang),
+            "date": "%d/%m/%Y"}
 
 
 def described_graph(figure, file_name: str, description: str, graph_id: str | None = None):

@@ -63,6 +63,13 @@ def test_switching_to_french_translates_labels_and_numbers_and_is_remembered(
     duo.wait_for_text_to_equal(f"#{ids.NAV} a#nav-map", "Carte", timeout=15)
     assert duo.driver.find_element(By.CSS_SELECTOR, "html").get_attribute("lang") == "fr"
 
+    # plotly's own words follow too: the chart's PNG button
+    duo.driver.get(f"{duo.server_url}/attainment")
+    duo.wait_for_element(".modebar-btn[data-title]", timeout=20)
+    titles = {b.get_attribute("data-title")
+              for b in duo.driver.find_elements(By.CSS_SELECTOR, ".modebar-btn[data-title]")}
+    assert titles == {"Télécharger le graphique en PNG"}
+
     duo.driver.delete_all_cookies()  # a new session: the choice is saved on the user
     sign_in(duo, "leader", "/attainment")
     duo.wait_for_text_to_equal(f"#{ids.NAV} a#nav-attainment", "Atteinte", timeout=15)
