@@ -80,10 +80,13 @@ def graph_config(file_name: str) -> dict:
         config["locale"] = lang
         config["locales"] = {lang: {
             # plotly.js 3 says "PNG", 2 said "png": the dictionary is keyed by its words
-            "dictionary": dict.fromkeys(("Download plot as a PNG", "Download plot as a png"),
-                                        _("Download plot as a PNG")),
+            "dictionary": dict.fromkeys(PLOTLY_PNG_BUTTON, _("Download plot as a PNG")),
             "format": plotly_locale_format(lang)}}
     return config
+
+
+#: plotly.js's own words for the PNG button: keys of its locale dictionary, never shown
+PLOTLY_PNG_BUTTON = ("Download plot as a PNG", "Download plot as a png")  # i18n: not shown
 
 
 @functools.cache
