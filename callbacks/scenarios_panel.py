@@ -110,6 +110,11 @@ def visible(service: DataService, records: list[ScenarioRecord]) -> list[Scenari
     return [r for r in records if not whatif_scope.outside(frames, r.changes, allowed)]
 
 
+def listed(service: DataService) -> list[dict]:
+    """The viewer's saved scenarios as grid rows, newest change first."""
+    return rows(visible(service, scenarios.list_scenarios(service.engine)))
+
+
 def check_scope(service: DataService, changes) -> None:
     """A manager saves, opens or moves along only scenarios of their region."""
     outside = whatif_scope.outside(service.frames(), changes, guard.territory_ids(service))
@@ -216,12 +221,13 @@ def register(app: dash.Dash, service: DataService) -> None:
     @app.callback(
         Output(ids.SC_GRID, "rowData"),
         Input(ids.SC_CHANGED, "data"),
+        prevent_initial_call=True,
     )
     @guard.level("manager")
     def list_scenarios(_changed):
-        """Fires when the panel appears and after every change; returns the saved
-        scenarios, newest change first."""
-        return rows(visible(service, scenarios.list_scenarios(service.engine)))
+        """Fires after every change (the page is built with the list); returns
+        the saved scenarios, newest change first."""
+        return listed(service)
 
     @app.callback(
         *(Output(button, "disabled") for button, _label, _color in ACTIONS),

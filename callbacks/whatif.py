@@ -14,7 +14,7 @@ import dash
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from flask import current_app
 
-from callbacks import guard, whatif_compare, whatif_rebalance
+from callbacks import guard, scenarios_panel, whatif_compare, whatif_rebalance
 from dashboard import (
     formatting,
     geo,
@@ -296,7 +296,8 @@ def render(service: DataService, selection: Selection):
     page = layout.page([], map_card, layout.fairness_card(fairness),
                        layout.rebalance_card(uuid.uuid4().hex),
                        layout.sliders_card(options), layout.touched_grid(touched, total),
-                       layout.rep_grid(reps), accounts, compare)
+                       layout.rep_grid(reps), accounts, compare,
+                       scenario_rows=scenarios_panel.listed(service))
     # the background auto-balance runs outside this request: it gets the viewer signed
     token = guard.viewer_token(current_app.config["SECRET_KEY"])
     return html.Div([page, dcc.Store(id=ids.WI_VIEWER, data=token)])

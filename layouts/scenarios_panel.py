@@ -28,7 +28,10 @@ STATUS_STYLE = {"styleConditions": [
 ]}
 
 
-def grid() -> dag.AgGrid:
+def grid(rows: list[dict]) -> dag.AgGrid:
+    """The saved scenarios, filled when the page is built: rows set by a
+    callback while the grid is still starting were sometimes dropped (an empty
+    list after a reload, one run in three)."""
     columns = [
         {"field": "name", "headerName": _("Scenario"), "minWidth": 200, "flex": 2},
         # the status in the reader's language; its colour follows the stored status
@@ -40,7 +43,7 @@ def grid() -> dag.AgGrid:
         {"field": "updated_at", "headerName": _("When (UTC)"), "minWidth": 140},
     ]
     return dag.AgGrid(
-        id=ids.SC_GRID, rowData=[], columnDefs=columns,
+        id=ids.SC_GRID, rowData=rows, columnDefs=columns,
         defaultColDef={"sortable": True, "resizable": True, "filter": True},
         dashGridOptions={"rowHeight": 30, "headerHeight": 32, "animateRows": False,
                          "rowSelection": {"mode": "singleRow", "checkboxes": False,
@@ -51,8 +54,9 @@ def grid() -> dag.AgGrid:
     )
 
 
-def panel() -> dbc.Card:
-    """Save bar, alert, the list and its action buttons."""
+def panel(rows: list[dict]) -> dbc.Card:
+    """Save bar, alert, the list (``rows``, the viewer's saved scenarios) and
+    its action buttons."""
     save = html.Div([
         dbc.InputGroup([
             dbc.InputGroupText(_("Name")),
@@ -76,7 +80,7 @@ def panel() -> dbc.Card:
         save,
         dbc.Alert(id=ids.SC_ALERT, is_open=False, dismissable=True, color="info",
                   className="py-2 mb-2"),
-        grid(),
+        grid(rows),
         buttons,
     ]
     note = html.Small(_("Draft → proposed → approved → applied; applying makes the "

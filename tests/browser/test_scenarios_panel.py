@@ -5,7 +5,7 @@ with its message; propose, approve and apply reach the leader views."""
 from __future__ import annotations
 
 import pytest
-from whatif_steps import choose, click, open_editor, set_slider
+from whatif_steps import choose, click, open_editor, scroll_to, set_slider
 
 from dashboard import formatting, scenarios
 from dashboard.overview import scope_for, total_kpis
@@ -35,6 +35,7 @@ def test_save_reload_and_reopen_a_scenario(start_app, demo_app):
     duo.driver.refresh()
     duo.wait_for_element(f"#{ids.WI_MAP} path.leaflet-interactive", timeout=30)
     duo.wait_for_contains_text(f"#{ids.WI_STEPS}", "no changes", timeout=10)
+    scroll_to(duo, f"#{ids.SC_GRID}")  # the list is built with the page, below the fold
     duo.wait_for_contains_text(f"#{ids.SC_GRID}", "Inland Empire", timeout=10)
     assert duo.find_element(f"#{ids.SC_OPEN}").get_attribute("disabled")
     click(duo, f"#{ids.SC_GRID} .ag-row[row-index='0'] .ag-cell")

@@ -56,6 +56,13 @@ def set_slider(duo, slider_id: str, value) -> None:
     box.send_keys(str(value), Keys.TAB)
 
 
+def scroll_to(duo, selector: str):
+    """Bring an element to the middle of the window, as a user scrolls to it:
+    AG Grid holds off drawing a grid that is out of view, so Selenium reads
+    no text from it until then."""
+    duo.driver.execute_script(CENTER, duo.find_element(selector))
+
+
 def click(duo, selector: str):
     """Scroll the element into view and click it from script: the page's sticky
     bars would otherwise catch a pointer click near the window's edge."""
