@@ -64,9 +64,19 @@ def empty_settings(tmp_path):
                     secret_key="test-secret")
 
 
+def _server_url(variable: str, server: str) -> str:
+    """The URL of a real server that ``.ci/run`` starts, or skip without one."""
+    url = os.environ.get(variable)
+    if not url:
+        pytest.skip(f"{variable} not set (.ci/run starts a {server} server)")
+    return url
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
-    url = os.environ.get("TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("TEST_POSTGRES_URL not set (.ci/run starts a PostgreSQL server)")
-    return url
+    return _server_url("TEST_POSTGRES_URL", "PostgreSQL")
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    return _server_url("TEST_REDIS_URL", "Redis")

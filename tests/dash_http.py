@@ -65,6 +65,13 @@ def patched(value, base: dict | None = None) -> dict:
     return result
 
 
+def speaking(client, accept_language: str):
+    """``client`` sends ``Accept-Language`` with every request, as a browser set
+    to that language does (the app's language when the user saved none)."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = accept_language
+    return client
+
+
 def sign_in(client, username: str = "leader", password: str | None = None):
     """Sign ``client`` in through the real form (CSRF token included); returns
     the client. The demo accounts share ``users.DEMO_PASSWORD``."""

@@ -37,17 +37,22 @@ def attainment_card_text(duo) -> str:
     return next(c.text for c in cards if c.text.upper().startswith("ATTAINMENT"))
 
 
-def test_clicking_a_territory_on_the_map_opens_its_drilldown(start_app, demo_app):
-    duo = start_app()
+def territory_in_the_middle(duo):
+    """The territory shape under a point in the middle of the map (not under
+    the legend), once the page's start-up callbacks (controls from the URL,
+    first recolour) have all answered: a click while they are in flight is
+    raced in CI under load."""
     duo.wait_for_element(".leaflet-interactive", timeout=20)
-    # the page's start-up callbacks (controls from the URL, first recolour) have
-    # all answered: a click while they are in flight is raced in CI under load
     until(duo._wait_for_callbacks, timeout=40, poll=0.3)
-    # the territory under a point in the middle of the map (not under the legend)
-    shape = duo.driver.execute_script("""
+    return duo.driver.execute_script("""
         const r = document.getElementById(arguments[0]).getBoundingClientRect();
         return document.elementFromPoint(r.left + r.width * 0.45, r.top + r.height * 0.45);
     """, ids.MAP)
+
+
+def test_clicking_a_territory_on_the_map_opens_its_drilldown(start_app, demo_app):
+    duo = start_app()
+    shape = territory_in_the_middle(duo)
     assert "leaflet-interactive" in shape.get_attribute("class")
     shape.click()
     title = panel_title(duo)
@@ -66,12 +71,7 @@ def test_the_clicked_territory_is_outlined_on_the_map(start_app):
     style must keep the selected outline, which it once replaced with its own
     3 px one (the flaky failure of session 2)."""
     duo = start_app()
-    duo.wait_for_element(".leaflet-interactive", timeout=20)
-    until(duo._wait_for_callbacks, timeout=40, poll=0.3)
-    shape = duo.driver.execute_script("""
-        const r = document.getElementById(arguments[0]).getBoundingClientRect();
-        return document.elementFromPoint(r.left + r.width * 0.45, r.top + r.height * 0.45);
-    """, ids.MAP)
+    shape = territory_in_the_middle(duo)
     shape.click()
     panel_title(duo)
     # the style function draws the clicked territory 3.5 px wide

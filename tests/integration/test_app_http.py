@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dash_http import patched, post_callback, sign_in
+from dash_http import patched, post_callback, sign_in, speaking
 
 from layouts import ids
 
@@ -109,8 +109,7 @@ def test_import_problems_are_listed_in_the_browsers_language(client, demo_app):
 
     service = demo_app.server.extensions["territory_service"]
     version = store.data_version(service.engine)
-    # every request of this client says Accept-Language: fr (as a French browser does)
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr-FR,fr;q=0.9,en;q=0.5"
+    speaking(client, "fr-FR,fr;q=0.9,en;q=0.5")
     status, body = upload(client, demo_app, {
         "territories.csv": b"territory_id,territory_name,region\nT90,,West\nT91,Nine,West\n",
         "alignment.csv": b"county_fips,territory_id\n06037,T404\n",

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pytest
-from dash_http import post_callback, sign_in
+from dash_http import post_callback, sign_in, speaking
 
 from dashboard import formatting, i18n
 from dashboard.kpi_table import kpi_table
@@ -193,7 +193,7 @@ def post_click(client, app, component, prop, payload, level="territory"):
 
 def test_french_cards_titles_headers_and_numbers(demo_app):
     french = sign_in(demo_app.server.test_client())
-    french.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    speaking(french, "fr")
     status, body = post_callback(french, demo_app, CONTENT, values(level="rep"))
     assert status == 200
     content = body["response"][ids.ATTAINMENT_CONTENT]["children"]

@@ -10,7 +10,7 @@ from datetime import date
 
 import plotly
 import pytest
-from dash_http import patched, post_callback, sign_in
+from dash_http import patched, post_callback, sign_in, speaking
 
 from dashboard import i18n
 from dashboard.periods import Period
@@ -23,7 +23,7 @@ FRENCH = "fr-FR,fr;q=0.9,en;q=0.5"
 @pytest.fixture
 def french(demo_app):
     client = sign_in(demo_app.server.test_client())
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = FRENCH
+    speaking(client, FRENCH)
     return client
 
 
@@ -94,7 +94,7 @@ def test_the_scorecard_speaks_french(french, demo_app):
 
 def test_english_is_unchanged(demo_app):
     client = sign_in(demo_app.server.test_client())
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-US,en;q=0.9"
+    speaking(client, "en-US,en;q=0.9")
     status, body = post_callback(client, demo_app, (ids.KPI_STRIP, "children"),
                                  overview_values())
     text = text_of(body)

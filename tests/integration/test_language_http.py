@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from dash_http import post_callback, sign_in
+from dash_http import post_callback, sign_in, speaking
 
 from dashboard import users
 from layouts import ids
@@ -97,7 +97,7 @@ def test_two_users_in_one_process_keep_their_own_language(demo_app):
 
 def test_callback_answers_speak_the_language_too(demo_app):
     client = sign_in(demo_app.server.test_client(), "leader")
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    speaking(client, "fr")
     status, body = post_callback(client, demo_app, (ids.PAGE, "children"),
                                  {f"{ids.URL}.pathname": "/nowhere", f"{ids.URL}.search": ""})
     assert status == 200

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from dash_http import post_callback, sign_in
+from dash_http import post_callback, sign_in, speaking
 from test_attainment_http import bar_values, decoded, find, opened, post_click, same
 
 from dashboard import formatting, i18n
@@ -132,7 +132,7 @@ def test_bad_selection_gives_an_empty_state_not_an_error(client, demo_app, bad):
 
 def test_french_cards_titles_stages_and_numbers(demo_app):
     french = sign_in(demo_app.server.test_client())
-    french.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    speaking(french, "fr")
     content = content_of(french, demo_app)
     _table, totals = core(demo_app)
     text = json.dumps(content, ensure_ascii=False)

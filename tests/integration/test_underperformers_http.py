@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from dash_http import post_callback, sign_in
+from dash_http import post_callback, sign_in, speaking
 
 from dashboard import geo
 from dashboard.demo import generate_demo
@@ -208,7 +208,7 @@ def test_a_re_rendered_card_does_not_open_the_drilldown(client, demo_app):
 
 def test_french_cards_reasons_counts_and_money(demo_app):
     french = sign_in(demo_app.server.test_client())
-    french.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
+    speaking(french, "fr")
     response = update(french, demo_app, pace="abc")
     cards = cards_by_territory(response[ids.UP_LIST]["children"])
     assert cards

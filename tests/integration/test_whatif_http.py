@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from dash_http import post_callback, sign_in
+from dash_http import post_callback, sign_in, speaking
 
 from callbacks import whatif_rebalance
 from dashboard import geo, whatif, whatif_impact
@@ -367,7 +367,7 @@ def test_the_editor_speaks_french_to_a_french_browser(demo_app):
 
 def _editor_in_french(demo_app):
     client = sign_in(demo_app.server.test_client())
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr-FR,fr;q=0.9"
+    speaking(client, "fr-FR,fr;q=0.9")
     refused = press(client, demo_app, ids.WI_UNDO, [])
     assert refused[ids.WI_ALERT]["children"] == "Rien à annuler : c'est le découpage actuel."
     fips, _source, target = a_county_and_target(demo_app)

@@ -6,7 +6,6 @@ can import, save and break things without seeing each other."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -21,29 +20,13 @@ import prod_stack  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def prod_postgres() -> str:
-    url = os.environ.get("TEST_POSTGRES_URL")
-    if not url:
-        pytest.skip("TEST_POSTGRES_URL not set (.ci/run starts a PostgreSQL server)")
-    return url
-
-
-@pytest.fixture(scope="session")
-def prod_redis() -> str:
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        pytest.skip("TEST_REDIS_URL not set (.ci/run starts a Redis server)")
-    return url
-
-
-@pytest.fixture(scope="session")
-def prod_template(prod_postgres, tmp_path_factory) -> str:
+def prod_template(postgres_url, tmp_path_factory) -> str:
     """Name of a database holding the migrated demo and its demo users."""
     from dashboard.config import Settings
     from dashboard.service import DataService
 
-    name = prod_stack.create_database(prod_postgres)
-    settings = Settings(database_url=prod_stack.database_url(prod_postgres, name),
+    name = prod_stack.create_database(postgres_url)
+    settings = Settings(database_url=prod_stack.database_url(postgres_url, name),
                         instance_path=str(tmp_path_factory.mktemp("prod-template")),
                         demo=True, tile_url="")
     service = DataService(settings)
@@ -51,30 +34,30 @@ def prod_template(prod_postgres, tmp_path_factory) -> str:
     service.ensure_demo()
     service.engine.dispose()
     yield name
-    prod_stack.drop_database(prod_postgres, name)
+    prod_stack.drop_database(postgres_url, name)
 
 
 @pytest.fixture
-def prod_db(prod_postgres, prod_template) -> str:
+def prod_db(postgres_url, prod_template) -> str:
     """URL of a private copy of the demo database."""
-    name = prod_stack.create_database(prod_postgres, template=prod_template)
-    yield prod_stack.database_url(prod_postgres, name)
-    prod_stack.drop_database(prod_postgres, name)
+    name = prod_stack.create_database(postgres_url, template=prod_template)
+    yield prod_stack.database_url(postgres_url, name)
+    prod_stack.drop_database(postgres_url, name)
 
 
 @pytest.fixture(scope="module")
-def module_db(prod_postgres, prod_template) -> str:
+def module_db(postgres_url, prod_template) -> str:
     """URL of a copy of the demo database shared by one test module."""
-    name = prod_stack.create_database(prod_postgres, template=prod_template)
-    yield prod_stack.database_url(prod_postgres, name)
-    prod_stack.drop_database(prod_postgres, name)
+    name = prod_stack.create_database(postgres_url, template=prod_template)
+    yield prod_stack.database_url(postgres_url, name)
+    prod_stack.drop_database(postgres_url, name)
 
 
 @pytest.fixture(scope="module")
-def stack(module_db, prod_redis, tmp_path_factory):
+def stack(module_db, redis_url, tmp_path_factory):
     """gunicorn with 2 workers on ``module_db`` and the shared Redis, started
     once per module (a start reads the whole dataset: seconds)."""
-    with prod_stack.Gunicorn(module_db, prod_redis, tmp_path_factory.mktemp("stack")) as server:
+    with prod_stack.Gunicorn(module_db, redis_url, tmp_path_factory.mktemp("stack")) as server:
         yield server
 
 

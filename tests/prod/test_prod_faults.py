@@ -58,12 +58,12 @@ def test_unreachable_database_at_start_is_one_line_and_an_exit_code(command, tmp
 
 
 @pytest.mark.postgres
-def test_lost_database_shows_the_banner_and_recovers_by_itself(prod_db, prod_redis, tmp_path):
+def test_lost_database_shows_the_banner_and_recovers_by_itself(prod_db, redis_url, tmp_path):
     url = make_url(prod_db)
     proxy = prod_stack.Proxy(url.host, url.port)
     through_proxy = url.set(port=proxy.port).render_as_string(False)
     try:
-        with prod_stack.Gunicorn(through_proxy, prod_redis, tmp_path) as server:
+        with prod_stack.Gunicorn(through_proxy, redis_url, tmp_path) as server:
             browser = prod_stack.Browser(server.base)
             status, body, _ = browser.post(OVERVIEW, OVERVIEW_VALUES)
             assert status == 200 and banner(body) is None
@@ -244,7 +244,7 @@ def test_an_import_killed_mid_write_leaves_the_database_as_it_was(prod_db, tmp_p
 
 
 @pytest.mark.postgres
-def test_two_managers_saving_one_scenario_one_wins_the_other_is_told(prod_db, prod_redis,
+def test_two_managers_saving_one_scenario_one_wins_the_other_is_told(prod_db, redis_url,
                                                                        tmp_path):
     engine = db.make_engine(prod_db)
     users.add_user(engine, "manager-west-2", prod_stack.DEMO_PASSWORD, "manager", scope="West")
@@ -274,7 +274,7 @@ def test_two_managers_saving_one_scenario_one_wins_the_other_is_told(prod_db, pr
         assert status == 200
         return {r["name"]: r for r in body["response"][ids.SC_GRID]["rowData"]}
 
-    with prod_stack.Gunicorn(prod_db, prod_redis, tmp_path) as server:
+    with prod_stack.Gunicorn(prod_db, redis_url, tmp_path) as server:
         ann, bob = prod_stack.browsers_on_two_workers(server.base, "manager-west",
                                                       "manager-west-2")
         assert ann.worker() != bob.worker()
@@ -298,7 +298,7 @@ def test_two_managers_saving_one_scenario_one_wins_the_other_is_told(prod_db, pr
         bob.close()
 
     # both versions survive a restart of the whole app
-    with prod_stack.Gunicorn(prod_db, prod_redis, tmp_path) as server:
+    with prod_stack.Gunicorn(prod_db, redis_url, tmp_path) as server:
         reader = prod_stack.Browser(server.base, "manager-west")
         rows = listed(reader)
         assert set(rows) == {"West plan", copy_name}

@@ -35,14 +35,14 @@ def coloured(browser, region: str) -> set[str]:
     return set(patched(body["response"][ids.MAP_TERRITORIES]["hideout"])["colors"])
 
 
-def test_migrations_bring_an_empty_database_to_head(prod_postgres, tmp_path):
+def test_migrations_bring_an_empty_database_to_head(postgres_url, tmp_path):
     from alembic.script import ScriptDirectory
 
     from dashboard.config import Settings
     from dashboard.service import DataService
 
-    name = prod_stack.create_database(prod_postgres)
-    url = prod_stack.database_url(prod_postgres, name)
+    name = prod_stack.create_database(postgres_url)
+    url = prod_stack.database_url(postgres_url, name)
     try:
         service = DataService(Settings(database_url=url, instance_path=str(tmp_path)))
         service.migrate()
@@ -56,7 +56,7 @@ def test_migrations_bring_an_empty_database_to_head(prod_postgres, tmp_path):
         assert store.is_empty(service.engine) and store.data_version(service.engine) == 0
         service.engine.dispose()
     finally:
-        prod_stack.drop_database(prod_postgres, name)
+        prod_stack.drop_database(postgres_url, name)
 
 
 def test_healthz_reports_database_and_cache(stack):
@@ -70,13 +70,13 @@ def test_healthz_reports_database_and_cache(stack):
     assert body["checks"]["cache"] == {**body["checks"]["cache"], "ok": True, "detail": "redis"}
 
 
-def test_views_answer_through_both_workers_and_share_redis(stack, prod_redis):
+def test_views_answer_through_both_workers_and_share_redis(stack, redis_url):
     first, second = prod_stack.browsers_on_two_workers(stack.base)
     try:
         assert first.worker() != second.worker()
         west_a, west_b = coloured(first, "West"), coloured(second, "West")
         assert west_a == west_b and len(west_a) >= 5
-        keys = redis.Redis.from_url(prod_redis).keys("td:*")
+        keys = redis.Redis.from_url(redis_url).keys("td:*")
         assert keys, "no result was cached in Redis"
     finally:
         first.close()
@@ -123,12 +123,12 @@ def test_an_import_in_one_worker_is_seen_by_the_other(stack, module_db):
     assert proved, "no attempt kept both connections on their workers"
 
 
-def test_a_background_job_runs_on_the_celery_worker(prod_db, prod_redis, tmp_path):
+def test_a_background_job_runs_on_the_celery_worker(prod_db, redis_url, tmp_path):
     """The what-if auto-balance, started through one gunicorn worker, computed by
     a separate Celery worker, its result collected by polling like the page."""
     import time
 
-    redis_db = prod_redis.rsplit("/", 1)[0] + "/1"  # a queue of this test's own
+    redis_db = redis_url.rsplit("/", 1)[0] + "/1"  # a queue of this test's own
     with prod_stack.Gunicorn(prod_db, redis_db, tmp_path) as server, \
             prod_stack.CeleryWorker(server.env, tmp_path) as worker:
         browser = prod_stack.Browser(server.base, "leader")
