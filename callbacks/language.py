@@ -40,9 +40,8 @@ def install(app, service, currency: str) -> None:
 
     @server.before_request
     def speak_the_users_language():
-        # the default first: if finding the user fails (database down), this
-        # thread must not keep speaking the previous request's language
-        i18n.activate(None, currency)
+        # the thread starts every request at the default (see the teardown), so
+        # if finding the user fails (database down) it speaks that, not another's
         i18n.activate(request_language(), currency)
 
     @server.teardown_request

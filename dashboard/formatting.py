@@ -157,9 +157,7 @@ def currency_affixes() -> tuple[str, str]:
     """What goes before and after an amount in this language and currency, for
     chart ticks and hovers that format their own numbers: ("$", "") in
     English, ("", " $US") or ("", " €") in French."""
-    sample = format_currency(1, i18n.currency(), format=None, locale=i18n.language())
-    before, _one, after = sample.partition("1")
-    return before, after.replace("0", "").lstrip(".,")
+    return _style(i18n.language(), i18n.currency()).money[0]
 
 
 def day(value: date) -> str:

@@ -207,15 +207,13 @@ def stage_funnel(
 
 def overdue_deals(
     deals: pd.DataFrame, territory_ids: Iterable[str], segment: str | None, as_of: date,
-    limit: int | None = None,
 ) -> pd.DataFrame:
-    """Open deals whose expected close date is before the as-of date, oldest
-    first (the ``limit`` oldest when given: rows are built only for them).
+    """Open deals whose expected close date is before the as-of date, oldest first.
 
     Columns: opportunity_id, account_name, territory_id, territory_name,
     amount, stage, close_date (ISO), days_overdue.
     """
-    return _overdue_rows(_late(deals, territory_ids, segment, as_of), as_of, limit)
+    return _overdue_rows(_late(deals, territory_ids, segment, as_of), as_of, None)
 
 
 def overdue_summary(deals: pd.DataFrame, territory_ids: Iterable[str], segment: str | None,
