@@ -162,6 +162,8 @@ def register(app: dash.Dash, service: DataService) -> None:
 
     @app.callback(
         Output(ids.DRILLDOWN_TERRITORY, "data", allow_duplicate=True),
+        Output(ids.ATTAINMENT_RANKING, "clickData"),
+        Output(ids.ATTAINMENT_GROWTH, "clickData"),
         Input(ids.ATTAINMENT_RANKING, "clickData"),
         Input(ids.ATTAINMENT_GROWTH, "clickData"),
         Input(ids.ATTAINMENT_HEAT, "cellClicked"),
@@ -172,12 +174,14 @@ def register(app: dash.Dash, service: DataService) -> None:
     @guard.level("manager")
     def open_drilldown(ranking_click, growth_click, heat_click, grid_click, level):
         """Fires on a click on a bar or a table row; returns the territory to
-        open (a rep opens their territory, a region nothing)."""
+        open (a rep opens their territory, a region nothing). The charts'
+        clicks are cleared, or a second click on the same bar would be the
+        same value, which Dash drops, and the panel would not reopen."""
         payload = {ids.ATTAINMENT_RANKING: ranking_click, ids.ATTAINMENT_GROWTH: growth_click,
                    ids.ATTAINMENT_HEAT: heat_click, ids.ATTAINMENT_GRID: grid_click}
         source = ctx.triggered_id
         territory = clicked_territory(service.frames(), level, source, payload.get(source))
-        return territory or no_update
+        return territory or no_update, None, None
 
     register_csv_export(app, ids.ATTAINMENT_EXPORT, ids.ATTAINMENT_GRID)
     register_csv_export(app, ids.ATTAINMENT_HEAT_EXPORT, ids.ATTAINMENT_HEAT)

@@ -14,7 +14,15 @@ from dashboard import drilldown as model
 from dashboard import overview, rankings
 from dashboard.i18n import _
 from dashboard.kpi_table import quarterly_series
-from dashboard.selection import ALL, Selection, resolve_as_of, resolve_period
+from dashboard.selection import (
+    ALL,
+    TERRITORY,
+    Selection,
+    resolve_as_of,
+    resolve_period,
+    view_param,
+    with_view_param,
+)
 from dashboard.service import DataService
 from layouts import components, ids
 from layouts import drilldown as layout
@@ -105,4 +113,58 @@ def register(app: dash.Dash, service: DataService) -> None:
 
     register_csv_export(app, ids.DRILLDOWN_ACCOUNTS_EXPORT, ids.DRILLDOWN_ACCOUNTS)
     register_csv_export(app, ids.DRILLDOWN_DEALS_EXPORT, ids.DRILLDOWN_DEALS)
+    register_url_state(app, service)
     del show_drilldown
+
+
+def url_opens(wanted: str, allowed: str | None, shown, is_open) -> tuple:
+    """(territory to open, is_open) for a URL naming ``wanted`` (``allowed``:
+    the same id when the viewer may see it): open it, close the panel when
+    the link names none, and ignore a territory the viewer may not open
+    (a link never opens what a click could not)."""
+    if wanted:
+        if allowed and (allowed != shown or not is_open):
+            return allowed, no_update  # the panel opens on its territory's content
+        return no_update, no_update
+    if is_open:
+        return None, False
+    return (None if shown is not None else no_update), no_update
+
+
+def register_url_state(app: dash.Dash, service: DataService) -> None:
+    """``territory=T46`` in the URL while a drill-down is open, so a link
+    reopens it. A rep's page has no drill-down, so neither callback runs
+    there (and both are refused to a rep who calls them anyway)."""
+
+    @app.callback(
+        Output(ids.DRILLDOWN_TERRITORY, "data", allow_duplicate=True),
+        Output(ids.DRILLDOWN, "is_open", allow_duplicate=True),
+        Input(ids.URL, "search"),
+        State(ids.DRILLDOWN_TERRITORY, "data"),
+        State(ids.DRILLDOWN, "is_open"),
+        prevent_initial_call="initial_duplicate",
+    )
+    @guard.level("manager")
+    def open_from_url(search, shown, is_open):
+        """Fires on load and whenever the URL changes (a link, back/forward);
+        opens the territory it names, closes the panel when it names none."""
+        wanted = view_param(search, TERRITORY)
+        return url_opens(wanted, guard.allowed_territory(service, wanted), shown, is_open)
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.DRILLDOWN, "is_open"),
+        Input(ids.DRILLDOWN, "title"),
+        State(ids.DRILLDOWN_TERRITORY, "data"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    @guard.level("manager")
+    def drilldown_in_url(is_open, _title, territory, search):
+        """Fires when the panel opens, closes or shows another territory;
+        writes ``territory=`` while it is open, removes it once closed."""
+        shown = guard.allowed_territory(service, territory) if is_open else None
+        query = with_view_param(search, TERRITORY, shown)
+        return no_update if query == (search or "") else query
+
+    del open_from_url, drilldown_in_url

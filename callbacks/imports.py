@@ -42,10 +42,11 @@ def register(app: dash.Dash, service: DataService) -> None:
         if not contents:
             return dash.no_update
         files = [(name, decode_upload(c)) for name, c in zip(filenames, contents, strict=True)]
-        result = import_files(service.engine, files, actor="web")
+        result = import_files(service.engine, files, actor="web",
+                              stage_probabilities=service.settings.stage_probabilities)
         return layout.import_report(
             result.ok, [str(p) for p in result.errors], [str(p) for p in result.warnings],
-            result.rows,
+            result.rows, result.unchanged,
         )
 
     del run_import

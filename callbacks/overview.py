@@ -9,24 +9,41 @@ from dash import Input, Output, Patch, State, ctx, no_update
 from flask import Response, request
 
 from callbacks import guard
-from dashboard import formatting, overview
+from callbacks.grid_export import register_csv_export
+from dashboard import formatting, overview, rankings
 from dashboard.choropleth import MAP_KPIS, legend_title
 from dashboard.i18n import _
 from dashboard.maps import state_outlines, territory_shapes
 from dashboard.periods import to_day
-from dashboard.selection import Selection, resolve_as_of, resolve_period
+from dashboard.selection import (
+    MAP_KPI,
+    Selection,
+    resolve_as_of,
+    resolve_period,
+    with_view_param,
+)
 from dashboard.service import DataService
 from layouts import components, ids
 from layouts import overview as layout
 
+#: the KPI the map opens on (and that its link does not name)
+DEFAULT_KPI = "attainment"
 
-def ranking_columns() -> list[dict]:
-    """The ranking grid's columns, in the request's language."""
+
+def map_kpi(kpi_key) -> str:
+    """A KPI the map can colour by; anything else (a stale or forged link)
+    is the default."""
+    return kpi_key if isinstance(kpi_key, str) and kpi_key in MAP_KPIS else DEFAULT_KPI
+
+
+def ranking_columns(kpi_key: str) -> list[dict]:
+    """The ranking grid's columns, in the request's language; the value is
+    the KPI's number, formatted in the browser, so it sorts and exports as one."""
+    kpi = MAP_KPIS[kpi_key]
     return [
         {"field": "id", "headerName": _("ID"), "maxWidth": 80},
         {"field": "name", "headerName": _("Territory"), "minWidth": 140},
-        # rows arrive ordered weakest first; the text column is not re-sortable
-        {"field": "value_text", "headerName": _("Value"), "maxWidth": 120, "sortable": False},
+        layout.value_column(kpi.title, kpi.fmt),
     ]
 
 
@@ -80,7 +97,8 @@ def kpi_cards(totals, period) -> list:
                             _("Weighted {amount}").format(
                                 amount=formatting.money(totals["weighted_pipeline"]))),
         components.kpi_card(_("Coverage"), formatting.multiple(totals["coverage"]),
-                            _("of remaining quota"), tone(totals["coverage"], 2.0)),
+                            _("of remaining quota"),
+                            tone(totals["coverage"], rankings.HEALTHY_COVERAGE)),
         components.kpi_card(_("Win rate"), formatting.percent(totals["win_rate"]),
                             _("Avg deal {amount}").format(
                                 amount=formatting.money(totals["avg_deal_size"]))),
@@ -92,11 +110,11 @@ def kpi_cards(totals, period) -> list:
 
 
 def ranking_rows(kpis, kpi_key: str) -> list[dict]:
-    kpi = MAP_KPIS[kpi_key]
+    """Weakest first; a missing figure is null (the grid shows "—"), last."""
     ordered = kpis.sort_values(kpi_key, na_position="last")
     return [
-        {"id": r["id"], "name": r["name"], "value": r[kpi_key],
-         "value_text": kpi.format(r[kpi_key])}
+        {"id": r["id"], "name": r["name"],
+         "value": None if formatting.is_missing(r[kpi_key]) else float(r[kpi_key])}
         for r in ordered[["id", "name", kpi_key]].to_dict("records")
     ]
 
@@ -111,10 +129,13 @@ def no_match():
 PATH = "/"
 
 
-def render(service: DataService, selection: Selection, kpi_key: str = "attainment"):
+def render(service: DataService, selection: Selection, kpi_key: str = DEFAULT_KPI,
+           selected: str | None = None):
     """The page skeleton with its first colours already in the layout (a
-    hideout set by a callback while the GeoJSON loads would be dropped)."""
-    view = _view(service, selection, kpi_key)
+    hideout set by a callback while the GeoJSON loads would be dropped).
+    ``kpi_key`` and ``selected`` (the territory outlined) come from a link."""
+    kpi_key = map_kpi(kpi_key)
+    view = _view(service, selection, kpi_key, selected)
     if view is None:
         return no_match()
     period, kpis, totals, hideout, legend = view
@@ -130,7 +151,7 @@ def render(service: DataService, selection: Selection, kpi_key: str = "attainmen
                              settings.tile_attribution,
                              components.legend(legend_title(MAP_KPIS[kpi_key], totals), legend),
                              overlays=[layout.accounts_layer()]),
-        layout.ranking_grid(ranking_rows(kpis, kpi_key), ranking_columns()),
+        layout.ranking_grid(ranking_rows(kpis, kpi_key), ranking_columns(kpi_key)),
         toggle=layout.accounts_toggle(),
     )
 
@@ -141,32 +162,52 @@ def register(app: dash.Dash, service: DataService) -> None:
         Output(ids.MAP_TERRITORIES, "hideout"),
         Output(ids.MAP_LEGEND, "children"),
         Output(ids.OVERVIEW_RANKING, "rowData"),
+        Output(ids.OVERVIEW_RANKING, "columnDefs"),
         Input(ids.PERIOD, "value"),
         Input(ids.REGION, "value"),
         Input(ids.SEGMENT, "value"),
         Input(ids.MAP_KPI_PICKER, "value"),
-        Input(ids.URL, "search"),
+        State(ids.URL, "search"),
         prevent_initial_call=True,
     )
     @guard.level("manager")
     def update_overview(period, region, segment, kpi_key, search):
-        """Fires when a control or the KPI picker changes; recolours the map
-        through ``hideout`` only and refreshes the strip and ranking."""
-        kpi_key = kpi_key if kpi_key in MAP_KPIS else "attainment"
+        """Fires when a control or the KPI picker changes (a new as-of date
+        re-sends the period); recolours the map through ``hideout`` only and
+        refreshes the strip and ranking. The URL is read, not listened to:
+        the KPI or drill-down written there must not recompute the page."""
+        kpi_key = map_kpi(kpi_key)
+        columns = ranking_columns(kpi_key)
         view = _view(service, guard.selection(period, region, segment, search), kpi_key)
         if view is None:
-            return no_match(), colours_only({"colors": {}, "tips": {}}), [], []
+            return no_match(), colours_only({"colors": {}, "tips": {}}), [], [], columns
         period_obj, kpis, totals, hideout, legend = view
         return (
             components.kpi_strip(kpi_cards(totals, period_obj)),
             colours_only(hideout),
             components.legend(legend_title(MAP_KPIS[kpi_key], totals), legend),
             ranking_rows(kpis, kpi_key),
+            columns,
         )
 
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.MAP_KPI_PICKER, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    @guard.level("manager")
+    def kpi_in_url(kpi_key, search):
+        """Fires on the KPI picker; writes ``kpi=`` in the URL (the default
+        KPI is left out) so a link reopens the map coloured the same way."""
+        kpi_key = map_kpi(kpi_key)
+        query = with_view_param(search, MAP_KPI, "" if kpi_key == DEFAULT_KPI else kpi_key)
+        return no_update if query == (search or "") else query
+
+    register_csv_export(app, ids.OVERVIEW_RANKING_EXPORT, ids.OVERVIEW_RANKING)
     register_drilldown_clicks(app)
     register_account_points(app, service)
-    del update_overview
+    del update_overview, kpi_in_url
 
 
 # --- opening the drill-down from the map or the ranking ----------------------
@@ -187,15 +228,18 @@ def register_drilldown_clicks(app: dash.Dash) -> None:
     @app.callback(
         Output(ids.DRILLDOWN_TERRITORY, "data", allow_duplicate=True),
         Output(ids.MAP_TERRITORIES, "hideout", allow_duplicate=True),
-        Input(ids.MAP_TERRITORIES, "clickData"),
+        Input(ids.MAP_TERRITORIES, "n_clicks"),
         Input(ids.OVERVIEW_RANKING, "cellClicked"),
+        State(ids.MAP_TERRITORIES, "clickData"),
         prevent_initial_call=True,
     )
     @guard.level("manager")
-    def open_drilldown(feature, cell):
+    def open_drilldown(_map_clicks, cell, feature):
         """Fires on a click on a territory shape or a ranking row; writes its id
         for the drill-down panel and outlines it on the map (a hideout patch,
-        so no colours or geometry are resent)."""
+        so no colours or geometry are resent). The map's click count is the
+        trigger: a second click on the same shape sends the same feature,
+        which Dash would drop, and the panel would not reopen."""
         value = feature if ctx.triggered_id == ids.MAP_TERRITORIES else cell
         territory = clicked_territory(ctx.triggered_id, value)
         if territory is None:

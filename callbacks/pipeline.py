@@ -146,6 +146,8 @@ def register(app: dash.Dash, service: DataService) -> None:
 
     @app.callback(
         Output(ids.DRILLDOWN_TERRITORY, "data", allow_duplicate=True),
+        Output(ids.PIPELINE_COVERAGE, "clickData"),
+        Output(ids.PIPELINE_AGING, "clickData"),
         Input(ids.PIPELINE_COVERAGE, "clickData"),
         Input(ids.PIPELINE_AGING, "clickData"),
         Input(ids.PIPELINE_GRID, "cellClicked"),
@@ -154,12 +156,14 @@ def register(app: dash.Dash, service: DataService) -> None:
     )
     @guard.level("manager")
     def open_drilldown(coverage_click, aging_click, grid_click, overdue_click):
-        """Fires on a click on a bar or a table row; returns the territory to open."""
+        """Fires on a click on a bar or a table row; returns the territory to open
+        and clears the charts' clicks (a repeated click on the same bar would
+        otherwise be an unchanged value, which Dash drops)."""
         payload = {ids.PIPELINE_COVERAGE: coverage_click, ids.PIPELINE_AGING: aging_click,
                    ids.PIPELINE_GRID: grid_click, ids.PIPELINE_OVERDUE: overdue_click}
         source = ctx.triggered_id
         territory = clicked_territory(service.frames(), source, payload.get(source))
-        return territory or no_update
+        return territory or no_update, None, None
 
     register_csv_export(app, ids.PIPELINE_EXPORT, ids.PIPELINE_GRID)
     register_csv_export(app, ids.PIPELINE_OVERDUE_EXPORT, ids.PIPELINE_OVERDUE)

@@ -3,21 +3,37 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from datetime import date
 
 import dash
+from dash import ALL as EVERY
 from dash import Input, Output, State, ctx, html, no_update
 
 from callbacks import guard
 from callbacks.auth import csrf_token
-from dashboard import access, formatting, i18n, periods
+from dashboard import access, i18n, periods
 from dashboard.i18n import _
 from dashboard.periods import Period
-from dashboard.selection import ALL, Selection, period_options
+from dashboard.selection import (
+    ALL,
+    MAP_KPI,
+    TERRITORY,
+    Selection,
+    as_of_range,
+    as_of_text,
+    period_options,
+    resolve_as_of,
+    view_param,
+)
 from dashboard.service import DataService
 from layouts import help_texts, ids, shell
 from layouts.components import empty_state
 
 log = logging.getLogger(__name__)
+
+#: the map page, whose render also reads its KPI and outlined territory from the URL
+MAP_PATH = "/"
 
 #: views named in the navigation whose issue has not landed (none now)
 UPCOMING: dict[str, tuple[str, str]] = {}
@@ -41,12 +57,13 @@ def serve_layout(service: DataService):
         else:  # "all" is all the viewer may see: a manager's own region
             region_options = [{"label": r, "value": ALL} for r in regions]
         segments = sorted(frames.accounts["segment"].dropna().unique())
+        earliest, _latest = as_of_bounds(service)
         controls = shell.controls_bar(
             period_options(as_of),
             region_options,
             [{"label": _("All segments"), "value": ALL}]
             + [{"label": s, "value": s} for s in segments],
-            formatting.day(as_of),
+            shell.as_of_picker(as_of, as_of, earliest),
             show_filters=viewer.role != "rep",
         )
         views = [(path, label) for path, label in shell.VIEWS if viewer.may_open(path)]
@@ -71,12 +88,55 @@ def with_custom_option(options: list[dict], period: str) -> list[dict]:
     return options + [{"label": periods.named(parsed).label, "value": period}]
 
 
+def as_of_bounds(service: DataService) -> tuple[date, date]:
+    """First and last day the as-of picker offers (see ``as_of_range``)."""
+    created = service.derived(("earliest_opportunity",),
+                              lambda f: f.opportunities["created_on"].min())
+    return as_of_range(created, service.as_of())
+
+
 def changed_query(selection: Selection, search: str | None):
-    """The URL query for ``selection``, or no_update when the URL already says
-    it: rewriting the same query makes dcc.Location re-announce its pathname,
-    which re-renders the whole page (and drops what the user just clicked)."""
-    query = selection.to_query()
+    """The URL query for ``selection`` (the view's own parameters of the
+    current query kept), or no_update when the URL already says it: rewriting
+    the same query makes dcc.Location re-announce its pathname, which
+    re-renders the whole page (and drops what the user just clicked)."""
+    query = selection.to_query(keep=search)
     return no_update if query == (search or "") else query
+
+
+def url_matches_controls(url: Selection, period, region, segment, as_of: date,
+                         default: date) -> bool:
+    """Whether the controls already show the URL's selection: true when only
+    a view's own parameter (the map's KPI, the open drill-down) changed the
+    URL, which must not refresh every view."""
+    return ((url.period, url.region, url.segment) == (period, region, segment)
+            and resolve_as_of(url.as_of, default) == as_of)
+
+
+#: sync_url_and_controls's answer when nothing is to change
+UNCHANGED = (no_update,) * 7
+
+
+def as_of_controls(as_of_param: str, period: str, default: date) -> tuple:
+    """(period options, picker date, picker label) for the URL's as-of: the
+    relative periods and the quarters offered count back from it."""
+    as_of = resolve_as_of(as_of_param, default)
+    return (with_custom_option(period_options(as_of), period), as_of.isoformat(),
+            shell.as_of_label(as_of, default))
+
+
+def as_of_picked(chosen: Selection, search: str | None, picked, default: date) -> tuple:
+    """sync_url_and_controls's answer to a date picked (or cleared: the
+    data's own date again) with the controls at ``chosen``: the URL with the
+    new as-of, and the period re-sent unchanged so every view refreshes."""
+    as_of = resolve_as_of(picked, default)
+    updated = replace(chosen, as_of=as_of_text(as_of, default))
+    query = changed_query(updated, search)
+    shown = no_update if picked == as_of.isoformat() else as_of.isoformat()
+    if query is no_update:
+        return (*UNCHANGED[:5], shown, no_update)
+    options, _date, label = as_of_controls(updated.as_of, updated.period, default)
+    return (query, updated.period, no_update, no_update, options, shown, label)
 
 
 def show_error(err: Exception) -> None:
@@ -98,31 +158,62 @@ def register(app: dash.Dash, service: DataService, pages: dict) -> None:
         Output(ids.REGION, "value"),
         Output(ids.SEGMENT, "value"),
         Output(ids.PERIOD, "options"),
+        Output(ids.AS_OF_DATE, "date"),
+        Output(ids.AS_OF, "children"),
         Input(ids.URL, "search"),
         Input(ids.PERIOD, "value"),
         Input(ids.REGION, "value"),
         Input(ids.SEGMENT, "value"),
         Input(ids.PERIOD_RANGE, "start_date"),
         Input(ids.PERIOD_RANGE, "end_date"),
+        Input(ids.AS_OF_DATE, "date"),
     )
     @guard.level("any")
-    def sync_url_and_controls(search, period, region, segment, range_start, range_end):
+    def sync_url_and_controls(search, period, region, segment, range_start, range_end,
+                              picked_as_of):
         """On load (or back/forward) the URL sets the controls; afterwards a
         control change writes the URL, so a copied link reopens this view.
-        A complete custom date range becomes a ``start..end`` period."""
+        A complete custom date range becomes a ``start..end`` period. A new
+        as-of date re-sends the period (unchanged): every view listens to
+        the period, and reads the as-of from the URL written with it."""
         current = Selection.from_query(search)
+        default = service.as_of()
         if ctx.triggered_id in (None, ids.URL):
-            options = with_custom_option(period_options(service.as_of()), current.period)
-            return (no_update, current.period, current.region, current.segment, options)
+            if ctx.triggered_id == ids.URL and url_matches_controls(
+                    current, period, region, segment,
+                    resolve_as_of(picked_as_of, default), default):
+                return UNCHANGED
+            return (no_update, current.period, current.region, current.segment,
+                    *as_of_controls(current.as_of, current.period, default))
+        if ctx.triggered_id == ids.AS_OF_DATE:
+            return as_of_picked(Selection.from_controls(period, region, segment, search),
+                                search, picked_as_of, default)
         if ctx.triggered_id == ids.PERIOD_RANGE:
             if not (range_start and range_end):
-                return no_update, no_update, no_update, no_update, no_update
+                return UNCHANGED
             period = f"{range_start[:10]}..{range_end[:10]}"
             updated = Selection(period, current.region, current.segment, current.as_of)
-            options = with_custom_option(period_options(service.as_of()), period)
-            return changed_query(updated, search), period, no_update, no_update, options
-        updated = guard.selection(period, region, segment, search)
-        return changed_query(updated, search), no_update, no_update, no_update, no_update
+            options = as_of_controls(current.as_of, period, default)[0]
+            return (changed_query(updated, search), period, no_update, no_update, options,
+                    no_update, no_update)
+        updated = Selection.from_controls(period, region, segment, search)
+        return (changed_query(updated, search), *UNCHANGED[:6])
+
+    @app.callback(
+        Output({"type": ids.NAV_LINK, "path": EVERY}, "href"),
+        Output({"type": ids.NAV_LINK, "path": EVERY}, "active"),
+        Input(ids.URL, "pathname"),
+        Input(ids.URL, "search"),
+        State({"type": ids.NAV_LINK, "path": EVERY}, "id"),
+    )
+    @guard.level("any")
+    def carry_selection(pathname, search, links):
+        """Fires on any URL change; points every navigation link at its view
+        with the same global selection (not the map's KPI or an open
+        drill-down, which belong to their view), and marks the current one."""
+        query = Selection.from_query(search).to_query()
+        paths = [link["path"] for link in links]
+        return [path + query for path in paths], [path == (pathname or "/") for path in paths]
 
     @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"),
                   State(ids.URL, "search"))
@@ -139,6 +230,11 @@ def register(app: dash.Dash, service: DataService, pages: dict) -> None:
         if path in pages and path != "/import" and service.frames().territories.empty:
             return empty_state(_(help_texts.NO_DATA_TITLE), _(help_texts.NO_DATA_LEADER
                                if viewer.role == "leader" else help_texts.NO_DATA_OTHERS))
+        if path == MAP_PATH:  # the map's KPI and outline ride in the URL too
+            return pages[path](service, guard.confine(Selection.from_query(search), viewer),
+                               kpi_key=view_param(search, MAP_KPI),
+                               selected=guard.allowed_territory(
+                                   service, view_param(search, TERRITORY)))
         if path in pages:
             return pages[path](service, guard.confine(Selection.from_query(search), viewer))
         if path in UPCOMING:
@@ -147,4 +243,4 @@ def register(app: dash.Dash, service: DataService, pages: dict) -> None:
         return empty_state(_("Page not found"),
                            _("There is no page at {path}.").format(path=pathname))
 
-    del sync_url_and_controls, route
+    del sync_url_and_controls, carry_selection, route

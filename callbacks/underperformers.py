@@ -23,8 +23,9 @@ from layouts import underperformers as layout
 
 PATH = "/underperformers"
 
-THRESHOLD_INPUTS = (ids.UP_PACE, ids.UP_COVERAGE, ids.UP_GROWTH, ids.UP_POTENTIAL_INDEX)
-FIELD_NAMES = tuple(f.name for f in flags_view.THRESHOLD_FIELDS)
+THRESHOLD_INPUTS = (ids.UP_PACE, ids.UP_COVERAGE, ids.UP_GROWTH, ids.UP_POTENTIAL_INDEX,
+                    ids.UP_PENETRATION_BOTTOM, ids.UP_POTENTIAL_TOP)
+FIELD_NAMES = tuple(f.name for f in flags_view.ALL_FIELDS)
 
 
 def _flags(service: DataService, selection: Selection, values: dict, penetration_on):
@@ -33,7 +34,8 @@ def _flags(service: DataService, selection: Selection, values: dict, penetration
 
     The rules rank every territory of the company (METRICS.md: "bottom
     quartile of all territories"); the region then only narrows the list.
-    County areas feed the workload term of the diagnosis.
+    County areas feed the workload term of the diagnosis, weighted as the
+    settings say (``TD_WORKLOAD_WEIGHTS``).
     """
     frames = service.frames()
     thresholds, ignored = flags_view.parse_thresholds(values, penetration_on)
@@ -45,12 +47,14 @@ def _flags(service: DataService, selection: Selection, values: dict, penetration
     scope = overview.scope_for(frames, selection.region, selection.segment)
     if not scope.territory_ids:
         return None, ignored
-    workload = service.derived(("territory-workload",), lambda f: territory_workload(
-        f, geo.load_counties()["area_km2"]))  # per data version, whatever the thresholds
-    # shared by every user of a language: the rules rank the whole company
-    flags = service.memo("flags", (period, as_of, thresholds, i18n.language()),
+    weights = service.settings.workload_weights
+    workload = service.derived(("territory-workload", weights), lambda f: territory_workload(
+        f, geo.load_counties()["area_km2"], weights))  # per data version, whatever the thresholds
+    # shared by every user of a language: the rules rank the whole company; the
+    # weights are in the key because the shared cache outlives a restart with new ones
+    flags = service.memo("flags", (period, as_of, thresholds, weights, i18n.language()),
                          lambda f: flag_territories(f, period, as_of, thresholds,
-                                                    workload=workload))
+                                                    weights=weights, workload=workload))
     flags = flags[flags["territory_id"].isin(scope.territory_ids)].reset_index(drop=True)
     return (flags, scope, frames), ignored
 
@@ -146,15 +150,23 @@ def register(app: dash.Dash, service: DataService) -> None:
         Output(ids.DRILLDOWN_TERRITORY, "data", allow_duplicate=True),
         Input({"type": ids.UP_OPEN, "index": ALL}, "n_clicks"),
         Input(ids.UP_GRID, "cellClicked"),
-        Input(ids.UP_MAP_TERRITORIES, "clickData"),
+        Input(ids.UP_MAP_TERRITORIES, "n_clicks"),
+        State(ids.UP_MAP_TERRITORIES, "clickData"),
         prevent_initial_call=True,
     )
     @guard.level("manager")
-    def open_drilldown(_card_clicks, _cell, _feature):
+    def open_drilldown(_card_clicks, cell, _map_clicks, feature):
         """Fires on a card's button, a table row or a map shape; writes the
-        territory id for the shell's drill-down panel."""
-        value = ctx.triggered[0]["value"] if ctx.triggered else None
-        territory = _clicked_territory(ctx.triggered_id, value)
+        territory id for the shell's drill-down panel. The map's click count
+        is the trigger, since a second click on a shape repeats its feature."""
+        trigger = ctx.triggered_id
+        if trigger == ids.UP_GRID:
+            value = cell
+        elif trigger == ids.UP_MAP_TERRITORIES:
+            value = feature
+        else:  # a card's button: its own click count
+            value = ctx.triggered[0]["value"] if ctx.triggered else None
+        territory = _clicked_territory(trigger, value)
         return territory if territory else no_update
 
     del update_flags, reset_thresholds, open_drilldown

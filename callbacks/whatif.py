@@ -133,6 +133,7 @@ def analysis(service: DataService, steps, period_choice, as_of_text, metric, wei
     metric = metric if metric in whatif_impact.BALANCE_METRICS else "potential"
     weight = float(weight) if isinstance(weight, int | float) and 0 <= weight <= 1 else 0.5
     result = whatif_impact.before_after(frames, after, _areas(), period, as_of,
+                                        service.settings.workload_weights,
                                         metric=metric, potential_weight=weight)
     # rep impact does not depend on the fairness metric: memoised, so moving the
     # blend slider or flipping the metric recomputes only before_after

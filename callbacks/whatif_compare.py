@@ -68,7 +68,8 @@ def comparison(service: DataService, a_value, b_value, period_choice, as_of_text
     key = (json.dumps([a.to_json(), b.to_json()], sort_keys=True), period, as_of,
            i18n.language())
     result = service.memo("whatif_compare", key, lambda f: whatif_compare.compare(
-        f, a, b, geo.load_counties()["area_km2"], period, as_of))
+        f, a, b, geo.load_counties()["area_km2"], period, as_of,
+        weights=service.settings.workload_weights))
     table = comparison_table(result.rows, name_a, name_b)
     differ = len(result.differ)
     share = {key: formatting.percent(result.between.get(key), 1)

@@ -107,7 +107,10 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
         locked_territories=changes.locked_territories | held,
         locked_accounts=changes.locked_accounts,
         as_of=resolve_as_of(as_of_text, service.as_of()),
-        should_stop=_stopper(service, token), county_names=county_names())
+        should_stop=_stopper(service, token), county_names=county_names(),
+        # the job's own service was built from the same environment (Celery
+        # workers run create_app too), so the configured weights reach it here
+        weights=service.settings.workload_weights)
     scenario = whatif.apply(frames, changes)
     areas, adjacency = geo.load_counties()["area_km2"], geo.county_adjacency()
 

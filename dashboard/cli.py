@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from dashboard.config import Settings
+from dashboard.config import Settings, SettingsError
 
 log = logging.getLogger("territory_dashboard")
 
@@ -58,8 +58,8 @@ def main(argv: list[str] | None = None, serve: Callable | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     command = args.command or "serve"
-    settings = Settings.from_env()
     try:
+        settings = Settings.from_env()
         if command == "serve":
             if serve is None:
                 print("serve is started through app.main", file=sys.stderr)
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None, serve: Callable | None = None) -> int:
         handler = {"init-demo": cmd_init_demo, "import": cmd_import, "kpis": cmd_kpis,
                    "export": cmd_export, "users": cmd_users}[command]
         return handler(settings, args)
-    except UserError as exc:
+    except (UserError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a clear line, not a traceback, for the person at the terminal
@@ -173,28 +173,17 @@ def cmd_init_demo(settings: Settings, args) -> int:
     return 0
 
 
-def _expand(paths: list[Path]) -> list[Path]:
-    from dashboard.schema import TABLES
-
-    found = []
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.iterdir()):
-                if child.suffix.lower() in (".csv", ".xlsx") and child.stem.lower() in TABLES:
-                    found.append(child)
-        elif path.exists():
-            found.append(path)
-        else:
-            raise UserError(f"{path} does not exist")
-    return found
-
-
 def cmd_import(settings: Settings, args) -> int:
     from dashboard.import_service import import_files
+    from dashboard.importer import expand_paths
 
+    missing = [str(p) for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise UserError(f"{missing[0]} does not exist")
     service = _service(settings)
-    files = [(p.name, p.read_bytes()) for p in _expand(args.paths)]
-    result = import_files(service.engine, files, actor="cli")
+    files = [(p.name, p.read_bytes()) for p in expand_paths(args.paths)]
+    result = import_files(service.engine, files, actor="cli",
+                          stage_probabilities=settings.stage_probabilities)
     for problem in result.warnings:
         print(problem, file=sys.stderr)  # a warning says "warning:" itself
     if not result.ok:
@@ -202,6 +191,10 @@ def cmd_import(settings: Settings, args) -> int:
             print(f"error: {problem}", file=sys.stderr)
         print(f"nothing imported: {len(result.errors)} problem(s)", file=sys.stderr)
         return 1
+    if result.unchanged:
+        print(f"nothing changed: the files hold the stored data (data version "
+              f"{result.data_version})")
+        return 0
     loaded = ", ".join(f"{n:,} {t}" for t, n in result.rows.items())
     print(f"imported {loaded} (data version {result.data_version})")
     return 0
@@ -234,6 +227,7 @@ def cmd_export(settings: Settings, args) -> int:
 
     service = _service(settings)
     args.directory.mkdir(parents=True, exist_ok=True)
-    export_dataset(store.read_dataset(service.engine), args.directory)
+    export_dataset(store.read_dataset(service.engine), args.directory,
+                   as_of=store.dataset_as_of(service.engine))
     print(f"exported to {args.directory}")
     return 0

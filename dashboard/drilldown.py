@@ -5,9 +5,11 @@ overview's memoized tables) and its quarters from
 :func:`dashboard.kpi_table.quarterly_series`. What is new here is per-account
 detail, which METRICS.md does not aggregate: each account's trailing-12-month
 Bookings (the same T12 window and `won` rule as the Concentration KPI, so the
-80/20 curve reads the KPI's figure at the ⌈20%⌉ mark), its open pipeline and
-its open deals. An open deal is *overdue* when its expected close date is
-before the as-of date, as in :mod:`dashboard.rankings`.
+80/20 curve reads the KPI's figure at the ⌈20%⌉ mark), its Open pipeline
+(METRICS.md's: open deals closing in P, so the column adds up to the
+territory's KPI) and its open deals of any close date. An open deal is
+*overdue* when its expected close date is before the as-of date, as in
+:mod:`dashboard.rankings`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import pandas as pd
 from dashboard import kpi_cube
 from dashboard.frames import Frames
 from dashboard.i18n import _
-from dashboard.kpi_core import Window
+from dashboard.kpi_core import Window, between
 from dashboard.overview import customers_at_end_of
 from dashboard.periods import Period, from_day, quarter_of, to_day
 
@@ -75,18 +77,21 @@ def territory_rows(
 def account_table(
     accounts: pd.DataFrame, opps: pd.DataFrame, period: Period, as_of: date
 ) -> pd.DataFrame:
-    """One row per account: T12 Bookings (METRICS.md T12 ending on E), open
-    pipeline (every open deal, whatever its close date: what the rep still
-    works on) and whether it is a customer at the end of E. Biggest first."""
+    """One row per account: T12 Bookings (METRICS.md T12 ending on E), Open
+    pipeline (METRICS.md: open deals with close date in P, the same rule as
+    the KPI strip and the stage chart beside the grid, so the column sums to
+    the territory's figure) and whether it is a customer at the end of E.
+    Biggest first."""
     window = Window.of(period, as_of)
     close = opps["close_on"].to_numpy(dtype="float64")
     status = opps["status"].to_numpy()
-    won_t12 = (status == "won") & (close >= window.t12_start) & (close <= window.e)
+    won_t12 = (status == "won") & between(close, window.t12_start, window.e)
+    open_in_p = (status == "open") & between(close, window.start, window.end)
     amount = opps["amount"].to_numpy(dtype="float64")
     by_account = pd.DataFrame({
         "account_id": opps["account_id"].to_numpy(),
         "t12": np.where(won_t12, amount, 0.0),
-        "open": np.where(status == "open", amount, 0.0),
+        "open": np.where(open_in_p, amount, 0.0),
     }).groupby("account_id", sort=False)[["t12", "open"]].sum()
     customer = customers_at_end_of(accounts, window.e)
     ids = accounts.index

@@ -20,22 +20,31 @@ trip holds for it too.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from dashboard.schema import DATE, LOAD_ORDER, MONEY, NUMBER, TABLES, Dataset
+from dashboard.schema import AS_OF_FILE, DATE, LOAD_ORDER, MONEY, NUMBER, TABLES, Dataset
 
 _FORMULA_START = re.compile(r"'*[=+\-@]")
 _UTF8_BOM = "\ufeff"
 
 
-def export_dataset(dataset: Dataset, directory: str | Path) -> list[Path]:
-    """Write the six table files into ``directory`` (created if need be)."""
+def export_dataset(
+    dataset: Dataset, directory: str | Path, as_of: date | None = None
+) -> list[Path]:
+    """Write the six table files into ``directory`` (created if need be), and
+    the dataset's own as-of date when it has one: without it, the same files
+    imported elsewhere would report today's figures, not the source's."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
+    if as_of is not None:
+        path = directory / AS_OF_FILE
+        path.write_text(as_of.isoformat() + "\n", encoding="utf-8")
+        written.append(path)
     for table in LOAD_ORDER:
         path = directory / TABLES[table].file_name
         path.write_bytes(dataset_to_csv_bytes(dataset.table(table), table))

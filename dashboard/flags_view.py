@@ -65,11 +65,20 @@ THRESHOLD_FIELDS = (
     ThresholdField("growth", N_("Growth below"), "%", 100.0, -100.0, 1000.0, 5),
     ThresholdField("potential_index", N_("Potential index below"), "", 1.0, 0.0, 10.0, 0.05),
 )
+#: the market-penetration rule's two ranks, shown beside its switch. Shares
+#: of the territories ranked, from 1% to all of them: 0% would only repeat
+#: what the switch does.
+PENETRATION_FIELDS = (
+    ThresholdField("penetration_bottom", N_("Penetration in bottom"), "%", 100.0, 1.0, 100.0,
+                   5),
+    ThresholdField("potential_top", N_("Potential in top"), "%", 100.0, 1.0, 100.0, 5),
+)
+ALL_FIELDS = THRESHOLD_FIELDS + PENETRATION_FIELDS
 
 
 def default_inputs() -> dict[str, float]:
     """What the threshold inputs show first: METRICS.md defaults in display units."""
-    return {f.name: f.shown(getattr(DEFAULTS, f.name)) for f in THRESHOLD_FIELDS}
+    return {f.name: f.shown(getattr(DEFAULTS, f.name)) for f in ALL_FIELDS}
 
 
 def _number(value) -> float | None:
@@ -87,11 +96,14 @@ def parse_thresholds(values: dict, penetration_on) -> tuple[Thresholds, list[str
 
     A value that is empty, not a number or outside its field's range falls
     back to the METRICS.md default, so a half-typed or forged value never
-    breaks the view; the caller says which ones were ignored.
+    breaks the view; the caller says which ones were ignored. With the
+    penetration switch off its two ranks are not read, so nothing is said
+    about a value that changes nothing.
     """
     chosen: dict[str, float] = {}
     ignored = []
-    for field in THRESHOLD_FIELDS:
+    fields = THRESHOLD_FIELDS if penetration_on is False else ALL_FIELDS
+    for field in fields:
         number = _number(values.get(field.name))
         if number is None or not field.low <= number <= field.high:
             ignored.append(_(field.label))

@@ -84,7 +84,14 @@ def _follow_accounts(opps: pd.DataFrame, accounts: pd.DataFrame) -> pd.Series:
 def build_frames(
     dataset: Dataset, stage_probabilities: dict[str, float] | None = None
 ) -> Frames:
-    probabilities = stage_probabilities or DEFAULT_STAGE_PROBABILITIES
+    """The analysis frames of ``dataset``.
+
+    ``stage_probabilities`` is laid over the METRICS.md defaults, not put in
+    their place: configuring one stage must not drop every other stage to 0%
+    in the weighted pipeline. A stage known to neither counts at 0% (the
+    importer warns about such open opportunities).
+    """
+    probabilities = {**DEFAULT_STAGE_PROBABILITIES, **(stage_probabilities or {})}
 
     reps = dataset.reps.set_index("rep_id", drop=False).rename_axis(None)
     owners = (

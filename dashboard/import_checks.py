@@ -12,7 +12,7 @@ judges them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +21,7 @@ import pandas as pd
 from dashboard import formatting
 from dashboard.i18n import N_, _, ngettext
 from dashboard.parsing import clean_cells, parse_column
-from dashboard.schema import MONEY, TABLES, Dataset
+from dashboard.schema import DEFAULT_STAGE_PROBABILITIES, MONEY, TABLES, Dataset
 
 ERROR, WARNING = "error", "warning"
 #: Problems listed per (file, column, rule) before the rest are summarised.
@@ -139,11 +139,14 @@ class CheckedFile:
     report: Report
 
 
-def check_file(table: str, raw: pd.DataFrame, report: Report) -> CheckedFile:
+def check_file(table: str, raw: pd.DataFrame, report: Report,
+               stage_probabilities: Mapping[str, float] | None = None) -> CheckedFile:
     """Column, value, duplicate and date-order rules: those one file can settle.
 
     ``raw`` holds text cells under the file's own header names; the result's
     ``values`` are parsed, in schema columns, positionally indexed.
+    ``stage_probabilities`` are the configured ones (None: the METRICS.md
+    defaults), against which open opportunities' stages are checked.
     """
     spec = TABLES[table]
     raw = raw.reset_index(drop=True)
@@ -204,7 +207,30 @@ def check_file(table: str, raw: pd.DataFrame, report: Report) -> CheckedFile:
     for later, earlier in (("close_on", "created_on"), ("churned_on", "customer_since")):
         if later in cells and earlier in cells:
             _check_date_order(checked, later, earlier)
+    if table == "opportunities":
+        _check_open_stages(checked, stage_probabilities)
     return checked
+
+
+def _check_open_stages(checked: CheckedFile,
+                       stage_probabilities: Mapping[str, float] | None) -> None:
+    """A warning, not an error: an open opportunity whose stage has no
+    configured probability still imports, but it silently weighs 0% in the
+    weighted pipeline (``frames.build_frames``) unless someone is told.
+    Won and lost deals are left alone: their status sets 100% or 0% whatever
+    the stage says. Stages are matched exactly, as the weighting matches them."""
+    if "stage" not in checked.cells or "status" not in checked.cells:
+        return
+    known = {**DEFAULT_STAGE_PROBABILITIES, **(stage_probabilities or {})}
+    stage = checked.values["stage"]
+    unknown = (checked.values["status"] == "open") & stage.notna() & ~stage.isin(list(known))
+    no_probability = _("stage {value} has no configured probability; this open opportunity "
+                       "counts at 0% in the weighted pipeline")
+    checked.report.row_problems(
+        "stage", np.flatnonzero(unknown.to_numpy(bool)),
+        _quoting(no_probability, checked.cells["stage"]), _("stage without a probability"),
+        WARNING,
+    )
 
 
 def _quoting(template: str, cells: pd.Series, **known: str) -> Callable[[int], str]:
@@ -286,9 +312,14 @@ _UNKNOWN = {
 
 
 def check_references(
-    checked: dict[str, CheckedFile], existing: Dataset, known_counties: set[str] | None
+    checked: dict[str, CheckedFile], existing: Dataset, known_counties: set[str] | None,
+    unreadable: Iterable[str] = (),
 ) -> None:
-    known = {table: _known_ids(table, checked, existing) for table in ("territories", "accounts")}
+    """Every reference must name a row of this import or of ``existing``;
+    references into a table whose file could not be read are not judged,
+    since the missing row may well be in that file."""
+    tables = [t for t in ("territories", "accounts") if t not in set(unreadable)]
+    known = {table: _known_ids(table, checked, existing) for table in tables}
     if known_counties is not None:
         known["counties"] = np.array(sorted(known_counties), dtype=object)
     for table, file in checked.items():

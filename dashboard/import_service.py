@@ -4,13 +4,15 @@ nothing and return every problem. Shared by the CLI and the upload page."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from dashboard import geo, store
 from dashboard.i18n import _
-from dashboard.importer import Problem, read_table_file, validate
+from dashboard.importer import Problem, read_files, validate
+from dashboard.schema import LOAD_ORDER, Dataset
 
 
 @dataclass
@@ -18,6 +20,9 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     data_version: int | None = None
+    #: True when the files held nothing the store did not already: nothing
+    #: was written and the data version (so every cache) stays as it was.
+    unchanged: bool = False
 
     @property
     def errors(self) -> list[Problem]:
@@ -33,34 +38,44 @@ class ImportResult:
 
 
 def import_files(
-    engine: Engine, files: list[tuple[str, bytes]], actor: str = "cli"
+    engine: Engine, files: list[tuple[str, bytes]], actor: str = "cli",
+    stage_probabilities: Mapping[str, float] | None = None,
 ) -> ImportResult:
-    """``files`` are (file name, content) pairs; the name picks the table."""
-    problems: list[Problem] = []
-    raw = {}
-    for name, content in files:
-        table, frame, file_problems = read_table_file(content, name)
-        problems.extend(file_problems)
-        if table is not None and frame is not None:
-            if table in raw:
-                problems.append(Problem(
-                    name, None, None,
-                    _("a second {table} file in one import").format(table=table)))
-                continue
-            raw[table] = frame
-    result = ImportResult(problems=problems)
-    if not raw or any(p.severity == "error" for p in problems):
-        if not raw and not problems:
-            result.problems.append(Problem(_("(import)"), None, None, _("no files to import")))
+    """``files`` are (file name, content) pairs; the name picks the table.
+
+    Files that cannot be read do not stop the others from being checked, so
+    one bad encoding does not hide the rest of the list. ``stage_probabilities``
+    are the configured ones (None: the METRICS.md defaults).
+    """
+    read = read_files(files)
+    result = ImportResult(problems=read.problems)
+    if not read.tables and not read.problems and read.as_of is None:
+        result.problems.append(Problem(_("(import)"), None, None, _("no files to import")))
         return result
     existing = store.read_dataset(engine)
-    merged, validation_problems = validate(raw, existing, set(geo.load_counties().index))
+    merged, validation_problems = validate(
+        read.tables, existing, set(geo.load_counties().index), read.unreadable,
+        stage_probabilities)
     result.problems.extend(validation_problems)
     if result.errors:
         return result
-    result.rows = {table: len(frame) for table, frame in raw.items()}
+    result.rows = {table: len(frame) for table, frame in read.tables.items()}
+    stored_as_of = store.dataset_as_of(engine)
+    if same_dataset(merged, existing) and read.as_of in (None, stored_as_of):
+        result.unchanged = True
+        result.data_version = store.data_version(engine)
+        return result
     result.data_version = store.replace_dataset(
         engine, merged, actor=actor, action="import",
-        as_of=store.dataset_as_of(engine), detail={"files": [n for n, _ in files]},
+        as_of=read.as_of or stored_as_of, detail={"files": [n for n, _ in files]},
     )
     return result
+
+
+def same_dataset(first: Dataset, second: Dataset) -> bool:
+    """Whether two datasets hold the same rows in the same order (a re-import
+    of unchanged files must not bump the data version and empty every cache)."""
+    return all(
+        first.table(t).reset_index(drop=True).equals(second.table(t).reset_index(drop=True))
+        for t in LOAD_ORDER
+    )

@@ -16,14 +16,18 @@ blank rows are skipped; frames built by hand are numbered by position.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from dashboard import formatting
 from dashboard.i18n import _
 from dashboard.import_checks import (
     ERROR,
@@ -37,10 +41,12 @@ from dashboard.import_checks import (
     has_errors,
 )
 from dashboard.parsing import cell_text
-from dashboard.schema import DATE, LOAD_ORDER, MONEY, NUMBER, TABLES, Dataset
+from dashboard.schema import AS_OF_FILE, DATE, LOAD_ORDER, MONEY, NUMBER, TABLES, Dataset
 
 __all__ = [
-    "ERROR", "MAX_PER_RULE", "ROW", "WARNING", "has_errors", "load_files",
+    "ERROR", "MAX_PER_RULE", "ROW", "WARNING", "expand_paths", "has_errors",
+    "load_files", "read_files",
+    "ReadFiles",  # i18n: not shown (a name)
     "Problem",  # i18n: not shown (a name)
     "read_table_file", "upsert", "validate",
 ]
@@ -137,10 +143,30 @@ def _read_csv(data: bytes) -> tuple[pd.DataFrame, str | None]:
             keep_default_na=False, na_filter=False, skip_blank_lines=False, quotechar='"',
         )
     except pd.errors.ParserError as exc:
-        return pd.DataFrame(), _csv_error(str(exc))
+        return pd.DataFrame(), _ragged_lines(data, delimiter) or _csv_error(str(exc))
     except pd.errors.EmptyDataError:
         return pd.DataFrame(), _("the first line is empty; it must hold the column names")
     return _with_header(cells.fillna("")), None
+
+
+#: Ragged lines named one by one before the list is cut short.
+MAX_LINES_LISTED = 20
+
+
+def _ragged_lines(data: bytes, delimiter: str) -> str | None:
+    """Every line with more values than the header, in one problem: pandas
+    stops at the first, and a user fixing the file wants them all."""
+    rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=delimiter)
+    header = next(rows, [])
+    ragged = [(rows.line_num, len(row)) for row in rows if len(row) > len(header)]
+    if len(ragged) < 2:
+        return None
+    listed = ", ".join(str(line) for line, _seen in ragged[:MAX_LINES_LISTED])
+    if len(ragged) > MAX_LINES_LISTED:
+        listed += ", …"
+    return _("{count} lines have more values than the header's {expected} columns: "
+             "lines {lines}").format(count=formatting.count(len(ragged)),
+                                     expected=len(header), lines=listed)
 
 
 def _csv_error(message: str) -> str:
@@ -187,18 +213,76 @@ def _with_header(cells: pd.DataFrame) -> pd.DataFrame:
     return body[~blank.all(axis=1).to_numpy()]
 
 
-def _expand(paths: Iterable[str | Path]) -> Iterator[Path]:
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """The files an import of ``paths`` reads: a directory stands for the table
+    files inside it and its ``as_of.txt``, if any."""
     for path in map(Path, paths):
         if path.is_dir():
             for child in sorted(path.iterdir()):
-                if (
-                    child.is_file()
-                    and table_for_file_name(child.name)
-                    and child.suffix.lower() in SUPPORTED_SUFFIXES
+                if child.is_file() and (
+                    child.name.lower() == AS_OF_FILE
+                    or (table_for_file_name(child.name)
+                        and child.suffix.lower() in SUPPORTED_SUFFIXES)
                 ):
                     yield child
         else:
             yield path
+
+
+@dataclass
+class ReadFiles:
+    """What reading an import's files gave, before any checking.
+
+    ``unreadable`` names the tables whose file could not be read at all: the
+    other files are still checked (a user fixing an import wants every
+    problem at once), but references into those tables cannot be judged.
+    """
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+    as_of: date | None = None
+
+
+def read_files(sources: Iterable[tuple[str, bytes | Path]]) -> ReadFiles:
+    """Read (file name, bytes or path) pairs: one file per table, plus an
+    optional ``as_of.txt`` holding the dataset's as-of date."""
+    read = ReadFiles()
+    names: dict[str, str] = {}
+    for name, source in sources:
+        if Path(name).name.lower() == AS_OF_FILE:
+            _read_as_of(name, source, read)
+            continue
+        table, frame, found = read_table_file(source, name)
+        read.problems.extend(found)
+        if table is None:
+            continue
+        if table in names:
+            read.problems.append(Problem(
+                Path(name).name, None, None,
+                _("{first} and {second} both hold {table}; import only one").format(
+                    first=names[table], second=Path(name).name, table=table),
+            ))
+            continue
+        names[table] = Path(name).name
+        if has_errors(found):
+            read.unreadable.add(table)
+        else:
+            read.tables[table] = frame
+    return read
+
+
+def _read_as_of(name: str, source: bytes | Path, read: ReadFiles) -> None:
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    text = data.removeprefix(_UTF8_BOM).decode("utf-8", "replace").strip()
+    try:
+        read.as_of = date.fromisoformat(text)
+    except ValueError:
+        read.problems.append(Problem(
+            Path(name).name, None, None,
+            _("expected one date as YYYY-MM-DD (the dataset's as-of date), found {text}").format(
+                text=repr(text[:40])),
+        ))
 
 
 def load_files(
@@ -207,23 +291,8 @@ def load_files(
     """Read files (a directory stands for the table files inside it) for :func:`validate`."""
     if isinstance(paths, str | Path):
         paths = [paths]
-    files: dict[str, pd.DataFrame] = {}
-    sources: dict[str, str] = {}
-    problems: list[Problem] = []
-    for path in _expand(paths):
-        table, frame, found = read_table_file(path)
-        problems.extend(found)
-        if table is None or any(p.severity == ERROR for p in found):
-            continue
-        if table in files:
-            problems.append(Problem(
-                path.name, None, None,
-                _("{first} and {second} both hold {table}; import only one").format(
-                    first=sources[table], second=path.name, table=table),
-            ))
-            continue
-        files[table], sources[table] = frame, path.name
-    return files, problems
+    read = read_files((path.name, path) for path in expand_paths(paths))
+    return read.tables, read.problems
 
 
 # -- checking ----------------------------------------------------------------
@@ -233,6 +302,8 @@ def validate(
     files: dict[str, pd.DataFrame],
     existing: Dataset | None = None,
     known_counties: set[str] | None = None,
+    unreadable: Iterable[str] = (),
+    stage_probabilities: Mapping[str, float] | None = None,
 ) -> tuple[Dataset, list[Problem]]:
     """Check imported tables against every DATA_FORMAT.md rule and merge them.
 
@@ -240,8 +311,11 @@ def validate(
     others (an upsert), so importing the same files twice changes nothing.
     References may point to rows of this import or of ``existing``.
     ``known_counties`` is the set of county FIPS codes the map knows; None
-    skips that check. The merged Dataset is returned even when there are
-    errors, for the caller to discard.
+    skips that check. ``unreadable`` names tables whose file could not be
+    read: references into them are not judged. ``stage_probabilities`` are
+    the configured ones, which open deals' stages are checked against. The
+    merged Dataset is returned even when there are errors, for the caller to
+    discard.
     """
     existing = existing if existing is not None else Dataset()
     problems: list[Problem] = []
@@ -258,8 +332,9 @@ def validate(
         for name in LOAD_ORDER
         if name in files
     }
-    checked = {name: check_file(name, files[name], report) for name, report in reports.items()}
-    check_references(checked, existing, known_counties)
+    checked = {name: check_file(name, files[name], report, stage_probabilities)
+               for name, report in reports.items()}
+    check_references(checked, existing, known_counties, unreadable)
     check_rep_owners(checked, existing)
     imported = {name: table.values for name, table in checked.items()}
     merged = Dataset(**{

@@ -110,6 +110,18 @@ class Window:
 
     @classmethod
     def of(cls, period: Period, as_of: date) -> Window:
+        """The windows of ``period`` seen on ``as_of``.
+
+        The prior-year window takes the start and E one year back separately
+        (:func:`~dashboard.periods.one_year_earlier`: same calendar date, 29
+        February falling back to the 28th), not "365 days earlier", so growth
+        compares the same calendar dates. Hence a leap day can fall between
+        the two: a T12 ending 2025-02-28 compares with 2023-03-01..2024-02-28,
+        leaving a 2024-02-29 booking out of both; a period from 2024-02-29
+        compares from 2023-02-28; and a prior window spanning a leap February
+        (Q1 2025 against 2024-01-01..2024-03-31) is one day longer. T12 is
+        always 365 days, leap year or not.
+        """
         e_date = min(period.end, as_of)
         e = to_day(e_date)
         return cls(

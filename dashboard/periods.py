@@ -59,7 +59,17 @@ def parse_quarter_label(label: str) -> tuple[int, int]:
 
 
 def one_year_earlier(value: date) -> date:
-    """Same calendar date a year earlier; 29 February falls back to the 28th."""
+    """Same calendar date a year earlier; 29 February falls back to the 28th.
+
+    Revenue growth compares [start, E] with these dates a year back, each end
+    moved on its own, so the two windows cover the same calendar dates. The
+    leap day itself has no twin: a window ending on 28 Feb of the year after
+    a leap year (T12 ending 2025-02-28 = 2024-03-01..2025-02-28) is compared
+    with 2023-03-01..2024-02-28, and a booking on 2024-02-29 counts in
+    neither; a window starting or ending on 29 Feb compares from or to 28 Feb
+    (2024-02-29..2024-03-31 with 2023-02-28..2023-03-31); a prior window that
+    spans a leap February holds 29 Feb like any other day.
+    """
     try:
         return value.replace(year=value.year - 1)
     except ValueError:

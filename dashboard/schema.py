@@ -140,6 +140,10 @@ TABLES: dict[str, Table] = {
 #: Order in which tables must be written so references exist first.
 LOAD_ORDER = ("territories", "reps", "alignment", "accounts", "opportunities", "quotas")
 
+#: The optional file beside the tables that carries the dataset's own as-of
+#: date, so an export imported elsewhere reports the same default figures.
+AS_OF_FILE = "as_of.txt"
+
 
 def empty_frame(table: str) -> pd.DataFrame:
     """A frame with the table's columns and canonical dtypes and no rows."""

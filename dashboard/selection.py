@@ -8,12 +8,13 @@ clear "nothing matches" rather than a server error.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from urllib.parse import parse_qs, urlencode
+from datetime import date, datetime
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from dashboard.i18n import _
 from dashboard.periods import (
     Period,
+    from_day,
     named,
     quarter_bounds,
     quarter_label,
@@ -24,6 +25,13 @@ from dashboard.periods import (
 
 ALL = "all"
 QTD, YTD, T12 = "qtd", "ytd", "t12"
+
+#: one view's own state, carried in the URL after the global selection so a
+#: link reopens it too: the map's KPI and the territory whose drill-down is
+#: open. Not part of :class:`Selection`: no other view reads them, and a
+#: change to the global controls must carry them over untouched.
+MAP_KPI, TERRITORY = "kpi", "territory"
+VIEW_PARAMS = (MAP_KPI, TERRITORY)
 
 
 @dataclass(frozen=True)
@@ -50,26 +58,76 @@ class Selection:
     def from_controls(cls, period: str | None, region: str | None, segment: str | None,
                       search: str | None) -> Selection:
         """The global controls' values (blank = the default) with the as-of
-        date that only the URL carries: what every view callback reads."""
+        date of the URL (where the as-of picker writes it before any view
+        refreshes): what every view callback reads."""
         return cls(period or QTD, region or ALL, segment or ALL, cls.from_query(search).as_of)
 
-    def to_query(self) -> str:
+    def to_query(self, keep: str | None = None) -> str:
+        """The query string for this selection (defaults left out, so the
+        plainest view has the plainest link); the view's own parameters of
+        the query ``keep`` follow it unchanged."""
         params = {
             k: v for k, v in (
                 ("period", self.period), ("region", self.region),
                 ("segment", self.segment), ("as_of", self.as_of),
             ) if v and v != {"period": QTD}.get(k, ALL)
         }
+        params.update(view_params(keep))
         return "?" + urlencode(params) if params else ""
 
 
+def view_params(search: str | None) -> dict[str, str]:
+    """The view parameters (``VIEW_PARAMS``) a query holds, in their fixed
+    order, so the same state always reads as the same link."""
+    params = parse_qs((search or "").lstrip("?"))
+    return {name: params[name][0] for name in VIEW_PARAMS if params.get(name, [""])[0]}
+
+
+def view_param(search: str | None, name: str) -> str:
+    """One view parameter of a query, "" when absent."""
+    return view_params(search).get(name, "")
+
+
+def with_view_param(search: str | None, name: str, value: str | None) -> str:
+    """The query ``search`` with view parameter ``name`` set to ``value``
+    (removed when empty); the global selection and any other view parameter
+    stay as they were written."""
+    if name not in VIEW_PARAMS:
+        raise ValueError(f"not a view parameter: {name!r}")  # i18n: not shown
+    params = [(k, v) for k, v in parse_qsl((search or "").lstrip("?")) if k != name]
+    if value:
+        params.append((name, value))
+    ordered = sorted(params, key=lambda kv: VIEW_PARAMS.index(kv[0]) + 1
+                     if kv[0] in VIEW_PARAMS else 0)  # stable: selection first, as written
+    return "?" + urlencode(ordered) if ordered else ""
+
+
 def resolve_as_of(text: str | None, default: date) -> date:
-    if not text:
+    """The as-of date a URL or the date picker names; anything that is not a
+    date (blank, forged, a stale format) is the dataset's own as-of, so a bad
+    link shows the default view rather than an error."""
+    if not text or not isinstance(text, str):
         return default
     try:
-        return date.fromisoformat(text)
+        return datetime.fromisoformat(text).date()  # the picker may send a time too
     except ValueError:
         return default
+
+
+def as_of_text(chosen: date, default: date) -> str:
+    """The ``as_of`` a selection carries: blank for the dataset's own date,
+    so the default view's link does not name it (and keeps following the
+    data after an import)."""
+    return "" if chosen == default else chosen.isoformat()
+
+
+def as_of_range(earliest_day: float | None, default: date) -> tuple[date, date]:
+    """The dates the as-of picker offers: from the earliest opportunity's day
+    number (NaN or None when there is none) to the dataset's as-of. Before
+    the first deal every figure is empty, after the as-of there is no data."""
+    if earliest_day is None or earliest_day != earliest_day:  # NaN != NaN
+        return default, default
+    return min(from_day(earliest_day), default), default
 
 
 def resolve_period(choice: str | None, as_of: date) -> Period:

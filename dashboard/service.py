@@ -72,6 +72,10 @@ class DataService:
         self._frames: tuple[str, Frames] | None = None
         self._derived: dict[tuple, object] = {}
         self._snapshot_writer: threading.Thread | None = None
+        #: the settings results depend on besides the data: the shared cache
+        #: outlives a restart, so a changed setting must not find old results
+        self._settings_digest = _digest(
+            (sorted(settings.stage_probabilities.items()), settings.workload_weights))
 
     def migrate(self) -> None:
         db.upgrade(self.engine)
@@ -143,12 +147,14 @@ class DataService:
         and workers. The key holds the data version, so an import or an
         applied scenario makes every older result unreachable at once; the
         arguments must include anything that scopes the result (user scope
-        included), since the cache is shared by every user."""
+        included), since the cache is shared by every user. The key also holds
+        the settings that change figures (stage probabilities, workload
+        weights), which a restart may change under a cache that survives it."""
         frames = self.frames()
         version = self._frames[0] if self._frames else "none"
         if self.shared_cache is None:
             return compute(frames)
-        key = f"td:{name}:{version}:{_digest(args)}"
+        key = f"td:{name}:{version}:{self._settings_digest}:{_digest(args)}"
         try:
             value = self.shared_cache.get(key)
         except Exception:  # a cache outage must not take the app down

@@ -49,11 +49,14 @@ class Thresholds:
     potential_per_rep_factor: float = 1.15
 
 
+DEFAULT_THRESHOLDS = Thresholds()
+
+
 def territory_signals(
     frames: Frames,
     period: Period,
     as_of: date,
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
     areas: pd.Series | None = None,
     weights: WorkloadWeights = DEFAULT_WEIGHTS,
     workload: pd.DataFrame | None = None,
@@ -64,7 +67,8 @@ def territory_signals(
     caller keeps it per data version (it does not depend on the period or the
     thresholds); else it is computed from ``areas`` and ``weights``.
 
-    Penetration's "bottom quartile" and potential's "top half" are ranks, not
+    Penetration's "bottom quartile" and potential's "top half" (by default;
+    ``penetration_bottom`` and ``potential_top`` set the shares) are ranks, not
     interpolated quantiles: a territory is in the bottom quartile when its
     rank from the lowest (ties sharing the best rank) is ≤ 25% of the ranked
     territories, so tied territories are flagged together and a lone
@@ -117,9 +121,13 @@ def _within_lowest(values: pd.Series, share: float) -> pd.Series:
 def _diagnose(figures: pd.DataFrame, t: Thresholds) -> None:
     """METRICS.md diagnosis: a design problem (load, coverage) or an execution one.
 
-    A vacant territory is under-covered before anything else: with no rep,
-    "too big for one rep" and "weak conversion" both miss the point. Then
-    overloaded, then under-covered by potential per rep, else execution.
+    METRICS.md lists "overloaded" first, but a vacant territory is
+    under-covered before anything else, on purpose: overloaded means "too big
+    for one rep", and with no rep there is nobody to be overloaded; "weak
+    conversion" misses the point too. The fix for a vacant territory is to
+    staff it, whatever its workload, so a vacant and overloaded territory
+    reads under-covered. Then overloaded, then under-covered by potential per
+    rep, else execution.
     Means are over all territories for workload and over staffed ones for
     potential per rep (a vacant territory has no rep to divide by).
     """
@@ -174,9 +182,7 @@ def _reasons(row, t: Thresholds) -> list[str]:
         reasons.append(_("Revenue growth {value} (below {threshold})").format(
             value=fmt.signed_percent(row.revenue_growth), threshold=fmt.percent(t.growth)))
     if row.rule_penetration:
-        reasons.append(_("Market penetration {penetration} in the bottom quartile while "
-                         "potential {potential} is in the top half").format(
-            penetration=fmt.percent(row.penetration), potential=fmt.money(row.potential)))
+        reasons.append(_penetration_reason(row, t))
     if row.rule_potential_index:
         reasons.append(_("Potential index {value} (below {threshold}): {booking_share} of "
                          "company T12 bookings from {potential_share} of company "
@@ -188,11 +194,31 @@ def _reasons(row, t: Thresholds) -> list[str]:
     return reasons
 
 
+def _penetration_reason(row, t: Thresholds) -> str:
+    """At the METRICS.md ranks the reason says "bottom quartile" and "top half"
+    as people do; at any other ranks it names the shares chosen, so the words
+    never claim a quartile the user has changed."""
+    figures = dict(penetration=fmt.percent(row.penetration), potential=fmt.money(row.potential))
+    if (t.penetration_bottom, t.potential_top) == (DEFAULT_THRESHOLDS.penetration_bottom,
+                                                   DEFAULT_THRESHOLDS.potential_top):
+        return _("Market penetration {penetration} in the bottom quartile while "
+                 "potential {potential} is in the top half").format(**figures)
+    return _("Market penetration {penetration} in the bottom {bottom} while potential "
+             "{potential} is in the top {top}").format(
+        bottom=_share(t.penetration_bottom), top=_share(t.potential_top), **figures)
+
+
+def _share(value: float) -> str:
+    """A rank share as typed: 25% stays "25%", 12.5% is not rounded to 13%."""
+    whole = abs(value * 100 - round(value * 100)) < 1e-9
+    return fmt.percent(value, 0 if whole else 1)
+
+
 def flag_territories(
     frames: Frames,
     period: Period,
     as_of: date,
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
     areas: pd.Series | None = None,
     weights: WorkloadWeights = DEFAULT_WEIGHTS,
     workload: pd.DataFrame | None = None,

@@ -18,6 +18,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard import formatting
+from dashboard.balance import DEFAULT_WEIGHTS, WorkloadWeights
 from dashboard.frames import Frames
 from dashboard.i18n import _
 from dashboard.periods import Period
@@ -57,12 +58,14 @@ def _count(n: int) -> str:
 
 
 def compare(frames: Frames, a: Changes, b: Changes, areas: pd.Series, period: Period,
-            as_of: date, metric: str = "potential") -> Comparison:
-    """The side-by-side figures of scenarios A and B (either may be empty: live)."""
+            as_of: date, metric: str = "potential",
+            weights: WorkloadWeights = DEFAULT_WEIGHTS) -> Comparison:
+    """The side-by-side figures of scenarios A and B (either may be empty: live);
+    ``weights`` are the configured workload weights, as the editor uses."""
     after_a, after_b = apply(frames, a), apply(frames, b)
-    live_a = before_after(frames, after_a, areas, period, as_of, metric=metric)
-    live_b = before_after(frames, after_b, areas, period, as_of, metric=metric)
-    a_to_b = before_after(after_a, after_b, areas, period, as_of, metric=metric)
+    live_a = before_after(frames, after_a, areas, period, as_of, weights, metric=metric)
+    live_b = before_after(frames, after_b, areas, period, as_of, weights, metric=metric)
+    a_to_b = before_after(after_a, after_b, areas, period, as_of, weights, metric=metric)
     rows: list[tuple[str, str, str, str]] = []
     for key, label, kind, _better in FAIRNESS_LABELS:
         rows.append((_(label), _fmt(live_a.fairness.at[key, "before"], kind),

@@ -19,15 +19,23 @@ def amount() -> dict:
 
 
 def account_columns() -> list[dict]:
+    """Widths that fit all seven columns at a 1440 px window (~800 px of
+    grid, with the narrower cell padding of assets/drilldown.css): headers
+    of two words wrap rather than being cut; a cut cell shows its text on hover."""
     return [
-        {"field": "name", "headerName": _("Account"), "minWidth": 200, "flex": 2,
-         "pinned": "left"},
-        {"field": "segment", "headerName": _("Segment"), "minWidth": 115, "flex": 1},
-        {"field": "industry", "headerName": _("Industry"), "minWidth": 140, "flex": 1},
-        {"field": "potential", "headerName": _("Potential"), **amount()},
+        # a pinned column takes no flex: its width is fixed here
+        {"field": "name", "headerName": _("Account"), "width": 145, "minWidth": 120,
+         "pinned": "left", "tooltipField": "name"},
+        {"field": "segment", "headerName": _("Segment"), "minWidth": 100, "flex": 1},
+        {"field": "industry", "headerName": _("Industry"), "minWidth": 95, "flex": 1,
+         "tooltipField": "industry"},
+        {"field": "potential", "headerName": _("Potential"), **amount(), "minWidth": 110},
         {"field": "customer", "headerName": _("Customer"), "minWidth": 105, "flex": 1},
-        {"field": "t12_bookings", "headerName": _("T12 bookings"), "sort": "desc", **amount()},
-        {"field": "open_pipeline", "headerName": _("Open pipeline"), **amount()},
+        {"field": "t12_bookings", "headerName": _("T12 bookings"), "sort": "desc", **amount(),
+         "minWidth": 125},
+        # METRICS.md's Open pipeline: open deals closing in the period (dashboard.drilldown)
+        {"field": "open_pipeline", "headerName": _("Open pipeline"), **amount(),
+         "minWidth": 105, "headerTooltip": _("Open deals with a close date in the period")},
     ]
 
 
@@ -81,7 +89,15 @@ def kpi_cards(row, company) -> list:
 
     pct, mult, signed, money = (formatting.percent, formatting.multiple,
                                 formatting.signed_percent, formatting.money)
+    bookings = components.kpi_card(
+        _("Bookings"), money(row["bookings"]),
+        [_("of {quota} quota").format(quota=money(row["quota"])), html.Br(),
+         _("Company {bookings} of {quota}").format(bookings=money(company["bookings"]),
+                                                  quota=money(company["quota"]))],
+    )
+    # bookings first, as on the map page: attainment and pace read off it
     return [
+        bookings,
         compare_card(_("Attainment"), pct(row["attainment"]), pct(company["attainment"]),
                      tone("attainment", row["time_elapsed"])),
         compare_card(_("Pace"), pct(row["pace"]), pct(company["pace"]), tone("pace", 1.0)),
@@ -91,12 +107,6 @@ def kpi_cards(row, company) -> list:
         compare_card(_("Growth"), signed(row["revenue_growth"]),
                      signed(company["revenue_growth"]), tone("revenue_growth", 0.0)),
         compare_card(_("Penetration"), pct(row["penetration"]), pct(company["penetration"])),
-        components.kpi_card(
-            _("Bookings"), money(row["bookings"]),
-            [_("of {quota} quota").format(quota=money(row["quota"])), html.Br(),
-             _("Company {bookings} of {quota}").format(bookings=money(company["bookings"]),
-                                                      quota=money(company["quota"]))],
-        ),
     ]
 
 
@@ -105,7 +115,8 @@ def grid(grid_id: str, rows: list[dict], columns: list[dict], file_name: str) ->
         id=grid_id,
         rowData=rows,
         columnDefs=columns,
-        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={"rowHeight": 28, "headerHeight": 32, "animateRows": False},
         csvExportParams=components.csv_export(file_name),
         style={"height": "320px"},
@@ -163,7 +174,8 @@ def panel(head, cards: list, quarterly, stages, concentration, summary, accounts
     return html.Div(
         [
             head,
-            components.kpi_strip(cards),
+            # seven cards in one row on a wide screen, 4 + 3 below (assets/drilldown.css)
+            html.Div(cards, className="kpi-strip drilldown-strip"),
             dbc.Row(
                 [dbc.Col(chart(quarterly, "bookings-vs-quota", quarterly_table(quarterly)),
                          lg=12, xl=6),

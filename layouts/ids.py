@@ -215,3 +215,17 @@ LANGUAGE_BUTTONS = {"en": "language-en", "fr": "language-fr"}
 
 # underperformers: the note under a capped list of flag cards
 UP_MORE = "up-more"
+
+# underperformers: the market-penetration rule's two ranks, beside its switch
+UP_PENETRATION_BOTTOM = "up-penetration-bottom"
+UP_POTENTIAL_TOP = "up-potential-top"
+
+# --- URL state (fixC): the as-of picker in the controls bar; the map ranking's exports ---
+AS_OF_DATE = "ctl-as-of-date"  # the picker; AS_OF above is its label
+OVERVIEW_RANKING_EXPORT = "overview-ranking-export"
+OVERVIEW_RANKING_XLSX = "overview-ranking-xlsx"
+OVERVIEW_RANKING_DOWNLOAD = "overview-ranking-download"
+XLSX_EXPORTS[OVERVIEW_RANKING_EXPORT] = (OVERVIEW_RANKING_XLSX, OVERVIEW_RANKING_DOWNLOAD)
+#: the navigation's links, {"type": NAV_LINK, "path": "/pipeline"}: pattern ids,
+#: since the links a viewer gets depend on their role
+NAV_LINK = "nav-link-to"

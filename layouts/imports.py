@@ -70,14 +70,18 @@ def _drop_hint() -> list:
     return [part for part in (before, html.A(_("choose files")), after) if part != ""]
 
 
-def import_report(ok: bool, errors: list[str], warnings: list[str], rows: dict) -> html.Div:
+def import_report(ok: bool, errors: list[str], warnings: list[str], rows: dict,
+                  unchanged: bool = False) -> html.Div:
     """What an import did: the tables loaded, or every problem that stopped it.
 
     ``errors`` and ``warnings`` are the problems as text (file, row, column
     and reason, already in the request's language); table names in ``rows``
     are the files' own and stay as they are."""
     parts = []
-    if ok:
+    if ok and unchanged:
+        parts.append(dbc.Alert(_("Nothing changed: the files hold the data already stored."),
+                               color="info"))
+    elif ok:
         loaded = ", ".join(_("{count} {table}").format(count=formatting.count(n), table=t)
                            for t, n in rows.items())
         parts.append(dbc.Alert(_("Imported {tables}.").format(tables=loaded), color="success"))

@@ -9,7 +9,7 @@ from dash import html
 from dash_extensions.javascript import Namespace
 
 from dashboard.i18n import _
-from layouts import components, ids
+from layouts import components, grid_format, ids
 
 MAP_NS = Namespace("territoryMap", "map")
 
@@ -61,6 +61,22 @@ def kpi_picker(options: list[dict], value: str) -> dbc.RadioItems:
     )
 
 
+#: a map KPI's server format (``MapKpi.fmt``) -> the grid cell's formatter
+_VALUE_FORMATS = {
+    "percent": lambda: grid_format.percent(),
+    "signed_percent": lambda: grid_format.percent(signed=True),
+    "multiple": lambda: grid_format.number(1, suffix="×"),
+}
+
+
+def value_column(title: str, fmt: str) -> dict:
+    """The ranking's KPI column: the number itself, formatted in the browser
+    like the map's tooltip, so it sorts as a number and exports as one."""
+    formatter = _VALUE_FORMATS.get(fmt, lambda: grid_format.number(2))()
+    return {"field": "value", "headerName": title, "valueFormatter": formatter,
+            "type": "rightAligned", "filter": "agNumberColumnFilter", "maxWidth": 150}
+
+
 def ranking_grid(rows: list[dict], columns: list[dict]) -> dag.AgGrid:
     return dag.AgGrid(
         id=ids.OVERVIEW_RANKING,
@@ -70,6 +86,7 @@ def ranking_grid(rows: list[dict], columns: list[dict]) -> dag.AgGrid:
         defaultColDef={"sortable": True, "resizable": True, "filter": True},
         dashGridOptions={"rowHeight": 30, "headerHeight": 32},
         columnSize="sizeToFit",
+        csvExportParams=components.csv_export("territories-weakest-first.csv"),
         style={"height": "100%"},
     )
 
@@ -128,7 +145,11 @@ def overview_page(strip, picker, map_div, ranking, toggle=None) -> html.Div:
                             [dbc.CardHeader([_("Territories, weakest first"),
                                              html.Small(" · " + _("click one for detail"),
                                                         className="text-muted fw-normal")]),
-                             dbc.CardBody(ranking, className="p-0 ranking-body")],
+                             dbc.CardBody(ranking, className="p-0 ranking-body"),
+                             # below the grid: the header has no room left beside its title,
+                             # and the rows stay level with the map
+                             dbc.CardFooter(components.export_buttons(
+                                 ids.OVERVIEW_RANKING_EXPORT), className="bg-white py-1")],
                             className="h-100",
                         ),
                         lg=4,

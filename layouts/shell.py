@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard import formatting
 from dashboard.i18n import LANGUAGE_NAMES, N_, _, language
 from layouts import ids
 
@@ -23,10 +26,12 @@ VIEWS = (
 
 
 def navbar(views=VIEWS, user=None) -> dbc.Navbar:
-    """Links to the views the viewer may open, and who is signed in."""
+    """Links to the views the viewer may open, and who is signed in. Their
+    hrefs and the active one follow the URL (``callbacks.shell``), so a
+    change of view keeps the period, region, segment and as-of date."""
     links = [
-        dbc.NavItem(dbc.NavLink(_(label), href=path, active="exact",
-                                id=f"nav-{path.strip('/') or 'map'}"))
+        dbc.NavItem(dbc.NavLink(_(label), href=path, active=False,
+                                id={"type": ids.NAV_LINK, "path": path}))
         for path, label in views
     ]
     return dbc.Navbar(
@@ -95,11 +100,38 @@ def language_switch(csrf_token: str, language: str, here: str) -> html.Form:
     )
 
 
+def as_of_label(chosen: date, default: date) -> str:
+    """What the as-of picker is called: the dataset's own date reads as the
+    data's date, another one as the day the figures are seen from."""
+    return _("Data as of") if chosen == default else _("As of")
+
+
+def as_of_picker(chosen: date, default: date, earliest: date) -> html.Div:
+    """The as-of date every figure is computed at: any day from the first
+    deal to the dataset's as-of. Clearing it goes back to the dataset's date."""
+    return html.Div(
+        [html.Label(as_of_label(chosen, default), id=ids.AS_OF, htmlFor=ids.AS_OF_DATE,
+                    className="ctl-label"),
+         dcc.DatePickerSingle(
+             id=ids.AS_OF_DATE, date=chosen.isoformat(), display_format="YYYY-MM-DD",
+             min_date_allowed=earliest.isoformat(), max_date_allowed=default.isoformat(),
+             clearable=True,
+             placeholder=default.isoformat(), className="ctl-as-of-date",
+             # weeks start on Monday in French calendars, Sunday in US ones
+             first_day_of_week=1 if language() == "fr" else 0,
+         )],
+        className="ms-auto ctl as-of",
+        title=_("Every figure is computed as of this date. Clear it to go back to the "
+                "data's own date, {date}.").format(date=formatting.day(default)),
+    )
+
+
 def controls_bar(period_options: list[dict], region_options: list[dict],
-                 segment_options: list[dict], as_of_label: str,
+                 segment_options: list[dict], as_of: html.Div,
                  show_filters: bool = True) -> html.Div:
     """Global selection; values are filled from the URL on load. A rep's bar
-    has no region or segment filter: their scope is their own territory."""
+    has no region or segment filter: their scope is their own territory.
+    ``as_of`` is the :func:`as_of_picker`."""
 
     def labelled(label: str, control) -> html.Div:
         hidden = not show_filters and label in (_("Region"), _("Segment"))
@@ -132,11 +164,7 @@ def controls_bar(period_options: list[dict], region_options: list[dict],
                         id=ids.SEGMENT, options=segment_options, value="all",
                         clearable=False, searchable=False, className="ctl-dd",
                     )),
-                    html.Div(
-                        [html.Span(_("Data as of") + " ", className="text-muted"),
-                         html.Strong(as_of_label, id=ids.AS_OF)],
-                        className="ms-auto as-of",
-                    ),
+                    as_of,
                 ],
                 className="controls",
             ),

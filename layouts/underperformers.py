@@ -12,7 +12,12 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import formatting as fmt
-from dashboard.flags_view import THRESHOLD_FIELDS
+from dashboard.flags_view import (
+    PENETRATION_FIELDS,
+    THRESHOLD_FIELDS,
+    ThresholdField,
+    default_inputs,
+)
 from dashboard.i18n import _
 from layouts import components, grid_format, ids
 
@@ -41,6 +46,7 @@ def grid_columns() -> list[dict]:
 _INPUT_IDS = {
     "pace": ids.UP_PACE, "coverage": ids.UP_COVERAGE, "growth": ids.UP_GROWTH,
     "potential_index": ids.UP_POTENTIAL_INDEX,
+    "penetration_bottom": ids.UP_PENETRATION_BOTTOM, "potential_top": ids.UP_POTENTIAL_TOP,
 }
 
 
@@ -65,21 +71,26 @@ def summary_strip(figures: dict | None) -> html.Div:
     ])
 
 
+def _threshold_input(field: ThresholdField, value) -> list:
+    """A threshold's label and number input, with its unit after it."""
+    return [
+        dbc.Label(_(field.label), html_for=_INPUT_IDS[field.name], className="ctl-label"),
+        dbc.InputGroup(
+            [dbc.Input(id=_INPUT_IDS[field.name], type="number", value=value,
+                       step=field.step, min=field.low, max=field.high, debounce=400)]
+            + ([dbc.InputGroupText(field.unit)] if field.unit else []),
+            size="sm",
+        ),
+    ]
+
+
 def threshold_controls(values: dict, penetration_on: bool, note=None) -> dbc.Card:
-    """The rule thresholds, pre-filled with the METRICS.md defaults."""
+    """The rule thresholds, pre-filled with the METRICS.md defaults (any
+    ``values`` leaves out); the penetration rule's two ranks sit with its
+    switch, since they belong to it."""
+    values = {**default_inputs(), **values}
     cols = [
-        dbc.Col(
-            [
-                dbc.Label(_(field.label), html_for=_INPUT_IDS[field.name], className="ctl-label"),
-                dbc.InputGroup(
-                    [dbc.Input(id=_INPUT_IDS[field.name], type="number", value=values[field.name],
-                               step=field.step, min=field.low, max=field.high, debounce=400)]
-                    + ([dbc.InputGroupText(field.unit)] if field.unit else []),
-                    size="sm",
-                ),
-            ],
-            xs=6, md=3, lg=2,
-        )
+        dbc.Col(_threshold_input(field, values[field.name]), xs=6, md=3, lg=2)
         for field in THRESHOLD_FIELDS
     ]
     cols.append(dbc.Col(
@@ -88,17 +99,20 @@ def threshold_controls(values: dict, penetration_on: bool, note=None) -> dbc.Car
             dbc.Switch(id=ids.UP_PENETRATION, value=penetration_on,
                        label=_("Low penetration, high potential"),
                        className="mt-1 small"),
+            dbc.Row([dbc.Col(_threshold_input(field, values[field.name]), xs=6)
+                     for field in PENETRATION_FIELDS], className="g-2"),
         ],
-        xs=12, md=9, lg=3,
+        xs=12, md=12, lg=4,
     ))
-    cols.append(dbc.Col(
-        dbc.Button(_("Reset"), id=ids.UP_RESET, size="sm", color="secondary",
-                   outline=True),
-        xs=12, md=3, lg=1, className="d-flex align-items-end justify-content-lg-end",
-    ))
+    header = html.Div(
+        [html.Span(_("Flag a territory when")),
+         dbc.Button(_("Reset"), id=ids.UP_RESET, size="sm", color="secondary", outline=True,
+                    className="ms-auto")],
+        className="d-flex align-items-center",
+    )
     return dbc.Card(
         [
-            dbc.CardHeader(_("Flag a territory when")),
+            dbc.CardHeader(header),
             dbc.CardBody([dbc.Row(cols, className="g-3"), html.Div(note, id=ids.UP_NOTE)],
                          className="py-2"),
         ]

@@ -16,6 +16,7 @@ def find_callback(app, output_id: str, output_prop: str) -> tuple[str, dict]:
 
 def _split(item: str) -> dict:
     ident, _, prop = item.rpartition(".")
+    prop = prop.partition("@")[0]  # allow_duplicate outputs carry "@<hash>"
     if ident.startswith("{"):
         ident = json.loads(ident)
     return {"id": ident, "property": prop}
@@ -31,26 +32,56 @@ def post_callback(client, app, output: tuple[str, str], values: dict, changed: l
     """POST a callback call; ``values`` maps "id.prop" to the value sent.
 
     Returns (status code, parsed JSON or None)."""
-    key, spec = find_callback(app, *output)
-    outputs = _outputs(key)
+    return post_key(client, *find_callback(app, *output), values, changed)
 
-    def items(deps):
-        return [
-            {"id": d["id"], "property": d["property"],
-             "value": values.get(f"{d['id']}.{d['property']}")}
-            for d in deps
-        ]
 
+def post_by_input(client, app, output_id: str, input_id, values: dict,
+                  changed: list | None = None):
+    """POST the callback that writes ``output_id`` and listens to ``input_id``:
+    for an output several callbacks write (``allow_duplicate``), such as the
+    drill-down's territory, which every view's clicks set."""
+    key, spec = next((k, s) for k, s in app.callback_map.items()
+                     if any(o["id"] == output_id for o in _outputs(k))
+                     and any(i["id"] == input_id for i in s["inputs"]))
+    return post_key(client, key, spec, values, changed)
+
+
+def post_key(client, key: str, spec: dict, values: dict, changed: list | None = None,
+             expand: dict | None = None):
+    """POST the callback ``key`` of the callback map. ``expand`` maps a
+    wildcard id (as a dict, e.g. ``{"type": NAV_LINK, "path": ["ALL"]}``) to
+    the concrete ids the page holds, as the browser sends them for ``ALL``."""
+    expand = {_canonical(k): v for k, v in (expand or {}).items()}
+
+    def dep(d, with_value=True):
+        ident, prop = d["id"], d["property"]
+        if _canonical(ident) in expand:
+            return [dep({"id": one, "property": prop}, with_value)
+                    for one in expand[_canonical(ident)]]
+        item = {"id": ident, "property": prop}
+        if with_value:
+            item["value"] = values.get(f"{ident}.{prop}", ident if prop == "id" else None)
+        return item
+
+    outputs = [dep(o, with_value=False) for o in _outputs(key)]
     payload = {
         "output": key,
         "outputs": outputs if len(outputs) > 1 else outputs[0],
-        "inputs": items(spec["inputs"]),
-        "state": items(spec.get("state", [])),
+        "inputs": [dep(d) for d in spec["inputs"]],
+        "state": [dep(d) for d in spec.get("state", [])],
         "changedPropIds": changed if changed is not None else list(values)[:1],
     }
     response = client.post("/_dash-update-component", json=payload)
     body = response.get_json(silent=True)
     return response.status_code, body
+
+
+def _canonical(ident) -> str:
+    if isinstance(ident, str):
+        if not ident.startswith("{"):
+            return ident
+        ident = json.loads(ident)
+    return json.dumps(ident, sort_keys=True, separators=(",", ":"))
 
 
 def patched(value, base: dict | None = None) -> dict:
@@ -85,3 +116,16 @@ def sign_in(client, username: str = "leader", password: str | None = None):
                                            "password": password or DEMO_PASSWORD})
     assert response.status_code == 302, f"sign-in as {username} failed: {response.status_code}"
     return client
+
+
+def upload(client, app, files: dict[str, bytes]):
+    """Drop ``files`` (name -> bytes) on the import page's upload box."""
+    import base64
+
+    from layouts import ids
+
+    contents = ["data:text/csv;base64," + base64.b64encode(b).decode() for b in files.values()]
+    return post_callback(client, app, (ids.IMPORT_RESULT, "children"), {
+        f"{ids.IMPORT_UPLOAD}.contents": contents,
+        f"{ids.IMPORT_UPLOAD}.filename": list(files),
+    })

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
+from view_steps import choose, core, grid_rows, wait_for, wait_for_cards
 
 from dashboard import formatting
-from dashboard.kpi_table import kpi_table
-from dashboard.overview import scope_for, total_kpis
-from dashboard.selection import resolve_period
 from layouts import ids
 
 pytestmark = pytest.mark.browser
@@ -20,11 +18,30 @@ CENTER = "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});"
 
 def figures(app, period="qtd"):
     """(territory kpi_table, company row) the view must show."""
-    service = app.server.extensions["territory_service"]
-    frames, as_of = service.frames(), service.as_of()
-    scope = scope_for(frames, "all", "all")
-    p = resolve_period(period, as_of)
-    return kpi_table(frames, p, as_of, "territory"), total_kpis(frames, scope, p, as_of)
+    found = core(app, period)
+    return found.table, found.totals
+
+
+def ranked(table):
+    """Best attainment first, ties by id, territories without quota last."""
+    return table.sort_values(["attainment", "id"], ascending=[False, True], na_position="last")
+
+
+def strip_figures(found) -> dict[str, str]:
+    """The attainment strip as the core's rows format it (card -> value)."""
+    totals, percent = found.totals, formatting.percent
+    paced = found.table["pace"].dropna()
+    return {"Attainment": percent(totals["attainment"]), "Pace": percent(totals["pace"]),
+            "Projected": percent(totals["projected_attainment"]),
+            "Revenue growth": formatting.signed_percent(totals["revenue_growth"]),
+            "On pace": f"{(paced >= 1).sum()} of {len(paced)}"}
+
+
+#: the names down the ranking chart, top first (its last trace is the pace markers)
+CHART_NAMES = """
+    const plot = document.querySelector(arguments[0] + ' .js-plotly-plot');
+    return plot && plot.data ? Array.from(plot.data[plot.data.length - 1].y) : null;
+"""
 
 
 def strip_text(duo) -> str:
@@ -51,6 +68,32 @@ def test_view_renders_and_follows_the_period(start_app, demo_app):
     first_row = duo.find_element(f"#{ids.ATTAINMENT_GRID} .ag-center-cols-container .ag-row")
     duo.wait_for_contains_text(f"#{ids.ATTAINMENT_GRID}", best["name"], timeout=10)
     assert formatting.percent(best["attainment"]) in first_row.text
+    assert duo.get_logs() == []
+
+
+def test_changing_the_region_narrows_the_strip_and_the_ranking(start_app, demo_app):
+    duo = start_app("/attainment")
+    content = f"#{ids.ATTAINMENT_CONTENT}"
+    everyone, west = core(demo_app), core(demo_app, region="West")
+    assert strip_figures(everyone) != strip_figures(west)  # a change to see
+    wait_for_cards(duo, content, strip_figures(everyone))
+
+    choose(duo, ids.REGION, "West", "region=West")
+    shown = wait_for_cards(duo, content, strip_figures(west))
+    assert shown["Attainment"][1] == (f"{formatting.money(west.totals['bookings'])} of "
+                                      f"{formatting.money(west.totals['quota'])}")
+    best = ranked(west.table)
+    expected = [{"id": r["id"], "name": r["name"],
+                 "attainment": formatting.percent(r["attainment"]),
+                 "pace": formatting.percent(r["pace"])} for _, r in best.head(3).iterrows()]
+    columns = ("id", "name", "attainment", "pace")
+    wait_for(duo, lambda: [{k: row[k] for k in columns}
+                           for row in grid_rows(duo, ids.ATTAINMENT_GRID, 3)],
+             expected, "first rows of the attainment table for West")
+    assert len(grid_rows(duo, ids.ATTAINMENT_GRID)) == len(west.scope.territory_ids)
+    charted = list(best.loc[best["attainment"].notna(), "name"])
+    wait_for(duo, lambda: duo.driver.execute_script(CHART_NAMES, f"#{ids.ATTAINMENT_RANKING}"),
+             charted, "territories down the ranking chart for West")
     assert duo.get_logs() == []
 
 

@@ -7,10 +7,9 @@ import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from view_steps import choose, core, wait_for_cards
 
 from dashboard import formatting
-from dashboard.kpi_table import kpi_table
-from dashboard.selection import resolve_period
 from layouts import ids
 
 pytestmark = pytest.mark.browser
@@ -19,11 +18,17 @@ PANEL = f"#{ids.DRILLDOWN}"
 
 
 def core_figures(app, territory, period="qtd"):
-    service = app.server.extensions["territory_service"]
-    frames = service.frames()
-    as_of = service.as_of()
-    table = kpi_table(frames, resolve_period(period, as_of), as_of, "territory")
-    return table.set_index("id").loc[territory]
+    return core(app, period).table.set_index("id").loc[territory]
+
+
+def panel_figures(row) -> dict[str, str]:
+    """The panel's KPI cards as the core's kpi_table row formats them."""
+    percent = formatting.percent
+    return {"Attainment": percent(row["attainment"]), "Pace": percent(row["pace"]),
+            "Coverage": formatting.multiple(row["coverage"]), "Win rate": percent(row["win_rate"]),
+            "Growth": formatting.signed_percent(row["revenue_growth"]),
+            "Penetration": percent(row["penetration"]),
+            "Bookings": formatting.money(row["bookings"])}
 
 
 def panel_title(duo) -> str:
@@ -102,6 +107,68 @@ def test_clicking_a_ranking_row_opens_the_same_panel(start_app, demo_app):
     duo.find_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='T46'] [col-id='name']").click()
     duo.wait_for_element(f"{PANEL}.show", timeout=10)
     assert duo.get_logs() == []
+
+
+def close_panel(duo) -> None:
+    duo.find_element(f"{PANEL} .btn-close").click()
+    duo.wait_for_no_elements(f"{PANEL}.show", timeout=5)
+    duo.wait_for_no_elements(".offcanvas-backdrop", timeout=5)  # it would take the next click
+
+
+def open_ranking_row(duo, territory: str) -> None:
+    duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='{territory}']", timeout=20)
+    cell = duo.find_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='{territory}'] "
+                            "[col-id='name']")
+    # a script click on the cell itself: after a period change the rows still
+    # slide to their new places (animated), and a click at a point can hit another row
+    duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});"
+        "arguments[0].click();", cell)
+    duo.wait_for_element(f"{PANEL}.show", timeout=10)
+
+
+def test_the_panel_follows_the_period_and_the_region(start_app, demo_app):
+    """The panel's backdrop covers the controls bar, so a user closes it,
+    changes the period or region, and opens the territory again."""
+    duo = start_app()
+    territory_in_the_middle(duo).click()
+    territory = panel_title(duo).rsplit("·", 1)[1].strip()
+    now, then = core_figures(demo_app, territory), core_figures(demo_app, territory, "2025Q4")
+    assert panel_figures(now) != panel_figures(then)  # a change to see
+    wait_for_cards(duo, PANEL, panel_figures(now))
+
+    close_panel(duo)
+    choose(duo, ids.PERIOD, "2025Q4", "period=2025Q4")
+    open_ranking_row(duo, territory)
+    assert panel_title(duo) == f"{now['name']} · {territory}"
+    shown = wait_for_cards(duo, PANEL, panel_figures(then))
+    assert shown["Bookings"][1].startswith(f"of {formatting.money(then['quota'])} quota")
+    label = core(demo_app, "2025Q4").period.label
+    duo.wait_for_contains_text(f"{PANEL} .drilldown-header", f"Period {label}", timeout=10)
+
+    close_panel(duo)
+    frames = demo_app.server.extensions["territory_service"].frames()
+    own = frames.territories.set_index("territory_id").at[territory, "region"]
+    other = next(r for r in ("West", "South", "Midwest", "Northeast") if r != own)
+    choose(duo, ids.REGION, other, f"region={other}")
+    duo.wait_for_no_elements(f'#{ids.OVERVIEW_RANKING} .ag-row[row-id="{territory}"]', timeout=10)
+    # the same spot on the map again: the territory is there, outside the selection
+    territory_in_the_middle(duo).click()
+    duo.wait_for_contains_text(PANEL, f"{now['name']} is outside this selection", timeout=20)
+    assert not duo.driver.find_elements(By.CSS_SELECTOR, f"{PANEL} .kpi-card")
+    assert duo.get_logs() == []
+
+
+def test_clicking_the_same_territory_again_reopens_its_panel(start_app):
+    """Dash drops a prop update equal to the current value: the map's click
+    count, not the clicked feature, must be what opens the panel."""
+    duo = start_app()
+    territory_in_the_middle(duo).click()
+    title = panel_title(duo)
+    close_panel(duo)
+    territory_in_the_middle(duo).click()
+    duo.wait_for_element(f"{PANEL}.show", timeout=10)
+    assert panel_title(duo) == title
 
 
 def test_account_points_switch_shows_clustered_points(start_app):

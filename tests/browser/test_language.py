@@ -47,7 +47,7 @@ def test_switching_to_french_translates_labels_and_numbers_and_is_remembered(
         strip_shows(duo, formatting.money(bookings))
 
     duo.find_element(f"#{ids.LANGUAGE_BUTTONS['fr']}").click()
-    duo.wait_for_text_to_equal(f"#{ids.NAV} a#nav-map", "Carte", timeout=15)
+    duo.wait_for_text_to_equal(f"#{ids.NAV} a.nav-link.active", "Carte", timeout=15)
     assert {"Carte", "Atteinte", "Pipeline", "Sous-performants", "Simulation"} <= set(
         nav_texts(duo))
     with i18n.use("fr"):
@@ -60,7 +60,7 @@ def test_switching_to_french_translates_labels_and_numbers_and_is_remembered(
         .get_attribute("lang") == "fr"
 
     duo.driver.refresh()
-    duo.wait_for_text_to_equal(f"#{ids.NAV} a#nav-map", "Carte", timeout=15)
+    duo.wait_for_text_to_equal(f"#{ids.NAV} a.nav-link.active", "Carte", timeout=15)
     assert duo.driver.find_element(By.CSS_SELECTOR, "html").get_attribute("lang") == "fr"
 
     # plotly's own words follow too: the chart's PNG button
@@ -72,7 +72,7 @@ def test_switching_to_french_translates_labels_and_numbers_and_is_remembered(
 
     duo.driver.delete_all_cookies()  # a new session: the choice is saved on the user
     sign_in(duo, "leader", "/attainment")
-    duo.wait_for_text_to_equal(f"#{ids.NAV} a#nav-attainment", "Atteinte", timeout=15)
+    duo.wait_for_text_to_equal(f"#{ids.NAV} a.nav-link.active", "Atteinte", timeout=15)
     assert duo.get_logs() == []
 
 

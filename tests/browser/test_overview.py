@@ -6,21 +6,28 @@ from datetime import date
 
 import pytest
 from selenium.webdriver.common.by import By
+from view_steps import choose, core, grid_rows, wait_for, wait_for_cards
 
 from dashboard import formatting
-from dashboard.overview import scope_for, total_kpis
-from dashboard.selection import resolve_period
 from layouts import ids
 
 pytestmark = pytest.mark.browser
 
 
 def company_figures(app, region="all", period="qtd"):
-    service = app.server.extensions["territory_service"]
-    frames = service.frames()
-    as_of = service.as_of()
-    return total_kpis(frames, scope_for(frames, region, "all"),
-                      resolve_period(period, as_of), as_of)
+    return core(app, period, region).totals
+
+
+def strip_figures(totals) -> dict[str, str]:
+    """The map's KPI strip as the core's company row formats it (card -> value)."""
+    money, percent = formatting.money, formatting.percent
+    return {"Bookings": money(totals["bookings"]), "Quota": money(totals["quota"]),
+            "Attainment": percent(totals["attainment"]), "Pace": percent(totals["pace"]),
+            "Open pipeline": money(totals["open_pipeline"]),
+            "Coverage": formatting.multiple(totals["coverage"]),
+            "Win rate": percent(totals["win_rate"]),
+            "Penetration": percent(totals["penetration"]),
+            "Growth": formatting.signed_percent(totals["revenue_growth"])}
 
 
 def strip_text(duo) -> str:
@@ -45,6 +52,34 @@ def test_changing_the_region_changes_the_figures_and_the_url(start_app, demo_app
     west = company_figures(demo_app, region="West")
     duo.wait_for_contains_text(f"#{ids.KPI_STRIP}", formatting.money(west["bookings"]))
     assert "region=West" in duo.driver.current_url
+    assert duo.get_logs() == []
+
+
+def ranking_value(row: dict) -> str:
+    """The text of a ranking row's KPI cell (the column that is neither id nor name)."""
+    (value,) = [text for column, text in row.items() if column not in ("id", "name")]
+    return value
+
+
+def test_changing_the_period_changes_the_strip_and_the_ranking(start_app, demo_app):
+    duo = start_app()
+    duo.wait_for_element(".leaflet-interactive", timeout=20)
+    strip = f"#{ids.KPI_STRIP}"
+    now, then = core(demo_app), core(demo_app, period="2025Q4")
+    assert strip_figures(now.totals) != strip_figures(then.totals)  # a change to see
+    wait_for_cards(duo, strip, strip_figures(now.totals))
+
+    choose(duo, ids.PERIOD, "2025Q4", "period=2025Q4")
+    shown = wait_for_cards(duo, strip, strip_figures(then.totals))
+    assert shown["Bookings"][1] == then.period.label
+    # the ranking lists the weakest attainment first, every territory once
+    weakest = then.table["attainment"].min()
+    first = wait_for(duo, lambda: ranking_value(grid_rows(duo, ids.OVERVIEW_RANKING, 1)[0]),
+                     formatting.percent(weakest), "first ranking row after 2025Q4")
+    assert first != formatting.percent(now.table["attainment"].min())
+    row = grid_rows(duo, ids.OVERVIEW_RANKING, 1)[0]
+    assert row["id"] in set(then.table.loc[then.table["attainment"] == weakest, "id"])
+    assert row["name"] == then.table.set_index("id").at[row["id"], "name"]
     assert duo.get_logs() == []
 
 

@@ -5,29 +5,34 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.keys import Keys
+from view_steps import choose, core, shown, wait_for_cards
 
-from dashboard import formatting
-from dashboard.overview import scope_for, total_kpis
-from dashboard.selection import resolve_period
+from dashboard import formatting, rankings
 from layouts import ids
 
 pytestmark = pytest.mark.browser
 
 
 def totals(app, period="qtd"):
-    service = app.server.extensions["territory_service"]
-    frames, as_of = service.frames(), service.as_of()
-    return total_kpis(frames, scope_for(frames, "all", "all"), resolve_period(period, as_of),
-                      as_of)
+    return core(app, period).totals
 
 
 def strip_text(duo) -> str:
     return duo.find_element(f"#{ids.PIPELINE_CONTENT} .kpi-strip").text
 
 
-def shown(text: str) -> str:
-    """Text as Selenium reads it: no-break spaces come back as plain spaces."""
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
+def strip_figures(found) -> dict[str, str]:
+    """The pipeline strip as the core formats the scope (card -> value)."""
+    t, money = found.totals, formatting.money
+    overdue = rankings.overdue_summary(rankings.open_deals(found.frames),
+                                       found.scope.territory_ids, found.scope.segment,
+                                       found.as_of, 1)
+    return {"Open pipeline": money(t["open_pipeline"]), "Weighted": money(t["weighted_pipeline"]),
+            "Coverage": formatting.multiple(t["coverage"]),
+            "Win rate": formatting.percent(t["win_rate"]),
+            "Avg deal size": money(t["avg_deal_size"]),
+            "Sales cycle": formatting.days(t["sales_cycle_days"]),
+            "Overdue": money(overdue["amount"])}
 
 
 def test_view_renders_and_follows_the_period(start_app, demo_app):
@@ -48,6 +53,19 @@ def test_view_renders_and_follows_the_period(start_app, demo_app):
     duo.wait_for_contains_text(content, formatting.percent(then["win_rate"]), timeout=20)
     duo.wait_for_contains_text(content, formatting.money(then["avg_deal_size"]), timeout=20)
     assert "closing in 2025Q4" in strip_text(duo)
+    assert duo.get_logs() == []
+
+
+def test_changing_the_region_changes_the_cards(start_app, demo_app):
+    duo = start_app("/pipeline")
+    content = f"#{ids.PIPELINE_CONTENT}"
+    everyone, west = core(demo_app), core(demo_app, region="West")
+    assert strip_figures(everyone) != strip_figures(west)  # a change to see
+    wait_for_cards(duo, content, strip_figures(everyone))
+
+    choose(duo, ids.REGION, "West", "region=West")
+    wait_for_cards(duo, content, strip_figures(west))
+    duo.wait_for_element(f"#{ids.PIPELINE_FUNNEL} .trace", timeout=20)
     assert duo.get_logs() == []
 
 

@@ -9,8 +9,11 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+from view_steps import choose, core, wait_for
 
+from dashboard import geo
 from dashboard.demo import generate_demo
+from dashboard.underperformance import flag_territories
 from layouts import ids
 
 pytestmark = pytest.mark.browser
@@ -30,20 +33,65 @@ def card_texts(duo) -> dict[str, str]:
     return {re.search(r"(T\d+) · Rep", text).group(1): text for text in texts}
 
 
-def test_the_planted_territories_are_listed_with_their_reasons(start_app):
+@pytest.fixture(scope="module")
+def planted() -> list[dict]:
+    _, manifest = generate_demo()
+    return manifest["planted"]
+
+
+def core_flags(app, period="qtd", region="all") -> list[str]:
+    """The core's flagged territories of the scope at the default thresholds,
+    most severe first (the rules rank the whole company, the region narrows)."""
+    found = core(app, period, region)
+    flags = flag_territories(found.frames, found.period, found.as_of,
+                             areas=geo.load_counties()["area_km2"])
+    return [t for t in flags["territory_id"] if t in set(found.scope.territory_ids)]
+
+
+def shown_flags(duo) -> tuple[str, list[str]]:
+    """(the "n of m" count, the card territories in list order)."""
+    cards = duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.UP_LIST} .flag-card")
+    order = [re.search(r"(T\d+) · Rep", c.get_attribute("textContent")).group(1) for c in cards]
+    return duo.find_element(f"#{ids.UP_LIST_COUNT}").text, order
+
+
+def test_region_and_period_give_exactly_the_cores_flags(start_app, demo_app, planted):
+    duo = start_app("/underperformers")
+    duo.wait_for_element(f"#{ids.UP_LIST} .flag-card", timeout=20)
+    scope = core(demo_app, region="West").scope
+    size = len(scope.territory_ids)
+    west = {p["territory_id"] for p in planted} & set(scope.territory_ids)
+    assert west  # a region holding planted territories
+
+    choose(duo, ids.REGION, "West", "region=West")
+    expected = core_flags(demo_app, region="West")
+    assert west <= set(expected) and len(expected) < len(core_flags(demo_app))
+    wait_for(duo, lambda: shown_flags(duo), (f"{len(expected)} of {size}", expected),
+             "flag cards for West")
+
+    choose(duo, ids.PERIOD, "2025Q4", "period=2025Q4")
+    before = expected
+    expected = core_flags(demo_app, period="2025Q4", region="West")
+    assert expected != before  # the period changes the flags
+    wait_for(duo, lambda: shown_flags(duo), (f"{len(expected)} of {size}", expected),
+             "flag cards for West in 2025Q4")
+    assert "region=West" in duo.driver.current_url
+    assert duo.get_logs() == []
+
+
+def test_the_planted_territories_are_listed_with_their_reasons(start_app, planted):
     duo = start_app("/underperformers")
     duo.wait_for_element(f"#{ids.UP_LIST} .flag-card", timeout=20)
     duo.wait_for_element(".leaflet-interactive", timeout=20)
-    _, manifest = generate_demo()
     cards = card_texts(duo)
-    for plant in manifest["planted"]:
+    for plant in planted:
         assert plant["territory_id"] in cards, plant
         assert CAUSE_REASON[plant["cause"]] in cards[plant["territory_id"]], plant
     # flags are spelled out, not only coloured
     assert any("rule" in text for text in cards.values())
     dashed = ".leaflet-overlay-pane path[stroke-dasharray]"
     flagged = duo.driver.find_elements(By.CSS_SELECTOR, dashed)
-    assert len(flagged) >= len(manifest["planted"])
+    assert len(flagged) >= len(planted)
     assert duo.get_logs() == []
 
 

@@ -158,3 +158,341 @@ def test_controls_that_match_the_url_leave_it_alone(client, demo_app):
     status, body = post_callback(client, demo_app, (ids.URL, "search"), values,
                                  changed=[f"{ids.PERIOD}.value"])
     assert status == 200 and body["response"][ids.URL]["search"] == "?period=t12"
+
+
+# --- the URL is the view's state: as-of, the map's KPI, the open drill-down ---
+
+ALL_CONTROLS = (ids.PERIOD, ids.REGION, ids.SEGMENT)
+
+
+def service_of(app):
+    return app.server.extensions["territory_service"]
+
+
+def core_totals(app, period: str, as_of, region: str = "all"):
+    """The company row the KPI core computes for a selection (never a callback)."""
+    from dashboard.overview import scope_for, total_kpis
+    from dashboard.selection import resolve_period
+
+    frames = service_of(app).frames()
+    return total_kpis(frames, scope_for(frames, region, "all"),
+                      resolve_period(period, as_of), as_of)
+
+
+def strip_cards(strip) -> dict[str, tuple[str, str]]:
+    """Label -> (value, tone) of every card of a KPI strip as sent."""
+    found = {}
+    for card in strip["props"]["children"]:
+        label, value, _sub = card["props"]["children"]["props"]["children"]
+        tone = value["props"]["className"].removeprefix("kpi-value").strip()
+        found[label["props"]["children"]] = (value["props"]["children"], tone)
+    return found
+
+
+def core_cards(totals) -> dict[str, str]:
+    from dashboard import formatting
+
+    return {"Bookings": formatting.money(totals["bookings"]),
+            "Quota": formatting.money(totals["quota"]),
+            "Attainment": formatting.percent(totals["attainment"]),
+            "Coverage": formatting.multiple(totals["coverage"])}
+
+
+def test_a_link_with_an_as_of_shows_the_cores_figures_at_that_date(client, demo_app):
+    """2026-05-15 is half-way through 2026Q2: the link's "quarter to date" is
+    that quarter, counted to that day, not the dataset's 2026Q3."""
+    from datetime import date
+
+    as_of = date(2026, 5, 15)
+    then, now = core_totals(demo_app, "qtd", as_of), core_totals(
+        demo_app, "qtd", service_of(demo_app).as_of())
+    assert core_cards(then)["Bookings"] != core_cards(now)["Bookings"]  # a change to see
+
+    values = overview_values() | {f"{ids.URL}.search": "?as_of=2026-05-15"}
+    status, body = post_callback(client, demo_app, OVERVIEW, values)
+    assert status == 200
+    shown = strip_cards(body["response"][ids.KPI_STRIP]["children"])
+    assert {k: shown[k][0] for k in core_cards(then)} == core_cards(then)
+
+    # the page a pasted link renders on load says the same
+    status, body = post_callback(client, demo_app, (ids.PAGE, "children"), {
+        f"{ids.URL}.pathname": "/", f"{ids.URL}.search": "?as_of=2026-05-15"})
+    assert status == 200
+    page = str(body["response"][ids.PAGE]["children"])
+    assert all(text in page for text in core_cards(then).values())
+
+
+def test_a_link_with_an_as_of_sets_the_picker_its_label_and_the_periods(client, demo_app):
+    status, body = post_callback(client, demo_app, (ids.URL, "search"), {
+        f"{ids.URL}.search": "?as_of=2026-05-15", f"{ids.AS_OF_DATE}.date": "2026-08-14",
+        f"{ids.PERIOD}.value": "qtd", f"{ids.REGION}.value": "all",
+        f"{ids.SEGMENT}.value": "all"}, changed=[f"{ids.URL}.search"])
+    assert status == 200
+    response = body["response"]
+    assert response[ids.AS_OF_DATE]["date"] == "2026-05-15"
+    assert response[ids.AS_OF]["children"] == "As of"
+    # the past quarters offered are the ones before 2026-05-15's quarter
+    quarters = [o["value"] for o in response[ids.PERIOD]["options"] if "Q" in o["value"]]
+    assert quarters[:2] == ["2026Q1", "2025Q4"]
+    assert ids.URL not in response  # the link is left as it was
+
+
+@pytest.mark.parametrize("search", ["?as_of=garbage", "?as_of=2026-02-30", "?as_of="])
+def test_an_invalid_as_of_in_the_link_is_the_datasets_date(client, demo_app, search):
+    default = service_of(demo_app).as_of()
+    values = {f"{ids.URL}.search": search, f"{ids.PERIOD}.value": "qtd",
+              f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
+              f"{ids.AS_OF_DATE}.date": default.isoformat()}
+    status, body = post_callback(client, demo_app, (ids.URL, "search"), values, changed=[])
+    assert status == 200  # on load
+    response = body["response"]
+    assert response[ids.AS_OF_DATE]["date"] == default.isoformat()
+    assert response[ids.AS_OF]["children"] == "Data as of"
+    assert ids.URL not in response
+    status, body = post_callback(client, demo_app, (ids.URL, "search"), values,
+                                 changed=[f"{ids.URL}.search"])
+    assert status in (200, 204) and not (body or {}).get("response")  # back/forward to it
+
+    values = overview_values() | {f"{ids.URL}.search": search}
+    status, body = post_callback(client, demo_app, OVERVIEW, values)
+    assert status == 200
+    shown = strip_cards(body["response"][ids.KPI_STRIP]["children"])
+    expected = core_cards(core_totals(demo_app, "qtd", default))
+    assert {k: shown[k][0] for k in expected} == expected
+
+
+def pick_as_of(client, app, picked, search="", period="qtd", region="all"):
+    return post_callback(client, app, (ids.URL, "search"), {
+        f"{ids.URL}.search": search, f"{ids.PERIOD}.value": period,
+        f"{ids.REGION}.value": region, f"{ids.SEGMENT}.value": "all",
+        f"{ids.AS_OF_DATE}.date": picked}, changed=[f"{ids.AS_OF_DATE}.date"])
+
+
+def test_picking_an_as_of_writes_the_link_and_refreshes_every_view(client, demo_app):
+    status, body = pick_as_of(client, demo_app, "2026-05-15",
+                              search="?period=ytd&kpi=coverage&territory=T46", period="ytd")
+    assert status == 200
+    response = body["response"]
+    # the view's own parameters stay; the as-of joins the selection
+    assert response[ids.URL]["search"] == "?period=ytd&as_of=2026-05-15&kpi=coverage&territory=T46"
+    assert response[ids.PERIOD]["value"] == "ytd"  # re-sent: every view listens to it
+    assert response[ids.AS_OF]["children"] == "As of"
+    assert [o["value"] for o in response[ids.PERIOD]["options"]][3] == "2026Q1"
+
+
+def test_picking_the_datasets_date_or_clearing_removes_it_from_the_link(client, demo_app):
+    default = service_of(demo_app).as_of().isoformat()
+    status, body = pick_as_of(client, demo_app, default, search="?region=West&as_of=2026-05-15",
+                              region="West")
+    assert status == 200
+    response = body["response"]
+    assert response[ids.URL]["search"] == "?region=West"
+    assert response[ids.AS_OF]["children"] == "Data as of"
+    assert ids.AS_OF_DATE not in response  # it already shows that date
+
+    status, body = pick_as_of(client, demo_app, None, search="?as_of=2026-05-15")
+    assert status == 200
+    response = body["response"]
+    assert response[ids.URL]["search"] == ""
+    assert response[ids.AS_OF_DATE]["date"] == default  # cleared: the data's own date again
+
+
+def test_a_reps_link_says_what_they_chose_and_their_scorecard_follows_the_as_of(demo_app):
+    """The link holds the controls as chosen; the scope is applied where data
+    is read. It used to hold the confined region, so a rep's link said
+    ``region=(out of scope)`` after any change, and a manager's the region
+    their "all" stands for (which their region menu cannot show)."""
+    from datetime import date
+
+    from dashboard import formatting
+    from dashboard.kpi_table import kpi_table
+    from dashboard.selection import resolve_period
+
+    rep = sign_in(demo_app.server.test_client(), "r046")
+    status, body = pick_as_of(rep, demo_app, "2026-05-15")
+    assert status == 200 and body["response"][ids.URL]["search"] == "?as_of=2026-05-15"
+    for who in (rep, sign_in(demo_app.server.test_client(), "manager-west")):
+        status, body = post_callback(who, demo_app, (ids.URL, "search"), {
+            f"{ids.URL}.search": "", f"{ids.PERIOD}.value": "ytd",
+            f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
+            f"{ids.AS_OF_DATE}.date": None}, changed=[f"{ids.PERIOD}.value"])
+        assert status == 200 and body["response"][ids.URL]["search"] == "?period=ytd"
+
+    # a rep's scorecard is their own (whoever they ask for), at the link's as-of
+    as_of = date(2026, 5, 15)
+    row = kpi_table(service_of(demo_app).frames(), resolve_period("qtd", as_of), as_of,
+                    "rep").set_index("id").loc["R046"]
+    status, body = post_callback(rep, demo_app, (ids.SCORECARD_CONTENT, "children"), {
+        f"{ids.SCORECARD_REP}.value": "R001", f"{ids.PERIOD}.value": "qtd",
+        f"{ids.URL}.search": "?as_of=2026-05-15"})
+    assert status == 200
+    content = str(body["response"][ids.SCORECARD_CONTENT]["children"])
+    assert formatting.money(row["bookings"]) in content
+
+
+def test_a_control_change_keeps_the_maps_kpi_and_the_open_drilldown(client, demo_app):
+    status, body = post_callback(client, demo_app, (ids.URL, "search"), {
+        f"{ids.URL}.search": "?kpi=coverage&territory=T46", f"{ids.PERIOD}.value": "t12",
+        f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
+        f"{ids.AS_OF_DATE}.date": service_of(demo_app).as_of().isoformat()},
+        changed=[f"{ids.PERIOD}.value"])
+    assert status == 200
+    assert body["response"][ids.URL]["search"] == "?period=t12&kpi=coverage&territory=T46"
+
+
+def test_a_url_change_the_controls_already_show_refreshes_nothing(client, demo_app):
+    """Writing ``kpi=`` or ``territory=`` changes the URL; the controls must
+    not be re-sent then, or every view would recompute for nothing."""
+    status, body = post_callback(client, demo_app, (ids.URL, "search"), {
+        f"{ids.URL}.search": "?period=ytd&territory=T46", f"{ids.PERIOD}.value": "ytd",
+        f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
+        f"{ids.AS_OF_DATE}.date": service_of(demo_app).as_of().isoformat()},
+        changed=[f"{ids.URL}.search"])
+    assert status in (200, 204)
+    assert not (body or {}).get("response")
+
+
+def duplicate_output(app, output_id: str, prop: str, input_id: str) -> tuple[str, str]:
+    """The (id, "prop@hash") Dash names an ``allow_duplicate`` output by, for
+    the callback that writes it from ``input_id``."""
+    from dash_http import _outputs
+
+    for key, spec in app.callback_map.items():
+        if any(i["id"] == input_id for i in spec["inputs"]):
+            for out in _outputs(key):
+                if out["id"] == output_id and out["property"].startswith(prop + "@"):
+                    return out["id"], out["property"]
+    raise KeyError(f"no callback writes {output_id}.{prop} from {input_id}")
+
+
+def test_the_maps_kpi_goes_into_the_link_but_not_the_default(client, demo_app):
+    output = duplicate_output(demo_app, ids.URL, "search", ids.MAP_KPI_PICKER)
+
+    def pick(kpi, search):
+        return post_callback(client, demo_app, output, {
+            f"{ids.MAP_KPI_PICKER}.value": kpi, f"{ids.URL}.search": search})
+
+    status, body = pick("coverage", "?period=ytd&territory=T46")
+    assert status == 200
+    assert body["response"][ids.URL]["search"] == "?period=ytd&kpi=coverage&territory=T46"
+    status, body = pick("attainment", "?period=ytd&kpi=coverage")
+    assert status == 200 and body["response"][ids.URL]["search"] == "?period=ytd"
+    status, body = pick("<b>nonsense</b>", "")  # a forged KPI is the default: nothing to write
+    assert status in (200, 204) and not (body or {}).get("response")
+
+
+def test_a_link_with_a_kpi_reopens_the_map_coloured_by_it(client, demo_app):
+    status, body = post_callback(client, demo_app, (ids.PAGE, "children"), {
+        f"{ids.URL}.pathname": "/", f"{ids.URL}.search": "?kpi=coverage&territory=T46"})
+    assert status == 200
+    page = body["response"][ids.PAGE]["children"]
+    text = str(page)
+    assert "'value': 'coverage'" in text and "Pipeline coverage" in text
+    assert "'selected': 'T46'" in text  # the open drill-down's territory is outlined
+    # a forged KPI opens the default map, no error
+    status, body = post_callback(client, demo_app, (ids.PAGE, "children"), {
+        f"{ids.URL}.pathname": "/", f"{ids.URL}.search": "?kpi=%3Cscript%3E"})
+    assert status == 200 and "'value': 'attainment'" in str(body["response"])
+
+
+def test_a_link_naming_a_territory_opens_its_drilldown(client, demo_app):
+    output = duplicate_output(demo_app, ids.DRILLDOWN_TERRITORY, "data", ids.URL)
+
+    def load(search, shown=None, is_open=False, who=client):
+        return post_callback(who, demo_app, output, {
+            f"{ids.URL}.search": search, f"{ids.DRILLDOWN_TERRITORY}.data": shown,
+            f"{ids.DRILLDOWN}.is_open": is_open})
+
+    status, body = load("?period=ytd&territory=T46")
+    assert status == 200 and body["response"][ids.DRILLDOWN_TERRITORY]["data"] == "T46"
+    # already open on it: nothing to do; the link lost it (back button): closed
+    status, body = load("?territory=T46", "T46", True)
+    assert status in (200, 204) and not (body or {}).get("response")
+    status, body = load("?period=ytd", "T46", True)
+    assert status == 200
+    assert body["response"][ids.DRILLDOWN] == {"is_open": False}
+    # an unknown territory, or one outside a manager's region: no panel, no error
+    assert load("?territory=T999")[0] in (200, 204)
+    assert not (load("?territory=T999")[1] or {}).get("response")
+    service = service_of(demo_app)
+    territories = service.frames().territories
+    east = territories.index[territories["region"] == "Northeast"][0]
+    manager = sign_in(demo_app.server.test_client(), "manager-west")
+    status, body = load(f"?territory={east}", who=manager)
+    assert status in (200, 204) and not (body or {}).get("response")
+    # a rep has no drill-down at all: refused, whatever the link says
+    rep = sign_in(demo_app.server.test_client(), "r046")
+    assert load("?territory=T46", who=rep)[0] == 403
+
+
+def test_an_open_drilldown_is_in_the_link_until_it_closes(client, demo_app):
+    output = duplicate_output(demo_app, ids.URL, "search", ids.DRILLDOWN)
+
+    def panel(is_open, territory, search):
+        return post_callback(client, demo_app, output, {
+            f"{ids.DRILLDOWN}.is_open": is_open, f"{ids.DRILLDOWN}.title": "x",
+            f"{ids.DRILLDOWN_TERRITORY}.data": territory, f"{ids.URL}.search": search})
+
+    status, body = panel(True, "T46", "?period=ytd&kpi=coverage")
+    assert status == 200
+    assert body["response"][ids.URL]["search"] == "?period=ytd&kpi=coverage&territory=T46"
+    status, body = panel(False, "T46", "?period=ytd&kpi=coverage&territory=T46")
+    assert status == 200 and body["response"][ids.URL]["search"] == "?period=ytd&kpi=coverage"
+    status, body = panel(True, "T999", "")  # an unknown one is never written
+    assert status in (200, 204) and not (body or {}).get("response")
+
+
+# --- the map's ranking: numbers that sort and export; the coverage card's line ---
+
+
+def test_the_ranking_holds_numbers_formatted_as_the_kpi(client, demo_app):
+    status, body = post_callback(client, demo_app, OVERVIEW, overview_values(kpi="coverage"))
+    assert status == 200
+    response = body["response"][ids.OVERVIEW_RANKING]
+    values = [r["value"] for r in response["rowData"]]
+    present = [v for v in values if v is not None]
+    assert present == sorted(present) and all(isinstance(v, float) for v in present)
+    assert values[len(present):] == [None] * (len(values) - len(present))  # missing last
+    value_column = response["columnDefs"][-1]
+    assert value_column["field"] == "value" and value_column["headerName"] == "Pipeline coverage"
+    assert value_column["valueFormatter"]["function"].startswith("tdFormat.number(params.value")
+    assert value_column.get("sortable", True) is not False
+
+
+def test_the_ranking_has_csv_and_xlsx_exports(client, demo_app):
+    status, body = post_callback(client, demo_app, (ids.OVERVIEW_RANKING, "exportDataAsCsv"),
+                                 {f"{ids.OVERVIEW_RANKING_EXPORT}.n_clicks": 1})
+    assert status == 200 and body["response"][ids.OVERVIEW_RANKING]["exportDataAsCsv"] is True
+    rows = [{"id": "T01", "name": "Alpha", "value": 0.5}]
+    percent = {"function": 'tdFormat.percent(params.value, "en", 0, false)'}
+    columns = [{"field": "id", "headerName": "ID"},
+               {"field": "value", "headerName": "Pace", "valueFormatter": percent}]
+    status, body = post_callback(client, demo_app, (ids.OVERVIEW_RANKING_DOWNLOAD, "data"), {
+        f"{ids.OVERVIEW_RANKING_XLSX}.n_clicks": 1, f"{ids.OVERVIEW_RANKING}.rowData": rows,
+        f"{ids.OVERVIEW_RANKING}.columnDefs": columns,
+        f"{ids.OVERVIEW_RANKING}.csvExportParams": {"fileName": "territories-weakest-first.csv"}})
+    assert status == 200
+    assert body["response"][ids.OVERVIEW_RANKING_DOWNLOAD]["data"]["filename"] \
+        == "territories-weakest-first.xlsx"
+
+
+@pytest.mark.parametrize("coverage, tone", [(2.5, "bad"), (2.99, "bad"), (3.0, "good"),
+                                            (4.2, "good"), (float("nan"), "")])
+def test_the_coverage_card_judges_against_the_pipelines_healthy_line(demo_app, coverage, tone):
+    """2.5× was "good" against a 2× line while the map coloured it below its
+    3× centre and the pipeline view called it below the healthy line."""
+    import pandas as pd
+
+    from callbacks.overview import kpi_cards
+    from dashboard.periods import Period
+    from dashboard.rankings import HEALTHY_COVERAGE
+
+    assert HEALTHY_COVERAGE == 3.0
+    totals = pd.Series({k: 0.5 for k in (
+        "bookings", "quota", "time_elapsed", "attainment", "projected_attainment", "pace",
+        "open_pipeline", "weighted_pipeline", "win_rate", "avg_deal_size", "penetration",
+        "revenue_growth")} | {"coverage": coverage})
+    with demo_app.server.test_request_context("/"):
+        strip = kpi_cards(totals, Period.parse("2026Q3"))
+    card = next(c for c in strip if "Coverage" in str(c))
+    assert card.children.children[1].className == f"kpi-value {tone}".strip()

@@ -9,14 +9,14 @@ import math
 
 import numpy as np
 import pytest
-from dash_http import post_callback, sign_in, speaking
+from dash_http import post_by_input, post_callback, sign_in, speaking
+from kpi_expect import core
 
 from dashboard import formatting, i18n
 from dashboard.kpi_table import kpi_table
-from dashboard.overview import scope_for, total_kpis
+from dashboard.overview import scope_for
 from dashboard.periods import Period
 from dashboard.rankings import closed_quarters
-from dashboard.selection import resolve_period
 from layouts import ids
 
 CONTENT = (ids.ATTAINMENT_CONTENT, "children")
@@ -49,15 +49,6 @@ def find(tree, component_id):
     return None
 
 
-def core(app, period="qtd", region="all", level="territory"):
-    service = app.server.extensions["territory_service"]
-    frames, as_of = service.frames(), service.as_of()
-    scope = scope_for(frames, region, "all")
-    p = resolve_period(period, as_of)
-    table = kpi_table(frames, p, as_of, level, territory_ids=scope.territory_ids)
-    return table, total_kpis(frames, scope, p, as_of)
-
-
 def decoded(values) -> list:
     """Plotly sends numeric numpy arrays as base64 typed arrays."""
     if isinstance(values, dict) and "bdata" in values:
@@ -82,7 +73,8 @@ def test_ranking_growth_and_table_are_the_kpi_tables(client, demo_app, period, r
     status, body = post_callback(client, demo_app, CONTENT, values(period, region))
     assert status == 200
     content = body["response"][ids.ATTAINMENT_CONTENT]["children"]
-    table, totals = core(demo_app, period, region)
+    expected = core(demo_app, period, region)
+    table, totals = expected.table, expected.totals
     by_name = table.set_index("name")
     ranking = bar_values(find(content, ids.ATTAINMENT_RANKING)["figure"])
     assert set(ranking) == set(table["name"])
@@ -123,7 +115,7 @@ def test_rep_level_ranks_reps_and_opens_their_territory(client, demo_app):
     assert status == 200
     rows = find(body["response"][ids.ATTAINMENT_CONTENT]["children"], ids.ATTAINMENT_GRID)[
         "rowData"]
-    table, _ = core(demo_app, level="rep")
+    table = core(demo_app, level="rep").table
     assert sorted(r["id"] for r in rows) == sorted(table["id"])
     owned = next(r for r in rows if r["territory_id"])
     status, body = post_click(client, demo_app, ids.ATTAINMENT_GRID, "cellClicked",
@@ -147,9 +139,9 @@ def test_a_bar_click_opens_the_territory_and_a_region_opens_nothing(client, demo
 def opened(status, body):
     """The territory a click wrote to the drill-down store; None for no_update."""
     assert status in (200, 204)
-    if status == 204 or not body["response"]:
+    if status == 204:
         return None
-    return body["response"][ids.DRILLDOWN_TERRITORY]["data"]
+    return body["response"].get(ids.DRILLDOWN_TERRITORY, {}).get("data")
 
 
 @pytest.mark.parametrize("bad", [
@@ -169,26 +161,14 @@ def test_an_unknown_level_falls_back_to_territories(client, demo_app):
     assert status == 200
     rows = find(body["response"][ids.ATTAINMENT_CONTENT]["children"], ids.ATTAINMENT_GRID)[
         "rowData"]
-    assert len(rows) == len(core(demo_app)[0])
+    assert len(rows) == len(core(demo_app).table)
 
 
 def post_click(client, app, component, prop, payload, level="territory"):
     """POST the drill-down callback as if ``component.prop`` had just changed."""
-    key, spec = next((k, s) for k, s in app.callback_map.items()
-                     if k.startswith(ids.DRILLDOWN_TERRITORY)
-                     and any(i["id"] == component for i in s["inputs"]))
-    given = {f"{component}.{prop}": payload, f"{ids.ATTAINMENT_LEVEL}.value": level}
-
-    def items(deps):
-        return [{"id": d["id"], "property": d["property"],
-                 "value": given.get(f"{d['id']}.{d['property']}")} for d in deps]
-
-    output = {"id": ids.DRILLDOWN_TERRITORY, "property": key.rpartition(".")[2]}
-    response = client.post("/_dash-update-component", json={
-        "output": key, "outputs": output, "inputs": items(spec["inputs"]),
-        "state": items(spec.get("state", [])), "changedPropIds": [f"{component}.{prop}"],
-    })
-    return response.status_code, response.get_json(silent=True)
+    return post_by_input(client, app, ids.DRILLDOWN_TERRITORY, component,
+                         {f"{component}.{prop}": payload, f"{ids.ATTAINMENT_LEVEL}.value": level},
+                         changed=[f"{component}.{prop}"])
 
 
 def test_french_cards_titles_headers_and_numbers(demo_app):
@@ -197,7 +177,7 @@ def test_french_cards_titles_headers_and_numbers(demo_app):
     status, body = post_callback(french, demo_app, CONTENT, values(level="rep"))
     assert status == 200
     content = body["response"][ids.ATTAINMENT_CONTENT]["children"]
-    _table, totals = core(demo_app)
+    totals = core(demo_app).totals
     text = json.dumps(content, ensure_ascii=False)
     with i18n.use("fr"):
         assert formatting.percent(totals["attainment"]) in text

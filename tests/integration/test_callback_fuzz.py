@@ -46,7 +46,8 @@ number_value = st.one_of(st.none(), st.integers(-10**9, 10**9),
                          st.floats(allow_nan=False, allow_infinity=False))
 #: inputs that are numbers or switches in the page; every other input is text
 TYPED = {f"{i}.value": number_value for i in (ids.UP_PACE, ids.UP_COVERAGE, ids.UP_GROWTH,
-                                              ids.UP_POTENTIAL_INDEX, ids.PIPELINE_HEALTHY)}
+                                              ids.UP_POTENTIAL_INDEX, ids.PIPELINE_HEALTHY,
+                                              ids.UP_PENETRATION_BOTTOM, ids.UP_POTENTIAL_TOP)}
 TYPED[f"{ids.UP_PENETRATION}.value"] = st.one_of(st.none(), st.booleans())
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from dashboard import store
 from dashboard.cli import main
+from dashboard.config import Settings
 from dashboard.db import make_engine
 
 KPI_COLUMNS = (
@@ -63,60 +64,149 @@ def test_kpis_refuses_a_bad_period_in_one_line(demo_env, capsys):
     assert err.startswith("error:") and "Traceback" not in err
 
 
+TABLE_FILES = [f"{t}.csv" for t in
+               ("territories", "reps", "alignment", "accounts", "opportunities", "quotas")]
+
+
 def test_export_then_import_into_an_empty_database_gives_the_same_kpis(
         demo_env, capsys, tmp_path, monkeypatch):
-    _, before, _ = run(capsys, "kpis", "--period", "2026Q3", "--as-of", "2026-08-14")
+    """No --as-of anywhere: the export carries the demo's own as-of date, so the
+    copy's default figures are the source's (not today's)."""
+    _, before, _ = run(capsys, "kpis", "--period", "2026Q3", "--level", "territory")
     assert run(capsys, "export", str(tmp_path / "out"))[0] == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        f"{t}.csv" for t in
-        ("territories", "reps", "alignment", "accounts", "opportunities", "quotas"))
+        [*TABLE_FILES, "as_of.txt"])
+    assert (tmp_path / "out" / "as_of.txt").read_text().strip() == "2026-08-14"
     monkeypatch.setenv("TD_INSTANCE_PATH", str(tmp_path / "fresh"))
     code, out, err = run(capsys, "import", str(tmp_path / "out"))
     assert code == 0, err
-    _, after, _ = run(capsys, "kpis", "--period", "2026Q3", "--as-of", "2026-08-14")
+    _, after, _ = run(capsys, "kpis", "--period", "2026Q3", "--level", "territory")
     assert after == before
-    # importing the same files again changes nothing
-    assert run(capsys, "import", str(tmp_path / "out"))[0] == 0
-    assert run(capsys, "kpis", "--period", "2026Q3", "--as-of", "2026-08-14")[1] == before
+    engine = make_engine(Settings.from_env().resolved_database_url)
+    version = store.data_version(engine)
+    # importing the same files again changes nothing, not even the data version
+    code, out, _ = run(capsys, "import", str(tmp_path / "out"))
+    assert code == 0 and out.startswith("nothing changed")
+    assert store.data_version(engine) == version
+    assert run(capsys, "kpis", "--period", "2026Q3", "--level", "territory")[1] == before
 
 
+OPPORTUNITY_HEADER = "opportunity_id,account_id,amount,stage,status,created_on,close_on\n"
+ACCOUNT_HEADER = ("account_id,account_name,county_fips,annual_potential,customer_since,"
+                  "churned_on\n")
+
+#: Every DATA_FORMAT.md rule: (file, content, the start of the line that must
+#: be printed for it). {account}, {territory} and {owned} are filled from the
+#: demo: an existing account, a territory, and a territory a rep owns.
 BAD_FILES = {
     "missing column": ("territories.csv", "territory_id,region\nT90,West\n",
-                       "territory_name"),
+                       "territories.csv column territory_name:"),
+    "missing value": ("territories.csv", "territory_id,territory_name,region\nT90,,West\n",
+                      "territories.csv row 2, column territory_name:"),
     "bad date": ("opportunities.csv",
-                 "opportunity_id,account_id,amount,stage,status,created_on,close_on\n"
-                 "X1,{account},100,Proposal,open,2026-13-45,2026-09-01\n", "created_on"),
-    "unknown territory": ("alignment.csv", "county_fips,territory_id\n06037,T999\n", "T999"),
+                 OPPORTUNITY_HEADER + "X1,{account},100,Proposal,open,2026-13-45,2026-09-01\n",
+                 "opportunities.csv row 2, column created_on:"),
+    "bad money": ("quotas.csv", "territory_id,period,amount\n{territory},2026Q4,lots\n",
+                  "quotas.csv row 2, column amount:"),
+    "bad number": ("reps.csv", "rep_id,rep_name,email,home_lat\nR900,Ann,a@x.io,north\n",
+                   "reps.csv row 2, column home_lat:"),
+    "bad status": ("opportunities.csv",
+                   OPPORTUNITY_HEADER + "X1,{account},100,Proposal,maybe,2026-01-05,2026-09-01\n",
+                   "opportunities.csv row 2, column status:"),
+    "bad county code": ("alignment.csv", "county_fips,territory_id\n6037x,{territory}\n",
+                        "alignment.csv row 2, column county_fips:"),
+    "bad quarter": ("quotas.csv", "territory_id,period,amount\n{territory},2026Q5,100\n",
+                    "quotas.csv row 2, column period:"),
+    "unknown territory": ("alignment.csv", "county_fips,territory_id\n06037,T999\n",
+                          "alignment.csv row 2, column territory_id: territory T999"),
+    "unknown county": ("accounts.csv", ACCOUNT_HEADER + "A900,Acme,99999,100,,\n",
+                       "accounts.csv row 2, column county_fips: county 99999"),
+    "unknown account": ("opportunities.csv",
+                        OPPORTUNITY_HEADER + "X1,NOPE,100,Proposal,open,2026-01-05,2026-09-01\n",
+                        "opportunities.csv row 2, column account_id: account NOPE"),
     "duplicate id": ("territories.csv",
                      "territory_id,territory_name,region\nT90,A,West\nT90,B,West\n",
-                     "duplicate"),
+                     "territories.csv row 3, column territory_id:"),
     "negative amount": ("quotas.csv", "territory_id,period,amount\n{territory},2026Q4,-5\n",
-                        "negative"),
+                        "quotas.csv row 2, column amount:"),
+    "close before created": (
+        "opportunities.csv",
+        OPPORTUNITY_HEADER + "X1,{account},100,Proposal,open,2026-05-05,2026-01-01\n",
+        "opportunities.csv row 2, column close_on:"),
+    "churned before customer": ("accounts.csv",
+                                ACCOUNT_HEADER + "A900,Acme,06037,100,2025-05-01,2024-01-01\n",
+                                "accounts.csv row 2, column churned_on:"),
+    "territory owned by another rep": ("reps.csv",
+                                       "rep_id,rep_name,email,territory_id\n"
+                                       "R900,Ann,a@x.io,{owned}\n",
+                                       "reps.csv row 2, column territory_id:"),
+    "county aligned twice": ("alignment.csv",
+                             "county_fips,territory_id\n06037,{territory}\n06037,{territory}\n",
+                             "alignment.csv row 3, column county_fips:"),
 }
+
+
+def _fill(text: str, dataset) -> str:
+    owned = dataset.reps["territory_id"].dropna().iloc[0]
+    return text.format(account=dataset.accounts["account_id"].iloc[0],
+                       territory=dataset.territories["territory_id"].iloc[0], owned=owned)
+
+
+def _assert_unchanged(engine, dataset, stamp) -> None:
+    """The stored data is what it was, row for row, and so is the data stamp."""
+    assert store.data_stamp(engine) == stamp
+    after = store.read_dataset(engine)
+    for name, frame in dataset.tables().items():
+        assert after.table(name).equals(frame), name
 
 
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
 def test_a_malformed_import_is_refused_and_changes_nothing(demo_env, capsys, tmp_path, case):
     engine = make_engine(demo_env.resolved_database_url)
-    dataset = store.read_dataset(engine)
-    version = store.data_version(engine)
+    dataset, stamp = store.read_dataset(engine), store.data_stamp(engine)
     name, text, expected = BAD_FILES[case]
-    text = text.format(account=dataset.accounts["account_id"].iloc[0],
-                       territory=dataset.territories["territory_id"].iloc[0])
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    code, _, err = run(capsys, "import", str(path))
+    (tmp_path / name).write_text(_fill(text, dataset), encoding="utf-8")
+    code, out, err = run(capsys, "import", str(tmp_path / name))
+    assert code == 1 and out == ""
+    assert f"error: {expected}" in err, err
+    assert "nothing imported" in err and "Traceback" not in err
+    _assert_unchanged(engine, dataset, stamp)
+
+
+def test_every_bad_file_of_one_import_is_reported_even_beside_an_unreadable_one(
+        demo_env, capsys, tmp_path):
+    """The issue's six malformed cases in one import: a file that is not UTF-8
+    does not hide the problems of the others."""
+    engine = make_engine(demo_env.resolved_database_url)
+    dataset, stamp = store.read_dataset(engine), store.data_stamp(engine)
+    cases = ["bad date", "unknown territory", "duplicate id", "negative amount"]
+    for case in cases:
+        name, text, _ = BAD_FILES[case]
+        (tmp_path / name).write_text(_fill(text, dataset), encoding="utf-8")
+    (tmp_path / "accounts.csv").write_text(ACCOUNT_HEADER.replace("account_name,", "") +
+                                           "A900,06037,100,,\n", encoding="utf-8")
+    (tmp_path / "reps.csv").write_bytes(
+        "rep_id,rep_name,email\nR900,Zoé Montréal,z@x.io\n".encode("latin-1"))
+    code, _, err = run(capsys, "import", str(tmp_path))
     assert code == 1
-    assert name in err and expected in err
-    assert store.data_version(engine) == version
+    expected = [BAD_FILES[case][2] for case in cases] + [
+        "accounts.csv column account_name:", "reps.csv: file is not UTF-8 text"]
+    for line in expected:
+        assert f"error: {line}" in err, (line, err)
+    assert f"nothing imported: {err.count('error: ')} problem(s)" in err
+    _assert_unchanged(engine, dataset, stamp)
 
 
 def test_a_non_utf8_file_is_refused_with_a_reason(demo_env, capsys, tmp_path):
+    engine = make_engine(demo_env.resolved_database_url)
+    dataset, stamp = store.read_dataset(engine), store.data_stamp(engine)
     path = tmp_path / "territories.csv"
     path.write_bytes("territory_id,territory_name,region\nT90,Montréal,Northeast\n"
                      .encode("latin-1"))
     code, _, err = run(capsys, "import", str(path))
-    assert code == 1 and "UTF-8" in err
+    assert code == 1
+    assert "error: territories.csv: file is not UTF-8 text (byte 0xe9" in err
+    _assert_unchanged(engine, dataset, stamp)
 
 
 def test_every_problem_is_listed_not_just_the_first(demo_env, capsys, tmp_path):

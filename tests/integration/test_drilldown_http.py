@@ -8,7 +8,7 @@ import json
 import math
 
 import pytest
-from dash_http import post_callback, sign_in
+from dash_http import post_by_input, post_callback, sign_in
 
 from dashboard import formatting, rankings
 from dashboard.drilldown import account_table, concentration_curve, territory_rows
@@ -79,6 +79,38 @@ def test_segment_filter_reaches_the_panel(client, demo_app, service):
     assert f"Company {formatting.percent(company['attainment'])}" in text
 
 
+def grid_rows(children, grid_id: str) -> list[dict]:
+    """The rowData of the grid with this id in the panel's component tree."""
+    if isinstance(children, dict):
+        props = children.get("props")
+        if isinstance(props, dict) and props.get("id") == grid_id:
+            return props["rowData"]
+        children = list(children.values())
+    if isinstance(children, list):
+        for child in children:
+            found = grid_rows(child, grid_id)
+            if found is not None:
+                return found
+    return None
+
+
+@pytest.mark.parametrize("territory, period, segment", [
+    ("T46", "qtd", "all"), ("T07", "t12", "all"), ("T07", "2026Q2", "SMB"),
+])
+def test_accounts_open_pipeline_column_sums_to_the_kpi_core(
+        client, demo_app, service, territory, period, segment):
+    """METRICS.md's Open pipeline (open deals closing in P), not every open deal."""
+    status, body = open_panel(client, demo_app, territory, period=period, segment=segment)
+    assert status == 200
+    rows = grid_rows(body["response"][ids.DRILLDOWN]["children"], ids.DRILLDOWN_ACCOUNTS)
+    row, _company = core_row(service, territory, period=period, segment=segment)
+    assert row["open_pipeline"] > 0
+    assert sum(r["open_pipeline"] for r in rows) == pytest.approx(row["open_pipeline"])
+    # deals closing outside P exist, so summing every open deal would differ
+    deals = grid_rows(body["response"][ids.DRILLDOWN]["children"], ids.DRILLDOWN_DEALS)
+    assert sum(d["amount"] for d in deals) > row["open_pipeline"] * 1.01
+
+
 @pytest.mark.parametrize("territory, values, words", [
     ("T999", {}, "No such territory"),
     ("<script>alert(1)</script>", {}, "No such territory"),
@@ -109,20 +141,15 @@ def test_a_control_change_refreshes_an_open_panel_without_reopening(client, demo
 
 
 def click_call(client, app, source: str, value):
-    """POST the overview's open-drill-down callback (two outputs, both with
-    allow_duplicate, so its key carries hash suffixes)."""
-    key, spec = next((k, s) for k, s in app.callback_map.items()
-                     if ids.DRILLDOWN_TERRITORY + ".data" in k
-                     and any(i["id"] == ids.OVERVIEW_RANKING for i in s["inputs"]))
-    inputs = [{"id": i["id"], "property": i["property"],
-               "value": value if i["id"] == source else None} for i in spec["inputs"]]
-    outputs = [{"id": ids.DRILLDOWN_TERRITORY, "property": "data"},
-               {"id": ids.MAP_TERRITORIES, "property": "hideout"}]
-    prop = next(i["property"] for i in spec["inputs"] if i["id"] == source)
-    payload = {"output": key, "outputs": outputs, "inputs": inputs, "state": [],
-               "changedPropIds": [f"{source}.{prop}"]}
-    response = client.post("/_dash-update-component", json=payload)
-    return response.status_code, response.get_json(silent=True)
+    """POST the overview's open-drill-down callback as a click on the map (its
+    click count changes; the feature is read beside it) or on a ranking row."""
+    if source == ids.MAP_TERRITORIES:
+        values = {f"{source}.n_clicks": 1, f"{source}.clickData": value}
+        changed = [f"{source}.n_clicks"]
+    else:
+        values, changed = {f"{source}.cellClicked": value}, [f"{source}.cellClicked"]
+    return post_by_input(client, app, ids.DRILLDOWN_TERRITORY, ids.OVERVIEW_RANKING,
+                         values, changed)
 
 
 def test_map_click_and_ranking_click_open_the_drilldown(client, demo_app):

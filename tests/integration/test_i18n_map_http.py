@@ -52,8 +52,10 @@ def test_the_map_speaks_french(french, demo_app):
     legend = text_of(body["response"][ids.MAP_LEGEND])
     assert "Taux d'atteinte de l'objectif (dans les temps :" in legend
     assert "aucune donnée (—)" in legend
-    ranking = body["response"][ids.OVERVIEW_RANKING]["rowData"]
-    assert any("\u00a0%" in row["value_text"] for row in ranking)
+    value_column = body["response"][ids.OVERVIEW_RANKING]["columnDefs"][-1]
+    assert value_column["headerName"] == "Taux d'atteinte de l'objectif"
+    assert value_column["valueFormatter"]["function"].startswith(
+        'tdFormat.percent(params.value, "fr"')
 
 
 def test_the_drilldown_speaks_french(french, demo_app):

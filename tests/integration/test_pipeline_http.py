@@ -7,13 +7,12 @@ import json
 
 import pytest
 from dash_http import post_callback, sign_in, speaking
+from kpi_expect import core
 from test_attainment_http import bar_values, decoded, find, opened, post_click, same
 
 from dashboard import formatting, i18n
-from dashboard.kpi_table import kpi_table
-from dashboard.overview import scope_for, total_kpis
+from dashboard.overview import scope_for
 from dashboard.periods import to_day
-from dashboard.selection import resolve_period
 from layouts import ids
 
 CONTENT = (ids.PIPELINE_CONTENT, "children")
@@ -30,16 +29,6 @@ def values(period="qtd", region="all", segment="all", healthy=3.0):
             f"{ids.URL}.search": ""}
 
 
-def core(app, period="qtd", region="all", segment="all"):
-    service = app.server.extensions["territory_service"]
-    frames, as_of = service.frames(), service.as_of()
-    scope = scope_for(frames, region, segment)
-    p = resolve_period(period, as_of)
-    table = kpi_table(frames, p, as_of, "territory", territory_ids=scope.territory_ids,
-                      segment=scope.segment)
-    return table, total_kpis(frames, scope, p, as_of)
-
-
 def content_of(client, app, **given):
     status, body = post_callback(client, app, CONTENT, values(**given))
     assert status == 200
@@ -51,7 +40,8 @@ def content_of(client, app, **given):
 def test_cards_funnel_coverage_and_table_are_the_kpi_tables(client, demo_app, period, region,
                                                              segment):
     content = content_of(client, demo_app, period=period, region=region, segment=segment)
-    table, totals = core(demo_app, period, region, segment)
+    expected = core(demo_app, period, region, segment)
+    table, totals = expected.table, expected.totals
     text = json.dumps(content, ensure_ascii=False)  # "87\u00a0d" as shown, not escaped
     for key, fmt in (("open_pipeline", formatting.money), ("weighted_pipeline", formatting.money),
                      ("coverage", formatting.multiple), ("win_rate", formatting.percent),
@@ -88,7 +78,7 @@ def test_aging_lists_open_deals_past_their_close_date(client, demo_app):
 
 
 def test_the_healthy_line_recolours_coverage(client, demo_app):
-    table, _ = core(demo_app)
+    table = core(demo_app).table
     line = float(table["coverage"].median())
     figure = find(content_of(client, demo_app, healthy=line), ids.PIPELINE_COVERAGE)["figure"]
     red = [n for t in figure["data"] if t["marker"]["color"] == "#b2182b"
@@ -134,7 +124,7 @@ def test_french_cards_titles_stages_and_numbers(demo_app):
     french = sign_in(demo_app.server.test_client())
     speaking(french, "fr")
     content = content_of(french, demo_app)
-    _table, totals = core(demo_app)
+    totals = core(demo_app).totals
     text = json.dumps(content, ensure_ascii=False)
     with i18n.use("fr"):
         assert formatting.money(totals["open_pipeline"]) in text

@@ -8,6 +8,7 @@ import pytest
 from dash_http import post_callback, sign_in, speaking
 
 from dashboard import geo
+from dashboard.balance import DEFAULT_WEIGHTS, WorkloadWeights
 from dashboard.demo import generate_demo
 from dashboard.selection import resolve_period
 from dashboard.underperformance import Thresholds, flag_territories
@@ -36,13 +37,16 @@ def planted():
 
 
 def values(period="qtd", region="all", segment="all", pace=85, coverage=2.0, growth=0,
-           potential_index=0.8, penetration=True, search=""):
+           potential_index=0.8, penetration=True, penetration_bottom=25, potential_top=50,
+           search=""):
     return {
         f"{ids.PERIOD}.value": period, f"{ids.REGION}.value": region,
         f"{ids.SEGMENT}.value": segment, f"{ids.UP_PACE}.value": pace,
         f"{ids.UP_COVERAGE}.value": coverage, f"{ids.UP_GROWTH}.value": growth,
         f"{ids.UP_POTENTIAL_INDEX}.value": potential_index,
-        f"{ids.UP_PENETRATION}.value": penetration, f"{ids.URL}.search": search,
+        f"{ids.UP_PENETRATION}.value": penetration,
+        f"{ids.UP_PENETRATION_BOTTOM}.value": penetration_bottom,
+        f"{ids.UP_POTENTIAL_TOP}.value": potential_top, f"{ids.URL}.search": search,
     }
 
 
@@ -97,12 +101,81 @@ def test_the_page_arrives_with_the_flags_and_the_first_hideout(client, demo_app,
     assert '"key": "underperformers"' in page and ids.UP_MAP_TERRITORIES in page
 
 
-def expected_ids(app, thresholds: Thresholds) -> list[str]:
+def expected_flags(app, thresholds: Thresholds, weights=DEFAULT_WEIGHTS):
     service = app.server.extensions["territory_service"]
     as_of = service.as_of()
-    flags = flag_territories(service.frames(), resolve_period("qtd", as_of), as_of, thresholds,
-                             areas=geo.load_counties()["area_km2"])
-    return list(flags["territory_id"])
+    return flag_territories(service.frames(), resolve_period("qtd", as_of), as_of, thresholds,
+                            areas=geo.load_counties()["area_km2"], weights=weights)
+
+
+def expected_ids(app, thresholds: Thresholds) -> list[str]:
+    return list(expected_flags(app, thresholds)["territory_id"])
+
+
+def penetration_flagged(flags) -> set[str]:
+    return {t for t, rules in zip(flags["territory_id"], flags["rules"], strict=True)
+            if "penetration" in rules}
+
+
+def test_wider_penetration_ranks_flag_the_territories_the_core_finds(client, demo_app):
+    # bottom 10% of penetration and top 90% of potential instead of the bottom quartile
+    # and the top half: the demo's planted low-penetration territories stay flagged and
+    # at least one more joins them
+    wider = Thresholds(penetration_bottom=0.1, potential_top=0.9)
+    response = update(client, demo_app, penetration_bottom=10, potential_top=90)
+    rows = response[ids.UP_GRID]["rowData"]
+    assert [r["territory_id"] for r in rows] == expected_ids(demo_app, wider)
+    before = penetration_flagged(expected_flags(demo_app, Thresholds()))
+    after = penetration_flagged(expected_flags(demo_app, wider))
+    assert before < after  # the change moves the flagged set
+    reasons = {r["territory_id"]: r["reasons"] for r in rows}
+    for tid in after:
+        assert "in the bottom 10% while potential" in reasons[tid]
+        assert "is in the top 90%" in reasons[tid]
+    assert "bottom quartile" not in " ".join(reasons.values())
+    assert response[ids.UP_NOTE]["children"] == []
+
+
+def test_an_unusable_penetration_rank_is_named_and_the_default_used(client, demo_app):
+    response = update(client, demo_app, penetration_bottom=0, potential_top="x")
+    rows = response[ids.UP_GRID]["rowData"]
+    assert [r["territory_id"] for r in rows] == expected_ids(demo_app, Thresholds())
+    note = " ".join(texts(response[ids.UP_NOTE]["children"]))
+    assert "Penetration in bottom, Potential in top: using the default" in note
+
+
+def test_reset_puts_every_threshold_back(client, demo_app):
+    key = next(k for k in demo_app.callback_map
+               if k.startswith("..") and f"{ids.UP_POTENTIAL_TOP}.value" in k)
+    outputs = [{"id": part.rpartition(".")[0], "property": "value"}
+               for part in key[2:-2].split("...")]
+    payload = {"output": key, "outputs": outputs,
+               "inputs": [{"id": ids.UP_RESET, "property": "n_clicks", "value": 1}],
+               "state": [], "changedPropIds": [f"{ids.UP_RESET}.n_clicks"]}
+    response = client.post("/_dash-update-component", json=payload)
+    assert response.status_code == 200
+    got = {i: v["value"] for i, v in response.get_json()["response"].items()}
+    assert got == {ids.UP_PACE: 85, ids.UP_COVERAGE: 2.0, ids.UP_GROWTH: 0,
+                   ids.UP_POTENTIAL_INDEX: 0.8, ids.UP_PENETRATION_BOTTOM: 25,
+                   ids.UP_POTENTIAL_TOP: 50, ids.UP_PENETRATION: True}
+
+
+def test_the_diagnosis_uses_the_configured_workload_weights(demo_settings):
+    from app import create_app
+
+    # potential alone makes the workload: "overloaded" now means a lot of potential
+    weights = WorkloadWeights(accounts=0, travel_km=0, potential=1e-6)
+    app = create_app(demo_settings.with_(workload_weights=weights))
+    client = sign_in(app.server.test_client())
+    rows = update(client, app)[ids.UP_GRID]["rowData"]
+    default = expected_flags(app, Thresholds())
+    configured = expected_flags(app, Thresholds(), weights)
+    shown = {r["territory_id"]: r["diagnosis"] for r in rows}
+    labels = {"overloaded": "Design: overloaded", "under-covered": "Design: under-covered",
+              "execution": "Execution"}
+    assert shown == {t: labels[d] for t, d in zip(configured["territory_id"],
+                                                   configured["diagnosis"], strict=True)}
+    assert list(configured["diagnosis"]) != list(default["diagnosis"])
 
 
 def test_pace_threshold_zero_drops_the_pace_rule(client, demo_app):
@@ -169,14 +242,16 @@ def drilldown_call(client, app, source: str, value, card_clicks=None):
     inputs = [card_clicks or [],
               {"id": ids.UP_GRID, "property": "cellClicked",
                "value": value if source == ids.UP_GRID else None},
-              {"id": ids.UP_MAP_TERRITORIES, "property": "clickData",
-               "value": value if source == ids.UP_MAP_TERRITORIES else None}]
-    props = {ids.UP_GRID: "cellClicked", ids.UP_MAP_TERRITORIES: "clickData"}
+              {"id": ids.UP_MAP_TERRITORIES, "property": "n_clicks",
+               "value": 1 if source == ids.UP_MAP_TERRITORIES else None}]
+    state = [{"id": ids.UP_MAP_TERRITORIES, "property": "clickData",
+              "value": value if source == ids.UP_MAP_TERRITORIES else None}]
+    props = {ids.UP_GRID: "cellClicked", ids.UP_MAP_TERRITORIES: "n_clicks"}
     prop = props.get(source) if isinstance(source, str) else None
     changed = f"{source}.{prop}" if prop else (
         json.dumps(source, separators=(",", ":"), sort_keys=True) + ".n_clicks")
     payload = {"output": key, "outputs": {"id": ids.DRILLDOWN_TERRITORY, "property": "data"},
-               "inputs": inputs, "state": [], "changedPropIds": [changed]}
+               "inputs": inputs, "state": state, "changedPropIds": [changed]}
     response = client.post("/_dash-update-component", json=payload)
     return response.status_code, response.get_json(silent=True)
 

@@ -76,6 +76,31 @@ def test_account_table_sums_t12_bookings_and_open_pipeline_per_account(accounts,
     assert table.loc["A1", "name"] == "Acme <b>Corp</b>"  # escaped by the grid, not here
 
 
+def test_account_open_pipeline_is_metrics_open_pipeline_closing_in_p(accounts, opps):
+    """METRICS.md Open pipeline: open deals with close date in P (2026Q1, ends
+    included), whatever the as-of date. Added: A1 open 500 closing 2026-04-01
+    (next quarter), A2 open 80 closing 2025-12-31 (before P, overdue), A4 open
+    5 on 2026-03-31 (last day of P, after E) and A2 open 7 on 2026-01-01 (first
+    day). A1: 30 (O3) = 30; A2: 7; A3: 20 (O7) + 10 (O8) = 30; A4: 5."""
+    extra = pd.DataFrame({
+        "opportunity_id": ["O9", "O10", "O11", "O12"],
+        "account_id": ["A1", "A2", "A4", "A2"],
+        "amount": [500.0, 80.0, 5.0, 7.0],
+        "stage": ["Proposal", "Negotiation", "Prospecting", "Qualification"],
+        "status": ["open"] * 4,
+        "created_on": [day(2025, 1, 1)] * 4,
+        "close_on": [day(2026, 4, 1), day(2025, 12, 31), day(2026, 3, 31), day(2026, 1, 1)],
+        "probability": [0.5, 0.75, 0.1, 0.2],
+        "territory_id": ["T1"] * 4,
+    })
+    table = drilldown.account_table(accounts, pd.concat([opps, extra], ignore_index=True),
+                                    PERIOD, AS_OF).set_index("account_id")
+    assert table["open_pipeline"].to_dict() == {"A1": 30.0, "A2": 7.0, "A3": 30.0, "A4": 5.0}
+    assert table["open_pipeline"].sum() == 72.0
+    # the bookings column is untouched by open deals
+    assert table["t12_bookings"].to_dict() == {"A1": 100.0, "A2": 60.0, "A3": 0.0, "A4": 0.0}
+
+
 def test_account_table_of_a_territory_without_deals(accounts, opps):
     table = drilldown.account_table(accounts, opps.iloc[0:0], PERIOD, AS_OF)
     assert len(table) == 4

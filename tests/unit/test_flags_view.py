@@ -11,7 +11,8 @@ from dashboard import flags_view as fv
 from dashboard import i18n
 from dashboard.underperformance import FLAG_COLUMNS, Thresholds
 
-DISPLAY_DEFAULTS = {"pace": 85, "coverage": 2.0, "growth": 0, "potential_index": 0.8}
+DISPLAY_DEFAULTS = {"pace": 85, "coverage": 2.0, "growth": 0, "potential_index": 0.8,
+                    "penetration_bottom": 25, "potential_top": 50}
 
 
 def flags_table(rows: list[dict]) -> pd.DataFrame:
@@ -27,13 +28,42 @@ def test_default_inputs_are_the_metrics_defaults_in_display_units():
 
 def test_display_values_become_thresholds():
     thresholds, ignored = fv.parse_thresholds(
-        {"pace": 70, "coverage": 3, "growth": -10, "potential_index": 0.5}, True)
+        {"pace": 70, "coverage": 3, "growth": -10, "potential_index": 0.5,
+         "penetration_bottom": 25, "potential_top": 50}, True)
     assert ignored == []
     assert thresholds.pace == pytest.approx(0.70)
     assert thresholds.coverage == 3.0
     assert thresholds.growth == pytest.approx(-0.10)
     assert thresholds.potential_index == 0.5
     assert thresholds.penetration_bottom == Thresholds().penetration_bottom
+    assert thresholds.potential_top == Thresholds().potential_top
+
+
+def test_the_penetration_ranks_are_shares_of_the_territories():
+    thresholds, ignored = fv.parse_thresholds(
+        {**DISPLAY_DEFAULTS, "penetration_bottom": 10, "potential_top": "40"}, True)
+    assert ignored == []
+    assert thresholds.penetration_bottom == pytest.approx(0.10)
+    assert thresholds.potential_top == pytest.approx(0.40)
+    whole, _ = fv.parse_thresholds(
+        {**DISPLAY_DEFAULTS, "penetration_bottom": 100, "potential_top": 1}, True)
+    assert (whole.penetration_bottom, whole.potential_top) == (1.0, 0.01)
+
+
+@pytest.mark.parametrize("bad", [None, 0, 0.5, -25, 101, "abc", math.nan, True])
+def test_an_unusable_penetration_rank_falls_back_and_is_named(bad):
+    # 0% would only repeat the switch, and a share above 100% means nothing
+    thresholds, ignored = fv.parse_thresholds(
+        {**DISPLAY_DEFAULTS, "penetration_bottom": bad, "potential_top": bad}, True)
+    assert thresholds.penetration_bottom == 0.25 and thresholds.potential_top == 0.5
+    assert ignored == ["Penetration in bottom", "Potential in top"]
+
+
+def test_the_penetration_ranks_are_not_read_while_the_rule_is_off():
+    thresholds, ignored = fv.parse_thresholds(
+        {**DISPLAY_DEFAULTS, "penetration_bottom": "abc", "potential_top": 10}, False)
+    assert ignored == []
+    assert thresholds.penetration_bottom == 0.0 and thresholds.potential_top == 0.5
 
 
 def test_the_defaults_round_trip():
@@ -182,7 +212,8 @@ def test_french_cards_legend_and_ignored_labels():
     with i18n.use("fr"):
         cards = fv.flag_cards(flags)
         labels = [label for _, label in fv.legend_entries(True)]
-        _thresholds, ignored = fv.parse_thresholds({**DISPLAY_DEFAULTS, "pace": "abc"}, True)
+        _thresholds, ignored = fv.parse_thresholds(
+            {**DISPLAY_DEFAULTS, "pace": "abc", "potential_top": "x"}, True)
     assert cards[0]["rep"] == "Vacant" and cards[0]["severity_label"] == "2 règles"
     assert cards[1]["severity_label"] == "1 règle"
     assert cards[1]["diagnosis_label"] == "Exécution"
@@ -190,7 +221,7 @@ def test_french_cards_legend_and_ignored_labels():
     assert cards[1]["detail"] == "Charge normale, conversion faible."
     assert labels == ["Non signalé", "1 règle", "2 règles", "3 règles", "4+ règles",
                       "Hors de la région"]
-    assert ignored == ["Rythme sous"]
+    assert ignored == ["Rythme sous", "Potentiel parmi les plus hauts"]
 
 
 def test_french_map_tips():
@@ -203,3 +234,21 @@ def test_french_map_tips():
     assert "Commercial : <i>vacant</i>" in hideout["tips"]["T1"]
     assert "Signalé : 2 règles · 1,23\u00a0M\u00a0€ sous l&#x27;objectif" in hideout["tips"]["T1"]
     assert "Non signalé à ces seuils" in hideout["tips"]["T2"]
+
+
+def test_the_penetration_ranks_sit_beside_the_switch_with_their_defaults():
+    import json
+
+    import plotly
+
+    from layouts import ids
+    from layouts import underperformers as layout
+
+    controls = layout.threshold_controls(fv.default_inputs(), True)
+    text = json.dumps(controls, cls=plotly.utils.PlotlyJSONEncoder)
+    switch_column = text[text.index(ids.UP_PENETRATION + '"'):]
+    for ident, value in ((ids.UP_PENETRATION_BOTTOM, 25.0), (ids.UP_POTENTIAL_TOP, 50.0)):
+        assert f'"id": "{ident}"' in switch_column
+        field = text[text.index(f'"id": "{ident}"') - 200:text.index(f'"id": "{ident}"') + 200]
+        assert f'"value": {value}' in field and '"min": 1.0' in field and '"max": 100.0' in field
+    assert "Penetration in bottom" in switch_column and "Potential in top" in switch_column

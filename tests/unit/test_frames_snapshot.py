@@ -51,3 +51,31 @@ def test_a_damaged_snapshot_is_removed_and_ignored(tmp_path):
     path.write_bytes(path.read_bytes()[:1000])
     assert snapshot.load(tmp_path, "7-abc", None) is None
     assert not path.exists()
+
+
+def test_the_snapshot_is_keyed_by_the_effective_stage_probabilities(tmp_path):
+    # the service keys snapshots with Settings.stage_probabilities, which is always the
+    # full map (configured stages laid over the defaults): one changed stage is another
+    # snapshot, and a partial setting equal to the defaults is the same one
+    from dashboard.config import Settings
+    from dashboard.schema import DEFAULT_STAGE_PROBABILITIES
+
+    frames, _ = _prepared()
+    default = Settings().stage_probabilities
+    changed = Settings(stage_probabilities={"Negotiation": 0.9}).stage_probabilities
+    assert changed == {**DEFAULT_STAGE_PROBABILITIES, "Negotiation": 0.9}
+    snapshot.save(tmp_path, "7-abc", default, frames)
+    assert snapshot.load(tmp_path, "7-abc", changed) is None
+    same = Settings(stage_probabilities={"Negotiation": 0.75}).stage_probabilities
+    assert snapshot.load(tmp_path, "7-abc", same) is not None
+
+
+def test_frames_weigh_open_deals_with_the_merged_probabilities():
+    dataset, _ = generate_demo(n_territories=8, n_accounts=400, n_opportunities=2000)
+    frames = build_frames(dataset, {"Negotiation": 0.9})
+    opps = frames.opportunities
+    open_ = opps["status"] == "open"
+    by_stage = opps[open_].groupby("stage", observed=True)["probability"].first().to_dict()
+    # Negotiation configured; the other open stages keep their METRICS.md defaults
+    assert by_stage == {"Prospecting": 0.1, "Qualification": 0.2, "Proposal": 0.5,
+                        "Negotiation": 0.9}

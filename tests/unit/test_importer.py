@@ -200,6 +200,49 @@ def test_extra_column_is_a_warning_only(tmp_path):
     assert list(dataset.territories.columns) == ["territory_id", "territory_name", "region"]
 
 
+def stage_warnings(problems: list[Problem]) -> list[tuple[str, int | None, str | None, str]]:
+    return [(p.file, p.row, p.column, p.reason) for p in problems
+            if p.severity == "warning" and p.column == "stage"]
+
+
+def test_an_open_deal_at_a_stage_without_probability_is_a_warning(tmp_path):
+    # row 4: open at "Discovery" (no probability) -> warned; row 5: won at "Discovery" ->
+    # its status sets 100%, nothing to say; row 6: "proposal" is not "Proposal" (stages
+    # match exactly, as the weighting does) -> warned
+    texts = with_rows("opportunities",
+                      "O3,A1,700,Discovery,open,2026-01-01,2026-03-31",
+                      "O4,A1,800,Discovery,won,2026-01-01,2026-02-01",
+                      "O5,A1,900,proposal,open,2026-01-01,2026-03-31")
+    dataset, problems = check(tmp_path, texts)
+    reason = ("stage {} has no configured probability; this open opportunity counts at 0% "
+              "in the weighted pipeline")
+    assert stage_warnings(problems) == [
+        ("opportunities.csv", 4, "stage", reason.format("Discovery")),
+        ("opportunities.csv", 6, "stage", reason.format("proposal")),
+    ]
+    assert str([p for p in problems if p.column == "stage"][0]) == (
+        "warning: opportunities.csv row 4, column stage: " + reason.format("Discovery"))
+    assert not has_errors(problems) and len(dataset.opportunities) == 5
+
+
+def test_a_configured_stage_is_not_warned_about():
+    from dashboard.import_checks import Report, check_file
+
+    raw = pd.DataFrame({"opportunity_id": ["O1", "O2"], "account_id": ["A1", "A1"],
+                        "amount": ["1", "2"], "stage": ["Discovery", "Demo"],
+                        "status": ["open", "open"], "created_on": ["2026-01-01"] * 2,
+                        "close_on": ["2026-02-01"] * 2})
+
+    def warned(probabilities):
+        report = Report("opportunities.csv", pd.RangeIndex(2).to_numpy() + 2)
+        check_file("opportunities", raw, report, probabilities)
+        return [(p.row, p.severity) for p in report.problems()]
+
+    assert warned(None) == [(2, "warning"), (3, "warning")]
+    assert warned({"Discovery": 0.3}) == [(3, "warning")]
+    assert warned({"Discovery": 0.3, "Demo": 0.0}) == []  # 0% on purpose is configured
+
+
 def test_a_column_given_twice_is_an_error(tmp_path):
     text = "territory_id,Territory_Name,region,territory_name\nT01,N,E,M\nT02,S,W,T\n"
     dataset, problems = check(tmp_path, {**VALID, "territories": text})
@@ -461,3 +504,16 @@ def test_the_import_report_speaks_french():
     with i18n.use("en"):
         assert "Nothing was imported: 1 problem must be fixed first." in text_of(
             import_report(False, ["x"], [], {}))
+
+
+def test_the_stage_warning_in_french(tmp_path):
+    from dashboard import i18n
+
+    texts = with_rows("opportunities", "O3,A1,700,Discovery,open,2026-01-01,2026-03-31")
+    with i18n.use("fr"):
+        _dataset, problems = check(tmp_path, texts)
+        (warning,) = [p for p in problems if p.column == "stage"]
+        assert str(warning) == (
+            "avertissement : opportunities.csv ligne 4, colonne stage : l'étape Discovery "
+            "n'a pas de probabilité configurée ; cette opportunité ouverte compte pour 0 % "
+            "dans le pipeline pondéré")

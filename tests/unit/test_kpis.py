@@ -326,7 +326,24 @@ def test_customer_kpis(accounts, expected):
         # E = 29 Feb 2028 compares with 28 Feb 2027: 300k vs 200k -> +50%
         ("2028-01-01..2028-03-31", date(2028, 2, 29),
          [("2027-02-28", 200_000), ("2028-02-29", 300_000)], 0.5),
+        # T12 ending 2025-02-28 is 2024-03-01..2025-02-28; one year earlier is
+        # 2023-03-01..2024-02-28 (each date a year back), so 29 Feb 2024 lies in neither
+        # window and its 500k counts nowhere. Current 330k + 60k = 390k; prior 200k + 100k
+        # = 300k (2023-02-28's 999k is before the prior window) -> +30%
+        ("2024-03-01..2025-02-28", date(2025, 2, 28),
+         [("2024-02-29", 500_000), ("2024-02-28", 200_000), ("2023-03-01", 100_000),
+          ("2023-02-28", 999_000), ("2024-03-01", 330_000), ("2025-02-28", 60_000)], 0.3),
+        # a period starting on 29 Feb 2024 compares from 28 Feb 2023: prior window
+        # 2023-02-28..2023-03-31 (32 days, like 2024-02-29..2024-03-31) holds 100k + 100k;
+        # 2023-02-27 and 2023-04-01 fall outside it, 2024-02-28 before the period.
+        # Current 150k + 150k = 300k vs 200k -> +50%
+        ("2024-02-29..2024-03-31", date(2024, 3, 31),
+         [("2023-02-27", 999_000), ("2023-02-28", 100_000), ("2023-03-31", 100_000),
+          ("2023-04-01", 999_000), ("2024-02-28", 777_000), ("2024-02-29", 150_000),
+          ("2024-03-31", 150_000)], 0.5),
     ],
+    ids=["seed", "in-progress", "no-prior", "leap-day-end", "t12-over-29-feb",
+         "starts-29-feb"],
 )
 def test_revenue_growth(period, as_of, won, expected):
     opps = [opp(f"O{i}", "A1", amount, "won", "2020-01-01", day)
@@ -334,6 +351,37 @@ def test_revenue_growth(period, as_of, won, expected):
     frames = one_territory([acct("A1", "00001", 1)], opps)
     row = kpi_table(frames, Period.parse(period), as_of).iloc[0]
     assert row["revenue_growth"] == pytest.approx(expected, nan_ok=True)
+
+
+def test_weighted_pipeline_with_configured_probabilities():
+    # configured {"Proposal": .6, "Discovery": .3} is laid over the defaults, so
+    # Negotiation keeps its 75% and Prospecting its 10%. Open in Q1: Proposal 100k × .6 =
+    # 60k, Negotiation 40k × .75 = 30k, Prospecting 10k × .1 = 1k, Discovery 20k × .3 = 6k,
+    # "Demo" 50k (configured nowhere) × 0 = 0 -> 97k. The won 30k is bookings, not
+    # pipeline; the open Proposal 80k closes after Q1.
+    opps = [
+        opp("P", "A1", 100_000, "open", "2026-01-05", "2026-03-01", "Proposal"),
+        opp("N", "A1", 40_000, "open", "2026-01-05", "2026-03-01", "Negotiation"),
+        opp("S", "A1", 10_000, "open", "2026-01-05", "2026-03-01", "Prospecting"),
+        opp("D", "A1", 20_000, "open", "2026-01-05", "2026-03-01", "Discovery"),
+        opp("X", "A1", 50_000, "open", "2026-01-05", "2026-03-01", "Demo"),
+        opp("W", "A1", 30_000, "won", "2026-01-05", "2026-02-01", "Proposal"),
+        opp("L", "A1", 80_000, "open", "2026-01-05", "2026-05-01", "Proposal"),
+    ]
+    dataset = Dataset(
+        territories=_frame("territories", [("T1", "North", "East")]),
+        reps=_frame("reps", [("R1", "Rep R1", "r1@example.com", "T1", None, None)]),
+        alignment=_frame("alignment", [("00001", "T1")]),
+        accounts=_frame("accounts", [acct("A1", "00001", 1)]),
+        opportunities=_frame("opportunities", opps),
+        quotas=_frame("quotas", [("T1", "2026Q1", 100_000)]),
+    )
+    frames = build_frames(dataset, {"Proposal": 0.6, "Discovery": 0.3})
+    row = kpi_table(frames, Q1, MID_Q1).iloc[0]
+    assert row["open_pipeline"] == 220_000
+    assert row["weighted_pipeline"] == pytest.approx(97_000)
+    # projected attainment (30k + 97k) ÷ 100k
+    assert row["projected_attainment"] == pytest.approx(1.27)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from dashboard import i18n
+from dashboard.balance import WorkloadWeights
 from dashboard.frames import build_frames
 from dashboard.periods import Period
 from dashboard.schema import Dataset
@@ -188,3 +189,66 @@ def test_no_territories_flags_nothing():
     frames = make_frames([], [], [], [], [], [])
     flags = flag_territories(frames, Q1, AS_OF)
     assert flags.empty and list(flags.columns) == list(FLAG_COLUMNS)
+
+
+def test_a_vacant_overloaded_territory_reads_under_covered():
+    # Vacant U4 holds 4 of the 8 accounts: workload 2, 1, 1, 4 (no areas), mean 2, bar 2.3,
+    # so U4 is overloaded too. Vacancy comes first on purpose (no rep to be overloaded):
+    # under-covered, explained as vacant with its 400k of potential. Potential per rep
+    # over staffed territories: (200 + 100 + 300) / 3 = 200k, bar 230k -> U3 (300k)
+    # under-covered; U2 execution.
+    flags = flag_territories(build(("U4",)), Q1, AS_OF).set_index("territory_id")
+    assert flags["diagnosis"].to_dict() == {
+        "U2": "execution", "U3": "under-covered", "U4": "under-covered"}
+    assert flags.loc["U4", "explanation"] == "Vacant: no rep covers $400K of potential."
+
+
+def test_workload_weights_change_the_diagnosis():
+    # weights 0 × accounts + 0 × travel + potential ÷ 100,000: workload 2, 1, 3, 4,
+    # mean 2.5, bar 2.875 -> U3 (3) and U4 (4) are overloaded; overloaded is checked before
+    # potential per rep, so U3 is no longer under-covered (as with the default weights)
+    weights = WorkloadWeights(accounts=0, travel_km=0, potential=1e-5)
+    flags = flag_territories(build(), Q1, AS_OF, weights=weights).set_index("territory_id")
+    assert flags["diagnosis"].to_dict() == {
+        "U2": "execution", "U3": "overloaded", "U4": "overloaded"}
+    # 3 ÷ 2.5 = 1.20
+    assert flags.loc["U3", "explanation"] == (
+        "Overloaded: workload 3.0 is 1.20× the mean; too big for one rep.")
+
+
+@pytest.mark.parametrize(
+    "thresholds, expected",
+    [
+        # bottom 50% of penetration: U1 1.0, U2 1.0, U3 1.0, U4 .25 -> ranks 2, 2, 2, 1;
+        # rank ≤ 2 catches all four; top half of potential (U4, U3) -> U4 and U3
+        (Thresholds(penetration_bottom=0.5),
+         {"U3": "Market penetration 100% in the bottom 50% while potential $300K is in "
+                "the top 50%",
+          "U4": "Market penetration 25% in the bottom 50% while potential $400K is in "
+                "the top 50%"}),
+        # top 25% of potential: rank ≤ 1 -> U4 alone; bottom quartile U4 -> U4 only
+        (Thresholds(potential_top=0.25),
+         {"U4": "Market penetration 25% in the bottom 25% while potential $400K is in "
+                "the top 25%"}),
+        # 37.5% of 4 territories = 1.5: rank ≤ 1.5 -> U4; the share is written unrounded
+        (Thresholds(penetration_bottom=0.375),
+         {"U4": "Market penetration 25% in the bottom 37.5% while potential $400K is in "
+                "the top 50%"}),
+        # 12.5% of 4 territories = 0.5: no rank is ≤ 0.5, nothing fires
+        (Thresholds(penetration_bottom=0.125), {}),
+    ],
+)
+def test_penetration_ranks_are_configurable_and_named(thresholds, expected):
+    flags = flag_territories(build(), Q1, AS_OF, thresholds).set_index("territory_id")
+    fired = flags[flags["rules"].map(lambda rules: "penetration" in rules)]
+    reasons = {tid: next(r for r in rs if r.startswith("Market penetration"))
+               for tid, rs in fired["reasons"].items()}
+    assert reasons == expected
+
+
+def test_penetration_reason_in_french_names_the_shares():
+    with i18n.use("fr"):
+        flags = flag_territories(build(), Q1, AS_OF, Thresholds(potential_top=0.25))
+    assert flags.set_index("territory_id").loc["U4", "reasons"][0] == (
+        "Pénétration du marché 25\u00a0% dans les 25\u00a0% inférieurs alors que le "
+        "potentiel 400\u00a0k\u00a0$US est dans les 25\u00a0% supérieurs")

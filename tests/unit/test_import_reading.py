@@ -1,0 +1,68 @@
+"""Reading an import's files before checking them: an unreadable file does not
+hide the others, and ``as_of.txt`` carries the dataset's as-of date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dashboard.importer import read_files, read_table_file, validate
+
+TERRITORIES = b"territory_id,territory_name,region\nT1,North,West\n"
+ALIGNMENT = b"county_fips,territory_id\n06037,T1\n06059,T2\n"
+
+
+def test_an_unreadable_file_leaves_the_others_to_be_checked():
+    read = read_files([("territories.csv", "T1,Zoé\n".encode("latin-1")),
+                       ("alignment.csv", ALIGNMENT)])
+    assert read.unreadable == {"territories"}
+    assert list(read.tables) == ["alignment"]
+    assert [p.file for p in read.problems] == ["territories.csv"]
+
+
+def test_references_into_an_unreadable_table_are_not_judged():
+    """T1 and T2 may well be in the territories file that could not be read;
+    a county that does not exist is still reported."""
+    read = read_files([("territories.csv", b"\xff\xfe"), ("alignment.csv", ALIGNMENT +
+                                                          b"99999,T1\n")])
+    _, problems = validate(read.tables, None, {"06037", "06059"}, read.unreadable)
+    assert [(p.row, p.column) for p in problems] == [(4, "county_fips")]
+    _, judged = validate(read.tables, None, {"06037", "06059"})
+    assert {(p.row, p.column) for p in judged} == {
+        (2, "territory_id"), (3, "territory_id"), (4, "territory_id"), (4, "county_fips")}
+
+
+def test_as_of_file_gives_the_date_and_a_bad_one_is_a_problem():
+    assert read_files([("as_of.txt", b"\xef\xbb\xbf2026-08-14\n")]).as_of == date(2026, 8, 14)
+    bad = read_files([("AS_OF.TXT", b"14/08/2026")])
+    assert bad.as_of is None
+    assert [str(p) for p in bad.problems] == [
+        "AS_OF.TXT: expected one date as YYYY-MM-DD (the dataset's as-of date), "
+        "found '14/08/2026'"]
+
+
+def test_two_files_for_one_table_are_refused_and_the_first_kept():
+    read = read_files([("territories.csv", TERRITORIES), ("Territories.CSV", TERRITORIES)])
+    assert list(read.tables) == ["territories"]
+    assert "both hold territories" in read.problems[0].reason
+
+
+def test_every_ragged_line_is_named_not_only_the_first():
+    text = b"territory_id,period,amount\nT01,2026Q1,5,x\nT02,2026Q1,5\nT03,2026Q1,5,x,y\n"
+    _, _, [problem] = read_table_file(text, "quotas.csv")
+    assert problem.reason == "2 lines have more values than the header's 3 columns: lines 2, 4"
+
+
+
+def test_a_configured_stage_is_not_warned_about():
+    """TD_STAGE_PROBABILITIES may add stages: an open deal at one of them has a
+    probability, so only the default set's unknown stages are warned about."""
+    opportunities = (b"opportunity_id,account_id,amount,stage,status,created_on,close_on\n"
+                     b"X1,A1,100,Discovery,open,2026-01-05,2026-09-01\n")
+    read = read_files([("opportunities.csv", opportunities)])
+
+    def warned(probabilities):
+        _, problems = validate(read.tables, None, None, stage_probabilities=probabilities)
+        return [p.column for p in problems if p.severity == "warning"]
+
+    assert warned(None) == ["stage"]
+    assert warned({"Discovery": 0.05}) == []
