@@ -32,7 +32,7 @@ class MapKpi:
     #: breaks are multiples of this figure of the whole scope, when set:
     #: attainment is judged against the share of the period elapsed (48% of
     #: quota is on target halfway through a quarter), penetration against the
-    #: company's own penetration
+    #: overall penetration of what is shown (the company, or the region picked)
     relative_to: str | None = None
 
     def format(self, value) -> str:
@@ -104,6 +104,6 @@ def legend_title(kpi: MapKpi, totals) -> str:
         return _("{kpi} (on pace: {share})").format(
             kpi=kpi.title, share=formatting.percent(totals.get("time_elapsed")))
     if kpi.relative_to == "penetration":
-        return _("{kpi} (company: {share})").format(
+        return _("{kpi} (overall: {share})").format(
             kpi=kpi.title, share=formatting.percent(totals.get("penetration")))
     return kpi.title

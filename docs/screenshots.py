@@ -18,11 +18,13 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.common.by import By
 
+from layouts import ids
+
 DOCS = Path(__file__).resolve().parent
 WIDTH = 1440
 #: (file, path, window height): tall enough to show what the view is for.
 PAGES = [
-    ("overview.png", "/", 1000),
+    ("overview.png", "/", 1100),
     ("attainment.png", "/attainment", 1000),
     ("pipeline.png", "/pipeline", 1000),
     ("underperformers.png", "/underperformers", 1000),
@@ -67,8 +69,8 @@ def drilldown(driver: webdriver.Chrome, base: str) -> None:
     time.sleep(SETTLE)
     driver.save_screenshot(str(DOCS / "drilldown.png"))
     driver.execute_script(
-        "const body = document.querySelector('.offcanvas-body');"
-        "body.scrollTop = body.scrollHeight;")
+        "document.getElementById(arguments[0]).closest('.card')"
+        ".scrollIntoView({block: 'start', behavior: 'instant'});", ids.DRILLDOWN_ACCOUNTS)
     time.sleep(1)
     driver.save_screenshot(str(DOCS / "drilldown-tables.png"))
     print("wrote drilldown.png, drilldown-tables.png")

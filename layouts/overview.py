@@ -74,7 +74,9 @@ def value_column(title: str, fmt: str) -> dict:
     like the map's tooltip, so it sorts as a number and exports as one."""
     formatter = _VALUE_FORMATS.get(fmt, lambda: grid_format.number(2))()
     return {"field": "value", "headerName": title, "valueFormatter": formatter,
-            "type": "rightAligned", "filter": "agNumberColumnFilter", "maxWidth": 150}
+            "type": "rightAligned", "filter": "agNumberColumnFilter", "maxWidth": 150,
+            # "Quota attainment" or "Taux d'atteinte de l'objectif": wrap, don't cut
+            "wrapHeaderText": True, "autoHeaderHeight": True}
 
 
 def ranking_grid(rows: list[dict], columns: list[dict]) -> dag.AgGrid:

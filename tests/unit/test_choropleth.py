@@ -134,5 +134,5 @@ def test_legend_title_names_the_anchor_of_a_relative_scale():
     assert choropleth.legend_title(MAP_KPIS["attainment"], TOTALS) == \
         "Quota attainment (on pace: 80%)"
     assert choropleth.legend_title(MAP_KPIS["penetration"], TOTALS) == \
-        "Market penetration (company: 25%)"
+        "Market penetration (overall: 25%)"
     assert choropleth.legend_title(MAP_KPIS["pace"], TOTALS) == "Pace"
