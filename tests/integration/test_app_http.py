@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from dash_http import patched, post_callback, sign_in, speaking
+from dash_http import patched, post_by_input, post_callback, sign_in, speaking
 
 from layouts import ids
 
@@ -352,24 +352,10 @@ def test_a_url_change_the_controls_already_show_refreshes_nothing(client, demo_a
     assert not (body or {}).get("response")
 
 
-def duplicate_output(app, output_id: str, prop: str, input_id: str) -> tuple[str, str]:
-    """The (id, "prop@hash") Dash names an ``allow_duplicate`` output by, for
-    the callback that writes it from ``input_id``."""
-    from dash_http import _outputs
-
-    for key, spec in app.callback_map.items():
-        if any(i["id"] == input_id for i in spec["inputs"]):
-            for out in _outputs(key):
-                if out["id"] == output_id and out["property"].startswith(prop + "@"):
-                    return out["id"], out["property"]
-    raise KeyError(f"no callback writes {output_id}.{prop} from {input_id}")
-
-
 def test_the_maps_kpi_goes_into_the_link_but_not_the_default(client, demo_app):
-    output = duplicate_output(demo_app, ids.URL, "search", ids.MAP_KPI_PICKER)
 
     def pick(kpi, search):
-        return post_callback(client, demo_app, output, {
+        return post_by_input(client, demo_app, ids.URL, ids.MAP_KPI_PICKER, {
             f"{ids.MAP_KPI_PICKER}.value": kpi, f"{ids.URL}.search": search})
 
     status, body = pick("coverage", "?period=ytd&territory=T46")
@@ -396,10 +382,9 @@ def test_a_link_with_a_kpi_reopens_the_map_coloured_by_it(client, demo_app):
 
 
 def test_a_link_naming_a_territory_opens_its_drilldown(client, demo_app):
-    output = duplicate_output(demo_app, ids.DRILLDOWN_TERRITORY, "data", ids.URL)
 
     def load(search, shown=None, is_open=False, who=client):
-        return post_callback(who, demo_app, output, {
+        return post_by_input(who, demo_app, ids.DRILLDOWN_TERRITORY, ids.URL, {
             f"{ids.URL}.search": search, f"{ids.DRILLDOWN_TERRITORY}.data": shown,
             f"{ids.DRILLDOWN}.is_open": is_open})
 
@@ -426,10 +411,9 @@ def test_a_link_naming_a_territory_opens_its_drilldown(client, demo_app):
 
 
 def test_an_open_drilldown_is_in_the_link_until_it_closes(client, demo_app):
-    output = duplicate_output(demo_app, ids.URL, "search", ids.DRILLDOWN)
 
     def panel(is_open, territory, search):
-        return post_callback(client, demo_app, output, {
+        return post_by_input(client, demo_app, ids.URL, ids.DRILLDOWN, {
             f"{ids.DRILLDOWN}.is_open": is_open, f"{ids.DRILLDOWN}.title": "x",
             f"{ids.DRILLDOWN_TERRITORY}.data": territory, f"{ids.URL}.search": search})
 
