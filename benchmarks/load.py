@@ -282,7 +282,8 @@ def callback_map(base: str, username: str) -> dict:
     found = {}
     for spec in deps:
         for out in outputs_of(spec["output"]):
-            found.setdefault((out["id"], out["property"]), (spec["output"], spec))
+            if isinstance(out["id"], str):  # not the navigation's wildcard links
+                found.setdefault((out["id"], out["property"]), (spec["output"], spec))
     return found
 
 

@@ -157,8 +157,11 @@ def _ragged_lines(data: bytes, delimiter: str) -> str | None:
     """Every line with more values than the header, in one problem: pandas
     stops at the first, and a user fixing the file wants them all."""
     rows = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), delimiter=delimiter)
-    header = next(rows, [])
-    ragged = [(rows.line_num, len(row)) for row in rows if len(row) > len(header)]
+    try:
+        header = next(rows, [])
+        ragged = [(rows.line_num, len(row)) for row in rows if len(row) > len(header)]
+    except csv.Error:  # e.g. a cell over the csv module's size limit: pandas' word stands
+        return None
     if len(ragged) < 2:
         return None
     listed = ", ".join(str(line) for line, _seen in ragged[:MAX_LINES_LISTED])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dash.testing.wait import until
 from kpi_expect import Core, core
 from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 __all__ = ["Core", "choose", "core", "settled", "shown", "wait_for", "wait_for_cards"]
@@ -29,14 +30,32 @@ def settled(duo, timeout: float = 40) -> None:
 def choose(duo, control_id: str, label: str, query: str) -> None:
     """Pick ``label`` in a controls-bar dropdown, as a user does, and wait for
     the URL to carry ``query`` (e.g. "period=2025Q4"): the selection took."""
+    duo.wait_for_element(f"#{control_id}", timeout=20)  # the page is drawn
     settled(duo)
     # the controls bar is at the top: a page scrolled down (to a grid row, say)
     # leaves the dropdown above the window, where a click cannot reach it
     duo.driver.execute_script("window.scrollTo({top: 0, behavior: 'instant'});")
-    duo.select_dcc_dropdown(f"#{control_id}", value=label)
+    open_menu(duo, control_id)
+    options = duo.driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-options "
+                                                        ".dash-dropdown-option")
+    next(o for o in options if o.text == label).click()
     WebDriverWait(duo.driver, 10).until(
         lambda d: query in d.current_url,
         f"choosing {label!r} in #{control_id} did not put {query!r} in the URL")
+
+
+def open_menu(duo, control_id: str, tries: int = 3) -> None:
+    """Click the dropdown until its menu shows: under load a first click can
+    land while a closing panel still holds the focus, and opens nothing."""
+    for _ in range(tries):
+        duo.find_element(f"#{control_id}").click()
+        try:
+            WebDriverWait(duo.driver, 3, poll_frequency=0.2).until(
+                lambda d: d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-options"))
+            return
+        except TimeoutException:
+            continue
+    raise AssertionError(f"the menu of #{control_id} never opened")
 
 
 READ_CARDS = """

@@ -66,3 +66,11 @@ def test_a_configured_stage_is_not_warned_about():
 
     assert warned(None) == ["stage"]
     assert warned({"Discovery": 0.05}) == []
+
+
+def test_a_huge_cell_beside_a_ragged_line_is_still_a_clean_problem():
+    """The csv module refuses cells over 128 KiB; the report falls back to
+    pandas' first ragged line rather than failing (found by the fuzz test)."""
+    text = b"territory_id\nT1," + b"9" * 200_000 + b"\n"
+    _, _, [problem] = read_table_file(text, "territories.csv")
+    assert problem.reason == "line 2 has 2 values but the header has 1 columns"
