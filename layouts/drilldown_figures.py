@@ -9,17 +9,22 @@ import plotly.graph_objects as go
 
 from dashboard import formatting
 from dashboard.i18n import _, ngettext
-from layouts.theme import ACCENT, BAD, GOOD, NEUTRAL, SERIES, themed
+from layouts.theme import ACCENT, BAD, GOOD, NEUTRAL, SERIES, themed, unvalidated
 
 HEIGHT = 260
 
 
-def _no_data(fig: go.Figure, text: str) -> go.Figure:
-    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font={"color": NEUTRAL})
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+def _no_data(text: str, title: str) -> go.Figure:
+    layout = {"annotations": [{"text": text, "showarrow": False, "x": 0.5, "y": 0.5,
+                               "xref": "paper", "yref": "paper", "font": {"color": NEUTRAL}}],
+              "xaxis": {"visible": False}, "yaxis": {"visible": False}}
+    return themed(unvalidated([], layout), title, HEIGHT)
+
+
+def _money_axis(**more) -> dict:
+    """An axis of amounts in the setting's currency, written the language's way."""
+    prefix, suffix = formatting.currency_affixes()
+    return {"tickprefix": prefix, "ticksuffix": suffix, "tickformat": "~s", **more}
 
 
 def short_quarter(label: str) -> str:
@@ -32,87 +37,93 @@ def short_quarter(label: str) -> str:
 
 
 def quarterly_figure(series: pd.DataFrame) -> go.Figure:
-    """Bookings bars against the quota line, attainment written on each bar."""
-    fig = go.Figure()
+    """Bookings bars against the quota line, attainment written on each bar.
+
+    The drill-down's three charts are built as plain dicts (``theme.unvalidated``):
+    plotly's property checks took half of the panel's answer time. They are
+    re-checked in ``tests/unit/test_figures_valid.py``."""
     if series.empty:
-        return themed(_no_data(fig, _("No quarters")), _("Bookings against quota"), HEIGHT)
+        return _no_data(_("No quarters"), _("Bookings against quota"))
     labels = [formatting.percent(a) for a in series["attainment"]]
     quarters = [short_quarter(q) for q in series["quarter"]]
     colors = [GOOD if not formatting.is_missing(a) and a >= 1 else ACCENT
               for a in series["attainment"]]
-    fig.add_bar(
-        x=quarters, y=series["bookings"], name=_("Bookings"), marker_color=colors,
-        text=labels, textposition="outside", cliponaxis=False,
-        customdata=[[formatting.money(b), formatting.money(q), t] for b, q, t in
-                    zip(series["bookings"], series["quota"], labels, strict=True)],
-        hovertemplate=_("{quarter}<br>Bookings {bookings} of {quota} ({attainment})").format(
+    bars = {
+        "type": "bar", "x": quarters, "y": series["bookings"].tolist(), "name": _("Bookings"),
+        "marker": {"color": colors}, "text": labels, "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": [[formatting.money(b), formatting.money(q), t] for b, q, t in
+                       zip(series["bookings"], series["quota"], labels, strict=True)],
+        "hovertemplate": _("{quarter}<br>Bookings {bookings} of {quota} ({attainment})").format(
             quarter="%{x}", bookings="%{customdata[0]}", quota="%{customdata[1]}",
             attainment="%{customdata[2]}") + "<extra></extra>",
-    )
-    fig.add_scatter(
-        x=quarters, y=series["quota"], name=_("Quota"), mode="lines+markers",
-        line={"color": BAD, "width": 2, "dash": "dot"}, marker={"size": 6},
-        hoverinfo="skip",
-    )
-    prefix, suffix = formatting.currency_affixes()
-    fig.update_yaxes(tickprefix=prefix, ticksuffix=suffix, tickformat="~s", rangemode="tozero")
-    fig.update_layout(legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
-                      margin={"t": 50, "b": 30}, bargap=0.35)
-    return themed(fig, _("Bookings against quota, last 8 quarters"), HEIGHT)
+    }
+    quota = {"type": "scatter", "x": quarters, "y": series["quota"].tolist(), "name": _("Quota"),
+             "mode": "lines+markers", "line": {"color": BAD, "width": 2, "dash": "dot"},
+             "marker": {"size": 6}, "hoverinfo": "skip"}
+    layout = {"yaxis": _money_axis(rangemode="tozero"),
+              "legend": {"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
+              "margin": {"t": 50, "b": 30}, "bargap": 0.35}
+    return themed(unvalidated([bars, quota], layout),
+                  _("Bookings against quota, last 8 quarters"), HEIGHT)
 
 
 def stage_figure(funnel: pd.DataFrame, period_label: str) -> go.Figure:
     """Open and weighted pipeline per stage, earliest stage on top."""
-    fig = go.Figure()
     title = _("Open pipeline by stage, closing in {period}").format(period=period_label)
     if funnel.empty or float(funnel["amount"].sum()) == 0:
-        return themed(_no_data(fig, _("No open deals close in this period")), title, HEIGHT)
-    stages = funnel["stage"][::-1]
+        return _no_data(_("No open deals close in this period"), title)
+    stages = funnel["stage"][::-1].tolist()
+    traces = []
     for column, name, color in (("amount", _("Open"), SERIES[1]),
                                 ("weighted", _("Weighted"), GOOD)):
-        values = funnel[column][::-1]
-        fig.add_bar(
-            y=stages, x=values, name=name, orientation="h", marker_color=color,
-            text=[formatting.money(v) for v in values], textposition="auto",
-            hovertemplate="%{y}: %{text}<extra>" + name + "</extra>",
-        )
-    prefix, suffix = formatting.currency_affixes()
-    fig.update_xaxes(tickprefix=prefix, ticksuffix=suffix, tickformat="~s")
-    fig.update_layout(barmode="group", margin={"l": 100, "t": 50, "b": 30},
-                      legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"})
-    return themed(fig, title, HEIGHT)
+        values = funnel[column][::-1].tolist()
+        traces.append({
+            "type": "bar", "y": stages, "x": values, "name": name, "orientation": "h",
+            "marker": {"color": color}, "text": [formatting.money(v) for v in values],
+            "textposition": "auto", "hovertemplate": "%{y}: %{text}<extra>" + name + "</extra>",
+        })
+    layout = {"xaxis": _money_axis(), "barmode": "group", "margin": {"l": 100, "t": 50, "b": 30},
+              "legend": {"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"}}
+    return themed(unvalidated(traces, layout), title, HEIGHT)
 
 
 def concentration_figure(curve: pd.DataFrame, concentration) -> go.Figure:
     """Cumulative share of T12 Bookings against share of buying accounts,
     with the METRICS.md 80/20 figure marked at the top 20%."""
-    fig = go.Figure()
     title = _("Account concentration (80/20)")
     if curve.empty:
-        return themed(_no_data(fig, _("No account booked in the last 12 months")), title, HEIGHT)
-    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name=_("Even spread"),
-                    line={"color": "#c7ccd4", "dash": "dash", "width": 1}, hoverinfo="skip")
-    fig.add_scatter(
-        x=curve["account_share"], y=curve["bookings_share"], mode="lines", name=_("Accounts"),
-        line={"color": GOOD, "width": 2.5, "shape": "hv"}, fill="tozeroy",
-        fillcolor="rgba(33,102,172,0.08)",
-        hovertemplate=_("Top {accounts} of accounts: {bookings} of bookings").format(
-            accounts="%{x:.0%}", bookings="%{y:.0%}") + "<extra></extra>",
-    )
+        return _no_data(_("No account booked in the last 12 months"), title)
+    traces = [
+        {"type": "scatter", "x": [0, 1], "y": [0, 1], "mode": "lines", "name": _("Even spread"),
+         "line": {"color": "#c7ccd4", "dash": "dash", "width": 1}, "hoverinfo": "skip"},
+        {"type": "scatter", "x": curve["account_share"].tolist(),
+         "y": curve["bookings_share"].tolist(), "mode": "lines", "name": _("Accounts"),
+         "line": {"color": GOOD, "width": 2.5, "shape": "hv"}, "fill": "tozeroy",
+         "fillcolor": "rgba(33,102,172,0.08)",
+         "hovertemplate": _("Top {accounts} of accounts: {bookings} of bookings").format(
+             accounts="%{x:.0%}", bookings="%{y:.0%}") + "<extra></extra>"},
+    ]
     count = len(curve) - 1
+    shapes, annotations = [], []
     if not formatting.is_missing(concentration) and count:
         top_x = math.ceil(round(0.2 * count, 9)) / count
-        fig.add_shape(type="line", x0=top_x, x1=top_x, y0=0, y1=concentration,
-                      line={"color": BAD, "dash": "dot", "width": 1.5})
-        fig.add_annotation(
-            x=top_x, y=concentration, ax=40, ay=30, showarrow=True, arrowcolor=BAD,
-            text=_("Top {top}: <b>{share}</b> of T12 bookings").format(
+        shapes.append({"type": "line", "x0": top_x, "x1": top_x, "y0": 0, "y1": concentration,
+                       "line": {"color": BAD, "dash": "dot", "width": 1.5}})
+        annotations.append({
+            "x": top_x, "y": concentration, "ax": 40, "ay": 30, "showarrow": True,
+            "arrowcolor": BAD,
+            "text": _("Top {top}: <b>{share}</b> of T12 bookings").format(
                 top=formatting.percent(0.2), share=formatting.percent(concentration)),
-            font={"color": BAD}, xanchor="left", bgcolor="rgba(255,255,255,0.85)",
-        )
-    fig.update_xaxes(tickformat=".0%", range=[0, 1], title_text=ngettext(
-        "Share of {n} buying account", "Share of {n} buying accounts", count).format(
-            n=formatting.count(count)))
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.02], title_text=_("Share of T12 bookings"))
-    fig.update_layout(showlegend=False, margin={"t": 40, "b": 45})
-    return themed(fig, title, HEIGHT)
+            "font": {"color": BAD}, "xanchor": "left", "bgcolor": "rgba(255,255,255,0.85)",
+        })
+    accounts_title = ngettext("Share of {n} buying account", "Share of {n} buying accounts",
+                              count).format(n=formatting.count(count))
+    layout = {
+        "xaxis": {"tickformat": ".0%", "range": [0, 1], "title": {"text": accounts_title}},
+        "yaxis": {"tickformat": ".0%", "range": [0, 1.02],
+                  "title": {"text": _("Share of T12 bookings")}},
+        "showlegend": False, "margin": {"t": 40, "b": 45},
+        "shapes": shapes, "annotations": annotations,
+    }
+    return themed(unvalidated(traces, layout), title, HEIGHT)
