@@ -144,6 +144,19 @@ def register(app: dash.Dash, service: DataService) -> None:
         defaults = flags_view.default_inputs()
         return (*(defaults[name] for name in FIELD_NAMES), True)
 
+    @app.callback(
+        Output(ids.UP_PENETRATION_BOTTOM, "disabled"),
+        Output(ids.UP_POTENTIAL_TOP, "disabled"),
+        Input(ids.UP_PENETRATION, "value"),
+        prevent_initial_call=True,
+    )
+    @guard.level("manager")
+    def grey_out_penetration_ranks(penetration_on):
+        """Fires on the penetration switch; its two ranks are greyed out while
+        the rule is off, since they would change nothing."""
+        off = not penetration_on
+        return off, off
+
     register_csv_export(app, ids.UP_GRID_EXPORT, ids.UP_GRID)
 
     @app.callback(
@@ -169,4 +182,4 @@ def register(app: dash.Dash, service: DataService) -> None:
         territory = _clicked_territory(trigger, value)
         return territory if territory else no_update
 
-    del update_flags, reset_thresholds, open_drilldown
+    del update_flags, reset_thresholds, grey_out_penetration_ranks, open_drilldown

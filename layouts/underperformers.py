@@ -71,13 +71,14 @@ def summary_strip(figures: dict | None) -> html.Div:
     ])
 
 
-def _threshold_input(field: ThresholdField, value) -> list:
+def _threshold_input(field: ThresholdField, value, disabled: bool = False) -> list:
     """A threshold's label and number input, with its unit after it."""
     return [
         dbc.Label(_(field.label), html_for=_INPUT_IDS[field.name], className="ctl-label"),
         dbc.InputGroup(
             [dbc.Input(id=_INPUT_IDS[field.name], type="number", value=value,
-                       step=field.step, min=field.low, max=field.high, debounce=400)]
+                       step=field.step, min=field.low, max=field.high, debounce=400,
+                       disabled=disabled)]
             + ([dbc.InputGroupText(field.unit)] if field.unit else []),
             size="sm",
         ),
@@ -99,7 +100,9 @@ def threshold_controls(values: dict, penetration_on: bool, note=None) -> dbc.Car
             dbc.Switch(id=ids.UP_PENETRATION, value=penetration_on,
                        label=_("Low penetration, high potential"),
                        className="mt-1 small"),
-            dbc.Row([dbc.Col(_threshold_input(field, values[field.name]), xs=6)
+            # greyed out while the rule is off: they would change nothing
+            dbc.Row([dbc.Col(_threshold_input(field, values[field.name],
+                                              disabled=not penetration_on), xs=6)
                      for field in PENETRATION_FIELDS], className="g-2"),
         ],
         xs=12, md=12, lg=4,

@@ -305,3 +305,14 @@ def test_french_cards_reasons_counts_and_money(demo_app):
     assert any("Signalé : " in tip for tip in tips.values())
     legend = " ".join(texts(response[ids.UP_MAP_LEGEND]["children"]))
     assert "Règles déclenchées" in legend and "Non signalé" in legend
+
+
+@pytest.mark.parametrize("switch, greyed", [(False, True), (True, False), (None, True)])
+def test_the_penetration_ranks_are_greyed_out_while_the_rule_is_off(client, demo_app, switch,
+                                                                    greyed):
+    status, body = post_callback(client, demo_app, (ids.UP_PENETRATION_BOTTOM, "disabled"),
+                                 {f"{ids.UP_PENETRATION}.value": switch})
+    assert status == 200
+    answer = body["response"]
+    assert answer[ids.UP_PENETRATION_BOTTOM]["disabled"] is greyed
+    assert answer[ids.UP_POTENTIAL_TOP]["disabled"] is greyed
