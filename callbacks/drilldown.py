@@ -10,6 +10,7 @@ from dash import Input, Output, State, ctx, no_update
 
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
+from callbacks.shell import new_query
 from dashboard import drilldown as model
 from dashboard import overview, rankings
 from dashboard.i18n import _
@@ -164,7 +165,6 @@ def register_url_state(app: dash.Dash, service: DataService) -> None:
         """Fires when the panel opens, closes or shows another territory;
         writes ``territory=`` while it is open, removes it once closed."""
         shown = guard.allowed_territory(service, territory) if is_open else None
-        query = with_view_param(search, TERRITORY, shown)
-        return no_update if query == (search or "") else query
+        return new_query(with_view_param(search, TERRITORY, shown), search)
 
     del open_from_url, drilldown_in_url

@@ -10,6 +10,7 @@ from flask import Response, request
 
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
+from callbacks.shell import new_query
 from dashboard import formatting, overview, rankings
 from dashboard.choropleth import MAP_KPIS, legend_title
 from dashboard.i18n import _
@@ -201,8 +202,8 @@ def register(app: dash.Dash, service: DataService) -> None:
         """Fires on the KPI picker; writes ``kpi=`` in the URL (the default
         KPI is left out) so a link reopens the map coloured the same way."""
         kpi_key = map_kpi(kpi_key)
-        query = with_view_param(search, MAP_KPI, "" if kpi_key == DEFAULT_KPI else kpi_key)
-        return no_update if query == (search or "") else query
+        return new_query(
+            with_view_param(search, MAP_KPI, "" if kpi_key == DEFAULT_KPI else kpi_key), search)
 
     register_csv_export(app, ids.OVERVIEW_RANKING_EXPORT, ids.OVERVIEW_RANKING)
     register_drilldown_clicks(app)

@@ -95,13 +95,18 @@ def as_of_bounds(service: DataService) -> tuple[date, date]:
     return as_of_range(created, service.as_of())
 
 
-def changed_query(selection: Selection, search: str | None):
-    """The URL query for ``selection`` (the view's own parameters of the
-    current query kept), or no_update when the URL already says it: rewriting
-    the same query makes dcc.Location re-announce its pathname, which
-    re-renders the whole page (and drops what the user just clicked)."""
-    query = selection.to_query(keep=search)
+def new_query(query: str, search: str | None):
+    """``query`` for the URL, or no_update when the URL already says it:
+    rewriting the same query makes dcc.Location re-announce its pathname,
+    which re-renders the whole page (and drops what the user just clicked).
+    Every callback that writes the URL's query goes through here."""
     return no_update if query == (search or "") else query
+
+
+def changed_query(selection: Selection, search: str | None):
+    """The URL query for ``selection``, the view's own parameters of the
+    current query kept (see :func:`new_query`)."""
+    return new_query(selection.to_query(keep=search), search)
 
 
 def url_matches_controls(url: Selection, period, region, segment, as_of: date,

@@ -48,11 +48,11 @@ def _flags(service: DataService, selection: Selection, values: dict, penetration
     if not scope.territory_ids:
         return None, ignored
     weights = service.settings.workload_weights
-    workload = service.derived(("territory-workload", weights), lambda f: territory_workload(
+    workload = service.derived(("territory-workload",), lambda f: territory_workload(
         f, geo.load_counties()["area_km2"], weights))  # per data version, whatever the thresholds
-    # shared by every user of a language: the rules rank the whole company; the
-    # weights are in the key because the shared cache outlives a restart with new ones
-    flags = service.memo("flags", (period, as_of, thresholds, weights, i18n.language()),
+    # shared by every user of a language: the rules rank the whole company (the
+    # memo's key holds the configured weights, as it holds every such setting)
+    flags = service.memo("flags", (period, as_of, thresholds, i18n.language()),
                          lambda f: flag_territories(f, period, as_of, thresholds,
                                                     weights=weights, workload=workload))
     flags = flags[flags["territory_id"].isin(scope.territory_ids)].reset_index(drop=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from dashboard.balance import DEFAULT_WEIGHTS, WorkloadWeights
-from dashboard.schema import DEFAULT_STAGE_PROBABILITIES
+from dashboard.schema import DEFAULT_STAGE_PROBABILITIES, merged_stage_probabilities
 
 DEFAULT_TILE_URL = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png"
 DEFAULT_TILE_ATTRIBUTION = "© OpenStreetMap contributors © CARTO"
@@ -47,7 +47,7 @@ def stage_probabilities_from(configured, name: str = "stage_probabilities") -> d
         raise SettingsError(
             f"{name} must be a JSON object of stage -> probability, such as "
             f"{STAGE_PROBABILITIES_EXAMPLE}")
-    merged = dict(DEFAULT_STAGE_PROBABILITIES)
+    checked: dict[str, float] = {}
     for stage, value in configured.items():
         label = str(stage).strip()
         if not label:
@@ -59,8 +59,8 @@ def stage_probabilities_from(configured, name: str = "stage_probabilities") -> d
             raise SettingsError(
                 f'{name}: the probability of stage "{label}" must be a number from 0 to 1, '
                 f"got {json.dumps(value)}{hint}")
-        merged[label] = float(value)
-    return merged
+        checked[label] = float(value)
+    return merged_stage_probabilities(checked)
 
 
 def workload_weights_from(configured, name: str = "workload_weights") -> WorkloadWeights:

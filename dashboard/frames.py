@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.periods import EPOCH, parse_quarter_label, quarter_bounds, to_day
-from dashboard.schema import DEFAULT_STAGE_PROBABILITIES, Dataset
+from dashboard.schema import Dataset, merged_stage_probabilities
 
 _EPOCH64 = np.datetime64(EPOCH, "D")
 
@@ -91,7 +91,7 @@ def build_frames(
     in the weighted pipeline. A stage known to neither counts at 0% (the
     importer warns about such open opportunities).
     """
-    probabilities = {**DEFAULT_STAGE_PROBABILITIES, **(stage_probabilities or {})}
+    probabilities = merged_stage_probabilities(stage_probabilities)
 
     reps = dataset.reps.set_index("rep_id", drop=False).rename_axis(None)
     owners = (

@@ -21,7 +21,7 @@ import pandas as pd
 from dashboard import formatting
 from dashboard.i18n import N_, _, ngettext
 from dashboard.parsing import clean_cells, parse_column
-from dashboard.schema import DEFAULT_STAGE_PROBABILITIES, MONEY, TABLES, Dataset
+from dashboard.schema import MONEY, TABLES, Dataset, merged_stage_probabilities
 
 ERROR, WARNING = "error", "warning"
 #: Problems listed per (file, column, rule) before the rest are summarised.
@@ -221,7 +221,7 @@ def _check_open_stages(checked: CheckedFile,
     the stage says. Stages are matched exactly, as the weighting matches them."""
     if "stage" not in checked.cells or "status" not in checked.cells:
         return
-    known = {**DEFAULT_STAGE_PROBABILITIES, **(stage_probabilities or {})}
+    known = merged_stage_probabilities(stage_probabilities)
     stage = checked.values["stage"]
     unknown = (checked.values["status"] == "open") & stage.notna() & ~stage.isin(list(known))
     no_probability = _("stage {value} has no configured probability; this open opportunity "

@@ -9,6 +9,7 @@ construction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -32,6 +33,13 @@ DEFAULT_STAGE_PROBABILITIES = {
     "Closed Lost": 0.0,
 }
 OPEN_STAGES = ("Prospecting", "Qualification", "Proposal", "Negotiation")
+
+
+def merged_stage_probabilities(configured: Mapping[str, float] | None = None) -> dict[str, float]:
+    """``configured`` laid over the METRICS.md defaults, not put in their
+    place: configuring one stage must not drop every other stage to 0%. The
+    weighting (``frames``) and the import's stage warning read the same map."""
+    return {**DEFAULT_STAGE_PROBABILITIES, **(configured or {})}
 
 
 @dataclass(frozen=True)

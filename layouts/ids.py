@@ -220,7 +220,7 @@ UP_MORE = "up-more"
 UP_PENETRATION_BOTTOM = "up-penetration-bottom"
 UP_POTENTIAL_TOP = "up-potential-top"
 
-# --- URL state (fixC): the as-of picker in the controls bar; the map ranking's exports ---
+# the as-of picker in the controls bar; the map ranking's exports
 AS_OF_DATE = "ctl-as-of-date"  # the picker; AS_OF above is its label
 OVERVIEW_RANKING_EXPORT = "overview-ranking-export"
 OVERVIEW_RANKING_XLSX = "overview-ranking-xlsx"

@@ -100,6 +100,11 @@ def language_switch(csrf_token: str, language: str, here: str) -> html.Form:
     )
 
 
+def first_day_of_week() -> int:
+    """The date pickers' first column: Monday in French calendars, Sunday in US ones."""
+    return 1 if language() == "fr" else 0
+
+
 def as_of_label(chosen: date, default: date) -> str:
     """What the as-of picker is called: the dataset's own date reads as the
     data's date, another one as the day the figures are seen from."""
@@ -117,8 +122,7 @@ def as_of_picker(chosen: date, default: date, earliest: date) -> html.Div:
              min_date_allowed=earliest.isoformat(), max_date_allowed=default.isoformat(),
              clearable=True,
              placeholder=default.isoformat(), className="ctl-as-of-date",
-             # weeks start on Monday in French calendars, Sunday in US ones
-             first_day_of_week=1 if language() == "fr" else 0,
+             first_day_of_week=first_day_of_week(),
          )],
         className="ms-auto ctl as-of",
         title=_("Every figure is computed as of this date. Clear it to go back to the "
@@ -152,8 +156,7 @@ def controls_bar(period_options: list[dict], region_options: list[dict],
                         id=ids.PERIOD_RANGE, display_format="YYYY-MM-DD",
                         start_date_placeholder_text=_("from"), end_date_placeholder_text=_("to"),
                         minimum_nights=0, clearable=True, className="ctl-range",
-                        # weeks start on Monday in French calendars, Sunday in US ones
-                        first_day_of_week=1 if language() == "fr" else 0,
+                        first_day_of_week=first_day_of_week(),
                         start_date_id=ids.PERIOD_RANGE_START,
                     )),
                     labelled(_("Region"), dcc.Dropdown(

@@ -26,9 +26,10 @@ class Core:
 
 
 def core(app, period: str = "qtd", region: str = "all", segment: str = "all",
-         level: str = "territory") -> Core:
+         level: str = "territory", as_of=None) -> Core:
+    """``as_of`` None: the dataset's own, as the app's default view."""
     service = app.server.extensions["territory_service"]
-    frames, as_of = service.frames(), service.as_of()
+    frames, as_of = service.frames(), as_of or service.as_of()
     scope = scope_for(frames, region, segment)
     p = resolve_period(period, as_of)
     table = kpi_table(frames, p, as_of, level, territory_ids=scope.territory_ids,

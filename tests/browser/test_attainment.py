@@ -58,7 +58,7 @@ def test_view_renders_and_follows_the_period(start_app, demo_app):
     best = table.sort_values("attainment", ascending=False).iloc[0]
     duo.wait_for_contains_text(f"#{ids.ATTAINMENT_GRID}", best["name"], timeout=20)
 
-    duo.select_dcc_dropdown(f"#{ids.PERIOD}", value="2025Q4")
+    choose(duo, ids.PERIOD, "2025Q4", "period=2025Q4")
     table, totals = figures(demo_app, "2025Q4")
     duo.wait_for_contains_text(content, f"{formatting.money(totals['bookings'])} of "
                                         f"{formatting.money(totals['quota'])}", timeout=20)

@@ -48,7 +48,7 @@ def test_map_and_kpi_strip_show_the_core_figures(start_app, demo_app):
 def test_changing_the_region_changes_the_figures_and_the_url(start_app, demo_app):
     duo = start_app()
     duo.wait_for_element(".leaflet-interactive", timeout=20)
-    duo.select_dcc_dropdown(f"#{ids.REGION}", value="West")
+    choose(duo, ids.REGION, "West", "region=West")
     west = company_figures(demo_app, region="West")
     duo.wait_for_contains_text(f"#{ids.KPI_STRIP}", formatting.money(west["bookings"]))
     assert "region=West" in duo.driver.current_url

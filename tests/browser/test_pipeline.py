@@ -48,7 +48,7 @@ def test_view_renders_and_follows_the_period(start_app, demo_app):
     duo.wait_for_element(f"#{ids.PIPELINE_FUNNEL} .trace", timeout=20)
     duo.wait_for_element(f"#{ids.PIPELINE_COVERAGE} .bars path", timeout=20)
 
-    duo.select_dcc_dropdown(f"#{ids.PERIOD}", value="2025Q4")
+    choose(duo, ids.PERIOD, "2025Q4", "period=2025Q4")
     then = totals(demo_app, "2025Q4")
     duo.wait_for_contains_text(content, formatting.percent(then["win_rate"]), timeout=20)
     duo.wait_for_contains_text(content, formatting.money(then["avg_deal_size"]), timeout=20)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from dash_http import patched, post_by_input, post_callback, sign_in, speaking
+from dash_http import patched, post_by_input, post_callback, sign_in, speaking, upload
+from kpi_expect import core
 
 from layouts import ids
 
@@ -64,16 +65,6 @@ def test_region_filter_limits_the_map_to_that_region(client, demo_app):
     status, body = post_callback(client, demo_app, OVERVIEW, overview_values(region="West"))
     assert status == 200
     assert set(patched(body["response"][ids.MAP_TERRITORIES]["hideout"])["colors"]) == west
-
-
-def upload(client, app, files: dict[str, bytes]):
-    import base64
-
-    contents = ["data:text/csv;base64," + base64.b64encode(b).decode() for b in files.values()]
-    return post_callback(client, app, (ids.IMPORT_RESULT, "children"), {
-        f"{ids.IMPORT_UPLOAD}.contents": contents,
-        f"{ids.IMPORT_UPLOAD}.filename": list(files),
-    })
 
 
 def test_upload_with_bad_rows_lists_them_and_writes_nothing(client, demo_app):
@@ -169,16 +160,6 @@ def service_of(app):
     return app.server.extensions["territory_service"]
 
 
-def core_totals(app, period: str, as_of, region: str = "all"):
-    """The company row the KPI core computes for a selection (never a callback)."""
-    from dashboard.overview import scope_for, total_kpis
-    from dashboard.selection import resolve_period
-
-    frames = service_of(app).frames()
-    return total_kpis(frames, scope_for(frames, region, "all"),
-                      resolve_period(period, as_of), as_of)
-
-
 def strip_cards(strip) -> dict[str, tuple[str, str]]:
     """Label -> (value, tone) of every card of a KPI strip as sent."""
     found = {}
@@ -204,8 +185,7 @@ def test_a_link_with_an_as_of_shows_the_cores_figures_at_that_date(client, demo_
     from datetime import date
 
     as_of = date(2026, 5, 15)
-    then, now = core_totals(demo_app, "qtd", as_of), core_totals(
-        demo_app, "qtd", service_of(demo_app).as_of())
+    then, now = core(demo_app, "qtd", as_of=as_of).totals, core(demo_app, "qtd").totals
     assert core_cards(then)["Bookings"] != core_cards(now)["Bookings"]  # a change to see
 
     values = overview_values() | {f"{ids.URL}.search": "?as_of=2026-05-15"}
@@ -257,7 +237,7 @@ def test_an_invalid_as_of_in_the_link_is_the_datasets_date(client, demo_app, sea
     status, body = post_callback(client, demo_app, OVERVIEW, values)
     assert status == 200
     shown = strip_cards(body["response"][ids.KPI_STRIP]["children"])
-    expected = core_cards(core_totals(demo_app, "qtd", default))
+    expected = core_cards(core(demo_app, "qtd", as_of=default).totals)
     assert {k: shown[k][0] for k in expected} == expected
 
 

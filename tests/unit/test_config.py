@@ -54,39 +54,32 @@ def test_a_blank_variable_means_the_default(blank):
     assert settings == Settings()
 
 
-@pytest.mark.parametrize("value, says", [
-    ('{"Proposal": 60}', 'the probability of stage "Proposal" must be a number from 0 to 1, '
-                         "got 60 (write 60% as 0.6)"),
-    ('{"Proposal": -0.1}', "got -0.1"),
-    ('{"Proposal": "0.5"}', 'got "0.5"'),
-    ('{"Proposal": true}', "got true"),
-    ('{"Proposal": null}', "got null"),
-    ('{" ": 0.5}', "a stage name is empty"),
-    ("[0.1, 0.2]", "must be a JSON object of stage -> probability"),
-    ("{Proposal: 0.5}", "is not valid JSON"),
+@pytest.mark.parametrize("var, value, says", [
+    ("TD_STAGE_PROBABILITIES", '{"Proposal": 60}',
+     'the probability of stage "Proposal" must be a number from 0 to 1, '
+     "got 60 (write 60% as 0.6)"),
+    ("TD_STAGE_PROBABILITIES", '{"Proposal": -0.1}', "got -0.1"),
+    ("TD_STAGE_PROBABILITIES", '{"Proposal": "0.5"}', 'got "0.5"'),
+    ("TD_STAGE_PROBABILITIES", '{"Proposal": true}', "got true"),
+    ("TD_STAGE_PROBABILITIES", '{"Proposal": null}', "got null"),
+    ("TD_STAGE_PROBABILITIES", '{" ": 0.5}', "a stage name is empty"),
+    ("TD_STAGE_PROBABILITIES", "[0.1, 0.2]", "must be a JSON object of stage -> probability"),
+    ("TD_STAGE_PROBABILITIES", "{Proposal: 0.5}", "is not valid JSON"),
+    ("TD_WORKLOAD_WEIGHTS", '{"travel": 0.02}',
+     'unknown weight "travel"; the weights are accounts, travel_km, potential'),
+    ("TD_WORKLOAD_WEIGHTS", '{"accounts": -1}',
+     'the weight "accounts" must be a number of at least 0, got -1'),
+    ("TD_WORKLOAD_WEIGHTS", '{"accounts": "1"}', 'got "1"'),
+    ("TD_WORKLOAD_WEIGHTS", '{"accounts": 0, "travel_km": 0}',
+     "at least one weight must be above 0"),
+    ("TD_WORKLOAD_WEIGHTS", "1", "must be a JSON object of weight name -> number"),
+    ("TD_WORKLOAD_WEIGHTS", "{", "is not valid JSON"),
 ])
-def test_a_bad_probability_is_one_clear_line(value, says):
+def test_a_bad_probability_or_weight_is_one_clear_line(var, value, says):
     with pytest.raises(SettingsError) as error:
-        Settings.from_env({"TD_STAGE_PROBABILITIES": value})
+        Settings.from_env({var: value})
     message = str(error.value)
-    assert message.startswith("TD_STAGE_PROBABILITIES") and says in message
-    assert "\n" not in message
-
-
-@pytest.mark.parametrize("value, says", [
-    ('{"travel": 0.02}', 'unknown weight "travel"; the weights are accounts, travel_km, '
-                         "potential"),
-    ('{"accounts": -1}', 'the weight "accounts" must be a number of at least 0, got -1'),
-    ('{"accounts": "1"}', 'got "1"'),
-    ('{"accounts": 0, "travel_km": 0}', "at least one weight must be above 0"),
-    ("1", "must be a JSON object of weight name -> number"),
-    ("{", "is not valid JSON"),
-])
-def test_a_bad_weight_is_one_clear_line(value, says):
-    with pytest.raises(SettingsError) as error:
-        Settings.from_env({"TD_WORKLOAD_WEIGHTS": value})
-    message = str(error.value)
-    assert message.startswith("TD_WORKLOAD_WEIGHTS") and says in message
+    assert message.startswith(var) and says in message
     assert "\n" not in message
 
 
