@@ -22,8 +22,8 @@ from callbacks import shell as shell_callbacks
 from callbacks import underperformers as underperformers_callbacks
 from callbacks import whatif as whatif_callbacks
 from callbacks.background import background_manager
-from dashboard.config import Settings
-from dashboard.service import DataService
+from dashboard.runtime.config import Settings
+from dashboard.runtime.service import DataService
 
 log = logging.getLogger("territory_dashboard")
 
@@ -138,7 +138,7 @@ def serve(settings: Settings, host: str, port: int, debug: bool, prod: bool = Fa
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dashboard.cli import main as cli_main
+    from dashboard.runtime.cli import main as cli_main
 
     return cli_main(argv, serve=serve)
 

@@ -82,8 +82,8 @@ def sign_in(client, username: str = "leader", password: str | None = None):
     callback refuses unsigned requests. Returns the client."""
     import re
 
-    from dashboard import users
-    from dashboard.users import DEMO_PASSWORD
+    from dashboard.access import users
+    from dashboard.access.users import DEMO_PASSWORD
 
     engine = client.application.extensions["territory_service"].engine
     if not any(u.username == username for u in users.list_users(engine)):

@@ -64,8 +64,8 @@ def existing(size: str, seed: int = DEFAULT_SEED, root: Path = OUT) -> dict | No
 
 def build(size: str, seed: int = DEFAULT_SEED, root: Path = OUT, log=print) -> dict:
     """Generate the dataset and write it into a fresh SQLite file; returns the manifest."""
-    from dashboard import db, store
-    from dashboard.demo import generate_demo
+    from dashboard.demo.dataset import generate_demo
+    from dashboard.storage import db, store
 
     spec = SIZES[size]
     folder = instance_path(size, seed, root)

@@ -22,9 +22,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dashboard.frames import Frames
-from dashboard.kpi_core import Window
-from dashboard.periods import Period, to_day
+from dashboard.metrics.frames import Frames
+from dashboard.metrics.kpi_blocks import Window
+from dashboard.metrics.periods import Period, to_day
 
 _OPP_PARTS = """
     SUM(o.amount) FILTER (o.status = 'won' AND o.close_on BETWEEN {s} AND {e}) AS bookings,

@@ -244,8 +244,8 @@ def start_server(database_url: str, redis_url: str, workers: int, port: int,
 
 def prepare(database_url: str, instance: str) -> None:
     """Build the demo and its users into an empty database (idempotent)."""
-    from dashboard.config import Settings
-    from dashboard.service import DataService
+    from dashboard.runtime.config import Settings
+    from dashboard.runtime.service import DataService
 
     service = DataService(Settings(database_url=database_url, instance_path=instance))
     service.migrate()
@@ -257,7 +257,7 @@ def accounts(database_url: str) -> dict[str, list[str]]:
     """Demo usernames by role (and, under "regions", the regions), from the database."""
     from sqlalchemy import create_engine, text
 
-    from dashboard import db
+    from dashboard.storage import db
 
     engine = db.make_engine(database_url) if database_url else create_engine("sqlite://")
     with engine.connect() as conn:
@@ -430,7 +430,7 @@ def write_results(section: str, path: Path = RESULTS) -> None:
 def _versions(database_url: str, redis_url: str) -> tuple[str, str]:
     from sqlalchemy import text
 
-    from dashboard import db
+    from dashboard.storage import db
 
     engine = db.make_engine(database_url)
     with engine.connect() as conn:

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from app import create_app
-    from dashboard.config import Settings
+    from dashboard.runtime.config import Settings
 
     folder = datasets.ensure(args.size)
     with tempfile.TemporaryDirectory(prefix="td-profile-") as cache_dir:
@@ -49,11 +49,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _profile(args, target, app, service, cache, profiler) -> None:
-    from dashboard import geo
-    from dashboard.balance import territory_workload
-    from dashboard.frames import with_alignment
-    from dashboard.kpi_table import kpi_table
-    from dashboard.selection import period_options, resolve_period
+    from dashboard.geo import us_atlas
+    from dashboard.metrics.balance import territory_workload
+    from dashboard.metrics.frames import with_alignment
+    from dashboard.metrics.kpi_table import kpi_table
+    from dashboard.views.selection import period_options, resolve_period
     from layouts import ids
 
     if target == "cold-start":
@@ -86,7 +86,7 @@ def _profile(args, target, app, service, cache, profiler) -> None:
             return {**base(i), f"{ids.SCORECARD_REP}.value": reps[i * 37 % len(reps)]}
 
         if target == "whatif-county":
-            areas = geo.load_counties()["area_km2"]
+            areas = us_atlas.load_counties()["area_km2"]
             alignment = frames.alignment["territory_id"]
             counties = alignment.dropna().index.to_numpy()
             period = resolve_period("qtd", as_of)

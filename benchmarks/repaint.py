@@ -79,7 +79,7 @@ def measure(url: str, rounds: int) -> list[float]:
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    from dashboard.users import DEMO_LEADER, DEMO_PASSWORD
+    from dashboard.access.users import DEMO_LEADER, DEMO_PASSWORD
 
     driver = browser()
     try:

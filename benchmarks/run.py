@@ -119,8 +119,8 @@ def _peak_rss_mb() -> float:
 
 _RESTART = """
 import json, resource, sys, time
-from dashboard.config import Settings
-from dashboard.service import DataService
+from dashboard.runtime.config import Settings
+from dashboard.runtime.service import DataService
 service = DataService(Settings(instance_path=sys.argv[1], database_url=sys.argv[2], demo=False,
                                tile_url="", secret_key="bench"))
 started = time.perf_counter()
@@ -178,15 +178,15 @@ def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
                   log=print) -> Result:
     from app import create_app
     from callbacks import overview as overview_callbacks
-    from dashboard import geo
-    from dashboard.balance import territory_workload
-    from dashboard.choropleth import MAP_KPIS
-    from dashboard.config import Settings
-    from dashboard.flags_view import default_inputs
-    from dashboard.frames import with_alignment
-    from dashboard.kpi_table import kpi_table
-    from dashboard.maps import territory_shapes
-    from dashboard.selection import Selection, period_options, resolve_period
+    from dashboard.geo import us_atlas
+    from dashboard.geo.territory_shapes import territory_shapes
+    from dashboard.metrics.balance import territory_workload
+    from dashboard.metrics.frames import with_alignment
+    from dashboard.metrics.kpi_table import kpi_table
+    from dashboard.runtime.config import Settings
+    from dashboard.views.choropleth import MAP_KPIS
+    from dashboard.views.flagged import default_inputs
+    from dashboard.views.selection import Selection, period_options, resolve_period
     from layouts import ids
 
     folder = datasets.ensure(size, seed, root, subprocess_build=subprocess_build, log=log)
@@ -205,7 +205,7 @@ def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
         service = app.server.extensions["territory_service"]
         cache = app.server.extensions["territory_cache"]
         if service._frames is not None:  # create_app built them: time a fresh service
-            from dashboard.service import DataService
+            from dashboard.runtime.service import DataService
 
             probe = DataService(settings)
             started = time.perf_counter()
@@ -221,7 +221,7 @@ def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
         # a restart of the same data version: frames from the snapshot the first start wrote
         waiting = getattr(service, "wait_for_snapshot", None)
         if waiting is not None:
-            from dashboard import snapshot
+            from dashboard.storage import snapshot
 
             waiting()
             written = list(snapshot.folder(cache_dir).glob("*.pickle"))
@@ -383,7 +383,7 @@ def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
             logging.getLogger().removeHandler(errors)
 
         # what-if: the core operation, in-process
-        areas = geo.load_counties()["area_km2"]
+        areas = us_atlas.load_counties()["area_km2"]
         alignment = frames.alignment["territory_id"]
         counties = alignment.dropna().index.to_numpy()
         account_ids = frames.accounts.index.to_numpy()

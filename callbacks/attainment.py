@@ -9,12 +9,13 @@ from dash import Input, Output, State, ctx, no_update
 
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
-from dashboard import formatting, rankings
-from dashboard.i18n import N_, _, ngettext
-from dashboard.kpi_table import kpi_table
-from dashboard.overview import scope_for, total_kpis
-from dashboard.selection import Selection, resolve_as_of, resolve_period
-from dashboard.service import DataService
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import N_, _, ngettext
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.runtime.service import DataService
+from dashboard.views import rankings
+from dashboard.views.overview import scope_for, total_kpis
+from dashboard.views.selection import Selection, resolve_as_of, resolve_period
 from layouts import attainment as layout
 from layouts import components, ids
 from layouts.attainment_figures import growth_figure, ranking_figure

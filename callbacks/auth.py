@@ -20,10 +20,11 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from callbacks import guard
-from dashboard import i18n, users
-from dashboard.access import Viewer
-from dashboard.i18n import _, ngettext
-from dashboard.throttle import SignInThrottle
+from dashboard.access import users
+from dashboard.access.rules import Viewer
+from dashboard.access.signin_limits import SignInThrottle
+from dashboard.i18n import translation
+from dashboard.i18n.translation import _, ngettext
 
 log = logging.getLogger("territory_dashboard.auth")
 
@@ -215,8 +216,8 @@ def _login_page(message: str = "", status: int = 200, username: str = "",
                 next_path: str = "/"):
     html = render_template_string(LOGIN_TEMPLATE, message=message, token=csrf_token(),
                                   username=username, next_path=next_path,
-                                  login_path=LOGIN_PATH, _=_, lang=i18n.language(),
-                                  languages=list(i18n.LANGUAGE_NAMES.items()),
+                                  login_path=LOGIN_PATH, _=_, lang=translation.language(),
+                                  languages=list(translation.LANGUAGE_NAMES.items()),
                                   language_path="/language",
                                   here=request.full_path.rstrip("?"))
     return html, status, {"Cache-Control": "no-store"}

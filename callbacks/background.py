@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard.config import Settings
+from dashboard.runtime.config import Settings
 
 #: seconds a finished job's result is kept for the browser to collect
 RESULT_EXPIRES = 3600

@@ -11,11 +11,12 @@ from dash import Input, Output, State, ctx, no_update
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
 from callbacks.shell import new_query
-from dashboard import drilldown as model
-from dashboard import overview, rankings
-from dashboard.i18n import _
-from dashboard.kpi_table import quarterly_series
-from dashboard.selection import (
+from dashboard.i18n.translation import _
+from dashboard.metrics.kpi_table import quarterly_series
+from dashboard.runtime.service import DataService
+from dashboard.views import drilldown as model
+from dashboard.views import overview, rankings
+from dashboard.views.selection import (
     ALL,
     TERRITORY,
     Selection,
@@ -24,7 +25,6 @@ from dashboard.selection import (
     view_param,
     with_view_param,
 )
-from dashboard.service import DataService
 from layouts import components, ids
 from layouts import drilldown as layout
 from layouts import drilldown_figures as figures

@@ -9,7 +9,7 @@ import dash
 from dash import Input, Output, State, dcc
 
 from callbacks import guard
-from dashboard.xlsx_export import workbook_bytes
+from dashboard.views.xlsx import workbook_bytes
 from layouts import ids
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,80}")

@@ -20,10 +20,10 @@ from collections.abc import Callable
 from flask import has_request_context
 from flask_login import current_user
 
-from dashboard import access
-from dashboard.access import Viewer
-from dashboard.selection import ALL, Selection
-from dashboard.service import DataService
+from dashboard.access import rules
+from dashboard.access.rules import Viewer
+from dashboard.runtime.service import DataService
+from dashboard.views.selection import ALL, Selection
 
 log = logging.getLogger("territory_dashboard.access")
 
@@ -33,7 +33,7 @@ ACCESS_ATTRIBUTE = "td_access_level"
 def level(name: str) -> Callable:
     """Declare who may call the decorated callback (put it under ``@app.callback``
     -- i.e. applied first -- so Dash's wrapper copies the mark)."""
-    if name not in access.LEVELS:
+    if name not in rules.LEVELS:
         raise ValueError(f"unknown access level {name!r}")  # i18n: not shown
 
     def mark(function: Callable) -> Callable:
@@ -69,13 +69,13 @@ def require_viewer() -> Viewer:
 def territory_ids(service: DataService, who: Viewer | None = None) -> frozenset[str]:
     who = who or require_viewer()
     frames = service.frames()
-    return access.territory_scope(who, frames.territories, frames.reps)
+    return rules.territory_scope(who, frames.territories, frames.reps)
 
 
 def rep_ids(service: DataService, who: Viewer | None = None) -> frozenset[str]:
     who = who or require_viewer()
     frames = service.frames()
-    return access.rep_scope(who, frames.reps, territory_ids(service, who))
+    return rules.rep_scope(who, frames.reps, territory_ids(service, who))
 
 
 def out_of_scope(what: str, who: Viewer | None = None) -> None:
@@ -94,7 +94,7 @@ def confine(selection: Selection, who: Viewer | None = None) -> Selection:
     """The selection with its region confined to the viewer's scope. A request
     naming a region the viewer may not see (logged) matches no territory."""
     who = who or require_viewer()
-    region = access.confine_region(who, selection.region, ALL)
+    region = rules.confine_region(who, selection.region, ALL)
     if region is None:
         if not (who.role == "rep" and selection.region == ALL):  # a rep's default asks nothing
             out_of_scope(f"region {str(selection.region)[:64]!r}", who)
@@ -132,12 +132,12 @@ def viewer_token(secret: str, who: Viewer | None = None) -> str:
     The browser can carry it but not forge or alter it."""
     from itsdangerous import URLSafeTimedSerializer
 
-    from dashboard import i18n
+    from dashboard.i18n import translation
 
     who = who or require_viewer()
     # "l": the page's language, for the job to speak it (it has no request)
     data = {"i": who.user_id, "u": who.username, "r": who.role, "s": who.scope,
-            "l": i18n.language()}
+            "l": translation.language()}
     return URLSafeTimedSerializer(secret, salt="td-viewer").dumps(data)
 
 

@@ -1,4 +1,4 @@
-"""``GET /healthz``: the database and cache checks of ``dashboard/health.py``
+"""``GET /healthz``: the database and cache checks of ``dashboard/runtime/health.py``
 as JSON, for load balancers and operators. Public (no sign-in, see
 ``callbacks/auth.py``) and free of data: it says whether the parts answer,
 never what they hold. The answering worker's process id is included so an
@@ -11,8 +11,8 @@ import secrets
 
 from flask import jsonify
 
-from dashboard import health
-from dashboard.service import DataService
+from dashboard.runtime import health
+from dashboard.runtime.service import DataService
 
 HEALTH_PATH = "/healthz"
 

@@ -8,8 +8,8 @@ import dash
 from dash import Input, Output, State
 
 from callbacks import guard
-from dashboard.import_service import import_files
-from dashboard.service import DataService
+from dashboard.ingest.service import import_files
+from dashboard.runtime.service import DataService
 from layouts import ids
 from layouts import imports as layout
 

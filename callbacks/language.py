@@ -2,7 +2,7 @@
 
 Every request speaks the signed-in user's saved language, else the one chosen
 on the sign-in page (kept in the session), else the browser's
-``Accept-Language``; the choice is set in ``dashboard.i18n``'s context for the
+``Accept-Language``; the choice is set in ``dashboard.i18n.translation``'s context for the
 layouts and callbacks of that request. The switch is a small form post (with
 the session's CSRF token) that saves the choice on the user, so it follows
 them to any browser, and reloads the page in the new language.
@@ -15,7 +15,8 @@ import logging
 from flask import abort, redirect, request, session
 from flask_login import current_user
 
-from dashboard import i18n, users
+from dashboard.access import users
+from dashboard.i18n import translation
 
 log = logging.getLogger("territory_dashboard.language")
 
@@ -29,7 +30,7 @@ def request_language() -> str:
     if current_user and current_user.is_authenticated:
         saved = current_user.viewer.language
     saved = saved or session.get(SESSION_KEY, "")
-    return i18n.negotiate(saved, list(request.accept_languages))
+    return translation.negotiate(saved, list(request.accept_languages))
 
 
 def install(app, service, currency: str) -> None:
@@ -42,18 +43,18 @@ def install(app, service, currency: str) -> None:
     def speak_the_users_language():
         # the thread starts every request at the default (see the teardown), so
         # if finding the user fails (database down) it speaks that, not another's
-        i18n.activate(request_language(), currency)
+        translation.activate(request_language(), currency)
 
     @server.teardown_request
     def back_to_the_default_language(_error):
         # the thread (a test client's, a server's) outlives the request
-        i18n.activate(None, currency)
+        translation.activate(None, currency)
 
     @server.route(LANGUAGE_PATH, methods=["POST"])
     def choose_language():
         if not csrf_ok():
             abort(400)
-        chosen = i18n.supported(request.form.get("language"))
+        chosen = translation.supported(request.form.get("language"))
         if chosen is None:
             abort(400)
         session[SESSION_KEY] = chosen
@@ -70,7 +71,8 @@ def install(app, service, currency: str) -> None:
                 and response.status_code == 200):
             body = response.get_data(as_text=True)
             if "<html>" in body[:200]:
-                response.set_data(body.replace("<html>", f'<html lang="{i18n.language()}">', 1))
+                lang = translation.language()
+                response.set_data(body.replace("<html>", f'<html lang="{lang}">', 1))
         return response
 
     del speak_the_users_language, back_to_the_default_language, choose_language

@@ -19,7 +19,7 @@ import logging
 from flask import request
 from markupsafe import escape
 
-from dashboard.i18n import N_, _
+from dashboard.i18n.translation import N_, _
 from layouts import ids
 
 log = logging.getLogger("territory_dashboard.outage")

@@ -11,19 +11,20 @@ from flask import Response, request
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
 from callbacks.shell import new_query
-from dashboard import formatting, overview, rankings
-from dashboard.choropleth import MAP_KPIS, legend_title
-from dashboard.i18n import _
-from dashboard.maps import state_outlines, territory_shapes
-from dashboard.periods import to_day
-from dashboard.selection import (
+from dashboard.geo.territory_shapes import state_outlines, territory_shapes
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import _
+from dashboard.metrics.periods import to_day
+from dashboard.runtime.service import DataService
+from dashboard.views import overview, rankings
+from dashboard.views.choropleth import MAP_KPIS, legend_title
+from dashboard.views.selection import (
     MAP_KPI,
     Selection,
     resolve_as_of,
     resolve_period,
     with_view_param,
 )
-from dashboard.service import DataService
 from layouts import components, ids
 from layouts import overview as layout
 

@@ -9,11 +9,12 @@ from dash import Input, Output, State, ctx, no_update
 
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
-from dashboard import formatting, rankings
-from dashboard.i18n import _, ngettext
-from dashboard.overview import scope_for, territory_kpis, total_kpis
-from dashboard.selection import Selection, resolve_as_of, resolve_period
-from dashboard.service import DataService
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import _, ngettext
+from dashboard.runtime.service import DataService
+from dashboard.views import rankings
+from dashboard.views.overview import scope_for, territory_kpis, total_kpis
+from dashboard.views.selection import Selection, resolve_as_of, resolve_period
 from layouts import components, ids
 from layouts import pipeline as layout
 from layouts.pipeline_figures import aging_figure, coverage_figure, funnel_figure

@@ -3,7 +3,7 @@ into the editor, copy, export, and move it through approval to the live data.
 
 Which scenario is open (id and the revision it was opened at) is page data
 (``SC_OPENED``), so saving over it is checked against that revision by
-:func:`dashboard.scenarios.save_scenario`: a save that lost the race keeps
+:func:`dashboard.whatif.scenarios.save_scenario`: a save that lost the race keeps
 both versions. Every refusal is a :class:`ScenarioError` whose message is
 shown as is.
 """
@@ -16,11 +16,12 @@ import dash
 from dash import Input, Output, State, ctx, dcc, no_update
 
 from callbacks import guard
-from dashboard import formatting, scenarios, whatif_scope
-from dashboard import whatif_view as view
-from dashboard.i18n import N_, _, ngettext
-from dashboard.scenarios import ScenarioError, ScenarioRecord, StaleScenarioError
-from dashboard.service import DataService
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import N_, _, ngettext
+from dashboard.runtime.service import DataService
+from dashboard.views import whatif as view
+from dashboard.whatif import draft_scope, scenarios
+from dashboard.whatif.scenarios import ScenarioError, ScenarioRecord, StaleScenarioError
 from layouts import ids
 from layouts.scenarios_panel import ACTIONS
 
@@ -107,7 +108,7 @@ def visible(service: DataService, records: list[ScenarioRecord]) -> list[Scenari
     own territories (a leader all)."""
     allowed = guard.territory_ids(service)
     frames = service.frames()
-    return [r for r in records if not whatif_scope.outside(frames, r.changes, allowed)]
+    return [r for r in records if not draft_scope.outside(frames, r.changes, allowed)]
 
 
 def listed(service: DataService) -> list[dict]:
@@ -117,7 +118,7 @@ def listed(service: DataService) -> list[dict]:
 
 def check_scope(service: DataService, changes) -> None:
     """A manager saves, opens or moves along only scenarios of their region."""
-    outside = whatif_scope.outside(service.frames(), changes, guard.territory_ids(service))
+    outside = draft_scope.outside(service.frames(), changes, guard.territory_ids(service))
     if outside:
         guard.out_of_scope(f"scenario touching {', '.join(outside[:5])}")  # i18n: not shown
         raise ScenarioError(_("This scenario changes territories outside your scope "

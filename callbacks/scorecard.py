@@ -11,11 +11,11 @@ from dash import Input, Output, State
 
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
-from dashboard import rankings
-from dashboard import scorecard as model
-from dashboard.i18n import _
-from dashboard.selection import Selection, resolve_as_of, resolve_period
-from dashboard.service import DataService
+from dashboard.i18n.translation import _
+from dashboard.runtime.service import DataService
+from dashboard.views import rankings
+from dashboard.views import scorecard as model
+from dashboard.views.selection import Selection, resolve_as_of, resolve_period
 from layouts import drilldown_figures as figures
 from layouts import ids
 from layouts import scorecard as layout

@@ -12,10 +12,13 @@ from dash import Input, Output, State, ctx, html, no_update
 
 from callbacks import guard
 from callbacks.auth import csrf_token
-from dashboard import access, i18n, periods
-from dashboard.i18n import _
-from dashboard.periods import Period
-from dashboard.selection import (
+from dashboard.access import rules
+from dashboard.i18n import translation
+from dashboard.i18n.translation import _
+from dashboard.metrics import periods
+from dashboard.metrics.periods import Period
+from dashboard.runtime.service import DataService
+from dashboard.views.selection import (
     ALL,
     MAP_KPI,
     TERRITORY,
@@ -26,7 +29,6 @@ from dashboard.selection import (
     resolve_as_of,
     view_param,
 )
-from dashboard.service import DataService
 from layouts import help_texts, ids, shell
 from layouts.components import empty_state
 
@@ -49,7 +51,7 @@ def serve_layout(service: DataService):
             return html.Div(id=ids.PAGE)
         frames = service.frames()
         as_of = service.as_of()
-        regions = access.regions_offered(
+        regions = rules.regions_offered(
             viewer, sorted(frames.territories["region"].dropna().unique()))
         if viewer.is_leader:
             region_options = [{"label": _("All regions"), "value": ALL}]
@@ -69,7 +71,7 @@ def serve_layout(service: DataService):
         views = [(path, label) for path, label in shell.VIEWS if viewer.may_open(path)]
         return shell.shell(controls, views,
                            shell.user_menu(viewer.display_name, viewer.role, csrf_token(),
-                                           i18n.language()),
+                                           translation.language()),
                            with_drilldown=viewer.role != "rep")
 
     return layout

@@ -8,15 +8,17 @@ from dash import ALL, Input, Output, State, ctx, no_update
 
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
-from dashboard import flags_view, geo, i18n, overview
-from dashboard import formatting as fmt
-from dashboard.balance import territory_workload
-from dashboard.i18n import _
-from dashboard.maps import state_outlines, territory_shapes
-from dashboard.selection import ALL as ALL_CHOICE
-from dashboard.selection import Selection, resolve_as_of, resolve_period
-from dashboard.service import DataService
-from dashboard.underperformance import flag_territories
+from dashboard.geo import us_atlas
+from dashboard.geo.territory_shapes import state_outlines, territory_shapes
+from dashboard.i18n import formatting as fmt
+from dashboard.i18n import translation
+from dashboard.i18n.translation import _
+from dashboard.metrics.balance import territory_workload
+from dashboard.metrics.underperformance import flag_territories
+from dashboard.runtime.service import DataService
+from dashboard.views import flagged, overview
+from dashboard.views.selection import ALL as ALL_CHOICE
+from dashboard.views.selection import Selection, resolve_as_of, resolve_period
 from layouts import ids
 from layouts import overview as overview_layout
 from layouts import underperformers as layout
@@ -25,7 +27,7 @@ PATH = "/underperformers"
 
 THRESHOLD_INPUTS = (ids.UP_PACE, ids.UP_COVERAGE, ids.UP_GROWTH, ids.UP_POTENTIAL_INDEX,
                     ids.UP_PENETRATION_BOTTOM, ids.UP_POTENTIAL_TOP)
-FIELD_NAMES = tuple(f.name for f in flags_view.ALL_FIELDS)
+FIELD_NAMES = tuple(f.name for f in flagged.ALL_FIELDS)
 
 
 def _flags(service: DataService, selection: Selection, values: dict, penetration_on):
@@ -38,7 +40,7 @@ def _flags(service: DataService, selection: Selection, values: dict, penetration
     settings say (``TD_WORKLOAD_WEIGHTS``).
     """
     frames = service.frames()
-    thresholds, ignored = flags_view.parse_thresholds(values, penetration_on)
+    thresholds, ignored = flagged.parse_thresholds(values, penetration_on)
     as_of = resolve_as_of(selection.as_of, service.as_of())
     try:
         period = resolve_period(selection.period, as_of)
@@ -49,10 +51,10 @@ def _flags(service: DataService, selection: Selection, values: dict, penetration
         return None, ignored
     weights = service.settings.workload_weights
     workload = service.derived(("territory-workload",), lambda f: territory_workload(
-        f, geo.load_counties()["area_km2"], weights))  # per data version, whatever the thresholds
+        f, us_atlas.load_counties()["area_km2"], weights))  # per data version, any thresholds
     # shared by every user of a language: the rules rank the whole company (the
     # memo's key holds the configured weights, as it holds every such setting)
-    flags = service.memo("flags", (period, as_of, thresholds, i18n.language()),
+    flags = service.memo("flags", (period, as_of, thresholds, translation.language()),
                          lambda f: flag_territories(f, period, as_of, thresholds,
                                                     weights=weights, workload=workload))
     flags = flags[flags["territory_id"].isin(scope.territory_ids)].reset_index(drop=True)
@@ -65,26 +67,26 @@ def _outputs(service, selection, values, penetration_on) -> tuple:
     segment_note = selection.segment not in (None, "", ALL_CHOICE)
     note = layout.threshold_note(ignored, segment_note)
     region_filtered = selection.region not in (None, "", ALL_CHOICE)
-    legend = layout.map_legend(flags_view.legend_entries(region_filtered))
+    legend = layout.map_legend(flagged.legend_entries(region_filtered))
     if view is None:
         empty = {"key": "underperformers", "colors": {}, "tips": {}, "flagged": []}
         return (layout.summary_strip(None), layout.no_match(), "", empty, legend, [], note)
     flags, scope, frames = view
-    cards = flags_view.flag_cards(flags)  # once: the list, the map and the table read them
-    hideout = flags_view.map_hideout(frames.territories, scope.territory_ids, flags, cards=cards)
+    cards = flagged.flag_cards(flags)  # once: the list, the map and the table read them
+    hideout = flagged.map_hideout(frames.territories, scope.territory_ids, flags, cards=cards)
     count = _("{count} of {total}").format(count=fmt.count(len(flags)),
                                              total=fmt.count(len(scope.territory_ids)))
     return (
-        layout.summary_strip(flags_view.summary(flags, len(scope.territory_ids))),
+        layout.summary_strip(flagged.summary(flags, len(scope.territory_ids))),
         layout.flag_list(cards),
-        count, hideout, legend, flags_view.grid_rows(flags, cards), note,
+        count, hideout, legend, flagged.grid_rows(flags, cards), note,
     )
 
 
 def render(service: DataService, selection: Selection):
     """The page with its first flags (default thresholds) already in the layout,
     including the map's first hideout (one set while the GeoJSON loads is dropped)."""
-    values = flags_view.default_inputs()
+    values = flagged.default_inputs()
     strip, cards, count, hideout, legend, rows, note = _outputs(service, selection, values, True)
     map_div = overview_layout.territory_map(
         territory_shapes(service), state_outlines(), hideout, service.settings.tile_url,
@@ -141,7 +143,7 @@ def register(app: dash.Dash, service: DataService) -> None:
     @guard.level("manager")
     def reset_thresholds(_clicks):
         """Fires on "Reset to defaults"; puts the METRICS.md defaults back."""
-        defaults = flags_view.default_inputs()
+        defaults = flagged.default_inputs()
         return (*(defaults[name] for name in FIELD_NAMES), True)
 
     @app.callback(

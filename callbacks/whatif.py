@@ -15,21 +15,14 @@ from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from flask import current_app
 
 from callbacks import guard, scenarios_panel, whatif_compare, whatif_rebalance
-from dashboard import (
-    formatting,
-    geo,
-    i18n,
-    whatif,
-    whatif_accounts,
-    whatif_impact,
-    whatif_outlines,
-    whatif_scope,
-)
-from dashboard import whatif_view as view
-from dashboard.i18n import _, ngettext
-from dashboard.maps import state_outlines
-from dashboard.selection import Selection, resolve_as_of, resolve_period
-from dashboard.service import DataService
+from dashboard.geo import us_atlas
+from dashboard.geo.territory_shapes import state_outlines
+from dashboard.i18n import formatting, translation
+from dashboard.i18n.translation import _, ngettext
+from dashboard.runtime.service import DataService
+from dashboard.views import whatif as view
+from dashboard.views.selection import Selection, resolve_as_of, resolve_period
+from dashboard.whatif import account_lists, boundaries, changeset, draft_scope, scenario_impact
 from layouts import components, ids
 from layouts import whatif as layout
 from layouts import whatif_accounts as whatif_layout
@@ -44,7 +37,7 @@ ACTIONS = {ids.WI_MOVE: "move", ids.WI_LOCK: "lock", ids.WI_UNDO: "undo",
 
 
 def _areas():
-    return geo.load_counties()["area_km2"]
+    return us_atlas.load_counties()["area_km2"]
 
 
 def county_shapes(service: DataService) -> dict:
@@ -53,11 +46,11 @@ def county_shapes(service: DataService) -> dict:
 
 def territory_colors(service: DataService) -> dict:
     return service.derived(("whatif_colors",), lambda f: view.territory_colors(
-        f.alignment["territory_id"], geo.county_adjacency()))
+        f.alignment["territory_id"], us_atlas.county_adjacency()))
 
 
 def _labels(service: DataService, escape: bool) -> dict:
-    return service.derived(("whatif_labels", escape, i18n.language()),
+    return service.derived(("whatif_labels", escape, translation.language()),
                            lambda f: view.territory_labels(f, escape=escape))
 
 
@@ -68,10 +61,10 @@ def territory_options(service: DataService) -> list[dict]:
             if tid in allowed]
 
 
-def check_scope(service: DataService, changes: whatif.Changes) -> None:
+def check_scope(service: DataService, changes: changeset.Changes) -> None:
     """Refuse (ValueError with the words to show) a draft that touches a
     territory outside the viewer's scope: managers edit their own region only."""
-    outside = whatif_scope.outside(service.frames(), changes, guard.territory_ids(service))
+    outside = draft_scope.outside(service.frames(), changes, guard.territory_ids(service))
     if outside:
         guard.out_of_scope(f"what-if change of {', '.join(outside[:5])}")  # i18n: not shown
         listed = ", ".join(outside[:5]) + (" …" if len(outside) > 5 else "")
@@ -88,7 +81,7 @@ def check_scope(service: DataService, changes: whatif.Changes) -> None:
             len(outside)).format(region=region, territories=listed))
 
 
-def hideout(service: DataService, changes: whatif.Changes, selected=()) -> dict:
+def hideout(service: DataService, changes: changeset.Changes, selected=()) -> dict:
     """The county map's hideout; its tooltips name only the viewer's own
     territories (a manager sees other regions' counties, not who owns them)."""
     frames = service.frames()
@@ -127,19 +120,19 @@ def analysis(service: DataService, steps, period_choice, as_of_text, metric, wei
         return _nothing(_("No such period"), _("Choose another period in the bar above."))
     try:
         changes = view.check_fits(frames, view.current_changes(steps))
-        after = whatif.apply(frames, changes)
+        after = changeset.apply(frames, changes)
     except ValueError as exc:
         return _nothing(_("This scenario no longer fits the data"), str(exc))
-    metric = metric if metric in whatif_impact.BALANCE_METRICS else "potential"
+    metric = metric if metric in scenario_impact.BALANCE_METRICS else "potential"
     weight = float(weight) if isinstance(weight, int | float) and 0 <= weight <= 1 else 0.5
-    result = whatif_impact.before_after(frames, after, _areas(), period, as_of,
+    result = scenario_impact.before_after(frames, after, _areas(), period, as_of,
                                         service.settings.workload_weights,
                                         metric=metric, potential_weight=weight)
     # rep impact does not depend on the fairness metric: memoised, so moving the
     # blend slider or flipping the metric recomputes only before_after
-    key = (json.dumps(changes.to_json(), sort_keys=True), period, as_of, i18n.language())
+    key = (json.dumps(changes.to_json(), sort_keys=True), period, as_of, translation.language())
     reps = service.memo("whatif_rep_rows", key, lambda f: view.rep_rows(
-        whatif_impact.rep_impact(f, after, period, as_of)))
+        scenario_impact.rep_impact(f, after, period, as_of)))
     fairness = layout.fairness_table(view.fairness_rows(result.fairness),
                                      view.disruption_rows(result.disruption))
     return (fairness, view.touched_rows(result.territories, result.touched),
@@ -169,7 +162,7 @@ def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, st
         new, label = _account_edit(frames, changes, action, form)
     elif action == "territory_lock":
         territory = form.get("lock_territory")
-        if territory not in whatif.index_of(frames).territory_ids:
+        if territory not in changeset.index_of(frames).territory_ids:
             raise ValueError(_("Choose the territory to lock or unlock."))
         if territory in changes.locked_territories:
             new = changes.unlock(territories=[territory])
@@ -182,8 +175,8 @@ def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, st
     check_scope(service, new)
     message, color = label[0].upper() + label[1:] + ".", "success"
     if action == "move":
-        split = whatif_accounts.split_territories(frames.alignment["territory_id"], changes,
-                                                  new, geo.county_adjacency())
+        split = account_lists.split_territories(frames.alignment["territory_id"], changes,
+                                                  new, us_atlas.county_adjacency())
         if split:
             color = "warning"
             message += " " + ngettext(
@@ -197,7 +190,7 @@ def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, st
 ACCOUNT_ACTIONS = ("account_move", "account_clear", "account_lock")
 
 
-def _account_edit(frames, changes: whatif.Changes, action: str, form: dict):
+def _account_edit(frames, changes: changeset.Changes, action: str, form: dict):
     """Named-account overrides and account locks, on the accounts ticked in the list."""
     accounts = [r.get("id") for r in form.get("accounts") or []
                 if isinstance(r, dict) and isinstance(r.get("id"), str)]
@@ -225,7 +218,7 @@ def _account_edit(frames, changes: whatif.Changes, action: str, form: dict):
     return changes.lock(accounts=accounts), _("locked {what}").format(what=what)
 
 
-def _county_or_slider_edit(frames, changes: whatif.Changes, action: str, form: dict):
+def _county_or_slider_edit(frames, changes: changeset.Changes, action: str, form: dict):
     selected = [f for f in form.get("selected") or [] if isinstance(f, str)]
     if action in ("move", "lock") and not selected:
         raise ValueError(_("Select counties first: click them on the map or pick them by "
@@ -244,7 +237,7 @@ def _county_or_slider_edit(frames, changes: whatif.Changes, action: str, form: d
                 _("locked {what}").format(what=_counties(selected)))
     if action == "quota":
         territory, pct = form.get("quota_territory"), form.get("quota_pct") or 0
-        if territory not in whatif.index_of(frames).territory_ids:
+        if territory not in changeset.index_of(frames).territory_ids:
             raise ValueError(_("Choose the territory whose quota changes."))
         return (changes.set_quota_change(territory, float(pct) / 100),
                 _("quota of {territory} {change}").format(
@@ -254,7 +247,7 @@ def _county_or_slider_edit(frames, changes: whatif.Changes, action: str, form: d
         share = float(form.get("share") or 0) / 100
         if not (source and target):
             raise ValueError(_("Choose the territory handing over and the one receiving."))
-        return (whatif_impact.handover(frames, changes, source, target, share),
+        return (scenario_impact.handover(frames, changes, source, target, share),
                 _("handed {share} of {source}'s accounts to {target}").format(
                     share=formatting.percent(share), source=source, target=target))
     raise ValueError(f"unknown action {action}")  # i18n: not shown (no button sends it)
@@ -265,7 +258,7 @@ def _counties(fips: list[str]) -> str:
     if len(fips) > 1:
         return ngettext("{count} county", "{count} counties", len(fips)).format(
             count=formatting.count(len(fips)))
-    counties = geo.load_counties()
+    counties = us_atlas.load_counties()
     if fips[0] not in counties.index:
         return _("county {name}").format(name=fips[0])
     return f"{counties.at[fips[0], 'name']}, {counties.at[fips[0], 'state_abbr']}"
@@ -284,14 +277,14 @@ def render(service: DataService, selection: Selection):
     settings = service.settings
     options = territory_options(service)
     county_map = layout.county_map(county_shapes(service), state_outlines(),
-                                   hideout(service, whatif.Changes.empty()),
+                                   hideout(service, changeset.Changes.empty()),
                                    settings.tile_url, settings.tile_attribution)
     map_card = layout.map_card(county_map,
                                layout.toolbar(service.derived(("whatif_county_options",),
                                                               view.county_options), options),
                                steps_text([]))
     accounts = whatif_layout.accounts_card(
-        whatif_accounts.account_rows(service.frames(), whatif.Changes.empty()), options)
+        account_lists.account_rows(service.frames(), changeset.Changes.empty()), options)
     compare = compare_layout.compare_card(state_outlines(), settings.tile_url,
                                           settings.tile_attribution)
     page = layout.page([], map_card, layout.fairness_card(fairness),
@@ -304,14 +297,14 @@ def render(service: DataService, selection: Selection):
     return html.Div([page, dcc.Store(id=ids.WI_VIEWER, data=token)])
 
 
-def outlines(service: DataService, changes: whatif.Changes) -> dict:
+def outlines(service: DataService, changes: changeset.Changes) -> dict:
     """Proposed outlines of the reshaped territories, cached per set of county moves
     (a 181-move rebalance dissolves ~100 territories once, not on every redraw)."""
     if not changes.county_moves:
-        return whatif_outlines.EMPTY
+        return boundaries.EMPTY
     moves = dict(changes.county_moves)
-    return service.memo("whatif_outlines", (whatif_outlines.moves_key(moves), i18n.language()),
-                        lambda f: whatif_outlines.proposed_outlines(
+    return service.memo("whatif_outlines", (boundaries.moves_key(moves), translation.language()),
+                        lambda f: boundaries.proposed_outlines(
                             f.alignment["territory_id"], moves, _labels(service, True)))
 
 
@@ -350,7 +343,7 @@ def register(app: dash.Dash, service: DataService) -> None:
                 "lock_territory": lock_territory}
         try:
             new_steps, message, color = edit(service, action, steps, form)
-        except whatif.LockedError as exc:
+        except changeset.LockedError as exc:
             return no_update, _sentence(exc), "warning", True, no_update
         except ValueError as exc:
             return no_update, _sentence(exc), "danger", True, no_update
@@ -384,7 +377,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         try:
             changes = view.check_fits(service.frames(), view.current_changes(steps))
         except ValueError:
-            changes = whatif.Changes.empty()
+            changes = changeset.Changes.empty()
         full = hideout(service, changes)
         colours = Patch()
         for key in ("colors", "changed", "moved", "locked"):
@@ -409,8 +402,8 @@ def register(app: dash.Dash, service: DataService) -> None:
         try:
             changes = view.check_fits(frames, view.current_changes(steps))
         except ValueError:
-            changes = whatif.Changes.empty()
-        return whatif_accounts.account_rows(frames, changes,
+            changes = changeset.Changes.empty()
+        return account_lists.account_rows(frames, changes,
                                             query if isinstance(query, str) else "",
                                             selected if isinstance(selected, list) else [])
 

@@ -15,12 +15,14 @@ import dash
 from dash import Input, Output, html
 
 from callbacks import guard
-from dashboard import formatting, geo, i18n, scenarios, whatif_compare
-from dashboard import whatif_view as view
-from dashboard.i18n import _, ngettext
-from dashboard.selection import Selection, resolve_as_of, resolve_period
-from dashboard.service import DataService
-from dashboard.whatif import Changes
+from dashboard.geo import us_atlas
+from dashboard.i18n import formatting, translation
+from dashboard.i18n.translation import _, ngettext
+from dashboard.runtime.service import DataService
+from dashboard.views import whatif as view
+from dashboard.views.selection import Selection, resolve_as_of, resolve_period
+from dashboard.whatif import scenarios, side_by_side
+from dashboard.whatif.changeset import Changes
 from layouts import components, ids
 from layouts.whatif_compare import LIVE, comparison_table
 
@@ -66,9 +68,9 @@ def comparison(service: DataService, a_value, b_value, period_choice, as_of_text
         return (components.empty_state(_("A scenario no longer fits the data"), str(exc)), "",
                 EMPTY)
     key = (json.dumps([a.to_json(), b.to_json()], sort_keys=True), period, as_of,
-           i18n.language())
-    result = service.memo("whatif_compare", key, lambda f: whatif_compare.compare(
-        f, a, b, geo.load_counties()["area_km2"], period, as_of,
+           translation.language())
+    result = service.memo("whatif_compare", key, lambda f: side_by_side.compare(
+        f, a, b, us_atlas.load_counties()["area_km2"], period, as_of,
         weights=service.settings.workload_weights))
     table = comparison_table(result.rows, name_a, name_b)
     differ = len(result.differ)
@@ -88,9 +90,9 @@ def comparison(service: DataService, a_value, b_value, period_choice, as_of_text
                        **share), className="text-muted"),
     ])
     shapes = service.derived(("whatif_county_shapes",), view.build_county_shapes)
-    labels = service.derived(("whatif_labels", True, i18n.language()),
+    labels = service.derived(("whatif_labels", True, translation.language()),
                              lambda f: view.territory_labels(f, escape=True))
-    data = whatif_compare.diff_geojson(shapes, result.differ, labels, "A", "B")
+    data = side_by_side.diff_geojson(shapes, result.differ, labels, "A", "B")
     return table, summary, data
 
 

@@ -18,12 +18,15 @@ import dash
 from dash import Input, Output, State, no_update
 
 from callbacks import guard
-from dashboard import access, autobalance, formatting, geo, i18n, whatif
-from dashboard import whatif_view as view
-from dashboard.formatting import percent
-from dashboard.i18n import _, ngettext
-from dashboard.selection import Selection, resolve_as_of
-from dashboard.service import DataService
+from dashboard.access import rules
+from dashboard.geo import us_atlas
+from dashboard.i18n import formatting, translation
+from dashboard.i18n.formatting import percent
+from dashboard.i18n.translation import _, ngettext
+from dashboard.runtime.service import DataService
+from dashboard.views import whatif as view
+from dashboard.views.selection import Selection, resolve_as_of
+from dashboard.whatif import autobalance, changeset
 from layouts import ids
 from layouts.whatif_accounts import tradeoff_figure
 
@@ -75,7 +78,7 @@ def _stopper(service: DataService, token: str | None):
 
 
 def county_names() -> dict[str, str]:
-    counties = geo.load_counties()
+    counties = us_atlas.load_counties()
     return {fips: f"{name}, {state}" for fips, name, state in
             zip(counties.index, counties["name"], counties["state_abbr"], strict=True)}
 
@@ -100,7 +103,7 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
                            "again."))
     # a manager's search may move counties only between their own territories:
     # everything else is held as if locked (the locks are not added to the draft)
-    allowed = access.territory_scope(viewer, frames.territories, frames.reps)
+    allowed = rules.territory_scope(viewer, frames.territories, frames.reps)
     held = frozenset(frames.territories.index) - allowed
     options = dict(
         metric=metric, locked_counties=changes.locked_counties,
@@ -111,8 +114,8 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
         # the job's own service was built from the same environment (Celery
         # workers run create_app too), so the configured weights reach it here
         weights=service.settings.workload_weights)
-    scenario = whatif.apply(frames, changes)
-    areas, adjacency = geo.load_counties()["area_km2"], geo.county_adjacency()
+    scenario = changeset.apply(frames, changes)
+    areas, adjacency = us_atlas.load_counties()["area_km2"], us_atlas.county_adjacency()
 
     def report(done: int, label: str):
         if progress is not None:
@@ -203,7 +206,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         as_of = Selection.from_query(search).as_of
         viewer = guard.viewer_from_token(secret, signed_viewer)
         # the job has no request: it speaks the language of the page that asked
-        with i18n.use(viewer.language if viewer is not None else None):
+        with translation.use(viewer.language if viewer is not None else None):
             try:
                 new_steps, message, color, points, chosen = rebalance(
                     service, steps, budget, metric, as_of, token,

@@ -41,7 +41,7 @@ def browser(height: int) -> webdriver.Chrome:
 
 
 def sign_in(driver: webdriver.Chrome, base: str, username: str = "leader") -> None:
-    from dashboard.users import DEMO_PASSWORD
+    from dashboard.access.users import DEMO_PASSWORD
 
     driver.get(f"{base}/login")
     driver.find_element(By.ID, "username").send_keys(username)

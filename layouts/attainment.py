@@ -6,9 +6,9 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import formatting
-from dashboard.choropleth import MISSING_COLOR, PALETTE
-from dashboard.i18n import N_, _
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import N_, _
+from dashboard.views.choropleth import MISSING_COLOR, PALETTE
 from layouts import chart_text, components, grid_format, ids
 from layouts.attainment_figures import PACE_CLASSES, pace_class_labels
 from layouts.theme import BAD, GOOD

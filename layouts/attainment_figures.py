@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import formatting
-from dashboard.i18n import N_, _
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import N_, _
 from layouts.theme import BAD, GOOD, NEUTRAL, themed, unvalidated
 
 #: (upper bound of pace, label, colour): RdBu from behind to ahead of pace

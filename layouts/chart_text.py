@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dash import html
 
-from dashboard import formatting
-from dashboard.i18n import N_, _
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import N_, _
 
 _KINDS = {"bar": N_("bar chart"), "scatter": N_("line chart")}
 _KINDS_OF = {"bar": N_("bar chart of {name}"), "scatter": N_("line chart of {name}")}

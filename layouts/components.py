@@ -7,8 +7,8 @@ import functools
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import i18n
-from dashboard.i18n import _
+from dashboard.i18n import translation
+from dashboard.i18n.translation import _
 from layouts import help_texts, ids
 
 
@@ -75,8 +75,8 @@ def graph_config(file_name: str) -> dict:
     config = {"displayModeBar": "hover", "displaylogo": False,
               "modeBarButtons": [["toImage"]],
               "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2}}
-    lang = i18n.language()
-    if lang != i18n.DEFAULT_LANGUAGE:
+    lang = translation.language()
+    if lang != translation.DEFAULT_LANGUAGE:
         config["locale"] = lang
         config["locales"] = {lang: {
             # plotly.js 3 says "PNG", 2 said "png": the dictionary is keyed by its words

@@ -6,8 +6,8 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import formatting
-from dashboard.i18n import _
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import _
 from layouts import chart_text, components, grid_format, ids
 
 
@@ -33,7 +33,7 @@ def account_columns() -> list[dict]:
         {"field": "customer", "headerName": _("Customer"), "minWidth": 105, "flex": 1},
         {"field": "t12_bookings", "headerName": _("T12 bookings"), "sort": "desc", **amount(),
          "minWidth": 125},
-        # METRICS.md's Open pipeline: open deals closing in the period (dashboard.drilldown)
+        # METRICS.md's Open pipeline: open deals closing in the period (dashboard.views.drilldown)
         {"field": "open_pipeline", "headerName": _("Open pipeline"), **amount(),
          "minWidth": 105, "headerTooltip": _("Open deals with a close date in the period")},
     ]

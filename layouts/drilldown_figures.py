@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import formatting
-from dashboard.i18n import _, ngettext
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import _, ngettext
 from layouts.theme import ACCENT, BAD, GOOD, NEUTRAL, SERIES, themed, unvalidated
 
 HEIGHT = 260

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from dashboard import i18n
+from dashboard.i18n import translation
 
 
 def _call(function: str, *args) -> dict:
@@ -20,24 +20,24 @@ def _call(function: str, *args) -> dict:
 
 def money() -> dict:
     """Whole currency units: $1,234 / 1 234 $US."""
-    return _call("money", i18n.language(), i18n.currency())
+    return _call("money", translation.language(), translation.currency())
 
 
 def money_compact(signed: bool = False) -> dict:
     """$1.23M / 1,23 M $US; ``signed`` puts a "+" on gains."""
-    return _call("moneyCompact", i18n.language(), i18n.currency(), signed)
+    return _call("moneyCompact", translation.language(), translation.currency(), signed)
 
 
 def percent(digits: int = 0, signed: bool = False) -> dict:
-    return _call("percent", i18n.language(), digits, signed)
+    return _call("percent", translation.language(), digits, signed)
 
 
 def number(digits: int = 0, signed: bool = False, suffix: str = "") -> dict:
     """A plain or signed number, with a unit after it ("×", " pt", " d")."""
-    return _call("number", i18n.language(), digits, signed, suffix)
+    return _call("number", translation.language(), digits, signed, suffix)
 
 
 def day() -> dict:
     """An ISO date cell written as the language does ("Sep 30, 2026" /
     "30 sept. 2026"); the cell keeps the ISO text, so it still sorts."""
-    return _call("day", i18n.language())
+    return _call("day", translation.language())

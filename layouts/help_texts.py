@@ -6,7 +6,7 @@ request has a language) and translated with ``_()`` where shown
 
 from __future__ import annotations
 
-from dashboard.i18n import N_
+from dashboard.i18n.translation import N_
 
 VIEW_HELP: dict[str, tuple[str, str]] = {
     "map": (

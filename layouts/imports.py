@@ -5,9 +5,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import formatting
-from dashboard.i18n import _, ngettext
-from dashboard.schema import TABLES
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import _, ngettext
+from dashboard.storage.schema import TABLES
 from layouts import ids
 
 

@@ -8,7 +8,7 @@ import dash_leaflet as dl
 from dash import html
 from dash_extensions.javascript import Namespace
 
-from dashboard.i18n import _
+from dashboard.i18n.translation import _
 from layouts import components, grid_format, ids
 
 MAP_NS = Namespace("territoryMap", "map")

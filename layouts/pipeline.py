@@ -6,8 +6,8 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.i18n import _
-from dashboard.rankings import HEALTHY_BOUNDS
+from dashboard.i18n.translation import _
+from dashboard.views.rankings import HEALTHY_BOUNDS
 from layouts import components, grid_format, ids
 from layouts.attainment import NUMBER_COL, card, graph, header_with
 from layouts.theme import BAD, GOOD

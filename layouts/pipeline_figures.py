@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import formatting
-from dashboard.i18n import _, ngettext
-from dashboard.rankings import stage_label
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import _, ngettext
+from dashboard.views.rankings import stage_label
 from layouts.attainment_figures import chart_height
 from layouts.theme import BAD, GOOD, themed, unvalidated
 

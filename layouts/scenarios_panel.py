@@ -8,7 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.i18n import N_, _
+from dashboard.i18n.translation import N_, _
 from layouts import ids
 from layouts.attainment import card, header_with
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import formatting
-from dashboard.i18n import _, ngettext
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import _, ngettext
 from layouts import chart_text, components, grid_format, ids
 from layouts.drilldown import amount, chart, grid, grid_card
 

@@ -7,8 +7,8 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import formatting
-from dashboard.i18n import LANGUAGE_NAMES, N_, _, language
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import LANGUAGE_NAMES, N_, _, language
 from layouts import ids
 
 PRODUCT_NAME = "Territory Dashboard"  # i18n: not shown (a name, the same in every language)

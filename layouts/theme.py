@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard import i18n
+from dashboard.i18n import translation
 
 GOOD = "#2166ac"
 BAD = "#b2182b"
@@ -47,7 +47,8 @@ def unvalidated(traces: list[dict], layout: dict) -> go.Figure:
 
 def themed(fig: go.Figure, title: str | None = None, height: int = 320) -> go.Figure:
     """Apply the app template; every figure function ends with this."""
-    fig.update_layout(template=TEMPLATE, height=height, separators=SEPARATORS[i18n.language()])
+    fig.update_layout(template=TEMPLATE, height=height,
+                      separators=SEPARATORS[translation.language()])
     if title:
         fig.update_layout(title={"text": title, "x": 0, "xanchor": "left"})
     return fig

@@ -1,6 +1,6 @@
 """Underperforming territories: threshold controls, flag cards, map and table.
 
-Builds components from the display records of ``dashboard.flags_view``; it
+Builds components from the display records of ``dashboard.views.flagged``; it
 never reads data. Severity is always written out ("3 rules") next to its
 colour, so the flags do not rely on colour alone.
 """
@@ -11,14 +11,14 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard import formatting as fmt
-from dashboard.flags_view import (
+from dashboard.i18n import formatting as fmt
+from dashboard.i18n.translation import _
+from dashboard.views.flagged import (
     PENETRATION_FIELDS,
     THRESHOLD_FIELDS,
     ThresholdField,
     default_inputs,
 )
-from dashboard.i18n import _
 from layouts import components, grid_format, ids
 
 

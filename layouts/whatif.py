@@ -12,9 +12,9 @@ import dash_leaflet as dl
 from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
-from dashboard import formatting, i18n
-from dashboard.i18n import _
-from dashboard.whatif_view import FIGURE_COLUMNS
+from dashboard.i18n import formatting, translation
+from dashboard.i18n.translation import _
+from dashboard.views.whatif import FIGURE_COLUMNS
 from layouts import components, grid_format, ids, scenarios_panel, whatif_accounts
 from layouts.attainment import NUMBER_COL, card, header_with
 from layouts.overview import MAP_NS, US_CENTER
@@ -23,7 +23,7 @@ WI_NS = Namespace("territoryMap", "whatif")
 
 def _points() -> dict:
     """A change of a share in percentage points: +1.5 pt / +1,5 pt."""
-    lang, unit = json.dumps(i18n.language()), json.dumps("\u00a0" + _("pt"))
+    lang, unit = json.dumps(translation.language()), json.dumps("\u00a0" + _("pt"))
     return {"function": "tdFormat.number(params.value == null ? null : params.value * 100, "
                         f"{lang}, 1, true, {unit})"}
 

@@ -8,8 +8,8 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard import formatting
-from dashboard.i18n import _
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import _
 from layouts import grid_format, ids
 from layouts.attainment import NUMBER_COL, card
 from layouts.theme import GOOD, NEUTRAL, themed

@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 import dash_leaflet as dl
 from dash import dcc, html
 
-from dashboard.i18n import _
+from dashboard.i18n.translation import _
 from layouts import ids
 from layouts.attainment import card, header_with
 from layouts.overview import MAP_NS, US_CENTER

@@ -27,8 +27,8 @@ def pytest_setup_options():
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory) -> Path:
     """An SQLite file holding the migrated demo; tests copy it, never share it."""
-    from dashboard.config import Settings
-    from dashboard.service import DataService
+    from dashboard.runtime.config import Settings
+    from dashboard.runtime.service import DataService
 
     folder = tmp_path_factory.mktemp("demo-template")
     settings = Settings(instance_path=str(folder), demo=True, tile_url="")
@@ -42,7 +42,7 @@ def demo_db_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def demo_settings(demo_db_template, tmp_path):
     """Settings for a private copy of the demo database (tiles off: offline)."""
-    from dashboard.config import Settings
+    from dashboard.runtime.config import Settings
 
     shutil.copy(demo_db_template, tmp_path / "territory.sqlite")
     return Settings(instance_path=str(tmp_path), demo=True, tile_url="",
@@ -58,7 +58,7 @@ def demo_app(demo_settings):
 
 @pytest.fixture
 def empty_settings(tmp_path):
-    from dashboard.config import Settings
+    from dashboard.runtime.config import Settings
 
     return Settings(instance_path=str(tmp_path / "empty"), demo=False, tile_url="",
                     secret_key="test-secret")

@@ -108,7 +108,7 @@ def sign_in(client, username: str = "leader", password: str | None = None):
     the client. The demo accounts share ``users.DEMO_PASSWORD``."""
     import re
 
-    from dashboard.users import DEMO_PASSWORD
+    from dashboard.access.users import DEMO_PASSWORD
 
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

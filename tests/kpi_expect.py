@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.kpi_table import kpi_table
-from dashboard.overview import Scope, scope_for, total_kpis
-from dashboard.periods import Period
-from dashboard.selection import resolve_period
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.metrics.periods import Period
+from dashboard.views.overview import Scope, scope_for, total_kpis
+from dashboard.views.selection import resolve_period
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ def serve(duo, app) -> None:
 
 def sign_in(duo, username: str, path: str = "/", password: str | None = None) -> None:
     """Sign in through the real form, landing on ``path``."""
-    from dashboard.users import DEMO_PASSWORD
+    from dashboard.access.users import DEMO_PASSWORD
 
     duo.driver.get(f"{duo.server_url}/login?next={path}")
     duo.wait_for_element("#username", timeout=10).send_keys(username)

@@ -7,7 +7,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from view_steps import choose, core, grid_rows, wait_for, wait_for_cards
 
-from dashboard import formatting
+from dashboard.i18n import formatting
 from layouts import ids
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from view_steps import choose, core, wait_for_cards
 
-from dashboard import formatting
+from dashboard.i18n import formatting
 from layouts import ids
 
 pytestmark = pytest.mark.browser

@@ -8,9 +8,9 @@ from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 from signin_steps import sign_in
 
-from dashboard import formatting, i18n
-from dashboard.kpi_table import kpi_table
-from dashboard.selection import resolve_period
+from dashboard.i18n import formatting, translation
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.views.selection import resolve_period
 from layouts import ids
 
 pytestmark = pytest.mark.browser
@@ -43,14 +43,14 @@ def test_switching_to_french_translates_labels_and_numbers_and_is_remembered(
     duo.wait_for_element(f"#{ids.KPI_STRIP} .kpi-card", timeout=20)
     assert "Map" in nav_texts(duo)
     bookings = company_bookings(demo_app)
-    with i18n.use("en"):
+    with translation.use("en"):
         strip_shows(duo, formatting.money(bookings))
 
     duo.find_element(f"#{ids.LANGUAGE_BUTTONS['fr']}").click()
     duo.wait_for_text_to_equal(f"#{ids.NAV} a.nav-link.active", "Carte", timeout=15)
     assert {"Carte", "Atteinte", "Pipeline", "Sous-performants", "Simulation"} <= set(
         nav_texts(duo))
-    with i18n.use("fr"):
+    with translation.use("fr"):
         french_money = formatting.money(bookings)
     strip_shows(duo, french_money)
     assert "$US" in french_money  # the currency stays the setting's, written the French way

@@ -7,7 +7,8 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 from view_steps import choose, core, shown, wait_for_cards
 
-from dashboard import formatting, rankings
+from dashboard.i18n import formatting
+from dashboard.views import rankings
 from layouts import ids
 
 pytestmark = pytest.mark.browser

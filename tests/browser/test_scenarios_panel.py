@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 from whatif_steps import choose, click, open_editor, scroll_to, set_slider
 
-from dashboard import formatting, scenarios
-from dashboard.overview import scope_for, total_kpis
-from dashboard.selection import resolve_period
-from dashboard.whatif import Changes
+from dashboard.i18n import formatting
+from dashboard.views.overview import scope_for, total_kpis
+from dashboard.views.selection import resolve_period
+from dashboard.whatif import scenarios
+from dashboard.whatif.changeset import Changes
 from layouts import ids
 
 pytestmark = pytest.mark.browser

@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 from selenium.webdriver.common.by import By
 
-from dashboard import formatting
-from dashboard.kpi_table import kpi_table
-from dashboard.selection import resolve_period
+from dashboard.i18n import formatting
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.views.selection import resolve_period
 from layouts import ids
 
 pytestmark = pytest.mark.browser
@@ -77,7 +77,7 @@ def test_a_rep_lands_on_their_scorecard_with_the_core_figures(start_app, demo_ap
 def hostile_names_app(demo_settings):
     """The demo with markup in a territory's and a rep's name."""
     from app import create_app
-    from dashboard.db import make_engine
+    from dashboard.storage.db import make_engine
 
     engine = make_engine(demo_settings.resolved_database_url)
     with engine.begin() as conn:

@@ -11,9 +11,9 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from view_steps import choose, core, wait_for
 
-from dashboard import geo
-from dashboard.demo import generate_demo
-from dashboard.underperformance import flag_territories
+from dashboard.demo.dataset import generate_demo
+from dashboard.geo import us_atlas
+from dashboard.metrics.underperformance import flag_territories
 from layouts import ids
 
 pytestmark = pytest.mark.browser
@@ -44,7 +44,7 @@ def core_flags(app, period="qtd", region="all") -> list[str]:
     most severe first (the rules rank the whole company, the region narrows)."""
     found = core(app, period, region)
     flags = flag_territories(found.frames, found.period, found.as_of,
-                             areas=geo.load_counties()["area_km2"])
+                             areas=us_atlas.load_counties()["area_km2"])
     return [t for t in flags["territory_id"] if t in set(found.scope.territory_ids)]
 
 

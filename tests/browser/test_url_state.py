@@ -11,10 +11,10 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from view_steps import choose, core, settled, wait_for_cards
 
-from dashboard import formatting
-from dashboard.kpi_table import kpi_table
-from dashboard.overview import scope_for, total_kpis
-from dashboard.selection import resolve_period
+from dashboard.i18n import formatting
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.views.overview import scope_for, total_kpis
+from dashboard.views.selection import resolve_period
 from layouts import ids
 
 pytestmark = pytest.mark.browser

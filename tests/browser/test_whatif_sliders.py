@@ -9,8 +9,9 @@ import math
 import pytest
 from whatif_steps import choose, click, open_editor, set_slider
 
-from dashboard import geo, whatif_impact
-from dashboard.selection import resolve_period
+from dashboard.geo import us_atlas
+from dashboard.views.selection import resolve_period
+from dashboard.whatif import scenario_impact
 from layouts import ids
 
 pytestmark = pytest.mark.browser
@@ -70,8 +71,8 @@ def test_balance_weight_slider_reweights_the_fairness_card(start_app, demo_app):
     frames, as_of = service.frames(), service.as_of()
 
     def blend_index(weight):
-        result = whatif_impact.before_after(
-            frames, frames, geo.load_counties()["area_km2"], resolve_period("qtd", as_of),
+        result = scenario_impact.before_after(
+            frames, frames, us_atlas.load_counties()["area_km2"], resolve_period("qtd", as_of),
             as_of, metric="score", potential_weight=weight)
         return f"{result.fairness.at['balance_index', 'after']:.3f}"
 

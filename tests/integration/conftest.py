@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def migrated_engine(request, tmp_path):
     """An empty, migrated database: an SQLite file, then (when .ci/run has
     started one) a real PostgreSQL with its schema wiped first."""
-    from dashboard import db
+    from dashboard.storage import db
 
     if request.param == "sqlite":
         eng = db.make_engine(f"sqlite:///{tmp_path}/t.sqlite")

@@ -10,7 +10,7 @@ from dash import Input, Output
 from dash_http import post_callback, post_key, sign_in
 
 from callbacks import guard
-from dashboard.access import LEVELS
+from dashboard.access.rules import LEVELS
 from layouts import ids
 
 REP, REP_ID = "r046", "R046"  # the demo's Derek Taylor

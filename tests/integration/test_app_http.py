@@ -68,7 +68,7 @@ def test_region_filter_limits_the_map_to_that_region(client, demo_app):
 
 
 def test_upload_with_bad_rows_lists_them_and_writes_nothing(client, demo_app):
-    from dashboard import store
+    from dashboard.storage import store
 
     service = demo_app.server.extensions["territory_service"]
     version = store.data_version(service.engine)
@@ -84,7 +84,7 @@ def test_upload_with_bad_rows_lists_them_and_writes_nothing(client, demo_app):
 
 
 def test_upload_of_valid_rows_is_imported(client, demo_app):
-    from dashboard import store
+    from dashboard.storage import store
 
     service = demo_app.server.extensions["territory_service"]
     status, body = upload(client, demo_app, {
@@ -96,7 +96,7 @@ def test_upload_of_valid_rows_is_imported(client, demo_app):
 
 
 def test_import_problems_are_listed_in_the_browsers_language(client, demo_app):
-    from dashboard import store
+    from dashboard.storage import store
 
     service = demo_app.server.extensions["territory_service"]
     version = store.data_version(service.engine)
@@ -171,7 +171,7 @@ def strip_cards(strip) -> dict[str, tuple[str, str]]:
 
 
 def core_cards(totals) -> dict[str, str]:
-    from dashboard import formatting
+    from dashboard.i18n import formatting
 
     return {"Bookings": formatting.money(totals["bookings"]),
             "Quota": formatting.money(totals["quota"]),
@@ -284,9 +284,9 @@ def test_a_reps_link_says_what_they_chose_and_their_scorecard_follows_the_as_of(
     their "all" stands for (which their region menu cannot show)."""
     from datetime import date
 
-    from dashboard import formatting
-    from dashboard.kpi_table import kpi_table
-    from dashboard.selection import resolve_period
+    from dashboard.i18n import formatting
+    from dashboard.metrics.kpi_table import kpi_table
+    from dashboard.views.selection import resolve_period
 
     rep = sign_in(demo_app.server.test_client(), "r046")
     status, body = pick_as_of(rep, demo_app, "2026-05-15")
@@ -448,8 +448,8 @@ def test_the_coverage_card_judges_against_the_pipelines_healthy_line(demo_app, c
     import pandas as pd
 
     from callbacks.overview import kpi_cards
-    from dashboard.periods import Period
-    from dashboard.rankings import HEALTHY_COVERAGE
+    from dashboard.metrics.periods import Period
+    from dashboard.views.rankings import HEALTHY_COVERAGE
 
     assert HEALTHY_COVERAGE == 3.0
     totals = pd.Series({k: 0.5 for k in (

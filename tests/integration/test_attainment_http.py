@@ -12,11 +12,11 @@ import pytest
 from dash_http import post_by_input, post_callback, sign_in, speaking
 from kpi_expect import core
 
-from dashboard import formatting, i18n
-from dashboard.kpi_table import kpi_table
-from dashboard.overview import scope_for
-from dashboard.periods import Period
-from dashboard.rankings import closed_quarters
+from dashboard.i18n import formatting, translation
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.metrics.periods import Period
+from dashboard.views.overview import scope_for
+from dashboard.views.rankings import closed_quarters
 from layouts import ids
 
 CONTENT = (ids.ATTAINMENT_CONTENT, "children")
@@ -179,7 +179,7 @@ def test_french_cards_titles_headers_and_numbers(demo_app):
     content = body["response"][ids.ATTAINMENT_CONTENT]["children"]
     totals = core(demo_app).totals
     text = json.dumps(content, ensure_ascii=False)
-    with i18n.use("fr"):
+    with translation.use("fr"):
         assert formatting.percent(totals["attainment"]) in text
         assert formatting.money(totals["quota"]) in text
     assert "Commerciaux par atteinte" in text and "Rythme" in text

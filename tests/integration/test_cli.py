@@ -7,10 +7,10 @@ import io
 
 import pytest
 
-from dashboard import store
-from dashboard.cli import main
-from dashboard.config import Settings
-from dashboard.db import make_engine
+from dashboard.runtime.cli import main
+from dashboard.runtime.config import Settings
+from dashboard.storage import store
+from dashboard.storage.db import make_engine
 
 KPI_COLUMNS = (
     "id,name,bookings,quota,attainment,time_elapsed,pace,open_pipeline,weighted_pipeline,"

@@ -10,11 +10,12 @@ import math
 import pytest
 from dash_http import post_by_input, post_callback, sign_in
 
-from dashboard import formatting, rankings
-from dashboard.drilldown import account_table, concentration_curve, territory_rows
-from dashboard.kpi_table import kpi_table
-from dashboard.overview import scope_for
-from dashboard.selection import resolve_period
+from dashboard.i18n import formatting
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.views import rankings
+from dashboard.views.drilldown import account_table, concentration_curve, territory_rows
+from dashboard.views.overview import scope_for
+from dashboard.views.selection import resolve_period
 from layouts import ids
 
 PANEL = (ids.DRILLDOWN, "children")

@@ -12,9 +12,9 @@ import plotly
 import pytest
 from dash_http import patched, post_callback, sign_in, speaking
 
-from dashboard import i18n
-from dashboard.periods import Period
-from dashboard.selection import period_options, resolve_period
+from dashboard.i18n import translation
+from dashboard.metrics.periods import Period
+from dashboard.views.selection import period_options, resolve_period
 from layouts import ids
 
 FRENCH = "fr-FR,fr;q=0.9,en;q=0.5"
@@ -106,7 +106,7 @@ def test_english_is_unchanged(demo_app):
 
 def test_period_names_in_french():
     as_of = date(2026, 8, 14)
-    with i18n.use("fr"):
+    with translation.use("fr"):
         labels = [o["label"] for o in period_options(as_of)]
         assert labels[:3] == ["Trimestre en cours", "Depuis le début de l'année",
                               "12 derniers mois"]
@@ -114,7 +114,7 @@ def test_period_names_in_french():
         assert resolve_period("2026Q2", as_of).label == "T2 2026"
         assert resolve_period("2026-01-01..2026-06-30", as_of).label \
             == "1 janv. 2026 – 30 juin 2026"
-    with i18n.use("en"):
+    with translation.use("en"):
         assert resolve_period("2026Q2", as_of).label == "2026Q2"
         # a label in another language is the same period (the same cache key)
         assert resolve_period("2026Q2", as_of) == Period.parse("2026Q2")
@@ -122,10 +122,10 @@ def test_period_names_in_french():
 
 def test_the_map_page_kpi_picker_and_ranking_speak_french(demo_app):
     from callbacks import overview
-    from dashboard.selection import Selection
+    from dashboard.views.selection import Selection
 
     service = demo_app.server.extensions["territory_service"]
-    with i18n.use("fr", "EUR"):
+    with translation.use("fr", "EUR"):
         text = json.dumps(overview.render(service, Selection()),
                           cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
     for words in ("Territoires colorés selon", "Afficher les comptes", "Couverture du pipeline",

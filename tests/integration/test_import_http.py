@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dash_http import sign_in, upload
 
-from dashboard import store
-from dashboard.exporter import dataset_to_csv_bytes
+from dashboard.ingest.export import dataset_to_csv_bytes
+from dashboard.storage import store
 from layouts import ids
 
 

@@ -8,7 +8,7 @@ import re
 
 from dash_http import post_callback, sign_in, speaking
 
-from dashboard import users
+from dashboard.access import users
 from layouts import ids
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
@@ -105,8 +105,8 @@ def test_callback_answers_speak_the_language_too(demo_app):
 
 
 def test_a_french_request_leaves_its_thread_speaking_the_default(demo_app):
-    from dashboard import i18n
+    from dashboard.i18n import translation
 
     client = sign_in(demo_app.server.test_client(), "leader")
     assert '"Carte"' in layout_text(client, FRENCH)
-    assert i18n.language() == "en"  # the test client ran the request in this thread
+    assert translation.language() == "en"  # the test client ran the request in this thread

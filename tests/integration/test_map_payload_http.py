@@ -10,9 +10,9 @@ import html
 import pytest
 from dash_http import find_callback, post_callback, sign_in
 
-from dashboard import formatting
-from dashboard.kpi_table import kpi_table
-from dashboard.selection import resolve_period
+from dashboard.i18n import formatting
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.views.selection import resolve_period
 from layouts import ids
 
 BUDGET = 500_000

@@ -10,9 +10,9 @@ from dash_http import post_callback, sign_in, speaking
 from kpi_expect import core
 from test_attainment_http import bar_values, decoded, find, opened, post_click, same
 
-from dashboard import formatting, i18n
-from dashboard.overview import scope_for
-from dashboard.periods import to_day
+from dashboard.i18n import formatting, translation
+from dashboard.metrics.periods import to_day
+from dashboard.views.overview import scope_for
 from layouts import ids
 
 CONTENT = (ids.PIPELINE_CONTENT, "children")
@@ -126,7 +126,7 @@ def test_french_cards_titles_stages_and_numbers(demo_app):
     content = content_of(french, demo_app)
     totals = core(demo_app).totals
     text = json.dumps(content, ensure_ascii=False)
-    with i18n.use("fr"):
+    with translation.use("fr"):
         assert formatting.money(totals["open_pipeline"]) in text
         assert formatting.percent(totals["win_rate"]) in text
     assert "Pipeline en cours" in text and "Taux de réussite" in text

@@ -10,7 +10,7 @@ import json
 import openpyxl
 from dash_http import post_callback, sign_in
 
-from dashboard import users
+from dashboard.access import users
 from layouts import ids
 
 

@@ -16,9 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from test_store import assert_same, obj, small_dataset
 
-from dashboard import scenarios, store
-from dashboard.models import AuditLog
-from dashboard.scenarios import (
+from dashboard.storage import store
+from dashboard.storage.models import AuditLog
+from dashboard.whatif import scenarios
+from dashboard.whatif.changeset import Changes
+from dashboard.whatif.scenarios import (
     ScenarioRecord,
     ScenarioStateError,
     StaleScenarioError,
@@ -34,7 +36,6 @@ from dashboard.scenarios import (
     save_scenario,
     scenario_csv,
 )
-from dashboard.whatif import Changes
 
 AS_OF = date(2026, 8, 14)  # current quarter 2026Q3
 CHANGES = Changes(county_moves={"06037": "T2"}, account_overrides={"A1": "T2", "A2": None},

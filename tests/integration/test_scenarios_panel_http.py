@@ -10,10 +10,10 @@ import pytest
 from dash_http import post_callback, sign_in
 
 from callbacks import scenarios_panel as panel
-from dashboard import whatif
-from dashboard import whatif_view as view
-from dashboard.kpi_table import kpi_table
-from dashboard.selection import resolve_period
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.views import whatif as view
+from dashboard.views.selection import resolve_period
+from dashboard.whatif import changeset
 from layouts import ids
 
 ACTION = (ids.SC_ALERT, "children")
@@ -54,7 +54,7 @@ def a_move(app):
     alignment = frames.alignment["territory_id"]
     fips = alignment.index[0]
     target = next(t for t in frames.territories["territory_id"] if t != alignment[fips])
-    changes = whatif.Changes(county_moves={fips: target})
+    changes = changeset.Changes(county_moves={fips: target})
     return fips, alignment[fips], target, view.push_step([], changes, "moved")
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from cachelib import SimpleCache
 
-from dashboard.import_service import import_files
-from dashboard.service import DataService
+from dashboard.ingest.service import import_files
+from dashboard.runtime.service import DataService
 
 NEW_TERRITORY = b"territory_id,territory_name,region\nT90,Brand New,West\n"
 

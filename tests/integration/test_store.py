@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from dashboard import db, store
-from dashboard.schema import Dataset
+from dashboard.storage import db, store
+from dashboard.storage.schema import Dataset
 
 
 def obj(*values) -> pd.Series:

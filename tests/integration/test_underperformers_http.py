@@ -7,11 +7,11 @@ import json
 import pytest
 from dash_http import post_callback, sign_in, speaking
 
-from dashboard import geo
-from dashboard.balance import DEFAULT_WEIGHTS, WorkloadWeights
-from dashboard.demo import generate_demo
-from dashboard.selection import resolve_period
-from dashboard.underperformance import Thresholds, flag_territories
+from dashboard.demo.dataset import generate_demo
+from dashboard.geo import us_atlas
+from dashboard.metrics.balance import DEFAULT_WEIGHTS, WorkloadWeights
+from dashboard.metrics.underperformance import Thresholds, flag_territories
+from dashboard.views.selection import resolve_period
 from layouts import ids
 
 LIST = (ids.UP_LIST, "children")
@@ -105,7 +105,7 @@ def expected_flags(app, thresholds: Thresholds, weights=DEFAULT_WEIGHTS):
     service = app.server.extensions["territory_service"]
     as_of = service.as_of()
     return flag_territories(service.frames(), resolve_period("qtd", as_of), as_of, thresholds,
-                            areas=geo.load_counties()["area_km2"], weights=weights)
+                            areas=us_atlas.load_counties()["area_km2"], weights=weights)
 
 
 def expected_ids(app, thresholds: Thresholds) -> list[str]:

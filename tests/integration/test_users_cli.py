@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from dash_http import sign_in
 
-from dashboard.cli import main
+from dashboard.runtime.cli import main
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import json
 import pytest
 from dash_http import post_callback, sign_in
 
-from dashboard import scenarios
-from dashboard.whatif import Changes
+from dashboard.whatif import scenarios
+from dashboard.whatif.changeset import Changes
 from layouts import ids
 
 

@@ -1,5 +1,5 @@
 """The what-if editor through its callback endpoint: a move changes the
-before/after figures exactly as whatif_impact.before_after computes them, undo
+before/after figures exactly as scenario_impact.before_after computes them, undo
 gives them back, and bad input is a message with status 200, never an error."""
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ import pytest
 from dash_http import post_callback, sign_in, speaking
 
 from callbacks import whatif_rebalance
-from dashboard import geo, whatif, whatif_impact
-from dashboard.access import Viewer
-from dashboard.selection import resolve_period
+from dashboard.access.rules import Viewer
+from dashboard.geo import us_atlas
+from dashboard.views.selection import resolve_period
+from dashboard.whatif import changeset, scenario_impact
 from layouts import ids
 
 HISTORY = (ids.WI_HISTORY, "data")
@@ -57,8 +58,8 @@ def a_county_and_target(app):
 def expected(app, changes):
     service = app.server.extensions["territory_service"]
     frames, as_of = service.frames(), service.as_of()
-    return whatif_impact.before_after(frames, whatif.apply(frames, changes),
-                                      geo.load_counties()["area_km2"],
+    return scenario_impact.before_after(frames, changeset.apply(frames, changes),
+                                      us_atlas.load_counties()["area_km2"],
                                       resolve_period("qtd", as_of), as_of)
 
 
@@ -75,7 +76,7 @@ def test_a_move_changes_the_figures_as_before_after_does_and_undo_restores(clien
     assert steps[-1]["changes"]["county_moves"] == {fips: target}
 
     shown = show(client, demo_app, steps)
-    core = expected(demo_app, whatif.Changes(county_moves={fips: target}))
+    core = expected(demo_app, changeset.Changes(county_moves={fips: target}))
     rows = {r["id"]: r for r in shown[ids.WI_TOUCHED]["rowData"]}
     assert set(rows) == set(core.touched) == {source, target}
     table = core.territories.set_index("territory_id")
@@ -103,8 +104,8 @@ def test_rep_impact_rows_match_the_core(client, demo_app):
     rows = {r["id"]: r for r in show(client, demo_app, steps)[ids.WI_REPS]["rowData"]}
     service = demo_app.server.extensions["territory_service"]
     frames, as_of = service.frames(), service.as_of()
-    impact = whatif_impact.rep_impact(
-        frames, whatif.apply(frames, whatif.Changes(county_moves={fips: target})),
+    impact = scenario_impact.rep_impact(
+        frames, changeset.apply(frames, changeset.Changes(county_moves={fips: target})),
         resolve_period("qtd", as_of), as_of).set_index("territory_id")
     assert rows[target]["accounts_gained"] == impact.at[target, "accounts_gained"]
     assert rows[source]["accounts_lost"] == impact.at[source, "accounts_lost"]
@@ -163,7 +164,7 @@ def test_suggest_a_rebalance_is_one_step_with_reasons_and_a_curve(client, demo_a
     assert all(p["balance_after"] >= p["balance_before"] for p in points)
     shown = show(client, demo_app, steps)
     assert "balance" in json.dumps(shown[ids.WI_REASONS]["children"])
-    core = expected(demo_app, whatif.Changes.from_json(steps[0]["changes"]))
+    core = expected(demo_app, changeset.Changes.from_json(steps[0]["changes"]))
     assert core.fairness.at["balance_index", "after"] > core.fairness.at["balance_index",
                                                                          "before"]
     assert core.disruption["bookings"] <= 0.10 + 1e-9
@@ -357,11 +358,11 @@ def test_a_rebalance_without_a_valid_signed_viewer_is_refused(demo_app):
 
 # -- French -------------------------------------------------------------------
 def test_the_editor_speaks_french_to_a_french_browser(demo_app):
-    from dashboard import i18n
+    from dashboard.i18n import translation
 
     # the test client serves requests in this thread: the language the request
     # sets is put back afterwards so later tests speak English
-    with i18n.use("en"):
+    with translation.use("en"):
         _editor_in_french(demo_app)
 
 
@@ -384,18 +385,18 @@ def _editor_in_french(demo_app):
 
 def test_the_background_rebalance_speaks_the_language_of_the_page(demo_app):
     from callbacks import guard
-    from dashboard import i18n
+    from dashboard.i18n import translation
 
     service = demo_app.server.extensions["territory_service"]
     secret = demo_app.server.config["SECRET_KEY"]
-    with i18n.use("fr"):
+    with translation.use("fr"):
         token = guard.viewer_token(secret, LEADER)
     viewer = guard.viewer_from_token(secret, token)
     assert viewer.language == "fr" and viewer.scope == LEADER.scope
-    with i18n.use("en"):
+    with translation.use("en"):
         english = guard.viewer_token(secret, LEADER)
     assert guard.viewer_from_token(secret, english).language == "en"
-    with i18n.use(viewer.language):
+    with translation.use(viewer.language):
         steps, message, color, _points, _chosen = whatif_rebalance.rebalance(
             service, [], 10, "potential", None, viewer=viewer)
     assert color == "success"

@@ -22,8 +22,8 @@ import prod_stack  # noqa: E402
 @pytest.fixture(scope="session")
 def prod_template(postgres_url, tmp_path_factory) -> str:
     """Name of a database holding the migrated demo and its demo users."""
-    from dashboard.config import Settings
-    from dashboard.service import DataService
+    from dashboard.runtime.config import Settings
+    from dashboard.runtime.service import DataService
 
     name = prod_stack.create_database(postgres_url)
     settings = Settings(database_url=prod_stack.database_url(postgres_url, name),

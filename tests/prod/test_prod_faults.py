@@ -18,8 +18,10 @@ import pytest
 import requests
 from sqlalchemy import make_url, text
 
-from dashboard import db, store, users, whatif
-from dashboard import whatif_view as view
+from dashboard.access import users
+from dashboard.storage import db, store
+from dashboard.views import whatif as view
+from dashboard.whatif import changeset
 from layouts import ids
 
 pytestmark = [pytest.mark.prod]
@@ -183,7 +185,7 @@ def fingerprint(engine) -> dict:
 
 @pytest.mark.postgres
 def test_an_import_killed_mid_write_leaves_the_database_as_it_was(prod_db, tmp_path):
-    from dashboard.exporter import export_dataset
+    from dashboard.ingest.export import export_dataset
 
     engine = db.make_engine(prod_db)
     dataset = store.read_dataset(engine)
@@ -255,8 +257,8 @@ def test_two_managers_saving_one_scenario_one_wins_the_other_is_told(prod_db, re
     alignment = dataset.alignment[dataset.alignment["territory_id"].isin(west)]
     fips, owner = alignment.iloc[0]["county_fips"], alignment.iloc[0]["territory_id"]
     others = sorted(t for t in west if t != owner)
-    ann_steps = view.push_step([], whatif.Changes(county_moves={fips: others[0]}), "moved")
-    bob_steps = view.push_step([], whatif.Changes(county_moves={fips: others[1]}), "moved")
+    ann_steps = view.push_step([], changeset.Changes(county_moves={fips: others[0]}), "moved")
+    bob_steps = view.push_step([], changeset.Changes(county_moves={fips: others[1]}), "moved")
     engine.dispose()
 
     def press(browser, button, **form):

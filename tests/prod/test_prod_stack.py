@@ -12,7 +12,7 @@ import pytest
 import redis
 from sqlalchemy import inspect
 
-from dashboard import db, store
+from dashboard.storage import db, store
 from layouts import ids
 
 pytestmark = [pytest.mark.prod, pytest.mark.postgres]
@@ -38,8 +38,8 @@ def coloured(browser, region: str) -> set[str]:
 def test_migrations_bring_an_empty_database_to_head(postgres_url, tmp_path):
     from alembic.script import ScriptDirectory
 
-    from dashboard.config import Settings
-    from dashboard.service import DataService
+    from dashboard.runtime.config import Settings
+    from dashboard.runtime.service import DataService
 
     name = prod_stack.create_database(postgres_url)
     url = prod_stack.database_url(postgres_url, name)
@@ -134,7 +134,7 @@ def test_a_background_job_runs_on_the_celery_worker(prod_db, redis_url, tmp_path
         browser = prod_stack.Browser(server.base, "leader")
         # the page hands the job its viewer signed (the job has no session)
         from callbacks import guard
-        from dashboard.access import Viewer
+        from dashboard.access.rules import Viewer
 
         signed = guard.viewer_token(server.env["SECRET_KEY"], Viewer(1, "leader", "leader"))
         values = {f"{ids.WI_RUN}.data": "run-1", f"{ids.WI_HISTORY}.data": [],

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import access
-from dashboard.access import Viewer
+from dashboard.access import rules
+from dashboard.access.rules import Viewer
 
 TERRITORIES = pd.DataFrame({"territory_id": ["T1", "T2", "T3", "T4"],
                             "region": ["East", "East", "West", None]})
@@ -28,7 +28,7 @@ R9 = Viewer(4, "r9", "rep", "R9")  # a rep without a territory
     (Viewer(6, "y", "admin"), set()),  # an unknown role sees nothing
 ])
 def test_territory_scope(viewer, expected):
-    assert access.territory_scope(viewer, TERRITORIES, REPS) == expected
+    assert rules.territory_scope(viewer, TERRITORIES, REPS) == expected
 
 
 @pytest.mark.parametrize("viewer, expected", [
@@ -38,8 +38,8 @@ def test_territory_scope(viewer, expected):
     (Viewer(7, "ghost", "rep", "R404"), set()),
 ])
 def test_rep_scope(viewer, expected):
-    territories = access.territory_scope(viewer, TERRITORIES, REPS)
-    assert access.rep_scope(viewer, REPS, territories) == expected
+    territories = rules.territory_scope(viewer, TERRITORIES, REPS)
+    assert rules.rep_scope(viewer, REPS, territories) == expected
 
 
 @pytest.mark.parametrize("viewer, level, allowed", [
@@ -66,10 +66,10 @@ def test_pages_by_role():
     (R1, "all", None), (R1, "East", None),
 ])
 def test_confine_region(viewer, requested, expected):
-    assert access.confine_region(viewer, requested, "all") == expected
+    assert rules.confine_region(viewer, requested, "all") == expected
 
 
 def test_regions_offered():
-    assert access.regions_offered(LEADER, ["East", "West"]) == ["East", "West"]
-    assert access.regions_offered(EAST, ["East", "West"]) == ["East"]
-    assert access.regions_offered(R1, ["East", "West"]) == []
+    assert rules.regions_offered(LEADER, ["East", "West"]) == ["East", "West"]
+    assert rules.regions_offered(EAST, ["East", "West"]) == ["East"]
+    assert rules.regions_offered(R1, ["East", "West"]) == []

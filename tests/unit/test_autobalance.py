@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.autobalance import Proposal, suggest_rebalance, tradeoff_curve
-from dashboard.autobalance_graph import CountyGraph
-from dashboard.balance import balance_index, disruption, territory_workload
-from dashboard.frames import build_frames, with_alignment
-from dashboard.geo import is_contiguous
-from dashboard.schema import Dataset
-from dashboard.schema import frame_from_rows as _frame
+from dashboard.geo.us_atlas import is_contiguous
+from dashboard.metrics.balance import balance_index, disruption, territory_workload
+from dashboard.metrics.frames import build_frames, with_alignment
+from dashboard.storage.schema import Dataset
+from dashboard.storage.schema import frame_from_rows as _frame
+from dashboard.whatif.autobalance import Proposal, suggest_rebalance, tradeoff_curve
+from dashboard.whatif.autobalance_graph import CountyGraph
 
 AS_OF = date(2026, 2, 14)  # T12 = 2025-02-15 .. 2026-02-14
 
@@ -168,9 +168,9 @@ def test_water_links_and_exempt_territories(water_links, exempt, expected_first_
 
 def test_overrides_stay_put_and_figures_match_the_balance_module():
     """Named accounts count in their override territory and do not follow
-    their county; the proposal's before/after equal what dashboard.balance
+    their county; the proposal's before/after equal what dashboard.metrics.balance
     computes on the frames, for every metric, and its disruption equals
-    dashboard.balance.disruption."""
+    dashboard.metrics.balance.disruption."""
     extra = [("X1", 5, 25.0, "T2"), ("X2", 9, 7.0, "T1"), ("X3", 1, 3.0, None)]
     frames = make_frames(TWO, TWO_POTENTIAL, extra)
     for metric in ("potential", "accounts", "workload"):
@@ -254,8 +254,8 @@ def test_tradeoff_curve_matches_single_runs():
 
 @pytest.fixture(scope="module")
 def demo():
-    from dashboard.demo import generate_demo
-    from dashboard.geo import county_adjacency, load_counties
+    from dashboard.demo.dataset import generate_demo
+    from dashboard.geo.us_atlas import county_adjacency, load_counties
 
     dataset, manifest = generate_demo()
     adjacency = {k: set(v) for k, v in county_adjacency().items()}

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.balance import (
+from dashboard.metrics.balance import (
     WorkloadWeights,
     balance_index,
     balance_summary,
@@ -19,9 +19,9 @@ from dashboard.balance import (
     territory_workload,
     travel_estimate,
 )
-from dashboard.frames import build_frames
-from dashboard.schema import Dataset
-from dashboard.schema import frame_from_rows as _frame
+from dashboard.metrics.frames import build_frames
+from dashboard.storage.schema import Dataset
+from dashboard.storage.schema import frame_from_rows as _frame
 
 NAN = float("nan")
 AS_OF = date(2026, 2, 14)  # T12 = 2025-02-15 .. 2026-02-14

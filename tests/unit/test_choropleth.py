@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import choropleth
-from dashboard.choropleth import MAP_KPIS, MISSING_COLOR, PALETTE
+from dashboard.views import choropleth
+from dashboard.views.choropleth import MAP_KPIS, MISSING_COLOR, PALETTE
 
 #: ColorBrewer 2.0, RdBu, 7 classes (diverging; "colorblind safe" on colorbrewer2.org),
 #: copied from the site: dark red … white … dark blue

@@ -10,9 +10,9 @@ from datetime import date
 import plotly
 import pytest
 
-from dashboard.balance import DEFAULT_WEIGHTS, WorkloadWeights
-from dashboard.config import Settings, SettingsError
-from dashboard.schema import DEFAULT_STAGE_PROBABILITIES
+from dashboard.metrics.balance import DEFAULT_WEIGHTS, WorkloadWeights
+from dashboard.runtime.config import Settings, SettingsError
+from dashboard.storage.schema import DEFAULT_STAGE_PROBABILITIES
 from tests.unit.test_underperformance import build
 
 POTENTIAL_ONLY = WorkloadWeights(accounts=0, travel_km=0, potential=1e-5)
@@ -138,8 +138,8 @@ def test_the_auto_balance_job_searches_with_the_configured_weights(monkeypatch):
     import pandas as pd
 
     from callbacks import whatif_rebalance
-    from dashboard import autobalance
-    from dashboard.access import Viewer
+    from dashboard.access.rules import Viewer
+    from dashboard.whatif import autobalance
 
     seen = []
 

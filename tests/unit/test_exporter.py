@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.exporter import dataset_to_csv_bytes, export_dataset
-from dashboard.importer import load_files, read_table_file, validate
-from dashboard.schema import LOAD_ORDER, TABLES, Dataset
+from dashboard.ingest.export import dataset_to_csv_bytes, export_dataset
+from dashboard.ingest.reading import load_files, read_table_file, validate
+from dashboard.storage.schema import LOAD_ORDER, TABLES, Dataset
 
 COUNTIES = {"06037", "36061"}
 

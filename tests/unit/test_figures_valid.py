@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dashboard import i18n
+from dashboard.i18n import translation
 from layouts.attainment_figures import growth_figure, ranking_figure
 from layouts.drilldown_figures import concentration_figure, quarterly_figure, stage_figure
 from layouts.pipeline_figures import aging_figure, coverage_figure
@@ -50,7 +50,7 @@ DRILLDOWN = {
 @pytest.mark.parametrize("name", sorted(BUILDERS) + sorted(DRILLDOWN))
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_the_fast_built_figures_pass_plotlys_checks(name, lang):
-    with i18n.use(lang):
+    with translation.use(lang):
         if name in DRILLDOWN:
             fast, empty = DRILLDOWN[name]()
         else:

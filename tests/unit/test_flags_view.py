@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import flags_view as fv
-from dashboard import i18n
-from dashboard.underperformance import FLAG_COLUMNS, Thresholds
+from dashboard.i18n import translation
+from dashboard.metrics.underperformance import FLAG_COLUMNS, Thresholds
+from dashboard.views import flagged as fv
 
 DISPLAY_DEFAULTS = {"pace": 85, "coverage": 2.0, "growth": 0, "potential_index": 0.8,
                     "penetration_bottom": 25, "potential_top": 50}
@@ -199,7 +199,7 @@ def test_legend_lists_every_severity_and_outside_only_when_filtered():
     (math.nan, "Manque — (pas d'objectif)"),
 ])
 def test_shortfall_in_french_words_and_numbers(value, text):
-    with i18n.use("fr", "EUR"):
+    with translation.use("fr", "EUR"):
         assert fv.shortfall_text(value) == text
 
 
@@ -209,7 +209,7 @@ def test_french_cards_legend_and_ignored_labels():
         {"territory_id": "T1", "territory_name": "A",
          "explanation": "Exécution : charge normale, conversion faible."},
     ])
-    with i18n.use("fr"):
+    with translation.use("fr"):
         cards = fv.flag_cards(flags)
         labels = [label for _, label in fv.legend_entries(True)]
         _thresholds, ignored = fv.parse_thresholds(
@@ -229,7 +229,7 @@ def test_french_map_tips():
                                 "rep_name": [None, "Ann"]})
     flags = flags_table([{"territory_id": "T1", "territory_name": "A", "severity": 2,
                           "shortfall": 1_234_567.0}])
-    with i18n.use("fr", "EUR"):
+    with translation.use("fr", "EUR"):
         hideout = fv.map_hideout(territories, ["T1", "T2"], flags)
     assert "Commercial : <i>vacant</i>" in hideout["tips"]["T1"]
     assert "Signalé : 2 règles · 1,23\u00a0M\u00a0€ sous l&#x27;objectif" in hideout["tips"]["T1"]

@@ -7,11 +7,12 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard import kpi_cube, kpi_cube_build, snapshot
-from dashboard.demo import generate_demo
-from dashboard.frames import build_frames
-from dashboard.kpi_table import kpi_table
-from dashboard.periods import Period
+from dashboard.demo.dataset import generate_demo
+from dashboard.metrics import kpi_cube, kpi_cube_build
+from dashboard.metrics.frames import build_frames
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.metrics.periods import Period
+from dashboard.storage import snapshot
 
 
 def _prepared():
@@ -57,8 +58,8 @@ def test_the_snapshot_is_keyed_by_the_effective_stage_probabilities(tmp_path):
     # the service keys snapshots with Settings.stage_probabilities, which is always the
     # full map (configured stages laid over the defaults): one changed stage is another
     # snapshot, and a partial setting equal to the defaults is the same one
-    from dashboard.config import Settings
-    from dashboard.schema import DEFAULT_STAGE_PROBABILITIES
+    from dashboard.runtime.config import Settings
+    from dashboard.storage.schema import DEFAULT_STAGE_PROBABILITIES
 
     frames, _ = _prepared()
     default = Settings().stage_probabilities

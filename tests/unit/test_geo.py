@@ -1,4 +1,4 @@
-"""US geography from the bundled us-atlas TopoJSON (dashboard/geo.py)."""
+"""US geography from the bundled us-atlas TopoJSON (dashboard/us_atlas.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
-from dashboard import geo
+from dashboard.geo import us_atlas
 
 LOS_ANGELES = "06037"
 LA_NEIGHBOURS = {"06111", "06029", "06071", "06059"}  # Ventura, Kern, San Bernardino, Orange
@@ -18,12 +18,12 @@ LA_NEIGHBOURS = {"06111", "06029", "06071", "06059"}  # Ventura, Kern, San Berna
 
 @pytest.fixture(scope="module")
 def counties() -> pd.DataFrame:
-    return geo.load_counties()
+    return us_atlas.load_counties()
 
 
 @pytest.fixture(scope="module")
 def adjacency() -> dict[str, set[str]]:
-    return geo.county_adjacency()
+    return us_atlas.county_adjacency()
 
 
 # --- decoding, on a topology small enough to work out by hand ------------------
@@ -45,7 +45,7 @@ def test_decode_undoes_quantisation_and_delta_encoding(tmp_path):
     objects = {"shapes": {"type": "GeometryCollection", "geometries": [
         {"type": "Polygon", "arcs": [[0]], "id": "A", "properties": {"name": "square"}},
     ]}}
-    [(ident, props, geom)] = geo.decode_topojson(
+    [(ident, props, geom)] = us_atlas.decode_topojson(
         _write_topology(tmp_path, objects, arcs, transform), "shapes"
     )
     assert ident == "A" and props == {"name": "square"}
@@ -64,7 +64,7 @@ def test_decode_joins_arcs_and_reverses_negative_indices(tmp_path):
         {"type": "Polygon", "arcs": [[~0, 2]], "id": "right-reversed-first"},
         {"type": "Polygon", "arcs": [[0, 1]], "id": "left"},
     ]}}
-    decoded = geo.decode_topojson(_write_topology(tmp_path, objects, arcs), "shapes")
+    decoded = us_atlas.decode_topojson(_write_topology(tmp_path, objects, arcs), "shapes")
     right, left = (g for _, _, g in decoded)
     assert left.equals(Polygon([(0, 0), (1, 0), (1, 1), (0, 1)]))
     # ~0 then arc 2 traces (1,1)->(1,0)->(2,0)->(2,1)->(1,1): the right square.
@@ -80,7 +80,8 @@ def test_decode_keeps_holes_and_multipolygons(tmp_path):
     objects = {"shapes": {"type": "GeometryCollection", "geometries": [
         {"type": "MultiPolygon", "arcs": [[[0], [1]], [[2]]], "id": "M"},
     ]}}
-    [(_, props, geom)] = geo.decode_topojson(_write_topology(tmp_path, objects, arcs), "shapes")
+    topology = _write_topology(tmp_path, objects, arcs)
+    [(_, props, geom)] = us_atlas.decode_topojson(topology, "shapes")
     assert props == {}
     assert isinstance(geom, MultiPolygon) and len(geom.geoms) == 2
     assert geom.area == pytest.approx(16 - 1 + 0.5)
@@ -132,9 +133,9 @@ def test_total_area_is_that_of_the_united_states(counties):
 
 
 def test_counties_are_decoded_once():
-    geo.load_counties.cache_clear()
-    first = geo.load_counties()
-    assert geo.load_counties() is first
+    us_atlas.load_counties.cache_clear()
+    first = us_atlas.load_counties()
+    assert us_atlas.load_counties() is first
 
 
 # --- adjacency --------------------------------------------------------------------
@@ -159,7 +160,7 @@ def test_islands_have_no_neighbours(adjacency):
 # --- states -----------------------------------------------------------------------
 
 def test_states():
-    states = geo.load_states()
+    states = us_atlas.load_states()
     assert len(states) == 56
     assert states.loc["06", "name"] == "California"
     assert states["geometry"].map(lambda g: g.is_valid and not g.is_empty).all()
@@ -170,19 +171,19 @@ def test_states():
 def test_county_of_points():
     lats = [34.05, 40.78, 41.88, 0.0]
     lons = [-118.24, -73.97, -87.63, 0.0]
-    result = geo.county_of_points(lats, lons)
+    result = us_atlas.county_of_points(lats, lons)
     assert result.dtype == object
     assert result.tolist() == [LOS_ANGELES, "36061", "17031", None]
 
 
 def test_county_of_points_with_no_points():
-    assert geo.county_of_points([], []).tolist() == []
+    assert us_atlas.county_of_points([], []).tolist() == []
 
 
 # --- dissolve, GeoJSON, contiguity ---------------------------------------------------
 
 def test_dissolve_unions_counties_per_territory(counties):
-    outlines = geo.dissolve({"socal": [LOS_ANGELES, "06059"], "empty": [], "ghost": ["99999"]})
+    outlines = us_atlas.dissolve({"socal": [LOS_ANGELES, "06059"], "empty": [], "ghost": ["99999"]})
     assert set(outlines) == {"socal"}
     socal = outlines["socal"]
     parts = counties.loc[[LOS_ANGELES, "06059"], "geometry"]
@@ -195,7 +196,7 @@ def test_dissolve_unions_counties_per_territory(counties):
 def test_geojson_feature_rounds_coordinates():
     square = Polygon([(0.123456, 0.654321), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)],
                      [[(0.2, 0.2), (0.2, 0.4), (0.4, 0.4), (0.4, 0.2)]])
-    feature = geo.to_geojson_feature(square, {"id": "T01"}, precision=3)
+    feature = us_atlas.to_geojson_feature(square, {"id": "T01"}, precision=3)
     assert feature["type"] == "Feature" and feature["properties"] == {"id": "T01"}
     assert feature["geometry"]["type"] == "Polygon"
     shell, hole = feature["geometry"]["coordinates"]
@@ -207,13 +208,13 @@ def test_geojson_feature_rounds_coordinates():
 def test_geojson_feature_drops_rings_that_rounding_collapses():
     tiny = Polygon([(5.0, 5.0), (5.0001, 5.0), (5.0001, 5.0001), (5.0, 5.0001)])
     both = MultiPolygon([Polygon([(0, 0), (1, 0), (1, 1), (0, 1)]), tiny])
-    feature = geo.to_geojson_feature(both, precision=2)
+    feature = us_atlas.to_geojson_feature(both, precision=2)
     assert feature["geometry"]["type"] == "Polygon"
-    assert geo.to_geojson_feature(tiny, precision=2)["geometry"] is None
+    assert us_atlas.to_geojson_feature(tiny, precision=2)["geometry"] is None
 
 
 def test_geojson_of_a_county_is_small(counties):
-    feature = geo.to_geojson_feature(counties.loc[LOS_ANGELES, "geometry"], precision=3)
+    feature = us_atlas.to_geojson_feature(counties.loc[LOS_ANGELES, "geometry"], precision=3)
     coordinates = np.array(feature["geometry"]["coordinates"][0][0])
     assert np.allclose(coordinates, np.round(coordinates, 3))
 
@@ -229,4 +230,4 @@ def test_geojson_of_a_county_is_small(counties):
     ],
 )
 def test_is_contiguous(fips, expected, adjacency):
-    assert geo.is_contiguous(fips, adjacency) is expected
+    assert us_atlas.is_contiguous(fips, adjacency) is expected

@@ -3,8 +3,9 @@ degrades, and a failure says which part without naming hosts."""
 
 from __future__ import annotations
 
-from dashboard import db, health
-from dashboard.health import Check
+from dashboard.runtime import health
+from dashboard.runtime.health import Check
+from dashboard.storage import db
 
 
 def test_status_follows_the_essential_checks():

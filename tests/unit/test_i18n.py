@@ -17,7 +17,7 @@ import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
-from dashboard import formatting, i18n
+from dashboard.i18n import formatting, translation
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(p for folder in ("dashboard", "layouts", "callbacks")
@@ -43,14 +43,14 @@ def extracted_messages() -> dict[str, str]:
 
 
 def test_every_message_in_the_code_has_a_french_translation():
-    french = i18n.catalog("fr")
+    french = translation.catalog("fr")
     missing = [f"{where}: {msgid!r}" for msgid, where in extracted_messages().items()
                if not french.get(msgid)]
     assert not missing, "no French for:\n" + "\n".join(missing)
 
 
 def test_translations_keep_every_placeholder():
-    wrong = [msgid for msgid, text in i18n.catalog("fr").items()
+    wrong = [msgid for msgid, text in translation.catalog("fr").items()
              if sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(text))]
     assert not wrong, f"placeholders differ in: {wrong}"
 
@@ -58,7 +58,7 @@ def test_translations_keep_every_placeholder():
 def test_no_message_is_translated_two_ways_in_different_files():
     seen: dict[str, tuple[str, str]] = {}
     clashes = []
-    for path in i18n.catalog_files("fr"):
+    for path in translation.catalog_files("fr"):
         with path.open("rb") as handle:
             for message in read_po(handle):
                 if not message.id or not message.string:
@@ -70,14 +70,14 @@ def test_no_message_is_translated_two_ways_in_different_files():
 
 
 def test_french_vocabulary_of_the_trade():
-    with i18n.use("fr"):
-        assert i18n._("Map") == "Carte"
-        assert i18n._("Sign out") == "Se déconnecter"
+    with translation.use("fr"):
+        assert translation._("Map") == "Carte"
+        assert translation._("Sign out") == "Se déconnecter"
 
 
 def test_untranslated_messages_fall_back_to_english():
-    with i18n.use("fr"):
-        assert i18n._("A sentence nobody translated") == "A sentence nobody translated"
+    with translation.use("fr"):
+        assert translation._("A sentence nobody translated") == "A sentence nobody translated"
 
 
 @pytest.mark.parametrize(("saved", "browser", "expected"), [
@@ -88,54 +88,54 @@ def test_untranslated_messages_fall_back_to_english():
     ("xx", None, "en"),
 ])
 def test_the_language_is_negotiated(saved, browser, expected):
-    assert i18n.negotiate(saved, browser) == expected
+    assert translation.negotiate(saved, browser) == expected
 
 
 def test_the_issue_examples_of_money():
-    with i18n.use("fr", "EUR"):
+    with translation.use("fr", "EUR"):
         assert formatting.money_exact(1234.5) == "1\u202f234,50\u00a0€"
-    with i18n.use("en", "USD"):
+    with translation.use("en", "USD"):
         assert formatting.money_exact(1234.5) == "$1,234.50"
 
 
 def test_compact_money_in_both_languages():
-    with i18n.use("en", "USD"):
+    with translation.use("en", "USD"):
         assert [formatting.money(v) for v in (789, 456_000, 1_234_567, 12_345_678, -45_000)] \
             == ["$789", "$456K", "$1.23M", "$12.3M", "-$45K"]
-    with i18n.use("fr", "EUR"):
+    with translation.use("fr", "EUR"):
         assert formatting.money(1_234_567) == "1,23\u00a0M\u00a0€"
         assert formatting.money(456_000) == "456\u00a0k\u00a0€"
 
 
 def test_percent_count_multiple_and_days_follow_the_language():
-    with i18n.use("en"):
+    with translation.use("en"):
         assert (formatting.percent(0.1234, 1), formatting.signed_percent(0.2),
                 formatting.count(12345), formatting.multiple(3.5), formatting.days(42)) \
             == ("12.3%", "+20%", "12,345", "3.5×", "42\u00a0d")
-    with i18n.use("fr"):
+    with translation.use("fr"):
         assert (formatting.percent(0.1234, 1), formatting.signed_percent(-0.2),
                 formatting.count(12345), formatting.multiple(3.5), formatting.days(42)) \
             == ("12,3\u00a0%", "-20\u00a0%", "12\u202f345", "3,5×", "42\u00a0j")
 
 
 def test_dates_follow_the_language():
-    with i18n.use("en"):
+    with translation.use("en"):
         assert formatting.day(date(2026, 9, 30)) == "Sep 30, 2026"
-    with i18n.use("fr"):
+    with translation.use("fr"):
         assert formatting.day(date(2026, 9, 30)) == "30 sept. 2026"
 
 
 def test_missing_values_stay_a_dash_in_every_language():
-    for lang in i18n.LANGUAGES:
-        with i18n.use(lang):
+    for lang in translation.LANGUAGES:
+        with translation.use(lang):
             assert {formatting.money(None), formatting.percent(float("nan")),
                     formatting.count(None)} == {formatting.MISSING}
 
 
 def test_a_language_set_in_a_block_does_not_leak_out():
-    with i18n.use("fr"):
+    with translation.use("fr"):
         pass
-    assert i18n.language() == "en"
+    assert translation.language() == "en"
 
 
 # The fast formatters write what Babel writes (they take its symbols and
@@ -150,7 +150,7 @@ AMOUNTS = st.floats(min_value=-9e11, max_value=9e11, allow_nan=False)
 
 
 @settings(max_examples=300, deadline=None)
-@given(value=AMOUNTS, lang=st.sampled_from(i18n.LANGUAGES),
+@given(value=AMOUNTS, lang=st.sampled_from(translation.LANGUAGES),
        currency=st.sampled_from(["USD", "EUR", "GBP"]))
 def test_compact_money_matches_babel_away_from_the_rounding_edges(value, lang, currency):
     magnitude = abs(value)
@@ -159,20 +159,20 @@ def test_compact_money_matches_babel_away_from_the_rounding_edges(value, lang, c
     if power == 0 or scaled >= 999 or round(scaled, 2) != round(scaled, 6):
         return  # Babel writes "$1000K" and "$999.6"; ours "$1M" and "$1K" (by hand below)
     digits = 2 if scaled < 10 else 1
-    with i18n.use(lang, currency):
+    with translation.use(lang, currency):
         assert formatting.money(value) == format_compact_currency(
             value, currency, locale=lang, fraction_digits=digits)
 
 
 @settings(max_examples=300, deadline=None)
 @given(value=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
-       digits=st.integers(min_value=0, max_value=2), lang=st.sampled_from(i18n.LANGUAGES))
+       digits=st.integers(min_value=0, max_value=2), lang=st.sampled_from(translation.LANGUAGES))
 def test_numbers_and_percents_match_babel(value, digits, lang):
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     expected = format_decimal(value, format=pattern, locale=lang)
     if expected.lstrip("-").strip("0" + ".,") == "":
         expected = expected.lstrip("-")  # Babel writes "-0"; we never do
-    with i18n.use(lang):
+    with translation.use(lang):
         assert formatting.number(value, digits) == expected
         if abs(value) < 1e7:
             babel_percent = format_percent(value / 100, formatting._percent_pattern(
@@ -184,8 +184,8 @@ def test_numbers_and_percents_match_babel(value, digits, lang):
 
 
 def test_compact_money_at_the_edges_reads_as_people_expect():
-    with i18n.use("en", "USD"):
+    with translation.use("en", "USD"):
         assert [formatting.money(v) for v in (0, 0.4, -0.4, 999.6, 999_999, 9_999, 2.5e9)] \
             == ["$0", "$0", "$0", "$1K", "$1M", "$10K", "$2.5B"]
-    with i18n.use("fr", "USD"):
+    with translation.use("fr", "USD"):
         assert formatting.money(999_999) == "1\u00a0M\u00a0$US"

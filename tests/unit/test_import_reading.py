@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from dashboard.importer import read_files, read_table_file, validate
+from dashboard.ingest.reading import read_files, read_table_file, validate
 
 TERRITORIES = b"territory_id,territory_name,region\nT1,North,West\n"
 ALIGNMENT = b"county_fips,territory_id\n06037,T1\n06059,T2\n"

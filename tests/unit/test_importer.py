@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.importer import (
+from dashboard.ingest.reading import (
     MAX_PER_RULE,
     ROW,
     Problem,
@@ -17,7 +17,7 @@ from dashboard.importer import (
     read_table_file,
     validate,
 )
-from dashboard.schema import LOAD_ORDER, Dataset
+from dashboard.storage.schema import LOAD_ORDER, Dataset
 
 COUNTIES = {"06037", "36061", "17031"}
 
@@ -226,7 +226,7 @@ def test_an_open_deal_at_a_stage_without_probability_is_a_warning(tmp_path):
 
 
 def test_a_configured_stage_is_not_warned_about():
-    from dashboard.import_checks import Report, check_file
+    from dashboard.ingest.checks import Report, check_file
 
     raw = pd.DataFrame({"opportunity_id": ["O1", "O2"], "account_id": ["A1", "A1"],
                         "amount": ["1", "2"], "stage": ["Discovery", "Demo"],
@@ -434,11 +434,11 @@ def test_frames_built_by_hand_are_numbered_from_row_2():
 # French: reasons are worded in the language of the moment (the web page's
 # user's); file, column and table names and the quoted cells stay as written.
 def test_a_bad_row_is_explained_in_french_with_its_row_and_column(tmp_path):
-    from dashboard import i18n
+    from dashboard.i18n import translation
 
     texts = with_rows("opportunities", "O9,A1,12,Proposal,open,2026-13-01,2026-12-31",
                       "O10,A404,-5,Proposal,open,2026-01-01,2026-02-01")
-    with i18n.use("fr"):
+    with translation.use("fr"):
         _, problems = check(tmp_path, texts)
         assert errors(problems) == [
             ("opportunities.csv", 4, "created_on",
@@ -457,11 +457,11 @@ def test_a_bad_row_is_explained_in_french_with_its_row_and_column(tmp_path):
 
 
 def test_a_french_summary_counts_the_rows_left_out_in_french(tmp_path):
-    from dashboard import i18n
+    from dashboard.i18n import translation
 
     rows = [f"T{i},,East" for i in range(MAX_PER_RULE + 1500)]
     text = "territory_id,territory_name,region\n" + "\n".join(rows) + "\n"
-    with i18n.use("fr"):
+    with translation.use("fr"):
         _, problems = check(tmp_path, {"territories": text})
     assert problems[0].reason == "territory_name est manquant"
     assert problems[-1].reason == ("… et 1\u202f500 autres lignes avec le même problème "
@@ -469,9 +469,9 @@ def test_a_french_summary_counts_the_rows_left_out_in_french(tmp_path):
 
 
 def test_file_problems_are_explained_in_french():
-    from dashboard import i18n
+    from dashboard.i18n import translation
 
-    with i18n.use("fr"):
+    with translation.use("fr"):
         _, _, [wrong_name] = read_table_file(b"a,b\n1,2\n", "customers.csv")
         _, _, [ragged] = read_table_file(b"territory_id,period,amount\nT01,2026Q1,5,x\n",
                                          "quotas.csv")
@@ -491,26 +491,26 @@ def text_of(component) -> str:
 
 
 def test_the_import_report_speaks_french():
-    from dashboard import i18n
+    from dashboard.i18n import translation
     from layouts.imports import import_page, import_report
 
-    with i18n.use("fr"):
+    with translation.use("fr"):
         done = text_of(import_report(True, [], [], {"accounts": 12345, "quotas": 1}))
         refused = text_of(import_report(False, ["a.csv ligne 2 : x", "b.csv : y"], [], {}))
         page = text_of(import_page())
     assert "Données importées : accounts (12\u202f345), quotas (1)." in done
     assert "Rien n'a été importé : 2 problèmes doivent d'abord être corrigés." in refused
     assert "Fichiers acceptés" in page and "choisissez des fichiers" in page
-    with i18n.use("en"):
+    with translation.use("en"):
         assert "Nothing was imported: 1 problem must be fixed first." in text_of(
             import_report(False, ["x"], [], {}))
 
 
 def test_the_stage_warning_in_french(tmp_path):
-    from dashboard import i18n
+    from dashboard.i18n import translation
 
     texts = with_rows("opportunities", "O3,A1,700,Discovery,open,2026-01-01,2026-03-31")
-    with i18n.use("fr"):
+    with translation.use("fr"):
         _dataset, problems = check(tmp_path, texts)
         (warning,) = [p for p in problems if p.column == "stage"]
         assert str(warning) == (

@@ -1,4 +1,4 @@
-"""The precomputed KPI aggregates (dashboard.kpi_cube) give exactly the row scan's numbers.
+"""The precomputed KPI aggregates (dashboard.metrics.kpi_cube) give exactly the row scan's numbers.
 
 The service's frames answer every KPI from the aggregates; anything else
 (a what-if, a test's frames) scans rows. Both must agree to the last bit, on a
@@ -14,15 +14,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import kpi_cube, kpi_cube_build
-from dashboard.demo import generate_demo
-from dashboard.frames import build_frames, with_alignment
-from dashboard.kpi_table import LEVELS, kpi_table
-from dashboard.periods import Period
-from dashboard.schema import Dataset
-from dashboard.schema import frame_from_rows as _frame
-from dashboard.selection import period_options, resolve_period
-from dashboard.underperformance import territory_signals
+from dashboard.demo.dataset import generate_demo
+from dashboard.metrics import kpi_cube, kpi_cube_build
+from dashboard.metrics.frames import build_frames, with_alignment
+from dashboard.metrics.kpi_table import LEVELS, kpi_table
+from dashboard.metrics.periods import Period
+from dashboard.metrics.underperformance import territory_signals
+from dashboard.storage.schema import Dataset
+from dashboard.storage.schema import frame_from_rows as _frame
+from dashboard.views.selection import period_options, resolve_period
 
 
 def _small():
@@ -175,8 +175,8 @@ def test_a_what_if_of_prepared_frames_carries_corrected_aggregates(demo):
 
 
 def test_territory_rows_and_quarters_through_the_index_equal_the_row_filter(demo):
-    from dashboard import drilldown
-    from dashboard.kpi_table import quarterly_series
+    from dashboard.metrics.kpi_table import quarterly_series
+    from dashboard.views import drilldown
 
     frames, shared, as_of = demo
     quarters = drilldown.recent_quarters(as_of)

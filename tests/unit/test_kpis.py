@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import kpis
-from dashboard.frames import build_frames, with_alignment
-from dashboard.kpi_table import KPI_COLUMNS, format_kpi_csv, kpi_table, quarterly_series
-from dashboard.periods import Period
-from dashboard.schema import Dataset
-from dashboard.schema import frame_from_rows as _frame
+from dashboard.metrics import kpis
+from dashboard.metrics.frames import build_frames, with_alignment
+from dashboard.metrics.kpi_table import KPI_COLUMNS, format_kpi_csv, kpi_table, quarterly_series
+from dashboard.metrics.periods import Period
+from dashboard.storage.schema import Dataset
+from dashboard.storage.schema import frame_from_rows as _frame
 
 NAN = float("nan")
 Q1 = Period.parse("2026Q1")  # 2026-01-01 .. 2026-03-31, 90 days

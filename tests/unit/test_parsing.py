@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.parsing import (
+from dashboard.ingest.parsing import (
     cell_text,
     clean_cell,
     clean_cells,

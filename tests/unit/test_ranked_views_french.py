@@ -8,7 +8,7 @@ import json
 import pandas as pd
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard import i18n
+from dashboard.i18n import translation
 from layouts import attainment, pipeline, underperformers
 from layouts.attainment_figures import growth_figure, pace_class_labels, ranking_figure
 from layouts.pipeline_figures import aging_figure, coverage_figure, funnel_figure
@@ -28,7 +28,7 @@ def dumped(component) -> str:
 
 
 def test_attainment_page_and_grids_in_french():
-    with i18n.use("fr", "EUR"):
+    with translation.use("fr", "EUR"):
         page = dumped(attainment.page("territory", attainment.heat_grid([], ["2026Q1"])))
         columns = attainment.kpi_columns("rep")
         legends = dumped(attainment.pace_legend()) + dumped(attainment.heat_legend())
@@ -42,7 +42,7 @@ def test_attainment_page_and_grids_in_french():
 
 
 def test_attainment_figures_in_french():
-    with i18n.use("fr", "EUR"):
+    with translation.use("fr", "EUR"):
         ranking = ranking_figure(ROWS, 0.4)
         growth = growth_figure(ROWS)
         classes = pace_class_labels()
@@ -62,7 +62,7 @@ def test_pipeline_figures_and_grids_in_french():
     funnel = pd.DataFrame({"stage": ["Prospecting", "Negotiation", "Legal review"],
                            "deals": [1, 12, 3], "amount": [45_600.0, 1_234_567.0, 10_000.0],
                            "weighted": [4_560.0, 925_925.0, 5_000.0]})
-    with i18n.use("fr", "EUR"):
+    with translation.use("fr", "EUR"):
         figure = funnel_figure(funnel)
         coverage = coverage_figure(ROWS, 3.0)
         aging = aging_figure(ROWS.iloc[:1])
@@ -87,7 +87,7 @@ def test_pipeline_figures_and_grids_in_french():
 
 
 def test_underperformers_controls_and_grid_in_french():
-    with i18n.use("fr", "EUR"):
+    with translation.use("fr", "EUR"):
         controls = dumped(underperformers.threshold_controls(
             {"pace": 85, "coverage": 2.0, "growth": 0, "potential_index": 0.8}, True))
         strip = dumped(underperformers.summary_strip(
@@ -114,7 +114,7 @@ def test_a_long_flag_list_shows_the_most_severe_and_points_to_the_table():
             "reasons": ["Pace 50% (under 85%)"], "diagnosis": "execution",
             "diagnosis_label": "Execution", "explanation": "Execution: …", "detail": "…"}
     cards = [dict(card, territory_id=f"T{i}") for i in range(60)]
-    with i18n.use("fr"):
+    with translation.use("fr"):
         shown = underperformers.flag_list(cards)
     assert len(shown) == underperformers.MAX_CARDS + 1
     assert "Les 50 plus graves" in shown[-1].children and "(60)" in shown[-1].children

@@ -11,12 +11,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard import i18n, rankings
-from dashboard.frames import build_frames
-from dashboard.kpi_table import kpi_table
-from dashboard.periods import Period
-from dashboard.schema import Dataset
-from dashboard.schema import frame_from_rows as _frame
+from dashboard.i18n import translation
+from dashboard.metrics.frames import build_frames
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.metrics.periods import Period
+from dashboard.storage.schema import Dataset
+from dashboard.storage.schema import frame_from_rows as _frame
+from dashboard.views import rankings
 
 NAN = float("nan")
 Q1 = Period.parse("2026Q1")
@@ -184,7 +185,7 @@ def test_deal_territory(frames, deal, expected):
 
 def test_the_products_stages_read_in_french_and_data_stages_pass_through():
     assert rankings.stage_label("Negotiation") == "Negotiation"
-    with i18n.use("fr"):
+    with translation.use("fr"):
         assert [rankings.stage_label(s) for s in ("Prospecting", "Proposal", "Negotiation")] \
             == ["Prospection", "Proposition", "Négociation"]
         assert rankings.stage_label("Legal review") == "Legal review"

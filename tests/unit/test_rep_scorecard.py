@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard.scorecard import peer_percentile, top_accounts
+from dashboard.views.scorecard import peer_percentile, top_accounts
 
 
 @pytest.mark.parametrize("rep, expected, peers", [

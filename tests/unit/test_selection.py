@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from dashboard.periods import to_day
-from dashboard.selection import (
+from dashboard.metrics.periods import to_day
+from dashboard.views.selection import (
     MAP_KPI,
     TERRITORY,
     Selection,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dashboard.throttle import SignInThrottle, ThrottleRules
+from dashboard.access.signin_limits import SignInThrottle, ThrottleRules
 
 
 class DictStore:

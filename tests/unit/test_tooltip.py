@@ -1,6 +1,6 @@
 """The map's hover text: Leaflet inserts it as HTML, so every name in it is
 escaped, and every figure is the KPI row's value written by
-``dashboard.formatting``."""
+``dashboard.i18n.formatting``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from dashboard import formatting, i18n
-from dashboard.overview import map_hideout, tooltip_html
+from dashboard.i18n import formatting, translation
+from dashboard.views.overview import map_hideout, tooltip_html
 
 NAN = float("nan")
 
@@ -72,7 +72,7 @@ def test_missing_figures_are_dashes():
 
 
 def test_french_tooltip_escapes_and_formats_in_french():
-    with i18n.use("fr", "EUR"):
+    with translation.use("fr", "EUR"):
         text = tooltip_html(kpi_row(name=SCRIPT), IMG)
         expected = formatting.percent(0.8125)
     assert "<script" not in text and "<img" not in text

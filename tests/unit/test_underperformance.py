@@ -12,13 +12,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard import i18n
-from dashboard.balance import WorkloadWeights
-from dashboard.frames import build_frames
-from dashboard.periods import Period
-from dashboard.schema import Dataset
-from dashboard.schema import frame_from_rows as _frame
-from dashboard.underperformance import FLAG_COLUMNS, Thresholds, flag_territories
+from dashboard.i18n import translation
+from dashboard.metrics.balance import WorkloadWeights
+from dashboard.metrics.frames import build_frames
+from dashboard.metrics.periods import Period
+from dashboard.metrics.underperformance import FLAG_COLUMNS, Thresholds, flag_territories
+from dashboard.storage.schema import Dataset
+from dashboard.storage.schema import frame_from_rows as _frame
 
 Q1 = Period.parse("2026Q1")
 AS_OF = date(2026, 2, 14)
@@ -170,7 +170,7 @@ def test_missing_figures_never_fire():
 
 
 def test_reasons_and_diagnoses_in_french():
-    with i18n.use("fr"):
+    with translation.use("fr"):
         flags = flag_territories(build(), Q1, AS_OF).set_index("territory_id")
     reasons = flags["reasons"]
     assert reasons["U2"] == ["Rythme 60\u00a0% (sous 85\u00a0%)"]
@@ -247,7 +247,7 @@ def test_penetration_ranks_are_configurable_and_named(thresholds, expected):
 
 
 def test_penetration_reason_in_french_names_the_shares():
-    with i18n.use("fr"):
+    with translation.use("fr"):
         flags = flag_territories(build(), Q1, AS_OF, Thresholds(potential_top=0.25))
     assert flags.set_index("territory_id").loc["U4", "reasons"][0] == (
         "Pénétration du marché 25\u00a0% dans les 25\u00a0% inférieurs alors que le "

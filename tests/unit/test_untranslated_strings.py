@@ -17,11 +17,13 @@ import pytest
 from tests.i18n_scan import untranslated
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOWN_CORE = ("autobalance", "autobalance_graph", "choropleth", "drilldown", "flags_view",
-              "health", "import_checks", "import_service", "importer", "kpi_table", "overview",
-              "parsing", "periods", "rankings", "scenarios", "scorecard", "selection",
-              "underperformance", "whatif", "whatif_accounts", "whatif_compare", "whatif_impact",
-              "whatif_outlines", "whatif_view", "xlsx_export")
+SHOWN_CORE = ("ingest/checks", "ingest/parsing", "ingest/reading", "ingest/service",
+              "metrics/kpi_table", "metrics/periods", "metrics/underperformance",
+              "runtime/health", "views/choropleth", "views/drilldown", "views/flagged",
+              "views/overview", "views/rankings", "views/scorecard", "views/selection",
+              "views/whatif", "views/xlsx", "whatif/account_lists", "whatif/autobalance",
+              "whatif/autobalance_graph", "whatif/boundaries", "whatif/changeset",
+              "whatif/scenario_impact", "whatif/scenarios", "whatif/side_by_side")
 SCANNED = sorted(
     [p for folder in ("layouts", "callbacks") for p in (ROOT / folder).glob("*.py")]
     + [ROOT / "dashboard" / f"{name}.py" for name in SHOWN_CORE]

@@ -16,14 +16,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.balance import travel_estimate
-from dashboard.frames import build_frames, with_alignment
-from dashboard.kpi_table import kpi_table
-from dashboard.periods import Period
-from dashboard.schema import Dataset
-from dashboard.schema import frame_from_rows as _frame
-from dashboard.whatif import Changes, LockedError, apply, current, push, undo
-from dashboard.whatif_impact import (
+from dashboard.metrics.balance import travel_estimate
+from dashboard.metrics.frames import build_frames, with_alignment
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.metrics.periods import Period
+from dashboard.storage.schema import Dataset
+from dashboard.storage.schema import frame_from_rows as _frame
+from dashboard.whatif.changeset import Changes, LockedError, apply, current, push, undo
+from dashboard.whatif.scenario_impact import (
     FIGURES,
     balance_score,
     before_after,
@@ -366,8 +366,8 @@ def test_move_then_undo_gives_back_the_same_figures(frames):
 # -- the real demo -----------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo():
-    from dashboard.demo import generate_demo
-    from dashboard.geo import load_counties
+    from dashboard.demo.dataset import generate_demo
+    from dashboard.geo.us_atlas import load_counties
 
     dataset, manifest = generate_demo()
     return build_frames(dataset), date.fromisoformat(manifest["as_of"]), \

@@ -11,12 +11,12 @@ import pytest
 import shapely
 from test_whatif import make_frames
 
-from dashboard import geo
-from dashboard.periods import Period
-from dashboard.whatif import Changes
-from dashboard.whatif_accounts import account_rows, split_territories
-from dashboard.whatif_compare import compare, diff_geojson, differing_counties
-from dashboard.whatif_outlines import EMPTY, moves_key, proposed_outlines, reshaped
+from dashboard.geo import us_atlas
+from dashboard.metrics.periods import Period
+from dashboard.whatif.account_lists import account_rows, split_territories
+from dashboard.whatif.boundaries import EMPTY, moves_key, proposed_outlines, reshaped
+from dashboard.whatif.changeset import Changes
+from dashboard.whatif.side_by_side import compare, diff_geojson, differing_counties
 
 AS_OF = date(2026, 2, 14)
 PERIOD = Period.parse("2026Q1")
@@ -89,7 +89,7 @@ def test_outlines_cover_the_reshaped_territories_only():
     features = {f["properties"]["territory_id"]: f for f in outlines["features"]}
     assert set(features) == {"T1", "T2"}
     assert features["T1"]["properties"]["tooltip"] == "Proposed boundary of T1 · One"
-    counties = geo.load_counties()["geometry"]
+    counties = us_atlas.load_counties()["geometry"]
     expected = shapely.union_all(counties.loc[["06071", "06059"]].to_numpy())
     drawn = shapely.geometry.shape(features["T1"]["geometry"])
     assert drawn.area == pytest.approx(expected.area, rel=0.02)

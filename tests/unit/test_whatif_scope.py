@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from test_whatif import make_frames
 
-from dashboard.whatif import Changes
-from dashboard.whatif_scope import outside, territories_named
+from dashboard.whatif.changeset import Changes
+from dashboard.whatif.draft_scope import outside, territories_named
 
 
 @pytest.fixture(scope="module")

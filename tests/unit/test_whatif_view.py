@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import whatif_view as view
-from dashboard.whatif import Changes
+from dashboard.views import whatif as view
+from dashboard.whatif.changeset import Changes
 
 # a chain of counties A1 - A2 - B1 - C1 and an island D1
 ALIGNMENT = pd.Series({"A1": "TA", "A2": "TA", "B1": "TB", "C1": "TC", "D1": "TD"},
@@ -28,7 +28,7 @@ def test_bordering_territories_get_different_colours():
 
 
 def test_the_demo_colouring_never_paints_two_neighbours_alike():
-    from dashboard.geo import county_adjacency, load_counties
+    from dashboard.geo.us_atlas import county_adjacency, load_counties
 
     counties = load_counties().index[:400]  # Alabama to California: many borders
     owner = pd.Series({fips: f"T{i // 12}" for i, fips in enumerate(counties)})
@@ -188,11 +188,11 @@ def test_rep_rows_net_the_gains_and_losses():
 
 
 def test_the_view_model_speaks_french():
-    from dashboard import i18n
+    from dashboard.i18n import translation
     from layouts import whatif as layout
     from layouts import whatif_accounts as accounts_layout
 
-    with i18n.use("fr"):
+    with translation.use("fr"):
         rows = view.fairness_rows(fairness([0.5, 0.3, 2.0, 0.2], [0.6, 0.3, 2.5, 0.1]))
         shares = view.disruption_rows({"accounts": 0.0125, "bookings": 0.1, "pipeline": None})
         with pytest.raises(ValueError, match="le comté ZZ n'est pas dans les données"):

@@ -7,7 +7,7 @@ import io
 
 import openpyxl
 
-from dashboard.xlsx_export import columns_of, sheet_title, workbook_bytes
+from dashboard.views.xlsx import columns_of, sheet_title, workbook_bytes
 
 MONEY = {"function": "params.value == null ? '—' : d3.format('$,.0f')(params.value)"}
 PCT = {"function": "params.value == null ? '—' : Math.round(params.value * 100) + '%'"}
@@ -85,21 +85,21 @@ def test_sheet_titles_excel_accepts():
 
 
 def test_grid_formatters_of_the_request_language_become_excel_formats():
-    from dashboard import i18n
-    from dashboard.xlsx_export import number_format
+    from dashboard.i18n import translation
+    from dashboard.views.xlsx import number_format
     from layouts import grid_format
 
-    with i18n.use("en", "USD"):
+    with translation.use("en", "USD"):
         assert number_format(grid_format.money()) == '"$"#,##0'
         assert number_format(grid_format.percent(1, signed=True)) == "+0.0%;-0.0%;0.0%"
         assert number_format(grid_format.number(1, suffix="×")) == '#,##0.0"×"'
-    with i18n.use("fr", "EUR"):
+    with translation.use("fr", "EUR"):
         # the euro after the amount, as a French grid shows it; headers come translated
         assert number_format(grid_format.money_compact()) == '#,##0"\u00a0€"'
         assert number_format(grid_format.percent(0)) == "0%"
         book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(
             [{"amount": 1234.5}],
-            [{"field": "amount", "headerName": i18n._("Amount"),
+            [{"field": "amount", "headerName": translation._("Amount"),
               "valueFormatter": grid_format.money()}])))
         sheet = book.active
         assert sheet.title == "Export"

@@ -1,0 +1,82 @@
+"""One import, start to finish: read the files, validate them against the
+stored data, and write the merged result in one transaction — or write
+nothing and return every problem. Shared by the CLI and the upload page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from dashboard.geo import us_atlas
+from dashboard.i18n.translation import _
+from dashboard.ingest.reading import Problem, read_files, validate
+from dashboard.storage import store
+from dashboard.storage.schema import LOAD_ORDER, Dataset
+
+
+@dataclass
+class ImportResult:
+    problems: list[Problem] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    data_version: int | None = None
+    #: True when the files held nothing the store did not already: nothing
+    #: was written and the data version (so every cache) stays as it was.
+    unchanged: bool = False
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity != "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.data_version is not None
+
+
+def import_files(
+    engine: Engine, files: list[tuple[str, bytes]], actor: str = "cli",
+    stage_probabilities: Mapping[str, float] | None = None,
+) -> ImportResult:
+    """``files`` are (file name, content) pairs; the name picks the table.
+
+    Files that cannot be read do not stop the others from being checked, so
+    one bad encoding does not hide the rest of the list. ``stage_probabilities``
+    are the configured ones (None: the METRICS.md defaults).
+    """
+    read = read_files(files)
+    result = ImportResult(problems=read.problems)
+    if not read.tables and not read.problems and read.as_of is None:
+        result.problems.append(Problem(_("(import)"), None, None, _("no files to import")))
+        return result
+    existing = store.read_dataset(engine)
+    merged, validation_problems = validate(
+        read.tables, existing, set(us_atlas.load_counties().index), read.unreadable,
+        stage_probabilities)
+    result.problems.extend(validation_problems)
+    if result.errors:
+        return result
+    result.rows = {table: len(frame) for table, frame in read.tables.items()}
+    stored_as_of = store.dataset_as_of(engine)
+    if same_dataset(merged, existing) and read.as_of in (None, stored_as_of):
+        result.unchanged = True
+        result.data_version = store.data_version(engine)
+        return result
+    result.data_version = store.replace_dataset(
+        engine, merged, actor=actor, action="import",
+        as_of=read.as_of or stored_as_of, detail={"files": [n for n, _ in files]},
+    )
+    return result
+
+
+def same_dataset(first: Dataset, second: Dataset) -> bool:
+    """Whether two datasets hold the same rows in the same order (a re-import
+    of unchanged files must not bump the data version and empty every cache)."""
+    return all(
+        first.table(t).reset_index(drop=True).equals(second.table(t).reset_index(drop=True))
+        for t in LOAD_ORDER
+    )

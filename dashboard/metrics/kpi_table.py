@@ -1,0 +1,241 @@
+"""The DATA_FORMAT.md ``kpis`` table: every METRICS.md Period KPI for one level.
+
+A level (territory, rep, region, company) is only a ``groups`` mapping from
+territory_id to an entity key, so all four share one computation and the
+METRICS.md "aggregate up" rule (sum the parts, recompute the ratios) holds at
+every level. Rows, masks and group positions are built once per table, not
+once per KPI, which is what keeps the view inside its time budget.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from dashboard.i18n.translation import N_
+from dashboard.metrics import kpi_cube
+from dashboard.metrics.frames import Frames
+from dashboard.metrics.kpi_blocks import (
+    AccountRows,
+    Grouping,
+    OpportunityRows,
+    Window,
+    median_cycle,
+    prorated_quota,
+    ratio,
+    top_share,
+    won_in,
+)
+from dashboard.metrics.kpi_parts import (
+    PART_COLUMNS,
+    account_parts,
+    kpis_from_parts,
+    opportunity_parts,
+    time_elapsed,
+)
+from dashboard.metrics.periods import Period, quarter_bounds, quarter_label
+
+LEVELS = ("territory", "rep", "region", "company")
+#: the company row's name is data (cached across languages): views that
+#: show it translate it with ``_(COMPANY_NAME)``
+COMPANY_ID, COMPANY_NAME = "company", N_("All territories")
+
+#: DATA_FORMAT.md `kpis` columns, in order.
+KPI_COLUMNS = (
+    "id", "name", "bookings", "quota", "attainment", "time_elapsed", "pace",
+    "open_pipeline", "weighted_pipeline", "remaining_quota", "coverage",
+    "projected_attainment", "win_rate", "avg_deal_size", "sales_cycle_days",
+    "customers_at_start", "acquisition_rate", "retention_rate", "penetration",
+    "revenue_penetration", "revenue_growth", "concentration_top20",
+)
+
+
+def level_groups(
+    frames: Frames, level: str, territory_ids: Iterable[str] | None = None
+) -> tuple[pd.Series, pd.DataFrame]:
+    """(territory_id -> entity id, entities with id and name) for a level.
+
+    A rep's figures are those of the territory they own, so a rep is reached
+    through the owner's territory; reps owning none are still listed (their
+    sums are 0) unless the view is filtered to particular territories.
+    """
+    if level not in LEVELS:
+        known = ", ".join(LEVELS)
+        raise ValueError(f"level must be one of {known}, got {level!r}")  # i18n: not shown
+    territories = frames.territories
+    if territory_ids is not None:
+        territories = territories[territories["territory_id"].isin(list(territory_ids))]
+    tids = territories["territory_id"]
+    if level == "territory":
+        groups = pd.Series(tids.to_numpy(), index=tids.to_numpy())
+        names = territories["territory_name"].to_numpy()
+        entities = pd.DataFrame({"id": tids.to_numpy(), "name": names})
+    elif level == "region":
+        groups = pd.Series(territories["region"].to_numpy(), index=tids.to_numpy())
+        regions = pd.unique(groups.dropna().to_numpy())
+        entities = pd.DataFrame({"id": regions, "name": regions})
+    elif level == "company":
+        groups = pd.Series(COMPANY_ID, index=tids.to_numpy())
+        entities = pd.DataFrame({"id": [COMPANY_ID], "name": [COMPANY_NAME]})
+    else:
+        reps = frames.reps
+        owned = reps.dropna(subset=["territory_id"]).drop_duplicates("territory_id")
+        owned = owned[owned["territory_id"].isin(tids)]
+        groups = pd.Series(owned["rep_id"].to_numpy(), index=owned["territory_id"].to_numpy())
+        if territory_ids is not None:
+            reps = owned
+        entities = pd.DataFrame(
+            {"id": reps["rep_id"].to_numpy(), "name": reps["rep_name"].to_numpy()}
+        )
+    entities = entities.astype({"id": "str", "name": "str"})
+    return groups, entities.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def filtered_rows(
+    frames: Frames, segment: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Accounts (and their opportunities) of one segment; all of them when None.
+
+    Quotas have no segment, so a segment view keeps the territory's whole quota.
+    """
+    if segment is None:
+        return frames.accounts, frames.opportunities
+    accounts = frames.accounts[frames.accounts["segment"] == segment]
+    opps = frames.opportunities
+    return accounts, opps[opps["account_id"].isin(accounts.index)]
+
+
+def group_figures(
+    frames: Frames,
+    grouping: Grouping,
+    window: Window,
+    segment: str | None = None,
+    non_additive: bool = True,
+) -> tuple[pd.DataFrame, np.ndarray | None, np.ndarray | None]:
+    """(additive parts per group key, sales cycle, concentration) for one window.
+
+    From the precomputed aggregates when the frames have them
+    (:mod:`dashboard.metrics.kpi_cube`, the service's shared frames), else by scanning
+    rows; both give the same numbers.
+    """
+    agg = kpi_cube.aggregates_of(frames)
+    cube = None if agg is None else agg.cube(segment)
+    cycle = top = quota_at = None
+    if cube is not None:
+        by_code = kpi_cube.territory_lookup(agg, grouping)
+        parts = kpi_cube.opportunity_parts(cube, by_code, grouping, window)
+        from_accounts = kpi_cube.account_parts(agg, by_code, grouping, window, segment)
+        if from_accounts is None:
+            from_accounts = account_parts(kpi_cube.account_rows(agg, by_code, segment),
+                                          grouping, window)
+        parts |= from_accounts
+        if non_additive:
+            cycle = kpi_cube.median_cycle_of_groups(agg, by_code, grouping, window, segment)
+            if cycle is None:
+                won_group = kpi_cube.won_group(agg, by_code, segment)
+                cycle = kpi_cube.median_cycle(agg, won_group, grouping, window)
+            top = kpi_cube.top_share(agg, by_code, grouping, window, segment)
+        quota_at = kpi_cube.quota_positions(frames, agg, by_code)
+    else:
+        accounts, opps = filtered_rows(frames, segment)
+        opp_rows = OpportunityRows.of(opps, grouping)
+        parts = opportunity_parts(opp_rows, grouping, window)
+        parts |= account_parts(AccountRows.of(accounts, grouping), grouping, window)
+        if non_additive:
+            cycle = median_cycle(opp_rows, grouping, window)
+            top = top_share(opp_rows, grouping, window)
+    parts["quota"] = prorated_quota(frames.quotas, grouping, window.start, window.end, quota_at)
+    return pd.DataFrame({c: parts[c] for c in PART_COLUMNS}, index=grouping.keys), cycle, top
+
+
+def kpi_table(
+    frames: Frames,
+    period: Period,
+    as_of: date,
+    level: str = "territory",
+    territory_ids: Iterable[str] | None = None,
+    segment: str | None = None,
+) -> pd.DataFrame:
+    """DATA_FORMAT.md ``kpis``: one row per entity at ``level``, sorted by id.
+
+    Accounts and opportunities without a territory are outside every level.
+    ``territory_ids`` and ``segment`` are the UI's region and segment filters.
+    """
+    groups, entities = level_groups(frames, level, territory_ids)
+    grouping = Grouping.from_series(groups)
+    window = Window.of(period, as_of)
+    parts, cycle, top = group_figures(frames, grouping, window, segment)
+
+    # Entities no territory maps to (an unassigned rep) have zero parts, so
+    # their sums read 0 and every ratio comes out missing.
+    parts = parts.reindex(pd.Index(entities["id"].to_numpy()), fill_value=0.0)
+    table = kpis_from_parts(parts, period, as_of)
+    # Non-additive KPIs, aligned by key: entities without a group stay missing.
+    table["sales_cycle_days"] = grouping.series(cycle)
+    table["concentration_top20"] = grouping.series(top)
+    for column in ("bookings", "quota", "open_pipeline", "weighted_pipeline"):
+        table[column] = parts[column]
+    table["customers_at_start"] = parts["customers_at_start"].astype("int64")
+    table.insert(0, "name", entities["name"].to_numpy())
+    table.insert(0, "id", entities["id"].to_numpy())
+    return table.reset_index(drop=True)[list(KPI_COLUMNS)]
+
+
+def format_kpi_csv(table: pd.DataFrame) -> str:
+    """DATA_FORMAT.md ``kpis`` output: ratios as fractions, missing as empty, money unrounded.
+
+    pandas writes floats with ``repr`` precision, so nothing is rounded away.
+    """
+    buffer = io.StringIO()
+    table.to_csv(buffer, index=False, na_rep="", lineterminator="\n")
+    return buffer.getvalue()
+
+
+def quarterly_series(
+    frames: Frames,
+    territory_ids: Iterable[str] | None,
+    quarters: Sequence[str | tuple[int, int]],
+    as_of: date,
+) -> pd.DataFrame:
+    """Bookings, Quota, Attainment and Pace per quarter for a set of territories (trends).
+
+    Each quarter is a METRICS.md period of its own; the territories are summed
+    as one group, so attainment is again a ratio of sums, not a mean.
+    """
+    groups, _ = level_groups(frames, "company", territory_ids)
+    grouping = Grouping.from_series(groups)
+    opps = frames.opportunities
+    agg = kpi_cube.aggregates_of(frames)
+    if agg is not None:
+        quota_at = kpi_cube.quota_positions(frames, agg, kpi_cube.territory_lookup(agg, grouping))
+    else:
+        quota_at = grouping.positions(frames.quotas["territory_id"])
+    if agg is not None and territory_ids is not None:
+        # only the territories' rows, in row order: the same additions in the same order
+        _, positions = kpi_cube.territory_positions(agg, groups.index)
+        opps = opps.iloc[positions]
+    rows = OpportunityRows.of(opps, grouping)
+    periods = [
+        Period.parse(q) if isinstance(q, str) else Period(*quarter_bounds(*q), quarter_label(*q))
+        for q in quarters
+    ]
+    booked = [_only(grouping.total(rows.group, won_in(rows, p.start_day, p.end_day), rows.amount))
+              for p in periods]
+    target = [_only(prorated_quota(frames.quotas, grouping, p.start_day, p.end_day, quota_at))
+              for p in periods]
+    series = pd.DataFrame(
+        {"quarter": [p.label for p in periods], "bookings": booked, "quota": target}
+    )
+    series["attainment"] = ratio(series["bookings"], series["quota"])
+    elapsed = [time_elapsed(p, as_of) for p in periods]
+    series["pace"] = ratio(series["attainment"], elapsed)
+    return series
+
+
+def _only(values: np.ndarray) -> float:
+    """The single group's value; 0 when no territory is selected."""
+    return float(values[0]) if len(values) else 0.0

@@ -1,0 +1,233 @@
+"""The ``territory-dashboard`` command line.
+
+Data commands live here (no web imports); ``serve`` is handed in by
+``app.main`` so the core never imports Dash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from dashboard.runtime.config import Settings, SettingsError
+
+log = logging.getLogger("territory_dashboard")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="territory-dashboard",
+        description="Sales territory performance and what-if realignment.",
+    )
+    sub = parser.add_subparsers(dest="command")
+
+    serve = sub.add_parser("serve", help="start the web app (default)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.add_argument("--debug", action="store_true", help="Dash dev tools (never in production)")
+    serve.add_argument("--prod", action="store_true",
+                       help="gunicorn with several workers (README: Production deployment)")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="gunicorn workers with --prod (default: WEB_CONCURRENCY, else 2)")
+
+    demo = sub.add_parser("init-demo", help="build the demo dataset into the database")
+    demo.add_argument("--force", action="store_true", help="replace data that is already there")
+
+    imp = sub.add_parser("import", help="load DATA_FORMAT.md files (CSV or XLSX)")
+    imp.add_argument("paths", nargs="+", type=Path, help="files, or folders holding them")
+
+    kpis = sub.add_parser("kpis", help="print the KPI table as CSV")
+    kpis.add_argument("--period", required=True, help="2026Q3, 2026 or 2026-01-01..2026-06-30")
+    kpis.add_argument("--level", default="territory",
+                      choices=["territory", "rep", "region", "company"])
+    kpis.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: the dataset's)")
+
+    export = sub.add_parser("export", help="write the data and live alignment as CSV files")
+    export.add_argument("directory", type=Path)
+
+    add_users_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None, serve: Callable | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    command = args.command or "serve"
+    try:
+        settings = Settings.from_env()
+        if command == "serve":
+            if serve is None:
+                print("serve is started through app.main", file=sys.stderr)
+                return 2
+            extra = {"prod": True, "workers": args.workers} if getattr(args, "prod", False) else {}
+            return serve(settings, getattr(args, "host", "127.0.0.1"),
+                         getattr(args, "port", 8050), getattr(args, "debug", False), **extra)
+        handler = {"init-demo": cmd_init_demo, "import": cmd_import, "kpis": cmd_kpis,
+                   "export": cmd_export, "users": cmd_users}[command]
+        return handler(settings, args)
+    except (UserError, SettingsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a clear line, not a traceback, for the person at the terminal
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            print(f"error: cannot reach the database ({_short(exc)})", file=sys.stderr)
+            return 3
+        raise
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line."""
+
+
+def _short(exc: Exception) -> str:
+    return str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+
+
+def _service(settings: Settings):
+    from dashboard.runtime.service import DataService
+
+    service = DataService(settings)
+    service.migrate()
+    return service
+
+
+def add_users_parser(sub) -> None:
+    users = sub.add_parser("users", help="manage sign-in accounts")
+    actions = users.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="create a user (password asked for, or TD_PASSWORD)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["leader", "manager", "rep"])
+    add.add_argument("--scope", default="", help="a manager's region or a rep's rep id")
+    add.add_argument("--name", default="", help="display name")
+    actions.add_parser("list", help="list users (never their passwords)")
+    role = actions.add_parser("set-role", help="change a user's role and scope")
+    role.add_argument("username")
+    role.add_argument("--role", required=True, choices=["leader", "manager", "rep"])
+    role.add_argument("--scope", default="")
+    reset = actions.add_parser("reset-password", help="set a new password")
+    reset.add_argument("username")
+
+
+def _new_password() -> str:
+    """From TD_PASSWORD (scripts) or asked twice without echo; never an argument,
+    which would sit in the shell history and the process list."""
+    import getpass
+    import os
+
+    if os.environ.get("TD_PASSWORD"):
+        return os.environ["TD_PASSWORD"]
+    if not sys.stdin.isatty():
+        raise UserError("no terminal to ask for the password: set TD_PASSWORD")
+    first = getpass.getpass("New password: ")
+    if first != getpass.getpass("Repeat it: "):
+        raise UserError("the two passwords differ")
+    return first
+
+
+def cmd_users(settings: Settings, args) -> int:
+    from dashboard.access import users
+
+    engine = _service(settings).engine
+    try:
+        if args.action == "list":
+            for row in users.list_users(engine):
+                state = "" if row.active else " (inactive)"
+                print(f"{row.username}\t{row.role}\t{row.scope or '-'}\t{row.display_name}{state}")
+            return 0
+        if args.action == "add":
+            users.check_role(args.role, args.scope)  # before asking for a password
+            users.add_user(engine, args.username, _new_password(), args.role, args.scope,
+                           args.name)
+        elif args.action == "set-role":
+            users.set_role(engine, args.username, args.role, args.scope)
+        elif args.action == "reset-password":
+            users.reset_password(engine, args.username, _new_password())
+    except users.UserProblem as exc:
+        raise UserError(str(exc)) from exc
+    print(f"{args.action}: done for {args.username}")
+    return 0
+
+
+def cmd_init_demo(settings: Settings, args) -> int:
+    from dashboard.storage import store
+
+    service = _service(settings)
+    if not store.is_empty(service.engine) and not args.force:
+        raise UserError("the database already holds data; use --force to replace it")
+    from dashboard.demo.dataset import generate_demo
+
+    dataset, manifest = generate_demo()
+    version = store.replace_dataset(
+        service.engine, dataset, action="init-demo",
+        as_of=date.fromisoformat(manifest["as_of"]), detail={"seed": manifest["seed"]},
+    )
+    print(f"demo built: {len(dataset.territories)} territories, {len(dataset.accounts):,} "
+          f"accounts, {len(dataset.opportunities):,} opportunities (data version {version})")
+    return 0
+
+
+def cmd_import(settings: Settings, args) -> int:
+    from dashboard.ingest.reading import expand_paths
+    from dashboard.ingest.service import import_files
+
+    missing = [str(p) for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise UserError(f"{missing[0]} does not exist")
+    service = _service(settings)
+    files = [(p.name, p.read_bytes()) for p in expand_paths(args.paths)]
+    result = import_files(service.engine, files, actor="cli",
+                          stage_probabilities=settings.stage_probabilities)
+    for problem in result.warnings:
+        print(problem, file=sys.stderr)  # a warning says "warning:" itself
+    if not result.ok:
+        for problem in result.errors:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"nothing imported: {len(result.errors)} problem(s)", file=sys.stderr)
+        return 1
+    if result.unchanged:
+        print(f"nothing changed: the files hold the stored data (data version "
+              f"{result.data_version})")
+        return 0
+    loaded = ", ".join(f"{n:,} {t}" for t, n in result.rows.items())
+    print(f"imported {loaded} (data version {result.data_version})")
+    return 0
+
+
+def cmd_kpis(settings: Settings, args) -> int:
+    from dashboard.metrics.kpi_table import format_kpi_csv, kpi_table
+    from dashboard.metrics.periods import Period
+
+    try:
+        period = Period.parse(args.period)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    service = _service(settings)
+    if args.as_of:
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError as exc:
+            raise UserError(f"--as-of must be YYYY-MM-DD, got {args.as_of!r}") from exc
+    else:
+        as_of = service.as_of()
+    table = kpi_table(service.frames(), period, as_of, args.level)
+    sys.stdout.write(format_kpi_csv(table))
+    return 0
+
+
+def cmd_export(settings: Settings, args) -> int:
+    from dashboard.ingest.export import export_dataset
+    from dashboard.storage import store
+
+    service = _service(settings)
+    args.directory.mkdir(parents=True, exist_ok=True)
+    export_dataset(store.read_dataset(service.engine), args.directory,
+                   as_of=store.dataset_as_of(service.engine))
+    print(f"exported to {args.directory}")
+    return 0

@@ -1,0 +1,192 @@
+"""Reading and writing the Dataset in the database.
+
+A write replaces the data tables in one transaction, so an import either
+lands whole or not at all, and the data version is bumped in that same
+transaction so every cache keyed by it refreshes exactly when the data does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.orm import Session
+
+from dashboard.storage.db import get_meta, set_meta
+from dashboard.storage.models import (
+    Account,
+    Alignment,
+    AuditLog,
+    Opportunity,
+    Quota,
+    Rep,
+    Territory,
+)
+from dashboard.storage.schema import DATE, LOAD_ORDER, MONEY, NUMBER, TABLES, Dataset, empty_frame
+
+MODELS = {
+    "territories": Territory,
+    "reps": Rep,
+    "alignment": Alignment,
+    "accounts": Account,
+    "opportunities": Opportunity,
+    "quotas": Quota,
+}
+
+DATA_VERSION = "data_version"
+DATA_TOKEN = "data_token"
+AS_OF = "as_of"
+CHUNK = 20_000
+
+
+def data_version(engine: Engine) -> int:
+    return int(get_meta(engine, DATA_VERSION, "0"))
+
+
+def data_stamp(engine: Engine) -> str:
+    """Version plus a random token written with it: unique across databases,
+    so a cache never mistakes a rebuilt database's version 1 for an old one."""
+    from dashboard.storage.models import Meta
+
+    with Session(engine) as session:
+        rows = dict(session.execute(
+            select(Meta.key, Meta.value).where(Meta.key.in_((DATA_VERSION, DATA_TOKEN)))
+        ).all())
+    return f"{rows.get(DATA_VERSION, '0')}-{rows.get(DATA_TOKEN, '')}"
+
+
+def dataset_as_of(engine: Engine) -> date | None:
+    value = get_meta(engine, AS_OF)
+    return date.fromisoformat(value) if value else None
+
+
+def is_empty(engine: Engine) -> bool:
+    with Session(engine) as session:
+        return session.scalar(select(Territory.territory_id).limit(1)) is None
+
+
+def _records(frame: pd.DataFrame, table: str) -> list[dict]:
+    """Frame rows as dicts of plain Python values the DB driver accepts."""
+    spec = TABLES[table]
+    columns = {}
+    for col in spec.columns:
+        values = frame[col.name]
+        if col.kind == DATE:
+            stamps = pd.to_datetime(values)
+            columns[col.name] = [None if pd.isna(v) else v.date() for v in stamps]
+        elif col.kind in (MONEY, NUMBER):
+            array = values.to_numpy(dtype="float64", na_value=np.nan)
+            columns[col.name] = [None if np.isnan(v) else float(v) for v in array]
+        else:
+            columns[col.name] = [None if pd.isna(v) else str(v) for v in values]
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def replace_dataset(
+    engine: Engine,
+    dataset: Dataset,
+    *,
+    actor: str = "system",
+    action: str = "import",
+    as_of: date | None = None,
+    detail: dict | None = None,
+) -> int:
+    """Write the whole dataset in one transaction; returns the new data version."""
+    with Session(engine) as session, session.begin():
+        for table in reversed(LOAD_ORDER):
+            session.execute(delete(MODELS[table]))
+        for table in LOAD_ORDER:
+            records = _records(dataset.table(table), table)
+            for start in range(0, len(records), CHUNK):
+                session.execute(insert(MODELS[table]), records[start : start + CHUNK])
+        version = int(get_session_meta(session, DATA_VERSION, "0")) + 1
+        set_meta(session, DATA_VERSION, str(version))
+        set_meta(session, DATA_TOKEN, uuid.uuid4().hex)
+        if as_of is not None:
+            set_meta(session, AS_OF, as_of.isoformat())
+        counts = {t: len(dataset.table(t)) for t in LOAD_ORDER}
+        session.add(
+            AuditLog(username=actor, action=action, detail={"rows": counts, **(detail or {})})
+        )
+    return version
+
+
+def get_session_meta(session: Session, key: str, default: str) -> str:
+    from dashboard.storage.models import Meta
+
+    row = session.get(Meta, key)
+    return default if row is None else row.value
+
+
+def read_dataset(engine: Engine) -> Dataset:
+    """The stored data as a Dataset with canonical dtypes.
+
+    Rows come straight from the driver and are turned into columns in bulk:
+    building a DataFrame from millions of SQLAlchemy rows, and parsing each
+    date and string one by one, was most of a worker's start-up time.
+    """
+    frames = {}
+    with engine.connect() as connection:
+        for table in LOAD_ORDER:
+            spec = TABLES[table]
+            names = spec.column_names
+            table_name = MODELS[table].__table__.name
+            sql = f'SELECT {", ".join(names)} FROM "{table_name}"'  # i18n: not shown (SQL)
+            rows = _fetch_all(connection, sql)
+            if not rows:  # an empty table (e.g. no quotas imported yet)
+                frames[table] = empty_frame(table)
+                continue
+            # one 2-D object array, then its columns: 3× faster than zip(*rows)
+            table_values = np.array(rows, dtype=object)
+            del rows
+            columns = [table_values[:, i] for i in range(len(names))]
+            frames[table] = _typed(dict(zip(names, columns, strict=True)), table)
+    return Dataset(**frames)
+
+
+def _fetch_all(connection, sql: str) -> list[tuple]:
+    """All rows as plain tuples from the driver's own cursor: SQLAlchemy's
+    Row objects double the time of 2M rows (4.3 s against 2.4 s)."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _typed(columns: dict[str, np.ndarray], table: str) -> pd.DataFrame:
+    if not columns:
+        return empty_frame(table)
+    out = {}
+    for col in TABLES[table].columns:
+        values = columns.pop(col.name)
+        if col.kind == DATE:
+            out[col.name] = _dates(values)
+        elif col.kind in (MONEY, NUMBER):
+            out[col.name] = pd.Series(np.array(values, dtype="float64"))
+        else:
+            # object dtype with None for missing (pandas 3 would read None as NaN)
+            array = np.array(values, dtype=object)
+            if pd.api.types.infer_dtype(array, skipna=True) not in ("string", "empty"):
+                array = np.array([None if v is None else str(v) for v in array], dtype=object)
+            out[col.name] = pd.Series(array, dtype="object")
+    return pd.DataFrame(out)
+
+
+def _dates(values: np.ndarray) -> pd.Series:
+    """ISO date text (SQLite) or date objects (other drivers) -> datetime64[s], NaT if missing."""
+    series = pd.Series(np.array(values, dtype=object))
+    first = next((v for v in values if v is not None), None)
+    if isinstance(first, str):
+        try:  # plain dates: parsed in C, 3× faster than slicing first
+            parsed = pd.to_datetime(series, format="%Y-%m-%d")
+        except ValueError:  # dates stored with a time part
+            parsed = pd.to_datetime(series.str.slice(0, 10), format="%Y-%m-%d")
+    else:
+        parsed = pd.to_datetime(series)
+    return parsed.astype("datetime64[s]")

@@ -1,0 +1,156 @@
+"""What the first page shows, as plain data: company KPIs, per-territory KPIs,
+map colours and tooltips. The callback turns this into components."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import _
+from dashboard.metrics.frames import Frames
+from dashboard.metrics.kpi_blocks import AccountRows, Grouping
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.metrics.periods import Period
+from dashboard.views.choropleth import MAP_KPIS, class_breaks, colors_for, legend_entries
+from dashboard.views.selection import ALL
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which territories and which segment a view covers."""
+
+    territory_ids: tuple[str, ...]
+    segment: str | None
+
+
+def scope_for(frames: Frames, region: str, segment: str) -> Scope:
+    """Territories of a region (all when ``region`` is "all"); an unknown region
+    or segment yields an empty scope, which views show as "nothing matches"."""
+    territories = frames.territories
+    if region and region != ALL:
+        territories = territories[territories["region"] == region]
+    seg = None if not segment or segment == ALL else segment
+    if seg is not None and seg not in set(frames.accounts["segment"].dropna()):
+        return Scope((), seg)
+    return Scope(tuple(territories["territory_id"]), seg)
+
+
+def territory_kpis(frames: Frames, scope: Scope, period: Period, as_of: date,
+                   memo=None) -> pd.DataFrame:
+    """Per-territory KPI rows; ``memo`` is ``DataService.memo`` when the
+    caller wants the shared cache."""
+    def compute(f):
+        return kpi_table(f, period, as_of, "territory",
+                         territory_ids=scope.territory_ids, segment=scope.segment)
+
+    if memo is None:
+        return compute(frames)
+    return memo("territory_kpis", (scope, period, as_of), compute)
+
+
+def total_kpis(frames: Frames, scope: Scope, period: Period, as_of: date,
+               memo=None) -> pd.Series:
+    """One row over the whole scope (the company, a region or a filter of them)."""
+    def compute(f):
+        return kpi_table(f, period, as_of, "company",
+                         territory_ids=scope.territory_ids, segment=scope.segment).iloc[0]
+
+    if memo is None:
+        return compute(frames)
+    return memo("total_kpis", (scope, period, as_of), compute)
+
+
+def tooltip_html(row, rep_name: str | None) -> str:
+    """Hover text; every name is escaped because Leaflet inserts it as HTML."""
+    rep = (html.escape(rep_name) if isinstance(rep_name, str) and rep_name
+           else "<i>" + html.escape(_("vacant")) + "</i>")
+    lines = [
+        f"<b>{html.escape(str(row['name']))}</b> ({html.escape(str(row['id']))})",
+        _("Rep: {rep}").format(rep=rep),
+        _("Attainment: {attainment} · Pace: {pace}").format(
+            attainment=formatting.percent(row["attainment"]), pace=formatting.percent(row["pace"])),
+        _("Bookings: {bookings} of {quota}").format(
+            bookings=formatting.money(row["bookings"]), quota=formatting.money(row["quota"])),
+        _("Coverage: {coverage} · Growth: {growth}").format(
+            coverage=formatting.multiple(row["coverage"]),
+            growth=formatting.signed_percent(row["revenue_growth"])),
+        _("Penetration: {penetration}").format(penetration=formatting.percent(row["penetration"])),
+    ]
+    return "<br>".join(lines)
+
+
+def map_hideout(frames: Frames, kpis: pd.DataFrame, totals: pd.Series, kpi_key: str,
+                key: str = "overview", selected: str | None = None,
+                flagged: list[str] | None = None) -> tuple[dict, list]:
+    """(hideout, legend entries). Territories outside the scope are greyed."""
+    kpi = MAP_KPIS.get(kpi_key) or MAP_KPIS["attainment"]
+    breaks = class_breaks(kpi, totals)
+    values = kpis.set_index("id")[kpi.key] if len(kpis) else pd.Series(dtype="float64")
+    colors = colors_for(values, breaks)
+    reps = frames.territories["rep_name"].to_dict()
+    # plain dicts, not iterrows: a Series per row cost ~0.1 ms × 500 territories
+    tips = {
+        str(row["id"]): tooltip_html(row, reps.get(row["id"]))
+        for row in kpis.to_dict("records")
+    }
+    hideout = {"key": key, "colors": colors, "tips": tips, "selected": selected,
+               "flagged": flagged or []}
+    return hideout, legend_entries(kpi, breaks)
+
+
+#: ~100 m: finer than a marker at any zoom the map allows, and it keeps the
+#: 20k-point payload small (METRICS.md has no use for more)
+POINT_PRECISION = 3
+
+
+def customers_at_end_of(accounts: pd.DataFrame, day: int) -> np.ndarray:
+    """Which accounts are customers at the end of ``day`` (the KPI core's rule)."""
+    no_groups = Grouping.from_series(pd.Series([], dtype="object"))
+    return AccountRows.of(accounts, no_groups).customer_at_end_of(day)
+
+
+def point_prefixes(frames: Frames) -> pd.Series:
+    """Each located account's GeoJSON feature up to its customer flag, by account id.
+
+    Positions only change with the data, so the text is built once per data
+    version; a request then appends flags and joins (a few ms for 20k points,
+    against ~80 ms for building and serialising dicts).
+    """
+    located = frames.accounts.dropna(subset=["lat", "lon"])
+    lons = located["lon"].to_numpy(dtype="float64").round(POINT_PRECISION).tolist()
+    lats = located["lat"].to_numpy(dtype="float64").round(POINT_PRECISION).tolist()
+    text = [
+        f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{lon!r},{lat!r}]}},'
+        '"properties":{"c":'
+        for lon, lat in zip(lons, lats, strict=True)
+    ]
+    return pd.Series(text, index=located.index, dtype="object")
+
+
+def account_points(frames: Frames, scope: Scope, day: int, prefixes: pd.Series | None = None
+                   ) -> str:
+    """Accounts of a scope as a GeoJSON FeatureCollection (text) for the clustered layer.
+
+    Filtered here, on the server, because a client ``filter`` on a clustered
+    layer hides every marker. Each point carries only its position and ``c``
+    (1 when the account is a customer at the end of ``day``, METRICS.md's
+    rule): no names, so nothing needs escaping, and no ids, which nothing on
+    the map reads and which would double the payload (20k points: ~2 MB of
+    JSON, ~0.17 MB gzipped, against ~0.23 MB with ids). ``prefixes`` is
+    :func:`point_prefixes` of the same frames, when the caller memoizes it.
+    """
+    if prefixes is None:
+        prefixes = point_prefixes(frames)
+    accounts = frames.accounts.loc[prefixes.index]
+    keep = accounts["territory_id"].isin(list(scope.territory_ids)).to_numpy()
+    if scope.segment is not None:
+        keep = keep & (accounts["segment"] == scope.segment).to_numpy()
+    flags = np.where(customers_at_end_of(accounts[keep], day), "1}}", "0}}")
+    features = [head + tail for head, tail in
+                zip(prefixes.to_numpy()[keep].tolist(), flags.tolist(), strict=True)]
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"

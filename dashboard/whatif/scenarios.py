@@ -1,0 +1,441 @@
+"""Saved what-if scenarios: storage, optimistic locking, approval and apply.
+
+METRICS.md "Scenario": a named set of changes over a base alignment; saved,
+versioned, never silently overwritten. The changes themselves are
+:class:`~dashboard.whatif.changeset.Changes` stored as JSON, so what is saved reopens
+exactly as it was.
+
+Every write bumps the scenario's ``revision`` through a conditional
+``UPDATE ... WHERE id = :id AND revision = :seen``. Checking the row count
+of that one statement (rather than reading, comparing, then writing) is what
+makes two concurrent writers unable to both win: on PostgreSQL the second
+UPDATE waits for the first one's row lock and then no longer matches; on
+SQLite writers are serialised by the database lock. A save that loses keeps
+its changes as a new draft copy, so neither version is lost.
+
+States (issue 5): draft -> proposed (manager or leader) -> approved (leader)
+-> applied (leader); a leader may reject a proposal back to draft. Every
+write leaves an ``audit_log`` row saying who, when and what.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime
+
+import pandas as pd
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.orm import Session
+
+from dashboard.i18n.translation import N_, _
+from dashboard.ingest.export import format_numbers, format_text
+from dashboard.metrics.periods import parse_quarter_label, quarter_of
+from dashboard.storage.db import set_meta
+from dashboard.storage.models import Account, Alignment, AuditLog, Quota, Scenario
+from dashboard.storage.store import AS_OF, DATA_TOKEN, DATA_VERSION, get_session_meta
+from dashboard.whatif.changeset import Changes
+
+DRAFT, PROPOSED, APPROVED, APPLIED = "draft", "proposed", "approved", "applied"
+#: how each status reads on screen (translated with ``_()`` where shown)
+STATUS_NAMES = {DRAFT: N_("draft"), PROPOSED: N_("proposed"), APPROVED: N_("approved"),
+                APPLIED: N_("applied")}
+LEADER, MANAGER, REP = "leader", "manager", "rep"
+CSV_COLUMNS = ("kind", "key", "value")
+
+_TABLE = Scenario.__table__
+
+
+class ScenarioError(Exception):
+    """A scenario operation refused; the message is meant for the user as is."""
+
+
+class ScenarioNotFoundError(ScenarioError, LookupError):
+    pass
+
+
+class ScenarioStateError(ScenarioError):
+    """Wrong state or wrong role for the operation."""
+
+
+class StaleScenarioError(ScenarioError):
+    """The scenario changed after the user opened it. Their changes were kept
+    as a new draft (``copy_id``) so the user can compare and merge by hand."""
+
+    def __init__(self, message: str, *, copy_id: int, changed_by: str, changed_at: datetime):
+        super().__init__(message)
+        self.copy_id = copy_id
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+
+@dataclass(frozen=True)
+class ScenarioRecord:
+    id: int
+    name: str
+    status: str
+    changes: Changes
+    revision: int
+    region: str | None
+    created_by: str
+    updated_by: str
+    created_at: datetime
+    updated_at: datetime
+    base_data_version: int
+
+    def to_json(self) -> dict:
+        """Plain JSON (what the audit log keeps of a deleted scenario)."""
+        # not dataclasses.asdict: it would deep-copy the read-only mappings of Changes
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        return data | {"changes": self.changes.to_json(),
+                       "created_at": self.created_at.isoformat(),
+                       "updated_at": self.updated_at.isoformat()}
+
+
+def _now() -> datetime:
+    """Naive UTC set by Python, not the server: SQLite and PostgreSQL would
+    otherwise disagree on the time zone of ``now()``."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _record(row) -> ScenarioRecord:
+    return ScenarioRecord(
+        id=row.id, name=row.name, status=row.status, changes=Changes.from_json(row.changes),
+        revision=row.revision, region=row.region, created_by=row.created_by,
+        updated_by=row.updated_by, created_at=row.created_at, updated_at=row.updated_at,
+        base_data_version=row.base_data_version,
+    )
+
+
+def _row(session: Session, scenario_id: int, *, deleted_too: bool = False):
+    query = select(_TABLE).where(_TABLE.c.id == scenario_id)
+    if not deleted_too:
+        query = query.where(_TABLE.c.deleted.is_(False))
+    return session.execute(query).one_or_none()
+
+
+def _existing(session: Session, scenario_id: int):
+    row = _row(session, scenario_id)
+    if row is None:
+        raise ScenarioNotFoundError(_("There is no scenario {id}.").format(id=scenario_id))
+    return row
+
+
+def _audit(session: Session, user: str, action: str, detail: dict) -> None:
+    session.add(AuditLog(username=user, action=action, at=_now(), detail=detail))
+
+
+def _create(session: Session, *, name: str, changes: Changes, user: str, region: str | None,
+            base_data_version: int) -> int:
+    now = _now()
+    result = session.execute(insert(_TABLE).values(
+        name=name, status=DRAFT, changes=changes.to_json(), base_data_version=base_data_version,
+        revision=1, region=region, created_by=user, updated_by=user, created_at=now,
+        updated_at=now, deleted=False,
+    ))
+    scenario_id = result.inserted_primary_key[0]
+    _audit(session, user, "scenario_create", {"scenario_id": scenario_id, "name": name})
+    return scenario_id
+
+
+def _update(session: Session, row, user: str, *, only_if: str | None = None,
+            **values) -> bool:
+    """Conditional write: only if nobody changed the row since ``row`` was read
+    (and, with ``only_if``, only while it is in that state)."""
+    condition = (_TABLE.c.id == row.id) & (_TABLE.c.revision == row.revision)
+    condition &= _TABLE.c.deleted.is_(False)
+    if only_if is not None:
+        condition &= _TABLE.c.status == only_if
+    result = session.execute(update(_TABLE).where(condition).values(
+        revision=row.revision + 1, updated_by=user, updated_at=_now(), **values))
+    return result.rowcount == 1
+
+
+def _current_version(session: Session) -> int:
+    return int(get_session_meta(session, DATA_VERSION, "0"))
+
+
+# -- reading -------------------------------------------------------------------
+def get_scenario(engine: Engine, scenario_id: int) -> ScenarioRecord | None:
+    """The scenario, or None when it does not exist or was deleted."""
+    with Session(engine) as session:
+        row = _row(session, scenario_id)
+    return None if row is None else _record(row)
+
+
+def list_scenarios(engine: Engine, region: str | None = None) -> list[ScenarioRecord]:
+    """Scenarios not deleted, newest change first. With ``region``, that
+    region's scenarios and the region-less (company-wide) ones."""
+    query = select(_TABLE).where(_TABLE.c.deleted.is_(False))
+    if region is not None:
+        query = query.where((_TABLE.c.region == region) | _TABLE.c.region.is_(None))
+    query = query.order_by(_TABLE.c.updated_at.desc(), _TABLE.c.id.desc())
+    with Session(engine) as session:
+        return [_record(row) for row in session.execute(query)]
+
+
+# -- editing -------------------------------------------------------------------
+def save_scenario(engine: Engine, *, name: str, changes: Changes, user: str,
+                  scenario_id: int | None = None, expected_revision: int | None = None,
+                  region: str | None = None) -> ScenarioRecord:
+    """Create a draft (no ``scenario_id``) or save over one.
+
+    Saving over needs the revision the user opened. When the stored one is
+    newer, the save is refused with :class:`StaleScenarioError` and the
+    incoming changes are stored as a new draft "<name> (copy by <user>)",
+    committed before the error is raised. Only drafts can be edited.
+    ``region`` applies to a new scenario; an update keeps its region.
+    """
+    if scenario_id is None:
+        with Session(engine) as session, session.begin():
+            new_id = _create(session, name=name, changes=changes, user=user, region=region,
+                             base_data_version=_current_version(session))
+        return get_scenario(engine, new_id)
+    if expected_revision is None:
+        # a programmer's error: the panel always sends the revision it opened
+        raise ValueError("saving over a scenario needs its opened revision")  # i18n: not shown
+    with Session(engine) as session, session.begin():
+        row = _row(session, scenario_id, deleted_too=True)
+        if row is None:
+            raise ScenarioNotFoundError(_("There is no scenario {id}.").format(id=scenario_id))
+        if row.revision == expected_revision and not row.deleted:
+            if row.status != DRAFT:
+                raise ScenarioStateError(
+                    _("Scenario '{name}' is {status}; only a draft can be edited.").format(
+                        name=row.name, status=status_name(row.status)))
+            if _update(session, row, user, only_if=DRAFT, name=name,
+                       changes=changes.to_json()):
+                _audit(session, user, "scenario_save",
+                       {"scenario_id": row.id, "revision": row.revision + 1})
+                stale = None
+            else:  # someone else's write landed between our read and our update
+                stale = _row(session, scenario_id, deleted_too=True)
+        else:
+            stale = row
+        if stale is not None:
+            # the copy keeps the base the user's edits were made against
+            copy_name = _("{name} (copy by {user})").format(name=name, user=user)
+            copy_id = _create(session, name=copy_name, changes=changes, user=user,
+                              region=stale.region, base_data_version=stale.base_data_version)
+            message = (_("Scenario '{name}' was deleted by {user} at {time} UTC after you "
+                         "opened it; your version was kept as '{copy}'") if stale.deleted else
+                       _("Scenario '{name}' was changed by {user} at {time} UTC after you "
+                         "opened it; your version was kept as '{copy}'")).format(
+                name=stale.name, user=stale.updated_by, time=f"{stale.updated_at:%H:%M}",
+                copy=copy_name)
+    if stale is not None:
+        raise StaleScenarioError(message, copy_id=copy_id, changed_by=stale.updated_by,
+                                 changed_at=stale.updated_at)
+    return get_scenario(engine, scenario_id)
+
+
+def duplicate_scenario(engine: Engine, scenario_id: int, user: str,
+                       name: str | None = None) -> ScenarioRecord:
+    """A new draft with the same changes, based on the current data version:
+    duplicating is how a scenario made on older data is rebased."""
+    with Session(engine) as session, session.begin():
+        row = _existing(session, scenario_id)
+        new_id = _create(session, name=name or _("{name} (copy)").format(name=row.name),
+                         changes=Changes.from_json(row.changes), user=user, region=row.region,
+                         base_data_version=_current_version(session))
+    return get_scenario(engine, new_id)
+
+
+def rename_scenario(engine: Engine, scenario_id: int, user: str, name: str) -> ScenarioRecord:
+    """Rename in any state. The revision is bumped so that an editor who
+    opened the old name cannot silently save it back."""
+    with Session(engine) as session, session.begin():
+        row = _existing(session, scenario_id)
+        if not _update(session, row, user, name=name):
+            raise ScenarioStateError(_changed_meanwhile(row.name))
+        _audit(session, user, "scenario_rename",
+               {"scenario_id": row.id, "old_name": row.name, "name": name})
+    return get_scenario(engine, scenario_id)
+
+
+rename = rename_scenario
+
+
+def delete_scenario(engine: Engine, scenario_id: int, user: str) -> None:
+    """Soft delete; the audit row keeps the whole scenario so it can be restored."""
+    with Session(engine) as session, session.begin():
+        row = _existing(session, scenario_id)
+        if not _update(session, row, user, deleted=True):
+            raise ScenarioStateError(_changed_meanwhile(row.name))
+        _audit(session, user, "scenario_delete",
+               {"scenario_id": row.id, "scenario": _record(row).to_json()})
+
+
+# -- approval ------------------------------------------------------------------
+#: per verb: who may not, and which state may not (the words differ by verb in French)
+_WRONG_ROLE = {
+    "propose": N_("Only a manager or leader can propose a scenario."),
+    "approve": N_("Only a leader can approve a scenario."),
+    "reject": N_("Only a leader can reject a scenario."),
+    "apply": N_("Only a leader can apply a scenario."),
+}
+_WRONG_STATE = {
+    "propose": N_("Scenario '{name}' is {status}; only a draft scenario can be proposed."),
+    "approve": N_("Scenario '{name}' is {status}; only a proposed scenario can be approved."),
+    "reject": N_("Scenario '{name}' is {status}; only a proposed scenario can be rejected."),
+    "apply": N_("Scenario '{name}' is {status}; only an approved scenario can be applied."),
+}
+
+
+def status_name(status: str) -> str:
+    """A status as the user reads it, in their language."""
+    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+
+
+def _changed_meanwhile(name: str) -> str:
+    return _("Scenario '{name}' changed meanwhile; reload it.").format(name=name)
+
+
+def _transition(session: Session, scenario_id: int, user: str, role: str, *, verb: str,
+                allowed: tuple[str, ...], source: str, target: str, detail: dict | None = None):
+    """Check role and state, then move ``source`` -> ``target`` conditionally."""
+    row = _existing(session, scenario_id)
+    if role not in allowed:
+        raise ScenarioStateError(_(_WRONG_ROLE[verb]))
+    if row.status != source:
+        raise ScenarioStateError(_(_WRONG_STATE[verb]).format(
+            name=row.name, status=status_name(row.status)))
+    if not _update(session, row, user, only_if=source, status=target):
+        raise ScenarioStateError(_changed_meanwhile(row.name))
+    _audit(session, user, f"scenario_{verb}", {"scenario_id": row.id, "from": source,
+                                                "to": target, "role": role, **(detail or {})})
+    return row
+
+
+def _transition_and_read(engine: Engine, scenario_id: int, user: str, role: str,
+                         **kwargs) -> ScenarioRecord:
+    with Session(engine) as session, session.begin():
+        _transition(session, scenario_id, user, role, **kwargs)
+    return get_scenario(engine, scenario_id)
+
+
+def propose(engine: Engine, scenario_id: int, user: str, role: str) -> ScenarioRecord:
+    """Draft -> proposed, by a manager or a leader."""
+    return _transition_and_read(engine, scenario_id, user, role, verb="propose",
+                                allowed=(MANAGER, LEADER), source=DRAFT, target=PROPOSED)
+
+
+def approve(engine: Engine, scenario_id: int, user: str, role: str) -> ScenarioRecord:
+    """Proposed -> approved, by a leader only."""
+    return _transition_and_read(engine, scenario_id, user, role, verb="approve",
+                                allowed=(LEADER,), source=PROPOSED, target=APPROVED)
+
+
+def reject(engine: Engine, scenario_id: int, user: str, role: str) -> ScenarioRecord:
+    """Proposed -> draft, by a leader: the proposer can edit it again."""
+    return _transition_and_read(engine, scenario_id, user, role, verb="reject",
+                                allowed=(LEADER,), source=PROPOSED, target=DRAFT)
+
+
+_ALIGNMENT, _ACCOUNTS, _QUOTAS = Alignment.__table__, Account.__table__, Quota.__table__
+
+
+def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str) -> ScenarioRecord:
+    """Make an approved scenario the live data, all in one transaction.
+
+    County moves rewrite ``alignment``; account overrides rewrite
+    ``accounts.territory_override`` (None clears it). A quota change scales
+    the quota rows of its territory from the quarter holding the dataset's
+    as-of date onwards (today when there is none): the current quarter is
+    still being planned, closed ones are history and stay as they were. The
+    data version and token are bumped so every cached frame refreshes.
+    Refused when the live data changed since the scenario was made, because
+    its changes were worked out against data that no longer exists. Any
+    failure (an unknown county or territory) rolls everything back.
+    """
+    with Session(engine) as session, session.begin():
+        row = _existing(session, scenario_id)
+        changes = Changes.from_json(row.changes)
+        detail = {"county_moves": len(changes.county_moves),
+                  "account_overrides": len(changes.account_overrides),
+                  "quota_changes": len(changes.quota_changes)}
+        _transition(session, scenario_id, user, role, verb="apply", allowed=(LEADER,),
+                    source=APPROVED, target=APPLIED, detail=detail)
+        version = _current_version(session)
+        if row.base_data_version != version:
+            raise ScenarioStateError(
+                _("Scenario '{name}' cannot be applied: the live data changed since this "
+                  "scenario was made; duplicate it to rebase").format(name=row.name))
+        for fips, territory in changes.county_moves.items():
+            _write_one(session, update(_ALIGNMENT).where(_ALIGNMENT.c.county_fips == fips)
+                       .values(territory_id=territory),
+                       _("County {id} is not in the live data; nothing was applied.").format(
+                           id=fips))
+        for account, territory in changes.account_overrides.items():
+            _write_one(session, update(_ACCOUNTS).where(_ACCOUNTS.c.account_id == account)
+                       .values(territory_override=territory),
+                       _("Account {id} is not in the live data; nothing was applied.").format(
+                           id=account))
+        first = quarter_of(_as_of(session))
+        for territory, change in changes.quota_changes.items():
+            periods = [p for p in session.scalars(
+                select(_QUOTAS.c.period).where(_QUOTAS.c.territory_id == territory))
+                if parse_quarter_label(p) >= first]
+            session.execute(update(_QUOTAS).where(
+                (_QUOTAS.c.territory_id == territory) & _QUOTAS.c.period.in_(periods))
+                .values(amount=_QUOTAS.c.amount * (1 + change)))
+        set_meta(session, DATA_VERSION, str(version + 1))
+        set_meta(session, DATA_TOKEN, uuid.uuid4().hex)
+    return get_scenario(engine, scenario_id)
+
+
+def _write_one(session: Session, statement, refusal: str) -> None:
+    if session.execute(statement).rowcount != 1:
+        raise ScenarioStateError(refusal)
+
+
+def _as_of(session: Session) -> date:
+    value = get_session_meta(session, AS_OF, "")
+    return date.fromisoformat(value) if value else datetime.now(UTC).date()
+
+
+# -- export --------------------------------------------------------------------
+def scenario_csv(record: ScenarioRecord, excel_bom: bool = False) -> bytes:
+    """The scenario as a long CSV ``kind,key,value``: one change per row.
+
+    A long format (rather than one section per kind) sorts and filters in a
+    spreadsheet like any table. Kinds: ``scenario`` (key name/status/revision/
+    base_data_version), ``county_move`` (county FIPS -> territory),
+    ``account_override`` (account -> territory; empty value clears the
+    override), ``quota_change`` (territory -> fraction, 0.05 = +5 %),
+    ``lock_county``/``lock_account``/``lock_territory`` (value ``locked``).
+    Text that a spreadsheet would run as a formula gets a leading ``'``
+    (:func:`dashboard.ingest.export.format_text`); numbers are written as numbers.
+    """
+    changes = record.changes
+    text_rows = [
+        ("scenario", "name", record.name),
+        ("scenario", "status", record.status),
+        ("scenario", "revision", str(record.revision)),
+        ("scenario", "base_data_version", str(record.base_data_version)),
+        *(("county_move", k, v) for k, v in changes.county_moves.items()),
+        *(("account_override", k, v) for k, v in changes.account_overrides.items()),
+    ]
+    quota_keys = list(changes.quota_changes)
+    quota_values = format_numbers(pd.Series(list(changes.quota_changes.values()),
+                                            dtype="float64"))
+    lock_rows = [(f"lock_{kind}", key, "locked")
+                 for kind, keys in (("county", changes.locked_counties),
+                                    ("account", changes.locked_accounts),
+                                    ("territory", changes.locked_territories))
+                 for key in sorted(keys)]
+    rows = [tuple(_safe(cell) for cell in row) for row in text_rows]
+    rows += [("quota_change", _safe(k), v) for k, v in zip(quota_keys, quota_values,
+                                                             strict=True)]
+    rows += [tuple(_safe(cell) for cell in row) for row in lock_rows]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(rows)
+    return (("\ufeff" if excel_bom else "") + out.getvalue()).encode("utf-8")
+
+
+def _safe(value: str | None) -> str:
+    return format_text(pd.Series([value], dtype=object))[0]
