@@ -5,7 +5,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from signin_steps import serve, sign_in  # noqa: E402
+from tests.browser.signin_steps import serve, sign_in  # noqa: E402
 
 
 @pytest.fixture

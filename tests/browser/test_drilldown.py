@@ -7,10 +7,10 @@ import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from view_steps import choose, core, wait_for_cards
 
 from dashboard.i18n import formatting
 from layouts import ids
+from tests.browser.view_steps import choose, core, wait_for_cards
 
 pytestmark = pytest.mark.browser
 

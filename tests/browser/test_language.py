@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.by import By
-from signin_steps import sign_in
 
 from dashboard.i18n import formatting, translation
 from dashboard.metrics.kpi_table import kpi_table
 from dashboard.views.selection import resolve_period
 from layouts import ids
+from tests.browser.signin_steps import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -77,7 +77,7 @@ def test_switching_to_french_translates_labels_and_numbers_and_is_remembered(
 
 
 def test_the_sign_in_form_switches_language_before_signing_in(dash_duo, demo_app):
-    from signin_steps import serve
+    from tests.browser.signin_steps import serve
 
     serve(dash_duo, demo_app)
     dash_duo.driver.get(f"{dash_duo.server_url}/login")

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 from selenium.webdriver.common.by import By
-from view_steps import choose, core, grid_rows, wait_for, wait_for_cards
 
 from dashboard.i18n import formatting
 from layouts import ids
+from tests.browser.view_steps import choose, core, grid_rows, wait_for, wait_for_cards
 
 pytestmark = pytest.mark.browser
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.keys import Keys
-from view_steps import choose, core, shown, wait_for_cards
 
 from dashboard.i18n import formatting
 from dashboard.views import rankings
 from layouts import ids
+from tests.browser.view_steps import choose, core, shown, wait_for_cards
 
 pytestmark = pytest.mark.browser
 

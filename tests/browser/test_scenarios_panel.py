@@ -5,7 +5,6 @@ with its message; propose, approve and apply reach the leader views."""
 from __future__ import annotations
 
 import pytest
-from whatif_steps import choose, click, open_editor, scroll_to, set_slider
 
 from dashboard.i18n import formatting
 from dashboard.views.overview import scope_for, total_kpis
@@ -13,6 +12,7 @@ from dashboard.views.selection import resolve_period
 from dashboard.whatif import scenarios
 from dashboard.whatif.changeset import Changes
 from layouts import ids
+from tests.browser.whatif_steps import choose, click, open_editor, scroll_to, set_slider
 
 pytestmark = pytest.mark.browser
 

@@ -20,7 +20,7 @@ def nav_labels(duo) -> list[str]:
 
 
 def test_signing_in_is_required_and_a_wrong_password_says_so(dash_duo, demo_app):
-    from signin_steps import serve
+    from tests.browser.signin_steps import serve
 
     serve(dash_duo, demo_app)
     dash_duo.driver.get(dash_duo.server_url + "/attainment")
@@ -91,7 +91,7 @@ def hostile_names_app(demo_settings):
 
 
 def test_names_with_markup_show_as_text(dash_duo, hostile_names_app):
-    from signin_steps import serve, sign_in
+    from tests.browser.signin_steps import serve, sign_in
 
     serve(dash_duo, hostile_names_app)
     sign_in(dash_duo, "leader", "/")

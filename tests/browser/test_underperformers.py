@@ -9,12 +9,12 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
-from view_steps import choose, core, wait_for
 
 from dashboard.demo.dataset import generate_demo
 from dashboard.geo import us_atlas
 from dashboard.metrics.underperformance import flag_territories
 from layouts import ids
+from tests.browser.view_steps import choose, core, wait_for
 
 pytestmark = pytest.mark.browser
 

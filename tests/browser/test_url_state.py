@@ -9,13 +9,13 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
-from view_steps import choose, core, settled, wait_for_cards
 
 from dashboard.i18n import formatting
 from dashboard.metrics.kpi_table import kpi_table
 from dashboard.views.overview import scope_for, total_kpis
 from dashboard.views.selection import resolve_period
 from layouts import ids
+from tests.browser.view_steps import choose, core, settled, wait_for_cards
 
 pytestmark = pytest.mark.browser
 

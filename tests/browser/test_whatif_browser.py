@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from whatif_steps import choose, open_editor
 
 from layouts import ids
+from tests.browser.whatif_steps import choose, open_editor
 
 pytestmark = pytest.mark.browser
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import math
 
 import pytest
-from whatif_steps import choose, click, open_editor, set_slider
 
 from dashboard.geo import us_atlas
 from dashboard.views.selection import resolve_period
 from dashboard.whatif import scenario_impact
 from layouts import ids
+from tests.browser.whatif_steps import choose, click, open_editor, set_slider
 
 pytestmark = pytest.mark.browser
 

@@ -8,10 +8,11 @@ callback), so a view that shows anything else than the core's numbers fails.
 from __future__ import annotations
 
 from dash.testing.wait import until
-from kpi_expect import Core, core
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.kpi_expect import Core, core
 
 __all__ = ["Core", "choose", "core", "settled", "shown", "wait_for", "wait_for_cards"]
 

@@ -7,11 +7,11 @@ import re
 
 import pytest
 from dash import Input, Output
-from dash_http import post_callback, post_key, sign_in
 
 from callbacks import guard
 from dashboard.access.rules import LEVELS
 from layouts import ids
+from tests.dash_http import post_callback, post_key, sign_in
 
 REP, REP_ID = "r046", "R046"  # the demo's Derek Taylor
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from dash_http import patched, post_by_input, post_callback, sign_in, speaking, upload
-from kpi_expect import core
 
 from layouts import ids
+from tests.dash_http import patched, post_by_input, post_callback, sign_in, speaking, upload
+from tests.kpi_expect import core
 
 
 @pytest.fixture

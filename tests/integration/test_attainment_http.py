@@ -9,8 +9,6 @@ import math
 
 import numpy as np
 import pytest
-from dash_http import post_by_input, post_callback, sign_in, speaking
-from kpi_expect import core
 
 from dashboard.i18n import formatting, translation
 from dashboard.metrics.kpi_table import kpi_table
@@ -18,6 +16,8 @@ from dashboard.metrics.periods import Period
 from dashboard.views.overview import scope_for
 from dashboard.views.rankings import closed_quarters
 from layouts import ids
+from tests.dash_http import post_by_input, post_callback, sign_in, speaking
+from tests.kpi_expect import core
 
 CONTENT = (ids.ATTAINMENT_CONTENT, "children")
 

@@ -46,10 +46,9 @@ def test_every_operation_answers_as_an_empty_cache(dead_redis_cache, caplog):
 
 
 def test_the_app_serves_and_signs_in_with_redis_down(demo_settings, caplog):
-    from dash_http import post_callback, sign_in
-
     from app import create_app
     from layouts import ids
+    from tests.dash_http import post_callback, sign_in
 
     settings = demo_settings.with_(cache_redis_url=f"redis://127.0.0.1:{closed_port()}/0")
     app = create_app(settings)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from dash_http import find_callback, post_callback, sign_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from layouts import ids
+from tests.dash_http import find_callback, post_callback, sign_in
 
 FUZZ = settings(max_examples=20, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

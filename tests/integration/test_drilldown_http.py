@@ -8,7 +8,6 @@ import json
 import math
 
 import pytest
-from dash_http import post_by_input, post_callback, sign_in
 
 from dashboard.i18n import formatting
 from dashboard.metrics.kpi_table import kpi_table
@@ -17,6 +16,7 @@ from dashboard.views.drilldown import account_table, concentration_curve, territ
 from dashboard.views.overview import scope_for
 from dashboard.views.selection import resolve_period
 from layouts import ids
+from tests.dash_http import post_by_input, post_callback, sign_in
 
 PANEL = (ids.DRILLDOWN, "children")
 

@@ -10,12 +10,12 @@ from datetime import date
 
 import plotly
 import pytest
-from dash_http import patched, post_callback, sign_in, speaking
 
 from dashboard.i18n import translation
 from dashboard.metrics.periods import Period
 from dashboard.views.selection import period_options, resolve_period
 from layouts import ids
+from tests.dash_http import patched, post_callback, sign_in, speaking
 
 FRENCH = "fr-FR,fr;q=0.9,en;q=0.5"
 

@@ -12,11 +12,11 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_store import small_dataset
 
 from dashboard.ingest.service import import_files
 from dashboard.storage import db, store
 from dashboard.storage.schema import LOAD_ORDER, TABLES
+from tests.integration.test_store import small_dataset
 
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

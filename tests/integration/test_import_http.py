@@ -3,11 +3,10 @@ nothing, not even the data version every cache is keyed by."""
 
 from __future__ import annotations
 
-from dash_http import sign_in, upload
-
 from dashboard.ingest.export import dataset_to_csv_bytes
 from dashboard.storage import store
 from layouts import ids
+from tests.dash_http import sign_in, upload
 
 
 def test_uploading_the_stored_data_again_says_nothing_changed(demo_app):

@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 import re
 
-from dash_http import post_callback, sign_in, speaking
-
 from dashboard.access import users
 from layouts import ids
+from tests.dash_http import post_callback, sign_in, speaking
 
 FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
 ENGLISH = {"Accept-Language": "en-US,en;q=0.9"}

@@ -8,12 +8,12 @@ from __future__ import annotations
 import html
 
 import pytest
-from dash_http import find_callback, post_callback, sign_in
 
 from dashboard.i18n import formatting
 from dashboard.metrics.kpi_table import kpi_table
 from dashboard.views.selection import resolve_period
 from layouts import ids
+from tests.dash_http import find_callback, post_callback, sign_in
 
 BUDGET = 500_000
 

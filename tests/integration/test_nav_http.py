@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 
-from dash_http import post_key, sign_in
-
 from layouts import ids
+from tests.dash_http import post_key, sign_in
 
 PATHS = ["/", "/attainment", "/pipeline"]
 

@@ -6,14 +6,21 @@ from __future__ import annotations
 import json
 
 import pytest
-from dash_http import post_callback, sign_in, speaking
-from kpi_expect import core
-from test_attainment_http import bar_values, decoded, find, opened, post_click, same
 
 from dashboard.i18n import formatting, translation
 from dashboard.metrics.periods import to_day
 from dashboard.views.overview import scope_for
 from layouts import ids
+from tests.dash_http import post_callback, sign_in, speaking
+from tests.integration.test_attainment_http import (
+    bar_values,
+    decoded,
+    find,
+    opened,
+    post_click,
+    same,
+)
+from tests.kpi_expect import core
 
 CONTENT = (ids.PIPELINE_CONTENT, "children")
 

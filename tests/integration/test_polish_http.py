@@ -8,10 +8,10 @@ import io
 import json
 
 import openpyxl
-from dash_http import post_callback, sign_in
 
 from dashboard.access import users
 from layouts import ids
+from tests.dash_http import post_callback, sign_in
 
 
 def test_the_xlsx_export_writes_exactly_the_rows_it_was_sent(demo_app):

@@ -14,7 +14,6 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from test_store import assert_same, obj, small_dataset
 
 from dashboard.storage import store
 from dashboard.storage.models import AuditLog
@@ -36,6 +35,7 @@ from dashboard.whatif.scenarios import (
     save_scenario,
     scenario_csv,
 )
+from tests.integration.test_store import assert_same, obj, small_dataset
 
 AS_OF = date(2026, 8, 14)  # current quarter 2026Q3
 CHANGES = Changes(county_moves={"06037": "T2"}, account_overrides={"A1": "T2", "A2": None},

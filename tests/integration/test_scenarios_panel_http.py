@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 
 import pytest
-from dash_http import post_callback, sign_in
 
 from callbacks import scenarios_panel as panel
 from dashboard.metrics.kpi_table import kpi_table
@@ -15,6 +14,7 @@ from dashboard.views import whatif as view
 from dashboard.views.selection import resolve_period
 from dashboard.whatif import changeset
 from layouts import ids
+from tests.dash_http import post_callback, sign_in
 
 ACTION = (ids.SC_ALERT, "children")
 LIST = (ids.SC_GRID, "rowData")

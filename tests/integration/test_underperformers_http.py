@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from dash_http import post_callback, sign_in, speaking
 
 from dashboard.demo.dataset import generate_demo
 from dashboard.geo import us_atlas
@@ -13,6 +12,7 @@ from dashboard.metrics.balance import DEFAULT_WEIGHTS, WorkloadWeights
 from dashboard.metrics.underperformance import Thresholds, flag_territories
 from dashboard.views.selection import resolve_period
 from layouts import ids
+from tests.dash_http import post_callback, sign_in, speaking
 
 LIST = (ids.UP_LIST, "children")
 

@@ -4,9 +4,9 @@ signing in through the form."""
 from __future__ import annotations
 
 import pytest
-from dash_http import sign_in
 
 from dashboard.runtime.cli import main
+from tests.dash_http import sign_in
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from dash_http import post_callback, sign_in
 
 from dashboard.whatif import scenarios
 from dashboard.whatif.changeset import Changes
 from layouts import ids
+from tests.dash_http import post_callback, sign_in
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import json
 import re
 
 import pytest
-from dash_http import post_callback, sign_in, speaking
 
 from callbacks import whatif_rebalance
 from dashboard.access.rules import Viewer
@@ -16,6 +15,7 @@ from dashboard.geo import us_atlas
 from dashboard.views.selection import resolve_period
 from dashboard.whatif import changeset, scenario_impact
 from layouts import ids
+from tests.dash_http import post_callback, sign_in, speaking
 
 HISTORY = (ids.WI_HISTORY, "data")
 LEADER = Viewer(1, "leader", "leader")

@@ -16,7 +16,7 @@ for folder in (HERE, HERE.parent, HERE.parents[1]):  # prod_stack, dash_http, be
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
-import prod_stack  # noqa: E402
+from tests.prod import prod_stack  # noqa: E402
 
 
 @pytest.fixture(scope="session")

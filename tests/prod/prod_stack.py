@@ -165,7 +165,7 @@ class Browser:
     def post(self, output: tuple[str, str], values: dict, changed: list | None = None,
              timeout: float = 60, params: dict | None = None):
         """Returns (status code, parsed JSON or None, raw text)."""
-        from dash_http import _outputs, find_callback
+        from tests.dash_http import _outputs, find_callback
 
         key, spec = find_callback(self, *output)
         outputs = _outputs(key)

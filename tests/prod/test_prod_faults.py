@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 
-import prod_stack
 import pytest
 import requests
 from sqlalchemy import make_url, text
@@ -23,6 +22,7 @@ from dashboard.storage import db, store
 from dashboard.views import whatif as view
 from dashboard.whatif import changeset
 from layouts import ids
+from tests.prod import prod_stack
 
 pytestmark = [pytest.mark.prod]
 

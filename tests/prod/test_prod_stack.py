@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import base64
 
-import prod_stack
 import pytest
 import redis
 from sqlalchemy import inspect
 
 from dashboard.storage import db, store
 from layouts import ids
+from tests.prod import prod_stack
 
 pytestmark = [pytest.mark.prod, pytest.mark.postgres]
 
@@ -28,7 +28,7 @@ def overview_values(region="all", period="qtd"):
 
 def coloured(browser, region: str) -> set[str]:
     """Territories the overview map colours for ``region``."""
-    from dash_http import patched
+    from tests.dash_http import patched
 
     status, body, text = browser.post(OVERVIEW, overview_values(region))
     assert status == 200, text[:300]

@@ -16,7 +16,7 @@ import pytest
 
 from tests.i18n_scan import untranslated
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHOWN_CORE = ("ingest/checks", "ingest/parsing", "ingest/reading", "ingest/service",
               "metrics/kpi_table", "metrics/periods", "metrics/underperformance",
               "runtime/health", "views/choropleth", "views/drilldown", "views/flagged",

@@ -1,6 +1,6 @@
 """The what-if editor's core helpers: the account picker, the contiguity
 warning, proposed outlines and the comparison of two scenarios, on six
-accounts in three territories worked by hand (``test_whatif.make_frames``)."""
+accounts in three territories worked by hand (``test_changeset.make_frames``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from datetime import date
 import pandas as pd
 import pytest
 import shapely
-from test_whatif import make_frames
 
 from dashboard.geo import us_atlas
 from dashboard.metrics.periods import Period
@@ -17,6 +16,7 @@ from dashboard.whatif.account_lists import account_rows, split_territories
 from dashboard.whatif.boundaries import EMPTY, moves_key, proposed_outlines, reshaped
 from dashboard.whatif.changeset import Changes
 from dashboard.whatif.side_by_side import compare, diff_geojson, differing_counties
+from tests.unit.whatif.test_changeset import make_frames
 
 AS_OF = date(2026, 2, 14)
 PERIOD = Period.parse("2026Q1")

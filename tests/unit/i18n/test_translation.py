@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 
 from dashboard.i18n import formatting, translation
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SOURCES = sorted(p for folder in ("dashboard", "layouts", "callbacks")
                  for p in (ROOT / folder).rglob("*.py") if "migrations" not in p.parts)
 KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from test_whatif import make_frames
 
 from dashboard.whatif.changeset import Changes
 from dashboard.whatif.draft_scope import outside, territories_named
+from tests.unit.whatif.test_changeset import make_frames
 
 
 @pytest.fixture(scope="module")

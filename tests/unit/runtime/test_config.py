@@ -13,7 +13,7 @@ import pytest
 from dashboard.metrics.balance import DEFAULT_WEIGHTS, WorkloadWeights
 from dashboard.runtime.config import Settings, SettingsError
 from dashboard.storage.schema import DEFAULT_STAGE_PROBABILITIES
-from tests.unit.test_underperformance import build
+from tests.unit.metrics.test_underperformance import build
 
 POTENTIAL_ONLY = WorkloadWeights(accounts=0, travel_km=0, potential=1e-5)
 
