@@ -110,10 +110,8 @@ def read_table_file(
             if suffix else _("file type (none) is not supported; use .csv or .xlsx"),
         )]
     if data is None:
-        try:
-            data = Path(source).read_bytes()  # type: ignore[arg-type]
-        except OSError as exc:
-            reason = _("cannot read the file: {error}").format(error=exc.strerror)
+        data, reason = _file_bytes(source)  # type: ignore[arg-type]
+        if data is None:
             return table, empty, [Problem(name, None, None, reason)]
     reader = _read_xlsx if suffix == ".xlsx" else _read_csv
     frame, reason = reader(data)
@@ -121,6 +119,15 @@ def read_table_file(
         return table, empty, [Problem(name, None, None, reason)]
     frame.attrs["file"] = name
     return table, frame, []
+
+
+def _file_bytes(path: str | Path) -> tuple[bytes | None, str | None]:
+    """A file's bytes, or why they cannot be read: every file of an import,
+    ``as_of.txt`` included, is reported in the same words, never raised."""
+    try:
+        return Path(path).read_bytes(), None
+    except OSError as exc:
+        return None, _("cannot read the file: {error}").format(error=exc.strerror)
 
 
 def _read_csv(data: bytes) -> tuple[pd.DataFrame, str | None]:
@@ -276,7 +283,10 @@ def read_files(sources: Iterable[tuple[str, bytes | Path]]) -> ReadFiles:
 
 
 def _read_as_of(name: str, source: bytes | Path, read: ReadFiles) -> None:
-    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    data, reason = (source, None) if isinstance(source, bytes) else _file_bytes(source)
+    if data is None:
+        read.problems.append(Problem(Path(name).name, None, None, reason))
+        return
     text = data.removeprefix(_UTF8_BOM).decode("utf-8", "replace").strip()
     try:
         read.as_of = date.fromisoformat(text)
@@ -352,8 +362,11 @@ def upsert(table: str, existing: pd.DataFrame, imported: pd.DataFrame | None) ->
     """Existing rows with imported rows replacing those with the same key.
 
     A replaced row keeps its place and new rows follow in file order, so a
-    re-import leaves the row order alone too. Of rows repeating a key (an
-    error anyway) the first wins.
+    re-import leaves the row order alone too. Repeated keys are an error
+    anyway, but the merge still picks one row: of imported rows repeating a
+    key the first wins; of stored rows repeating a key the last wins, in its
+    own place, when there are imported rows to merge (with none, the stored
+    rows come back as they are).
     """
     existing = canonical(existing, table)
     if imported is None:

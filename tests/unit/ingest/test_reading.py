@@ -1,11 +1,21 @@
 """Reading an import's files before checking them: an unreadable file does not
-hide the others, and ``as_of.txt`` carries the dataset's as-of date."""
+hide the others, and ``as_of.txt`` carries the dataset's as-of date; merging
+keeps one row per key."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from dashboard.ingest.reading import read_files, read_table_file, validate
+import pandas as pd
+import pytest
+
+from dashboard.ingest.reading import (
+    load_files,
+    read_files,
+    read_table_file,
+    upsert,
+    validate,
+)
 
 TERRITORIES = b"territory_id,territory_name,region\nT1,North,West\n"
 ALIGNMENT = b"county_fips,territory_id\n06037,T1\n06059,T2\n"
@@ -38,6 +48,48 @@ def test_as_of_file_gives_the_date_and_a_bad_one_is_a_problem():
     assert [str(p) for p in bad.problems] == [
         "AS_OF.TXT: expected one date as YYYY-MM-DD (the dataset's as-of date), "
         "found '14/08/2026'"]
+
+
+def test_an_unreadable_as_of_file_is_reported_like_an_unreadable_table(tmp_path):
+    """A folder or a missing file named as_of.txt is a problem in the report,
+    worded as for a table file, and the other files are still read."""
+    folder = tmp_path / "as_of.txt"
+    folder.mkdir()
+    read = read_files([("as_of.txt", folder), ("territories.csv", TERRITORIES)])
+    assert read.as_of is None
+    assert list(read.tables) == ["territories"]
+    assert [str(p) for p in read.problems] == ["as_of.txt: cannot read the file: Is a directory"]
+    gone = tmp_path / "gone"
+    table_missing = read_table_file(gone / "territories.csv")[2]
+    as_of_missing = load_files([gone / "as_of.txt"])[1]
+    assert [p.reason for p in as_of_missing] == [p.reason for p in table_missing] == [
+        "cannot read the file: No such file or directory"]
+
+
+def territories(*rows: str) -> pd.DataFrame:
+    """A territories frame from "id:name" rows (region East)."""
+    ids, names = zip(*(row.split(":") for row in rows), strict=True)
+    return pd.DataFrame({"territory_id": ids, "territory_name": names, "region": "East"})
+
+
+def names(frame: pd.DataFrame) -> list[str]:
+    return [f"{t}:{n}" for t, n in zip(frame["territory_id"], frame["territory_name"],
+                                        strict=True)]
+
+
+@pytest.mark.parametrize(("stored", "imported", "merged"), [
+    # an import repeating a key: the first of its rows wins
+    (["T1:a"], ["T2:x", "T2:y"], ["T1:a", "T2:x"]),
+    (["T1:a", "T2:b"], ["T2:x", "T2:y"], ["T1:a", "T2:x"]),
+    # stored rows repeating a key: the last wins, in its own place
+    (["T1:a", "T2:b", "T1:c"], ["T3:x"], ["T2:b", "T1:c", "T3:x"]),
+    (["T1:a", "T2:b", "T1:c"], ["T1:x"], ["T2:b", "T1:x"]),
+    # nothing imported: the stored rows come back as they are
+    (["T1:a", "T2:b", "T1:c"], None, ["T1:a", "T2:b", "T1:c"]),
+])
+def test_a_repeated_key_keeps_the_first_imported_row_or_the_last_stored(stored, imported, merged):
+    imported = None if imported is None else territories(*imported)
+    assert names(upsert("territories", territories(*stored), imported)) == merged
 
 
 def test_two_files_for_one_table_are_refused_and_the_first_kept():
