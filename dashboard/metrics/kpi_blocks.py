@@ -1,8 +1,8 @@
 """Vectorised building blocks for the METRICS.md Period KPIs.
 
-The KPI functions in :mod:`dashboard.metrics.kpis` and the table in
-:mod:`dashboard.metrics.kpi_table` all reduce rows to *groups* (a territory, a rep, a
-region, the company) through a ``groups`` Series that maps territory_id to a
+The table in :mod:`dashboard.metrics.kpi_table` and the KPI cube
+(:mod:`dashboard.metrics.kpi_cube`) reduce rows to *groups* (a territory, a rep,
+a region, the company) through a ``groups`` Series that maps territory_id to a
 group key. Turning every row into an integer group position once, then
 summing with :func:`numpy.bincount`, is what keeps a 100k-opportunity view
 well under the UI's time budget: there is no per-group Python loop anywhere,
