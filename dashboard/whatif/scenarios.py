@@ -255,9 +255,6 @@ def rename_scenario(engine: Engine, scenario_id: int, user: str, name: str) -> S
     return get_scenario(engine, scenario_id)
 
 
-rename = rename_scenario
-
-
 def delete_scenario(engine: Engine, scenario_id: int, user: str) -> None:
     """Soft delete; the audit row keeps the whole scenario so it can be restored."""
     with Session(engine) as session, session.begin():

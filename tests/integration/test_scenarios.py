@@ -31,7 +31,7 @@ from dashboard.whatif.scenarios import (
     list_scenarios,
     propose,
     reject,
-    rename,
+    rename_scenario,
     save_scenario,
     scenario_csv,
 )
@@ -263,7 +263,7 @@ def test_list_is_newest_first_and_filters_by_region(engine):
     west = new(engine, name="W", region="West")
     south = new(engine, name="S", region="South")
     everywhere = new(engine, name="All")
-    rename(engine, west.id, "ann", "West plan")
+    rename_scenario(engine, west.id, "ann", "West plan")
     assert [r.name for r in list_scenarios(engine)] == ["West plan", "All", "S"]
     assert [r.id for r in list_scenarios(engine, region="South")] == [everywhere.id, south.id]
 
@@ -273,7 +273,7 @@ def test_duplicate_and_rename(engine):
     copy = duplicate_scenario(engine, record.id, "bob")
     assert (copy.name, copy.changes, copy.created_by, copy.revision) == (
         "Plan A (copy)", CHANGES, "bob", 1)
-    renamed = rename(engine, record.id, "bob", "Plan Z")
+    renamed = rename_scenario(engine, record.id, "bob", "Plan Z")
     assert (renamed.name, renamed.revision, renamed.changes) == ("Plan Z", 2, CHANGES)
 
 
