@@ -105,15 +105,15 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
     # everything else is held as if locked (the locks are not added to the draft)
     allowed = rules.territory_scope(viewer, frames.territories, frames.reps)
     held = frozenset(frames.territories.index) - allowed
-    options = dict(
+    options = autobalance.SearchOptions(
         metric=metric, locked_counties=changes.locked_counties,
         locked_territories=changes.locked_territories | held,
         locked_accounts=changes.locked_accounts,
-        as_of=resolve_as_of(as_of_text, service.as_of()),
-        should_stop=_stopper(service, token), county_names=county_names(),
+        as_of=resolve_as_of(as_of_text, service.as_of()), county_names=county_names(),
         # the job's own service was built from the same environment (Celery
         # workers run create_app too), so the configured weights reach it here
         weights=service.settings.workload_weights)
+    should_stop = _stopper(service, token)
     scenario = changeset.apply(frames, changes)
     areas, adjacency = us_atlas.load_counties()["area_km2"], us_atlas.county_adjacency()
 
@@ -123,14 +123,14 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
 
     report(0, _("trade-off: starting"))
     curve = autobalance.tradeoff_curve(
-        scenario, areas, adjacency, budgets=budgets,
+        scenario, areas, adjacency, budgets, options,
         progress=lambda done, total: report(done, _("trade-off: {done} of {total} budgets")
                                             .format(done=done, total=total)),
-        **options)
+        should_stop=should_stop)
     points = curve.to_dict("records")
     report(stages - 1, _("proposing at {budget}").format(budget=percent(chosen)))
-    proposal = autobalance.suggest_rebalance(scenario, areas, adjacency, budget=chosen,
-                                             **options)
+    proposal = autobalance.suggest_rebalance(scenario, areas, adjacency, chosen, options,
+                                             should_stop=should_stop)
     report(stages, _("done"))
     if not proposal.moves:
         text = (_("Cancelled before any move.") if proposal.cancelled else

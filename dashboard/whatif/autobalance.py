@@ -23,6 +23,10 @@ takes the best improving move that passes the feasibility tests:
   B stays contiguous because c borders it. A contiguity-exempt territory
   (Alaska, Hawaii) trades only across land borders, never across water links.
 
+What to balance, the locks and the seed are one :class:`SearchOptions` value,
+shared by :func:`tradeoff_curve` and :func:`suggest_rebalance` so that the
+curve's points and the proposal at the chosen budget come from the same search.
+
 The search stops when no feasible move improves the index, after
 ``max_moves``, or when ``should_stop()`` says so; every prefix of the moves is
 itself feasible, so a cancelled run still returns a valid proposal.
@@ -41,25 +45,28 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from dashboard.i18n.formatting import count, money, multiple, number
 from dashboard.i18n.translation import N_, _, ngettext
-from dashboard.metrics.balance import DEFAULT_WEIGHTS, WorkloadWeights, balance_index
+from dashboard.metrics.balance import balance_index
 from dashboard.metrics.frames import Frames
 from dashboard.whatif.autobalance_graph import (
     BUDGET_MEASURES,
     METRICS,
     Problem,
+    SearchOptions,
     boundary_moves,
     prepare,
 )
 
-__all__ = ["BUDGET_MEASURES", "METRICS", "Move", "Proposal",  # i18n: not shown
-           "suggest_rebalance", "tradeoff_curve"]
+__all__ = [
+    "BUDGET_MEASURES", "METRICS", "Move", "Proposal",  # i18n: not shown
+    "SearchOptions",  # i18n: not shown (a name)
+    "suggest_rebalance", "tradeoff_curve",
+]
 #: how each balance metric reads in a reason (translated where used)
 METRIC_NAMES = {"potential": N_("potential"), "workload": N_("workload"),
                 "accounts": N_("accounts")}
@@ -202,15 +209,6 @@ def _search(problem: Problem, budget: float, max_moves: int, progress, should_st
     return moves, spent, cancelled
 
 
-def _options(metric, budget_measure, locked_counties, locked_territories, locked_accounts,
-             exempt_territories, water_links, as_of, seed, weights, county_names):
-    return dict(metric=metric, budget_measure=budget_measure,
-                locked_counties=locked_counties, locked_territories=locked_territories,
-                locked_accounts=locked_accounts, exempt_territories=exempt_territories,
-                water_links=water_links, as_of=as_of, seed=seed, weights=weights,
-                county_names=county_names)
-
-
 def _proposal(problem, budget, budget_measure, max_moves, progress, should_stop, started):
     before = balance_index(problem.value(*problem.totals(problem.owner)))
     moves, spent, cancelled = _search(problem, budget, max_moves, progress, should_stop)
@@ -226,90 +224,70 @@ def _proposal(problem, budget, budget_measure, max_moves, progress, should_stop,
     )
 
 
+#: The areas (county_fips -> km², needed for "workload" only) and the adjacency
+#: (county_fips -> its bordering counties) a search runs over.
+Areas = pd.Series | Mapping[str, float] | None
+Adjacency = Mapping[str, Iterable[str]]
+
+
 def suggest_rebalance(
     frames: Frames,
-    areas: pd.Series | Mapping[str, float] | None,
-    adjacency: Mapping[str, Iterable[str]],
-    metric: str = "potential",
+    areas: Areas,
+    adjacency: Adjacency,
     budget: float = 0.10,
-    budget_measure: str = "bookings",
-    locked_counties: Iterable[str] = (),
-    locked_territories: Iterable[str] = (),
-    locked_accounts: Iterable[str] = (),
-    exempt_territories: Iterable[str] = (),
-    as_of: date | None = None,
-    seed: int = 7,
-    max_moves: int = 500,
+    options: SearchOptions | None = None,
+    *,
     progress: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
-    *,
-    water_links: Iterable[Iterable[str]] = (),
-    weights: WorkloadWeights = DEFAULT_WEIGHTS,
-    county_names: Mapping[str, str] | None = None,
 ) -> Proposal:
-    """Moves of whole counties that raise the balance index of ``metric``
-    while keeping disruption (METRICS.md, ``budget_measure``: "bookings" =
+    """Moves of whole counties that raise the balance index of ``options.metric``
+    while keeping disruption (METRICS.md, ``options.budget_measure``: "bookings" =
     share of T12 bookings, "accounts" = share of accounts) at most ``budget``.
 
-    ``areas`` maps county_fips to km² (needed for "workload" only);
-    ``adjacency`` maps county_fips to its bordering counties, and
-    ``water_links`` adds pairs to treat as bordering. ``as_of`` ends the T12
-    window (default: the last won deal's close date). ``progress(done, total)``
-    is called after each move (total = ``max_moves``); ``should_stop()`` is
-    polled before each step and, when true, the moves so far are returned
-    with ``cancelled=True``. Same inputs and seed give the same proposal.
+    ``progress(done, total)`` is called after each move (total =
+    ``options.max_moves``); ``should_stop()`` is polled before each step and,
+    when true, the moves so far are returned with ``cancelled=True``. Same
+    inputs and seed give the same proposal.
     """
     started = time.perf_counter()
-    problem = prepare(frames, areas, adjacency, **_options(
-        metric, budget_measure, locked_counties, locked_territories, locked_accounts,
-        exempt_territories, water_links, as_of, seed, weights, county_names))
-    proposal = _proposal(problem, budget, budget_measure, max_moves, progress, should_stop,
-                         started)
+    options = options or SearchOptions()
+    problem = prepare(frames, areas, adjacency, options)
+    proposal = _proposal(problem, budget, options.budget_measure, options.max_moves, progress,
+                         should_stop, started)
     if progress is not None:
-        progress(max_moves, max_moves)
+        progress(options.max_moves, options.max_moves)
     return proposal
 
 
 def tradeoff_curve(
     frames: Frames,
-    areas: pd.Series | Mapping[str, float] | None,
-    adjacency: Mapping[str, Iterable[str]],
-    metric: str = "potential",
+    areas: Areas,
+    adjacency: Adjacency,
     budgets: Sequence[float] = (0.02, 0.05, 0.10, 0.15, 0.20),
-    budget_measure: str = "bookings",
-    locked_counties: Iterable[str] = (),
-    locked_territories: Iterable[str] = (),
-    locked_accounts: Iterable[str] = (),
-    exempt_territories: Iterable[str] = (),
-    as_of: date | None = None,
-    seed: int = 7,
-    max_moves: int = 500,
+    options: SearchOptions | None = None,
+    *,
     progress: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
-    *,
-    water_links: Iterable[Iterable[str]] = (),
-    weights: WorkloadWeights = DEFAULT_WEIGHTS,
-    county_names: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """:func:`suggest_rebalance` at each budget, for the trade-off chart
     (balance gained against disruption): one row per budget with budget,
     disruption, balance_before, balance_after, moves and seconds.
 
     The per-county totals and the graph are built once and shared. Rerunning
-    :func:`suggest_rebalance` at a chosen budget gives that row's moves.
-    ``progress(done, total)`` counts budgets; ``should_stop()`` ends the
-    curve early: the rows of the budgets finished so far are returned.
+    :func:`suggest_rebalance` with the same options at a chosen budget gives
+    that row's moves. ``progress(done, total)`` counts budgets;
+    ``should_stop()`` ends the curve early: the rows of the budgets finished
+    so far are returned.
     """
-    problem = prepare(frames, areas, adjacency, **_options(
-        metric, budget_measure, locked_counties, locked_territories, locked_accounts,
-        exempt_territories, water_links, as_of, seed, weights, county_names))
+    options = options or SearchOptions()
+    problem = prepare(frames, areas, adjacency, options)
     rows = []
     for done, budget in enumerate(budgets):
         if should_stop is not None and should_stop():
             break
         started = time.perf_counter()
-        result = _proposal(problem, budget, budget_measure, max_moves, None, should_stop,
-                           started)
+        result = _proposal(problem, budget, options.budget_measure, options.max_moves, None,
+                           should_stop, started)
         if result.cancelled:  # a cut-short run is not that budget's point
             break
         rows.append({"budget": float(budget), "disruption": result.disruption,

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n.translation import _
-from dashboard.metrics.balance import WorkloadWeights, travel_estimate
+from dashboard.metrics.balance import DEFAULT_WEIGHTS, WorkloadWeights, travel_estimate
 from dashboard.metrics.frames import Frames
 from dashboard.metrics.periods import from_day, to_day
 
@@ -118,6 +118,49 @@ BUDGET_MEASURES = ("bookings", "accounts")
 
 
 @dataclass(frozen=True)
+class SearchOptions:
+    """What to balance and what to leave alone: everything a search reads
+    besides the data, the budget and its progress/stop hooks, so that the
+    trade-off curve and the proposal at the chosen budget search alike.
+
+    ``metric`` is the balanced measure (:data:`METRICS`); ``budget_measure``
+    what disruption is a share of (:data:`BUDGET_MEASURES`: T12 bookings or
+    accounts). Locked counties, territories and accounts never move (nor do
+    counties holding a locked account); contiguity-exempt territories trade
+    only across land borders; ``water_links`` are county pairs treated as
+    bordering. ``as_of`` ends the T12 window (None: the last won deal's close
+    date). ``seed`` only breaks ties; ``max_moves`` caps one proposal.
+    ``county_names`` maps county_fips to the name a move's reason shows.
+    Collections are frozen on construction, so one value serves many runs.
+    """
+
+    metric: str = "potential"
+    budget_measure: str = "bookings"
+    locked_counties: Iterable[str] = frozenset()
+    locked_territories: Iterable[str] = frozenset()
+    locked_accounts: Iterable[str] = frozenset()
+    exempt_territories: Iterable[str] = frozenset()
+    water_links: Iterable[Iterable[str]] = ()
+    as_of: date | None = None
+    seed: int = 7
+    max_moves: int = 500
+    weights: WorkloadWeights = DEFAULT_WEIGHTS
+    county_names: Mapping[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.metric not in METRICS:
+            raise ValueError(
+                f"metric must be one of {METRICS}, not {self.metric!r}")  # i18n: not shown
+        if self.budget_measure not in BUDGET_MEASURES:
+            raise ValueError(
+                f"budget_measure must be one of {BUDGET_MEASURES}")  # i18n: not shown
+        for name in ("locked_counties", "locked_territories", "locked_accounts",
+                     "exempt_territories"):
+            object.__setattr__(self, name, frozenset(getattr(self, name)))
+        object.__setattr__(self, "water_links", tuple(tuple(p) for p in self.water_links))
+
+
+@dataclass(frozen=True)
 class Problem:
     """Everything the search reads, computed once per (frames, options)."""
 
@@ -186,9 +229,8 @@ def _account_bookings(frames: Frames, as_of: date) -> tuple[np.ndarray, float]:
     return per_account, float(amount.sum())
 
 
-def prepare(frames, areas, adjacency, *, metric, budget_measure, locked_counties,
-             locked_territories, locked_accounts, exempt_territories, water_links,
-            as_of, seed, weights, county_names) -> Problem:
+def prepare(frames: Frames, areas: pd.Series | Mapping[str, float] | None,
+            adjacency: Mapping[str, Iterable[str]], options: SearchOptions) -> Problem:
     """Per-county and per-territory totals, costs and locks, summed once with numpy.
 
     Accounts with a named-account override are counted in their override
@@ -198,12 +240,8 @@ def prepare(frames, areas, adjacency, *, metric, budget_measure, locked_counties
     place by an override: the lock is on the account's rep relationship, and
     leaving its county alone is the reading no reviewer can dispute).
     """
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}, not {metric!r}")  # i18n: not shown
-    if budget_measure not in BUDGET_MEASURES:
-        raise ValueError(f"budget_measure must be one of {BUDGET_MEASURES}")  # i18n: not shown
     alignment = frames.alignment["territory_id"].astype(object)
-    graph = CountyGraph.build(alignment.index, adjacency, water_links)
+    graph = CountyGraph.build(alignment.index, adjacency, options.water_links)
     tids = pd.Index(frames.territories["territory_id"].astype(object))
     owner = tids.get_indexer(alignment.to_numpy())
     size, n_counties = len(tids), len(graph.fips)
@@ -216,14 +254,15 @@ def prepare(frames, areas, adjacency, *, metric, budget_measure, locked_counties
     placed = tids.get_indexer(override.to_numpy())  # -1 where no override
     placed_ok = (~follows) & (placed >= 0)
     potential = accounts["annual_potential"].to_numpy("float64")
-    bookings, total_bookings = _account_bookings(frames, as_of or _default_as_of(frames))
+    bookings, total_bookings = _account_bookings(
+        frames, options.as_of or _default_as_of(frames))
 
     def per_county(values):
         return np.bincount(county[follows], weights=values[follows], minlength=n_counties)
 
     ones = np.ones(len(accounts))
     county_accounts, county_bookings = per_county(ones), per_county(bookings)
-    if budget_measure == "bookings":
+    if options.budget_measure == "bookings":
         if total_bookings <= 0:
             raise ValueError(_("There are no trailing-12-month bookings to measure "
                                "disruption by."))
@@ -232,14 +271,14 @@ def prepare(frames, areas, adjacency, *, metric, budget_measure, locked_counties
         cost = county_accounts / max(len(accounts), 1)
 
     movable = owner >= 0
-    movable &= ~graph.fips.isin(list(locked_counties))
-    holds_locked = accounts.index.isin(list(locked_accounts)) & (county >= 0)
+    movable &= ~graph.fips.isin(list(options.locked_counties))
+    holds_locked = accounts.index.isin(list(options.locked_accounts)) & (county >= 0)
     movable[np.unique(county[holds_locked])] = False
     area = (pd.Series(areas, dtype="float64").reindex(graph.fips).fillna(0.0).to_numpy()
             if areas is not None else np.zeros(n_counties))
     names = frames.territories["territory_name"].reindex(tids).astype(object)
     names = tuple("" if pd.isna(n) else str(n) for n in names)
-    cnames = tuple(str((county_names or {}).get(f, f)) for f in graph.fips)
+    cnames = tuple(str((options.county_names or {}).get(f, f)) for f in graph.fips)
     return Problem(
         graph=graph, tids=tids, names=names, county_names=cnames, owner=owner,
         accounts=county_accounts, potential=per_county(potential), bookings=county_bookings,
@@ -247,9 +286,10 @@ def prepare(frames, areas, adjacency, *, metric, budget_measure, locked_counties
         base_accounts=np.bincount(placed[placed_ok], minlength=size).astype("float64"),
         base_potential=np.bincount(placed[placed_ok], weights=potential[placed_ok],
                                    minlength=size),
-        cost=cost, movable=movable, frozen=tids.isin(list(locked_territories)),
-        exempt=tids.isin(list(exempt_territories)), metric=metric, weights=weights,
-        tiebreak=np.random.default_rng(seed).permutation(n_counties),
+        cost=cost, movable=movable, frozen=tids.isin(list(options.locked_territories)),
+        exempt=tids.isin(list(options.exempt_territories)), metric=options.metric,
+        weights=options.weights,
+        tiebreak=np.random.default_rng(options.seed).permutation(n_counties),
     )
 
 

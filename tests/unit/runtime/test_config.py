@@ -143,13 +143,13 @@ def test_the_auto_balance_job_searches_with_the_configured_weights(monkeypatch):
 
     seen = []
 
-    def curve(*_args, **options):
-        seen.append(options["weights"])
+    def curve(_frames, _areas, _adjacency, _budgets, options, **_hooks):
+        seen.append(options.weights)
         return pd.DataFrame(columns=["budget", "disruption", "balance_before",
                                      "balance_after", "moves", "seconds"])
 
-    def proposal(*_args, **options):
-        seen.append(options["weights"])
+    def proposal(_frames, _areas, _adjacency, _budget, options, **_hooks):
+        seen.append(options.weights)
         return autobalance.Proposal((), {}, 0.5, 0.5, 0.0, 0.0)
 
     monkeypatch.setattr(autobalance, "tradeoff_curve", curve)

@@ -12,11 +12,17 @@ import pytest
 
 from dashboard.geo.us_atlas import is_contiguous
 from dashboard.metrics.balance import balance_index, disruption, territory_workload
-from dashboard.metrics.frames import build_frames, with_alignment
+from dashboard.metrics.frames import build_frames
 from dashboard.storage.schema import Dataset
 from dashboard.storage.schema import frame_from_rows as _frame
-from dashboard.whatif.autobalance import Proposal, suggest_rebalance, tradeoff_curve
+from dashboard.whatif.autobalance import (
+    Proposal,
+    SearchOptions,
+    suggest_rebalance,
+    tradeoff_curve,
+)
 from dashboard.whatif.autobalance_graph import CountyGraph
+from dashboard.whatif.changeset import Changes, apply
 
 AS_OF = date(2026, 2, 14)  # T12 = 2025-02-15 .. 2026-02-14
 
@@ -60,10 +66,11 @@ def make_frames(owner, potential, extra_accounts=(), extra_counties=()):
     ))
 
 
-def run(frames, adjacency=ADJACENCY, **options) -> Proposal:
+def run(frames, adjacency=ADJACENCY, budget=1.0, progress=None, should_stop=None,
+        **options) -> Proposal:
     options.setdefault("as_of", AS_OF)
-    options.setdefault("budget", 1.0)
-    return suggest_rebalance(frames, AREAS, adjacency, **options)
+    return suggest_rebalance(frames, AREAS, adjacency, budget, SearchOptions(**options),
+                             progress=progress, should_stop=should_stop)
 
 
 def trail(proposal):
@@ -176,7 +183,7 @@ def test_overrides_stay_put_and_figures_match_the_balance_module():
     for metric in ("potential", "accounts", "workload"):
         for measure in ("bookings", "accounts"):
             proposal = run(frames, metric=metric, budget=0.5, budget_measure=measure)
-            after = with_alignment(frames, final_alignment(frames, proposal))
+            after = apply(frames, Changes(county_moves=proposal.county_moves))
             assert proposal.balance_before == pytest.approx(
                 balance_index(territory_workload(frames, AREAS)[metric]))
             assert proposal.balance_after == pytest.approx(
@@ -244,9 +251,21 @@ def test_graph_keeps_connected_is_the_articulation_test():
     assert cut == {2, 5}  # 2 joins 1 and 3 to 5; 5 joins 8
 
 
+def test_one_options_value_serves_the_curve_and_the_proposal():
+    """The what-if job builds its options once for both searches: locks given
+    as a one-shot iterable still hold in the second (00005 stays put)."""
+    frames = make_frames(TWO, TWO_POTENTIAL)
+    options = SearchOptions(as_of=AS_OF, locked_counties=iter(["00005"]))
+    curve = tradeoff_curve(frames, AREAS, ADJACENCY, (1.0,), options)
+    proposal = suggest_rebalance(frames, AREAS, ADJACENCY, 1.0, options)
+    assert trail(proposal) == trail(run(frames, locked_counties=["00005"]))
+    assert curve["moves"].tolist() == [len(proposal.moves)] == [3]
+
+
 def test_tradeoff_curve_matches_single_runs():
     frames = make_frames(TWO, TWO_POTENTIAL)
-    curve = tradeoff_curve(frames, AREAS, ADJACENCY, budgets=(0.0, 0.12, 0.25), as_of=AS_OF)
+    curve = tradeoff_curve(frames, AREAS, ADJACENCY, (0.0, 0.12, 0.25),
+                           SearchOptions(as_of=AS_OF))
     assert curve["moves"].tolist() == [0, 1, 2]
     assert curve["balance_after"].tolist() == pytest.approx([0.5, 5 / 6, 1.0])
     assert curve["disruption"].tolist() == pytest.approx([0, 1 / 9, 2 / 9])
@@ -269,15 +288,15 @@ def test_demo_rebalance_at_ten_percent_of_bookings(demo):
     frames, areas, adjacency, manifest = demo
     exempt = list(manifest["contiguity_exempt"])
     as_of = date.fromisoformat(manifest["as_of"])
-    options = dict(metric="potential", budget=0.10, budget_measure="bookings",
-                   exempt_territories=exempt, water_links=manifest["water_links"],
-                   as_of=as_of, locked_territories=["T01"], locked_counties=["48113"])
-    proposal = suggest_rebalance(frames, areas, adjacency, **options)
+    options = SearchOptions(metric="potential", budget_measure="bookings",
+                            exempt_territories=exempt, water_links=manifest["water_links"],
+                            as_of=as_of, locked_territories=["T01"], locked_counties=["48113"])
+    proposal = suggest_rebalance(frames, areas, adjacency, 0.10, options)
     assert proposal.balance_after > proposal.balance_before + 0.02
     assert proposal.disruption <= 0.10 + 1e-12
     alignment = final_alignment(frames, proposal)
     assert_contiguous(alignment, adjacency, exempt)
-    after = with_alignment(frames, alignment)
+    after = apply(frames, Changes(county_moves=proposal.county_moves))
     moved = disruption(frames, frames.accounts["territory_id"], after.accounts["territory_id"],
                        as_of)
     assert moved["bookings"] <= 0.10 + 1e-9
@@ -285,4 +304,4 @@ def test_demo_rebalance_at_ten_percent_of_bookings(demo):
         balance_index(territory_workload(after, areas)["potential"]))
     touched = {t for m in proposal.moves for t in (m.from_tid, m.to_tid)}
     assert not touched & {"T01", *exempt} and "48113" not in proposal.county_moves
-    assert suggest_rebalance(frames, areas, adjacency, **options).moves == proposal.moves
+    assert suggest_rebalance(frames, areas, adjacency, 0.10, options).moves == proposal.moves
