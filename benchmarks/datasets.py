@@ -5,7 +5,8 @@ one size. Each lives in ``benchmarks/out/<size>/seed-<seed>/territory.sqlite``
 (``benchmarks/out/`` is gitignored) next to ``dataset.json``, which records the
 size, seed and counts; a database is reused only when that record matches, and
 is written under a temporary name and renamed when complete, so an interrupted
-build is never mistaken for a finished one.
+build is never mistaken for a finished one. :func:`ensure` also gives it the
+leader account the runner signs in with.
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ def build(size: str, seed: int = DEFAULT_SEED, root: Path = OUT, log=print) -> d
 
 def ensure(size: str, seed: int = DEFAULT_SEED, root: Path = OUT, *,
            subprocess_build: bool = True, log=print) -> Path:
-    """The instance folder of a complete database, building it when missing.
+    """The instance folder of a complete database, building it when missing,
+    with the leader account the runner signs in with.
 
     With ``subprocess_build`` the build runs in a child process, so its memory
     does not count in the runner's peak RSS."""
@@ -126,7 +128,26 @@ def ensure(size: str, seed: int = DEFAULT_SEED, root: Path = OUT, *,
             build(size, seed, root, log=log)
         if existing(size, seed, root) is None:
             raise RuntimeError(f"building the {size} dataset did not produce a database")
+    _ensure_leader(instance_path(size, seed, root))
     return instance_path(size, seed, root)
+
+
+def _ensure_leader(folder: Path) -> None:
+    """The demo leader's account (``users.DEMO_LEADER``, the demo password), for
+    ``tests.dash_http.sign_in``: the generator writes data only, and callbacks
+    refuse unsigned requests. Added here rather than at build time so that
+    databases built before it get one too; migrated first, as ``create_app``
+    would, so the account has today's columns."""
+    from dashboard.access import users
+    from dashboard.storage import db
+
+    engine = db.make_engine(f"sqlite:///{folder / DB_NAME}")
+    try:
+        db.upgrade(engine)
+        if not any(u.username == users.DEMO_LEADER for u in users.list_users(engine)):
+            users.add_user(engine, users.DEMO_LEADER, users.DEMO_PASSWORD, "leader")
+    finally:
+        engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

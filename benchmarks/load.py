@@ -43,8 +43,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from benchmarks.dash_http import outputs_of, payload
 from layouts import ids
+from tests.dash_http import outputs_of, payload
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"

@@ -13,7 +13,7 @@ import argparse
 import tempfile
 
 from benchmarks import datasets
-from benchmarks.dash_http import find_where, payload, sign_in, timed_post
+from tests.dash_http import find_where, payload, sign_in, timed_post
 
 TARGETS = ("cold-start", "map-page", "recolour", "drilldown", "attainment", "pipeline",
            "underperformers", "scorecard", "whatif-county")

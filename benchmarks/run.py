@@ -44,7 +44,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import datasets
-from benchmarks.dash_http import find_where, payload, sign_in, timed_post
+from tests.dash_http import find_where, payload, sign_in, timed_post
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 QUICK_REPEATS = 3

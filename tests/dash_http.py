@@ -1,17 +1,32 @@
 """Calling a Dash callback the way the browser does: a POST to
-``/_dash-update-component`` built from the app's own callback map."""
+``/_dash-update-component`` built from the app's own callback map.
+
+The one such client of the tests and the benchmarks: ``python -m benchmarks.run``
+runs from the repository root, where ``tests.dash_http`` imports as it does
+under pytest, so a fix to how a call is built reaches the timings too.
+"""
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 
 
 def find_callback(app, output_id: str, output_prop: str) -> tuple[str, dict]:
     for key, spec in app.callback_map.items():
-        outputs = _outputs(key)
+        outputs = outputs_of(key)
         if any(o["id"] == output_id and o["property"] == output_prop for o in outputs):
             return key, spec
     raise KeyError(f"no callback writes {output_id}.{output_prop}")
+
+
+def find_where(app, match: Callable[[dict, dict], bool]) -> tuple[str, dict] | None:
+    """The first callback with an output ``o`` such that ``match(o, spec)``, or None."""
+    for key, spec in app.callback_map.items():
+        if any(match(o, spec) for o in outputs_of(key)):
+            return key, spec
+    return None
 
 
 def _split(item: str) -> dict:
@@ -22,7 +37,8 @@ def _split(item: str) -> dict:
     return {"id": ident, "property": prop}
 
 
-def _outputs(key: str) -> list[dict]:
+def outputs_of(key: str) -> list[dict]:
+    """The outputs a callback map key names, as ``{"id", "property"}``."""
     if key.startswith("..") and key.endswith(".."):
         return [_split(part) for part in key[2:-2].split("...")]
     return [_split(key)]
@@ -41,16 +57,27 @@ def post_by_input(client, app, output_id: str, input_id, values: dict,
     for an output several callbacks write (``allow_duplicate``), such as the
     drill-down's territory, which every view's clicks set."""
     key, spec = next((k, s) for k, s in app.callback_map.items()
-                     if any(o["id"] == output_id for o in _outputs(k))
+                     if any(o["id"] == output_id for o in outputs_of(k))
                      and any(i["id"] == input_id for i in s["inputs"]))
     return post_key(client, key, spec, values, changed)
 
 
 def post_key(client, key: str, spec: dict, values: dict, changed: list | None = None,
              expand: dict | None = None):
-    """POST the callback ``key`` of the callback map. ``expand`` maps a
-    wildcard id (as a dict, e.g. ``{"type": NAV_LINK, "path": ["ALL"]}``) to
-    the concrete ids the page holds, as the browser sends them for ``ALL``."""
+    """POST the callback ``key`` of the callback map (the body as :func:`payload`
+    builds it). Returns (status code, parsed JSON or None)."""
+    response = client.post("/_dash-update-component",
+                           json=payload(key, spec, values, changed, expand))
+    return response.status_code, response.get_json(silent=True)
+
+
+def payload(key: str, spec: dict, values: dict, changed: list | None = None,
+            expand: dict | None = None) -> dict:
+    """The body the browser posts for the callback ``key``: ``values`` maps
+    "id.prop" to the value sent (missing: None, or the id itself for an ``id``
+    property). ``expand`` maps a wildcard id (as a dict, e.g. ``{"type":
+    NAV_LINK, "path": ["ALL"]}``) to the concrete ids the page holds, as the
+    browser sends them for ``ALL``. ``changed`` defaults to the first value's key."""
     expand = {_canonical(k): v for k, v in (expand or {}).items()}
 
     def dep(d, with_value=True):
@@ -63,17 +90,24 @@ def post_key(client, key: str, spec: dict, values: dict, changed: list | None = 
             item["value"] = values.get(f"{ident}.{prop}", ident if prop == "id" else None)
         return item
 
-    outputs = [dep(o, with_value=False) for o in _outputs(key)]
-    payload = {
+    outputs = [dep(o, with_value=False) for o in outputs_of(key)]
+    return {
         "output": key,
         "outputs": outputs if len(outputs) > 1 else outputs[0],
         "inputs": [dep(d) for d in spec["inputs"]],
         "state": [dep(d) for d in spec.get("state", [])],
         "changedPropIds": changed if changed is not None else list(values)[:1],
     }
-    response = client.post("/_dash-update-component", json=payload)
-    body = response.get_json(silent=True)
-    return response.status_code, body
+
+
+def timed_post(client, body: dict) -> tuple[int, int, float]:
+    """POST one callback body (the benchmarks' clock): (status code, response
+    bytes, seconds until the whole response is read)."""
+    started = time.perf_counter()
+    response = client.post("/_dash-update-component", json=body)
+    data = response.get_data()
+    elapsed = time.perf_counter() - started
+    return response.status_code, len(data), elapsed
 
 
 def _canonical(ident) -> str:
@@ -104,8 +138,10 @@ def speaking(client, accept_language: str):
 
 
 def sign_in(client, username: str = "leader", password: str | None = None):
-    """Sign ``client`` in through the real form (CSRF token included); returns
-    the client. The demo accounts share ``users.DEMO_PASSWORD``."""
+    """Sign ``client`` in through the real form (CSRF token included): every
+    callback refuses unsigned requests. Returns the client. The demo accounts
+    share ``users.DEMO_PASSWORD``; a benchmark database holds the leader's
+    (``benchmarks.datasets.ensure``)."""
     import re
 
     from dashboard.access.users import DEMO_PASSWORD
@@ -114,7 +150,8 @@ def sign_in(client, username: str = "leader", password: str | None = None):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     response = client.post("/login", data={"csrf_token": token, "username": username,
                                            "password": password or DEMO_PASSWORD})
-    assert response.status_code == 302, f"sign-in as {username} failed: {response.status_code}"
+    if response.status_code != 302:  # raised, not asserted: benchmarks run without pytest
+        raise RuntimeError(f"sign-in as {username} failed: HTTP {response.status_code}")
     return client
 
 

@@ -165,18 +165,10 @@ class Browser:
     def post(self, output: tuple[str, str], values: dict, changed: list | None = None,
              timeout: float = 60, params: dict | None = None):
         """Returns (status code, parsed JSON or None, raw text)."""
-        from tests.dash_http import _outputs, find_callback
+        from tests.dash_http import find_callback, payload
 
         key, spec = find_callback(self, *output)
-        outputs = _outputs(key)
-
-        def items(deps):
-            return [{"id": d["id"], "property": d["property"],
-                     "value": values.get(f"{d['id']}.{d['property']}")} for d in deps]
-
-        body = {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0],
-                "inputs": items(spec["inputs"]), "state": items(spec.get("state", [])),
-                "changedPropIds": changed if changed is not None else list(values)[:1]}
+        body = payload(key, spec, values, changed)
         answer = self.session.post(self.base + "/_dash-update-component", json=body,
                                    timeout=timeout, params=params)
         try:
