@@ -9,30 +9,14 @@ from pathlib import Path
 import dash
 from flask_caching import Cache
 
-from callbacks import attainment as attainment_callbacks
 from callbacks import auth, language
-from callbacks import drilldown as drilldown_callbacks
-from callbacks import health as health_callbacks
-from callbacks import imports as import_callbacks
-from callbacks import overview as overview_callbacks
-from callbacks import pipeline as pipeline_callbacks
-from callbacks import scenarios_panel as scenarios_panel_callbacks
-from callbacks import scorecard as scorecard_callbacks
 from callbacks import shell as shell_callbacks
-from callbacks import underperformers as underperformers_callbacks
-from callbacks import whatif as whatif_callbacks
 from callbacks.background import background_manager
+from callbacks.pages import PAGES, SHARED
 from dashboard.runtime.config import Settings
 from dashboard.runtime.service import DataService
 
 log = logging.getLogger("territory_dashboard")
-
-#: every view's callbacks module; each has ``register(app, service)`` and,
-#: when it is a page, ``PATH`` and ``render(service, selection)``
-VIEW_MODULES = (overview_callbacks, import_callbacks, underperformers_callbacks,
-                attainment_callbacks, drilldown_callbacks, pipeline_callbacks,
-                whatif_callbacks, scenarios_panel_callbacks, health_callbacks,
-                scorecard_callbacks)
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -77,10 +61,12 @@ def create_app(config: Settings | dict | None = None) -> dash.Dash:
     server.extensions["territory_cache"] = cache
 
     app.layout = shell_callbacks.serve_layout(service)
-    pages = {m.PATH: m.render for m in VIEW_MODULES if hasattr(m, "PATH")}
-    shell_callbacks.register(app, service, pages)
-    for module in VIEW_MODULES:
-        module.register(app, service)
+    shell_callbacks.register(app, service)
+    for page in PAGES:
+        for register in page.register:
+            register(app, service)
+    for register in SHARED:
+        register(app, service)
     _register_error_pages(server)
     return app
 

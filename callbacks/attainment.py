@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, ctx, no_update
+from dash import Input, Output, State
 
-from callbacks import guard
+from callbacks.factories import open_drilldown_on_click, rebuild_on_selection
 from callbacks.grid_export import register_csv_export
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _, ngettext
@@ -20,7 +20,6 @@ from layouts import attainment as layout
 from layouts import components, ids
 from layouts.attainment_figures import growth_figure, ranking_figure
 
-PATH = "/attainment"
 DEFAULT_LEVEL = "territory"
 PLURAL = {"territory": N_("Territories"), "rep": N_("Reps"), "region": N_("Regions")}
 #: the "On pace" card's note, per level
@@ -133,7 +132,8 @@ def render(service: DataService, selection: Selection):
 
 
 def clicked_territory(frames, level: str, source, payload) -> str | None:
-    """The territory a click opens: a bar's customdata or a grid row's id."""
+    """The territory a click opens: a bar's customdata or a grid row's id (a
+    rep's row opens their territory, a region's nothing)."""
     if source in (ids.ATTAINMENT_RANKING, ids.ATTAINMENT_GROWTH):
         points = (payload or {}).get("points") or [{}]
         return rankings.drill_target(frames, "territory", points[0].get("customdata"))
@@ -146,44 +146,16 @@ def clicked_territory(frames, level: str, source, payload) -> str | None:
 
 
 def register(app: dash.Dash, service: DataService) -> None:
-    @app.callback(
-        Output(ids.ATTAINMENT_CONTENT, "children"),
-        Input(ids.PERIOD, "value"),
-        Input(ids.REGION, "value"),
-        Input(ids.SEGMENT, "value"),
-        Input(ids.ATTAINMENT_LEVEL, "value"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )
-    @guard.level("manager")
-    def update_attainment(period, region, segment, level, search):
-        """Fires on a period, region, segment or level change; returns the
-        rebuilt page body (or an empty state)."""
-        return build(service, guard.selection(period, region, segment, search), level)
+    rebuild_on_selection(app, [Output(ids.ATTAINMENT_CONTENT, "children")],
+                         [Input(ids.ATTAINMENT_LEVEL, "value")],
+                         lambda selection, level: build(service, selection, level))
 
-    @app.callback(
-        Output(ids.DRILLDOWN_TERRITORY, "data", allow_duplicate=True),
-        Output(ids.ATTAINMENT_RANKING, "clickData"),
-        Output(ids.ATTAINMENT_GROWTH, "clickData"),
-        Input(ids.ATTAINMENT_RANKING, "clickData"),
-        Input(ids.ATTAINMENT_GROWTH, "clickData"),
-        Input(ids.ATTAINMENT_HEAT, "cellClicked"),
-        Input(ids.ATTAINMENT_GRID, "cellClicked"),
-        State(ids.ATTAINMENT_LEVEL, "value"),
-        prevent_initial_call=True,
-    )
-    @guard.level("manager")
-    def open_drilldown(ranking_click, growth_click, heat_click, grid_click, level):
-        """Fires on a click on a bar or a table row; returns the territory to
-        open (a rep opens their territory, a region nothing). The charts'
-        clicks are cleared, or a second click on the same bar would be the
-        same value, which Dash drops, and the panel would not reopen."""
-        payload = {ids.ATTAINMENT_RANKING: ranking_click, ids.ATTAINMENT_GROWTH: growth_click,
-                   ids.ATTAINMENT_HEAT: heat_click, ids.ATTAINMENT_GRID: grid_click}
-        source = ctx.triggered_id
-        territory = clicked_territory(service.frames(), level, source, payload.get(source))
-        return territory or no_update, None, None
+    def territory(source, value, level):
+        return clicked_territory(service.frames(), level, source, value)
 
+    open_drilldown_on_click(
+        app, territory, charts=(ids.ATTAINMENT_RANKING, ids.ATTAINMENT_GROWTH),
+        grids=(ids.ATTAINMENT_HEAT, ids.ATTAINMENT_GRID),
+        states=[State(ids.ATTAINMENT_LEVEL, "value")])
     register_csv_export(app, ids.ATTAINMENT_EXPORT, ids.ATTAINMENT_GRID)
     register_csv_export(app, ids.ATTAINMENT_HEAT_EXPORT, ids.ATTAINMENT_HEAT)
-    del update_attainment, open_drilldown

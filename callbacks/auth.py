@@ -20,6 +20,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from callbacks import guard
+from callbacks.pages import home_page
 from dashboard.access import users
 from dashboard.access.rules import Viewer
 from dashboard.access.signin_limits import SignInThrottle
@@ -128,7 +129,7 @@ def install(app, service, cache) -> None:
         session.permanent = True
         login_user(SignedIn(found))
         log.info("user %s signed in", found.username)
-        return redirect(next_path if next_path != "/" else found.home_page())
+        return redirect(next_path if next_path != "/" else home_page(found))
 
     @server.route(LOGOUT_PATH, methods=["POST"])
     def logout():

@@ -10,7 +10,7 @@ from dash import Input, Output, State, ctx, no_update
 
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
-from callbacks.shell import new_query
+from callbacks.url_query import new_query
 from dashboard.i18n.translation import _
 from dashboard.metrics.kpi_table import quarterly_series
 from dashboard.runtime.service import DataService

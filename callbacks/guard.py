@@ -96,7 +96,7 @@ def confine(selection: Selection, who: Viewer | None = None) -> Selection:
     who = who or require_viewer()
     region = rules.confine_region(who, selection.region, ALL)
     if region is None:
-        if not (who.role == "rep" and selection.region == ALL):  # a rep's default asks nothing
+        if not (who.role == rules.REP and selection.region == ALL):  # a rep's default asks nothing
             out_of_scope(f"region {str(selection.region)[:64]!r}", who)
         region = OUT_OF_SCOPE_REGION
     if region == selection.region:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import gzip
 
 import dash
-from dash import Input, Output, Patch, State, ctx, no_update
+from dash import Input, Output, Patch, State
 from flask import Response, request
 
 from callbacks import guard
+from callbacks.factories import open_drilldown_on_click, rebuild_on_selection
 from callbacks.grid_export import register_csv_export
-from callbacks.shell import new_query
+from callbacks.url_query import new_query
 from dashboard.geo.territory_shapes import state_outlines, territory_shapes
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import _
@@ -20,9 +21,11 @@ from dashboard.views import overview, rankings
 from dashboard.views.choropleth import MAP_KPIS, legend_title
 from dashboard.views.selection import (
     MAP_KPI,
+    TERRITORY,
     Selection,
     resolve_as_of,
     resolve_period,
+    view_param,
     with_view_param,
 )
 from layouts import components, ids
@@ -128,7 +131,11 @@ def no_match():
     )
 
 
-PATH = "/"
+def link_state(service: DataService, search: str | None) -> dict:
+    """The map's own parameters of a link, for :func:`render`: the KPI it is
+    coloured by and the territory outlined (only one the viewer may see)."""
+    return {"kpi_key": view_param(search, MAP_KPI),
+            "selected": guard.allowed_territory(service, view_param(search, TERRITORY))}
 
 
 def render(service: DataService, selection: Selection, kpi_key: str = DEFAULT_KPI,
@@ -158,39 +165,44 @@ def render(service: DataService, selection: Selection, kpi_key: str = DEFAULT_KP
     )
 
 
-def register(app: dash.Dash, service: DataService) -> None:
-    @app.callback(
-        Output(ids.KPI_STRIP, "children"),
-        Output(ids.MAP_TERRITORIES, "hideout"),
-        Output(ids.MAP_LEGEND, "children"),
-        Output(ids.OVERVIEW_RANKING, "rowData"),
-        Output(ids.OVERVIEW_RANKING, "columnDefs"),
-        Input(ids.PERIOD, "value"),
-        Input(ids.REGION, "value"),
-        Input(ids.SEGMENT, "value"),
-        Input(ids.MAP_KPI_PICKER, "value"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
+def refreshed(service: DataService, selection: Selection, kpi_key) -> tuple:
+    """(strip, hideout patch, legend, ranking rows, ranking columns) for a new
+    selection or KPI: the map is recoloured through ``hideout`` only."""
+    kpi_key = map_kpi(kpi_key)
+    columns = ranking_columns(kpi_key)
+    view = _view(service, selection, kpi_key)
+    if view is None:
+        return no_match(), colours_only({"colors": {}, "tips": {}}), [], [], columns
+    period, kpis, totals, hideout, legend = view
+    return (
+        components.kpi_strip(kpi_cards(totals, period)),
+        colours_only(hideout),
+        components.legend(legend_title(MAP_KPIS[kpi_key], totals), legend),
+        ranking_rows(kpis, kpi_key),
+        columns,
     )
-    @guard.level("manager")
-    def update_overview(period, region, segment, kpi_key, search):
-        """Fires when a control or the KPI picker changes (a new as-of date
-        re-sends the period); recolours the map through ``hideout`` only and
-        refreshes the strip and ranking. The URL is read, not listened to:
-        the KPI or drill-down written there must not recompute the page."""
-        kpi_key = map_kpi(kpi_key)
-        columns = ranking_columns(kpi_key)
-        view = _view(service, guard.selection(period, region, segment, search), kpi_key)
-        if view is None:
-            return no_match(), colours_only({"colors": {}, "tips": {}}), [], [], columns
-        period_obj, kpis, totals, hideout, legend = view
-        return (
-            components.kpi_strip(kpi_cards(totals, period_obj)),
-            colours_only(hideout),
-            components.legend(legend_title(MAP_KPIS[kpi_key], totals), legend),
-            ranking_rows(kpis, kpi_key),
-            columns,
-        )
+
+
+def clicked_territory(trigger, value) -> str | None:
+    """The territory id a map feature or a ranking cell names, else None."""
+    if trigger == ids.MAP_TERRITORIES and isinstance(value, dict):
+        found = (value.get("properties") or {}).get("territory_id")
+    elif trigger == ids.OVERVIEW_RANKING and isinstance(value, dict):
+        found = value.get("rowId")
+    else:
+        return None
+    return found if isinstance(found, str) and 0 < len(found) <= 64 else None
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    """The map's rebuild, its KPI in the URL, the drill-down opened (and
+    outlined) from the map or the ranking, the ranking's exports, the accounts."""
+    rebuild_on_selection(
+        app, [Output(ids.KPI_STRIP, "children"), Output(ids.MAP_TERRITORIES, "hideout"),
+              Output(ids.MAP_LEGEND, "children"), Output(ids.OVERVIEW_RANKING, "rowData"),
+              Output(ids.OVERVIEW_RANKING, "columnDefs")],
+        [Input(ids.MAP_KPI_PICKER, "value")],
+        lambda selection, kpi_key: refreshed(service, selection, kpi_key))
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
@@ -206,51 +218,11 @@ def register(app: dash.Dash, service: DataService) -> None:
         return new_query(
             with_view_param(search, MAP_KPI, "" if kpi_key == DEFAULT_KPI else kpi_key), search)
 
+    open_drilldown_on_click(app, clicked_territory, grids=(ids.OVERVIEW_RANKING,),
+                            maps=(ids.MAP_TERRITORIES,), outline=ids.MAP_TERRITORIES)
     register_csv_export(app, ids.OVERVIEW_RANKING_EXPORT, ids.OVERVIEW_RANKING)
-    register_drilldown_clicks(app)
     register_account_points(app, service)
-    del update_overview, kpi_in_url
-
-
-# --- opening the drill-down from the map or the ranking ----------------------
-
-
-def clicked_territory(trigger, value) -> str | None:
-    """The territory id a map feature or a ranking cell names, else None."""
-    if trigger == ids.MAP_TERRITORIES and isinstance(value, dict):
-        found = (value.get("properties") or {}).get("territory_id")
-    elif trigger == ids.OVERVIEW_RANKING and isinstance(value, dict):
-        found = value.get("rowId")
-    else:
-        return None
-    return found if isinstance(found, str) and 0 < len(found) <= 64 else None
-
-
-def register_drilldown_clicks(app: dash.Dash) -> None:
-    @app.callback(
-        Output(ids.DRILLDOWN_TERRITORY, "data", allow_duplicate=True),
-        Output(ids.MAP_TERRITORIES, "hideout", allow_duplicate=True),
-        Input(ids.MAP_TERRITORIES, "n_clicks"),
-        Input(ids.OVERVIEW_RANKING, "cellClicked"),
-        State(ids.MAP_TERRITORIES, "clickData"),
-        prevent_initial_call=True,
-    )
-    @guard.level("manager")
-    def open_drilldown(_map_clicks, cell, feature):
-        """Fires on a click on a territory shape or a ranking row; writes its id
-        for the drill-down panel and outlines it on the map (a hideout patch,
-        so no colours or geometry are resent). The map's click count is the
-        trigger: a second click on the same shape sends the same feature,
-        which Dash would drop, and the panel would not reopen."""
-        value = feature if ctx.triggered_id == ids.MAP_TERRITORIES else cell
-        territory = clicked_territory(ctx.triggered_id, value)
-        if territory is None:
-            return no_update, no_update
-        outline = Patch()
-        outline["selected"] = territory
-        return territory, outline
-
-    del open_drilldown
+    del kpi_in_url
 
 
 # --- account points -----------------------------------------------------------

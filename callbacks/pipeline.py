@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, ctx, no_update
+from dash import Input, Output
 
-from callbacks import guard
+from callbacks.factories import open_drilldown_on_click, rebuild_on_selection
 from callbacks.grid_export import register_csv_export
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import _, ngettext
@@ -19,7 +19,6 @@ from layouts import components, ids
 from layouts import pipeline as layout
 from layouts.pipeline_figures import aging_figure, coverage_figure, funnel_figure
 
-PATH = "/pipeline"
 OLDEST = 50  # overdue deals listed
 GRID_FIELDS = ("id", "name", "open_pipeline", "weighted_pipeline", "coverage", "win_rate",
                "avg_deal_size", "sales_cycle_days", "overdue_count", "overdue_amount")
@@ -129,43 +128,14 @@ def clicked_territory(frames, source, payload) -> str | None:
 
 
 def register(app: dash.Dash, service: DataService) -> None:
-    @app.callback(
-        Output(ids.PIPELINE_CONTENT, "children"),
-        Input(ids.PERIOD, "value"),
-        Input(ids.REGION, "value"),
-        Input(ids.SEGMENT, "value"),
-        Input(ids.PIPELINE_HEALTHY, "value"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )
-    @guard.level("manager")
-    def update_pipeline(period, region, segment, healthy, search):
-        """Fires on a period, region, segment or healthy-line change; returns
-        the rebuilt page body (or an empty state)."""
-        return build(service, guard.selection(period, region, segment, search),
-                     healthy)
+    rebuild_on_selection(app, [Output(ids.PIPELINE_CONTENT, "children")],
+                         [Input(ids.PIPELINE_HEALTHY, "value")],
+                         lambda selection, healthy: build(service, selection, healthy))
 
-    @app.callback(
-        Output(ids.DRILLDOWN_TERRITORY, "data", allow_duplicate=True),
-        Output(ids.PIPELINE_COVERAGE, "clickData"),
-        Output(ids.PIPELINE_AGING, "clickData"),
-        Input(ids.PIPELINE_COVERAGE, "clickData"),
-        Input(ids.PIPELINE_AGING, "clickData"),
-        Input(ids.PIPELINE_GRID, "cellClicked"),
-        Input(ids.PIPELINE_OVERDUE, "cellClicked"),
-        prevent_initial_call=True,
-    )
-    @guard.level("manager")
-    def open_drilldown(coverage_click, aging_click, grid_click, overdue_click):
-        """Fires on a click on a bar or a table row; returns the territory to open
-        and clears the charts' clicks (a repeated click on the same bar would
-        otherwise be an unchanged value, which Dash drops)."""
-        payload = {ids.PIPELINE_COVERAGE: coverage_click, ids.PIPELINE_AGING: aging_click,
-                   ids.PIPELINE_GRID: grid_click, ids.PIPELINE_OVERDUE: overdue_click}
-        source = ctx.triggered_id
-        territory = clicked_territory(service.frames(), source, payload.get(source))
-        return territory or no_update, None, None
+    def territory(source, value):
+        return clicked_territory(service.frames(), source, value)
 
+    open_drilldown_on_click(app, territory, charts=(ids.PIPELINE_COVERAGE, ids.PIPELINE_AGING),
+                            grids=(ids.PIPELINE_GRID, ids.PIPELINE_OVERDUE))
     register_csv_export(app, ids.PIPELINE_EXPORT, ids.PIPELINE_GRID)
     register_csv_export(app, ids.PIPELINE_OVERDUE_EXPORT, ids.PIPELINE_OVERDUE)
-    del update_pipeline, open_drilldown

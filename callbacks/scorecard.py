@@ -11,6 +11,7 @@ from dash import Input, Output, State
 
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
+from dashboard.access import rules
 from dashboard.i18n.translation import _
 from dashboard.runtime.service import DataService
 from dashboard.views import rankings
@@ -21,14 +22,12 @@ from layouts import ids
 from layouts import scorecard as layout
 from layouts.components import empty_state
 
-PATH = "/scorecard"
-
 
 def rep_to_show(service: DataService, requested) -> str | None:
     """The rep whose card this request may see: a rep's own, or the requested
     one when it is in the viewer's scope."""
     viewer = guard.require_viewer()
-    if viewer.role == "rep":
+    if viewer.role == rules.REP:
         return viewer.scope or None
     if isinstance(requested, str) and requested in guard.rep_ids(service, viewer):
         return requested
@@ -69,7 +68,7 @@ def render(service: DataService, selection: Selection):
     their scope with a picker of the others."""
     viewer = guard.require_viewer()
     frames = service.frames()
-    if viewer.role == "rep":
+    if viewer.role == rules.REP:
         mine = rep_to_show(service, None)
         options = [{"label": str(frames.reps.at[mine, "rep_name"]), "value": mine}] \
             if mine in frames.reps.index else []

@@ -12,6 +12,8 @@ from dash import Input, Output, State, ctx, html, no_update
 
 from callbacks import guard
 from callbacks.auth import csrf_token
+from callbacks.pages import BY_PATH, PAGES, ROLES_BY_PATH
+from callbacks.url_query import new_query
 from dashboard.access import rules
 from dashboard.i18n import translation
 from dashboard.i18n.translation import _
@@ -20,26 +22,16 @@ from dashboard.metrics.periods import Period
 from dashboard.runtime.service import DataService
 from dashboard.views.selection import (
     ALL,
-    MAP_KPI,
-    TERRITORY,
     Selection,
     as_of_range,
     as_of_text,
     period_options,
     resolve_as_of,
-    view_param,
 )
 from layouts import help_texts, ids, shell
 from layouts.components import empty_state
 
 log = logging.getLogger(__name__)
-
-#: the map page, whose render also reads its KPI and outlined territory from the URL
-MAP_PATH = "/"
-
-#: views named in the navigation whose issue has not landed (none now)
-UPCOMING: dict[str, tuple[str, str]] = {}
-
 
 def serve_layout(service: DataService):
     """Layout as a function so options follow the data after an import, and
@@ -66,13 +58,14 @@ def serve_layout(service: DataService):
             [{"label": _("All segments"), "value": ALL}]
             + [{"label": s, "value": s} for s in segments],
             shell.as_of_picker(as_of, as_of, earliest),
-            show_filters=viewer.role != "rep",
+            show_filters=viewer.role != rules.REP,
         )
-        views = [(path, label) for path, label in shell.VIEWS if viewer.may_open(path)]
+        views = [(page.path, page.label) for page in PAGES
+                 if rules.may_open(viewer, page.path, ROLES_BY_PATH)]
         return shell.shell(controls, views,
                            shell.user_menu(viewer.display_name, viewer.role, csrf_token(),
                                            translation.language()),
-                           with_drilldown=viewer.role != "rep")
+                           with_drilldown=viewer.role != rules.REP)
 
     return layout
 
@@ -95,14 +88,6 @@ def as_of_bounds(service: DataService) -> tuple[date, date]:
     created = service.derived(("earliest_opportunity",),
                               lambda f: f.opportunities["created_on"].min())
     return as_of_range(created, service.as_of())
-
-
-def new_query(query: str, search: str | None):
-    """``query`` for the URL, or no_update when the URL already says it:
-    rewriting the same query makes dcc.Location re-announce its pathname,
-    which re-renders the whole page (and drops what the user just clicked).
-    Every callback that writes the URL's query goes through here."""
-    return no_update if query == (search or "") else query
 
 
 def changed_query(selection: Selection, search: str | None):
@@ -156,8 +141,8 @@ def show_error(err: Exception) -> None:
     })
 
 
-def register(app: dash.Dash, service: DataService, pages: dict) -> None:
-    """``pages`` maps a path to its view's ``render(service, selection)``."""
+def register(app: dash.Dash, service: DataService) -> None:
+    """The URL and controls kept in step, the navigation's links, the page route."""
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -226,28 +211,25 @@ def register(app: dash.Dash, service: DataService, pages: dict) -> None:
                   State(ids.URL, "search"))
     @guard.level("any")
     def route(pathname, search):
-        """Render the page for the path; unknown paths say so."""
+        """Fires on a change of path; returns the page there, laid out for the
+        URL's selection confined to the viewer. Unknown paths, pages not
+        open to the viewer's role and an empty database say so."""
         path = pathname or "/"
         viewer = guard.require_viewer()
-        if (path in pages or path in UPCOMING) and not viewer.may_open(path):
+        page = BY_PATH.get(path)
+        if page is None:
+            return empty_state(_("Page not found"),
+                               _("There is no page at {path}.").format(path=pathname))
+        if not rules.may_open(viewer, path, ROLES_BY_PATH):
             guard.out_of_scope(f"page {path[:100]!r}", viewer)
             return empty_state(_("Not available"),
                                _("This page is not part of your role. "
                                  "Use the navigation above to open your views."))
-        if path in pages and path != "/import" and service.frames().territories.empty:
+        if page.needs_data and service.frames().territories.empty:
             return empty_state(_(help_texts.NO_DATA_TITLE), _(help_texts.NO_DATA_LEADER
-                               if viewer.role == "leader" else help_texts.NO_DATA_OTHERS))
-        if path == MAP_PATH:  # the map's KPI and outline ride in the URL too
-            return pages[path](service, guard.confine(Selection.from_query(search), viewer),
-                               kpi_key=view_param(search, MAP_KPI),
-                               selected=guard.allowed_territory(
-                                   service, view_param(search, TERRITORY)))
-        if path in pages:
-            return pages[path](service, guard.confine(Selection.from_query(search), viewer))
-        if path in UPCOMING:
-            title, text = UPCOMING[pathname]
-            return shell.placeholder(_(title), _(text) + " " + _("This view is not built yet."))
-        return empty_state(_("Page not found"),
-                           _("There is no page at {path}.").format(path=pathname))
+                               if viewer.role == rules.LEADER else help_texts.NO_DATA_OTHERS))
+        selection = guard.confine(Selection.from_query(search), viewer)
+        link = page.link(service, search) if page.link else {}
+        return page.layout(service, selection, **link)
 
     del sync_url_and_controls, carry_selection, route

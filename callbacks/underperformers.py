@@ -4,9 +4,10 @@ in a table; thresholds adjustable in the view; a click opens the drill-down."""
 from __future__ import annotations
 
 import dash
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import Input, Output
 
 from callbacks import guard
+from callbacks.factories import open_drilldown_on_click, rebuild_on_selection
 from callbacks.grid_export import register_csv_export
 from dashboard.geo import us_atlas
 from dashboard.geo.territory_shapes import state_outlines, territory_shapes
@@ -22,8 +23,6 @@ from dashboard.views.selection import Selection, resolve_as_of, resolve_period
 from layouts import ids
 from layouts import overview as overview_layout
 from layouts import underperformers as layout
-
-PATH = "/underperformers"
 
 THRESHOLD_INPUTS = (ids.UP_PACE, ids.UP_COVERAGE, ids.UP_GROWTH, ids.UP_POTENTIAL_INDEX,
                     ids.UP_PENETRATION_BOTTOM, ids.UP_POTENTIAL_TOP)
@@ -97,7 +96,7 @@ def render(service: DataService, selection: Selection):
     return layout.page(strip, controls, cards, count, map_div, layout.flags_grid(rows))
 
 
-def _clicked_territory(trigger, value) -> str | None:
+def clicked_territory(trigger, value) -> str | None:
     """The territory a click names, whichever widget it came from."""
     if isinstance(trigger, dict) and trigger.get("type") == ids.UP_OPEN:
         return trigger.get("index") if value else None
@@ -109,30 +108,21 @@ def _clicked_territory(trigger, value) -> str | None:
 
 
 def register(app: dash.Dash, service: DataService) -> None:
-    @app.callback(
-        Output(ids.UP_SUMMARY, "children"),
-        Output(ids.UP_LIST, "children"),
-        Output(ids.UP_LIST_COUNT, "children"),
-        Output(ids.UP_MAP_TERRITORIES, "hideout"),
-        Output(ids.UP_MAP_LEGEND, "children"),
-        Output(ids.UP_GRID, "rowData"),
-        Output(ids.UP_NOTE, "children"),
-        Input(ids.PERIOD, "value"),
-        Input(ids.REGION, "value"),
-        Input(ids.SEGMENT, "value"),
-        *(Input(i, "value") for i in THRESHOLD_INPUTS),
-        Input(ids.UP_PENETRATION, "value"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )
-    @guard.level("manager")
-    def update_flags(period, region, segment, *rest):
-        """Fires when a global control or a threshold changes; recomputes the
-        flags and returns the strip, cards, map hideout (colours only), table rows."""
-        *threshold_values, penetration_on, search = rest
-        values = dict(zip(FIELD_NAMES, threshold_values, strict=True))
-        selection = guard.selection(period, region, segment, search)
-        return _outputs(service, selection, values, penetration_on)
+    """The flags rebuilt on a control or threshold change, the thresholds'
+    reset and greying, the table's exports, and the drill-down clicks."""
+
+    def flags_for(selection, *threshold_values):
+        *values, penetration_on = threshold_values
+        return _outputs(service, selection, dict(zip(FIELD_NAMES, values, strict=True)),
+                        penetration_on)
+
+    rebuild_on_selection(
+        app, [Output(ids.UP_SUMMARY, "children"), Output(ids.UP_LIST, "children"),
+              Output(ids.UP_LIST_COUNT, "children"), Output(ids.UP_MAP_TERRITORIES, "hideout"),
+              Output(ids.UP_MAP_LEGEND, "children"), Output(ids.UP_GRID, "rowData"),
+              Output(ids.UP_NOTE, "children")],
+        [*(Input(i, "value") for i in THRESHOLD_INPUTS), Input(ids.UP_PENETRATION, "value")],
+        flags_for)
 
     @app.callback(
         *(Output(i, "value", allow_duplicate=True) for i in THRESHOLD_INPUTS),
@@ -160,28 +150,6 @@ def register(app: dash.Dash, service: DataService) -> None:
         return off, off
 
     register_csv_export(app, ids.UP_GRID_EXPORT, ids.UP_GRID)
-
-    @app.callback(
-        Output(ids.DRILLDOWN_TERRITORY, "data", allow_duplicate=True),
-        Input({"type": ids.UP_OPEN, "index": ALL}, "n_clicks"),
-        Input(ids.UP_GRID, "cellClicked"),
-        Input(ids.UP_MAP_TERRITORIES, "n_clicks"),
-        State(ids.UP_MAP_TERRITORIES, "clickData"),
-        prevent_initial_call=True,
-    )
-    @guard.level("manager")
-    def open_drilldown(_card_clicks, cell, _map_clicks, feature):
-        """Fires on a card's button, a table row or a map shape; writes the
-        territory id for the shell's drill-down panel. The map's click count
-        is the trigger, since a second click on a shape repeats its feature."""
-        trigger = ctx.triggered_id
-        if trigger == ids.UP_GRID:
-            value = cell
-        elif trigger == ids.UP_MAP_TERRITORIES:
-            value = feature
-        else:  # a card's button: its own click count
-            value = ctx.triggered[0]["value"] if ctx.triggered else None
-        territory = _clicked_territory(trigger, value)
-        return territory if territory else no_update
-
-    del update_flags, reset_thresholds, grey_out_penetration_ranks, open_drilldown
+    open_drilldown_on_click(app, clicked_territory, buttons=ids.UP_OPEN, grids=(ids.UP_GRID,),
+                            maps=(ids.UP_MAP_TERRITORIES,))
+    del reset_thresholds, grey_out_penetration_ranks

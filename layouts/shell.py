@@ -7,28 +7,19 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.access.rules import LEADER, MANAGER, REP
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import LANGUAGE_NAMES, N_, _, language
 from layouts import ids
 
 PRODUCT_NAME = "Territory Dashboard"  # i18n: not shown (a name, the same in every language)
 
-#: (path, label) of every view, in navigation order (labels translated where shown)
-VIEWS = (
-    ("/", N_("Map")),
-    ("/attainment", N_("Attainment")),
-    ("/pipeline", N_("Pipeline")),
-    ("/underperformers", N_("Underperformers")),
-    ("/what-if", N_("What-if")),
-    ("/scorecard", N_("My scorecard")),
-    ("/import", N_("Import")),
-)
-
-
-def navbar(views=VIEWS, user=None) -> dbc.Navbar:
-    """Links to the views the viewer may open, and who is signed in. Their
-    hrefs and the active one follow the URL (``callbacks.shell``), so a
-    change of view keeps the period, region, segment and as-of date."""
+def navbar(views, user=None) -> dbc.Navbar:
+    """Links to the views the viewer may open, ``views`` being their (path,
+    label) in navigation order (the page registry's, ``callbacks/pages.py``),
+    and who is signed in. Their hrefs and the active one follow the URL
+    (``callbacks.shell``), so a change of view keeps the period, region,
+    segment and as-of date."""
     links = [
         dbc.NavItem(dbc.NavLink(_(label), href=path, active=False,
                                 id={"type": ids.NAV_LINK, "path": path}))
@@ -52,7 +43,7 @@ def navbar(views=VIEWS, user=None) -> dbc.Navbar:
 
 
 #: role names as shown in the user menu
-ROLE_LABELS = {"leader": N_("leader"), "manager": N_("manager"), "rep": N_("rep")}
+ROLE_LABELS = {LEADER: N_("leader"), MANAGER: N_("manager"), REP: N_("rep")}
 
 
 def user_menu(display_name: str, role: str, csrf_token: str, language: str,
@@ -177,7 +168,7 @@ def controls_bar(period_options: list[dict], region_options: list[dict],
     )
 
 
-def shell(controls: html.Div, views=VIEWS, user=None, with_drilldown: bool = True) -> html.Div:
+def shell(controls: html.Div, views, user=None, with_drilldown: bool = True) -> html.Div:
     """The page frame; a rep's has no territory drill-down (not theirs to open)."""
     return html.Div(
         lang=language(),
@@ -199,9 +190,3 @@ def drilldown_slot() -> list:
             dbc.Offcanvas(id=ids.DRILLDOWN, placement="end", is_open=False,
                           scrollable=True, className="drilldown", title="")]
 
-
-def placeholder(title: str, text: str) -> html.Div:
-    """An honest empty state for a view whose issue has not landed yet."""
-    return html.Div(
-        [html.H4(title), html.P(text, className="text-muted")], className="empty-state"
-    )

@@ -8,25 +8,27 @@ request names is intersected with the viewer's scope.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 
-ROLES = ("leader", "manager", "rep")
+#: The roles, named here and through these constants everywhere else.
+LEADER, MANAGER, REP = "leader", "manager", "rep"
+ROLES = (LEADER, MANAGER, REP)
 
-#: What each role may open. Reps see their scorecard and nothing else; the
-#: data import and user administration stay with leaders.
-PAGES_BY_ROLE = {
-    "leader": None,  # every page
-    "manager": frozenset({"/", "/attainment", "/pipeline", "/underperformers", "/what-if",
-                          "/scorecard", "/compare"}),
-    "rep": frozenset({"/scorecard"}),
-}
+#: Who a page is open to: each entry of the page registry (``callbacks/pages.py``)
+#: names one of these. Reps see their scorecard and nothing else; the data
+#: import and user administration stay with leaders.
+EVERYONE = frozenset(ROLES)
+MANAGERS = frozenset({LEADER, MANAGER})
+LEADERS = frozenset({LEADER})
 
 #: Callback access levels, from the most open: "any" signed-in user (the
-#: callback confines its data itself), "manager" (managers and leaders),
-#: "leader" only.
-LEVELS = ("any", "manager", "leader")
+#: callback confines its data itself), managers (and leaders), leaders only.
+#: A level is named for the least role it admits.
+ANY = "any"
+LEVELS = (ANY, MANAGER, LEADER)
 
 
 @dataclass(frozen=True)
@@ -45,26 +47,30 @@ class Viewer:
 
     @property
     def is_leader(self) -> bool:
-        return self.role == "leader"
+        return self.role == LEADER
 
     def may_call(self, level: str) -> bool:
         """Whether a callback declared at ``level`` answers this viewer."""
         if level not in LEVELS:
             return False
-        if self.role == "leader":
+        if self.role == LEADER:
             return True
-        if self.role == "manager":
-            return level in ("any", "manager")
-        return self.role == "rep" and level == "any"
+        if self.role == MANAGER:
+            return level in (ANY, MANAGER)
+        return self.role == REP and level == ANY
 
-    def may_open(self, path: str) -> bool:
-        if self.role not in PAGES_BY_ROLE:
-            return False
-        pages = PAGES_BY_ROLE[self.role]
-        return pages is None or path in pages
 
-    def home_page(self) -> str:
-        return "/scorecard" if self.role == "rep" else "/"
+def may_open(viewer: Viewer, path: str, roles_by_path: Mapping[str, Collection[str]]) -> bool:
+    """Whether the viewer may open the page at ``path``. ``roles_by_path`` maps
+    each page's path to the roles it is open to (the page registry's, in
+    navigation order); a path no page has is open to nobody."""
+    return viewer.role in roles_by_path.get(path, ())
+
+
+def home_page(viewer: Viewer, roles_by_path: Mapping[str, Collection[str]]) -> str:
+    """Where signing in lands: the first page, in navigation order, the viewer
+    may open (a rep's scorecard; the map for the others)."""
+    return next((path for path, roles in roles_by_path.items() if viewer.role in roles), "/")
 
 
 def territory_scope(viewer: Viewer, territories: pd.DataFrame,
@@ -73,12 +79,12 @@ def territory_scope(viewer: Viewer, territories: pd.DataFrame,
 
     ``territories`` has ``territory_id`` and ``region``; ``reps`` has
     ``rep_id`` and ``territory_id``. An unknown role, region or rep sees none."""
-    if viewer.role == "leader":
+    if viewer.role == LEADER:
         return frozenset(territories["territory_id"].astype(str))
-    if viewer.role == "manager":
+    if viewer.role == MANAGER:
         mask = territories["region"].astype(object) == viewer.scope
         return frozenset(territories.loc[mask, "territory_id"].astype(str))
-    if viewer.role == "rep":
+    if viewer.role == REP:
         mine = reps.loc[reps["rep_id"].astype(object) == viewer.scope, "territory_id"]
         return frozenset(str(t) for t in mine.dropna())
     return frozenset()
@@ -88,10 +94,10 @@ def rep_scope(viewer: Viewer, reps: pd.DataFrame,
               territory_ids: frozenset[str]) -> frozenset[str]:
     """Rep ids the viewer may see: a rep only themself; others the reps of
     their territories (and, for a leader, reps without a territory too)."""
-    if viewer.role == "rep":
+    if viewer.role == REP:
         known = set(reps["rep_id"].astype(str))
         return frozenset({viewer.scope} & known)
-    if viewer.role == "leader":
+    if viewer.role == LEADER:
         return frozenset(reps["rep_id"].astype(str))
     mask = reps["territory_id"].astype(object).isin(territory_ids)
     return frozenset(reps.loc[mask, "rep_id"].astype(str))
@@ -102,17 +108,17 @@ def confine_region(viewer: Viewer, requested: str, all_value: str) -> str | None
 
     A leader gets what they asked for; a manager their own region when they
     asked for it or for all regions, else None (out of scope: show nothing)."""
-    if viewer.role == "leader":
+    if viewer.role == LEADER:
         return requested
-    if viewer.role == "manager" and requested in (all_value, viewer.scope):
+    if viewer.role == MANAGER and requested in (all_value, viewer.scope):
         return viewer.scope
     return None
 
 
 def regions_offered(viewer: Viewer, regions: list[str]) -> list[str]:
     """The region choices a viewer's controls list."""
-    if viewer.role == "leader":
+    if viewer.role == LEADER:
         return list(regions)
-    if viewer.role == "manager":
+    if viewer.role == MANAGER:
         return [r for r in regions if r == viewer.scope]
     return []

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from dashboard.access.rules import ROLES, Viewer
+from dashboard.access.rules import LEADER, MANAGER, REP, ROLES, Viewer
 from dashboard.i18n import translation
 from dashboard.storage.models import User
 
@@ -43,10 +43,10 @@ def check_role(role: str, scope: str | None) -> str:
     if role not in ROLES:
         raise UserProblem(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     scope = (scope or "").strip()
-    if role in ("manager", "rep") and not scope:
-        what = "region" if role == "manager" else "rep id"
+    if role in (MANAGER, REP) and not scope:
+        what = "region" if role == MANAGER else "rep id"
         raise UserProblem(f"a {role} needs a scope: their {what}")
-    return "" if role == "leader" else scope
+    return "" if role == LEADER else scope
 
 
 def _check_password(password: str) -> None:
@@ -148,13 +148,13 @@ def ensure_demo_users(engine: Engine, territories, reps) -> int:
     if has_users(engine):
         return 0
     hashed = generate_password_hash(DEMO_PASSWORD)
-    rows = [dict(username=DEMO_LEADER, display_name="Demo leader", role="leader", scope="")]
+    rows = [dict(username=DEMO_LEADER, display_name="Demo leader", role=LEADER, scope="")]
     for region in sorted(territories["region"].dropna().astype(str).unique()):
         rows.append(dict(username=f"manager-{region.lower().replace(' ', '-')}",
-                         display_name=f"{region} manager", role="manager", scope=region))
+                         display_name=f"{region} manager", role=MANAGER, scope=region))
     for rep in reps.itertuples(index=False):
         rows.append(dict(username=str(rep.rep_id).lower(), display_name=str(rep.rep_name),
-                         role="rep", scope=str(rep.rep_id)))
+                         role=REP, scope=str(rep.rep_id)))
     with engine.begin() as conn:
         conn.execute(sa.insert(User), [dict(r, password_hash=hashed, active=True) for r in rows])
     return len(rows)
