@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 import dash
+import flask
 from flask_caching import Cache
 
 from callbacks import auth, language
@@ -19,6 +20,11 @@ from dashboard.runtime.service import DataService
 log = logging.getLogger("territory_dashboard")
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+
+#: What flask-compress compresses: pages, styles, scripts (the app's and Dash's),
+#: every callback's JSON, and the map's account points (GeoJSON).
+COMPRESSED_TYPES = ("text/html", "text/css", "text/javascript", "application/javascript",
+                    "application/json", "application/geo+json")
 
 
 class ConfigurationError(RuntimeError):
@@ -43,6 +49,8 @@ def create_app(config: Settings | dict | None = None) -> dash.Dash:
 
     app = dash.Dash(
         __name__,
+        server=_compressing_server(),
+        compress=True,
         title="Territory Dashboard",
         assets_folder=str(ASSETS),
         external_stylesheets=[],
@@ -69,6 +77,21 @@ def create_app(config: Settings | dict | None = None) -> dash.Dash:
         register(app, service)
     _register_error_pages(server)
     return app
+
+
+def _compressing_server() -> flask.Flask:
+    """The Flask server, with flask-compress's settings in place before
+    ``Dash(compress=True)`` starts it: it reads them once (so Dash's own
+    gzip-only choice, written after, changes nothing). Any answer a client
+    accepts compressed is: the map page's callback answer is 435 kB of JSON
+    for the 60 demo territories (864 kB at size L). zstd first, since
+    browsers that take it (Chrome, Firefox) get nearly gzip's size for a
+    seventh of its time (map page: 126 kB in ~5 ms, gzip 115 kB in ~36 ms),
+    then brotli (Safari), then gzip."""
+    server = flask.Flask(__name__)
+    server.config.update(COMPRESS_MIMETYPES=list(COMPRESSED_TYPES),
+                         COMPRESS_ALGORITHM=["zstd", "br", "gzip"])
+    return server
 
 
 def _demo_secret_key(settings: Settings) -> str:

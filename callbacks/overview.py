@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-
 import dash
 from dash import Input, Output, Patch, State
 from flask import Response, request
@@ -228,11 +226,12 @@ def register(app: dash.Dash, service: DataService) -> None:
 # --- account points -----------------------------------------------------------
 
 ACCOUNTS_ROUTE = "/_td/accounts.geojson"
+#: the points' media type, compressed like JSON (``app.py`` names it to flask-compress)
+GEOJSON = "application/geo+json"
 
 
-def account_points_gzip(service: DataService, selection: Selection) -> bytes:
-    """Gzipped GeoJSON of the selection's accounts, memoized per scope and day:
-    ~20k points are ~1.9 MB of JSON but ~0.1 MB gzipped."""
+def account_points_json(service: DataService, selection: Selection) -> str:
+    """GeoJSON of the selection's accounts, memoized per scope and day."""
     frames = service.frames()
     as_of = resolve_as_of(selection.as_of, service.as_of())
     try:
@@ -245,24 +244,20 @@ def account_points_gzip(service: DataService, selection: Selection) -> bytes:
 
     def encode(f):
         prefixes = service.derived(("account_point_prefixes",), overview.point_prefixes)
-        return gzip.compress(overview.account_points(f, scope, day, prefixes).encode(), 5)
+        return overview.account_points(f, scope, day, prefixes)
 
-    return service.memo("account_points_gz", (scope, day), encode)
+    return service.memo("account_points", (scope, day), encode)
 
 
 def register_account_points(app: dash.Dash, service: DataService) -> None:
-    """The points come through a plain GET (gzipped), not a callback: Dash does
-    not compress callback responses and 20k points would be 1.9 MB of JSON."""
+    """The points come through a plain GET, not a callback: the clustered
+    layer fetches its ``url`` itself. 20k points are ~1.9 MB of JSON, ~0.1 MB
+    compressed, as every answer is (``Dash(compress=True)``, ``app.py``)."""
 
     def accounts_geojson():
         selection = guard.confine(Selection.from_query(request.query_string.decode()))
-        body = account_points_gzip(service, selection)
-        if "gzip" not in request.headers.get("Accept-Encoding", ""):
-            return Response(gzip.decompress(body), mimetype="application/geo+json")
-        return Response(body, mimetype="application/geo+json",
-                        headers={"Content-Encoding": "gzip",
-                                 "Vary": "Accept-Encoding",  # i18n: not shown (HTTP header)
-                                 "Cache-Control": "no-cache"})
+        return Response(account_points_json(service, selection), mimetype=GEOJSON,
+                        headers={"Cache-Control": "no-cache"})
 
     app.server.add_url_rule(ACCOUNTS_ROUTE, "td_account_points", accounts_geojson)
 
