@@ -148,8 +148,9 @@ def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, st
     """The history after one action, what to tell the user and the alert colour
     ("warning" when a county move splits a territory: allowed, but said).
 
-    Raises LockedError (a lock refuses) or ValueError (bad input) with the
-    message to show."""
+    Raises LockedError (a lock refuses) or ValueError (bad input, or a history
+    that no longer fits the data) with the message to show; undo is always
+    allowed, so a history written before an import can be taken back."""
     view.history_of(steps)  # refuses a history the page could not have written
     steps = list(steps or [])
     if action == "undo":
@@ -157,7 +158,7 @@ def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, st
             raise ValueError(_("Nothing to undo: this is the live alignment."))
         return steps[:-1], _("Undid: {step}").format(step=steps[-1]["label"]), "success"
     frames = service.frames()
-    changes = view.current_changes(steps)
+    changes = view.check_fits(frames, view.current_changes(steps))
     if action in ACCOUNT_ACTIONS:
         new, label = _account_edit(frames, changes, action, form)
     elif action == "territory_lock":

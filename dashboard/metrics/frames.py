@@ -4,13 +4,13 @@ Ids become categoricals, dates become integer day numbers (NaN = missing) and
 every account and opportunity carries the territory it belongs to *under the
 alignment being viewed* (METRICS.md: an account's territory is its override
 when set, else its county's territory; an opportunity follows its account).
-A what-if builds new frames by swapping the alignment, so history moves with
-the accounts.
+A what-if (``dashboard.whatif.changeset.apply``) builds new frames by giving
+the moved accounts their new territory, so history moves with the accounts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -50,24 +50,34 @@ class Frames:
     accounts: pd.DataFrame
     opportunities: pd.DataFrame
     quotas: pd.DataFrame
-    #: values derived from these frames alone (``dashboard.metrics.kpi_cube``); not an
-    #: init field, so ``dataclasses.replace`` starts a what-if with an empty one
+    #: values derived from these frames alone (see :meth:`derived`); not an init
+    #: field, so ``dataclasses.replace`` starts a what-if with an empty one
     cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
+    def derived(self, key, compute):
+        """``compute()``, run once per key and kept with these frames, so it is
+        forgotten with them: the KPI aggregates, a what-if's row index, the
+        before side of a scenario's figures. Only for values that depend on
+        these frames and the key alone."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
 
-def effective_territory(accounts: pd.DataFrame, alignment: pd.Series,
-                        territory_ids=None) -> pd.Series:
-    """Override when set, else the territory of the account's county.
 
-    With ``territory_ids`` the result is a categorical over them: KPI code
-    then groups by integer codes instead of hashing strings per row."""
-    by_county = accounts["county_fips"].map(alignment)
-    override = accounts["territory_override"]
-    effective = override.where(override.notna(), by_county)
-    if territory_ids is None:
-        return effective
-    return pd.Series(pd.Categorical(effective.astype(object), categories=territory_ids),
-                     index=accounts.index)
+def effective_codes(county_codes: np.ndarray, overrides: np.ndarray,
+                    territory_ids: pd.Index) -> np.ndarray:
+    """METRICS.md effective territory of some accounts, as positions in ``territory_ids``
+    (-1 = none): the override when set, else the territory of the account's county.
+
+    ``county_codes`` holds the code of each account's county territory and
+    ``overrides`` each account's override (missing = none). The live frames
+    and every what-if use this one rule; integer codes let KPI code group
+    without hashing a string per row."""
+    codes = np.array(county_codes, dtype=np.int64)
+    overrides = np.asarray(overrides, dtype=object)
+    has_override = pd.notna(overrides)
+    codes[has_override] = territory_ids.get_indexer(overrides[has_override])
+    return codes
 
 
 def _follow_accounts(opps: pd.DataFrame, accounts: pd.DataFrame) -> pd.Series:
@@ -108,7 +118,12 @@ def build_frames(
     accounts["customer_since"] = day_numbers(accounts["customer_since"])
     accounts["churned_on"] = day_numbers(accounts["churned_on"])
     territory_ids = pd.Index(dataset.territories["territory_id"].astype(object))
-    accounts["territory_id"] = effective_territory(accounts, alignment_map, territory_ids)
+    by_county = territory_ids.get_indexer(
+        accounts["county_fips"].map(alignment_map).astype(object).to_numpy())
+    codes = effective_codes(by_county, accounts["territory_override"].to_numpy(object),
+                            territory_ids)
+    accounts["territory_id"] = pd.Categorical.from_codes(
+        codes, dtype=pd.CategoricalDtype(territory_ids))
     accounts = accounts.set_index("account_id", drop=False).rename_axis(None)
 
     opps = dataset.opportunities.copy()
@@ -138,37 +153,3 @@ def _probabilities(opps: pd.DataFrame, probabilities: dict[str, float]) -> pd.Se
     by_stage = opps["stage"].map(probabilities).astype("float64").fillna(0.0)
     by_stage = by_stage.where(opps["status"] != "won", 1.0)
     return by_stage.where(opps["status"] != "lost", 0.0)
-
-
-def with_alignment(
-    frames: Frames, alignment: pd.Series, overrides: pd.Series | None = None
-) -> Frames:
-    """Frames under another alignment (a what-if): accounts and their
-    opportunities follow their new territory; nothing else changes.
-
-    The tables are copied shallowly (one new column each, the rest shared),
-    and when ``frames`` carry KPI aggregates the what-if gets them too,
-    corrected for the moved accounts only (``kpi_cube_moves.follow``), so its KPIs
-    cost what the base's do instead of a scan of every opportunity."""
-    from dashboard.metrics import kpi_cube, kpi_cube_build, kpi_cube_moves
-
-    accounts = frames.accounts.copy(deep=False)
-    if overrides is not None:
-        accounts["territory_override"] = overrides.reindex(accounts.index)
-    territory_ids = pd.Index(frames.territories["territory_id"].astype(object))
-    opps = frames.opportunities.copy(deep=False)
-    agg = kpi_cube.aggregates_of(frames)
-    if agg is None or not agg.territory_ids.equals(territory_ids):
-        accounts["territory_id"] = effective_territory(accounts, alignment, territory_ids)
-        opps["territory_id"] = _follow_accounts(opps, accounts)
-        return replace(frames, alignment=alignment.to_frame("territory_id"),
-                       accounts=accounts, opportunities=opps)
-    codes = kpi_cube_moves.effective_codes(agg, alignment, accounts["territory_override"])
-    dtype = pd.CategoricalDtype(territory_ids)
-    accounts["territory_id"] = pd.Categorical.from_codes(codes, dtype=dtype)
-    opps["territory_id"] = pd.Categorical.from_codes(
-        np.append(codes, -1)[agg.opp_account], dtype=dtype)
-    moved = replace(frames, alignment=alignment.to_frame("territory_id"), accounts=accounts,
-                    opportunities=opps)
-    kpi_cube_build.attach(moved, kpi_cube_moves.follow(agg, codes, opps))
-    return moved

@@ -33,7 +33,7 @@ from dashboard.metrics.kpi_blocks import (
     sorted_group_medians,
     top_share_by_amount,
 )
-from dashboard.metrics.kpi_cube_build import KEY, Aggregates, Cube, whole_scaled
+from dashboard.metrics.kpi_cube_build import KEY, Aggregates, Cube, members, whole_scaled
 
 #: T12 account rankings kept (one per distinct T12 window and segment)
 MAX_RANKINGS = 16
@@ -56,12 +56,7 @@ def territory_positions(agg: Aggregates, territory_ids, segment: str | None = No
     if code is not None:
         keep &= agg.account_segment == code
     accounts = np.flatnonzero(keep)
-    first, last = agg.opp_starts[accounts], agg.opp_starts[accounts + 1]
-    counts = last - first
-    total = int(counts.sum())
-    offsets = np.repeat(first - (np.cumsum(counts) - counts), counts)
-    opps = np.sort(agg.opp_order[offsets + np.arange(total)])
-    return accounts, opps
+    return accounts, np.sort(members(agg.opp_order, agg.opp_starts, accounts))
 
 
 def aggregates_of(frames) -> Aggregates | None:
@@ -72,14 +67,9 @@ def aggregates_of(frames) -> Aggregates | None:
 def quota_positions(frames, agg: Aggregates, by_code: np.ndarray) -> np.ndarray:
     """``grouping.positions(frames.quotas["territory_id"])`` from territory codes of
     the quota rows, found once per quotas table instead of hashing ids per request."""
-    quotas = frames.quotas
-    key = ("quota_codes", id(quotas))
-    found = frames.cache.get(key)
-    if found is None or found[0] is not quotas:
-        codes = agg.territory_ids.get_indexer(quotas["territory_id"].astype(object).to_numpy())
-        found = (quotas, codes)
-        frames.cache[key] = found
-    return by_code[found[1]]
+    codes = frames.derived(("quota_codes",), lambda: agg.territory_ids.get_indexer(
+        frames.quotas["territory_id"].astype(object).to_numpy()))
+    return by_code[codes]
 
 
 # --- answering a query ------------------------------------------------------------
@@ -126,12 +116,20 @@ def _segment_code(agg: Aggregates, segment: str | None) -> int | None:
 
 
 def account_rows(agg: Aggregates, by_code: np.ndarray, segment: str | None) -> AccountRows:
-    group = by_code[agg.account_territory]
+    return _placed_accounts(agg, by_code[agg.account_territory], None, segment)
+
+
+def _placed_accounts(agg: Aggregates, group: np.ndarray, accounts: np.ndarray | None,
+                     segment: str | None) -> AccountRows:
+    """Some accounts (positions; every one when None) with the group ``group`` gives
+    each account (-1 = none), and no group outside ``segment``."""
+    pick = slice(None) if accounts is None else accounts
+    group = group[pick]
     code = _segment_code(agg, segment)
     if code is not None:
-        group = np.where(agg.account_segment == code, group, -1)
-    return AccountRows(group=group, potential=agg.potential,
-                       customer_since=agg.customer_since, churned_on=agg.churned_on)
+        group = np.where(agg.account_segment[pick] == code, group, -1)
+    return AccountRows(group=group, potential=agg.potential[pick],
+                       customer_since=agg.customer_since[pick], churned_on=agg.churned_on[pick])
 
 
 def won_group(agg: Aggregates, by_code: np.ndarray, segment: str | None) -> np.ndarray:
@@ -202,6 +200,36 @@ def _memo(agg: Aggregates, key: tuple, compute):
     return found
 
 
+def _per_territory(agg: Aggregates, key: tuple, figures):
+    """Per-territory figures kept with the aggregates (:func:`_memo`).
+
+    ``figures(territory, accounts)`` sums over some accounts (positions; every
+    one when None) each placed in the territory code ``territory`` gives it. A
+    what-if's figures are its live ones corrected for the accounts it moves:
+    plus the moved accounts in their new territory, minus them in their old
+    one. Every such figure is a count or whole cents, so the correction is
+    exact, as the cube's is, and costs what the moved accounts do.
+    """
+    root = agg.origin
+    if root is None:
+        return _memo(agg, key, lambda: figures(agg.account_territory, None))
+
+    def corrected():
+        live = _per_territory(root, key, figures)
+        moved = np.flatnonzero(agg.account_territory != root.account_territory)
+        if live is None or not len(moved):
+            return live
+        gained = figures(agg.account_territory, moved)
+        lost = figures(root.account_territory, moved)
+        if gained is None or lost is None:
+            return figures(agg.account_territory, None)
+        if isinstance(live, dict):
+            return {name: live[name] + gained[name] - lost[name] for name in live}
+        return live + gained - lost
+
+    return _memo(agg, key, corrected)
+
+
 def _territory_grouping(agg: Aggregates) -> Grouping:
     n = len(agg.territory_ids)
     return Grouping(keys=pd.RangeIndex(n), territory_ids=agg.territory_ids,
@@ -221,20 +249,20 @@ def account_parts(agg: Aggregates, by_code: np.ndarray, grouping: Grouping, wind
                   segment: str | None) -> dict | None:
     """:func:`dashboard.metrics.kpi_parts.account_parts` from per-territory counts (integers,
     so any grouping of them is exact); None when potential is not whole cents."""
-    def compute():
-        from dashboard.metrics.kpi_parts import account_parts as parts_of
+    from dashboard.metrics.kpi_parts import account_parts as parts_of
 
-        rows = account_rows(agg, np.append(np.arange(len(agg.territory_ids)), -1), segment)
-        potential = _memo(agg, ("potential", segment), lambda: _potential_cents(agg, rows))
-        if potential is None:
-            return None
-        found = parts_of(rows, _territory_grouping(agg), window)
-        found["potential"] = potential
-        return found
+    def potential(territory, accounts):
+        return _potential_cents(agg, _placed_accounts(agg, territory, accounts, segment))
 
-    per_territory = _memo(agg, ("accounts", window.start, window.end, segment), compute)
-    if per_territory is None:
+    def counts(territory, accounts):
+        return parts_of(_placed_accounts(agg, territory, accounts, segment),
+                        _territory_grouping(agg), window)
+
+    cents = _per_territory(agg, ("potential", segment), potential)
+    if cents is None:
         return None
+    per_territory = _per_territory(agg, ("accounts", window.start, window.end, segment), counts)
+    per_territory = per_territory | {"potential": cents}
     return {name: _group_rows(by_code, values, grouping.size,
                               100.0 if name == "potential" else None)
             for name, values in per_territory.items()}
@@ -259,17 +287,21 @@ def median_cycle_of_groups(agg: Aggregates, by_code: np.ndarray, grouping: Group
     if not span or n * span > MAX_HISTOGRAM_CELLS:
         return None
 
-    def compute():
-        mask = between(won.close, window.start, window.end) & (won.territory >= 0)
-        mask &= ~np.isnan(won.created)
+    def histogram(territory, accounts):
+        rows = slice(None)
+        if accounts is not None:  # the won rows of these accounts
+            chosen = np.zeros(len(territory), bool)
+            chosen[accounts] = True
+            rows = np.flatnonzero(chosen[won.account])
+        place, close, created = territory[won.account[rows]], won.close[rows], won.created[rows]
+        mask = between(close, window.start, window.end) & (place >= 0) & ~np.isnan(created)
         code = _segment_code(agg, segment)
         if code is not None:
-            mask &= won.segment == code
-        cycle = (won.close - won.created)[mask].astype(np.int64) - won.cycle_min
-        flat = won.territory[mask] * span + cycle
-        return np.bincount(flat, minlength=n * span).reshape(n, span)
+            mask &= won.segment[rows] == code
+        cycle = (close - created)[mask].astype(np.int64) - won.cycle_min
+        return np.bincount(place[mask] * span + cycle, minlength=n * span).reshape(n, span)
 
-    hist = _memo(agg, ("cycles", window.start, window.end, segment), compute)
+    hist = _per_territory(agg, ("cycles", window.start, window.end, segment), histogram)
     group = by_code[:-1]
     members = np.flatnonzero(group >= 0)
     members = members[np.argsort(group[members], kind="stable")]

@@ -78,10 +78,8 @@ class Aggregates:
     churned_on: np.ndarray
     #: account position of every opportunity (-1: unknown account), int32
     opp_account: np.ndarray
-    #: county position of every account (-1: none) in ``counties``
-    account_county: np.ndarray
-    counties: pd.Index
     #: opportunity positions grouped by account (stable) and where each account's start
+    #: (:func:`grouped`; read with :func:`members`)
     opp_order: np.ndarray
     opp_starts: np.ndarray
     won: WonRows
@@ -163,21 +161,33 @@ def build(frames) -> Aggregates:
         customer_since=accounts["customer_since"].to_numpy(dtype="float64"),
         churned_on=accounts["churned_on"].to_numpy(dtype="float64"),
         opp_account=account.astype(np.int32), won=won_rows, cubes=cubes,
-        **_by_account(account, len(accounts)), **_by_county(accounts),
+        **_by_account(account, len(accounts)),
     )
 
 
-def _by_county(accounts: pd.DataFrame) -> dict:
-    codes, counties = pd.factorize(accounts["county_fips"].astype(object), sort=True)
-    return {"account_county": codes.astype(np.int32), "counties": pd.Index(counties)}
-
-
 def _by_account(account: np.ndarray, n_accounts: int) -> dict:
-    known = np.flatnonzero(account >= 0)
-    order = known[np.argsort(account[known], kind="stable")].astype(np.int32)
-    starts = np.zeros(n_accounts + 1, np.int64)
-    np.cumsum(np.bincount(account[known], minlength=n_accounts), out=starts[1:])
-    return {"opp_order": order, "opp_starts": starts}
+    order, starts = grouped(account, n_accounts)
+    return {"opp_order": order.astype(np.int32), "opp_starts": starts}
+
+
+def grouped(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions grouped by key (row order within a key) and where each key's
+    run starts, for keys 0..size-1 (a CSR index; rows with key -1 belong to none)."""
+    order = np.argsort(keys, kind="stable")
+    starts = np.searchsorted(keys[order], np.arange(size + 1))
+    return order, starts
+
+
+def members(order: np.ndarray, starts: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The rows of some keys from a :func:`grouped` index, key by key, without a
+    Python loop (a slice per key, not a comparison of every row)."""
+    keys = np.asarray(keys, dtype=np.int64)
+    lengths = starts[keys + 1] - starts[keys]
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.repeat(starts[keys] - np.cumsum(lengths) + lengths, lengths)
+    return order[offsets + np.arange(total)]
 
 
 def _cubes(territory, segment, n_segments, segments, close, amount, probability,
@@ -228,13 +238,10 @@ def prepare(frames) -> Aggregates:
     """Build (once) and attach the aggregates to long-lived frames.
 
     Only frames that serve many requests are worth it (the service's shared
-    frames); a one-off what-if scans its rows instead.
+    frames); a what-if of them gets them corrected for its moves instead
+    (:mod:`dashboard.metrics.kpi_cube_moves`).
     """
-    found = frames.cache.get(KEY)
-    if found is None:
-        found = build(frames)
-        frames.cache[KEY] = found
-    return found
+    return frames.derived(KEY, lambda: build(frames))
 
 
 def attach(frames, agg: Aggregates | None) -> None:

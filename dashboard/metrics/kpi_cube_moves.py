@@ -4,8 +4,8 @@ Rebuilding :mod:`dashboard.metrics.kpi_cube` for every what-if would cost second
 2M opportunities, and scanning rows instead nearly as much; but a move
 touches few accounts, so their opportunities' sums are taken out of the old
 territories' running totals and added to the new ones' as a small integer
-correction (exact, like the cube itself), and every account's new territory
-is looked up once per county.
+correction (exact, like the cube itself). ``dashboard.whatif.changeset.apply``
+calls :func:`follow` for every scenario of frames that carry aggregates.
 """
 
 from __future__ import annotations
@@ -15,21 +15,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from dashboard.metrics.kpi_cube_build import Aggregates, whole_scaled
-
-
-def effective_codes(agg: Aggregates, alignment: pd.Series, overrides: pd.Series | None
-                    ) -> np.ndarray:
-    """:func:`dashboard.metrics.frames.effective_territory` as territory codes, by position:
-    the alignment is looked up once per county, not once per account."""
-    by_county = agg.territory_ids.get_indexer(
-        alignment.reindex(agg.counties).astype(object).to_numpy())
-    codes = np.append(by_county, -1)[agg.account_county]
-    if overrides is not None:
-        values = overrides.to_numpy(dtype=object)
-        has = pd.notna(values)
-        codes[has] = agg.territory_ids.get_indexer(values[has])
-    return codes.astype(np.int64)
+from dashboard.metrics.kpi_cube_build import Aggregates, members, whole_scaled
 
 
 def follow(agg: Aggregates, account_territory: np.ndarray, opps: pd.DataFrame
@@ -45,10 +31,10 @@ def follow(agg: Aggregates, account_territory: np.ndarray, opps: pd.DataFrame
     """
     root = agg.origin or agg
     account_territory = np.asarray(account_territory, dtype=np.int64)
-    changed = account_territory != root.account_territory
+    changed = np.flatnonzero(account_territory != root.account_territory)
     cubes = root.cubes
-    if cubes is not None and changed.any():
-        positions = np.flatnonzero(np.append(changed, False)[root.opp_account])
+    if cubes is not None and len(changed):
+        positions = np.sort(members(root.opp_order, root.opp_starts, changed))
         cubes = _moved_cubes(root, positions, account_territory, opps)
         if cubes is None:
             return None

@@ -18,7 +18,7 @@ import pandas as pd
 from dashboard.geo import us_atlas
 from dashboard.i18n.translation import _
 from dashboard.metrics.frames import Frames
-from dashboard.whatif.changeset import Changes, effective_codes, index_of
+from dashboard.whatif.changeset import Changes, index_of, scenario_codes
 
 #: rows the picker sends at most: a search narrows, a table never holds 20,000 rows
 ACCOUNT_ROWS = 200
@@ -49,7 +49,7 @@ def account_rows(frames: Frames, changes: Changes, query: str = "",
     order = np.lexsort((accounts.index.to_numpy(object)[positions].astype(str),
                         -np.nan_to_num(potential, nan=-np.inf)))
     positions = positions[order][:limit]
-    codes = effective_codes(frames, changes)[positions]
+    codes = scenario_codes(frames, changes)[positions]
     territory_ids = index_of(frames).territory_ids.to_numpy(object)
     base_override = accounts["territory_override"].to_numpy(object)[positions]
     names = us_atlas.load_counties()["name"]

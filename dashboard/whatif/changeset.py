@@ -8,17 +8,20 @@ reads, with accounts and their opportunities following their new territory
 (METRICS.md: an opportunity belongs to its account's territory under the
 alignment being viewed).
 
-:func:`apply` touches only what changed: the accounts in moved counties and
-the overridden accounts get a new territory code, then their opportunities
-(found through an account -> opportunities index built once per base frames).
-Everything else is shared with the base frames, which pandas' copy-on-write
-keeps safe.
+:func:`apply` is the one way a scenario's frames are built (the editor, the
+comparison, the rebalance search) and touches only what changed: the accounts
+in moved counties and the overridden accounts get a new territory code, then
+their opportunities (found through an account -> opportunities index built
+once per base frames). Everything else is shared with the base frames, which
+pandas' copy-on-write keeps safe. When the base frames carry the KPI
+aggregates (the service's frames do), the scenario gets them too, corrected
+for the moved accounts' opportunities only (:mod:`dashboard.metrics.kpi_cube_moves`),
+so a scenario's KPIs cost what the live ones do instead of a scan of every row.
 """
 
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -27,7 +30,9 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n.translation import _
-from dashboard.metrics.frames import Frames
+from dashboard.metrics import kpi_cube, kpi_cube_build, kpi_cube_moves
+from dashboard.metrics.frames import Frames, effective_codes
+from dashboard.metrics.kpi_cube_build import grouped, members
 
 #: How many names a lock message lists before "and N more".
 _NAMED = 5
@@ -226,7 +231,7 @@ def _known_territory(territory_ids: pd.Index, territory_id: str) -> None:
 
 def _effective(frames: Frames, changes: Changes, positions: np.ndarray) -> list:
     """Effective territory of some accounts under the changes, as ids (None = none)."""
-    codes = effective_codes(frames, changes)[positions]
+    codes = scenario_codes(frames, changes)[positions]
     ids = index_of(frames).territory_ids.to_numpy(object)
     return [ids[c] if c >= 0 else None for c in codes]
 
@@ -249,25 +254,36 @@ def _override_values(frames: Frames, changes: Changes, positions: np.ndarray) ->
             for a, b in zip(ids, base, strict=True)]
 
 
-def effective_codes(frames: Frames, changes: Changes) -> np.ndarray:
-    """Effective territory code of every account under the changes (-1 = none).
+def scenario_codes(frames: Frames, changes: Changes) -> np.ndarray:
+    """Territory code of every account under the changes (-1 = none), by the one
+    METRICS.md rule (:func:`dashboard.metrics.frames.effective_codes`). Only the
+    accounts in moved counties and the overridden accounts are looked at again.
 
-    METRICS.md: the override when set, else the county's territory. Only the
-    accounts in moved counties and the overridden accounts are recomputed."""
+    Raises ValueError naming an overridden account the frames do not hold (a
+    history saved before an import): its override must not land on another account.
+    """
     index = index_of(frames)
     codes = index.account_codes(frames).copy()
-    touched = index.affected_accounts(frames, changes)
+    overridden = _overridden(frames, changes)
+    counties = index.county_ids.get_indexer(list(changes.county_moves))
+    touched = np.union1d(index.accounts_in(counties[counties >= 0]), overridden)
     if len(touched) == 0:
         return codes
-    override = frames.accounts["territory_override"].to_numpy(object)[touched].copy()
-    if changes.account_overrides:
-        positions = frames.accounts.index.get_indexer(list(changes.account_overrides))
-        override[np.searchsorted(touched, positions)] = list(changes.account_overrides.values())
-    has_override = pd.notna(override)
-    new = index.county_codes(frames, changes)[index.account_county[touched]]
-    new[has_override] = index.territory_ids.get_indexer(override[has_override])
-    codes[touched] = new
+    override = frames.accounts["territory_override"].to_numpy(object)[touched]
+    override[np.searchsorted(touched, overridden)] = list(changes.account_overrides.values())
+    by_county = index.county_codes(frames, changes)[index.account_county[touched]]
+    codes[touched] = effective_codes(by_county, override, index.territory_ids)
     return codes
+
+
+def _overridden(frames: Frames, changes: Changes) -> np.ndarray:
+    """Positions of the overridden accounts, in the changes' order; ValueError when
+    one is not in the frames."""
+    positions = frames.accounts.index.get_indexer(list(changes.account_overrides))
+    if (positions < 0).any():
+        gone = next(a for a, p in zip(changes.account_overrides, positions, strict=True) if p < 0)
+        raise ValueError(_("account {name} is not in the current data").format(name=gone))
+    return positions
 
 
 def apply(frames: Frames, changes: Changes) -> Frames:
@@ -275,25 +291,31 @@ def apply(frames: Frames, changes: Changes) -> Frames:
 
     Accounts take their METRICS.md effective territory under the new
     alignment and their opportunities follow them; quota rows of a territory
-    are multiplied by (1 + its quota change). Cost grows with the accounts
-    the changes reach, not with the size of the frames.
+    are multiplied by (1 + its quota change); the KPI aggregates, when the
+    frames carry them, are corrected for the moved accounts. Cost grows with
+    the accounts the changes reach, not with the size of the frames. Raises
+    ValueError when the changes name a county or an account the frames do not hold.
     """
-    index = index_of(frames)
     if changes.is_empty:
         return frames
+    index = index_of(frames)
     accounts, opportunities, alignment = frames.accounts, frames.opportunities, frames.alignment
+    codes = None
     if changes.county_moves:
+        unknown = [f for f in changes.county_moves if f not in alignment.index]
+        if unknown:
+            raise ValueError(_("county {name} is not in the current data").format(
+                name=unknown[0]))
         moved = pd.Series(changes.county_moves, dtype=object)
         alignment = alignment.copy()
         alignment.loc[moved.index, "territory_id"] = moved.to_numpy()
     if changes.county_moves or changes.account_overrides:
-        codes = effective_codes(frames, changes)
+        codes = scenario_codes(frames, changes)
         dtype = accounts["territory_id"].dtype
         accounts = accounts.copy(deep=False)
         if changes.account_overrides:
-            positions = accounts.index.get_indexer(list(changes.account_overrides))
             override = accounts["territory_override"].to_numpy(object).copy()
-            override[positions] = list(changes.account_overrides.values())
+            override[_overridden(frames, changes)] = list(changes.account_overrides.values())
             accounts["territory_override"] = override
         accounts["territory_id"] = pd.Categorical.from_codes(codes, dtype=dtype)
         opportunities = opportunities.copy(deep=False)
@@ -306,7 +328,13 @@ def apply(frames: Frames, changes: Changes) -> Frames:
         quotas = quotas.assign(amount=quotas["amount"] * factor.to_numpy())
     after = replace(frames, alignment=alignment, accounts=accounts,
                     opportunities=opportunities, quotas=quotas)
-    return remember(after, index)
+    after.derived(_INDEX, lambda: index)  # same rows, same order: the base's index holds
+    agg = kpi_cube.aggregates_of(frames)
+    if agg is not None:
+        # a quota change moves no row: the aggregates (which hold no quota) are the base's
+        kpi_cube_build.attach(
+            after, agg if codes is None else kpi_cube_moves.follow(agg, codes, opportunities))
+    return after
 
 
 # -- the index: where each account and opportunity sits, built once per base --
@@ -334,12 +362,17 @@ class _Index:
             raise TypeError("what-if needs frames from build_frames "  # i18n: not shown
                             "(categorical territory ids)")
         account_county, county_ids = pd.factorize(frames.accounts["county_fips"], sort=True)
-        opportunity_account = frames.accounts.index.get_indexer(
-            frames.opportunities["account_id"].astype(object))
-        county_order, county_starts = _grouped(account_county, len(county_ids))
-        order, starts = _grouped(opportunity_account, len(frames.accounts))
+        county_order, county_starts = grouped(account_county, len(county_ids))
+        agg = kpi_cube.aggregates_of(frames)
+        if agg is not None:  # the aggregates already hold the opportunities by account
+            by_account = agg.opp_account, agg.opp_order, agg.opp_starts
+        else:
+            opportunity_account = frames.accounts.index.get_indexer(
+                frames.opportunities["account_id"].astype(object))
+            by_account = (opportunity_account,
+                          *grouped(opportunity_account, len(frames.accounts)))
         return cls(pd.Index(dtype.categories), pd.Index(county_ids), account_county,
-                   county_order, county_starts, opportunity_account, order, starts)
+                   county_order, county_starts, *by_account)
 
     @staticmethod
     def account_codes(frames: Frames) -> np.ndarray:
@@ -347,17 +380,11 @@ class _Index:
 
     def opportunities_of(self, account_positions: np.ndarray) -> np.ndarray:
         """Sorted row positions of the opportunities of some accounts."""
-        return np.sort(_members(self.opportunity_order, self.opportunity_starts,
-                                account_positions))
+        return np.sort(members(self.opportunity_order, self.opportunity_starts,
+                               account_positions))
 
     def accounts_in(self, county_positions: np.ndarray) -> np.ndarray:
-        return _members(self.county_order, self.county_starts, county_positions)
-
-    def affected_accounts(self, frames: Frames, changes: Changes) -> np.ndarray:
-        """Sorted positions of the accounts in moved counties and the overridden ones."""
-        counties = self.county_ids.get_indexer(list(changes.county_moves))
-        overridden = frames.accounts.index.get_indexer(list(changes.account_overrides))
-        return np.union1d(self.accounts_in(counties[counties >= 0]), overridden[overridden >= 0])
+        return members(self.county_order, self.county_starts, county_positions)
 
     def county_codes(self, frames: Frames, changes: Changes) -> np.ndarray:
         """Territory code of each account county under the changes, then a -1 sentinel."""
@@ -369,48 +396,19 @@ class _Index:
         """Each opportunity takes its account's code; only moved accounts' rows are written."""
         moved = np.flatnonzero(account_codes != self.account_codes(frames))
         base = frames.opportunities["territory_id"].cat.codes.to_numpy()
-        rows = _members(self.opportunity_order, self.opportunity_starts, moved)
+        rows = members(self.opportunity_order, self.opportunity_starts, moved)
         codes = base.copy()
         codes[rows] = account_codes[self.opportunity_account[rows]]
         return codes
 
 
-def _grouped(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row positions sorted by key, and where each key's run starts (CSR)."""
-    order = np.argsort(keys, kind="stable")
-    starts = np.searchsorted(keys[order], np.arange(size + 1))
-    return order, starts
-
-
-def _members(order: np.ndarray, starts: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Rows of the given keys, from a CSR grouping, without a Python loop."""
-    keys = np.asarray(keys, dtype=np.int64)
-    lengths = starts[keys + 1] - starts[keys]
-    total = int(lengths.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    offsets = np.repeat(starts[keys] - np.cumsum(lengths) + lengths, lengths)
-    return order[offsets + np.arange(total)]
-
-
-_INDEXES: dict[int, tuple[weakref.ref, _Index]] = {}
+#: where a frames' what-if index is kept (:meth:`Frames.derived`)
+_INDEX = "whatif_index"
 
 
 def index_of(frames: Frames) -> _Index:
     """The frames' index, built on first use and forgotten with the frames."""
-    found = _INDEXES.get(id(frames))
-    if found is not None and found[0]() is frames:
-        return found[1]
-    index = _Index.build(frames)
-    remember(frames, index)
-    return index
-
-
-def remember(frames: Frames, index: _Index) -> Frames:
-    key = id(frames)
-    _INDEXES[key] = (weakref.ref(frames), index)
-    weakref.finalize(frames, _INDEXES.pop, key, None)
-    return frames
+    return frames.derived(_INDEX, lambda: _Index.build(frames))
 
 
 # -- history -------------------------------------------------------------------

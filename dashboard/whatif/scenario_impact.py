@@ -17,7 +17,6 @@ and answers with more :class:`~dashboard.whatif.changeset.Changes`.
 from __future__ import annotations
 
 import math
-import weakref
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -25,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n.translation import _
+from dashboard.metrics import kpi_cube
 from dashboard.metrics.balance import (
     DEFAULT_WEIGHTS,
     WorkloadWeights,
@@ -36,7 +36,7 @@ from dashboard.metrics.frames import Frames
 from dashboard.metrics.kpi_blocks import ratio
 from dashboard.metrics.kpi_table import kpi_table
 from dashboard.metrics.periods import Period, trailing_twelve_months
-from dashboard.whatif.changeset import Changes, LockedError, effective_codes, index_of
+from dashboard.whatif.changeset import Changes, LockedError, index_of, scenario_codes
 
 #: Per-territory figures of the before/after table, in display order.
 FIGURES = ("accounts", "potential", "workload", "travel_km", "t12_bookings",
@@ -68,34 +68,25 @@ def balance_score(workload_frame: pd.DataFrame, potential_weight: float) -> pd.S
     return score.rename("score")
 
 
-def _cached(frames: Frames, key: tuple, compute):
-    """Memoise a pure function of frames (+ key), forgotten with the frames."""
-    entry = _CACHE.get(id(frames))
-    if entry is None or entry[0]() is not frames:
-        entry = (weakref.ref(frames), {})
-        _CACHE[id(frames)] = entry
-        weakref.finalize(frames, _CACHE.pop, id(frames), None)
-    if key not in entry[1]:
-        entry[1][key] = compute()
-    return entry[1][key]
-
-
-_CACHE: dict[int, tuple[weakref.ref, dict]] = {}
-
-
 def territory_figures(frames: Frames, areas: pd.Series, period: Period, as_of: date,
                       weights: WorkloadWeights = DEFAULT_WEIGHTS,
                       territory_ids: list[str] | None = None) -> pd.DataFrame:
     """The :data:`FIGURES` per territory (index territory_id), plus the bookings
     and weighted pipeline of the period that the alignment total needs.
 
-    With ``territory_ids`` only those territories, from their own rows (a
-    territory's figures depend on nothing else)."""
+    With ``territory_ids`` only those territories (a territory's figures depend
+    on nothing else): the workload from their accounts, the KPIs from the
+    frames' aggregates when they carry them (any set of territories costs the
+    same there), else from their own rows."""
+    work_frames = kpi_frames = frames
     if territory_ids is not None:
-        frames = _only_territories(frames, territory_ids)
-    work = territory_workload(frames, areas, weights)
-    table = kpi_table(frames, period, as_of, territory_ids=territory_ids).set_index("id")
-    t12 = kpi_table(frames, trailing_twelve_months(as_of), as_of,
+        accounts = _accounts_of(frames, territory_ids)
+        work_frames = replace(frames, accounts=frames.accounts.iloc[accounts])
+        if kpi_cube.aggregates_of(frames) is None:
+            kpi_frames = _rows_of(frames, accounts)
+    work = territory_workload(work_frames, areas, weights)
+    table = kpi_table(kpi_frames, period, as_of, territory_ids=territory_ids).set_index("id")
+    t12 = kpi_table(kpi_frames, trailing_twelve_months(as_of), as_of,
                     territory_ids=territory_ids).set_index("id")
     tids = pd.Index(territory_ids if territory_ids is not None else work.index)
     figures = work.reindex(tids)[["accounts", "potential", "workload", "travel_km"]].copy()
@@ -106,26 +97,36 @@ def territory_figures(frames: Frames, areas: pd.Series, period: Period, as_of: d
     return figures
 
 
-def _only_territories(frames: Frames, territory_ids: list[str]) -> Frames:
-    """The frames cut down to the accounts (and their opportunities) of some territories."""
+def _accounts_of(frames: Frames, territory_ids: list[str]) -> np.ndarray:
+    """Positions of the accounts of some territories."""
     codes = frames.accounts["territory_id"].dtype.categories.get_indexer(territory_ids)
-    return _rows_of(frames, np.isin(frames.accounts["territory_id"].cat.codes.to_numpy(), codes))
+    return np.flatnonzero(np.isin(frames.accounts["territory_id"].cat.codes.to_numpy(), codes))
 
 
-def _rows_of(frames: Frames, account_mask: np.ndarray) -> Frames:
-    """Some accounts and their opportunities, found through the index, not a full scan."""
-    positions = np.flatnonzero(account_mask)
-    rows = index_of(frames).opportunities_of(positions)
-    return replace(frames, accounts=frames.accounts.iloc[positions],
+def _rows_of(frames: Frames, accounts: np.ndarray) -> Frames:
+    """Some accounts (positions) and their opportunities, found through the index."""
+    rows = index_of(frames).opportunities_of(accounts)
+    return replace(frames, accounts=frames.accounts.iloc[accounts],
                    opportunities=frames.opportunities.iloc[rows])
+
+
+def _moved_accounts(before: Frames, after: Frames) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(positions of the accounts in another territory after, their codes before and
+    after), as codes of the before frames' territories (-1 = none)."""
+    dtype = before.accounts["territory_id"].dtype
+    old = before.accounts["territory_id"].cat.codes.to_numpy()
+    new = after.accounts["territory_id"]
+    new = (new.cat.codes.to_numpy() if new.dtype == dtype
+           else pd.Categorical(new.astype(object), dtype=dtype).codes)
+    moved = np.flatnonzero(old != new)
+    return moved, old[moved], new[moved]
 
 
 def touched_territories(before: Frames, after: Frames) -> list[str]:
     """Territories whose accounts, counties or quota differ between the frames."""
-    old = before.accounts["territory_id"].astype(object).to_numpy()
-    new = after.accounts["territory_id"].astype(object).to_numpy()
-    moved = ~(pd.isna(old) & pd.isna(new)) & (old != new)
-    touched = set(old[moved]) | set(new[moved])
+    _, old, new = _moved_accounts(before, after)
+    codes = np.union1d(old, new)
+    touched = set(before.accounts["territory_id"].dtype.categories[codes[codes >= 0]])
     align_old, align_new = (f.alignment["territory_id"] for f in (before, after))
     counties = align_old.index.union(align_new.index)
     align_old, align_new = align_old.reindex(counties), align_new.reindex(counties)
@@ -173,8 +174,8 @@ def before_after(before: Frames, after: Frames, areas: pd.Series, period: Period
     if metric not in BALANCE_METRICS:
         known = ", ".join(BALANCE_METRICS)
         raise ValueError(f"metric must be one of {known}, got {metric!r}")  # i18n: not shown
-    key = ("figures", period, as_of, weights)
-    cached_areas, old = _cached(before, key, lambda: (
+    key = ("before_after_figures", period, as_of, weights)
+    cached_areas, old = before.derived(key, lambda: (
         areas, territory_figures(before, areas, period, as_of, weights)))
     if cached_areas is not areas and not cached_areas.equals(areas):
         old = territory_figures(before, areas, period, as_of, weights)
@@ -220,7 +221,7 @@ def _metric(figures: pd.DataFrame, metric: str, potential_weight: float) -> pd.S
 
 def _disruption(before: Frames, after: Frames, as_of: date) -> dict[str, float]:
     """balance.disruption of the two alignments, on the opportunities it counts."""
-    slim = _cached(before, ("disruption", as_of), lambda: _disruption_frames(before, as_of))
+    slim = before.derived(("disruption_rows", as_of), lambda: _disruption_frames(before, as_of))
     return disruption(slim, before.accounts["territory_id"], after.accounts["territory_id"],
                       as_of)
 
@@ -258,9 +259,7 @@ def rep_impact(before: Frames, after: Frames, period: Period, as_of: date) -> pd
     touched = touched_territories(before, after)
     if not touched:
         return pd.DataFrame(columns=list(REP_IMPACT_COLUMNS))
-    old = before.accounts["territory_id"].astype(object).to_numpy()
-    new = after.accounts["territory_id"].astype(object).to_numpy()
-    moved = ~(pd.isna(old) & pd.isna(new)) & (old != new)
+    moved, old, new = _moved_accounts(before, after)
     moved_before, moved_after = _rows_of(before, moved), _rows_of(after, moved)
 
     def kpis(frames: Frames, window: Period) -> pd.DataFrame:
@@ -268,30 +267,31 @@ def rep_impact(before: Frames, after: Frames, period: Period, as_of: date) -> pd
                          territory_ids=touched).set_index("id").reindex(touched)
 
     t12 = trailing_twelve_months(as_of)
-    lost_t12, gained_t12 = kpis(moved_before, t12), kpis(moved_after, t12)
+    lost_t12 = kpis(moved_before, t12)["bookings"].to_numpy()
+    gained_t12 = kpis(moved_after, t12)["bookings"].to_numpy()
     lost_p, gained_p = kpis(moved_before, period), kpis(moved_after, period)
     ids = before.accounts.index.to_numpy(object)[moved]
     names = before.accounts["account_name"].to_numpy(object)[moved]
-    territories = before.territories.set_index("territory_id", drop=False)
+    codes = before.accounts["territory_id"].dtype.categories.get_indexer(touched)
+    owners = before.territories.set_index("territory_id").reindex(touched)
+    rep_ids = owners["rep_id"] if "rep_id" in owners else pd.Series(None, index=owners.index)
     rows = []
-    for territory in touched:
-        lost, gained = old[moved] == territory, new[moved] == territory
-        rep_id = territories["rep_id"].get(territory) if "rep_id" in territories else None
+    for i, territory in enumerate(touched):
+        lost, gained = old == codes[i], new == codes[i]
+        rep_id = rep_ids.iat[i]
+        vacant = pd.isna(rep_id)
         rows.append({
-            "rep_id": None if pd.isna(rep_id) else rep_id,
-            "rep_name": None if pd.isna(rep_id) else territories.at[territory, "rep_name"],
-            "territory_id": territory,
-            "territory_name": territories.at[territory, "territory_name"],
+            "rep_id": None if vacant else rep_id,
+            "rep_name": None if vacant else owners["rep_name"].iat[i],
+            "territory_id": territory, "territory_name": owners["territory_name"].iat[i],
             "accounts_gained": int(gained.sum()), "accounts_lost": int(lost.sum()),
             "gained_account_ids": ids[gained].tolist(),
             "gained_account_names": names[gained].tolist(),
             "lost_account_ids": ids[lost].tolist(), "lost_account_names": names[lost].tolist(),
-            "t12_bookings_gained": gained_t12.at[territory, "bookings"],
-            "t12_bookings_lost": lost_t12.at[territory, "bookings"],
-            "open_pipeline_gained": gained_p.at[territory, "open_pipeline"],
-            "open_pipeline_lost": lost_p.at[territory, "open_pipeline"],
-            "quota_before": lost_p.at[territory, "quota"],
-            "quota_after": gained_p.at[territory, "quota"],
+            "t12_bookings_gained": gained_t12[i], "t12_bookings_lost": lost_t12[i],
+            "open_pipeline_gained": gained_p["open_pipeline"].iat[i],
+            "open_pipeline_lost": lost_p["open_pipeline"].iat[i],
+            "quota_before": lost_p["quota"].iat[i], "quota_after": gained_p["quota"].iat[i],
         })
     table = pd.DataFrame(rows, columns=REP_IMPACT_COLUMNS)
     for column in ("rep_id", "rep_name", "territory_id", "territory_name"):
@@ -364,7 +364,7 @@ def handover(frames: Frames, changes: Changes, from_tid: str, to_tid: str, share
     if locked and share > 0:
         raise LockedError(_("territory {territory} is locked: nothing may move into or out "
                             "of it").format(territory=min(locked)))
-    codes = effective_codes(frames, changes)
+    codes = scenario_codes(frames, changes)
     mine = np.flatnonzero(codes == territory_ids.get_loc(from_tid))
     count = math.floor(round(share * len(mine), 9) + 0.5)
     if count == 0:

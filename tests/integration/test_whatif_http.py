@@ -124,6 +124,19 @@ def test_a_bad_move_is_a_message_not_an_error(client, demo_app, form, says):
     assert says in answer[ids.WI_ALERT]["children"]
 
 
+def test_an_edit_on_a_history_that_no_longer_fits_the_data_is_refused(client, demo_app):
+    """A history written before an import may name an account that is gone: an edit
+    says so instead of building on it, and undo still takes the step back."""
+    stale = [{"label": "moved account GONE to T02",
+              "changes": {"account_overrides": {"GONE": "T02"}}, "reasons": []}]
+    answer = press(client, demo_app, ids.WI_QUOTA_APPLY, stale,
+                   **{ids.WI_QUOTA_TERRITORY: "T01", ids.WI_QUOTA_PCT: 10})
+    assert ids.WI_HISTORY not in answer  # the history is left as it was
+    assert answer[ids.WI_ALERT]["color"] == "danger"
+    assert "Account GONE is not in the current data" in answer[ids.WI_ALERT]["children"]
+    assert press(client, demo_app, ids.WI_UNDO, stale)[ids.WI_HISTORY]["data"] == []
+
+
 def test_a_locked_county_refuses_to_move_with_the_lock_message(client, demo_app):
     fips, _, target = a_county_and_target(demo_app)
     steps = press(client, demo_app, ids.WI_LOCK, [],

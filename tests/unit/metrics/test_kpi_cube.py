@@ -1,8 +1,10 @@
 """The precomputed KPI aggregates (dashboard.metrics.kpi_cube) give exactly the row scan's numbers.
 
-The service's frames answer every KPI from the aggregates; anything else
-(a what-if, a test's frames) scans rows. Both must agree to the last bit, on a
-hand-worked case and on the whole demo across periods, levels and filters.
+The service's frames answer every KPI from the aggregates, and a what-if of them
+from the aggregates corrected for its moves (checked against a full rebuild in
+``tests/unit/whatif/test_changeset.py``); other frames (a test's) scan rows. Both
+must agree to the last bit, on a hand-worked case and on the whole demo across
+periods, levels and filters.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ import pytest
 
 from dashboard.demo.dataset import generate_demo
 from dashboard.metrics import kpi_cube, kpi_cube_build
-from dashboard.metrics.frames import build_frames, with_alignment
+from dashboard.metrics.frames import build_frames
 from dashboard.metrics.kpi_table import LEVELS, kpi_table
 from dashboard.metrics.periods import Period
 from dashboard.metrics.underperformance import territory_signals
 from dashboard.storage.schema import Dataset
 from dashboard.storage.schema import frame_from_rows as _frame
 from dashboard.views.selection import period_options, resolve_period
+from dashboard.whatif.changeset import Changes, apply
 
 
 def _small():
@@ -134,58 +137,15 @@ def test_money_that_is_not_whole_cents_falls_back_to_the_row_scan():
     assert np.isclose(expected.set_index("id").at["T1", "bookings"], 80_000.001)
 
 
-def test_a_what_if_of_prepared_frames_carries_corrected_aggregates(demo):
-    """with_alignment on the service's frames moves the moved accounts' sums
-    between territories; every figure equals the row scan of the same what-if."""
-    frames, shared, as_of = demo
-    alignment = frames.alignment["territory_id"]
-    tids = list(frames.territories["territory_id"])
-    moved = alignment.copy()
-    for i, fips in enumerate(alignment.dropna().index[::97]):
-        moved[fips] = tids[(i * 7) % len(tids)]
-    overrides = frames.accounts["territory_override"].copy()
-    chosen = frames.accounts.index[::41]
-    overrides[chosen] = [tids[i % len(tids)] for i in range(len(chosen))]
-    overrides[frames.accounts.index[5::301]] = None
-    cases = [(moved, None), (alignment, overrides), (moved, overrides)]
-    periods = [resolve_period("qtd", as_of), resolve_period("ytd", as_of),
-               Period.parse("2025Q3")]
-    for new_alignment, new_overrides in cases:
-        scanned = with_alignment(frames, new_alignment, new_overrides)
-        derived = with_alignment(shared, new_alignment, new_overrides)
-        assert kpi_cube.aggregates_of(scanned) is None
-        assert kpi_cube.aggregates_of(derived) is not None
-        pd.testing.assert_series_equal(derived.opportunities["territory_id"],
-                                       scanned.opportunities["territory_id"])
-        for period in periods:
-            for level in ("territory", "region"):
-                for segment in (None, "SMB"):
-                    pd.testing.assert_frame_equal(
-                        kpi_table(derived, period, as_of, level, segment=segment),
-                        kpi_table(scanned, period, as_of, level, segment=segment),
-                        check_exact=True)
-    # a what-if of a what-if: corrected against the stored data, not stacked twice
-    twice = with_alignment(with_alignment(shared, moved), alignment, overrides)
-    once = with_alignment(frames, alignment, overrides)
-    pd.testing.assert_frame_equal(kpi_table(twice, periods[0], as_of),
-                                  kpi_table(once, periods[0], as_of), check_exact=True)
-    # the base's aggregates are untouched
-    pd.testing.assert_frame_equal(kpi_table(shared, periods[0], as_of),
-                                  kpi_table(frames, periods[0], as_of), check_exact=True)
-
-
 def test_territory_rows_and_quarters_through_the_index_equal_the_row_filter(demo):
     from dashboard.metrics.kpi_table import quarterly_series
     from dashboard.views import drilldown
 
     frames, shared, as_of = demo
     quarters = drilldown.recent_quarters(as_of)
-    moved = with_alignment(shared, frames.alignment["territory_id"],
-                           frames.accounts["territory_override"].where(
-                               np.arange(len(frames.accounts)) % 50 != 0,
-                               frames.territories["territory_id"].iloc[0]))
-    plain = with_alignment(frames, moved.alignment["territory_id"],
-                           moved.accounts["territory_override"])
+    first = frames.territories["territory_id"].iloc[0]
+    changes = Changes(account_overrides={a: first for a in frames.accounts.index[::50]})
+    moved, plain = apply(shared, changes), apply(frames, changes)
     for tid in list(frames.territories["territory_id"])[:6]:
         for segment in (None, "SMB"):
             for indexed, scanned in ((shared, frames), (moved, plain)):

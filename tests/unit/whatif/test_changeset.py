@@ -10,14 +10,16 @@ from __future__ import annotations
 import json
 import math
 import pickle
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from dashboard.metrics import kpi_cube, kpi_cube_build
 from dashboard.metrics.balance import travel_estimate
-from dashboard.metrics.frames import build_frames, with_alignment
+from dashboard.metrics.frames import build_frames
 from dashboard.metrics.kpi_table import kpi_table
 from dashboard.metrics.periods import Period
 from dashboard.storage.schema import Dataset
@@ -39,6 +41,10 @@ AREAS = pd.Series({"00001": 300.0, "00002": 100.0, "00003": 2_500.0, "00004": 90
 
 
 def make_frames():
+    return build_frames(make_dataset())
+
+
+def make_dataset():
     """T1 (rep R1) owns counties 00001 and 00002, T2 (rep R2, home 41 N 74 W) 00003,
     T3 (vacant) 00004. A4 lies in 00003 but is a named account of T1.
 
@@ -59,7 +65,7 @@ def make_frames():
         ("o7", "A5", 40_000, "open", "2026-02-20"), ("o8", "A6", 10_000, "won", "2025-07-01"),
         ("o9", "A4", 999, "lost", "2026-01-05"),
     ]
-    return build_frames(Dataset(
+    return Dataset(
         territories=_frame("territories", [("T1", "One", "East"), ("T2", "Two", "East"),
                                            ("T3", "Three", "West")]),
         reps=_frame("reps", [("R1", "Rep One", "r1@x", "T1", 40.0, -75.0),
@@ -74,7 +80,25 @@ def make_frames():
              "2024-01-01", close) for o, a, amount, status, close in opps]),
         quotas=_frame("quotas", [("T1", "2026Q1", 100_000), ("T2", "2026Q1", 80_000),
                                  ("T3", "2026Q1", 50_000)]),
-    ))
+    )
+
+
+def as_stored(dataset: Dataset, changes: Changes) -> Dataset:
+    """The dataset as if the scenario were the stored data: what a full rebuild
+    (``build_frames``, no what-if code involved) says the scenario's frames are."""
+    def changed(values, keys, mapping):
+        return [mapping[k] if k in mapping else v for k, v in zip(keys, values, strict=True)]
+
+    alignment, accounts, quotas = dataset.alignment, dataset.accounts, dataset.quotas
+    return replace(
+        dataset,
+        alignment=alignment.assign(territory_id=changed(
+            alignment["territory_id"], alignment["county_fips"], changes.county_moves)),
+        accounts=accounts.assign(territory_override=pd.Series(changed(
+            accounts["territory_override"], accounts["account_id"],
+            changes.account_overrides), index=accounts.index, dtype=object)),
+        quotas=quotas.assign(amount=quotas["amount"].to_numpy("float64") * [
+            1 + changes.quota_changes.get(t, 0.0) for t in quotas["territory_id"]]))
 
 
 @pytest.fixture(scope="module")
@@ -184,11 +208,21 @@ def test_apply_moves_accounts_and_their_opportunities(frames, build, expected):
     assert territory_of(after) == expected
     opp_territory = after.opportunities["territory_id"].astype(object)
     assert opp_territory.tolist() == [expected[a] for a in after.opportunities["account_id"]]
-    # the same as the full rebuild in frames.py
-    overrides = after.accounts["territory_override"]
-    reference = with_alignment(frames, after.alignment["territory_id"], overrides)
+    # the same as a full rebuild of the data with the scenario stored
+    reference = build_frames(as_stored(make_dataset(), build(Changes.empty(), frames)))
     assert territory_of(reference) == expected
     assert territory_of(frames)["A2"] == "T1"  # the base frames are untouched
+
+
+def test_apply_refuses_an_override_of_an_account_no_longer_in_the_data(frames):
+    """A history saved before an import may name an account the data no longer
+    holds: its override must not land on another account (it used to go to the
+    first moved account, and to the last account's stored override)."""
+    gone = Changes(county_moves={"00002": "T2"}, account_overrides={"GONE": "T3"})
+    with pytest.raises(ValueError, match="account GONE is not in the current data"):
+        apply(frames, gone)
+    with pytest.raises(ValueError, match="account GONE is not in the current data"):
+        apply(frames, Changes(account_overrides={"GONE": "T2"}))
 
 
 def test_apply_scales_the_quotas_of_one_territory(frames):
@@ -365,16 +399,22 @@ def test_move_then_undo_gives_back_the_same_figures(frames):
 
 # -- the real demo -----------------------------------------------------------------
 @pytest.fixture(scope="module")
-def demo():
+def demo_data():
     from dashboard.demo.dataset import generate_demo
-    from dashboard.geo.us_atlas import load_counties
 
     dataset, manifest = generate_demo()
-    return build_frames(dataset), date.fromisoformat(manifest["as_of"]), \
-        load_counties()["area_km2"]
+    return dataset, date.fromisoformat(manifest["as_of"])
 
 
-def test_demo_moves_conserve_totals_and_reconcile_per_rep(demo):
+@pytest.fixture(scope="module")
+def demo(demo_data):
+    from dashboard.geo.us_atlas import load_counties
+
+    dataset, as_of = demo_data
+    return build_frames(dataset), as_of, load_counties()["area_km2"]
+
+
+def test_demo_moves_conserve_totals_and_reconcile_per_rep(demo, demo_data):
     base, as_of, areas = demo
     period = Period.parse("2026Q3")
     counties = base.alignment.index[:40:7].tolist()
@@ -385,9 +425,8 @@ def test_demo_moves_conserve_totals_and_reconcile_per_rep(demo):
     changes = handover(base, changes, territories[10], territories[11], 0.3)
     after = apply(base, changes)
 
-    # the fast path agrees with the full rebuild in frames.py
-    reference = with_alignment(base, after.alignment["territory_id"],
-                               after.accounts["territory_override"])
+    # the fast path agrees with a full rebuild of the data with the scenario stored
+    reference = build_frames(as_stored(demo_data[0], changes))
     assert territory_of(reference) == territory_of(after)
     np.testing.assert_array_equal(reference.opportunities["territory_id"].cat.codes,
                                   after.opportunities["territory_id"].cat.codes)
@@ -421,3 +460,72 @@ def test_demo_moves_conserve_totals_and_reconcile_per_rep(demo):
     after_cols = [f"{f}_after" for f in FIGURES]
     np.testing.assert_array_equal(again.territories[before_cols].to_numpy(),
                                   again.territories[after_cols].to_numpy())
+
+
+# -- the scenario's KPIs from the live aggregates ----------------------------------
+@pytest.fixture(scope="module")
+def prepared(demo_data):
+    """Frames as the service holds them: with the KPI aggregates."""
+    frames = build_frames(demo_data[0])
+    kpi_cube_build.prepare(frames)
+    return frames
+
+
+def _demo_changes(frames, kind: str) -> Changes:
+    tids = list(frames.territories["territory_id"])
+    counties = frames.alignment.index[::97]
+    accounts = frames.accounts.index
+    changes = Changes.empty()
+    if kind in ("county moves", "all three"):
+        for i, fips in enumerate(counties):
+            changes = changes.move_counties(frames, [fips], tids[(i * 7) % len(tids)])
+    if kind in ("account overrides", "all three"):
+        chosen = accounts[::41]
+        for i in range(0, len(chosen), 100):
+            changes = changes.override_accounts(frames, chosen[i:i + 100], tids[i % len(tids)])
+        stored = accounts[frames.accounts["territory_override"].notna().to_numpy()]
+        changes = changes.override_accounts(frames, stored[:5], None)  # back to the county
+    if kind in ("quota changes", "all three"):
+        changes = changes.set_quota_change(tids[3], 0.15).set_quota_change(tids[8], -0.4)
+    assert not changes.is_empty
+    return changes
+
+
+@pytest.mark.parametrize("kind", ["county moves", "account overrides", "quota changes",
+                                  "all three"])
+def test_a_scenario_kpi_table_equals_a_full_row_scan_of_its_data(prepared, demo_data, kind):
+    """A scenario of the service's frames answers its KPIs from the live aggregates
+    corrected for its moves; every figure must equal, to the last bit, a row scan of
+    frames built from scratch with the scenario stored as the data."""
+    dataset, as_of = demo_data
+    changes = _demo_changes(prepared, kind)
+    after = apply(prepared, changes)
+    assert kpi_cube.aggregates_of(after) is not None  # not a silent fall back to the row scan
+    scanned = build_frames(as_stored(dataset, changes))
+    assert kpi_cube.aggregates_of(scanned) is None
+    pd.testing.assert_series_equal(after.opportunities["territory_id"],
+                                   scanned.opportunities["territory_id"])
+    for period in (Period.parse("2026Q3"), Period.parse("2026"), Period.parse("2025Q3")):
+        for level in ("territory", "region", "company"):
+            for segment in (None, "SMB"):
+                pd.testing.assert_frame_equal(
+                    kpi_table(after, period, as_of, level, segment=segment),
+                    kpi_table(scanned, period, as_of, level, segment=segment),
+                    check_exact=True)
+
+
+def test_a_scenario_of_a_scenario_is_corrected_against_the_stored_data(prepared, demo_data):
+    """The comparison and the rebalance search apply changes to a scenario's frames:
+    the correction is taken from the stored data, never stacked on the first one."""
+    dataset, as_of = demo_data
+    first, second = (_demo_changes(prepared, "county moves"),
+                     _demo_changes(prepared, "account overrides"))
+    twice = apply(apply(prepared, first), second)
+    scanned = build_frames(as_stored(as_stored(dataset, first), second))
+    period = Period.parse("2026Q3")
+    pd.testing.assert_frame_equal(kpi_table(twice, period, as_of),
+                                  kpi_table(scanned, period, as_of), check_exact=True)
+    # the live frames' figures are untouched by their scenarios
+    pd.testing.assert_frame_equal(kpi_table(prepared, period, as_of),
+                                  kpi_table(build_frames(dataset), period, as_of),
+                                  check_exact=True)
