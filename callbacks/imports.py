@@ -13,8 +13,6 @@ from dashboard.runtime.service import DataService
 from layouts import ids
 from layouts import imports as layout
 
-PATH = "/import"
-
 
 def render(service: DataService, selection) -> object:
     return layout.import_page()
