@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from dashboard.access.rules import ROLES
 from dashboard.runtime.config import Settings, SettingsError
 
 log = logging.getLogger("territory_dashboard")
@@ -103,13 +104,13 @@ def add_users_parser(sub) -> None:
     actions = users.add_subparsers(dest="action", required=True)
     add = actions.add_parser("add", help="create a user (password asked for, or TD_PASSWORD)")
     add.add_argument("username")
-    add.add_argument("--role", required=True, choices=["leader", "manager", "rep"])
+    add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--scope", default="", help="a manager's region or a rep's rep id")
     add.add_argument("--name", default="", help="display name")
     actions.add_parser("list", help="list users (never their passwords)")
     role = actions.add_parser("set-role", help="change a user's role and scope")
     role.add_argument("username")
-    role.add_argument("--role", required=True, choices=["leader", "manager", "rep"])
+    role.add_argument("--role", required=True, choices=ROLES)
     role.add_argument("--scope", default="")
     reset = actions.add_parser("reset-password", help="set a new password")
     reset.add_argument("username")
