@@ -14,12 +14,13 @@ from callbacks import auth, language
 from callbacks import shell as shell_callbacks
 from callbacks.background import background_manager
 from callbacks.pages import PAGES, SHARED
+from dashboard import shipped_folder
 from dashboard.runtime.config import Settings
 from dashboard.runtime.service import DataService
 
 log = logging.getLogger("territory_dashboard")
 
-ASSETS = Path(__file__).resolve().parent / "assets"
+ASSETS = shipped_folder("assets")
 
 #: What flask-compress compresses: pages, styles, scripts (the app's and Dash's),
 #: every callback's JSON, and the map's account points (GeoJSON).
