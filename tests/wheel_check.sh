@@ -56,8 +56,10 @@ from_source() {  # the same commands, the checkout's code (its app.py), the venv
 }
 from_source &
 SOURCE_PID=$!
-run_in "$EMPTY" "$WORK/wheel-instance" territory-dashboard init-demo >/dev/null
-run_in "$EMPTY" "$WORK/wheel-instance" territory-dashboard "${KPIS[@]}" >"$WORK/wheel.csv"
+run_in "$EMPTY" "$WORK/wheel-instance" territory-dashboard init-demo >/dev/null \
+    || fail "init-demo from the wheel failed (its data/ is missing?)"
+run_in "$EMPTY" "$WORK/wheel-instance" territory-dashboard "${KPIS[@]}" >"$WORK/wheel.csv" \
+    || fail "kpis from the wheel failed"
 
 PORT=$("$VENV/bin/python" -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); \
 print(s.getsockname()[1])")
