@@ -215,6 +215,14 @@ class Floor:
         finally:
             self.con.unregister("moves")
 
+    def whatif_quota(self, territory_id: str, change: float, period: Period) -> list:
+        """Scale one territory's quotas by (1 + change), then parts, workload and quota."""
+        out = self._named_parts(period, "SELECT * FROM accounts", "SELECT * FROM alignment", {})
+        quota = out[-1]
+        quota["quota"] = np.where(quota["territory_id"] == territory_id,
+                                  quota["quota"] * (1 + change), quota["quota"])
+        return out
+
     def _named_parts(self, period: Period, accounts: str, alignment: str,
                      params: dict) -> list:
         p = self._window(period)

@@ -2,9 +2,12 @@
 
     python -m benchmarks.profile --size M --target map-page [--target drilldown …] [--calls 5]
 
-Targets: cold-start, map-page, recolour, drilldown, attainment, underperformers,
-whatif-county. HTTP targets clear the result cache before every call (cold),
-like the runner.
+Targets: cold-start, map-page, recolour, drilldown, attainment, pipeline,
+underperformers, scorecard, and the what-if editor's clicks whatif-county,
+whatif-accounts (1,000 accounts) and whatif-quota (each the click's callback and
+the two it fires, as the runner times them). Every target goes through the
+callback endpoint and clears the result cache before every call (cold), like the
+runner.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from benchmarks import datasets
 from tests.dash_http import find_where, payload, sign_in, timed_post
 
 TARGETS = ("cold-start", "map-page", "recolour", "drilldown", "attainment", "pipeline",
-           "underperformers", "scorecard", "whatif-county")
+           "underperformers", "scorecard", "whatif-county", "whatif-accounts", "whatif-quota")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,11 +52,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _profile(args, target, app, service, cache, profiler) -> None:
-    from dashboard.geo import us_atlas
-    from dashboard.metrics.balance import territory_workload
-    from dashboard.metrics.frames import with_alignment
-    from dashboard.metrics.kpi_table import kpi_table
-    from dashboard.views.selection import period_options, resolve_period
+    import numpy as np
+
+    from benchmarks.run import editor_click
+    from dashboard.views.selection import period_options
     from layouts import ids
 
     if target == "cold-start":
@@ -85,18 +87,31 @@ def _profile(args, target, app, service, cache, profiler) -> None:
         def values(i: int, base=values) -> dict:
             return {**base(i), f"{ids.SCORECARD_REP}.value": reps[i * 37 % len(reps)]}
 
-        if target == "whatif-county":
-            areas = us_atlas.load_counties()["area_km2"]
+        client = sign_in(app.server.test_client())
+        if target.startswith("whatif-"):
             alignment = frames.alignment["territory_id"]
             counties = alignment.dropna().index.to_numpy()
-            period = resolve_period("qtd", as_of)
+
+            def form(i: int) -> dict:
+                if target == "whatif-quota":
+                    return {f"{ids.WI_QUOTA_TERRITORY}.value": tids[i * 13 % len(tids)],
+                            f"{ids.WI_QUOTA_PCT}.value": [5, 10, -5, -10][i % 4]}
+                if target == "whatif-accounts":
+                    chosen = np.random.default_rng(i).choice(
+                        frames.accounts.index.to_numpy(), min(1000, len(frames.accounts)),
+                        replace=False)
+                    return {f"{ids.WI_ACCOUNTS}.selectedRows": [{"id": a} for a in chosen],
+                            f"{ids.WI_ACCOUNT_TARGET}.value": tids[i % len(tids)]}
+                fips = counties[i * 7919 % len(counties)]
+                return {f"{ids.WI_SELECT}.value": [fips], f"{ids.WI_TARGET}.value": next(
+                    t for t in tids[i % len(tids):] + tids if t != alignment[fips])}
+
+            button = {"whatif-county": ids.WI_MOVE, "whatif-accounts": ids.WI_ACCOUNT_MOVE,
+                      "whatif-quota": ids.WI_QUOTA_APPLY}[target]
 
             def call(i: int) -> None:
-                moved = alignment.copy()
-                moved[counties[i * 7919 % len(counties)]] = tids[i % len(tids)]
-                new = with_alignment(frames, moved)
-                territory_workload(new, areas)
-                kpi_table(new, period, as_of, "territory")
+                cache.clear()
+                editor_click(client, app, button, form(i))
         else:
             output, changed = {
                 "map-page": ((ids.PAGE, "children"), f"{ids.URL}.pathname"),
@@ -112,7 +127,6 @@ def _profile(args, target, app, service, cache, profiler) -> None:
             if found is None:
                 raise SystemExit(f"{target}: no callback writes {output}")
             key, spec = found
-            client = sign_in(app.server.test_client())
 
             def call(i: int) -> None:
                 cache.clear()

@@ -15,9 +15,14 @@ is cleared before every call and the inputs change between repeats (periods,
 regions, KPIs, territories, thresholds cycle), so nothing is answered from a
 cache. *Warm* repeats the same call straight after, as the cache answers it.
 Each interaction gets one unrecorded warm-up call first (imports, lazily
-loaded geography). The what-if rows time the core operation in-process
-(``frames.with_alignment`` + ``balance.territory_workload`` + ``kpi_table``)
-because no what-if view exists yet.
+loaded geography, the what-if row index).
+
+A what-if interaction is the chain of callbacks one click sets off in the
+editor: the button's callback (move the ticked counties or accounts, set a
+quota) answers the scenario's new history, which fires the before/after
+figures (``wi-fairness`` and the grids: ``changeset.apply`` +
+``scenario_impact``) and the account list; the row times the three POSTs one
+after the other, each starting from the live alignment.
 
 The DuckDB floor (``benchmarks/floor.py``) runs the same aggregation as plain
 SQL over the same rows in the same process; ratio = cold p50 / floor p50.
@@ -49,8 +54,8 @@ from tests.dash_http import find_where, payload, sign_in, timed_post
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 QUICK_REPEATS = 3
 DEFAULT_REPEATS = 10
-CORE_ONLY = "core only (no view yet)"
 HTTP = "HTTP callback"
+HTTP_CHAIN = "HTTP callbacks (click → figures + account list)"
 
 
 @dataclass
@@ -111,6 +116,71 @@ class _Http:
     changed: str  # "id.prop" the interaction changes
     values: Callable[[int], dict]
     floor: Callable[[int], Callable[[], object]] | None
+
+
+@dataclass
+class _WhatIf:
+    """An editor click: the button, what the form holds ("id.prop" -> value), and
+    the DuckDB floor of the same re-aggregation."""
+
+    name: str
+    button: str
+    form: Callable[[int], dict]
+    floor: Callable[[int], Callable[[], object]]
+
+
+def _timed_answer(client, body: dict) -> tuple[int, int, float, dict]:
+    """``timed_post`` that also hands back the answer, which the next callback reads."""
+    started = time.perf_counter()
+    response = client.post("/_dash-update-component", json=body)
+    data = response.get_data()
+    elapsed = time.perf_counter() - started
+    return response.status_code, len(data), elapsed, json.loads(data) if data else {}
+
+
+def editor_callbacks(app) -> tuple | None:
+    """The what-if editor's edit, figures and account-list callbacks (key, spec),
+    or None when the editor is not registered."""
+    from layouts import ids
+
+    found = (
+        find_where(app, lambda o, spec: o["id"] == ids.WI_HISTORY
+                   and any(d["id"] == ids.WI_MOVE for d in spec["inputs"])),
+        find_where(app, lambda o, _spec: (o["id"], o["property"]) == (ids.WI_FAIRNESS,
+                                                                      "children")),
+        find_where(app, lambda o, _spec: (o["id"], o["property"]) == (ids.WI_ACCOUNTS,
+                                                                      "rowData")),
+    )
+    return None if None in found else found
+
+
+def editor_click(client, app, button: str, form: dict) -> tuple[int, float]:
+    """One click in the what-if editor on the live alignment, as the browser makes it:
+    the button's callback, then the two its new history fires. (Response bytes,
+    seconds of the three POSTs.) Raises when the editor refuses the change: the
+    row would time a message, not the work."""
+    from layouts import ids
+
+    edit, figures, account_list = editor_callbacks(app)
+    values = {f"{button}.n_clicks": 1, f"{ids.WI_HISTORY}.data": [], f"{ids.URL}.search": "",
+              **form}
+    status, size, elapsed, answer = _timed_answer(
+        client, payload(*edit, values, [f"{button}.n_clicks"]))
+    steps = answer.get("response", {}).get(ids.WI_HISTORY, {}).get("data")
+    if status != 200 or not steps:
+        alert = answer.get("response", {}).get(ids.WI_ALERT, {}).get("children")
+        raise RuntimeError(f"the editor refused {button} (HTTP {status}): {alert}")
+    shown = {f"{ids.WI_HISTORY}.data": steps, f"{ids.PERIOD}.value": "qtd",
+             f"{ids.WI_METRIC}.value": "potential", f"{ids.WI_WEIGHT}.value": 0.5,
+             f"{ids.URL}.search": "", f"{ids.WI_ACCOUNT_SEARCH}.value": "",
+             f"{ids.WI_SELECT}.value": []}
+    for key, spec in (figures, account_list):
+        status, more, seconds = timed_post(
+            client, payload(key, spec, shown, [f"{ids.WI_HISTORY}.data"]))
+        if status != 200:
+            raise RuntimeError(f"HTTP {status} from {key}")
+        size, elapsed = size + more, elapsed + seconds
+    return size, elapsed
 
 
 def _peak_rss_mb() -> float:
@@ -180,9 +250,6 @@ def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
     from callbacks import overview as overview_callbacks
     from dashboard.geo import us_atlas
     from dashboard.geo.territory_shapes import territory_shapes
-    from dashboard.metrics.balance import territory_workload
-    from dashboard.metrics.frames import with_alignment
-    from dashboard.metrics.kpi_table import kpi_table
     from dashboard.runtime.config import Settings
     from dashboard.views.choropleth import MAP_KPIS
     from dashboard.views.flagged import default_inputs
@@ -382,8 +449,7 @@ def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
         finally:
             logging.getLogger().removeHandler(errors)
 
-        # what-if: the core operation, in-process
-        areas = us_atlas.load_counties()["area_km2"]
+        # what-if: the editor's clicks, through the same endpoint
         alignment = frames.alignment["territory_id"]
         counties = alignment.dropna().index.to_numpy()
         account_ids = frames.accounts.index.to_numpy()
@@ -398,44 +464,53 @@ def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
 
         def county_move(i: int):
             fips = counties[(i * 7919) % len(counties)]
-            target = other_territory(alignment[fips], i)
-            return fips, target
+            return fips, other_territory(alignment[fips], i)
 
         def accounts_move(i: int):
             rng = np.random.default_rng(i)
             return list(rng.choice(account_ids, size=n_moved, replace=False)), tids[i % len(tids)]
 
-        def whatif_county(i: int):
-            fips, target = county_move(i)
-            moved = alignment.copy()
-            moved[fips] = target
-            new = with_alignment(frames, moved)
-            territory_workload(new, areas)
-            return kpi_table(new, qtd, as_of, "territory")
+        def quota_change(i: int):
+            return tids[(i * 13) % len(tids)], [5, 10, -5, -10][i % 4]
 
-        def whatif_accounts(i: int):
-            chosen, target = accounts_move(i)
-            overrides = frames.accounts["territory_override"].copy()
-            overrides[chosen] = target
-            new = with_alignment(frames, alignment, overrides)
-            territory_workload(new, areas)
-            return kpi_table(new, qtd, as_of, "territory")
-
-        core = [
-            ("What-if: move one county", whatif_county,
-             lambda i: lambda: floor_holder["floor"].whatif_county(*county_move(i), qtd)),
-            (f"What-if: move {n_moved:,} accounts", whatif_accounts,
-             lambda i: lambda: floor_holder["floor"].whatif_accounts(*accounts_move(i), qtd)),
+        whatif = [
+            _WhatIf("What-if: move one county", ids.WI_MOVE, lambda i: {
+                f"{ids.WI_SELECT}.value": [county_move(i)[0]],
+                f"{ids.WI_TARGET}.value": county_move(i)[1]},
+                lambda i: lambda: floor_holder["floor"].whatif_county(*county_move(i), qtd)),
+            _WhatIf(f"What-if: move {n_moved:,} accounts", ids.WI_ACCOUNT_MOVE, lambda i: {
+                f"{ids.WI_ACCOUNTS}.selectedRows": [{"id": a} for a in accounts_move(i)[0]],
+                f"{ids.WI_ACCOUNT_TARGET}.value": accounts_move(i)[1]},
+                lambda i: lambda: floor_holder["floor"].whatif_accounts(*accounts_move(i), qtd)),
+            _WhatIf("What-if: change a quota", ids.WI_QUOTA_APPLY, lambda i: {
+                f"{ids.WI_QUOTA_TERRITORY}.value": quota_change(i)[0],
+                f"{ids.WI_QUOTA_PCT}.value": quota_change(i)[1]},
+                lambda i: lambda: floor_holder["floor"].whatif_quota(
+                    quota_change(i)[0], quota_change(i)[1] / 100, qtd)),
         ]
-        for name, fn, floor_fn in core:
-            row = Row(name, CORE_ONLY)
-            rows.append(row)
-            fn(0)
-            for i in range(1, repeats + 1):
-                started = time.perf_counter()
-                fn(i)
-                row.cold.append(time.perf_counter() - started)
-            floors[name] = floor_fn
+        errors = _ErrorCounter()
+        logging.getLogger().addHandler(errors)
+        try:
+            for spec in whatif:
+                if editor_callbacks(app) is None:
+                    rows.append(Row(spec.name, "n/a", note="view not registered"))
+                    continue
+                row = Row(spec.name, HTTP_CHAIN)
+                rows.append(row)
+                before = errors.count
+                cache.clear()
+                editor_click(client, app, spec.button, spec.form(0))
+                for i in range(1, repeats + 1):
+                    cache.clear()
+                    size_, elapsed = editor_click(client, app, spec.button, spec.form(i))
+                    row.cold.append(elapsed)
+                    row.sizes.append(size_)
+                    row.warm.append(editor_click(client, app, spec.button, spec.form(i))[1])
+                if errors.count > before:
+                    row.note = f"{errors.count - before} callback error(s) logged"
+                floors[spec.name] = spec.floor
+        finally:
+            logging.getLogger().removeHandler(errors)
         # n/a rows stay in interaction order; the rep scorecard goes last
         rows.sort(key=lambda r: r.name == "Rep scorecard")
 
@@ -444,7 +519,7 @@ def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
         from benchmarks.floor import Floor
 
         started = time.perf_counter()
-        floor_holder["floor"] = Floor(frames, as_of, areas)
+        floor_holder["floor"] = Floor(frames, as_of, us_atlas.load_counties()["area_km2"])
         facts["floor_load_s"] = time.perf_counter() - started
         try:
             for row in rows:

@@ -32,10 +32,8 @@ class Cube:
     lost_count: np.ndarray
     open_cents: np.ndarray
     weighted: np.ndarray  # 1/10,000ths
-    #: a what-if's correction: territory codes whose rows differ, and per measure
-    #: running totals (same columns) to add to those rows (:mod:`dashboard.metrics.kpi_cube_moves`)
-    rows: np.ndarray | None = None
-    delta: dict | None = None
+    #: a what-if's correction (:mod:`dashboard.metrics.kpi_cube_moves`)
+    moves: Moves | None = None
 
     def between(self, name: str, first: int, last: int) -> np.ndarray:
         """Per-territory sum over close days in [first, last] (empty when first > last)."""
@@ -43,10 +41,27 @@ class Cube:
         hi = max(int(np.searchsorted(self.days, last, side="right")), lo)
         cum = getattr(self, name)
         out = cum[:, hi] - cum[:, lo]
-        if self.delta is not None:
-            moved = self.delta[name]
-            out[self.rows] += moved[:, hi] - moved[:, lo]
+        if self.moves is not None:
+            out += self.moves.between(name, lo, hi, len(out))
         return out
+
+
+@dataclass(frozen=True)
+class Moves:
+    """A what-if's correction of a cube: one entry per moved opportunity and side
+    (it leaves its old territory, −, and joins its new one, +), by territory code
+    and close-day position (in :attr:`Cube.days`), with its signed measures."""
+
+    territory: np.ndarray
+    day: np.ndarray
+    values: dict
+
+    def between(self, name: str, lo: int, hi: int, n_territories: int) -> np.ndarray:
+        """Per-territory correction over day positions lo..hi-1 (whole numbers, exact)."""
+        pick = (self.day >= lo) & (self.day < hi)
+        sums = np.bincount(self.territory[pick], weights=self.values[name][pick],
+                           minlength=n_territories)
+        return np.rint(sums).astype(np.int64)
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 Rebuilding :mod:`dashboard.metrics.kpi_cube` for every what-if would cost seconds at
 2M opportunities, and scanning rows instead nearly as much; but a move
-touches few accounts, so their opportunities' sums are taken out of the old
-territories' running totals and added to the new ones' as a small integer
-correction (exact, like the cube itself). ``dashboard.whatif.changeset.apply``
-calls :func:`follow` for every scenario of frames that carry aggregates.
+touches few accounts, so their opportunities are taken out of the old
+territories' sums and added to the new ones' as a small integer correction
+(exact, like the cube itself), one signed entry per moved opportunity and side.
+``dashboard.whatif.changeset.apply`` calls :func:`follow` for every scenario of
+frames that carry aggregates.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from dashboard.metrics.kpi_cube_build import Aggregates, members, whole_scaled
+from dashboard.metrics.kpi_cube_build import Aggregates, Moves, members, whole_scaled
 
 
 def follow(agg: Aggregates, account_territory: np.ndarray, opps: pd.DataFrame
@@ -25,9 +26,10 @@ def follow(agg: Aggregates, account_territory: np.ndarray, opps: pd.DataFrame
     ``account_territory`` is every account's new territory code (positions
     as in ``agg``); ``opps`` the opportunities, same rows as when ``agg`` was
     built. Only the moved accounts' opportunities are read: their sums leave
-    the old territory's running totals and join the new one's, as a small
-    correction on top of the stored cube (integers, so still exact). None
-    when the moved rows are not whole cents (the caller then scans rows).
+    the old territory's sums and join the new one's, as a correction of one
+    entry per moved opportunity and side on top of the stored cube (integers,
+    so still exact). None when the moved rows are not whole cents (the caller
+    then scans rows).
     """
     root = agg.origin or agg
     account_territory = np.asarray(account_territory, dtype=np.int64)
@@ -65,39 +67,25 @@ def _moved_cubes(root: Aggregates, positions: np.ndarray, account_territory: np.
     weighted = whole_scaled(np.where(open_, amount * probability, 0.0), 10_000.0)
     if cents is None or weighted is None:
         return None
-    rows = np.unique(np.concatenate([old[(old >= 0) & dated], new[(new >= 0) & dated]]))
     leave = np.flatnonzero((old >= 0) & dated)
     join = np.flatnonzero((new >= 0) & dated)
     pick = np.concatenate([leave, join])
-    sign = np.concatenate([-np.ones(len(leave)), np.ones(len(join))])
-    local = np.searchsorted(rows, np.concatenate([old[leave], new[join]]))
-    n_segments, n_rows = len(root.segments), len(rows)
+    sign = np.concatenate([-np.ones(len(leave), np.int64), np.ones(len(join), np.int64)])
+    territory = np.concatenate([old[leave], new[join]])
     any_cube = root.cubes[None]
-    days = any_cube.days
-    n_days = len(days)
-    segment = root.account_segment[account[pick]]
-    slot = np.where(segment >= 0, segment, n_segments)
-    flat = (slot * n_rows + local) * n_days + np.searchsorted(days, close[pick])
-    size = (n_segments + 1) * n_rows * n_days
-
-    def summed(values: np.ndarray) -> np.ndarray:
-        totals = np.bincount(flat, weights=sign * values[pick], minlength=size)
-        return np.rint(totals).astype(np.int64).reshape(n_segments + 1, n_rows, n_days)
-
-    measures = {
-        "won_cents": summed(np.where(won, cents, 0)), "won_count": summed(won * 1.0),
-        "lost_count": summed(lost * 1.0), "open_cents": summed(np.where(open_, cents, 0)),
-        "weighted": summed(np.where(open_, weighted, 0)),
+    day = np.searchsorted(any_cube.days, close[pick])
+    values = {
+        "won_cents": np.where(won, cents, 0), "won_count": won.astype(np.int64),
+        "lost_count": lost.astype(np.int64), "open_cents": np.where(open_, cents, 0),
+        "weighted": np.where(open_, weighted, 0),
     }
+    signed = {name: sign * v[pick] for name, v in values.items()}
+    segment = root.account_segment[account[pick]]
 
-    def running(per_day: np.ndarray) -> np.ndarray:
-        out = np.zeros((per_day.shape[0], n_days + 1), np.int64)
-        np.cumsum(per_day, axis=1, out=out[:, 1:])
-        return out
+    def moves(keep: np.ndarray | slice) -> Moves:
+        return Moves(territory[keep], day[keep], {k: v[keep] for k, v in signed.items()})
 
-    cubes = {None: replace(any_cube, rows=rows, delta={
-        k: running(v.sum(axis=0)) for k, v in measures.items()})}
+    cubes = {None: replace(any_cube, moves=moves(slice(None)))}
     for code, name in enumerate(root.segments):
-        cubes[name] = replace(root.cubes[name], rows=rows, delta={
-            k: running(v[code]) for k, v in measures.items()})
+        cubes[name] = replace(root.cubes[name], moves=moves(segment == code))
     return cubes

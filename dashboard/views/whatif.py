@@ -163,12 +163,14 @@ def check_fits(frames: Frames, changes: Changes) -> Changes:
     territories = set(frames.territories["territory_id"])
     named = (set(changes.county_moves.values()) | set(changes.quota_changes)
              | {t for t in changes.account_overrides.values() if t is not None})
+    # only what the changes name is looked up (an index's hash table), never
+    # every account: this runs on each edit and redraw
     for message, unknown in (
             (N_("territory {name} is not in the current data"), sorted(named - territories)),
             (N_("county {name} is not in the current data"),
-             sorted(set(changes.county_moves) - set(frames.alignment.index))),
+             sorted(f for f in changes.county_moves if f not in frames.alignment.index)),
             (N_("account {name} is not in the current data"),
-             sorted(set(changes.account_overrides) - set(frames.accounts.index)))):
+             sorted(a for a in changes.account_overrides if a not in frames.accounts.index))):
         if unknown:
             raise ValueError(_(message).format(name=unknown[0]))
     return changes

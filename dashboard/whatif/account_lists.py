@@ -44,33 +44,36 @@ def account_rows(frames: Frames, changes: Changes, query: str = "",
         ids = pd.Series(accounts.index.astype(object), index=accounts.index).str.lower()
         mask &= (names.str.contains(text, regex=False)
                  | ids.str.contains(text, regex=False)).to_numpy()
-    positions = np.flatnonzero(mask)
-    potential = accounts["annual_potential"].to_numpy("float64")[positions]
-    order = np.lexsort((accounts.index.to_numpy(object)[positions].astype(str),
-                        -np.nan_to_num(potential, nan=-np.inf)))
-    positions = positions[order][:limit]
+    order = frames.derived(("account_list_order",), lambda: _largest_first(accounts))
+    positions = order[mask[order]][:limit]
     codes = scenario_codes(frames, changes)[positions]
     territory_ids = index_of(frames).territory_ids.to_numpy(object)
-    base_override = accounts["territory_override"].to_numpy(object)[positions]
     names = us_atlas.load_counties()["name"]
+    shown = zip(accounts.index.to_numpy(object)[positions],
+                accounts["account_name"].to_numpy(object)[positions],
+                accounts["county_fips"].to_numpy(object)[positions], codes,
+                accounts["territory_override"].to_numpy(object)[positions],
+                accounts["annual_potential"].to_numpy("float64")[positions], strict=True)
     rows = []
-    for position, code, override in zip(positions, codes, base_override, strict=True):
-        account = accounts.index[position]
-        county = accounts["county_fips"].iat[position]
+    for account, name, county, code, override, potential in shown:
         override = changes.account_overrides.get(account, override)
         rows.append({
-            "id": str(account), "name": str(accounts["account_name"].iat[position]),
+            "id": str(account), "name": str(name),
             "county": str(names.get(county, county)) if isinstance(county, str) else "",
             "territory": str(territory_ids[code]) if code >= 0 else "",
             "override": _("yes") if isinstance(override, str) and override else "",
             "locked": _("locked") if account in changes.locked_accounts else "",
-            "potential": _number(accounts["annual_potential"].iat[position]),
+            "potential": None if np.isnan(potential) else float(potential),
         })
     return rows
 
 
-def _number(value) -> float | None:
-    return None if pd.isna(value) else float(value)
+def _largest_first(accounts) -> np.ndarray:
+    """Every account's position, largest potential first (missing last), ties by id:
+    the list's order, sorted once per frames rather than on every keystroke."""
+    potential = accounts["annual_potential"].to_numpy("float64")
+    return np.lexsort((accounts.index.to_numpy(object).astype(str),
+                       -np.nan_to_num(potential, nan=-np.inf)))
 
 
 def split_territories(base: pd.Series, before: Changes, after: Changes,

@@ -388,9 +388,17 @@ class _Index:
 
     def county_codes(self, frames: Frames, changes: Changes) -> np.ndarray:
         """Territory code of each account county under the changes, then a -1 sentinel."""
-        alignment = frames.alignment["territory_id"].to_dict() | dict(changes.county_moves)
-        territory = [alignment.get(c) for c in self.county_ids]
-        return np.append(self.territory_ids.get_indexer(territory), -1)
+        codes = frames.derived(("whatif_county_codes",), lambda: self._aligned(frames)).copy()
+        moved = self.county_ids.get_indexer(list(changes.county_moves))
+        codes[moved[moved >= 0]] = self.territory_ids.get_indexer(
+            [t for t, m in zip(changes.county_moves.values(), moved, strict=True) if m >= 0])
+        return codes
+
+    def _aligned(self, frames: Frames) -> np.ndarray:
+        alignment = frames.alignment["territory_id"]
+        by_row = self.territory_ids.get_indexer(alignment.to_numpy(object))
+        # a county no alignment row names reads the trailing -1
+        return np.append(np.append(by_row, -1)[alignment.index.get_indexer(self.county_ids)], -1)
 
     def opportunity_codes(self, frames: Frames, account_codes: np.ndarray) -> np.ndarray:
         """Each opportunity takes its account's code; only moved accounts' rows are written."""

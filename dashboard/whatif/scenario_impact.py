@@ -33,8 +33,8 @@ from dashboard.metrics.balance import (
     territory_workload,
 )
 from dashboard.metrics.frames import Frames
-from dashboard.metrics.kpi_blocks import ratio
-from dashboard.metrics.kpi_table import kpi_table
+from dashboard.metrics.kpi_blocks import Grouping, Window, ratio
+from dashboard.metrics.kpi_table import group_figures, kpi_table
 from dashboard.metrics.periods import Period, trailing_twelve_months
 from dashboard.whatif.changeset import Changes, LockedError, index_of, scenario_codes
 
@@ -75,16 +75,13 @@ def territory_figures(frames: Frames, areas: pd.Series, period: Period, as_of: d
     and weighted pipeline of the period that the alignment total needs.
 
     With ``territory_ids`` only those territories (a territory's figures depend
-    on nothing else): the workload from their accounts, the KPIs from the
-    frames' aggregates when they carry them (any set of territories costs the
-    same there), else from their own rows."""
-    work_frames = kpi_frames = frames
-    if territory_ids is not None:
-        accounts = _accounts_of(frames, territory_ids)
-        work_frames = replace(frames, accounts=frames.accounts.iloc[accounts])
-        if kpi_cube.aggregates_of(frames) is None:
-            kpi_frames = _rows_of(frames, accounts)
-    work = territory_workload(work_frames, areas, weights)
+    on nothing else): their KPIs from the frames' aggregates when they carry
+    them (any set of territories costs the same there), else from their own
+    rows. The workload is one pass over the accounts either way."""
+    kpi_frames = frames
+    if territory_ids is not None and kpi_cube.aggregates_of(frames) is None:
+        kpi_frames = _rows_of(frames, _accounts_of(frames, territory_ids))
+    work = territory_workload(frames, areas, weights)
     table = kpi_table(kpi_frames, period, as_of, territory_ids=territory_ids).set_index("id")
     t12 = kpi_table(kpi_frames, trailing_twelve_months(as_of), as_of,
                     territory_ids=territory_ids).set_index("id")
@@ -110,14 +107,20 @@ def _rows_of(frames: Frames, accounts: np.ndarray) -> Frames:
                    opportunities=frames.opportunities.iloc[rows])
 
 
-def _moved_accounts(before: Frames, after: Frames) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(positions of the accounts in another territory after, their codes before and
-    after), as codes of the before frames' territories (-1 = none)."""
+def _account_codes(before: Frames, after: Frames) -> tuple[np.ndarray, np.ndarray]:
+    """Every account's territory before and after, as codes of the before frames'
+    territories (-1 = none)."""
     dtype = before.accounts["territory_id"].dtype
-    old = before.accounts["territory_id"].cat.codes.to_numpy()
     new = after.accounts["territory_id"]
     new = (new.cat.codes.to_numpy() if new.dtype == dtype
            else pd.Categorical(new.astype(object), dtype=dtype).codes)
+    return before.accounts["territory_id"].cat.codes.to_numpy(), new
+
+
+def _moved_accounts(before: Frames, after: Frames) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(positions of the accounts in another territory after, their codes before and
+    after)."""
+    old, new = _account_codes(before, after)
     moved = np.flatnonzero(old != new)
     return moved, old[moved], new[moved]
 
@@ -220,16 +223,18 @@ def _metric(figures: pd.DataFrame, metric: str, potential_weight: float) -> pd.S
 
 
 def _disruption(before: Frames, after: Frames, as_of: date) -> dict[str, float]:
-    """balance.disruption of the two alignments, on the opportunities it counts."""
+    """balance.disruption of the two alignments, on the opportunities it counts, with
+    accounts named by position and territories by code (see _disruption_frames)."""
     slim = before.derived(("disruption_rows", as_of), lambda: _disruption_frames(before, as_of))
-    return disruption(slim, before.accounts["territory_id"], after.accounts["territory_id"],
-                      as_of)
+    old, new = _account_codes(before, after)
+    return disruption(slim, pd.Series(old), pd.Series(new), as_of)
 
 
 def _disruption_frames(frames: Frames, as_of: date) -> Frames:
-    """Only the opportunities METRICS.md Disruption weighs (open, or won in T12), with
-    the account as a categorical over the account index: balance.disruption then
-    looks accounts up by code instead of hashing millions of strings. Every other
+    """Only the opportunities METRICS.md Disruption weighs (open, or won in T12), and
+    accounts named by their position (a RangeIndex; -1 = unknown account):
+    balance.disruption then finds each row's account by arithmetic instead of
+    hashing hundreds of thousands of ids, and compares territory codes. Every other
     row adds 0 to both sides of every share, so the shares are unchanged."""
     opps = frames.opportunities
     t12 = trailing_twelve_months(as_of)
@@ -237,39 +242,42 @@ def _disruption_frames(frames: Frames, as_of: date) -> Frames:
     close = opps["close_on"].to_numpy("float64")
     counted = (status == "open") | (
         (status == "won") & (close >= t12.start_day) & (close <= t12.end_day))
-    accounts = pd.Index(frames.accounts.index, dtype=object)
     slim = pd.DataFrame({
-        "account_id": pd.Categorical.from_codes(index_of(frames).opportunity_account[counted],
-                                                categories=accounts),
+        "account_id": index_of(frames).opportunity_account[counted].astype(np.int64),
         "amount": opps["amount"].to_numpy("float64")[counted],
         "close_on": close[counted], "status": status[counted],
     })
-    return replace(frames, opportunities=slim)
+    accounts = pd.DataFrame(index=pd.RangeIndex(len(frames.accounts)))
+    return replace(frames, accounts=accounts, opportunities=slim)
 
 
 def rep_impact(before: Frames, after: Frames, period: Period, as_of: date) -> pd.DataFrame:
     """Per-rep impact (issue 5 part 3): one row per touched territory.
 
     Accounts gained and lost (counts, ids, names), the trailing-12-month
-    Bookings and the period's Open pipeline that go with them (kpi_table on
-    the moved accounts alone, so gained − lost is exactly the territory's
-    change), and Quota before and after. A vacant territory is listed with
-    no rep: the manager still needs to see what it takes on.
+    Bookings and the period's Open pipeline that go with them (the kpi_table
+    parts of the moved accounts alone, so gained − lost is exactly the
+    territory's change), and Quota before and after. A vacant territory is
+    listed with no rep: the manager still needs to see what it takes on.
     """
     touched = touched_territories(before, after)
     if not touched:
         return pd.DataFrame(columns=list(REP_IMPACT_COLUMNS))
     moved, old, new = _moved_accounts(before, after)
     moved_before, moved_after = _rows_of(before, moved), _rows_of(after, moved)
+    grouping = Grouping.from_series(pd.Series(touched, index=touched))
 
-    def kpis(frames: Frames, window: Period) -> pd.DataFrame:
-        return kpi_table(frames, window, as_of,
-                         territory_ids=touched).set_index("id").reindex(touched)
+    def parts(frames: Frames, window: Period) -> pd.DataFrame:
+        # the additive parts kpi_table shows as Bookings, Open pipeline and Quota;
+        # the ratios and the non-additive KPIs are not needed here
+        found, _cycle, _top = group_figures(frames, grouping, Window.of(window, as_of),
+                                            non_additive=False)
+        return found.reindex(touched)
 
     t12 = trailing_twelve_months(as_of)
-    lost_t12 = kpis(moved_before, t12)["bookings"].to_numpy()
-    gained_t12 = kpis(moved_after, t12)["bookings"].to_numpy()
-    lost_p, gained_p = kpis(moved_before, period), kpis(moved_after, period)
+    lost_t12 = parts(moved_before, t12)["bookings"].to_numpy()
+    gained_t12 = parts(moved_after, t12)["bookings"].to_numpy()
+    lost_p, gained_p = parts(moved_before, period), parts(moved_after, period)
     ids = before.accounts.index.to_numpy(object)[moved]
     names = before.accounts["account_name"].to_numpy(object)[moved]
     codes = before.accounts["territory_id"].dtype.categories.get_indexer(touched)

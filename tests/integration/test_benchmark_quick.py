@@ -26,12 +26,13 @@ INTERACTIONS = (
     "Open the map page (route '/')",
     "What-if: move one county",
     "What-if: move 500 accounts",  # tiny has 500 accounts: all of them move
+    "What-if: change a quota",
     "Rep scorecard",
 )
 ALWAYS_MEASURED = (
     "Recolour map by another KPI", "Change the period", "Change the region",
     "Underperformers, new thresholds", "Open the map page (route '/')",
-    "What-if: move one county", "What-if: move 500 accounts",
+    "What-if: move one county", "What-if: move 500 accounts", "What-if: change a quota",
 )
 
 
@@ -59,7 +60,7 @@ def test_measured_rows_have_positive_timings(result):
         assert row.floor and all(t > 0 for t in row.floor), row.name
         summary = row.summary()
         assert summary["cold_p50_ms"] > 0 and summary["ratio"] > 0
-        if row.via == run.HTTP:
+        if row.via in (run.HTTP, run.HTTP_CHAIN):
             assert all(t > 0 for t in row.warm) and all(s > 0 for s in row.sizes), row.name
             assert "error" not in row.note and "failed" not in row.note, row.note
 
