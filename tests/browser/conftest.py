@@ -6,6 +6,16 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.browser.signin_steps import serve, sign_in  # noqa: E402
+from tests.browser.waits import PATIENCE  # noqa: E402
+
+
+@pytest.fixture
+def dash_duo(dash_duo):
+    """dash.testing's browser, waiting up to :data:`~tests.browser.waits.PATIENCE`
+    by default (its own default is 10 s): every ``wait_for_*`` waits for a
+    state of the page, so a test names no timeout of its own."""
+    dash_duo.wait_timeout = PATIENCE
+    return dash_duo
 
 
 @pytest.fixture

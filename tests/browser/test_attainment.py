@@ -8,7 +8,8 @@ from selenium.webdriver.common.by import By
 
 from dashboard.i18n import formatting
 from layouts import ids
-from tests.browser.view_steps import choose, core, grid_rows, wait_for, wait_for_cards
+from tests.browser.view_steps import choose, core, grid_rows, wait_for_cards
+from tests.browser.waits import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -52,22 +53,23 @@ def test_view_renders_and_follows_the_period(start_app, demo_app):
     duo = start_app("/attainment")
     table, totals = figures(demo_app)
     content = f"#{ids.ATTAINMENT_CONTENT}"
-    duo.wait_for_contains_text(content, formatting.money(totals["bookings"]), timeout=20)
+    duo.wait_for_contains_text(content, formatting.money(totals["bookings"]))
     assert formatting.percent(totals["pace"]) in strip_text(duo)
-    duo.wait_for_element(f"#{ids.ATTAINMENT_RANKING} .bars path", timeout=20)
+    duo.wait_for_element(f"#{ids.ATTAINMENT_RANKING} .bars path")
     best = table.sort_values("attainment", ascending=False).iloc[0]
-    duo.wait_for_contains_text(f"#{ids.ATTAINMENT_GRID}", best["name"], timeout=20)
+    duo.wait_for_contains_text(f"#{ids.ATTAINMENT_GRID}", best["name"])
 
     choose(duo, ids.PERIOD, "2025Q4", "period=2025Q4")
     table, totals = figures(demo_app, "2025Q4")
     duo.wait_for_contains_text(content, f"{formatting.money(totals['bookings'])} of "
-                                        f"{formatting.money(totals['quota'])}", timeout=20)
+                                        f"{formatting.money(totals['quota'])}")
     assert formatting.percent(totals["attainment"]) in strip_text(duo)
     assert "period=2025Q4" in duo.driver.current_url
     best = table.sort_values("attainment", ascending=False).iloc[0]
-    first_row = duo.find_element(f"#{ids.ATTAINMENT_GRID} .ag-center-cols-container .ag-row")
-    duo.wait_for_contains_text(f"#{ids.ATTAINMENT_GRID}", best["name"], timeout=10)
-    assert formatting.percent(best["attainment"]) in first_row.text
+    wait_for(duo, lambda: {k: grid_rows(duo, ids.ATTAINMENT_GRID, 1)[0][k]
+                           for k in ("name", "attainment")},
+             {"name": best["name"], "attainment": formatting.percent(best["attainment"])},
+             "first row of the attainment table for 2025Q4")
     assert duo.get_logs() == []
 
 
@@ -102,13 +104,13 @@ def test_clicking_a_row_opens_the_drilldown(start_app, demo_app):
     table, _ = figures(demo_app)
     best = table.sort_values("attainment", ascending=False).iloc[0]
     row = f"#{ids.ATTAINMENT_GRID} .ag-pinned-left-cols-container .ag-row[row-id='{best['id']}']"
-    duo.wait_for_element(f"{row} .ag-cell", timeout=20)
+    duo.wait_for_element(f"{row} .ag-cell")
     # the page body is rebuilt once more when the controls settle; then scroll to the row
-    duo.wait_for_element(f"#{ids.ATTAINMENT_RANKING} .bars path", timeout=20)
+    duo.wait_for_element(f"#{ids.ATTAINMENT_RANKING} .bars path")
     cell = duo.find_element(f"{row} .ag-cell")
     # a script click: the grid sits below the fold and Selenium's own scroll misses it
     duo.driver.execute_script(CENTER + " "
                               "arguments[0].click();", cell)
-    duo.wait_for_contains_text(f"#{ids.DRILLDOWN}", best["name"], timeout=20)
+    duo.wait_for_contains_text(f"#{ids.DRILLDOWN}", best["name"])
     assert duo.driver.find_element(By.ID, ids.DRILLDOWN).is_displayed()
     assert duo.get_logs() == []

@@ -4,13 +4,13 @@ ranking opens it with the KPI core's figures for that territory."""
 from __future__ import annotations
 
 import pytest
-from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from dashboard.i18n import formatting
 from layouts import ids
 from tests.browser.view_steps import choose, core, wait_for_cards
+from tests.browser.waits import settled
 
 pytestmark = pytest.mark.browser
 
@@ -32,14 +32,9 @@ def panel_figures(row) -> dict[str, str]:
 
 
 def panel_title(duo) -> str:
-    duo.wait_for_element(f"{PANEL} .offcanvas-title", timeout=10)
-    duo.wait_for_contains_text(f"{PANEL} .offcanvas-title", "·", timeout=10)
+    duo.wait_for_element(f"{PANEL} .offcanvas-title")
+    duo.wait_for_contains_text(f"{PANEL} .offcanvas-title", "·")
     return duo.find_element(f"{PANEL} .offcanvas-title").text
-
-
-def attainment_card_text(duo) -> str:
-    cards = duo.driver.find_elements(By.CSS_SELECTOR, f"{PANEL} .kpi-card")
-    return next(c.text for c in cards if c.text.upper().startswith("ATTAINMENT"))
 
 
 def territory_in_the_middle(duo):
@@ -47,8 +42,8 @@ def territory_in_the_middle(duo):
     the legend), once the page's start-up callbacks (controls from the URL,
     first recolour) have all answered: a click while they are in flight is
     raced in CI under load."""
-    duo.wait_for_element(".leaflet-interactive", timeout=20)
-    until(duo._wait_for_callbacks, timeout=40, poll=0.3)
+    duo.wait_for_element(".leaflet-interactive")
+    settled(duo)
     return duo.driver.execute_script("""
         const r = document.getElementById(arguments[0]).getBoundingClientRect();
         return document.elementFromPoint(r.left + r.width * 0.45, r.top + r.height * 0.45);
@@ -64,8 +59,7 @@ def test_clicking_a_territory_on_the_map_opens_its_drilldown(start_app, demo_app
     territory = title.rsplit("·", 1)[1].strip()
     row = core_figures(demo_app, territory)
     assert title.startswith(row["name"])
-    duo.wait_for_contains_text(PANEL, formatting.money(row["bookings"]), timeout=10)
-    assert formatting.percent(row["attainment"]) in attainment_card_text(duo)
+    wait_for_cards(duo, PANEL, panel_figures(row))
     assert duo.get_logs() == []
 
 
@@ -81,7 +75,7 @@ def test_the_clicked_territory_is_outlined_on_the_map(start_app):
     panel_title(duo)
     # the style function draws the clicked territory 3.5 px wide
     outlined = "path.leaflet-interactive[stroke-width='3.5']"
-    duo.wait_for_element(outlined, timeout=10)
+    duo.wait_for_element(outlined)
     # hovering it again (a fresh mouseover on the redrawn shape) keeps the outline
     ActionChains(duo.driver).move_to_element(duo.find_element(outlined)).perform()
     duo.driver.execute_script(
@@ -92,31 +86,30 @@ def test_the_clicked_territory_is_outlined_on_the_map(start_app):
 
 def test_clicking_a_ranking_row_opens_the_same_panel(start_app, demo_app):
     duo = start_app()
-    duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row", timeout=20)
-    duo.find_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='T46'] [col-id='name']").click()
+    name_cell = f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='T46'] [col-id='name']"
+    duo.wait_for_element(name_cell).click()
     row = core_figures(demo_app, "T46")
     assert panel_title(duo) == f"{row['name']} · T46"
-    duo.wait_for_contains_text(PANEL, "Bookings against quota", timeout=10)
-    assert formatting.percent(row["attainment"]) in attainment_card_text(duo)
-    duo.wait_for_element(f"#{ids.DRILLDOWN_ACCOUNTS} .ag-row", timeout=10)
-    duo.wait_for_element(f"#{ids.DRILLDOWN_DEALS} .ag-row", timeout=10)
+    duo.wait_for_contains_text(PANEL, "Bookings against quota")
+    wait_for_cards(duo, PANEL, panel_figures(row))
+    duo.wait_for_element(f"#{ids.DRILLDOWN_ACCOUNTS} .ag-row")
+    duo.wait_for_element(f"#{ids.DRILLDOWN_DEALS} .ag-row")
 
     # closing and reopening the same territory works (the store is rewritten)
-    duo.find_element(f"{PANEL} .btn-close").click()
-    duo.wait_for_no_elements(f"{PANEL}.show", timeout=5)
-    duo.find_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='T46'] [col-id='name']").click()
-    duo.wait_for_element(f"{PANEL}.show", timeout=10)
+    close_panel(duo)
+    duo.find_element(name_cell).click()
+    duo.wait_for_element(f"{PANEL}.show")
     assert duo.get_logs() == []
 
 
 def close_panel(duo) -> None:
     duo.find_element(f"{PANEL} .btn-close").click()
-    duo.wait_for_no_elements(f"{PANEL}.show", timeout=5)
-    duo.wait_for_no_elements(".offcanvas-backdrop", timeout=5)  # it would take the next click
+    duo.wait_for_no_elements(f"{PANEL}.show")
+    duo.wait_for_no_elements(".offcanvas-backdrop")  # it would take the next click
 
 
 def open_ranking_row(duo, territory: str) -> None:
-    duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='{territory}']", timeout=20)
+    duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='{territory}']")
     cell = duo.find_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='{territory}'] "
                             "[col-id='name']")
     # a script click on the cell itself: after a period change the rows still
@@ -124,7 +117,7 @@ def open_ranking_row(duo, territory: str) -> None:
     duo.driver.execute_script(
         "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});"
         "arguments[0].click();", cell)
-    duo.wait_for_element(f"{PANEL}.show", timeout=10)
+    duo.wait_for_element(f"{PANEL}.show")
 
 
 def test_the_panel_follows_the_period_and_the_region(start_app, demo_app):
@@ -144,17 +137,17 @@ def test_the_panel_follows_the_period_and_the_region(start_app, demo_app):
     shown = wait_for_cards(duo, PANEL, panel_figures(then))
     assert shown["Bookings"][1].startswith(f"of {formatting.money(then['quota'])} quota")
     label = core(demo_app, "2025Q4").period.label
-    duo.wait_for_contains_text(f"{PANEL} .drilldown-header", f"Period {label}", timeout=10)
+    duo.wait_for_contains_text(f"{PANEL} .drilldown-header", f"Period {label}")
 
     close_panel(duo)
     frames = demo_app.server.extensions["territory_service"].frames()
     own = frames.territories.set_index("territory_id").at[territory, "region"]
     other = next(r for r in ("West", "South", "Midwest", "Northeast") if r != own)
     choose(duo, ids.REGION, other, f"region={other}")
-    duo.wait_for_no_elements(f'#{ids.OVERVIEW_RANKING} .ag-row[row-id="{territory}"]', timeout=10)
+    duo.wait_for_no_elements(f'#{ids.OVERVIEW_RANKING} .ag-row[row-id="{territory}"]')
     # the same spot on the map again: the territory is there, outside the selection
     territory_in_the_middle(duo).click()
-    duo.wait_for_contains_text(PANEL, f"{now['name']} is outside this selection", timeout=20)
+    duo.wait_for_contains_text(PANEL, f"{now['name']} is outside this selection")
     assert not duo.driver.find_elements(By.CSS_SELECTOR, f"{PANEL} .kpi-card")
     assert duo.get_logs() == []
 
@@ -167,16 +160,16 @@ def test_clicking_the_same_territory_again_reopens_its_panel(start_app):
     title = panel_title(duo)
     close_panel(duo)
     territory_in_the_middle(duo).click()
-    duo.wait_for_element(f"{PANEL}.show", timeout=10)
+    duo.wait_for_element(f"{PANEL}.show")
     assert panel_title(duo) == title
 
 
 def test_account_points_switch_shows_clustered_points(start_app):
     duo = start_app()
-    duo.wait_for_element(".leaflet-interactive", timeout=20)
+    duo.wait_for_element(".leaflet-interactive")
     duo.find_element(f"#{ids.MAP_ACCOUNTS_SWITCH}").click()
-    duo.wait_for_element(".td-cluster", timeout=20)
+    duo.wait_for_element(".td-cluster")
     duo.wait_for_contains_text(f"#{ids.MAP_ACCOUNTS_LEGEND}", "Customer")
     duo.find_element(f"#{ids.MAP_ACCOUNTS_SWITCH}").click()
-    duo.wait_for_no_elements(".td-cluster", timeout=10)
+    duo.wait_for_no_elements(".td-cluster")
     assert duo.get_logs() == []

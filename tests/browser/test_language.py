@@ -4,7 +4,6 @@ change, and the choice is remembered after a reload and a new sign-in."""
 from __future__ import annotations
 
 import pytest
-from dash.testing.wait import until
 from selenium.webdriver.common.by import By
 
 from dashboard.i18n import formatting, translation
@@ -12,6 +11,8 @@ from dashboard.metrics.kpi_table import kpi_table
 from dashboard.views.selection import resolve_period
 from layouts import ids
 from tests.browser.signin_steps import sign_in
+from tests.browser.view_steps import shown
+from tests.browser.waits import until
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +24,9 @@ def company_bookings(app) -> float:
     return float(table.iloc[0]["bookings"])
 
 
-def plain(text: str) -> str:
-    """Text as Selenium reads it: no-break spaces become plain ones."""
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
-
-
 def strip_shows(duo, expected: str) -> None:
-    until(lambda: plain(expected) in plain(duo.find_element(f"#{ids.KPI_STRIP}").text),
-          timeout=15, msg=f"{expected!r} not in the KPI strip")
+    until(duo, lambda _d: shown(expected) in shown(duo.find_element(f"#{ids.KPI_STRIP}").text),
+          f"{expected!r} never in the KPI strip")
 
 
 def nav_texts(duo) -> list[str]:
@@ -40,14 +36,14 @@ def nav_texts(duo) -> list[str]:
 def test_switching_to_french_translates_labels_and_numbers_and_is_remembered(
         start_app, demo_app):
     duo = start_app("/")
-    duo.wait_for_element(f"#{ids.KPI_STRIP} .kpi-card", timeout=20)
+    duo.wait_for_element(f"#{ids.KPI_STRIP} .kpi-card")
     assert "Map" in nav_texts(duo)
     bookings = company_bookings(demo_app)
     with translation.use("en"):
         strip_shows(duo, formatting.money(bookings))
 
     duo.find_element(f"#{ids.LANGUAGE_BUTTONS['fr']}").click()
-    duo.wait_for_text_to_equal(f"#{ids.NAV} a.nav-link.active", "Carte", timeout=15)
+    duo.wait_for_text_to_equal(f"#{ids.NAV} a.nav-link.active", "Carte")
     assert {"Carte", "Atteinte", "Pipeline", "Sous-performants", "Simulation"} <= set(
         nav_texts(duo))
     with translation.use("fr"):
@@ -60,19 +56,19 @@ def test_switching_to_french_translates_labels_and_numbers_and_is_remembered(
         .get_attribute("lang") == "fr"
 
     duo.driver.refresh()
-    duo.wait_for_text_to_equal(f"#{ids.NAV} a.nav-link.active", "Carte", timeout=15)
+    duo.wait_for_text_to_equal(f"#{ids.NAV} a.nav-link.active", "Carte")
     assert duo.driver.find_element(By.CSS_SELECTOR, "html").get_attribute("lang") == "fr"
 
     # plotly's own words follow too: the chart's PNG button
     duo.driver.get(f"{duo.server_url}/attainment")
-    duo.wait_for_element(".modebar-btn[data-title]", timeout=20)
+    duo.wait_for_element(".modebar-btn[data-title]")
     titles = {b.get_attribute("data-title")
               for b in duo.driver.find_elements(By.CSS_SELECTOR, ".modebar-btn[data-title]")}
     assert titles == {"Télécharger le graphique en PNG"}
 
     duo.driver.delete_all_cookies()  # a new session: the choice is saved on the user
     sign_in(duo, "leader", "/attainment")
-    duo.wait_for_text_to_equal(f"#{ids.NAV} a.nav-link.active", "Atteinte", timeout=15)
+    duo.wait_for_text_to_equal(f"#{ids.NAV} a.nav-link.active", "Atteinte")
     assert duo.get_logs() == []
 
 
@@ -81,6 +77,6 @@ def test_the_sign_in_form_switches_language_before_signing_in(dash_duo, demo_app
 
     serve(dash_duo, demo_app)
     dash_duo.driver.get(f"{dash_duo.server_url}/login")
-    dash_duo.wait_for_element("#language-fr", timeout=10).click()
-    dash_duo.wait_for_text_to_equal("label[for=password]", "Mot de passe", timeout=10)
+    dash_duo.wait_for_element("#language-fr").click()
+    dash_duo.wait_for_text_to_equal("label[for=password]", "Mot de passe")
     assert dash_duo.driver.find_element(By.CSS_SELECTOR, "html").get_attribute("lang") == "fr"

@@ -9,7 +9,8 @@ from selenium.webdriver.common.by import By
 
 from dashboard.i18n import formatting
 from layouts import ids
-from tests.browser.view_steps import choose, core, grid_rows, wait_for, wait_for_cards
+from tests.browser.view_steps import choose, core, grid_rows, wait_for_cards
+from tests.browser.waits import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,7 @@ def strip_text(duo) -> str:
 
 def test_map_and_kpi_strip_show_the_core_figures(start_app, demo_app):
     duo = start_app()
-    duo.wait_for_element(".leaflet-interactive", timeout=20)
+    duo.wait_for_element(".leaflet-interactive")
     totals = company_figures(demo_app)
     duo.wait_for_contains_text(f"#{ids.KPI_STRIP}", formatting.money(totals["bookings"]))
     assert formatting.percent(totals["attainment"]) in strip_text(duo)
@@ -47,7 +48,7 @@ def test_map_and_kpi_strip_show_the_core_figures(start_app, demo_app):
 
 def test_changing_the_region_changes_the_figures_and_the_url(start_app, demo_app):
     duo = start_app()
-    duo.wait_for_element(".leaflet-interactive", timeout=20)
+    duo.wait_for_element(".leaflet-interactive")
     choose(duo, ids.REGION, "West", "region=West")
     west = company_figures(demo_app, region="West")
     duo.wait_for_contains_text(f"#{ids.KPI_STRIP}", formatting.money(west["bookings"]))
@@ -63,7 +64,7 @@ def ranking_value(row: dict) -> str:
 
 def test_changing_the_period_changes_the_strip_and_the_ranking(start_app, demo_app):
     duo = start_app()
-    duo.wait_for_element(".leaflet-interactive", timeout=20)
+    duo.wait_for_element(".leaflet-interactive")
     strip = f"#{ids.KPI_STRIP}"
     now, then = core(demo_app), core(demo_app, period="2025Q4")
     assert strip_figures(now.totals) != strip_figures(then.totals)  # a change to see
@@ -85,7 +86,7 @@ def test_changing_the_period_changes_the_strip_and_the_ranking(start_app, demo_a
 
 def test_a_link_reopens_the_same_selection(start_app, demo_app):
     duo = start_app()
-    duo.wait_for_page(url=f"{duo.server_url}/?period=2025Q4&region=South")
+    duo.driver.get(f"{duo.server_url}/?period=2025Q4&region=South")
     south = company_figures(demo_app, region="South", period="2025Q4")
     duo.wait_for_contains_text(f"#{ids.KPI_STRIP}", formatting.money(south["bookings"]))
     duo.wait_for_contains_text(f"#{ids.REGION}", "South")
@@ -93,7 +94,7 @@ def test_a_link_reopens_the_same_selection(start_app, demo_app):
 
 def test_recolouring_by_another_kpi_updates_the_legend(start_app):
     duo = start_app()
-    duo.wait_for_element(".leaflet-interactive", timeout=20)
+    duo.wait_for_element(".leaflet-interactive")
     duo.find_element("label[for='_dbcprivate_radioitems_map-kpi-picker_input_coverage']").click()
     duo.wait_for_contains_text(f"#{ids.MAP_LEGEND}", "Pipeline coverage")
     assert duo.get_logs() == []
@@ -102,7 +103,7 @@ def test_recolouring_by_another_kpi_updates_the_legend(start_app):
 def test_a_custom_date_range_in_the_link_is_named_and_used(start_app, demo_app):
     duo = start_app()
     period = "2026-07-01..2026-07-31"
-    duo.wait_for_page(url=f"{duo.server_url}/?period={period}")
+    duo.driver.get(f"{duo.server_url}/?period={period}")
     july = company_figures(demo_app, period=period)
     duo.wait_for_contains_text(f"#{ids.KPI_STRIP}", formatting.money(july["bookings"]))
     named = f"{formatting.day(date(2026, 7, 1))} – {formatting.day(date(2026, 7, 31))}"

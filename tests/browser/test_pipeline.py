@@ -40,19 +40,19 @@ def test_view_renders_and_follows_the_period(start_app, demo_app):
     duo = start_app("/pipeline")
     content = f"#{ids.PIPELINE_CONTENT}"
     now = totals(demo_app)
-    duo.wait_for_contains_text(content, formatting.money(now["open_pipeline"]), timeout=20)
+    duo.wait_for_contains_text(content, formatting.money(now["open_pipeline"]))
     text = strip_text(duo)
     for value in (formatting.money(now["weighted_pipeline"]), formatting.multiple(now["coverage"]),
                   formatting.percent(now["win_rate"]), formatting.money(now["avg_deal_size"]),
                   formatting.days(now["sales_cycle_days"])):
         assert shown(value) in text
-    duo.wait_for_element(f"#{ids.PIPELINE_FUNNEL} .trace", timeout=20)
-    duo.wait_for_element(f"#{ids.PIPELINE_COVERAGE} .bars path", timeout=20)
+    duo.wait_for_element(f"#{ids.PIPELINE_FUNNEL} .trace")
+    duo.wait_for_element(f"#{ids.PIPELINE_COVERAGE} .bars path")
 
     choose(duo, ids.PERIOD, "2025Q4", "period=2025Q4")
     then = totals(demo_app, "2025Q4")
-    duo.wait_for_contains_text(content, formatting.percent(then["win_rate"]), timeout=20)
-    duo.wait_for_contains_text(content, formatting.money(then["avg_deal_size"]), timeout=20)
+    duo.wait_for_contains_text(content, formatting.percent(then["win_rate"]))
+    duo.wait_for_contains_text(content, formatting.money(then["avg_deal_size"]))
     assert "closing in 2025Q4" in strip_text(duo)
     assert duo.get_logs() == []
 
@@ -66,16 +66,16 @@ def test_changing_the_region_changes_the_cards(start_app, demo_app):
 
     choose(duo, ids.REGION, "West", "region=West")
     wait_for_cards(duo, content, strip_figures(west))
-    duo.wait_for_element(f"#{ids.PIPELINE_FUNNEL} .trace", timeout=20)
+    duo.wait_for_element(f"#{ids.PIPELINE_FUNNEL} .trace")
     assert duo.get_logs() == []
 
 
 def test_a_new_healthy_line_redraws_coverage(start_app):
     duo = start_app("/pipeline")
-    duo.wait_for_contains_text(f"#{ids.PIPELINE_CONTENT}", "healthy line 3.0×", timeout=20)
+    duo.wait_for_contains_text(f"#{ids.PIPELINE_CONTENT}", "healthy line 3.0×")
     box = duo.find_element(f"#{ids.PIPELINE_HEALTHY}")
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys("2", Keys.TAB)
-    duo.wait_for_contains_text(f"#{ids.PIPELINE_CONTENT}", "healthy line 2.0×", timeout=20)
-    duo.wait_for_contains_text(f"#{ids.PIPELINE_COVERAGE}", "Healthy 2.0×", timeout=20)
+    duo.wait_for_contains_text(f"#{ids.PIPELINE_CONTENT}", "healthy line 2.0×")
+    duo.wait_for_contains_text(f"#{ids.PIPELINE_COVERAGE}", "Healthy 2.0×")
     assert duo.get_logs() == []

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import os
-import time
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +13,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 
 from layouts import ids
+from tests.browser.waits import settled, until, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -27,22 +27,21 @@ def allow_downloads(duo) -> Path:
     return folder
 
 
-def downloaded(folder: Path, suffix: str, timeout: float = 15) -> Path:
-    """The finished download ending in ``suffix`` (polls: Chromium writes a
-    .crdownload first)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def downloaded(duo, folder: Path, suffix: str) -> Path:
+    """The finished download ending in ``suffix`` (Chromium writes a
+    .crdownload first and renames it when complete)."""
+
+    def finished(_driver):
         done = [p for p in folder.iterdir() if p.name.endswith(suffix)]
-        if done and done[0].stat().st_size > 0:
-            return done[0]
-        time.sleep(0.2)
-    raise AssertionError(f"no {suffix} in {sorted(p.name for p in folder.iterdir())}")
+        return done[0] if done and done[0].stat().st_size > 0 else None
+
+    return until(duo, finished, f"no finished {suffix} download in {folder}")
 
 
 def test_the_top_accounts_grid_downloads_as_xlsx_with_its_rows(start_app):
     duo = start_app("/scorecard", user="r046")
     folder = allow_downloads(duo)
-    duo.wait_for_element(f"#{ids.SCORECARD_TOP} .ag-row", timeout=20)
+    duo.wait_for_element(f"#{ids.SCORECARD_TOP} .ag-row")
     shown = duo.driver.execute_script(
         "return document.querySelectorAll(arguments[0]).length",
         f"#{ids.SCORECARD_TOP} .ag-center-cols-container .ag-row")
@@ -50,7 +49,7 @@ def test_the_top_accounts_grid_downloads_as_xlsx_with_its_rows(start_app):
         f"#{ids.SCORECARD_TOP} .ag-center-cols-container .ag-row[row-index='0'] "
         "[col-id='name']").text
     duo.find_element(f"#{ids.SCORECARD_TOP_XLSX}").click()
-    path = downloaded(folder, ".xlsx")
+    path = downloaded(duo, folder, ".xlsx")
     assert path.name == "R046-top-accounts.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(path.read_bytes())).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -68,17 +67,24 @@ def test_the_top_accounts_grid_downloads_as_xlsx_with_its_rows(start_app):
 def test_a_chart_offers_and_writes_its_png(start_app):
     duo = start_app("/scorecard", user="r046")
     folder = allow_downloads(duo)
-    graph = duo.wait_for_element(f"#{ids.SCORECARD_CONTENT} .js-plotly-plot", timeout=20)
+    graph = duo.wait_for_element(f"#{ids.SCORECARD_CONTENT} .js-plotly-plot")
     wrapper = graph.find_element("xpath", "./ancestor::div[@role='figure'][1]")
     assert wrapper.get_attribute("aria-label").startswith("Bookings against quota")
     ActionChains(duo.driver).move_to_element(graph).perform()
     button = duo.wait_for_element(
-        f"#{ids.SCORECARD_CONTENT} .modebar-btn[data-title='Download plot as a PNG']",
-        timeout=10)
+        f"#{ids.SCORECARD_CONTENT} .modebar-btn[data-title='Download plot as a PNG']")
     button.click()
-    path = downloaded(folder, ".png")
+    path = downloaded(duo, folder, ".png")
     assert path.name == "R046-quarterly.png"
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
+
+
+#: whether nothing scrolls sideways at 390 px, and how many columns the KPI strip has
+PHONE_LAYOUT = """
+    const strip = document.querySelector('.kpi-strip');
+    return {fits: document.documentElement.scrollWidth <= 390,
+            columns: strip && getComputedStyle(strip).gridTemplateColumns.split(' ').length};
+"""
 
 
 @pytest.mark.parametrize(("path", "user", "ready", "shot"), [
@@ -91,19 +97,15 @@ def test_the_page_fits_a_390px_phone_screen(start_app, path, user, ready, shot):
                                {"width": 390, "height": 844, "deviceScaleFactor": 2,
                                 "mobile": True})
     duo.driver.refresh()
-    duo.wait_for_element(ready, timeout=20)
-    time.sleep(1)  # let the grids and the map size themselves to the new width
-    width = duo.driver.execute_script("return document.documentElement.scrollWidth")
-    assert width <= 390
-    # the KPI strip is two columns wide
-    columns = duo.driver.execute_script(
-        "return getComputedStyle(document.querySelector('.kpi-strip'))"
-        ".gridTemplateColumns.split(' ').length")
-    assert columns == 2
+    duo.wait_for_element(ready)
+    settled(duo)  # every part of the page drawn
+    # the grids and the map then size themselves to the new width: wait for the
+    # page as a phone shows it (one that never fits fails here)
+    wait_for(duo, lambda: duo.driver.execute_script(PHONE_LAYOUT), {"fits": True, "columns": 2},
+             "page width within 390 px and a two-column KPI strip")
     if os.environ.get("TD_DOCS_SCREENSHOTS"):  # refresh the README's pictures
         if path == "/":  # the map itself, below the KPI strip
-            duo.driver.execute_script(
-                "document.getElementById(arguments[0]).closest('.card').scrollIntoView()",
-                ids.MAP)
-            time.sleep(0.5)
+            duo.driver.execute_script(  # instant: a smooth scroll would still be moving
+                "document.getElementById(arguments[0]).closest('.card')"
+                ".scrollIntoView({behavior: 'instant'})", ids.MAP)
         duo.driver.save_screenshot(str(DOCS / shot))

@@ -12,6 +12,7 @@ from dashboard.views.selection import resolve_period
 from dashboard.whatif import scenarios
 from dashboard.whatif.changeset import Changes
 from layouts import ids
+from tests.browser.waits import settled
 from tests.browser.whatif_steps import choose, click, open_editor, scroll_to, set_slider
 
 pytestmark = pytest.mark.browser
@@ -27,26 +28,26 @@ def test_save_reload_and_reopen_a_scenario(start_app, demo_app):
     choose(duo, ids.WI_SELECT, "San Bernardino, CA")
     choose(duo, ids.WI_TARGET, f"{target} ·")
     duo.find_element(f"#{ids.WI_MOVE}").click()
-    duo.wait_for_contains_text(f"#{ids.WI_STEPS}", "1 step", timeout=10)
+    duo.wait_for_contains_text(f"#{ids.WI_STEPS}", "1 step")
     duo.find_element(f"#{ids.SC_NAME}").send_keys("Inland Empire")
     click(duo, f"#{ids.SC_SAVE}")
-    duo.wait_for_contains_text(f"#{ids.SC_ALERT}", "Saved 'Inland Empire'", timeout=10)
-    duo.wait_for_contains_text(f"#{ids.SC_GRID}", "Inland Empire", timeout=10)
+    duo.wait_for_contains_text(f"#{ids.SC_ALERT}", "Saved 'Inland Empire'")
+    duo.wait_for_contains_text(f"#{ids.SC_GRID}", "Inland Empire")
 
     duo.driver.refresh()
-    duo.wait_for_element(f"#{ids.WI_MAP} path.leaflet-interactive", timeout=30)
-    duo.wait_for_contains_text(f"#{ids.WI_STEPS}", "no changes", timeout=10)
+    duo.wait_for_element(f"#{ids.WI_MAP} path.leaflet-interactive")
+    settled(duo)  # the page built again: its list and buttons take clicks now
+    duo.wait_for_contains_text(f"#{ids.WI_STEPS}", "no changes")
     scroll_to(duo, f"#{ids.SC_GRID}")  # the list is built with the page, below the fold
-    duo.wait_for_contains_text(f"#{ids.SC_GRID}", "Inland Empire", timeout=10)
+    duo.wait_for_contains_text(f"#{ids.SC_GRID}", "Inland Empire")
     assert duo.find_element(f"#{ids.SC_OPEN}").get_attribute("disabled")
     click(duo, f"#{ids.SC_GRID} .ag-row[row-index='0'] .ag-cell")
-    duo.wait_for_element(f"#{ids.SC_OPEN}:not([disabled])", timeout=10)
+    duo.wait_for_element(f"#{ids.SC_OPEN}:not([disabled])")
     click(duo, f"#{ids.SC_OPEN}")
-    duo.wait_for_contains_text(f"#{ids.SC_ALERT}", "Opened 'Inland Empire'", timeout=10)
-    duo.wait_for_contains_text(f"#{ids.WI_STEPS}", "opened scenario 'Inland Empire'",
-                               timeout=10)
-    duo.wait_for_element(f"#{ids.WI_TOUCHED} .ag-row[row-id='{source}']", timeout=10)
-    duo.wait_for_element(f"#{ids.WI_TOUCHED} .ag-row[row-id='{target}']", timeout=10)
+    duo.wait_for_contains_text(f"#{ids.SC_ALERT}", "Opened 'Inland Empire'")
+    duo.wait_for_contains_text(f"#{ids.WI_STEPS}", "opened scenario 'Inland Empire'")
+    duo.wait_for_element(f"#{ids.WI_TOUCHED} .ag-row[row-id='{source}']")
+    duo.wait_for_element(f"#{ids.WI_TOUCHED} .ag-row[row-id='{target}']")
     assert duo.get_logs() == []
 
 
@@ -54,10 +55,10 @@ def save_a_quota_change(duo, name: str, pct: int = 30):
     choose(duo, ids.WI_QUOTA_TERRITORY, "T01 ·")
     set_slider(duo, ids.WI_QUOTA_PCT, pct)
     click(duo, f"#{ids.WI_QUOTA_APPLY}")
-    duo.wait_for_contains_text(f"#{ids.WI_STEPS}", "1 step", timeout=10)
+    duo.wait_for_contains_text(f"#{ids.WI_STEPS}", "1 step")
     duo.find_element(f"#{ids.SC_NAME}").send_keys(name)
     click(duo, f"#{ids.SC_SAVE}")
-    duo.wait_for_contains_text(f"#{ids.SC_ALERT}", f"Saved '{name}'", timeout=10)
+    duo.wait_for_contains_text(f"#{ids.SC_ALERT}", f"Saved '{name}'")
 
 
 def test_a_stale_save_is_refused_with_its_message_and_both_versions_kept(start_app, demo_app):
@@ -68,10 +69,10 @@ def test_a_stale_save_is_refused_with_its_message_and_both_versions_kept(start_a
     scenarios.save_scenario(engine, name="Contested", changes=Changes(), user="someone-else",
                             scenario_id=record.id, expected_revision=record.revision)
     click(duo, f"#{ids.SC_SAVE}")
-    duo.wait_for_contains_text(f"#{ids.SC_ALERT}", "was changed by someone-else", timeout=10)
+    duo.wait_for_contains_text(f"#{ids.SC_ALERT}", "was changed by someone-else")
     assert "your version was kept as 'Contested (copy by" in duo.find_element(
         f"#{ids.SC_ALERT}").text
-    duo.wait_for_contains_text(f"#{ids.SC_GRID}", "Contested (copy by", timeout=10)
+    duo.wait_for_contains_text(f"#{ids.SC_GRID}", "Contested (copy by")
     names = [r.name for r in scenarios.list_scenarios(engine)]
     assert "Contested" in names and any(n.startswith("Contested (copy by") for n in names)
     assert duo.get_logs() == []
@@ -85,13 +86,13 @@ def test_propose_approve_apply_then_the_leader_views_show_it(start_app, demo_app
     for button, says in ((ids.SC_PROPOSE, "is now proposed"), (ids.SC_APPROVE, "is now approved"),
                          (ids.SC_APPLY, "Applied 'Raise T01'")):
         click(duo, f"#{ids.SC_GRID} .ag-row[row-index='0'] .ag-cell")
-        duo.wait_for_element(f"#{button}:not([disabled])", timeout=10)
+        duo.wait_for_element(f"#{button}:not([disabled])")
         click(duo, f"#{button}")
-        duo.wait_for_contains_text(f"#{ids.SC_ALERT}", says, timeout=15)
+        duo.wait_for_contains_text(f"#{ids.SC_ALERT}", says)
     after = company_quota(service)
     assert after > before
-    duo.wait_for_page(url=f"{duo.server_url}/")
-    duo.wait_for_contains_text(f"#{ids.KPI_STRIP}", formatting.money(after), timeout=20)
+    duo.driver.get(f"{duo.server_url}/")
+    duo.wait_for_contains_text(f"#{ids.KPI_STRIP}", formatting.money(after))
     assert formatting.money(before) not in duo.find_element(f"#{ids.KPI_STRIP}").text
     assert duo.get_logs() == []
 

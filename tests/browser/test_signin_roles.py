@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def nav_labels(duo) -> list[str]:
-    duo.wait_for_element(f"#{ids.NAV} .nav-link", timeout=15)
+    duo.wait_for_element(f"#{ids.NAV} .nav-link")
     return [a.text for a in duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.NAV} .nav-link")]
 
 
@@ -24,11 +24,11 @@ def test_signing_in_is_required_and_a_wrong_password_says_so(dash_duo, demo_app)
 
     serve(dash_duo, demo_app)
     dash_duo.driver.get(dash_duo.server_url + "/attainment")
-    dash_duo.wait_for_element("#login-form", timeout=15)  # sent to the form
+    dash_duo.wait_for_element("#login-form")  # sent to the form
     dash_duo.find_element("#username").send_keys("leader")
     dash_duo.find_element("#password").send_keys("not-the-password")
     dash_duo.find_element("#login-submit").click()
-    dash_duo.wait_for_contains_text("#login-error", "Wrong username or password", timeout=10)
+    dash_duo.wait_for_contains_text("#login-error", "Wrong username or password")
 
 
 def test_a_leader_sees_every_view(start_app):
@@ -36,7 +36,7 @@ def test_a_leader_sees_every_view(start_app):
     assert nav_labels(duo) == ["Map", "Attainment", "Pipeline", "Underperformers", "What-if",
                                "My scorecard", "Import"]
     assert duo.find_element(f"#{ids.USER_ROLE}").text.lower() == "leader"
-    duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='T46']", timeout=20)
+    duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='T46']")
     assert duo.get_logs() == []
 
 
@@ -45,7 +45,7 @@ def test_a_manager_sees_their_region_only(start_app, demo_app):
     assert "Import" not in nav_labels(duo)
     territories = demo_app.server.extensions["territory_service"].frames().territories
     west = set(territories.index[territories["region"] == "West"])
-    duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row", timeout=20)
+    duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row")
     shown = {row.get_attribute("row-id") for row in duo.driver.find_elements(
         By.CSS_SELECTOR, f"#{ids.OVERVIEW_RANKING} .ag-center-cols-container .ag-row")}
     assert shown and shown <= west
@@ -60,7 +60,7 @@ def test_a_rep_lands_on_their_scorecard_with_the_core_figures(start_app, demo_ap
     frames = service.frames()
     as_of = service.as_of()
     row = kpi_table(frames, resolve_period("qtd", as_of), as_of, "rep").set_index("id").loc["R046"]
-    duo.wait_for_contains_text(f"#{ids.SCORECARD_CONTENT}", "Derek Taylor", timeout=20)
+    duo.wait_for_contains_text(f"#{ids.SCORECARD_CONTENT}", "Derek Taylor")
     text = duo.find_element(f"#{ids.SCORECARD_CONTENT}").text
     assert formatting.percent(row["attainment"]) in text
     assert formatting.money(row["open_pipeline"]) in text
@@ -69,7 +69,7 @@ def test_a_rep_lands_on_their_scorecard_with_the_core_figures(start_app, demo_ap
     assert not duo.find_element(f"#{ids.REGION}").is_displayed()
     # typing another view's address shows no data
     duo.driver.get(f"{duo.server_url}/attainment")
-    duo.wait_for_contains_text(f"#{ids.PAGE}", "Not available", timeout=15)
+    duo.wait_for_contains_text(f"#{ids.PAGE}", "Not available")
     assert duo.get_logs() == []
 
 
@@ -95,11 +95,11 @@ def test_names_with_markup_show_as_text(dash_duo, hostile_names_app):
 
     serve(dash_duo, hostile_names_app)
     sign_in(dash_duo, "leader", "/")
-    dash_duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='T46']", timeout=20)
+    dash_duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='T46']")
     dash_duo.find_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='T46'] [col-id='name']").click()
     dash_duo.wait_for_contains_text(f"#{ids.DRILLDOWN} .offcanvas-title",
-                                    '<img src=x onerror="window.__xss=1">Evil & Co', timeout=15)
+                                    '<img src=x onerror="window.__xss=1">Evil & Co')
     sign_in(dash_duo, "r046", "/scorecard")
     dash_duo.wait_for_contains_text(f"#{ids.SCORECARD_CONTENT}",
-                                    "<script>window.__xss=2</script>Derek", timeout=15)
+                                    "<script>window.__xss=2</script>Derek")
     assert dash_duo.driver.execute_script("return window.__xss === undefined")

@@ -8,13 +8,13 @@ import re
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.demo.dataset import generate_demo
 from dashboard.geo import us_atlas
 from dashboard.metrics.underperformance import flag_territories
 from layouts import ids
-from tests.browser.view_steps import choose, core, wait_for
+from tests.browser.view_steps import choose, core
+from tests.browser.waits import until, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def shown_flags(duo) -> tuple[str, list[str]]:
 
 def test_region_and_period_give_exactly_the_cores_flags(start_app, demo_app, planted):
     duo = start_app("/underperformers")
-    duo.wait_for_element(f"#{ids.UP_LIST} .flag-card", timeout=20)
+    duo.wait_for_element(f"#{ids.UP_LIST} .flag-card")
     scope = core(demo_app, region="West").scope
     size = len(scope.territory_ids)
     west = {p["territory_id"] for p in planted} & set(scope.territory_ids)
@@ -81,8 +81,8 @@ def test_region_and_period_give_exactly_the_cores_flags(start_app, demo_app, pla
 
 def test_the_planted_territories_are_listed_with_their_reasons(start_app, planted):
     duo = start_app("/underperformers")
-    duo.wait_for_element(f"#{ids.UP_LIST} .flag-card", timeout=20)
-    duo.wait_for_element(".leaflet-interactive", timeout=20)
+    duo.wait_for_element(f"#{ids.UP_LIST} .flag-card")
+    duo.wait_for_element(".leaflet-interactive")
     cards = card_texts(duo)
     for plant in planted:
         assert plant["territory_id"] in cards, plant
@@ -97,13 +97,13 @@ def test_the_planted_territories_are_listed_with_their_reasons(start_app, plante
 
 def test_raising_the_pace_bar_to_zero_drops_the_pace_reason(start_app):
     duo = start_app("/underperformers")
-    duo.wait_for_contains_text(f"#{ids.UP_LIST}", "Pace ", timeout=20)
+    duo.wait_for_contains_text(f"#{ids.UP_LIST}", "Pace ")
     pace = duo.find_element(f"#{ids.UP_PACE}")
     pace.send_keys(Keys.CONTROL, "a")
     pace.send_keys("0", Keys.TAB)
-    WebDriverWait(duo.driver, 10).until(
-        lambda d: "Pace " not in d.find_element(By.ID, ids.UP_LIST).text)
+    until(duo, lambda d: "Pace " not in d.find_element(By.ID, ids.UP_LIST).text,
+          "a pace of 0 still flagged a territory's pace")
     assert "Pipeline coverage" in duo.find_element(f"#{ids.UP_LIST}").text
     duo.find_element(f"#{ids.UP_RESET}").click()
-    duo.wait_for_contains_text(f"#{ids.UP_LIST}", "Pace ", timeout=10)
+    duo.wait_for_contains_text(f"#{ids.UP_LIST}", "Pace ")
     assert duo.get_logs() == []

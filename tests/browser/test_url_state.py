@@ -8,14 +8,14 @@ from datetime import date
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.i18n import formatting
 from dashboard.metrics.kpi_table import kpi_table
 from dashboard.views.overview import scope_for, total_kpis
 from dashboard.views.selection import resolve_period
 from layouts import ids
-from tests.browser.view_steps import choose, core, settled, wait_for_cards
+from tests.browser.view_steps import choose, core, wait_for_cards
+from tests.browser.waits import settled, until
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +34,7 @@ def company_bookings(app, as_of: date) -> str:
 
 def url_has(duo, text: str, present: bool = True) -> None:
     verb = "never came into" if present else "stayed in"
-    WebDriverWait(duo.driver, 15).until(lambda d: (text in d.current_url) == present,
-                                        f"{text!r} {verb} the URL")
+    until(duo, lambda d: (text in d.current_url) == present, f"{text!r} {verb} the URL")
 
 
 def as_of_shown(duo) -> tuple[str, str]:
@@ -56,13 +55,13 @@ def type_as_of(duo, day: date) -> None:
 
 
 def panel_title(duo) -> str:
-    duo.wait_for_contains_text(f"{PANEL} .offcanvas-title", "·", timeout=15)
+    duo.wait_for_contains_text(f"{PANEL} .offcanvas-title", "·")
     return duo.find_element(f"{PANEL} .offcanvas-title").text
 
 
 def test_as_of_kpi_and_drilldown_survive_a_reload(start_app, demo_app):
     duo = start_app()
-    duo.wait_for_element(".leaflet-interactive", timeout=20)
+    duo.wait_for_element(".leaflet-interactive")
     settled(duo)
     default = demo_app.server.extensions["territory_service"].as_of()
     assert as_of_shown(duo) == ("DATA AS OF", default.isoformat())  # the label is upper-cased
@@ -81,14 +80,14 @@ def test_as_of_kpi_and_drilldown_survive_a_reload(start_app, demo_app):
     settled(duo)
 
     first = f"#{ids.OVERVIEW_RANKING} .ag-row[row-index='0'] .ag-cell[col-id='name']"
-    duo.wait_for_element(first, timeout=10).click()
+    duo.wait_for_element(first).click()
     territory = panel_title(duo).rsplit("·", 1)[1].strip()
     url_has(duo, f"territory={territory}")
     settled(duo)
 
     link = duo.driver.current_url
     duo.driver.get(link)  # what a colleague pasting the link sees
-    duo.wait_for_element(".leaflet-interactive", timeout=20)
+    duo.wait_for_element(".leaflet-interactive")
     assert panel_title(duo).endswith(f"· {territory}")
     duo.wait_for_contains_text(f"#{ids.KPI_STRIP}", company_bookings(demo_app, PICKED))
     duo.wait_for_text_to_equal(f"#{ids.AS_OF}", "AS OF")
@@ -110,8 +109,8 @@ def test_as_of_kpi_and_drilldown_survive_a_reload(start_app, demo_app):
 def test_a_link_to_an_unknown_territory_opens_no_panel(start_app, demo_app):
     """Nor does a forged as-of break anything: the figures are the data's own."""
     duo = start_app()
-    duo.wait_for_page(url=f"{duo.server_url}/?territory=T999&as_of=not-a-date")
-    duo.wait_for_element(".leaflet-interactive", timeout=20)
+    duo.driver.get(f"{duo.server_url}/?territory=T999&as_of=not-a-date")
+    duo.wait_for_element(".leaflet-interactive")
     default = demo_app.server.extensions["territory_service"].as_of()
     duo.wait_for_contains_text(f"#{ids.KPI_STRIP}", company_bookings(demo_app, default))
     settled(duo)
@@ -124,10 +123,10 @@ def test_a_rep_picks_an_as_of_and_a_territory_link_opens_nothing(start_app, demo
     """A rep's page has no drill-down: ``territory=`` in their link is inert
     (no callback runs, none is refused), while the as-of moves their scorecard."""
     duo = start_app("/scorecard", user="r046")
-    duo.wait_for_element(f"#{ids.SCORECARD_CONTENT} .kpi-card", timeout=20)
+    duo.wait_for_element(f"#{ids.SCORECARD_CONTENT} .kpi-card")
     settled(duo)
-    duo.wait_for_page(url=f"{duo.server_url}/scorecard?territory=T01&as_of=2026-05-15")
-    duo.wait_for_element(f"#{ids.SCORECARD_CONTENT} .kpi-card", timeout=20)
+    duo.driver.get(f"{duo.server_url}/scorecard?territory=T01&as_of=2026-05-15")
+    duo.wait_for_element(f"#{ids.SCORECARD_CONTENT} .kpi-card")
     duo.wait_for_text_to_equal(f"#{ids.AS_OF}", "AS OF")
     settled(duo)
     assert as_of_shown(duo) == ("AS OF", "2026-05-15")
@@ -145,10 +144,10 @@ def test_changing_view_keeps_the_selection(start_app, demo_app):
     choose(duo, ids.REGION, "West", "region=West")
     choose(duo, ids.PERIOD, "2025Q4", "period=2025Q4")
     duo.find_element(f"#{ids.NAV} a[href^='/pipeline']").click()
-    WebDriverWait(duo.driver, 15).until(lambda d: "/pipeline?" in d.current_url)
+    until(duo, lambda d: "/pipeline?" in d.current_url, "the pipeline never opened")
     assert "region=West" in duo.driver.current_url and "period=2025Q4" in duo.driver.current_url
-    duo.wait_for_text_to_equal(f"#{ids.NAV} a.nav-link.active", "Pipeline", timeout=10)
-    duo.wait_for_contains_text(f"#{ids.REGION}", "West", timeout=10)
+    duo.wait_for_text_to_equal(f"#{ids.NAV} a.nav-link.active", "Pipeline")
+    duo.wait_for_contains_text(f"#{ids.REGION}", "West")
     expected = core(demo_app, "2025Q4", "West").totals
     wait_for_cards(duo, f"#{ids.PIPELINE_CONTENT}",
                    {"Open pipeline": formatting.money(expected["open_pipeline"])})

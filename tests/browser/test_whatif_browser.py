@@ -23,7 +23,7 @@ def test_clicking_the_map_selects_a_county(start_app):
     ActionChains(duo.driver).move_to_element(leaflet).click().perform()  # Kansas: inland
     duo.wait_for_element(f"#{ids.WI_SELECT} .Select-value, "
                          f"#{ids.WI_SELECT} [class*='multi-value'], "
-                         f"#{ids.WI_SELECT} .dash-dropdown-value-item", timeout=10)
+                         f"#{ids.WI_SELECT} .dash-dropdown-value-item")
     assert duo.get_logs() == []
 
 
@@ -33,17 +33,16 @@ def test_move_a_county_see_the_touched_territories_then_undo(start_app, demo_app
     source = frames.alignment.at["06071", "territory_id"]
     target = next(t for t in frames.territories["territory_id"] if t != source)
     choose(duo, ids.WI_SELECT, "San Bernardino, CA")
-    duo.wait_for_contains_text(f"#{ids.WI_SELECT}", "San Bernardino", timeout=10)
+    duo.wait_for_contains_text(f"#{ids.WI_SELECT}", "San Bernardino")
     choose(duo, ids.WI_TARGET, f"{target} ·")
     duo.find_element(f"#{ids.WI_MOVE}").click()
-    duo.wait_for_contains_text(f"#{ids.WI_ALERT}", "Moved San Bernardino, CA", timeout=10)
-    duo.wait_for_contains_text(f"#{ids.WI_STEPS}", "1 step", timeout=10)
-    duo.wait_for_element(f"#{ids.WI_TOUCHED} .ag-row[row-id='{source}']", timeout=10)
-    duo.wait_for_element(f"#{ids.WI_TOUCHED} .ag-row[row-id='{target}']", timeout=10)
-    duo.wait_for_element(f"#{ids.WI_REPS} .ag-row[row-id='{target}']", timeout=10)
+    duo.wait_for_contains_text(f"#{ids.WI_ALERT}", "Moved San Bernardino, CA")
+    duo.wait_for_contains_text(f"#{ids.WI_STEPS}", "1 step")
+    duo.wait_for_element(f"#{ids.WI_TOUCHED} .ag-row[row-id='{source}']")
+    duo.wait_for_element(f"#{ids.WI_TOUCHED} .ag-row[row-id='{target}']")
+    duo.wait_for_element(f"#{ids.WI_REPS} .ag-row[row-id='{target}']")
 
     duo.find_element(f"#{ids.WI_UNDO}").click()
-    duo.wait_for_contains_text(f"#{ids.WI_STEPS}", "no changes", timeout=10)
-    duo.wait_for_no_elements(f"#{ids.WI_TOUCHED} .ag-center-cols-container .ag-row",
-                             timeout=10)
+    duo.wait_for_contains_text(f"#{ids.WI_STEPS}", "no changes")
+    duo.wait_for_no_elements(f"#{ids.WI_TOUCHED} .ag-center-cols-container .ag-row")
     assert duo.get_logs() == []

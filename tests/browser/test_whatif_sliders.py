@@ -26,11 +26,10 @@ def test_quota_slider_changes_the_territory_quota(start_app, demo_app):
     choose(duo, ids.WI_QUOTA_TERRITORY, "T01 ·")
     set_slider(duo, ids.WI_QUOTA_PCT, 20)
     click(duo, f"#{ids.WI_QUOTA_APPLY}")
-    duo.wait_for_contains_text(f"#{ids.WI_ALERT}", "Quota of T01 +20%", timeout=10)
+    duo.wait_for_contains_text(f"#{ids.WI_ALERT}", "Quota of T01 +20%")
     row = f"#{ids.WI_TOUCHED} .ag-row[row-id='T01']"
-    duo.wait_for_element(row, timeout=10)
-    duo.wait_for_text_to_equal(f"{row} [col-id='quota_delta']", quota_delta(demo_app, 0.2),
-                               timeout=10)
+    duo.wait_for_element(row)
+    duo.wait_for_text_to_equal(f"{row} [col-id='quota_delta']", quota_delta(demo_app, 0.2))
     assert duo.get_logs() == []
 
 
@@ -57,12 +56,11 @@ def test_handover_slider_moves_that_share_of_accounts(start_app, demo_app):
     choose(duo, ids.WI_HANDOVER_TO, "T02 ·")
     set_slider(duo, ids.WI_HANDOVER_SHARE, 25)
     click(duo, f"#{ids.WI_HANDOVER_APPLY}")
-    duo.wait_for_contains_text(f"#{ids.WI_ALERT}", "Handed 25% of T01's accounts to T02",
-                               timeout=10)
+    duo.wait_for_contains_text(f"#{ids.WI_ALERT}", "Handed 25% of T01's accounts to T02")
     for territory, sign in (("T01", "-"), ("T02", "+")):  # Intl.NumberFormat's minus
         duo.wait_for_text_to_equal(
             f"#{ids.WI_TOUCHED} .ag-row[row-id='{territory}'] [col-id='accounts_delta']",
-            f"{sign}{moving:,}", timeout=10)
+            f"{sign}{moving:,}")
     assert duo.get_logs() == []
 
 
@@ -80,18 +78,17 @@ def test_balance_weight_slider_reweights_the_fairness_card(start_app, demo_app):
     assert half != potential_only
     duo = open_editor(start_app)
     click(duo, f"label[for='_dbcprivate_radioitems_{ids.WI_METRIC}_input_score']")
-    duo.wait_for_contains_text(f"#{ids.WI_FAIRNESS}", half, timeout=10)
+    duo.wait_for_contains_text(f"#{ids.WI_FAIRNESS}", half)
     set_slider(duo, ids.WI_WEIGHT, 1)
-    duo.wait_for_contains_text(f"#{ids.WI_FAIRNESS}", potential_only, timeout=10)
+    duo.wait_for_contains_text(f"#{ids.WI_FAIRNESS}", potential_only)
     assert duo.get_logs() == []
 
 
 def test_suggest_a_rebalance_runs_in_the_background_with_its_tradeoff_chart(start_app):
     duo = open_editor(start_app)
     click(duo, f"#{ids.WI_SUGGEST}")
-    duo.wait_for_contains_text(f"#{ids.WI_ALERT}", "Suggested rebalance of potential",
-                               timeout=60)
-    duo.wait_for_element(f"#{ids.WI_TRADEOFF} .scatterlayer .point", timeout=10)
-    duo.wait_for_contains_text(f"#{ids.WI_REASONS}", "trailing-12-month bookings", timeout=10)
-    duo.wait_for_element(f"#{ids.WI_SUGGEST}:not([disabled])", timeout=10)
+    duo.wait_for_contains_text(f"#{ids.WI_ALERT}", "Suggested rebalance of potential")
+    duo.wait_for_element(f"#{ids.WI_TRADEOFF} .scatterlayer .point")
+    duo.wait_for_contains_text(f"#{ids.WI_REASONS}", "trailing-12-month bookings")
+    duo.wait_for_element(f"#{ids.WI_SUGGEST}:not([disabled])")
     assert duo.get_logs() == []
