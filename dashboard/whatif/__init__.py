@@ -3,5 +3,6 @@ territories a draft touches (``draft_scope``), the editor's account and county l
 proposed boundaries, before/after impact, side-by-side comparison, the auto-balance
 search and its graph, and saved scenarios with optimistic locking and approval.
 
-May import: ``metrics``, ``storage``, ``ingest``, ``geo``, ``i18n``, ``views``. Never Dash or Flask.
+May import: ``metrics``, ``storage``, ``ingest``, ``geo``, ``i18n``, ``views``, ``access``
+(the role names). Never Dash or Flask.
 """

@@ -30,6 +30,7 @@ import pandas as pd
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
+from dashboard.access.rules import LEADER, MANAGER
 from dashboard.i18n.translation import N_, _
 from dashboard.ingest.export import format_numbers, format_text
 from dashboard.metrics.periods import parse_quarter_label, quarter_of
@@ -42,7 +43,6 @@ DRAFT, PROPOSED, APPROVED, APPLIED = "draft", "proposed", "approved", "applied"
 #: how each status reads on screen (translated with ``_()`` where shown)
 STATUS_NAMES = {DRAFT: N_("draft"), PROPOSED: N_("proposed"), APPROVED: N_("approved"),
                 APPLIED: N_("applied")}
-LEADER, MANAGER, REP = "leader", "manager", "rep"
 CSV_COLUMNS = ("kind", "key", "value")
 
 _TABLE = Scenario.__table__
