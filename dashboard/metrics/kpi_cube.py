@@ -255,8 +255,10 @@ def account_parts(agg: Aggregates, by_code: np.ndarray, grouping: Grouping, wind
         return _potential_cents(agg, _placed_accounts(agg, territory, accounts, segment))
 
     def counts(territory, accounts):
-        return parts_of(_placed_accounts(agg, territory, accounts, segment),
-                        _territory_grouping(agg), window)
+        found = parts_of(_placed_accounts(agg, territory, accounts, segment),
+                         _territory_grouping(agg), window)
+        del found["potential"]  # a float sum; the whole cents above are the exact one
+        return found
 
     cents = _per_territory(agg, ("potential", segment), potential)
     if cents is None:
