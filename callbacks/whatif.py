@@ -28,7 +28,6 @@ from layouts import whatif as layout
 from layouts import whatif_accounts as whatif_layout
 from layouts import whatif_compare as compare_layout
 
-PATH = "/what-if"
 #: actions that add a step to the history, by the button that asks for them
 ACTIONS = {ids.WI_MOVE: "move", ids.WI_LOCK: "lock", ids.WI_UNDO: "undo",
            ids.WI_QUOTA_APPLY: "quota", ids.WI_HANDOVER_APPLY: "handover",
