@@ -49,7 +49,12 @@ def serve_layout(service: DataService):
             region_options = [{"label": _("All regions"), "value": ALL}]
             region_options += [{"label": r, "value": r} for r in regions]
         else:  # "all" is all the viewer may see: a manager's own region
-            region_options = [{"label": r, "value": ALL} for r in regions]
+            # (a rep's control is hidden, but must still offer "all": a dropdown
+            # clears a value it does not offer, and that change re-ran the URL
+            # sync while the URL's own call was in flight, whose answer Dash
+            # then dropped, leaving the as-of at the default)
+            region_options = ([{"label": r, "value": ALL} for r in regions]
+                              or [{"label": _("All regions"), "value": ALL}])
         segments = sorted(frames.accounts["segment"].dropna().unique())
         earliest, _latest = as_of_bounds(service)
         controls = shell.controls_bar(
@@ -174,7 +179,10 @@ def register(app: dash.Dash, service: DataService) -> None:
             if ctx.triggered_id == ids.URL and url_matches_controls(
                     current, period, region, segment,
                     resolve_as_of(picked_as_of, default), default):
-                return UNCHANGED
+                # the label still follows the URL: an earlier answer that set it
+                # may have been dropped as outdated when this one was asked for
+                return (*UNCHANGED[:6],
+                        shell.as_of_label(resolve_as_of(current.as_of, default), default))
             return (no_update, current.period, current.region, current.segment,
                     *as_of_controls(current.as_of, current.period, default))
         if ctx.triggered_id == ids.AS_OF_DATE:

@@ -44,7 +44,7 @@ def test_add_list_set_role_and_reset_password(env, capsys, monkeypatch, caplog):
 
     app = create_app(env)
     sign_in(app.server.test_client(), "ana", "second-pass-456")
-    with pytest.raises(AssertionError):
+    with pytest.raises(RuntimeError, match="HTTP 401"):
         sign_in(app.server.test_client(), "ana", "first-pass-123")
 
 
