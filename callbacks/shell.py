@@ -179,10 +179,7 @@ def register(app: dash.Dash, service: DataService) -> None:
             if ctx.triggered_id == ids.URL and url_matches_controls(
                     current, period, region, segment,
                     resolve_as_of(picked_as_of, default), default):
-                # the label still follows the URL: an earlier answer that set it
-                # may have been dropped as outdated when this one was asked for
-                return (*UNCHANGED[:6],
-                        shell.as_of_label(resolve_as_of(current.as_of, default), default))
+                return UNCHANGED
             return (no_update, current.period, current.region, current.segment,
                     *as_of_controls(current.as_of, current.period, default))
         if ctx.triggered_id == ids.AS_OF_DATE:
