@@ -22,6 +22,7 @@ from flask_login import current_user
 
 from dashboard.access import rules
 from dashboard.access.rules import Viewer
+from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views.selection import ALL, Selection
 
@@ -66,16 +67,21 @@ def require_viewer() -> Viewer:
     return found
 
 
+def data(service: DataService, who: Viewer | None = None) -> ScopedData:
+    """The data as the signed-in viewer (or ``who``, in a background job) may
+    see it: what every view callback builds its answer from."""
+    return ScopedData(service, who or require_viewer())
+
+
 def territory_ids(service: DataService, who: Viewer | None = None) -> frozenset[str]:
-    who = who or require_viewer()
-    frames = service.frames()
-    return rules.territory_scope(who, frames.territories, frames.reps)
+    return frozenset(data(service, who).frames().territories.index)
 
 
 def rep_ids(service: DataService, who: Viewer | None = None) -> frozenset[str]:
+    """Rep ids the viewer may see (a rep only themself, not a territory partner)."""
     who = who or require_viewer()
-    frames = service.frames()
-    return rules.rep_scope(who, frames.reps, territory_ids(service, who))
+    frames = data(service, who).frames()
+    return rules.rep_scope(who, frames.reps, frozenset(frames.territories.index))
 
 
 def out_of_scope(what: str, who: Viewer | None = None) -> None:

@@ -113,14 +113,20 @@ class DataService:
         return store.dataset_as_of(self.engine) or date.today()
 
     def frames(self) -> Frames:
+        return self.current()[1]
+
+    def current(self) -> tuple[str, Frames]:
+        """The data stamp and the frames of that stamp, read together: a result
+        keyed by the stamp must be built from those very frames, not from
+        whatever a concurrent import left in the memo a moment later."""
         version = self.data_stamp()
         cached = self._frames
         if cached is not None and cached[0] == version:
-            return cached[1]
+            return cached
         with self._lock:
             cached = self._frames
             if cached is not None and cached[0] == version:
-                return cached[1]
+                return cached
             probabilities = self.settings.stage_probabilities
             frames = snapshot.load(self.settings.instance_path, version, probabilities)
             if frames is None:
@@ -136,7 +142,7 @@ class DataService:
             self._frames = (version, frames)
             self._derived = {}
             settle_long_lived()
-            return frames
+            return self._frames
 
     def wait_for_snapshot(self, timeout: float | None = None) -> None:
         """Block until the frames snapshot being written (if any) is on disk."""
@@ -144,16 +150,17 @@ class DataService:
         if writer is not None:
             writer.join(timeout)
 
-    def memo(self, name: str, args: tuple, compute):
+    def memo(self, name: str, args: tuple, compute, at: tuple[str, Frames] | None = None):
         """Result of a pure query, shared through the cache across requests
         and workers. The key holds the data version, so an import or an
         applied scenario makes every older result unreachable at once; the
         arguments must include anything that scopes the result (user scope
         included), since the cache is shared by every user. The key also holds
         the settings that change figures (stage probabilities, workload
-        weights), which a restart may change under a cache that survives it."""
-        frames = self.frames()
-        version = self._frames[0] if self._frames else "none"
+        weights), which a restart may change under a cache that survives it.
+        ``at`` is the (stamp, frames) to compute from (a scope's cut of the
+        current frames; default: the current frames themselves)."""
+        version, frames = at or self.current()
         if self.shared_cache is None:
             return compute(frames)
         key = f"td:{name}:{version}:{self._settings_digest}:{_digest(args)}"
@@ -170,14 +177,16 @@ class DataService:
                 log.warning("cache unavailable; %s not stored", name, exc_info=True)
         return value
 
-    def derived(self, key: tuple, compute):
+    def derived(self, key: tuple, compute, at: tuple[str, Frames] | None = None):
         """Memo of a value computed from the current frames (e.g. map shapes),
-        dropped whenever the data version changes."""
-        frames = self.frames()
-        token = (self._frames[0] if self._frames else "none", *key)
-        if token not in self._derived:
-            self._derived[token] = compute(frames)
-        return self._derived[token]
+        dropped whenever the data version changes. ``at`` as for :meth:`memo`
+        (the key must then name the scope)."""
+        version, frames = at or self.current()
+        token = (version, *key)
+        memo = self._derived
+        if token not in memo:
+            memo[token] = compute(frames)
+        return memo[token]
 
 
 def _digest(args: tuple) -> str:

@@ -1,0 +1,131 @@
+"""The one scope rule: what a viewer may see and change, and the frames cut to it.
+
+A leader's scope is everything; a manager's is their region's territories and
+every rep, account, county, opportunity and quota of them; a rep's is their
+own territory. Views are built from :func:`restrict`'s frames, so an answer
+cannot hold another region's ids, names, shapes or figures however a request
+was forged: what is outside the scope is not there to be shown, and an id
+posted from outside reads as unknown. Totals over the cut frames are the
+region's, never the company's.
+
+Saved scenarios follow the same rule through :func:`may_see_scenario` and
+:func:`may_change_scenario`, which judge the territories a scenario touches
+(stored and new content alike) against the scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.access.rules import LEADER, MANAGER, REP, Viewer, territory_scope
+from dashboard.metrics.frames import Frames
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The territories a viewer may see; ``territories`` is None for a leader
+    (everything, including what an import adds later)."""
+
+    role: str
+    #: names the scope in cache keys: results are shared by everyone with the same key
+    key: str
+    territories: frozenset[str] | None
+
+    @property
+    def everything(self) -> bool:
+        return self.territories is None
+
+    def has_territory(self, territory: object) -> bool:
+        if not isinstance(territory, str):
+            return False
+        return self.everything or territory in self.territories
+
+    def covers(self, territory_ids: Collection[str]) -> bool:
+        """Whether every one of ``territory_ids`` is in scope."""
+        return self.everything or set(territory_ids) <= self.territories
+
+
+def of(viewer: Viewer, frames: Frames) -> Scope:
+    """The viewer's scope in ``frames``. An unknown role, region or rep gets an
+    empty scope (sees nothing), never a leader's."""
+    if viewer.role == LEADER:
+        return Scope(LEADER, LEADER, None)
+    territories = territory_scope(viewer, frames.territories, frames.reps)
+    if viewer.role in (MANAGER, REP):
+        return Scope(viewer.role, f"{viewer.role}:{viewer.scope}", territories)
+    return Scope(viewer.role, f"none:{viewer.role}", frozenset())
+
+
+def restrict(frames: Frames, scope: Scope) -> Frames:
+    """``frames`` holding only what ``scope`` covers, kept with ``frames`` so
+    every request of the scope shares one cut (and its KPI aggregates).
+
+    Territory categoricals are re-coded to the scope's territories: a
+    categorical carrying every territory id as a category would hand them to
+    any group-by that lists unobserved categories."""
+    if scope.everything:
+        return frames
+    return frames.derived(("scope", scope.key), lambda: _cut(frames, scope.territories))
+
+
+def _cut(frames: Frames, territories: frozenset[str]) -> Frames:
+    kept = [t for t in frames.territories.index if t in territories]
+    dtype = pd.CategoricalDtype(pd.Index(kept, dtype=object))
+
+    def recode(table: pd.DataFrame) -> pd.DataFrame:
+        mine = table["territory_id"].astype(object).isin(territories).to_numpy()
+        table = table.loc[mine].copy()
+        if isinstance(table["territory_id"].dtype, pd.CategoricalDtype):
+            table["territory_id"] = table["territory_id"].astype(object).astype(dtype)
+        return table
+
+    opportunities = recode(frames.opportunities).reset_index(drop=True)
+    accounts = recode(frames.accounts)
+    for table in (accounts, opportunities):
+        for column in table.columns:
+            if column != "territory_id" and isinstance(table[column].dtype, pd.CategoricalDtype):
+                table[column] = table[column].cat.remove_unused_categories()
+    return Frames(
+        territories=frames.territories.loc[kept].copy(),
+        reps=frames.reps.loc[frames.reps["territory_id"].astype(object).isin(territories)].copy(),
+        alignment=frames.alignment.loc[
+            frames.alignment["territory_id"].astype(object).isin(territories)].copy(),
+        accounts=accounts,
+        opportunities=opportunities,
+        quotas=frames.quotas.loc[
+            frames.quotas["territory_id"].astype(object).isin(territories)
+        ].reset_index(drop=True),
+    )
+
+
+# --- saved scenarios ---------------------------------------------------------
+
+def may_see_scenario(viewer: Viewer, scope: Scope, touched: Collection[str],
+                     author: str | None) -> bool:
+    """Whether the viewer may list or open a scenario touching ``touched``
+    (territory ids, judged against the live alignment) written by the user
+    named ``author``.
+
+    A leader sees every scenario; a manager those they wrote and those that
+    touch their region's territories only; a rep none. A scenario touching
+    nothing is its author's (and the leaders') alone: it says nothing of a
+    region to tie it to."""
+    if viewer.role == LEADER:
+        return True
+    if viewer.role != MANAGER:
+        return False
+    if author is not None and author == viewer.username:
+        return True
+    return bool(touched) and scope.covers(touched)
+
+
+def may_change_scenario(viewer: Viewer, scope: Scope, stored_touched: Collection[str],
+                        author: str | None, new_touched: Collection[str] = ()) -> bool:
+    """Whether the viewer may save over, duplicate, delete, export, propose,
+    approve or apply a stored scenario: they may see it, and both what it
+    touches now and what the new content touches are in their scope."""
+    return (may_see_scenario(viewer, scope, stored_touched, author)
+            and scope.covers(stored_touched) and scope.covers(new_touched))
