@@ -16,6 +16,13 @@ its changes as a new draft copy, so neither version is lost.
 States (issue 5): draft -> proposed (manager or leader) -> approved (leader)
 -> applied (leader); a leader may reject a proposal back to draft. Every
 write leaves an ``audit_log`` row saying who, when and what.
+
+Scope (issue 15): every operation takes the viewer's
+:class:`~dashboard.whatif.draft_scope.ScenarioScope` as ``access`` and judges
+the **stored** scenario, read in the operation's own transaction, as well as
+any new content (:func:`_judge`). A scenario the viewer may not see reads
+exactly as one that does not exist; one they may see but not change (their
+own, touching another region) is refused without naming what it touches.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from dashboard.storage.db import set_meta
 from dashboard.storage.models import Account, Alignment, AuditLog, Quota, Scenario
 from dashboard.storage.store import AS_OF, DATA_TOKEN, DATA_VERSION, get_session_meta
 from dashboard.whatif.changeset import Changes
+from dashboard.whatif.draft_scope import ALLOWED, HIDDEN, ScenarioScope
 
 DRAFT, PROPOSED, APPROVED, APPLIED = "draft", "proposed", "approved", "applied"
 #: how each status reads on screen (translated with ``_()`` where shown)
@@ -49,11 +57,20 @@ _TABLE = Scenario.__table__
 
 
 class ScenarioError(Exception):
-    """A scenario operation refused; the message is meant for the user as is."""
+    """A scenario operation refused; the message is meant for the user as is.
+    ``out_of_scope`` (never shown) says what lay outside the viewer's scope,
+    for the server log, when that was the reason."""
+
+    out_of_scope: str | None = None
 
 
 class ScenarioNotFoundError(ScenarioError, LookupError):
     pass
+
+
+class ScenarioOutOfScopeError(ScenarioError):
+    """The viewer may see the scenario (their own) but it, or what they would
+    save over it, touches territories outside their scope."""
 
 
 class ScenarioStateError(ScenarioError):
@@ -116,10 +133,45 @@ def _row(session: Session, scenario_id: int, *, deleted_too: bool = False):
     return session.execute(query).one_or_none()
 
 
-def _existing(session: Session, scenario_id: int):
+def _not_found(scenario_id: int) -> ScenarioNotFoundError:
+    return ScenarioNotFoundError(_("There is no scenario {id}.").format(id=scenario_id))
+
+
+def _judge(access: ScenarioScope | None, row, new: Changes | None = None) -> None:
+    """Refuse the stored scenario ``row`` (and ``new`` content for it) unless
+    ``access`` may change it: what every operation on a stored scenario calls.
+    A hidden one raises what a missing one raises, word for word; what it
+    touches goes to the log only. No ``access``: a trusted caller (the CLI)."""
+    if access is None:
+        return
+    changes = Changes.from_json(row.changes)
+    verdict = access.verdict(changes, row.created_by, new)
+    if verdict == ALLOWED:
+        return
+    error = (_not_found(row.id) if verdict == HIDDEN else ScenarioOutOfScopeError(
+        _("This scenario changes territories outside your region.")))
+    outside = access.outside(changes) + ([] if new is None else access.outside(new))
+    error.out_of_scope = (f"scenario {row.id} by {row.created_by} "  # i18n: not shown
+                          f"touching {', '.join(sorted(set(outside))[:8]) or 'nothing'}")
+    raise error
+
+
+def check_draft(access: ScenarioScope | None, changes: Changes) -> None:
+    """Refuse new content (a save as new, a what-if history) naming anything
+    outside the viewer's scope, without naming it."""
+    outside = [] if access is None else access.outside(changes)
+    if outside:
+        error = ScenarioOutOfScopeError(
+            _("This scenario changes territories outside your region."))
+        error.out_of_scope = f"draft touching {', '.join(outside[:8])}"  # i18n: not shown
+        raise error
+
+
+def _existing(session: Session, scenario_id: int, access: ScenarioScope | None = None):
     row = _row(session, scenario_id)
     if row is None:
-        raise ScenarioNotFoundError(_("There is no scenario {id}.").format(id=scenario_id))
+        raise _not_found(scenario_id)
+    _judge(access, row)
     return row
 
 
@@ -165,21 +217,36 @@ def get_scenario(engine: Engine, scenario_id: int) -> ScenarioRecord | None:
     return None if row is None else _record(row)
 
 
-def list_scenarios(engine: Engine, region: str | None = None) -> list[ScenarioRecord]:
+def read_scenario(engine: Engine, scenario_id: int, access: ScenarioScope | None
+                  ) -> ScenarioRecord:
+    """The scenario to open, export or compare: ScenarioNotFoundError when it
+    does not exist or the viewer may not see it (the same words),
+    ScenarioOutOfScopeError when it touches territories outside their scope."""
+    with Session(engine) as session:
+        return _record(_existing(session, scenario_id, access))
+
+
+def list_scenarios(engine: Engine, region: str | None = None,
+                   access: ScenarioScope | None = None) -> list[ScenarioRecord]:
     """Scenarios not deleted, newest change first. With ``region``, that
-    region's scenarios and the region-less (company-wide) ones."""
+    region's scenarios and the region-less (company-wide) ones; with
+    ``access``, only those the viewer may see."""
     query = select(_TABLE).where(_TABLE.c.deleted.is_(False))
     if region is not None:
         query = query.where((_TABLE.c.region == region) | _TABLE.c.region.is_(None))
     query = query.order_by(_TABLE.c.updated_at.desc(), _TABLE.c.id.desc())
     with Session(engine) as session:
-        return [_record(row) for row in session.execute(query)]
+        records = [_record(row) for row in session.execute(query)]
+    if access is None:
+        return records
+    return [r for r in records if access.may_see(r.changes, r.created_by)]
 
 
 # -- editing -------------------------------------------------------------------
 def save_scenario(engine: Engine, *, name: str, changes: Changes, user: str,
                   scenario_id: int | None = None, expected_revision: int | None = None,
-                  region: str | None = None) -> ScenarioRecord:
+                  region: str | None = None,
+                  access: ScenarioScope | None = None) -> ScenarioRecord:
     """Create a draft (no ``scenario_id``) or save over one.
 
     Saving over needs the revision the user opened. When the stored one is
@@ -187,7 +254,11 @@ def save_scenario(engine: Engine, *, name: str, changes: Changes, user: str,
     incoming changes are stored as a new draft "<name> (copy by <user>)",
     committed before the error is raised. Only drafts can be edited.
     ``region`` applies to a new scenario; an update keeps its region.
+    With ``access``, the changes and the scenario saved over (deleted or
+    not) must be the viewer's to change; a scenario they may not see reads
+    as missing, and its author is never named.
     """
+    check_draft(access, changes)
     if scenario_id is None:
         with Session(engine) as session, session.begin():
             new_id = _create(session, name=name, changes=changes, user=user, region=region,
@@ -199,7 +270,8 @@ def save_scenario(engine: Engine, *, name: str, changes: Changes, user: str,
     with Session(engine) as session, session.begin():
         row = _row(session, scenario_id, deleted_too=True)
         if row is None:
-            raise ScenarioNotFoundError(_("There is no scenario {id}.").format(id=scenario_id))
+            raise _not_found(scenario_id)
+        _judge(access, row, changes)
         if row.revision == expected_revision and not row.deleted:
             if row.status != DRAFT:
                 raise ScenarioStateError(
@@ -232,22 +304,24 @@ def save_scenario(engine: Engine, *, name: str, changes: Changes, user: str,
 
 
 def duplicate_scenario(engine: Engine, scenario_id: int, user: str,
-                       name: str | None = None) -> ScenarioRecord:
+                       name: str | None = None,
+                       access: ScenarioScope | None = None) -> ScenarioRecord:
     """A new draft with the same changes, based on the current data version:
     duplicating is how a scenario made on older data is rebased."""
     with Session(engine) as session, session.begin():
-        row = _existing(session, scenario_id)
+        row = _existing(session, scenario_id, access)
         new_id = _create(session, name=name or _("{name} (copy)").format(name=row.name),
                          changes=Changes.from_json(row.changes), user=user, region=row.region,
                          base_data_version=_current_version(session))
     return get_scenario(engine, new_id)
 
 
-def rename_scenario(engine: Engine, scenario_id: int, user: str, name: str) -> ScenarioRecord:
+def rename_scenario(engine: Engine, scenario_id: int, user: str, name: str,
+                    access: ScenarioScope | None = None) -> ScenarioRecord:
     """Rename in any state. The revision is bumped so that an editor who
     opened the old name cannot silently save it back."""
     with Session(engine) as session, session.begin():
-        row = _existing(session, scenario_id)
+        row = _existing(session, scenario_id, access)
         if not _update(session, row, user, name=name):
             raise ScenarioStateError(_changed_meanwhile(row.name))
         _audit(session, user, "scenario_rename",
@@ -255,10 +329,11 @@ def rename_scenario(engine: Engine, scenario_id: int, user: str, name: str) -> S
     return get_scenario(engine, scenario_id)
 
 
-def delete_scenario(engine: Engine, scenario_id: int, user: str) -> None:
+def delete_scenario(engine: Engine, scenario_id: int, user: str,
+                    access: ScenarioScope | None = None) -> None:
     """Soft delete; the audit row keeps the whole scenario so it can be restored."""
     with Session(engine) as session, session.begin():
-        row = _existing(session, scenario_id)
+        row = _existing(session, scenario_id, access)
         if not _update(session, row, user, deleted=True):
             raise ScenarioStateError(_changed_meanwhile(row.name))
         _audit(session, user, "scenario_delete",
@@ -291,9 +366,10 @@ def _changed_meanwhile(name: str) -> str:
 
 
 def _transition(session: Session, scenario_id: int, user: str, role: str, *, verb: str,
-                allowed: tuple[str, ...], source: str, target: str, detail: dict | None = None):
-    """Check role and state, then move ``source`` -> ``target`` conditionally."""
-    row = _existing(session, scenario_id)
+                allowed: tuple[str, ...], source: str, target: str, detail: dict | None = None,
+                access: ScenarioScope | None = None):
+    """Check scope, role and state, then move ``source`` -> ``target`` conditionally."""
+    row = _existing(session, scenario_id, access)
     if role not in allowed:
         raise ScenarioStateError(_(_WRONG_ROLE[verb]))
     if row.status != source:
@@ -313,28 +389,35 @@ def _transition_and_read(engine: Engine, scenario_id: int, user: str, role: str,
     return get_scenario(engine, scenario_id)
 
 
-def propose(engine: Engine, scenario_id: int, user: str, role: str) -> ScenarioRecord:
+def propose(engine: Engine, scenario_id: int, user: str, role: str,
+            access: ScenarioScope | None = None) -> ScenarioRecord:
     """Draft -> proposed, by a manager or a leader."""
     return _transition_and_read(engine, scenario_id, user, role, verb="propose",
-                                allowed=(MANAGER, LEADER), source=DRAFT, target=PROPOSED)
+                                allowed=(MANAGER, LEADER), source=DRAFT, target=PROPOSED,
+                                access=access)
 
 
-def approve(engine: Engine, scenario_id: int, user: str, role: str) -> ScenarioRecord:
+def approve(engine: Engine, scenario_id: int, user: str, role: str,
+            access: ScenarioScope | None = None) -> ScenarioRecord:
     """Proposed -> approved, by a leader only."""
     return _transition_and_read(engine, scenario_id, user, role, verb="approve",
-                                allowed=(LEADER,), source=PROPOSED, target=APPROVED)
+                                allowed=(LEADER,), source=PROPOSED, target=APPROVED,
+                                access=access)
 
 
-def reject(engine: Engine, scenario_id: int, user: str, role: str) -> ScenarioRecord:
+def reject(engine: Engine, scenario_id: int, user: str, role: str,
+            access: ScenarioScope | None = None) -> ScenarioRecord:
     """Proposed -> draft, by a leader: the proposer can edit it again."""
     return _transition_and_read(engine, scenario_id, user, role, verb="reject",
-                                allowed=(LEADER,), source=PROPOSED, target=DRAFT)
+                                allowed=(LEADER,), source=PROPOSED, target=DRAFT,
+                                access=access)
 
 
 _ALIGNMENT, _ACCOUNTS, _QUOTAS = Alignment.__table__, Account.__table__, Quota.__table__
 
 
-def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str) -> ScenarioRecord:
+def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str,
+                   access: ScenarioScope | None = None) -> ScenarioRecord:
     """Make an approved scenario the live data, all in one transaction.
 
     County moves rewrite ``alignment``; account overrides rewrite
@@ -348,7 +431,7 @@ def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str) -> Sc
     failure (an unknown county or territory) rolls everything back.
     """
     with Session(engine) as session, session.begin():
-        row = _existing(session, scenario_id)
+        row = _existing(session, scenario_id, access)
         changes = Changes.from_json(row.changes)
         detail = {"county_moves": len(changes.county_moves),
                   "account_overrides": len(changes.account_overrides),
