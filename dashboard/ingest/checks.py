@@ -21,7 +21,13 @@ import pandas as pd
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _, ngettext
 from dashboard.ingest.parsing import clean_cells, parse_column
-from dashboard.storage.schema import MONEY, TABLES, Dataset, merged_stage_probabilities
+from dashboard.storage.schema import (
+    MONEY,
+    TABLES,
+    Column,
+    Dataset,
+    merged_stage_probabilities,
+)
 
 ERROR, WARNING = "error", "warning"
 #: Problems listed per (file, column, rule) before the rest are summarised.
@@ -195,6 +201,8 @@ def check_file(table: str, raw: pd.DataFrame, report: Report,
                 column.name, missing, _("{column} is missing").format(column=column.name),
                 _("missing"),
             )
+        if column.length is not None:
+            _check_length(report, column, parsed.values)
         if column.kind == MONEY:
             negative = np.flatnonzero((parsed.values < 0).to_numpy())
             report.row_problems(
@@ -210,6 +218,26 @@ def check_file(table: str, raw: pd.DataFrame, report: Report,
     if table == "opportunities":
         _check_open_stages(checked, stage_probabilities)
     return checked
+
+
+def _check_length(report: Report, column: Column, values: pd.Series) -> None:
+    """A value longer than its database column (``schema`` says how long) is
+    refused here, with the limit, rather than by the database halfway through
+    the write (PostgreSQL refuses it, SQLite would keep it)."""
+    limit = column.length
+    cells = values.to_numpy(dtype=object)
+    # one pass over the lengths in C; the rows are looked for only when one is too long
+    if max(map(len, filter(None, cells)), default=0) <= limit:
+        return
+    lengths = np.fromiter((len(v) if v else 0 for v in cells), dtype="int64", count=len(cells))
+    too_long = _("{column} is {length} characters long, longer than the {limit} allowed")
+    report.row_problems(
+        column.name, np.flatnonzero(lengths > limit),
+        lambda position: too_long.format(column=column.name,
+                                         length=formatting.count(int(lengths[position])),
+                                         limit=formatting.count(limit)),
+        _("longer than {limit} characters").format(limit=formatting.count(limit)),
+    )
 
 
 def _check_open_stages(checked: CheckedFile,

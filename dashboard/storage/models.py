@@ -1,98 +1,93 @@
 """SQLAlchemy models: the METRICS.md entities plus users, scenarios and the audit log.
 
-The data tables mirror DATA_FORMAT.md column for column so that import,
-export and storage never translate names. Money is stored as double
-precision because every KPI is computed in floating point anyway and the
-contract asks for unrounded money.
+The data tables are built from :mod:`dashboard.storage.schema`, the one
+description of DATA_FORMAT.md that the importer and exporter read too, so
+names, types, lengths, required columns and references cannot drift apart
+(``tests/integration/test_store.py`` checks these models against what the
+Alembic migrations build). Money is stored as double precision because every
+KPI is computed in floating point anyway and the contract asks for unrounded
+money.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Column,
     Date,
     DateTime,
     Float,
     ForeignKey,
-    Index,
     Integer,
     String,
+    Table,
     Text,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from dashboard.storage import schema
 
 
 class Base(DeclarativeBase):
     pass
 
 
+#: Columns the database indexes beyond the keys (what the queries filter on).
+_INDEXED = {("alignment", "territory_id"), ("accounts", "county_fips"),
+            ("opportunities", "account_id"), ("opportunities", "close_on")}
+
+
+def _column(table: schema.Table, column: schema.Column) -> Column:
+    """The database column of a DATA_FORMAT.md column, from its one description."""
+    if column.kind == schema.DATE:
+        kind = Date()
+    elif column.kind in (schema.MONEY, schema.NUMBER):
+        kind = Float()
+    else:
+        kind = String(column.length)
+    references = []
+    if column.references in schema.TABLES:  # counties live in the map, not the database
+        target = schema.TABLES[column.references]
+        references.append(ForeignKey(f"{target.name}.{target.key[0]}"))
+    return Column(column.name, kind, *references, primary_key=column.name in table.key,
+                  nullable=not column.required, unique=column.unique or None,
+                  index=(table.name, column.name) in _INDEXED or None)
+
+
+def data_table(name: str) -> Table:
+    """A DATA_FORMAT.md table as the database holds it, built from ``schema``."""
+    spec = schema.TABLES[name]
+    return Table(spec.name, Base.metadata, *(_column(spec, c) for c in spec.columns))
+
+
 class Territory(Base):
-    __tablename__ = "territories"
-    territory_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    territory_name: Mapped[str] = mapped_column(String(200))
-    region: Mapped[str] = mapped_column(String(100))
+    __table__ = data_table("territories")
 
 
 class Rep(Base):
-    __tablename__ = "reps"
-    rep_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    rep_name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(320))
-    # unique: a territory has at most one owning rep (NULLs do not collide)
-    territory_id: Mapped[str | None] = mapped_column(
-        ForeignKey("territories.territory_id"), unique=True, nullable=True
-    )
-    home_lat: Mapped[float | None] = mapped_column(Float)
-    home_lon: Mapped[float | None] = mapped_column(Float)
+    __table__ = data_table("reps")
 
 
 class Alignment(Base):
     """The live alignment: one territory per county."""
 
-    __tablename__ = "alignment"
-    county_fips: Mapped[str] = mapped_column(String(5), primary_key=True)
-    territory_id: Mapped[str] = mapped_column(ForeignKey("territories.territory_id"), index=True)
+    __table__ = data_table("alignment")
 
 
 class Account(Base):
-    __tablename__ = "accounts"
-    account_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    account_name: Mapped[str] = mapped_column(String(300))
-    county_fips: Mapped[str] = mapped_column(String(5), index=True)
-    lat: Mapped[float | None] = mapped_column(Float)
-    lon: Mapped[float | None] = mapped_column(Float)
-    industry: Mapped[str | None] = mapped_column(String(100))
-    segment: Mapped[str | None] = mapped_column(String(100))
-    annual_potential: Mapped[float] = mapped_column(Float)
-    customer_since: Mapped[date | None] = mapped_column(Date)
-    churned_on: Mapped[date | None] = mapped_column(Date)
-    territory_override: Mapped[str | None] = mapped_column(
-        ForeignKey("territories.territory_id"), nullable=True
-    )
+    __table__ = data_table("accounts")
 
 
 class Opportunity(Base):
-    __tablename__ = "opportunities"
-    opportunity_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.account_id"), index=True)
-    amount: Mapped[float] = mapped_column(Float)
-    stage: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(10))
-    created_on: Mapped[date] = mapped_column(Date)
-    close_on: Mapped[date] = mapped_column(Date)
+    __table__ = data_table("opportunities")
 
 
 class Quota(Base):
-    __tablename__ = "quotas"
-    territory_id: Mapped[str] = mapped_column(
-        ForeignKey("territories.territory_id"), primary_key=True
-    )
-    period: Mapped[str] = mapped_column(String(6), primary_key=True)
-    amount: Mapped[float] = mapped_column(Float)
+    __table__ = data_table("quotas")
 
 
 class Meta(Base):
@@ -150,5 +145,3 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(50))
     detail: Mapped[dict] = mapped_column(JSON)
 
-
-Index("ix_opportunities_close_on", Opportunity.close_on)

@@ -1,10 +1,12 @@
 """The tables Territory Dashboard holds, as DATA_FORMAT.md names them.
 
-One description serves the importer (which columns are required, what type
-each holds, what it references), the exporter (column order) and the
-:class:`Dataset` that moves data between them and the store. Keeping it in
-one place is what makes "an export imports back unchanged" hold by
-construction.
+One description serves the database (``models`` builds the data tables'
+columns from it: type, length, nullability, key, references), the importer
+(which columns are required, what type each holds, how long it may be, what
+it references), the exporter (column order) and the :class:`Dataset` that
+moves data between them and the store. Keeping it in one place is what makes
+"an export imports back unchanged" and "what the importer accepts, the
+database holds" hold by construction.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ ID, TEXT, FIPS, DATE, MONEY, NUMBER, STATUS, QUARTER = (
 )
 
 OPP_STATUSES = ("open", "won", "lost")
+#: Longest value, in characters, of each string kind whose length the kind
+#: settles; "text" columns each say their own.
+KIND_LENGTHS = {ID: 64, FIPS: 5, STATUS: 10, QUARTER: 6}
+#: Kinds held as strings (the rest are numbers and dates).
+STRING_KINDS = (ID, TEXT, FIPS, STATUS, QUARTER)
 
 #: METRICS.md default stage probabilities; configuration may override them.
 DEFAULT_STAGE_PROBABILITIES = {
@@ -47,8 +54,27 @@ class Column:
     name: str
     kind: str
     required: bool = False
-    #: table whose id this column references (validated on import)
+    #: table whose id this column references (validated on import; a foreign
+    #: key in the database unless it is ``counties``, which the map holds)
     references: str | None = None
+    #: longest value in characters, for a "text" column (other string kinds
+    #: take theirs from :data:`KIND_LENGTHS`); checked on import
+    max_length: int | None = None
+    #: at most one row per value (missing values excepted): a unique
+    #: constraint in the database, a rule the importer checks
+    unique: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind in STRING_KINDS and self.length is None:
+            raise ValueError(f"text column {self.name} needs a max_length")  # i18n: not shown
+
+    @property
+    def length(self) -> int | None:
+        """Longest value in characters (the database column's length), or
+        None for numbers and dates."""
+        if self.kind not in STRING_KINDS:
+            return None
+        return self.max_length or KIND_LENGTHS.get(self.kind)
 
 
 @dataclass(frozen=True)
@@ -78,8 +104,8 @@ TABLES: dict[str, Table] = {
             "territories",
             (
                 Column("territory_id", ID, True),
-                Column("territory_name", TEXT, True),
-                Column("region", TEXT, True),
+                Column("territory_name", TEXT, True, max_length=200),
+                Column("region", TEXT, True, max_length=100),
             ),
             key=("territory_id",),
         ),
@@ -87,9 +113,10 @@ TABLES: dict[str, Table] = {
             "reps",
             (
                 Column("rep_id", ID, True),
-                Column("rep_name", TEXT, True),
-                Column("email", TEXT, True),
-                Column("territory_id", ID, references="territories"),
+                Column("rep_name", TEXT, True, max_length=200),
+                Column("email", TEXT, True, max_length=320),
+                # a territory has at most one owning rep
+                Column("territory_id", ID, references="territories", unique=True),
                 Column("home_lat", NUMBER),
                 Column("home_lon", NUMBER),
             ),
@@ -107,12 +134,12 @@ TABLES: dict[str, Table] = {
             "accounts",
             (
                 Column("account_id", ID, True),
-                Column("account_name", TEXT, True),
+                Column("account_name", TEXT, True, max_length=300),
                 Column("county_fips", FIPS, True, references="counties"),
                 Column("lat", NUMBER),
                 Column("lon", NUMBER),
-                Column("industry", TEXT),
-                Column("segment", TEXT),
+                Column("industry", TEXT, max_length=100),
+                Column("segment", TEXT, max_length=100),
                 Column("annual_potential", MONEY, True),
                 Column("customer_since", DATE),
                 Column("churned_on", DATE),
@@ -126,7 +153,7 @@ TABLES: dict[str, Table] = {
                 Column("opportunity_id", ID, True),
                 Column("account_id", ID, True, references="accounts"),
                 Column("amount", MONEY, True),
-                Column("stage", TEXT, True),
+                Column("stage", TEXT, True, max_length=100),
                 Column("status", STATUS, True),
                 Column("created_on", DATE, True),
                 Column("close_on", DATE, True),

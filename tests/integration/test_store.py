@@ -97,3 +97,29 @@ def test_a_failed_write_changes_nothing(engine):
 def test_migrations_run_twice_without_harm(engine):
     db.upgrade(engine)
     assert store.is_empty(engine)
+
+
+def test_the_models_are_what_the_migrations_build(engine):
+    """The data tables are built from ``schema`` (the importer's description);
+    a change there (a length, a required column, a reference) that no
+    migration makes shows up here as a difference, like ``alembic check``."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from dashboard.storage.models import Base
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_every_data_column_is_as_long_and_as_required_as_the_importer_says():
+    from dashboard.storage.models import Base
+    from dashboard.storage.schema import TABLES
+
+    for table in TABLES.values():
+        stored = Base.metadata.tables[table.name]
+        for column in table.columns:
+            database = stored.c[column.name]
+            assert getattr(database.type, "length", None) == column.length, column.name
+            assert database.nullable == (not column.required), column.name
