@@ -6,6 +6,11 @@ Which scenario is open (id and the revision it was opened at) is page data
 :func:`dashboard.whatif.scenarios.save_scenario`: a save that lost the race keeps
 both versions. Every refusal is a :class:`ScenarioError` whose message is
 shown as is.
+
+Which scenarios a viewer may list, open or change is decided in the core
+(:class:`dashboard.whatif.draft_scope.ScenarioScope`, checked by every
+operation of :mod:`dashboard.whatif.scenarios`): this panel only hands it the
+signed-in viewer's :func:`access` and logs what a refusal says was out of scope.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dash import Input, Output, State, ctx, dcc, no_update
 from callbacks import guard
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _, ngettext
+from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import whatif as view
 from dashboard.whatif import draft_scope, scenarios
@@ -103,39 +109,35 @@ def _selected_id(selected) -> int:
     return row["id"]
 
 
-def visible(service: DataService, records: list[ScenarioRecord]) -> list[ScenarioRecord]:
-    """The scenarios a viewer may see: a manager those that change only their
-    own territories (a leader all)."""
-    allowed = guard.territory_ids(service)
-    frames = service.frames()
-    return [r for r in records if not draft_scope.outside(frames, r.changes, allowed)]
+def access(service: DataService | ScopedData) -> draft_scope.ScenarioScope:
+    """The signed-in viewer's rights over saved scenarios, which every
+    scenario operation is given (what a scenario touches is judged on every
+    territory's frames; nothing is answered from them)."""
+    data = guard.data(service)
+    return draft_scope.ScenarioScope(data.viewer, data.scope, data.unscoped_frames())
 
 
-def listed(service: DataService) -> list[dict]:
-    """The viewer's saved scenarios as grid rows, newest change first."""
-    return rows(visible(service, scenarios.list_scenarios(service.engine)))
+def listed(service: DataService | ScopedData) -> list[dict]:
+    """The saved scenarios the viewer may see as grid rows, newest change first:
+    a leader all; a manager their own and those touching only their region."""
+    return rows(scenarios.list_scenarios(service.engine, access=access(service)))
 
 
-def check_scope(service: DataService, changes) -> None:
-    """A manager saves, opens or moves along only scenarios of their region."""
-    outside = draft_scope.outside(service.frames(), changes, guard.territory_ids(service))
-    if outside:
-        guard.out_of_scope(f"scenario touching {', '.join(outside[:5])}")  # i18n: not shown
-        raise ScenarioError(_("This scenario changes territories outside your scope "
-                              "({territories}).").format(territories=", ".join(outside[:5])))
+def refused(exc: ScenarioError) -> str:
+    """The words to show for a refusal; what it says was out of scope is logged."""
+    if exc.out_of_scope:
+        guard.out_of_scope(exc.out_of_scope)
+    return sentence(exc)
 
 
 def act(service: DataService, action: str, form: dict) -> Outcome:
     """Carry out one button's action. Raises ScenarioError with the message to show."""
-    engine, (user, role) = service.engine, acting_user()
+    engine, (user, role), rights = service.engine, acting_user(), access(service)
     if action in ("save", "save_new"):
-        return _save(service, action, form)
+        return _save(service, rights, action, form)
     scenario_id = _selected_id(form.get("selected"))
-    existing = scenarios.get_scenario(engine, scenario_id)
-    if existing is not None:  # a missing one is each action's own message
-        check_scope(service, existing.changes)
     if action == "open":
-        record = _get(engine, scenario_id)
+        record = scenarios.read_scenario(engine, scenario_id, rights)
         steps = view.push_step([], record.changes,
                                _("opened scenario '{name}'").format(name=record.name))
         return Outcome(_("Opened '{name}' (revision {revision}) in the editor.").format(
@@ -143,23 +145,23 @@ def act(service: DataService, action: str, form: dict) -> Outcome:
                        opened=_opened(record), name=record.name, history=steps,
                        refresh=False)
     if action == "duplicate":
-        record = scenarios.duplicate_scenario(engine, scenario_id, user)
+        record = scenarios.duplicate_scenario(engine, scenario_id, user, access=rights)
         return Outcome(_("Saved a copy as '{name}'.").format(name=record.name))
     if action == "delete":
-        record = _get(engine, scenario_id)
-        scenarios.delete_scenario(engine, scenario_id, user)
+        record = scenarios.read_scenario(engine, scenario_id, rights)
+        scenarios.delete_scenario(engine, scenario_id, user, access=rights)
         opened = form.get("opened")
         still = None if _is_opened(opened) and opened["id"] == scenario_id else opened
         return Outcome(_("Deleted '{name}'.").format(name=record.name), opened=still)
     if action == "export":
-        record = _get(engine, scenario_id)
+        record = scenarios.read_scenario(engine, scenario_id, rights)
         data = dcc.send_bytes(scenarios.scenario_csv(record), f"scenario-{record.id}.csv")
         return Outcome(_("Exported '{name}' as CSV.").format(name=record.name), download=data,
                        refresh=False)
     if action in ("propose", "approve", "apply"):
         move = {"propose": scenarios.propose, "approve": scenarios.approve,
                 "apply": scenarios.apply_scenario}[action]
-        record = move(engine, scenario_id, user, role)
+        record = move(engine, scenario_id, user, role, access=rights)
         if action == "apply":
             # the live alignment now holds these changes: the draft starts afresh
             return Outcome(_("Applied '{name}': the live alignment, quotas and every view "
@@ -191,7 +193,8 @@ def _get(engine, scenario_id: int) -> ScenarioRecord:
     return record
 
 
-def _save(service: DataService, action: str, form: dict) -> Outcome:
+def _save(service: DataService, rights: draft_scope.ScenarioScope, action: str,
+          form: dict) -> Outcome:
     name = (form.get("name") or "").strip() if isinstance(form.get("name"), str) else ""
     if not name:
         raise ScenarioError(_("Give the scenario a name first."))
@@ -199,21 +202,22 @@ def _save(service: DataService, action: str, form: dict) -> Outcome:
         changes = view.current_changes(form.get("history"))
     except ValueError as exc:
         raise ScenarioError(_("The editor's draft is not readable; reload the page.")) from exc
-    check_scope(service, changes)
     opened = form.get("opened")
     user = acting_user()[0]
     if action == "save" and _is_opened(opened):
         try:
             record = scenarios.save_scenario(service.engine, name=name, changes=changes,
                                              user=user, scenario_id=opened["id"],
-                                             expected_revision=opened["revision"])
+                                             expected_revision=opened["revision"],
+                                             access=rights)
         except StaleScenarioError as exc:
             copy = _get(service.engine, exc.copy_id)
             return Outcome(sentence(exc), color="warning", opened=_opened(copy), name=copy.name)
         return Outcome(_("Saved '{name}' (revision {revision}).").format(
                            name=record.name, revision=record.revision),
                        opened=_opened(record))
-    record = scenarios.save_scenario(service.engine, name=name, changes=changes, user=user)
+    record = scenarios.save_scenario(service.engine, name=name, changes=changes, user=user,
+                                     access=rights)
     return Outcome(_("Saved '{name}' as a new draft.").format(name=record.name),
                    opened=_opened(record))
 
@@ -268,7 +272,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         try:
             out = act(service, BUTTONS.get(ctx.triggered_id, ""), form)
         except ScenarioError as exc:
-            return (sentence(exc), "danger", True, no_update, no_update, no_update,
+            return (refused(exc), "danger", True, no_update, no_update, no_update,
                     (changed or 0) + 1, no_update, no_update)
         shown = opened if out.opened is no_update else out.opened
         refresh = (changed or 0) + 1 if out.refresh else no_update
