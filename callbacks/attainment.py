@@ -7,11 +7,13 @@ import dash
 import pandas as pd
 from dash import Input, Output, State
 
+from callbacks import guard
 from callbacks.factories import open_drilldown_on_click, rebuild_on_selection
 from callbacks.grid_export import register_csv_export
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _, ngettext
 from dashboard.metrics.kpi_table import kpi_table
+from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import rankings
 from dashboard.views.overview import scope_for, total_kpis
@@ -41,18 +43,18 @@ def no_match():
     )
 
 
-def heat_rows(service: DataService, scope, as_of) -> tuple[list[str], list[dict]]:
+def heat_rows(data: ScopedData, scope, as_of) -> tuple[list[str], list[dict]]:
     """Attainment of the scope's territories over the last 8 closed quarters.
 
     Memoized per segment and quarters (8 kpi_table calls), so a period or
     region change only filters rows.
     """
     quarters = rankings.closed_quarters(as_of)
-    heat = service.derived(
+    heat = data.derived(
         ("attainment-heat", scope.segment, tuple(quarters)),
         lambda frames: rankings.attainment_by_quarter(frames, quarters, scope.segment),
     )
-    regions = service.frames().territories["region"]
+    regions = data.frames().territories["region"]
     rows = heat[heat.index.isin(scope.territory_ids)].copy()
     rows.insert(0, "region", rows.index.map(regions))
     rows.insert(0, "id", rows.index)
@@ -92,10 +94,10 @@ def strip(totals: pd.Series, table: pd.DataFrame, level: str, period) -> object:
     ])
 
 
-def build(service: DataService, selection: Selection, level: str):
+def build(data: ScopedData, selection: Selection, level: str):
     """The page body for a selection, or an empty state when nothing matches."""
-    frames = service.frames()
-    as_of = resolve_as_of(selection.as_of, service.as_of())
+    frames = data.frames()
+    as_of = resolve_as_of(selection.as_of, data.as_of())
     try:
         period = resolve_period(selection.period, as_of)
     except ValueError:
@@ -104,13 +106,13 @@ def build(service: DataService, selection: Selection, level: str):
     if not scope.territory_ids:
         return no_match()
     level = level if level in PLURAL else DEFAULT_LEVEL
-    table = service.memo("level_kpis", (scope, period, as_of, level), lambda f: kpi_table(
+    table = data.memo("level_kpis", (scope, period, as_of, level), lambda f: kpi_table(
         f, period, as_of, level, territory_ids=scope.territory_ids, segment=scope.segment))
-    totals = total_kpis(frames, scope, period, as_of, service.memo)
+    totals = total_kpis(frames, scope, period, as_of, data.memo)
     rows = rankings.with_territory(frames, table, level)
     by_attainment = rankings.ranked(rows, "attainment")
     by_growth = rankings.ranked(rows, "revenue_growth")
-    quarters, heat = heat_rows(service, scope, as_of)
+    quarters, heat = heat_rows(data, scope, as_of)
     return layout.content(
         strip(totals, table, level, period),
         _(RANKING_TITLE[level]).format(period=period.label),
@@ -126,9 +128,9 @@ def build(service: DataService, selection: Selection, level: str):
     )
 
 
-def render(service: DataService, selection: Selection):
+def render(data: ScopedData, selection: Selection):
     """The page with its first content already computed."""
-    return layout.page(DEFAULT_LEVEL, build(service, selection, DEFAULT_LEVEL))
+    return layout.page(DEFAULT_LEVEL, build(data, selection, DEFAULT_LEVEL))
 
 
 def clicked_territory(frames, level: str, source, payload) -> str | None:
@@ -148,10 +150,10 @@ def clicked_territory(frames, level: str, source, payload) -> str | None:
 def register(app: dash.Dash, service: DataService) -> None:
     rebuild_on_selection(app, [Output(ids.ATTAINMENT_CONTENT, "children")],
                          [Input(ids.ATTAINMENT_LEVEL, "value")],
-                         lambda selection, level: build(service, selection, level))
+                         lambda selection, level: build(guard.data(service), selection, level))
 
     def territory(source, value, level):
-        return clicked_territory(service.frames(), level, source, value)
+        return clicked_territory(guard.data(service).frames(), level, source, value)
 
     open_drilldown_on_click(
         app, territory, charts=(ids.ATTAINMENT_RANKING, ids.ATTAINMENT_GROWTH),

@@ -13,6 +13,7 @@ from callbacks.grid_export import register_csv_export
 from callbacks.url_query import new_query
 from dashboard.i18n.translation import _
 from dashboard.metrics.kpi_table import quarterly_series
+from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import drilldown as model
 from dashboard.views import overview, rankings
@@ -34,15 +35,15 @@ def _empty(title: str, text: str):
     return components.empty_state(title, text), _("Territory")
 
 
-def panel_content(service: DataService, selection: Selection, territory_id):
+def panel_content(data: ScopedData, selection: Selection, territory_id):
     """(children, title) of the panel for a territory under a selection; an
     unknown id or one outside the selection gives an empty state, not an error."""
-    frames = service.frames()
+    frames = data.frames()
     info = model.territory_info(frames, territory_id)
     if info is None:
         return _empty(_("No such territory"), _("This territory is not in the data; pick one "
                                                 "on the map or in a ranking."))
-    as_of = resolve_as_of(selection.as_of, service.as_of())
+    as_of = resolve_as_of(selection.as_of, data.as_of())
     try:
         period = resolve_period(selection.period, as_of)
     except ValueError:
@@ -51,10 +52,10 @@ def panel_content(service: DataService, selection: Selection, territory_id):
     if info.territory_id not in scope.territory_ids:
         return _empty(_("{territory} is outside this selection").format(territory=info.name),
                       _("Change the region or segment in the bar above to see it."))
-    kpis = overview.territory_kpis(frames, scope, period, as_of, service.memo)
+    kpis = overview.territory_kpis(frames, scope, period, as_of, data.memo)
     row = kpis.set_index("id").loc[info.territory_id]
     company = overview.total_kpis(frames, overview.scope_for(frames, ALL, selection.segment),
-                                  period, as_of, service.memo)
+                                  period, as_of, data.memo)
 
     accounts, opps = model.territory_rows(frames, info.territory_id, scope.segment)
     local = replace(frames, accounts=accounts, opportunities=opps)  # segment already applied
@@ -68,7 +69,7 @@ def panel_content(service: DataService, selection: Selection, territory_id):
     deal_rows = rankings.grid_records(model.grid_view(deals), model.DEAL_COLUMNS)
     children = layout.panel(
         layout.header(info, period.label),
-        layout.kpi_cards(row, company),
+        layout.kpi_cards(row, company, "company" if data.scope.everything else "region"),
         figures.quarterly_figure(quarters),
         figures.stage_figure(funnel, period.label),
         figures.concentration_figure(curve, row["concentration_top20"]),
@@ -107,9 +108,10 @@ def register(app: dash.Dash, service: DataService) -> None:
         if territory_id is None or not (opened or is_open):
             return no_update, no_update, no_update
         # out of the viewer's scope reads exactly like an unknown id (logged)
-        territory_id = guard.allowed_territory(service, territory_id) or ""
+        data = guard.data(service)
+        territory_id = guard.allowed_territory(data, territory_id) or ""
         selection = guard.selection(period, region, segment, search)
-        children, title = panel_content(service, selection, territory_id)
+        children, title = panel_content(data, selection, territory_id)
         return children, title, True if opened else no_update
 
     register_csv_export(app, ids.DRILLDOWN_ACCOUNTS_EXPORT, ids.DRILLDOWN_ACCOUNTS)

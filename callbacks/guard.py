@@ -67,17 +67,24 @@ def require_viewer() -> Viewer:
     return found
 
 
-def data(service: DataService, who: Viewer | None = None) -> ScopedData:
+def data(service: DataService | ScopedData, who: Viewer | None = None) -> ScopedData:
     """The data as the signed-in viewer (or ``who``, in a background job) may
-    see it: what every view callback builds its answer from."""
-    return ScopedData(service, who or require_viewer())
+    see it: what every view callback builds its answer from. Data already
+    cut for this viewer is returned as it is."""
+    who = who or require_viewer()
+    if isinstance(service, ScopedData) and service.viewer == who:
+        return service
+    if isinstance(service, ScopedData):
+        service = service.service
+    return ScopedData(service, who)
 
 
-def territory_ids(service: DataService, who: Viewer | None = None) -> frozenset[str]:
+def territory_ids(service: DataService | ScopedData,
+                  who: Viewer | None = None) -> frozenset[str]:
     return frozenset(data(service, who).frames().territories.index)
 
 
-def rep_ids(service: DataService, who: Viewer | None = None) -> frozenset[str]:
+def rep_ids(service: DataService | ScopedData, who: Viewer | None = None) -> frozenset[str]:
     """Rep ids the viewer may see (a rep only themself, not a territory partner)."""
     who = who or require_viewer()
     frames = data(service, who).frames()
@@ -115,7 +122,7 @@ def selection(period, region, segment, search) -> Selection:
     return confine(Selection.from_controls(period, region, segment, search))
 
 
-def allowed_territory(service: DataService, territory: object) -> str | None:
+def allowed_territory(service: DataService | ScopedData, territory: object) -> str | None:
     """``territory`` when it is a territory id in the viewer's scope, else None
     (logged when it names one outside)."""
     if not isinstance(territory, str) or not territory:

@@ -14,6 +14,7 @@ from dashboard.geo.territory_shapes import state_outlines, territory_shapes
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import _
 from dashboard.metrics.periods import to_day
+from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import overview, rankings
 from dashboard.views.choropleth import MAP_KPIS, legend_title
@@ -50,10 +51,10 @@ def ranking_columns(kpi_key: str) -> list[dict]:
     ]
 
 
-def _view(service: DataService, selection: Selection, kpi_key: str, selected=None):
+def _view(data: ScopedData, selection: Selection, kpi_key: str, selected=None):
     """Everything the page shows for a selection, or None when nothing matches."""
-    frames = service.frames()
-    as_of = resolve_as_of(selection.as_of, service.as_of())
+    frames = data.frames()
+    as_of = resolve_as_of(selection.as_of, data.as_of())
     try:
         period = resolve_period(selection.period, as_of)
     except ValueError:
@@ -61,8 +62,8 @@ def _view(service: DataService, selection: Selection, kpi_key: str, selected=Non
     scope = overview.scope_for(frames, selection.region, selection.segment)
     if not scope.territory_ids:
         return None
-    kpis = overview.territory_kpis(frames, scope, period, as_of, service.memo)
-    totals = overview.total_kpis(frames, scope, period, as_of, service.memo)
+    kpis = overview.territory_kpis(frames, scope, period, as_of, data.memo)
+    totals = overview.total_kpis(frames, scope, period, as_of, data.memo)
     selected = selected if isinstance(selected, str) else None
     hideout, legend = overview.map_hideout(frames, kpis, totals, kpi_key, selected=selected)
     return period, kpis, totals, hideout, legend
@@ -129,26 +130,26 @@ def no_match():
     )
 
 
-def link_state(service: DataService, search: str | None) -> dict:
+def link_state(data: ScopedData, search: str | None) -> dict:
     """The map's own parameters of a link, for :func:`render`: the KPI it is
     coloured by and the territory outlined (only one the viewer may see)."""
     return {"kpi_key": view_param(search, MAP_KPI),
-            "selected": guard.allowed_territory(service, view_param(search, TERRITORY))}
+            "selected": guard.allowed_territory(data, view_param(search, TERRITORY))}
 
 
-def render(service: DataService, selection: Selection, kpi_key: str = DEFAULT_KPI,
+def render(data: ScopedData, selection: Selection, kpi_key: str = DEFAULT_KPI,
            selected: str | None = None):
     """The page skeleton with its first colours already in the layout (a
     hideout set by a callback while the GeoJSON loads would be dropped).
     ``kpi_key`` and ``selected`` (the territory outlined) come from a link."""
     kpi_key = map_kpi(kpi_key)
-    view = _view(service, selection, kpi_key, selected)
+    view = _view(data, selection, kpi_key, selected)
     if view is None:
         return no_match()
     period, kpis, totals, hideout, legend = view
-    shapes = territory_shapes(service)
+    shapes = territory_shapes(data)
     states = state_outlines()
-    settings = service.settings
+    settings = data.settings
     picker = layout.kpi_picker([{"label": k.title, "value": k.key} for k in MAP_KPIS.values()],
                                kpi_key)
     return layout.overview_page(
@@ -163,12 +164,12 @@ def render(service: DataService, selection: Selection, kpi_key: str = DEFAULT_KP
     )
 
 
-def refreshed(service: DataService, selection: Selection, kpi_key) -> tuple:
+def refreshed(data: ScopedData, selection: Selection, kpi_key) -> tuple:
     """(strip, hideout patch, legend, ranking rows, ranking columns) for a new
     selection or KPI: the map is recoloured through ``hideout`` only."""
     kpi_key = map_kpi(kpi_key)
     columns = ranking_columns(kpi_key)
-    view = _view(service, selection, kpi_key)
+    view = _view(data, selection, kpi_key)
     if view is None:
         return no_match(), colours_only({"colors": {}, "tips": {}}), [], [], columns
     period, kpis, totals, hideout, legend = view
@@ -200,7 +201,7 @@ def register(app: dash.Dash, service: DataService) -> None:
               Output(ids.MAP_LEGEND, "children"), Output(ids.OVERVIEW_RANKING, "rowData"),
               Output(ids.OVERVIEW_RANKING, "columnDefs")],
         [Input(ids.MAP_KPI_PICKER, "value")],
-        lambda selection, kpi_key: refreshed(service, selection, kpi_key))
+        lambda selection, kpi_key: refreshed(guard.data(service), selection, kpi_key))
 
     @app.callback(
         Output(ids.URL, "search", allow_duplicate=True),
@@ -230,10 +231,10 @@ ACCOUNTS_ROUTE = "/_td/accounts.geojson"
 GEOJSON = "application/geo+json"
 
 
-def account_points_json(service: DataService, selection: Selection) -> str:
+def account_points_json(data: ScopedData, selection: Selection) -> str:
     """GeoJSON of the selection's accounts, memoized per scope and day."""
-    frames = service.frames()
-    as_of = resolve_as_of(selection.as_of, service.as_of())
+    frames = data.frames()
+    as_of = resolve_as_of(selection.as_of, data.as_of())
     try:
         period = resolve_period(selection.period, as_of)
     except ValueError:
@@ -243,10 +244,10 @@ def account_points_json(service: DataService, selection: Selection) -> str:
         day = to_day(min(period.end, as_of))  # customer flag at E, as the KPIs count it
 
     def encode(f):
-        prefixes = service.derived(("account_point_prefixes",), overview.point_prefixes)
+        prefixes = data.derived(("account_point_prefixes",), overview.point_prefixes)
         return overview.account_points(f, scope, day, prefixes)
 
-    return service.memo("account_points", (scope, day), encode)
+    return data.memo("account_points", (scope, day), encode)
 
 
 def register_account_points(app: dash.Dash, service: DataService) -> None:
@@ -256,7 +257,7 @@ def register_account_points(app: dash.Dash, service: DataService) -> None:
 
     def accounts_geojson():
         selection = guard.confine(Selection.from_query(request.query_string.decode()))
-        return Response(account_points_json(service, selection), mimetype=GEOJSON,
+        return Response(account_points_json(guard.data(service), selection), mimetype=GEOJSON,
                         headers={"Cache-Control": "no-cache"})
 
     app.server.add_url_rule(ACCOUNTS_ROUTE, "td_account_points", accounts_geojson)

@@ -45,15 +45,20 @@ class Page:
     label: str
     #: the roles that may open it (``dashboard.access.rules``)
     roles: frozenset[str]
-    #: ``layout(service, selection, **link)``: the page for the viewer's confined selection
+    #: ``layout(data, selection, **link)``: the page for the viewer's confined
+    #: selection, where ``data`` is the data cut to the viewer's scope
+    #: (``guard.data``), or the data service itself for an unscoped page
     layout: Callable
     #: each ``register(app, service)`` the page's components need
     register: tuple[Callable, ...]
-    #: ``link(service, search)``: the page's own parameters of the URL (beyond
+    #: ``link(data, search)``: the page's own parameters of the URL (beyond
     #: the selection), as keyword arguments for ``layout``
     link: Callable | None = None
     #: False for the page that works on an empty database (the import)
     needs_data: bool = True
+    #: False for a page that confines itself: the scorecard (one rep's card,
+    #: ranked among every rep) and the import (leaders only)
+    scoped: bool = True
 
 
 PAGES = (
@@ -65,9 +70,10 @@ PAGES = (
          (underperformers.register,)),
     Page("/what-if", N_("What-if"), MANAGERS, whatif.render,
          (whatif.register, scenarios_panel.register)),
-    Page("/scorecard", N_("My scorecard"), EVERYONE, scorecard.render, (scorecard.register,)),
+    Page("/scorecard", N_("My scorecard"), EVERYONE, scorecard.render, (scorecard.register,),
+         scoped=False),
     Page("/import", N_("Import"), LEADERS, imports.render, (imports.register,),
-         needs_data=False),
+         needs_data=False, scoped=False),
 )
 
 #: callbacks that are no page of their own: the drill-down panel any view

@@ -7,10 +7,12 @@ import dash
 import pandas as pd
 from dash import Input, Output
 
+from callbacks import guard
 from callbacks.factories import open_drilldown_on_click, rebuild_on_selection
 from callbacks.grid_export import register_csv_export
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import _, ngettext
+from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import rankings
 from dashboard.views.overview import scope_for, territory_kpis, total_kpis
@@ -66,10 +68,10 @@ def overdue_records(overdue: pd.DataFrame) -> list[dict]:
     return records
 
 
-def build(service: DataService, selection: Selection, healthy_value):
+def build(data: ScopedData, selection: Selection, healthy_value):
     """The page body for a selection, or an empty state when nothing matches."""
-    frames = service.frames()
-    as_of = resolve_as_of(selection.as_of, service.as_of())
+    frames = data.frames()
+    as_of = resolve_as_of(selection.as_of, data.as_of())
     try:
         period = resolve_period(selection.period, as_of)
     except ValueError:
@@ -79,12 +81,12 @@ def build(service: DataService, selection: Selection, healthy_value):
         return no_match()
     healthy = rankings.healthy_line(healthy_value)
     # the same cached tables as the map's; a new healthy line recomputes no KPI
-    table = territory_kpis(frames, scope, period, as_of, service.memo)
-    totals = total_kpis(frames, scope, period, as_of, service.memo)
-    deals = service.derived(("open-deals",), rankings.open_deals)  # per data version
-    funnel = service.memo("pipeline_funnel", (scope, period), lambda _f: rankings.stage_funnel(
+    table = territory_kpis(frames, scope, period, as_of, data.memo)
+    totals = total_kpis(frames, scope, period, as_of, data.memo)
+    deals = data.derived(("open-deals",), rankings.open_deals)  # per data version
+    funnel = data.memo("pipeline_funnel", (scope, period), lambda _f: rankings.stage_funnel(
         deals, scope.territory_ids, scope.segment, period))
-    overdue = service.memo("pipeline_overdue", (scope, as_of), lambda _f: rankings.overdue_summary(
+    overdue = data.memo("pipeline_overdue", (scope, as_of), lambda _f: rankings.overdue_summary(
         deals, scope.territory_ids, scope.segment, as_of, OLDEST))
     rows = table.merge(overdue["by_territory"], on="id")
     by_coverage = rankings.ranked(rows, "coverage")
@@ -108,10 +110,10 @@ def build(service: DataService, selection: Selection, healthy_value):
     )
 
 
-def render(service: DataService, selection: Selection):
+def render(data: ScopedData, selection: Selection):
     """The page with its first content already computed."""
     default = rankings.HEALTHY_COVERAGE
-    return layout.page(default, build(service, selection, default))
+    return layout.page(default, build(data, selection, default))
 
 
 def clicked_territory(frames, source, payload) -> str | None:
@@ -130,10 +132,10 @@ def clicked_territory(frames, source, payload) -> str | None:
 def register(app: dash.Dash, service: DataService) -> None:
     rebuild_on_selection(app, [Output(ids.PIPELINE_CONTENT, "children")],
                          [Input(ids.PIPELINE_HEALTHY, "value")],
-                         lambda selection, healthy: build(service, selection, healthy))
+                         lambda selection, healthy: build(guard.data(service), selection, healthy))
 
     def territory(source, value):
-        return clicked_territory(service.frames(), source, value)
+        return clicked_territory(guard.data(service).frames(), source, value)
 
     open_drilldown_on_click(app, territory, charts=(ids.PIPELINE_COVERAGE, ids.PIPELINE_AGING),
                             grids=(ids.PIPELINE_GRID, ids.PIPELINE_OVERDUE))

@@ -234,7 +234,8 @@ def register(app: dash.Dash, service: DataService) -> None:
             return empty_state(_(help_texts.NO_DATA_TITLE), _(help_texts.NO_DATA_LEADER
                                if viewer.role == rules.LEADER else help_texts.NO_DATA_OTHERS))
         selection = guard.confine(Selection.from_query(search), viewer)
-        link = page.link(service, search) if page.link else {}
-        return page.layout(service, selection, **link)
+        data = guard.data(service, viewer) if page.scoped else service
+        link = page.link(data, search) if page.link else {}
+        return page.layout(data, selection, **link)
 
     del sync_url_and_controls, carry_selection, route

@@ -16,6 +16,7 @@ from dashboard.i18n import translation
 from dashboard.i18n.translation import _
 from dashboard.metrics.balance import territory_workload
 from dashboard.metrics.underperformance import flag_territories
+from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import flagged, overview
 from dashboard.views.selection import ALL as ALL_CHOICE
@@ -29,7 +30,7 @@ THRESHOLD_INPUTS = (ids.UP_PACE, ids.UP_COVERAGE, ids.UP_GROWTH, ids.UP_POTENTIA
 FIELD_NAMES = tuple(f.name for f in flagged.ALL_FIELDS)
 
 
-def _flags(service: DataService, selection: Selection, values: dict, penetration_on):
+def _flags(data: ScopedData, selection: Selection, values: dict, penetration_on):
     """(flags in scope, scope, frames) or None when the selection matches nothing,
     plus the labels of ignored threshold inputs.
 
@@ -38,9 +39,9 @@ def _flags(service: DataService, selection: Selection, values: dict, penetration
     County areas feed the workload term of the diagnosis, weighted as the
     settings say (``TD_WORKLOAD_WEIGHTS``).
     """
-    frames = service.frames()
+    frames = data.frames()
     thresholds, ignored = flagged.parse_thresholds(values, penetration_on)
-    as_of = resolve_as_of(selection.as_of, service.as_of())
+    as_of = resolve_as_of(selection.as_of, data.as_of())
     try:
         period = resolve_period(selection.period, as_of)
     except ValueError:
@@ -48,21 +49,25 @@ def _flags(service: DataService, selection: Selection, values: dict, penetration
     scope = overview.scope_for(frames, selection.region, selection.segment)
     if not scope.territory_ids:
         return None, ignored
-    weights = service.settings.workload_weights
-    workload = service.derived(("territory-workload",), lambda f: territory_workload(
+    weights = data.settings.workload_weights
+    workload = data.company_derived(("territory-workload",), lambda f: territory_workload(
         f, us_atlas.load_counties()["area_km2"], weights))  # per data version, any thresholds
-    # shared by every user of a language: the rules rank the whole company (the
-    # memo's key holds the configured weights, as it holds every such setting)
-    flags = service.memo("flags", (period, as_of, thresholds, translation.language()),
-                         lambda f: flag_territories(f, period, as_of, thresholds,
-                                                    weights=weights, workload=workload))
+
+    def company_flags(full):  # the rules rank the whole company (METRICS.md)
+        return flag_territories(full, period, as_of, thresholds, weights=weights,
+                                workload=workload)
+
+    # shared by every user of a language (the memo's key holds the configured
+    # weights, as it holds every such setting); only the scope's rows are kept
+    flags = data.company_memo("flags", (period, as_of, thresholds, translation.language()),
+                              company_flags)
     flags = flags[flags["territory_id"].isin(scope.territory_ids)].reset_index(drop=True)
     return (flags, scope, frames), ignored
 
 
-def _outputs(service, selection, values, penetration_on) -> tuple:
+def _outputs(data, selection, values, penetration_on) -> tuple:
     """(strip, cards, count, hideout, legend, grid rows, note) for a selection."""
-    view, ignored = _flags(service, selection, values, penetration_on)
+    view, ignored = _flags(data, selection, values, penetration_on)
     segment_note = selection.segment not in (None, "", ALL_CHOICE)
     note = layout.threshold_note(ignored, segment_note)
     region_filtered = selection.region not in (None, "", ALL_CHOICE)
@@ -82,14 +87,14 @@ def _outputs(service, selection, values, penetration_on) -> tuple:
     )
 
 
-def render(service: DataService, selection: Selection):
+def render(data: ScopedData, selection: Selection):
     """The page with its first flags (default thresholds) already in the layout,
     including the map's first hideout (one set while the GeoJSON loads is dropped)."""
     values = flagged.default_inputs()
-    strip, cards, count, hideout, legend, rows, note = _outputs(service, selection, values, True)
+    strip, cards, count, hideout, legend, rows, note = _outputs(data, selection, values, True)
     map_div = overview_layout.territory_map(
-        territory_shapes(service), state_outlines(), hideout, service.settings.tile_url,
-        service.settings.tile_attribution, legend,
+        territory_shapes(data), state_outlines(), hideout, data.settings.tile_url,
+        data.settings.tile_attribution, legend,
         map_id=ids.UP_MAP, geojson_id=ids.UP_MAP_TERRITORIES, legend_id=ids.UP_MAP_LEGEND,
     )
     controls = layout.threshold_controls(values, True, note)
@@ -113,7 +118,7 @@ def register(app: dash.Dash, service: DataService) -> None:
 
     def flags_for(selection, *threshold_values):
         *values, penetration_on = threshold_values
-        return _outputs(service, selection, dict(zip(FIELD_NAMES, values, strict=True)),
+        return _outputs(guard.data(service), selection, dict(zip(FIELD_NAMES, values, strict=True)),
                         penetration_on)
 
     rebuild_on_selection(

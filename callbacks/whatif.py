@@ -19,6 +19,7 @@ from dashboard.geo import us_atlas
 from dashboard.geo.territory_shapes import state_outlines
 from dashboard.i18n import formatting, translation
 from dashboard.i18n.translation import _, ngettext
+from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import whatif as view
 from dashboard.views.selection import Selection, resolve_as_of, resolve_period
@@ -39,31 +40,31 @@ def _areas():
     return us_atlas.load_counties()["area_km2"]
 
 
-def county_shapes(service: DataService) -> dict:
-    return service.derived(("whatif_county_shapes",), view.build_county_shapes)
+def county_shapes(data: ScopedData) -> dict:
+    return data.derived(("whatif_county_shapes",), view.build_county_shapes)
 
 
-def territory_colors(service: DataService) -> dict:
-    return service.derived(("whatif_colors",), lambda f: view.territory_colors(
+def territory_colors(data: ScopedData) -> dict:
+    return data.derived(("whatif_colors",), lambda f: view.territory_colors(
         f.alignment["territory_id"], us_atlas.county_adjacency()))
 
 
-def _labels(service: DataService, escape: bool) -> dict:
-    return service.derived(("whatif_labels", escape, translation.language()),
+def _labels(data: ScopedData, escape: bool) -> dict:
+    return data.derived(("whatif_labels", escape, translation.language()),
                            lambda f: view.territory_labels(f, escape=escape))
 
 
-def territory_options(service: DataService) -> list[dict]:
+def territory_options(data: ScopedData) -> list[dict]:
     """Territories the viewer may move things into: a manager's own region."""
-    allowed = guard.territory_ids(service)
-    return [{"label": label, "value": tid} for tid, label in _labels(service, False).items()
+    allowed = guard.territory_ids(data)
+    return [{"label": label, "value": tid} for tid, label in _labels(data, False).items()
             if tid in allowed]
 
 
-def check_scope(service: DataService, changes: changeset.Changes) -> None:
+def check_scope(data: ScopedData, changes: changeset.Changes) -> None:
     """Refuse (ValueError with the words to show) a draft that touches a
     territory outside the viewer's scope: managers edit their own region only."""
-    outside = draft_scope.outside(service.frames(), changes, guard.territory_ids(service))
+    outside = draft_scope.outside(data.frames(), changes, guard.territory_ids(data))
     if outside:
         guard.out_of_scope(f"what-if change of {', '.join(outside[:5])}")  # i18n: not shown
         listed = ", ".join(outside[:5]) + (" …" if len(outside) > 5 else "")
@@ -80,13 +81,13 @@ def check_scope(service: DataService, changes: changeset.Changes) -> None:
             len(outside)).format(region=region, territories=listed))
 
 
-def hideout(service: DataService, changes: changeset.Changes, selected=()) -> dict:
+def hideout(data: ScopedData, changes: changeset.Changes, selected=()) -> dict:
     """The county map's hideout; its tooltips name only the viewer's own
     territories (a manager sees other regions' counties, not who owns them)."""
-    frames = service.frames()
-    allowed = guard.territory_ids(service)
-    names = {tid: label for tid, label in _labels(service, True).items() if tid in allowed}
-    return view.map_hideout(frames.alignment["territory_id"], changes, territory_colors(service),
+    frames = data.frames()
+    allowed = guard.territory_ids(data)
+    names = {tid: label for tid, label in _labels(data, True).items() if tid in allowed}
+    return view.map_hideout(frames.alignment["territory_id"], changes, territory_colors(data),
                             names, selected)
 
 
@@ -108,11 +109,11 @@ def reasons_list(steps):
             html.Ol([html.Li(r) for r in reasons[:40]], className="mb-0")]
 
 
-def analysis(service: DataService, steps, period_choice, as_of_text, metric, weight):
+def analysis(data: ScopedData, steps, period_choice, as_of_text, metric, weight):
     """Fairness card content, touched rows, total row and rep rows of the scenario,
     or an empty state (and no rows) when the period or the history is unusable."""
-    frames = service.frames()
-    as_of = resolve_as_of(as_of_text, service.as_of())
+    frames = data.frames()
+    as_of = resolve_as_of(as_of_text, data.as_of())
     try:
         period = resolve_period(period_choice, as_of)
     except ValueError:
@@ -125,17 +126,18 @@ def analysis(service: DataService, steps, period_choice, as_of_text, metric, wei
     metric = metric if metric in scenario_impact.BALANCE_METRICS else "potential"
     weight = float(weight) if isinstance(weight, int | float) and 0 <= weight <= 1 else 0.5
     result = scenario_impact.before_after(frames, after, _areas(), period, as_of,
-                                        service.settings.workload_weights,
+                                        data.settings.workload_weights,
                                         metric=metric, potential_weight=weight)
     # rep impact does not depend on the fairness metric: memoised, so moving the
     # blend slider or flipping the metric recomputes only before_after
     key = (json.dumps(changes.to_json(), sort_keys=True), period, as_of, translation.language())
-    reps = service.memo("whatif_rep_rows", key, lambda f: view.rep_rows(
+    reps = data.memo("whatif_rep_rows", key, lambda f: view.rep_rows(
         scenario_impact.rep_impact(f, after, period, as_of)))
     fairness = layout.fairness_table(view.fairness_rows(result.fairness),
                                      view.disruption_rows(result.disruption))
     return (fairness, view.touched_rows(result.territories, result.touched),
-            view.total_row(result.totals), reps)
+            view.total_row(result.totals, None if data.scope.everything else data.viewer.scope),
+            reps)
 
 
 def _nothing(title: str, text: str):
@@ -143,7 +145,7 @@ def _nothing(title: str, text: str):
 
 
 # -- editing -----------------------------------------------------------------
-def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, str, str]:
+def edit(data: ScopedData, action: str, steps, form: dict) -> tuple[list, str, str]:
     """The history after one action, what to tell the user and the alert colour
     ("warning" when a county move splits a territory: allowed, but said).
 
@@ -156,7 +158,7 @@ def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, st
         if not steps:
             raise ValueError(_("Nothing to undo: this is the live alignment."))
         return steps[:-1], _("Undid: {step}").format(step=steps[-1]["label"]), "success"
-    frames = service.frames()
+    frames = data.frames()
     changes = view.check_fits(frames, view.current_changes(steps))
     if action in ACCOUNT_ACTIONS:
         new, label = _account_edit(frames, changes, action, form)
@@ -172,7 +174,7 @@ def edit(service: DataService, action: str, steps, form: dict) -> tuple[list, st
             label = _("locked {what}").format(what=territory)
     else:
         new, label = _county_or_slider_edit(frames, changes, action, form)
-    check_scope(service, new)
+    check_scope(data, new)
     message, color = label[0].upper() + label[1:] + ".", "success"
     if action == "move":
         split = account_lists.split_territories(frames.alignment["territory_id"], changes,
@@ -270,42 +272,42 @@ def _sentence(exc: Exception) -> str:
 
 
 # -- the page ----------------------------------------------------------------
-def render(service: DataService, selection: Selection):
+def render(data: ScopedData, selection: Selection):
     """The editor over the live alignment, its first figures already computed."""
-    fairness, touched, total, reps = analysis(service, [], selection.period, selection.as_of,
+    fairness, touched, total, reps = analysis(data, [], selection.period, selection.as_of,
                                               "potential", 0.5)
-    settings = service.settings
-    options = territory_options(service)
-    county_map = layout.county_map(county_shapes(service), state_outlines(),
-                                   hideout(service, changeset.Changes.empty()),
+    settings = data.settings
+    options = territory_options(data)
+    county_map = layout.county_map(county_shapes(data), state_outlines(),
+                                   hideout(data, changeset.Changes.empty()),
                                    settings.tile_url, settings.tile_attribution)
     map_card = layout.map_card(county_map,
-                               layout.toolbar(service.derived(("whatif_county_options",),
+                               layout.toolbar(data.derived(("whatif_county_options",),
                                                               view.county_options), options),
                                steps_text([]))
     accounts = whatif_layout.accounts_card(
-        account_lists.account_rows(service.frames(), changeset.Changes.empty()), options)
+        account_lists.account_rows(data.frames(), changeset.Changes.empty()), options)
     compare = compare_layout.compare_card(state_outlines(), settings.tile_url,
                                           settings.tile_attribution)
     page = layout.page([], map_card, layout.fairness_card(fairness),
                        layout.rebalance_card(uuid.uuid4().hex),
                        layout.sliders_card(options), layout.touched_grid(touched, total),
                        layout.rep_grid(reps), accounts, compare,
-                       scenario_rows=scenarios_panel.listed(service))
+                       scenario_rows=scenarios_panel.listed(data))
     # the background auto-balance runs outside this request: it gets the viewer signed
     token = guard.viewer_token(current_app.config["SECRET_KEY"])
     return html.Div([page, dcc.Store(id=ids.WI_VIEWER, data=token)])
 
 
-def outlines(service: DataService, changes: changeset.Changes) -> dict:
+def outlines(data: ScopedData, changes: changeset.Changes) -> dict:
     """Proposed outlines of the reshaped territories, cached per set of county moves
     (a 181-move rebalance dissolves ~100 territories once, not on every redraw)."""
     if not changes.county_moves:
         return boundaries.EMPTY
     moves = dict(changes.county_moves)
-    return service.memo("whatif_outlines", (boundaries.moves_key(moves), translation.language()),
+    return data.memo("whatif_outlines", (boundaries.moves_key(moves), translation.language()),
                         lambda f: boundaries.proposed_outlines(
-                            f.alignment["territory_id"], moves, _labels(service, True)))
+                            f.alignment["territory_id"], moves, _labels(data, True)))
 
 
 def register(app: dash.Dash, service: DataService) -> None:
@@ -342,7 +344,7 @@ def register(app: dash.Dash, service: DataService) -> None:
                 "accounts": accounts, "account_target": account_target,
                 "lock_territory": lock_territory}
         try:
-            new_steps, message, color = edit(service, action, steps, form)
+            new_steps, message, color = edit(guard.data(service), action, steps, form)
         except changeset.LockedError as exc:
             return no_update, _sentence(exc), "warning", True, no_update
         except ValueError as exc:
@@ -372,20 +374,20 @@ def register(app: dash.Dash, service: DataService) -> None:
         recolours the map (a hideout patch: no geometry, selection kept) and
         refreshes the fairness card, both grids and the step summary."""
         as_of = Selection.from_query(search).as_of
-        fairness, touched, total, reps = analysis(service, steps, period, as_of, metric,
-                                                  weight)
+        data = guard.data(service)
+        fairness, touched, total, reps = analysis(data, steps, period, as_of, metric, weight)
         try:
-            changes = view.check_fits(service.frames(), view.current_changes(steps))
+            changes = view.check_fits(data.frames(), view.current_changes(steps))
         except ValueError:
             changes = changeset.Changes.empty()
-        full = hideout(service, changes)
+        full = hideout(data, changes)
         colours = Patch()
         for key in ("colors", "changed", "moved", "locked"):
             colours[key] = full[key]
         options = Patch()
         options["pinnedBottomRowData"] = [total] if total else []
         return (colours, fairness, touched, options, reps, steps_text(steps),
-                reasons_list(steps), outlines(service, changes))
+                reasons_list(steps), outlines(data, changes))
 
     @app.callback(
         Output(ids.WI_ACCOUNTS, "rowData"),
@@ -398,7 +400,7 @@ def register(app: dash.Dash, service: DataService) -> None:
     def list_accounts(query, selected, steps):
         """Fires when the search text, the county selection or the scenario
         changes; lists the matching accounts with their scenario territory."""
-        frames = service.frames()
+        frames = guard.data(service).frames()
         try:
             changes = view.check_fits(frames, view.current_changes(steps))
         except ValueError:

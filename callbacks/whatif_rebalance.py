@@ -18,7 +18,6 @@ import dash
 from dash import Input, Output, State, no_update
 
 from callbacks import guard
-from dashboard.access import rules
 from dashboard.geo import us_atlas
 from dashboard.i18n import formatting, translation
 from dashboard.i18n.formatting import percent
@@ -91,23 +90,21 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
     Raises ValueError with the message to show."""
     if not isinstance(budget, int | float) or not 0 <= budget <= 50:
         raise ValueError(_("The disruption budget must be a percentage between 0 and 50."))
-    frames = service.frames()
+    if viewer is None:
+        raise ValueError(_("Your sign-in could not be checked; reload the page and try "
+                           "again."))
+    # a manager's search moves counties only between their own territories:
+    # the frames cut to their scope hold no others
+    frames = guard.data(service, viewer).frames()
     changes = view.check_fits(frames, view.current_changes(steps))
     steps = list(steps or [])
     metric = metric if metric in autobalance.METRICS else "potential"
     chosen = budget / 100
     budgets = sorted(set(CURVE_BUDGETS) | {chosen})
     stages = len(budgets) + 1
-    if viewer is None:
-        raise ValueError(_("Your sign-in could not be checked; reload the page and try "
-                           "again."))
-    # a manager's search may move counties only between their own territories:
-    # everything else is held as if locked (the locks are not added to the draft)
-    allowed = rules.territory_scope(viewer, frames.territories, frames.reps)
-    held = frozenset(frames.territories.index) - allowed
     options = autobalance.SearchOptions(
         metric=metric, locked_counties=changes.locked_counties,
-        locked_territories=changes.locked_territories | held,
+        locked_territories=changes.locked_territories,
         locked_accounts=changes.locked_accounts,
         as_of=resolve_as_of(as_of_text, service.as_of()), county_names=county_names(),
         # the job's own service was built from the same environment (Celery

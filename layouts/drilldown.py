@@ -75,12 +75,15 @@ def header(info, period_label: str) -> html.Div:
     )
 
 
-def compare_card(label: str, value: str, company: str, tone: str = "") -> dbc.Card:
-    return components.kpi_card(label, value, _("Company {value}").format(value=company), tone)
+def compare_card(label: str, value: str, company: str, tone: str = "",
+                 whole: str = "company") -> dbc.Card:
+    text = _("Region {value}") if whole == "region" else _("Company {value}")
+    return components.kpi_card(label, value, text.format(value=company), tone)
 
 
-def kpi_cards(row, company) -> list:
-    """The territory's figures with the company's beneath, same selection."""
+def kpi_cards(row, company, whole: str = "company") -> list:
+    """The territory's figures with the whole's beneath, same selection: the
+    company's, or for a manager (who sees no company totals) the region's."""
     def tone(key, good_if_at_least):
         value = row[key]
         if formatting.is_missing(value):
@@ -92,22 +95,22 @@ def kpi_cards(row, company) -> list:
     bookings = components.kpi_card(
         _("Bookings"), money(row["bookings"]),
         [_("of {quota} quota").format(quota=money(row["quota"])), html.Br(),
-         _("Company {bookings} of {quota}").format(bookings=money(company["bookings"]),
-                                                  quota=money(company["quota"]))],
+         (_("Region {bookings} of {quota}") if whole == "region"
+          else _("Company {bookings} of {quota}")).format(bookings=money(company["bookings"]),
+                                                         quota=money(company["quota"]))],
     )
     # bookings first, as on the map page: attainment and pace read off it
-    return [
-        bookings,
-        compare_card(_("Attainment"), pct(row["attainment"]), pct(company["attainment"]),
-                     tone("attainment", row["time_elapsed"])),
-        compare_card(_("Pace"), pct(row["pace"]), pct(company["pace"]), tone("pace", 1.0)),
-        compare_card(_("Coverage"), mult(row["coverage"]), mult(company["coverage"]),
-                     tone("coverage", 2.0)),
-        compare_card(_("Win rate"), pct(row["win_rate"]), pct(company["win_rate"])),
-        compare_card(_("Growth"), signed(row["revenue_growth"]),
-                     signed(company["revenue_growth"]), tone("revenue_growth", 0.0)),
-        compare_card(_("Penetration"), pct(row["penetration"]), pct(company["penetration"])),
+    pairs = [
+        (_("Attainment"), pct(row["attainment"]), pct(company["attainment"]),
+         tone("attainment", row["time_elapsed"])),
+        (_("Pace"), pct(row["pace"]), pct(company["pace"]), tone("pace", 1.0)),
+        (_("Coverage"), mult(row["coverage"]), mult(company["coverage"]), tone("coverage", 2.0)),
+        (_("Win rate"), pct(row["win_rate"]), pct(company["win_rate"]), ""),
+        (_("Growth"), signed(row["revenue_growth"]), signed(company["revenue_growth"]),
+         tone("revenue_growth", 0.0)),
+        (_("Penetration"), pct(row["penetration"]), pct(company["penetration"]), ""),
     ]
+    return [bookings, *(compare_card(*pair, whole=whole) for pair in pairs)]
 
 
 def grid(grid_id: str, rows: list[dict], columns: list[dict], file_name: str) -> dag.AgGrid:

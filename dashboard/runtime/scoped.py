@@ -62,6 +62,18 @@ class ScopedData:
         return self.service.memo(name, (self.scope.key, *args), compute,
                                  at=(self.stamp, self._cut))
 
+    def company_memo(self, name: str, args: tuple, compute):
+        """``DataService.memo`` over every territory's frames, for the figures
+        METRICS.md defines over the whole company (the underperformer rules'
+        quartiles rank all territories): the caller keeps only the scope's rows
+        of the result, so a manager's flags are the leader's, region by region."""
+        return self.service.memo(name, args, compute, at=(self.stamp, self._full))
+
+    def company_derived(self, key: tuple, compute):
+        """``DataService.derived`` over every territory's frames (as
+        :meth:`company_memo`: the caller keeps only the scope's rows)."""
+        return self.service.derived(key, compute, at=(self.stamp, self._full))
+
     def derived(self, key: tuple, compute):
         """``DataService.derived`` over the cut frames, keyed by the scope too."""
         return self.service.derived((self.scope.key, *key), compute, at=(self.stamp, self._cut))

@@ -228,9 +228,11 @@ def touched_rows(territories: pd.DataFrame, touched: list[str]) -> list[dict]:
     return rows
 
 
-def total_row(totals: pd.DataFrame) -> dict:
-    """The whole alignment as a pinned grid row."""
-    record = {"id": "All", "name": _("Whole alignment"), "rep": ""}
+def total_row(totals: pd.DataFrame, region: str | None = None) -> dict:
+    """The whole alignment as a pinned grid row; a manager's whole is their
+    ``region`` (the company's totals are not theirs to see)."""
+    name = _("Whole alignment") if region is None else _("All of {region}").format(region=region)
+    record = {"id": "All", "name": name, "rep": ""}
     for figure, _header, _kind in FIGURE_COLUMNS:
         for side in ("before", "after", "delta"):
             record[f"{figure}_{side}"] = _value(totals.at[figure, side])
