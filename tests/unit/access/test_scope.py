@@ -1,0 +1,97 @@
+"""The one scope rule (dashboard.access.scope): a manager's frames hold their
+region and nothing else, and every figure of their territories is the
+leader's, to the cent."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard.access import scope
+from dashboard.access.rules import Viewer
+from dashboard.demo.dataset import generate_demo
+from dashboard.metrics import kpi_cube_build
+from dashboard.metrics.frames import build_frames
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.metrics.periods import Period
+
+LEADER = Viewer(1, "leader", "leader")
+WEST = Viewer(2, "manager-west", "manager", "West")
+REP = Viewer(3, "r046", "rep", "R046")
+
+
+@pytest.fixture(scope="module")
+def frames():
+    dataset, _manifest = generate_demo()
+    built = build_frames(dataset)
+    kpi_cube_build.prepare(built)
+    return built
+
+
+def test_a_leader_gets_the_frames_themselves(frames):
+    assert scope.restrict(frames, scope.of(LEADER, frames)) is frames
+
+
+def test_a_managers_frames_hold_their_region_and_nothing_else(frames):
+    cut = scope.restrict(frames, scope.of(WEST, frames))
+    west = set(frames.territories.index[frames.territories["region"] == "West"])
+    assert set(cut.territories.index) == west and set(cut.territories["region"]) == {"West"}
+    assert set(cut.reps["territory_id"]) <= west
+    assert set(cut.alignment["territory_id"]) == west
+    assert set(cut.accounts["territory_id"].astype(object)) <= west
+    assert set(cut.opportunities["territory_id"].astype(object)) <= west
+    assert set(cut.quotas["territory_id"]) <= west
+    # a categorical listing every territory would hand other regions' ids to
+    # any group-by that keeps unobserved categories
+    for table in (cut.accounts, cut.opportunities):
+        assert set(table["territory_id"].cat.categories) <= west
+    # every account of the region's territories is there (none lost by the cut)
+    mine = frames.accounts["territory_id"].astype(object).isin(west)
+    assert len(cut.accounts) == int(mine.sum()) > 0
+
+
+def test_a_rep_sees_their_own_territory_only(frames):
+    cut = scope.restrict(frames, scope.of(REP, frames))
+    assert list(cut.territories.index) == [frames.reps.at["R046", "territory_id"]]
+
+
+def test_an_unknown_role_or_region_sees_nothing(frames):
+    for viewer in (Viewer(4, "x", "auditor", "West"), Viewer(5, "m", "manager", "Atlantis")):
+        found = scope.of(viewer, frames)
+        assert found.territories == frozenset()
+        assert scope.restrict(frames, found).territories.empty
+
+
+def test_a_managers_figures_are_the_leaders_for_their_territories(frames):
+    """The cut recodes territories and has its own KPI aggregates: the figures
+    of a West territory must not move by a cent between leader and manager."""
+    cut = scope.restrict(frames, scope.of(WEST, frames))
+    kpi_cube_build.prepare(cut)
+    as_of = date(2026, 9, 15)
+    for period in (Period(date(2026, 7, 1), date(2026, 9, 30)),
+                   Period(date(2025, 9, 16), date(2026, 9, 15))):
+        whole = kpi_table(frames, period, as_of, "territory").set_index("id")
+        mine = kpi_table(cut, period, as_of, "territory").set_index("id")
+        pd.testing.assert_frame_equal(mine, whole.loc[mine.index])
+        # and the region's total is the leader's region row
+        region = kpi_table(frames, period, as_of, "region").set_index("id").loc[["West"]]
+        theirs = kpi_table(cut, period, as_of, "region").set_index("id")
+        pd.testing.assert_frame_equal(theirs, region)
+
+
+def test_scenarios_are_seen_by_their_author_or_when_they_touch_only_the_scope(frames):
+    west = scope.of(WEST, frames)
+    mine = sorted(west.territories)[:2]
+    theirs = sorted(set(frames.territories.index) - west.territories)[:1]
+    assert scope.may_see_scenario(WEST, west, mine, "manager-northeast")
+    assert not scope.may_see_scenario(WEST, west, mine + theirs, "leader")
+    assert not scope.may_see_scenario(WEST, west, [], "leader")  # touches nothing
+    assert scope.may_see_scenario(WEST, west, [], "manager-west")
+    assert scope.may_see_scenario(LEADER, scope.of(LEADER, frames), theirs, "x")
+    assert not scope.may_see_scenario(REP, scope.of(REP, frames), [], "r046")
+    # changing needs the stored and the new content in scope, even one's own
+    assert not scope.may_change_scenario(WEST, west, theirs, "manager-west")
+    assert not scope.may_change_scenario(WEST, west, mine, "manager-west", theirs)
+    assert scope.may_change_scenario(WEST, west, mine, "manager-west", mine)
