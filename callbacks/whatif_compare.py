@@ -3,8 +3,13 @@ scenarios (or one against the live alignment), see their fairness and
 disruption side by side and a map of the counties they assign differently.
 
 Read-only: nothing here writes a scenario, so it needs no revision check.
-The figures are memoised per pair of change sets, so flipping back and
-forth between two scenarios costs the computation once.
+The figures are memoised per pair of change sets (and per scope), so flipping
+back and forth between two scenarios costs the computation once.
+
+Held to the viewer's scope: the pickers offer only the scenarios the
+scenarios panel lists, a scenario the viewer may not open reads as a deleted
+one, and the comparison is built from the viewer's cut of the frames, so a
+manager's table, shares and diff map are their region's.
 """
 
 from __future__ import annotations
@@ -14,53 +19,67 @@ import json
 import dash
 from dash import Input, Output, html
 
-from callbacks import guard
+from callbacks import guard, scenarios_panel
 from dashboard.geo import us_atlas
 from dashboard.i18n import formatting, translation
 from dashboard.i18n.translation import _, ngettext
+from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import whatif as view
 from dashboard.views.selection import Selection, resolve_as_of, resolve_period
 from dashboard.whatif import scenarios, side_by_side
 from dashboard.whatif.changeset import Changes
+from dashboard.whatif.scenarios import ScenarioError, ScenarioNotFoundError
 from layouts import components, ids
 from layouts.whatif_compare import LIVE, comparison_table
 
 EMPTY = {"type": "FeatureCollection", "features": []}
 
 
-def options(service: DataService) -> list[dict]:
-    """"Live alignment" and every saved scenario, newest change first."""
+def options(service: DataService | ScopedData) -> list[dict]:
+    """"Live alignment" and every saved scenario the viewer may see, newest
+    change first."""
     saved = [{"label": f"{r.name} · {scenarios.status_name(r.status)} · #{r.id}",
               "value": str(r.id)}
-             for r in scenarios.list_scenarios(service.engine)]
+             for r in scenarios.list_scenarios(service.engine,
+                                               access=scenarios_panel.access(service))]
     return [{"label": _("Live alignment"), "value": LIVE}, *saved]
 
 
-def side(service: DataService, value) -> tuple[str, Changes]:
+def side(data: ScopedData, value) -> tuple[str, Changes]:
     """(name, changes) of one picker's value; the live alignment when it is
-    "live", unknown or deleted (said in the name)."""
+    "live", unknown, deleted or not the viewer's to see (said in the name, the
+    same words for all three). ScenarioError when the viewer's own scenario
+    reaches outside their scope."""
     if value in (None, LIVE):
         return _("Live alignment"), Changes.empty()
     try:
-        record = scenarios.get_scenario(service.engine, int(value))
-    except (TypeError, ValueError):
-        record = None
-    if record is None:
+        record = scenarios.read_scenario(data.engine, int(value),
+                                         scenarios_panel.access(data))
+    except (TypeError, ValueError, ScenarioNotFoundError) as exc:
+        if isinstance(exc, ScenarioError) and exc.out_of_scope:
+            guard.out_of_scope(exc.out_of_scope)
         return _("(deleted: showing live)"), Changes.empty()
     return record.name, record.changes
 
 
-def comparison(service: DataService, a_value, b_value, period_choice, as_of_text):
-    """Table, summary and diff-map data for the two picks."""
-    frames = service.frames()
-    as_of = resolve_as_of(as_of_text, service.as_of())
+def comparison(service: DataService | ScopedData, a_value, b_value, period_choice,
+               as_of_text):
+    """Table, summary and diff-map data for the two picks, from the viewer's
+    cut of the frames."""
+    data = guard.data(service)
+    frames = data.frames()
+    as_of = resolve_as_of(as_of_text, data.as_of())
     try:
         period = resolve_period(period_choice, as_of)
     except ValueError:
         return (components.empty_state(_("No such period"), _("Choose another period above.")),
                 "", EMPTY)
-    (name_a, a), (name_b, b) = side(service, a_value), side(service, b_value)
+    try:
+        (name_a, a), (name_b, b) = side(data, a_value), side(data, b_value)
+    except ScenarioError as exc:
+        return (components.empty_state(_("A scenario no longer fits the data"),
+                                       scenarios_panel.refused(exc)), "", EMPTY)
     try:
         view.check_fits(frames, a)
         view.check_fits(frames, b)
@@ -69,9 +88,9 @@ def comparison(service: DataService, a_value, b_value, period_choice, as_of_text
                 EMPTY)
     key = (json.dumps([a.to_json(), b.to_json()], sort_keys=True), period, as_of,
            translation.language())
-    result = service.memo("whatif_compare", key, lambda f: side_by_side.compare(
+    result = data.memo("whatif_compare", key, lambda f: side_by_side.compare(
         f, a, b, us_atlas.load_counties()["area_km2"], period, as_of,
-        weights=service.settings.workload_weights))
+        weights=data.settings.workload_weights))
     table = comparison_table(result.rows, name_a, name_b)
     differ = len(result.differ)
     share = {key: formatting.percent(result.between.get(key), 1)
@@ -89,9 +108,9 @@ def comparison(service: DataService, a_value, b_value, period_choice, as_of_text
                    "{bookings} of T12 bookings and {pipeline} of open pipeline.").format(
                        **share), className="text-muted"),
     ])
-    shapes = service.derived(("whatif_county_shapes",), view.build_county_shapes)
-    labels = service.derived(("whatif_labels", True, translation.language()),
-                             lambda f: view.territory_labels(f, escape=True))
+    shapes = data.derived(("whatif_county_shapes",), view.build_county_shapes)
+    labels = data.derived(("whatif_labels", True, translation.language()),
+                          lambda f: view.territory_labels(f, escape=True))
     data = side_by_side.diff_geojson(shapes, result.differ, labels, "A", "B")
     return table, summary, data
 
