@@ -10,7 +10,7 @@ import dash
 import flask
 from flask_caching import Cache
 
-from callbacks import auth, language
+from callbacks import auth, hardening, language
 from callbacks import shell as shell_callbacks
 from callbacks.background import background_manager
 from callbacks.pages import PAGES, SHARED
@@ -63,6 +63,7 @@ def create_app(config: Settings | dict | None = None) -> dash.Dash:
     server = app.server
     server.config["SECRET_KEY"] = settings.secret_key or _demo_secret_key(settings)
     cache = Cache(server, config=_cache_config(settings))
+    hardening.install(app, settings)  # first: its hooks run before any other reads the body
     language.install(app, service, settings.currency)
     auth.install(app, service, cache)
     service.shared_cache = cache

@@ -2,8 +2,15 @@
    dash_extensions.javascript.Namespace("territoryMap", "map").
    Colours and tooltips arrive in the GeoJSON `hideout`, so recolouring the
    map never resends geometry. Tooltip text is built on the server, in the
-   page's language, with names already HTML-escaped. */
+   page's language, with names already HTML-escaped. Anything else that
+   reaches a tooltip's HTML (an id, a label) goes through escapeHtml: a
+   territory id such as `T<img src=x onerror=...>` is shown as text. */
 window.territoryMap = Object.assign({}, window.territoryMap, {
+    escapeHtml: function (value) {
+        return String(value === null || value === undefined ? "" : value)
+            .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+            .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+    },
     map: {
         territoryStyle: function (feature, context) {
             const hideout = (context && context.hideout) || {};
@@ -40,7 +47,7 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
             const key = ((context && context.hideout) || {}).key || "default";
             layer.bindTooltip(function () {
                 const hideout = (window.territoryMapHideouts || {})[key] || {};
-                return (hideout.tips || {})[id] || id;
+                return (hideout.tips || {})[id] || window.territoryMap.escapeHtml(id);
             }, {sticky: true, className: "territory-tip"});
         },
         /* Account points: customers blue, prospects orange (ColorBrewer RdBu
@@ -57,7 +64,9 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
             const count = feature.properties.point_count;
             const size = count < 100 ? 30 : (count < 1000 ? 38 : 46);
             const icon = L.divIcon({
-                html: "<div><span>" + feature.properties.point_count_abbreviated + "</span></div>",
+                html: "<div><span>"
+                    + window.territoryMap.escapeHtml(feature.properties.point_count_abbreviated)
+                    + "</span></div>",
                 className: "td-cluster",
                 iconSize: L.point(size, size),
             });
@@ -100,15 +109,16 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
                 /* the words come translated from the server (hideout.words); a
                    territory outside the viewer's scope has no name in the hideout */
                 const words = hideout.words || {};
-                const name = (hideout.names || {})[tid] || words.outside || tid;
+                const esc = window.territoryMap.escapeHtml;
+                const name = (hideout.names || {})[tid] || esc(words.outside || tid);
                 let text = "<b>" + feature.properties.label + "</b><br>" + name;
                 if (moved) {
-                    const from = (hideout.names || {})[feature.properties.t] || words.outside
-                        || feature.properties.t;
-                    text += "<br><i>" + (words.moved_from || "→") + " " + from + "</i>";
+                    const from = (hideout.names || {})[feature.properties.t]
+                        || esc(words.outside || feature.properties.t);
+                    text += "<br><i>" + esc(words.moved_from || "→") + " " + from + "</i>";
                 }
                 if ((hideout.locked || []).indexOf(fips) >= 0 && words.locked) {
-                    text += "<br>" + words.locked;
+                    text += "<br>" + esc(words.locked);
                 }
                 return text;
             }, {sticky: true, className: "territory-tip"});

@@ -44,7 +44,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from layouts import ids
-from tests.dash_http import outputs_of, payload
+from tests.dash_http import outputs_of, payload, session_headers
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -122,7 +122,8 @@ class User(threading.Thread):
         status, error = 0, ""
         try:
             answer = self.session.post(self.base + "/_dash-update-component", json=body,
-                                       timeout=REQUEST_TIMEOUT)
+                                       timeout=REQUEST_TIMEOUT,
+                                       headers=session_headers(self.session, self.base))
             status = answer.status_code
             if status == 200 and ids.ERROR_BANNER in (answer.json().get("sideUpdate") or {}):
                 error = "error banner"
@@ -190,6 +191,8 @@ class User(threading.Thread):
                                            "csrf_token": token, "username": self.username,
                                            "password": DEMO_PASSWORD})
             ok = answer.status_code == 302
+            if ok:  # the page loads next, which hands over the CSRF cookie
+                self.session.get(self.base + "/_dash-dependencies", timeout=REQUEST_TIMEOUT)
             error = "" if ok else f"HTTP {answer.status_code}"
             status = answer.status_code
         except (requests.RequestException, AttributeError) as exc:

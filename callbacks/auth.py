@@ -15,15 +15,25 @@ import secrets
 from datetime import timedelta
 from urllib.parse import quote
 
-from flask import Flask, abort, jsonify, redirect, render_template_string, request, session
+from flask import (
+    Flask,
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    render_template_string,
+    request,
+    session,
+)
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from callbacks import guard
 from callbacks.pages import home_page
+from callbacks.signin_limits import SignInLimits
 from dashboard.access import users
 from dashboard.access.rules import Viewer
-from dashboard.access.signin_limits import SignInThrottle
+from dashboard.access.signin_limits import wait_minutes
 from dashboard.i18n import translation
 from dashboard.i18n.translation import _, ngettext
 
@@ -87,7 +97,7 @@ def install(app, service, cache) -> None:
                          PERMANENT_SESSION_LIFETIME=timedelta(hours=12))
     manager = LoginManager()
     manager.init_app(server)
-    throttle = SignInThrottle(cache)
+    limits = SignInLimits(server, service.settings, cache)
 
     @manager.user_loader
     def load_user(user_id: str):
@@ -101,7 +111,6 @@ def install(app, service, cache) -> None:
     def enforce():
         return _enforce(app)
 
-    @server.route(LOGIN_PATH, methods=["GET", "POST"])
     def login():
         if request.method == "GET":
             return _login_page(next_path=safe_next(request.args.get("next")))
@@ -109,27 +118,31 @@ def install(app, service, cache) -> None:
             return _login_page(_("The form expired; please sign in again."), status=400)
         username = request.form.get("username", "")[:100]
         password = request.form.get("password", "")[:200]
-        address = request.remote_addr or "?"
         next_path = safe_next(request.form.get("next"))
-        wait = throttle.wait_seconds(username, address)
-        if wait:
-            log.warning("sign-in throttled for a username from %s", address)
-            minutes = max(1, (wait + 59) // 60)
-            return _login_page(ngettext("Too many failed sign-ins. Try again in {n} minute.",
-                                        "Too many failed sign-ins. Try again in {n} minutes.",
-                                        minutes).format(n=minutes), status=429)
         found = users.authenticate(service.engine, username, password)
         if found is None:
-            throttle.record_failure(username, address)
-            log.info("failed sign-in from %s", address)
+            log.info("failed sign-in from %s", request.remote_addr)
             return _login_page(_("Wrong username or password."), status=401,
                                username=username, next_path=next_path)
-        throttle.record_success(username)
+        limits.remember(username)
         session.clear()  # a fresh session: no fixation of a pre-sign-in cookie
         session.permanent = True
         login_user(SignedIn(found))
         log.info("user %s signed in", found.username)
         return redirect(next_path if next_path != "/" else home_page(found))
+
+    def throttled(seconds: int):
+        """The form again, answer 429: Flask-Limiter found too many failures."""
+        log.warning("sign-in throttled for a username or for %s", request.remote_addr)
+        minutes = wait_minutes(seconds)
+        html, status, headers = _login_page(ngettext(
+            "Too many failed sign-ins. Try again in {n} minute.",
+            "Too many failed sign-ins. Try again in {n} minutes.", minutes).format(n=minutes),
+            status=429)
+        return make_response(html, status, headers)
+
+    server.add_url_rule(LOGIN_PATH, "login", limits.protect(login, throttled),
+                        methods=["GET", "POST"])
 
     @server.route(LOGOUT_PATH, methods=["POST"])
     def logout():
@@ -139,7 +152,7 @@ def install(app, service, cache) -> None:
         session.clear()
         return redirect(LOGIN_PATH)
 
-    del load_user, enforce, login, logout
+    del load_user, enforce, logout
 
 
 def _enforce(app):

@@ -1,20 +1,24 @@
 """``GET /healthz``: the database and cache checks of ``dashboard/runtime/health.py``
-as JSON, for load balancers and operators. Public (no sign-in, see
-``callbacks/auth.py``) and free of data: it says whether the parts answer,
-never what they hold. The answering worker's process id is included so an
-operator (or a test) can tell the workers behind one address apart."""
+for load balancers and operators. Public (no sign-in, see ``callbacks/auth.py``),
+so it answers only ``{"status": "ok" | "degraded" | "down"}``: nothing about
+the database, the cache, the data or the process. A caller that sends the
+``TD_HEALTH_TOKEN`` setting in ``X-Health-Token`` also gets each check and the
+answering worker's process id (an operator, or a test telling the workers
+behind one address apart)."""
 
 from __future__ import annotations
 
+import hmac
 import os
 import secrets
 
-from flask import jsonify
+from flask import jsonify, request
 
 from dashboard.runtime import health
 from dashboard.runtime.service import DataService
 
 HEALTH_PATH = "/healthz"
+TOKEN_HEADER = "X-Health-Token"
 
 
 def cache_ping(cache):
@@ -43,7 +47,16 @@ def register(app, service: DataService) -> None:
         checks = [health.check_database(service.engine),
                   health.check_cache(cache_ping(service.shared_cache))]
         body, code = health.report(checks)
-        body["worker"] = os.getpid()
+        if not may_see_details(service.settings.health_token):
+            body = {"status": body["status"]}
+        else:
+            body["worker"] = os.getpid()
         return jsonify(body), code, {"Cache-Control": "no-store"}
 
     del healthz
+
+
+def may_see_details(token: str) -> bool:
+    """Whether this request carries the configured health token (none configured: no)."""
+    sent = request.headers.get(TOKEN_HEADER, "")
+    return bool(token) and hmac.compare_digest(sent.encode(), token.encode())

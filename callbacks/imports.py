@@ -8,6 +8,7 @@ import dash
 from dash import Input, Output, State
 
 from callbacks import guard
+from callbacks.limits import UPLOAD_FILE_LIMIT
 from dashboard.ingest.service import import_files
 from dashboard.runtime.service import DataService
 from layouts import ids
@@ -15,7 +16,7 @@ from layouts import imports as layout
 
 
 def render(service: DataService, selection) -> object:
-    return layout.import_page()
+    return layout.import_page(UPLOAD_FILE_LIMIT)
 
 
 def decode_upload(contents: str) -> bytes:

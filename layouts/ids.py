@@ -207,6 +207,8 @@ HELP_SCORECARD = "help-scorecard"
 # --- import page --------------------------------------------------------------
 IMPORT_UPLOAD = "import-upload"
 IMPORT_RESULT = "import-result"
+#: the warning that a dropped file is over the upload's size limit
+IMPORT_TOO_BIG = "import-too-big"
 
 # --- every grid's XLSX twin ---------------------------------------------------
 #: CSV button id -> (XLSX button id, download id): the layout places the

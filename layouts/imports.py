@@ -11,7 +11,9 @@ from dashboard.storage.schema import TABLES
 from layouts import ids
 
 
-def import_page() -> html.Div:
+def import_page(max_file_bytes: int) -> html.Div:
+    """``max_file_bytes``: the largest file the box takes (``dcc.Upload``
+    drops a larger one; ``assets/upload_limit.js`` says so in the page)."""
     # file and column names are the files' own: they stay as DATA_FORMAT.md spells them
     formats = html.Ul(
         [
@@ -33,8 +35,19 @@ def import_page() -> html.Div:
                                     id=ids.IMPORT_UPLOAD,
                                     children=html.Div(_drop_hint()),
                                     multiple=True,
+                                    max_size=max_file_bytes,
                                     className="upload-box",
                                 ),
+                                html.Div(_size_hint(max_file_bytes),
+                                         className="small text-muted mt-1"),
+                                # filled and shown by assets/upload_limit.js, {name} replaced
+                                html.Div(_("{name} is larger than {size}: it was not "
+                                           "uploaded. Load larger files with the command "
+                                           "line (territory-dashboard import).").format(
+                                             name="{name}", size=_megabytes(max_file_bytes)),
+                                         id=ids.IMPORT_TOO_BIG, hidden=True, role="alert",
+                                         className="alert alert-warning mt-2 mb-0",
+                                         **{"data-max-bytes": str(max_file_bytes)}),
                                 dcc.Loading(html.Div(id=ids.IMPORT_RESULT, className="mt-3")),
                             ]
                         ),
@@ -61,6 +74,14 @@ def import_page() -> html.Div:
         ],
         className="g-3",
     )
+
+
+def _megabytes(size: int) -> str:
+    return _("{n} MB").format(n=formatting.count(size // (1024 * 1024)))
+
+
+def _size_hint(max_file_bytes: int) -> str:
+    return _("Files up to {size} each.").format(size=_megabytes(max_file_bytes))
 
 
 def _drop_hint() -> list:

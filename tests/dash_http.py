@@ -67,8 +67,31 @@ def post_key(client, key: str, spec: dict, values: dict, changed: list | None = 
     """POST the callback ``key`` of the callback map (the body as :func:`payload`
     builds it). Returns (status code, parsed JSON or None)."""
     response = client.post("/_dash-update-component",
-                           json=payload(key, spec, values, changed, expand))
+                           json=payload(key, spec, values, changed, expand),
+                           headers=browser_headers(client))
     return response.status_code, response.get_json(silent=True)
+
+
+#: what Dash's renderer calls the cookie it reads the CSRF token from, and the header it sends
+CSRF_COOKIE, CSRF_HEADER = "_csrf_token", "X-CSRFToken"
+
+
+def browser_headers(client) -> dict:
+    """The headers a browser adds to a callback POST from the app's own page:
+    its ``Origin`` (the test client's host), and the CSRF token dash-renderer
+    copies from the ``_csrf_token`` cookie (set once signed in)."""
+    cookie = client.get_cookie(CSRF_COOKIE)
+    headers = {"Origin": "http://localhost"}
+    if cookie is not None:
+        headers[CSRF_HEADER] = cookie.value
+    return headers
+
+
+def session_headers(session, base: str) -> dict:
+    """:func:`browser_headers` for a ``requests.Session`` signed in at ``base``
+    (the production-stack tests and the load test)."""
+    token = session.cookies.get(CSRF_COOKIE)
+    return {"Origin": base, **({CSRF_HEADER: token} if token else {})}
 
 
 def payload(key: str, spec: dict, values: dict, changed: list | None = None,
@@ -104,7 +127,8 @@ def timed_post(client, body: dict) -> tuple[int, int, float]:
     """POST one callback body (the benchmarks' clock): (status code, response
     bytes, seconds until the whole response is read)."""
     started = time.perf_counter()
-    response = client.post("/_dash-update-component", json=body)
+    response = client.post("/_dash-update-component", json=body,
+                           headers=browser_headers(client))
     data = response.get_data()
     elapsed = time.perf_counter() - started
     return response.status_code, len(data), elapsed
@@ -152,6 +176,8 @@ def sign_in(client, username: str = "leader", password: str | None = None):
                                            "password": password or DEMO_PASSWORD})
     if response.status_code != 302:  # raised, not asserted: benchmarks run without pytest
         raise RuntimeError(f"sign-in as {username} failed: HTTP {response.status_code}")
+    # the page's first request after the redirect: it hands over the CSRF cookie
+    client.get("/_dash-dependencies")
     return client
 
 

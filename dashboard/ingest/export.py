@@ -10,7 +10,8 @@ float (Python's ``repr``), whole numbers without ``.0`` and never in
 exponent notation, so that a spreadsheet shows them as plain amounts.
 
 Text that a spreadsheet would run as a formula (starting with ``=``, ``+``,
-``-`` or ``@``) gets a leading ``'``: opening an export must not execute
+``-``, ``@``, a tab or a carriage return: the same rule as the grids' CSV
+export, ``assets/grid_export.js``) gets a leading ``'``: opening an export must not execute
 anything a user typed into an account name. The importer removes that quote
 again (see :func:`dashboard.ingest.parsing.clean_cell`); text that already starts
 with quotes and then one of those characters gets one more, so the round
@@ -28,7 +29,7 @@ import pandas as pd
 
 from dashboard.storage.schema import AS_OF_FILE, DATE, LOAD_ORDER, MONEY, NUMBER, TABLES, Dataset
 
-_FORMULA_START = re.compile(r"'*[=+\-@]")
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 _UTF8_BOM = "\ufeff"
 
 
@@ -104,6 +105,6 @@ def _safe_text(value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "'") and _FORMULA_START.match(text):
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r", "'") and _FORMULA_START.match(text):
         return "'" + text
     return text

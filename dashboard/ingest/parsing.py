@@ -50,9 +50,10 @@ from dashboard.storage.schema import DATE, FIPS, MONEY, NUMBER, OPP_STATUSES, QU
 Parsed = tuple[Any, str | None]
 
 #: A text cell the exporter protected against formula injection: one quote
-#: prefixed to text that starts with = + - @ (or with quotes and then one of
-#: those, so that text which really starts with a quote survives too).
-_QUOTED_FORMULA = re.compile(r"'+[=+\-@]")
+#: prefixed to text that starts with = + - @ tab or carriage return (or with
+#: quotes and then one of those, so that text which really starts with a quote
+#: survives too).
+_QUOTED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
 
 _DATE = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})"

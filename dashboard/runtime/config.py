@@ -133,6 +133,12 @@ class Settings:
     workers: int = 2
     #: ISO 4217 code money is shown in, whatever the language (``TD_CURRENCY``)
     currency: str = "USD"
+    #: proxy hops in front of the app whose X-Forwarded-* headers are believed
+    #: (``TD_TRUSTED_PROXIES``); 0 believes none
+    trusted_proxies: int = 0
+    #: a token that ``/healthz`` callers send in ``X-Health-Token`` to get the
+    #: checks' details (``TD_HEALTH_TOKEN``); empty: the status only, for everyone
+    health_token: str = ""
 
     def __post_init__(self) -> None:
         # settings passed in code (create_app({...}), tests) get the same
@@ -162,6 +168,7 @@ class Settings:
             "tile_attribution": "TD_TILE_ATTRIBUTION",
             "as_of": "TD_AS_OF",
             "currency": "TD_CURRENCY",
+            "health_token": "TD_HEALTH_TOKEN",
         }
         for attr, var in mapping.items():
             if var in env:
@@ -173,6 +180,13 @@ class Settings:
                 raise SettingsError(
                     f"WEB_CONCURRENCY must be a whole number, got {env['WEB_CONCURRENCY']!r}"
                 ) from exc
+        if env.get("TD_TRUSTED_PROXIES", "").strip():
+            text = env["TD_TRUSTED_PROXIES"].strip()
+            if not text.isdigit():
+                raise SettingsError(
+                    f"TD_TRUSTED_PROXIES must be the number of proxy hops in front of the app "
+                    f"(0 for none), got {text!r}")
+            values["trusted_proxies"] = int(text)
         probabilities = _json_setting(env, "TD_STAGE_PROBABILITIES",
                                       STAGE_PROBABILITIES_EXAMPLE)
         if probabilities is not None:

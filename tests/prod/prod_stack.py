@@ -80,6 +80,17 @@ def stop_process(process: subprocess.Popen | None) -> None:
         process.wait(timeout=10)
 
 
+#: what the stack's /healthz wants in X-Health-Token before it shows its checks and worker
+HEALTH_TOKEN = "prod-test-health-token"
+
+
+def health(base: str, session=None) -> dict:
+    """The /healthz answer with its details (checks, worker), as an operator gets it."""
+    answer = (session or requests).get(base + "/healthz", timeout=30,
+                                       headers={"X-Health-Token": HEALTH_TOKEN})
+    return answer.json()
+
+
 class Gunicorn:
     """``territory-dashboard serve --prod`` in a child process."""
 
@@ -90,6 +101,7 @@ class Gunicorn:
         self.log_path = instance / f"gunicorn-{self.port}.log"
         self.env = {**os.environ, "DATABASE_URL": database_url, "CACHE_REDIS_URL": redis_url,
                     "SECRET_KEY": "prod-test-secret", "TD_DEMO": "0",
+                    "TD_HEALTH_TOKEN": HEALTH_TOKEN,
                     "TD_INSTANCE_PATH": str(instance), "TD_TILE_URL": "",
                     "PYTHONUNBUFFERED": "1", **(extra_env or {})}
         self.workers = workers
@@ -110,7 +122,8 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited {self.process.returncode}:\n{self.log()}")
             try:
-                answer = requests.get(self.base + "/healthz", timeout=2)
+                answer = requests.get(self.base + "/healthz", timeout=2,
+                                      headers={"X-Health-Token": HEALTH_TOKEN})
                 if answer.status_code == 200:
                     seen.add(answer.json()["worker"])
                     if len(seen) >= min(self.workers, 2) or time.monotonic() > deadline - 5:
@@ -160,17 +173,18 @@ class Browser:
         self.callback_map = {d["output"]: d for d in deps}
 
     def worker(self) -> int:
-        return self.session.get(self.base + "/healthz", timeout=10).json()["worker"]
+        return health(self.base, self.session)["worker"]
 
     def post(self, output: tuple[str, str], values: dict, changed: list | None = None,
              timeout: float = 60, params: dict | None = None):
         """Returns (status code, parsed JSON or None, raw text)."""
-        from tests.dash_http import find_callback, payload
+        from tests.dash_http import find_callback, payload, session_headers
 
         key, spec = find_callback(self, *output)
         body = payload(key, spec, values, changed)
         answer = self.session.post(self.base + "/_dash-update-component", json=body,
-                                   timeout=timeout, params=params)
+                                   timeout=timeout, params=params,
+                                   headers=session_headers(self.session, self.base))
         try:
             parsed = answer.json()
         except ValueError:

@@ -1,68 +1,46 @@
-"""Failed sign-ins are limited per username and per address over a window."""
+"""The sign-in limit policy: the limits in Flask-Limiter's notation, keys that
+hold no username or address in clear, and the wait told to a throttled user."""
 
 from __future__ import annotations
 
-from dashboard.access.signin_limits import SignInThrottle, ThrottleRules
+import pytest
+from limits import parse_many
+
+from dashboard.access.signin_limits import (
+    SignInPolicy,
+    digest,
+    known_address_key,
+    limit_text,
+    wait_minutes,
+)
 
 
-class DictStore:
-    """The two calls the throttle makes on flask-caching's cache."""
-
-    def __init__(self):
-        self.values = {}
-
-    def get(self, key):
-        return self.values.get(key)
-
-    def set(self, key, value, timeout=None):
-        self.values[key] = value
+def test_the_username_limits_slow_down_as_failures_pile_up():
+    """Each later window allows more failures but at a slower pace (failures
+    per hour): the guesser's speed drops, at most 40 tries a day."""
+    rules = SignInPolicy().per_username
+    paces = [count * 3600 / seconds for count, seconds in rules]
+    assert paces == sorted(paces, reverse=True) and len(set(paces)) == len(paces)
+    assert [count for count, _ in rules] == sorted(count for count, _ in rules)
+    assert rules[-1] == (40, 86400)
 
 
-class Clock:
-    def __init__(self):
-        self.now = 1_000.0
-
-    def __call__(self):
-        return self.now
-
-
-def throttle(rules=None):
-    clock = Clock()
-    return SignInThrottle(DictStore(), rules or ThrottleRules(60, 3, 5), clock), clock
+def test_the_limits_read_back_in_the_limits_librarys_notation():
+    policy = SignInPolicy()
+    parsed = parse_many(limit_text(policy.per_username))
+    assert [(p.amount, p.get_expiry()) for p in parsed] == list(policy.per_username)
+    address = parse_many(limit_text(policy.per_address))
+    assert [(p.amount, p.get_expiry()) for p in address] == [(20, 900)]
 
 
-def test_the_fourth_try_after_three_failures_waits_for_the_window():
-    limiter, clock = throttle()
-    for _ in range(3):
-        assert limiter.wait_seconds("ana", "10.0.0.1") == 0
-        limiter.record_failure("ana", "10.0.0.1")
-        clock.now += 10
-    # failures at 1000, 1010, 1020; now 1030: the oldest expires at 1060
-    assert limiter.wait_seconds("ana", "10.0.0.1") == 30
-    assert limiter.wait_seconds("ANA ", "10.0.0.9") == 30  # same user, any case or address
-    assert limiter.wait_seconds("bob", "10.0.0.9") == 0
-    clock.now = 1061
-    assert limiter.wait_seconds("ana", "10.0.0.1") == 0
+def test_keys_hold_no_username_or_address_in_clear_and_ignore_case():
+    key = known_address_key("Secret-User ", "192.168.1.1")
+    assert "secret" not in key.lower() and "192.168" not in key
+    assert key == known_address_key("secret-user", "192.168.1.1")
+    assert key != known_address_key("secret-user", "192.168.1.2")
+    assert digest("a", "bc") != digest("ab", "c")  # parts are kept apart
 
 
-def test_many_usernames_from_one_address_are_limited_too():
-    limiter, clock = throttle()
-    for name in ("a", "b", "c", "d", "e"):
-        limiter.record_failure(name, "10.0.0.7")
-        clock.now += 1
-    assert limiter.wait_seconds("f", "10.0.0.7") == 55  # first failure at 1000, now 1005
-    assert limiter.wait_seconds("f", "10.0.0.8") == 0
-
-
-def test_a_success_clears_the_username_count_but_not_the_address():
-    limiter, _ = throttle()
-    for _ in range(3):
-        limiter.record_failure("ana", "10.0.0.1")
-    limiter.record_success("ana")
-    assert limiter.wait_seconds("ana", "10.0.0.2") == 0
-
-
-def test_the_cache_holds_no_usernames_in_clear():
-    limiter, _ = throttle()
-    limiter.record_failure("secret-user", "192.168.1.1")
-    assert not any("secret-user" in k or "192.168" in k for k in limiter.store.values)
+@pytest.mark.parametrize("seconds, minutes", [(1, 1), (60, 1), (61, 2), (899, 15), (3600, 60)])
+def test_a_throttled_user_is_told_whole_minutes(seconds, minutes):
+    assert wait_minutes(seconds) == minutes

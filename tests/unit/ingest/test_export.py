@@ -162,3 +162,14 @@ def test_random_amounts_round_trip_exactly(tmp_path, seed):
     imported, problems = import_folder(tmp_path)
     assert problems == []
     assert (imported.quotas["amount"].to_numpy() == amounts).all()
+
+
+@pytest.mark.parametrize("cell", ["\t=1+1", "\r=1+1", "'\t=cmd", "=A1", "-5 net", "@SUM(A1)"])
+def test_tab_and_carriage_return_starts_are_neutralised_like_the_grids_export(cell):
+    """The rule of assets/grid_export.js: = + - @ tab or carriage return first
+    (after any quotes) gets a quote; the importer takes it off again."""
+    from dashboard.ingest.export import _safe_text
+    from dashboard.ingest.parsing import clean_cell
+
+    assert _safe_text(cell) == "'" + cell
+    assert clean_cell(_safe_text(cell)) == cell  # the round trip holds
