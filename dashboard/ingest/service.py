@@ -1,6 +1,12 @@
 """One import, start to finish: read the files, validate them against the
 stored data, and write the merged result in one transaction — or write
-nothing and return every problem. Shared by the CLI and the upload page."""
+nothing and return every problem. Shared by the CLI and the upload page.
+
+The merged result is built from the stored data of one data version, and the
+write is a compare-and-swap on it (:func:`dashboard.storage.store.advance_version`):
+when another import or an applied scenario committed in between, nothing is
+written and the user is told to import again, rather than the import putting
+back the data it read."""
 
 from __future__ import annotations
 
@@ -24,6 +30,9 @@ class ImportResult:
     #: True when the files held nothing the store did not already: nothing
     #: was written and the data version (so every cache) stays as it was.
     unchanged: bool = False
+    #: True when the stored data changed while the files were checked (another
+    #: import or an applied scenario): nothing was written; import again.
+    stale: bool = False
 
     @property
     def errors(self) -> list[Problem]:
@@ -53,6 +62,9 @@ def import_files(
     if not read.tables and not read.problems and read.as_of is None:
         result.problems.append(Problem(_("(import)"), None, None, _("no files to import")))
         return result
+    # the version first: data read after it is at least as new, so a write
+    # that lands in between makes the swap fail instead of being overwritten
+    built_from = store.data_version(engine)
     existing = store.read_dataset(engine)
     merged, validation_problems = validate(
         read.tables, existing, set(us_atlas.load_counties().index), read.unreadable,
@@ -64,12 +76,18 @@ def import_files(
     stored_as_of = store.dataset_as_of(engine)
     if same_dataset(merged, existing) and read.as_of in (None, stored_as_of):
         result.unchanged = True
-        result.data_version = store.data_version(engine)
+        result.data_version = built_from
         return result
-    result.data_version = store.replace_dataset(
-        engine, merged, actor=actor, action="import",
-        as_of=read.as_of or stored_as_of, detail={"files": [n for n, _ in files]},
-    )
+    try:
+        result.data_version = store.replace_dataset(
+            engine, merged, expected_version=built_from, actor=actor, action="import",
+            as_of=read.as_of or stored_as_of, detail={"files": [n for n, _ in files]},
+        )
+    except store.StaleData:
+        result.stale = True
+        result.problems.append(Problem(_("(import)"), None, None, _(
+            "the stored data changed while these files were being checked (another import "
+            "or an applied scenario); nothing was imported: import the files again")))
     return result
 
 

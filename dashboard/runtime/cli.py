@@ -160,15 +160,20 @@ def cmd_init_demo(settings: Settings, args) -> int:
     from dashboard.storage import store
 
     service = _service(settings)
+    built_from = store.data_version(service.engine)  # what --force replaces
     if not store.is_empty(service.engine) and not args.force:
         raise UserError("the database already holds data; use --force to replace it")
     from dashboard.demo.dataset import generate_demo
 
     dataset, manifest = generate_demo()
-    version = store.replace_dataset(
-        service.engine, dataset, action="init-demo",
-        as_of=date.fromisoformat(manifest["as_of"]), detail={"seed": manifest["seed"]},
-    )
+    try:
+        version = store.replace_dataset(
+            service.engine, dataset, expected_version=built_from, action="init-demo",
+            as_of=date.fromisoformat(manifest["as_of"]), detail={"seed": manifest["seed"]},
+        )
+    except store.StaleData as exc:
+        raise UserError("the data changed while the demo was being built (an import or an "
+                        "applied scenario); nothing was written: run init-demo again") from exc
     print(f"demo built: {len(dataset.territories)} territories, {len(dataset.accounts):,} "
           f"accounts, {len(dataset.opportunities):,} opportunities (data version {version})")
     return 0

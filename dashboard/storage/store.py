@@ -3,6 +3,13 @@
 A write replaces the data tables in one transaction, so an import either
 lands whole or not at all, and the data version is bumped in that same
 transaction so every cache keyed by it refreshes exactly when the data does.
+
+Every data write (an import, the demo build, an applied scenario) names the
+data version it was built from, and its transaction starts with
+:func:`advance_version`: a compare-and-swap on that version. Of two writers
+built from the same version, the second finds it moved and raises
+:class:`StaleData` before writing anything, instead of silently putting back
+what it read (an import reverting an applied scenario, or another import).
 """
 
 from __future__ import annotations
@@ -12,7 +19,8 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dashboard.storage.db import get_meta, set_meta
@@ -20,6 +28,7 @@ from dashboard.storage.models import (
     Account,
     Alignment,
     AuditLog,
+    Meta,
     Opportunity,
     Quota,
     Rep,
@@ -42,15 +51,53 @@ AS_OF = "as_of"
 CHUNK = 20_000
 
 
+class StaleData(Exception):  # noqa: N818 - the name the issue and the callers use
+    """The stored data changed after the writer read the version it built its
+    write from (another import, an applied scenario); nothing was written.
+    The caller tells the user to reload and try again."""
+
+    def __init__(self, expected: int):
+        super().__init__(f"the data is no longer at version {expected}")  # i18n: not shown
+        self.expected = expected
+
+
 def data_version(engine: Engine) -> int:
     return int(get_meta(engine, DATA_VERSION, "0"))
+
+
+def advance_version(session: Session, expected: int) -> int:
+    """Compare-and-swap the data version from ``expected`` to the next one,
+    with a new token; returns the new version or raises :class:`StaleData`.
+
+    Must be the transaction's first write: one conditional UPDATE whose row
+    count decides. On PostgreSQL a second writer's UPDATE waits for the
+    first's row lock, then no longer matches; on SQLite the UPDATE takes the
+    database's write lock, and as no read snapshot is held yet it reads the
+    version the last writer committed. Every later statement of the
+    transaction then works on data no other writer can change before commit.
+    A database never written to has no version row: the first write inserts
+    it, and a racing first write collides on its key.
+    """
+    new = expected + 1
+    meta = Meta.__table__
+    moved = session.execute(
+        update(meta).where((meta.c.key == DATA_VERSION) & (meta.c.value == str(expected)))
+        .values(value=str(new))
+    ).rowcount
+    if moved != 1:
+        if expected != 0 or session.get(Meta, DATA_VERSION) is not None:
+            raise StaleData(expected)
+        try:
+            session.execute(insert(meta).values(key=DATA_VERSION, value=str(new)))
+        except IntegrityError as exc:  # a racing first write inserted it first
+            raise StaleData(expected) from exc
+    set_meta(session, DATA_TOKEN, uuid.uuid4().hex)
+    return new
 
 
 def data_stamp(engine: Engine) -> str:
     """Version plus a random token written with it: unique across databases,
     so a cache never mistakes a rebuilt database's version 1 for an old one."""
-    from dashboard.storage.models import Meta
-
     with Session(engine) as session:
         rows = dict(session.execute(
             select(Meta.key, Meta.value).where(Meta.key.in_((DATA_VERSION, DATA_TOKEN)))
@@ -90,22 +137,28 @@ def replace_dataset(
     engine: Engine,
     dataset: Dataset,
     *,
+    expected_version: int = 0,
     actor: str = "system",
     action: str = "import",
     as_of: date | None = None,
     detail: dict | None = None,
 ) -> int:
-    """Write the whole dataset in one transaction; returns the new data version."""
+    """Write the whole dataset in one transaction; returns the new data version.
+
+    ``expected_version`` is the data version ``dataset`` was built from (an
+    import: the version it read before reading the stored data it merged
+    into); 0, the default, is a database never written to, which is what a
+    build from nothing (the demo) starts from. Raises :class:`StaleData`,
+    writing nothing, when the stored version is another.
+    """
     with Session(engine) as session, session.begin():
+        version = advance_version(session, expected_version)
         for table in reversed(LOAD_ORDER):
             session.execute(delete(MODELS[table]))
         for table in LOAD_ORDER:
             records = _records(dataset.table(table), table)
             for start in range(0, len(records), CHUNK):
                 session.execute(insert(MODELS[table]), records[start : start + CHUNK])
-        version = int(get_session_meta(session, DATA_VERSION, "0")) + 1
-        set_meta(session, DATA_VERSION, str(version))
-        set_meta(session, DATA_TOKEN, uuid.uuid4().hex)
         if as_of is not None:
             set_meta(session, AS_OF, as_of.isoformat())
         counts = {t: len(dataset.table(t)) for t in LOAD_ORDER}
@@ -116,8 +169,6 @@ def replace_dataset(
 
 
 def get_session_meta(session: Session, key: str, default: str) -> str:
-    from dashboard.storage.models import Meta
-
     row = session.get(Meta, key)
     return default if row is None else row.value
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 
@@ -41,9 +40,14 @@ from dashboard.access.rules import LEADER, MANAGER
 from dashboard.i18n.translation import N_, _
 from dashboard.ingest.export import format_numbers, format_text
 from dashboard.metrics.periods import parse_quarter_label, quarter_of
-from dashboard.storage.db import set_meta
 from dashboard.storage.models import Account, Alignment, AuditLog, Quota, Scenario
-from dashboard.storage.store import AS_OF, DATA_TOKEN, DATA_VERSION, get_session_meta
+from dashboard.storage.store import (
+    AS_OF,
+    DATA_VERSION,
+    StaleData,
+    advance_version,
+    get_session_meta,
+)
 from dashboard.whatif.changeset import Changes
 from dashboard.whatif.draft_scope import ALLOWED, HIDDEN, ScenarioScope
 
@@ -436,10 +440,16 @@ def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str,
         detail = {"county_moves": len(changes.county_moves),
                   "account_overrides": len(changes.account_overrides),
                   "quota_changes": len(changes.quota_changes)}
+        # the first write: a compare-and-swap from the version the changes were
+        # built from, so no import lands between this check and the writes below
+        try:
+            advance_version(session, row.base_data_version)
+            stale = False
+        except StaleData:
+            stale = True
         _transition(session, scenario_id, user, role, verb="apply", allowed=(LEADER,),
                     source=APPROVED, target=APPLIED, detail=detail)
-        version = _current_version(session)
-        if row.base_data_version != version:
+        if stale:
             raise ScenarioStateError(
                 _("Scenario '{name}' cannot be applied: the live data changed since this "
                   "scenario was made; duplicate it to rebase").format(name=row.name))
@@ -461,8 +471,6 @@ def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str,
             session.execute(update(_QUOTAS).where(
                 (_QUOTAS.c.territory_id == territory) & _QUOTAS.c.period.in_(periods))
                 .values(amount=_QUOTAS.c.amount * (1 + change)))
-        set_meta(session, DATA_VERSION, str(version + 1))
-        set_meta(session, DATA_TOKEN, uuid.uuid4().hex)
     return get_scenario(engine, scenario_id)
 
 

@@ -227,3 +227,35 @@ def test_unreachable_database_gives_a_clear_message(monkeypatch, capsys):
     code, _, err = run(capsys, "kpis", "--period", "2026Q3")
     assert code == 3 and "cannot reach the database" in err
 
+
+
+@pytest.mark.parametrize("command", ["import", "init-demo"])
+def test_a_write_overtaken_by_another_says_so_and_writes_nothing(
+        demo_env, capsys, tmp_path, command):
+    """The command has read the data version its write is built from; another
+    import commits before it writes. It exits 1 saying to run it again, and
+    the other import's data stays whole (exit 1: problems with the files'
+    import; 2: a refusal of the command)."""
+    from dashboard.ingest.export import dataset_to_csv_bytes
+    from dashboard.ingest.service import import_files
+    from tests.integration.test_write_integrity import Writer, held_at_its_first_write
+
+    engine = make_engine(demo_env.resolved_database_url)
+    territories = store.read_dataset(engine).territories
+    first, second = territories.iloc[[0]].copy(), territories.iloc[[1]].copy()
+    first["territory_name"], second["territory_name"] = "From the CLI", "Imported meanwhile"
+    (tmp_path / "territories.csv").write_bytes(dataset_to_csv_bytes(first, "territories"))
+    argv, exit_code = {"import": (["import", str(tmp_path / "territories.csv")], 1),
+                       "init-demo": (["init-demo", "--force"], 2)}[command]
+    cli = Writer(lambda: main(argv))
+    with held_at_its_first_write(cli):
+        meanwhile = import_files(
+            engine, [("territories.csv", dataset_to_csv_bytes(second, "territories"))])
+        assert meanwhile.ok
+    assert cli.result() == exit_code
+    err = capsys.readouterr().err
+    assert "changed while" in err and "again" in err and "Traceback" not in err
+    names = store.read_dataset(engine).territories.set_index("territory_id").territory_name
+    assert names[second.territory_id.iloc[0]] == "Imported meanwhile"
+    assert names[first.territory_id.iloc[0]] == territories.territory_name.iloc[0]
+    assert store.data_version(engine) == meanwhile.data_version

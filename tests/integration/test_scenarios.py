@@ -220,7 +220,7 @@ def test_apply_changes_the_live_data_and_bumps_the_version(engine):
 
 def test_apply_is_refused_when_the_live_data_changed_since(engine):
     record = approved(engine)
-    store.replace_dataset(engine, small_dataset(), as_of=AS_OF)
+    store.replace_dataset(engine, small_dataset(), expected_version=1, as_of=AS_OF)
     with pytest.raises(ScenarioStateError, match="duplicate it to rebase"):
         apply_scenario(engine, record.id, "lea", "leader")
     assert get_scenario(engine, record.id).status == "approved"

@@ -78,7 +78,7 @@ def test_round_trip_keeps_every_value_and_type(engine):
 
 def test_each_write_bumps_the_data_version(engine):
     store.replace_dataset(engine, small_dataset())
-    assert store.replace_dataset(engine, small_dataset()) == 2
+    assert store.replace_dataset(engine, small_dataset(), expected_version=1) == 2
     assert store.data_version(engine) == 2
 
 
@@ -89,7 +89,7 @@ def test_a_failed_write_changes_nothing(engine):
     # a second rep owning T1 violates the one-owner rule the database enforces
     bad.reps.loc[1, "territory_id"] = "T1"
     with pytest.raises(IntegrityError):
-        store.replace_dataset(engine, bad)
+        store.replace_dataset(engine, bad, expected_version=1)
     assert_same(good, store.read_dataset(engine))
     assert store.data_version(engine) == 1
 
