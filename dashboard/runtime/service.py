@@ -91,10 +91,15 @@ class DataService:
 
             log.info("empty database: building the demo dataset")
             dataset, manifest = generate_demo()
-            store.replace_dataset(
-                self.engine, dataset, action="init-demo",
-                as_of=date.fromisoformat(manifest["as_of"]), detail={"seed": manifest["seed"]},
-            )
+            try:
+                store.replace_dataset(
+                    self.engine, dataset, action="init-demo",
+                    as_of=date.fromisoformat(manifest["as_of"]),
+                    detail={"seed": manifest["seed"]},
+                )
+            except store.StaleData:  # another worker on the same empty database built it first
+                log.info("the demo was built by another worker meanwhile")
+                built = False
         if not users.has_users(self.engine):  # frames only when accounts are missing
             frames = self.frames()
             users.ensure_demo_users(self.engine, frames.territories, frames.reps)
