@@ -23,7 +23,7 @@ from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import whatif as view
 from dashboard.views.selection import Selection, resolve_as_of, resolve_period
-from dashboard.whatif import account_lists, boundaries, changeset, draft_scope, scenario_impact
+from dashboard.whatif import account_lists, boundaries, changeset, scenario_impact, scenarios
 from layouts import components, ids
 from layouts import whatif as layout
 from layouts import whatif_accounts as whatif_layout
@@ -62,23 +62,24 @@ def territory_options(data: ScopedData) -> list[dict]:
 
 
 def check_scope(data: ScopedData, changes: changeset.Changes) -> None:
-    """Refuse (ValueError with the words to show) a draft that touches a
-    territory outside the viewer's scope: managers edit their own region only."""
-    outside = draft_scope.outside(data.frames(), changes, guard.territory_ids(data))
-    if outside:
-        guard.out_of_scope(f"what-if change of {', '.join(outside[:5])}")  # i18n: not shown
-        listed = ", ".join(outside[:5]) + (" …" if len(outside) > 5 else "")
-        region = guard.require_viewer().scope
-        if not region:
-            raise ValueError(ngettext(
-                "You can change only the territories of your scope: {territories} is "
-                "outside it.",
-                "You can change only the territories of your scope: {territories} are "
-                "outside it.", len(outside)).format(territories=listed))
-        raise ValueError(ngettext(
-            "You can change only the territories of {region}: {territories} is outside it.",
-            "You can change only the territories of {region}: {territories} are outside it.",
-            len(outside)).format(region=region, territories=listed))
+    """Refuse (ValueError with the words to show) a draft that names anything
+    outside the viewer's scope, judged on every territory's frames by the
+    rule saved scenarios follow: managers edit their own region only. The
+    words name nothing (the draft may be forged to probe other regions); the
+    log says what it named."""
+    try:
+        scenarios.check_draft(scenarios_panel.access(data), changes)
+    except scenarios.ScenarioError as exc:
+        raise ValueError(scenarios_panel.refused(exc)) from exc
+
+
+def posted_changes(data: ScopedData, steps) -> changeset.Changes:
+    """The changes of a posted history, once they are known to lie in the
+    viewer's scope (else ValueError naming nothing foreign) and to fit the
+    viewer's frames (else ValueError naming what no longer exists)."""
+    changes = view.current_changes(steps)
+    check_scope(data, changes)
+    return view.check_fits(data.frames(), changes)
 
 
 def hideout(data: ScopedData, changes: changeset.Changes, selected=()) -> dict:
@@ -119,7 +120,7 @@ def analysis(data: ScopedData, steps, period_choice, as_of_text, metric, weight)
     except ValueError:
         return _nothing(_("No such period"), _("Choose another period in the bar above."))
     try:
-        changes = view.check_fits(frames, view.current_changes(steps))
+        changes = posted_changes(data, steps)
         after = changeset.apply(frames, changes)
     except ValueError as exc:
         return _nothing(_("This scenario no longer fits the data"), str(exc))
@@ -159,7 +160,7 @@ def edit(data: ScopedData, action: str, steps, form: dict) -> tuple[list, str, s
             raise ValueError(_("Nothing to undo: this is the live alignment."))
         return steps[:-1], _("Undid: {step}").format(step=steps[-1]["label"]), "success"
     frames = data.frames()
-    changes = view.check_fits(frames, view.current_changes(steps))
+    changes = posted_changes(data, steps)
     if action in ACCOUNT_ACTIONS:
         new, label = _account_edit(frames, changes, action, form)
     elif action == "territory_lock":
@@ -377,7 +378,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         data = guard.data(service)
         fairness, touched, total, reps = analysis(data, steps, period, as_of, metric, weight)
         try:
-            changes = view.check_fits(data.frames(), view.current_changes(steps))
+            changes = posted_changes(data, steps)
         except ValueError:
             changes = changeset.Changes.empty()
         full = hideout(data, changes)
@@ -400,9 +401,10 @@ def register(app: dash.Dash, service: DataService) -> None:
     def list_accounts(query, selected, steps):
         """Fires when the search text, the county selection or the scenario
         changes; lists the matching accounts with their scenario territory."""
-        frames = guard.data(service).frames()
+        data = guard.data(service)
+        frames = data.frames()
         try:
-            changes = view.check_fits(frames, view.current_changes(steps))
+            changes = posted_changes(data, steps)
         except ValueError:
             changes = changeset.Changes.empty()
         return account_lists.account_rows(frames, changes,

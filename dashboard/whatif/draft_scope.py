@@ -49,11 +49,6 @@ def territories_named(frames: Frames, changes) -> set[str]:
     return {str(t) for t in named}
 
 
-def outside(frames: Frames, changes, allowed: set[str] | frozenset[str]) -> list[str]:
-    """The territories ``changes`` names that are not in ``allowed``, sorted."""
-    return sorted(territories_named(frames, changes) - set(allowed))
-
-
 #: what :meth:`ScenarioScope.verdict` answers
 ALLOWED, HIDDEN, OUTSIDE = "allowed", "hidden", "outside"
 

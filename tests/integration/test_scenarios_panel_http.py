@@ -178,7 +178,8 @@ def foreign_words(app, region="West"):
     reps = frames.reps[~frames.reps["territory_id"].isin(
         frames.territories.index[frames.territories["region"] == region])]
     alignment = frames.alignment["territory_id"]
-    return (set(others.index) | set(others["territory_name"]) | set(reps["rep_name"])
+    # "T12" is also the trailing-twelve-months label ("T12 bookings"): its name is looked for
+    return ((set(others.index) - {"T12"}) | set(others["territory_name"]) | set(reps["rep_name"])
             | set(alignment.index[alignment.isin(others.index)]))
 
 

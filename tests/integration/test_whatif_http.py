@@ -15,7 +15,7 @@ from dashboard.geo import us_atlas
 from dashboard.views.selection import resolve_period
 from dashboard.whatif import changeset, scenario_impact
 from layouts import ids
-from tests.dash_http import post_callback, sign_in, speaking
+from tests.dash_http import browser_headers, post_callback, sign_in, speaking
 
 HISTORY = (ids.WI_HISTORY, "data")
 LEADER = Viewer(1, "leader", "leader")
@@ -230,7 +230,8 @@ def click(client, app, feature, selected):
                   {"id": ids.WI_SELECT, "property": "value", "value": selected}],
         "changedPropIds": [f"{ids.WI_COUNTIES}.n_clicks"],
     }
-    response = client.post("/_dash-update-component", json=payload)
+    response = client.post("/_dash-update-component", json=payload,
+                           headers=browser_headers(client))
     assert response.status_code in (200, 204)
     answer = (response.get_json(silent=True) or {}).get("response") or {}
     return answer.get(ids.WI_SELECT, {}).get("value")  # None: selection left alone
@@ -336,12 +337,18 @@ def test_a_manager_moves_counties_only_between_their_territories(demo_app):
     moved = press(client, demo_app, ids.WI_MOVE, [],
                   **{ids.WI_SELECT: [fips], ids.WI_TARGET: target})
     assert moved[ids.WI_HISTORY]["data"][-1]["changes"]["county_moves"] == {fips: target}
-    # a southern county into a western territory, and a western county out of the region
-    for county, into in ((south.index[0], target), (fips, south.iloc[0])):
+    # a southern county into a western territory, and a western county out of the
+    # region: refused as a county or territory that does not exist would be
+    for county, into, posted, unknown in ((south.index[0], target, south.index[0], "99999"),
+                                          (fips, south.iloc[0], south.iloc[0], "T999")):
         refused = press(client, demo_app, ids.WI_MOVE, [],
                         **{ids.WI_SELECT: [county], ids.WI_TARGET: into})
         assert ids.WI_HISTORY not in refused
-        assert "only the territories of West" in refused[ids.WI_ALERT]["children"]
+        nothing = press(client, demo_app, ids.WI_MOVE, [], **{
+            ids.WI_SELECT: [unknown if county == posted else county],
+            ids.WI_TARGET: unknown if into == posted else into})
+        assert refused[ids.WI_ALERT]["children"] == \
+            nothing[ids.WI_ALERT]["children"].replace(unknown, posted)
 
 
 def test_a_manager_rebalance_moves_only_within_their_region(demo_app):
@@ -432,3 +439,53 @@ def test_a_managers_county_map_names_only_their_own_territories(demo_app):
     assert all(name in page for name in west["territory_name"])
     leaked = [name for name in others["territory_name"] if f" · {name} (" in page]
     assert not leaked, f"other regions' territories named on a manager's map: {leaked[:5]}"
+
+
+# --- a posted history is judged against the viewer's scope --------------------
+
+def northeast_move(app):
+    """A Northeast county moved to another Northeast territory, as a one-step history."""
+    counties, northeast = region_counties(app, "Northeast")
+    fips = counties.index[0]
+    target = next(t for t in northeast if t != counties[fips])
+    return fips, target, changeset.Changes(county_moves={fips: target})
+
+
+def test_a_forged_history_naming_another_region_is_refused_without_naming_it(demo_app,
+                                                                             caplog):
+    client = sign_in(demo_app.server.test_client(), "manager-west")
+    fips, target, forged = northeast_move(demo_app)
+    steps = [{"label": "moved", "changes": forged.to_json(), "reasons": []}]
+    frames = demo_app.server.extensions["territory_service"].frames()
+    west = frames.territories.index[frames.territories["region"] == "West"]
+    others = frames.territories[~frames.territories.index.isin(west)]
+
+    shown = show(client, demo_app, steps)
+    text = json.dumps(shown[ids.WI_FAIRNESS], ensure_ascii=False)
+    assert "This scenario changes territories outside your region." in text
+    assert fips not in text and target not in text
+    assert shown[ids.WI_TOUCHED]["rowData"] == [] and shown[ids.WI_REPS]["rowData"] == []
+    assert target in caplog.text  # the server log says what was asked for
+
+    # an edit on top of it is refused the same way, naming nothing
+    counties, west_ids = region_counties(demo_app, "West")
+    mine = counties.index[0]
+    into = next(t for t in west_ids if t != counties[mine])
+    refused = press(client, demo_app, ids.WI_MOVE, steps,
+                    **{ids.WI_SELECT: [mine], ids.WI_TARGET: into})
+    assert ids.WI_HISTORY not in refused
+    message = refused[ids.WI_ALERT]["children"]
+    assert message == "This scenario changes territories outside your region."
+
+    # the account list is the region's, whatever the history names
+    status, body = post_callback(client, demo_app, (ids.WI_ACCOUNTS, "rowData"), {
+        f"{ids.WI_ACCOUNT_SEARCH}.value": "", f"{ids.WI_SELECT}.value": [fips],
+        f"{ids.WI_HISTORY}.data": steps})
+    assert status == 200
+    listed = body["response"][ids.WI_ACCOUNTS]["rowData"]
+    assert not {r.get("territory") for r in listed} & set(others.index)
+    assert fips not in json.dumps(listed)
+
+    # the leader's same history is shown in full
+    leader = show(sign_in(demo_app.server.test_client()), demo_app, steps)
+    assert {r["id"] for r in leader[ids.WI_TOUCHED]["rowData"]} >= {target}
