@@ -15,10 +15,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from dashboard.access.rules import Viewer
+from dashboard.access.scope import of as scope_of
+from dashboard.metrics.frames import build_frames
 from dashboard.storage import store
-from dashboard.storage.models import AuditLog
+from dashboard.storage.models import AuditLog, Scenario
 from dashboard.whatif import scenarios
 from dashboard.whatif.changeset import Changes
+from dashboard.whatif.draft_scope import ScenarioScope
 from dashboard.whatif.scenarios import (
     ScenarioRecord,
     ScenarioStateError,
@@ -299,3 +303,72 @@ def test_csv_is_one_change_per_row_and_neutralises_formulas():
         ["lock_territory", "T3", "locked"],
     ]
     assert scenario_csv(record, excel_bom=True).startswith("\ufeff".encode())
+
+
+# --- the stored scenario's scope (issue 15) ------------------------------------
+# small_dataset: T1 is the West's, T2 the South's
+
+def rights(engine, viewer: Viewer) -> ScenarioScope:
+    frames = build_frames(store.read_dataset(engine))
+    return ScenarioScope(viewer, scope_of(viewer, frames), frames)
+
+
+WEST = Viewer(2, "manager-west", "manager", "West")
+SOUTH_CHANGES = Changes(quota_changes={"T2": 0.1})
+
+OPERATIONS = {
+    "read": lambda e, i, a: scenarios.read_scenario(e, i, a),
+    "save over": lambda e, i, a: save_scenario(
+        e, name="mine", changes=Changes(quota_changes={"T1": 0.2}), user="manager-west",
+        scenario_id=i, expected_revision=1, access=a),
+    "stale save over": lambda e, i, a: save_scenario(
+        e, name="mine", changes=Changes(), user="manager-west", scenario_id=i,
+        expected_revision=7, access=a),
+    "duplicate": lambda e, i, a: duplicate_scenario(e, i, "manager-west", access=a),
+    "rename": lambda e, i, a: rename_scenario(e, i, "manager-west", "mine", access=a),
+    "delete": lambda e, i, a: delete_scenario(e, i, "manager-west", access=a),
+    "propose": lambda e, i, a: propose(e, i, "manager-west", "manager", access=a),
+    "approve": lambda e, i, a: approve(e, i, "manager-west", "manager", access=a),
+    "reject": lambda e, i, a: reject(e, i, "manager-west", "manager", access=a),
+    "apply": lambda e, i, a: apply_scenario(e, i, "manager-west", "manager", access=a),
+}
+
+
+def row_of(engine, scenario_id):
+    with engine.connect() as conn:
+        return conn.execute(select(Scenario.__table__).where(
+            Scenario.id == scenario_id)).one()._asdict()
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("author", ["manager-south", "leader"])
+def test_another_regions_scenario_reads_as_missing_in_every_operation(engine, operation,
+                                                                      author):
+    record = save_scenario(engine, name="South plan", changes=SOUTH_CHANGES, user=author)
+    if operation in ("approve", "reject"):
+        propose(engine, record.id, "leader", "leader")
+    elif operation == "apply":
+        propose(engine, record.id, "leader", "leader")
+        approve(engine, record.id, "leader", "leader")
+    before, count = row_of(engine, record.id), len(list_scenarios(engine))
+    with pytest.raises(scenarios.ScenarioNotFoundError) as refused:
+        OPERATIONS[operation](engine, record.id, rights(engine, WEST))
+    assert str(refused.value) == f"There is no scenario {record.id}."
+    assert refused.value.out_of_scope == f"scenario {record.id} by {author} touching T2"
+    assert row_of(engine, record.id) == before and len(list_scenarios(engine)) == count
+    assert list_scenarios(engine, access=rights(engine, WEST)) == []
+
+
+def test_the_leader_and_the_regions_manager_may_change_it(engine):
+    record = save_scenario(engine, name="West plan", changes=Changes(quota_changes={"T1": 0.1}),
+                           user="leader")
+    west = rights(engine, WEST)
+    assert [r.id for r in list_scenarios(engine, access=west)] == [record.id]
+    renamed = rename_scenario(engine, record.id, "manager-west", "Ours", access=west)
+    assert renamed.name == "Ours"
+    with pytest.raises(scenarios.ScenarioOutOfScopeError, match="outside your region"):
+        save_scenario(engine, name="Ours", changes=SOUTH_CHANGES, user="manager-west",
+                      scenario_id=record.id, expected_revision=2, access=west)
+    leader = rights(engine, Viewer(1, "leader", "leader"))
+    propose(engine, record.id, "manager-west", "manager", access=west)
+    assert reject(engine, record.id, "leader", "leader", access=leader).status == "draft"
