@@ -110,11 +110,17 @@ class FakeService:
     def frames(self):
         return self._frames
 
+    def current(self):
+        return "1", self._frames
+
     def as_of(self) -> date:
         return date(2026, 2, 14)
 
-    def memo(self, _name, _args, compute):
-        return compute(self._frames)
+    def memo(self, _name, _args, compute, at=None):
+        return compute((at or self.current())[1])
+
+    def derived(self, _key, compute, at=None):
+        return compute((at or self.current())[1])
 
 
 @pytest.mark.parametrize("weights, balance", [
@@ -127,8 +133,12 @@ class FakeService:
 ])
 def test_the_what_if_fairness_card_rates_the_configured_workload(weights, balance):
     from callbacks import whatif
+    from dashboard.access.rules import Viewer
+    from dashboard.runtime.scoped import ScopedData
 
-    card = whatif.analysis(FakeService(weights), [], "2026Q1", "", "workload", 0.5)[0]
+    leader = Viewer(1, "boss", "leader")
+    card = whatif.analysis(ScopedData(FakeService(weights), leader), [], "2026Q1", "",
+                           "workload", 0.5)[0]
     text = json.dumps(card, cls=plotly.utils.PlotlyJSONEncoder)
     cells = text.split('"Balance index"')[1]
     assert f'"children": "{balance}"' in cells.split('"Tr"')[0]
