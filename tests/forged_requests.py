@@ -197,8 +197,8 @@ def requests(key: str, spec: dict, forgery: Forgery, paths: list[str]) -> list[R
         return [f"{ident}.{dep['property']}"]
 
     triggers = [d for d in spec["inputs"] if d["property"] in TRIGGERS] or spec["inputs"][:1]
-    # a delete last: the other actions still find the scenario there
-    triggers.sort(key=lambda d: "delete" in str(d["id"]))
+    # reads before writes, a delete last: each action still finds the scenario as it was
+    triggers.sort(key=lambda d: ("save" in str(d["id"])) + 2 * ("delete" in str(d["id"])))
     out = []
     for dep in triggers:
         for changed in changed_ids(dep) or [f"{dep['id']}.{dep['property']}"]:
