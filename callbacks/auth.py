@@ -163,7 +163,9 @@ def _enforce(app):
         if path.startswith(DATA_PREFIXES):
             return jsonify({"error": "sign in first"}), 401  # i18n: not shown
         target = request.full_path.rstrip("?")
-        return redirect(f"{LOGIN_PATH}?next={quote(target, safe='/?=&')}")
+        # the whole target is one value of the form's query: its own ? & = escaped,
+        # or the first & would end it (and drop region, segment, drill-down)
+        return redirect(f"{LOGIN_PATH}?next={quote(target, safe='/')}")
     if path == "/_dash-update-component":
         return _check_callback(app, current_user.viewer)
     return None
