@@ -203,8 +203,16 @@ class AccountRows:
 
 
 def prorated_quota(quotas: pd.DataFrame, grouping: Grouping, start: int, end: int,
-                   positions: np.ndarray | None = None) -> np.ndarray:
+                   positions: np.ndarray | None = None, segment: str | None = None
+                   ) -> np.ndarray:
     """METRICS.md Quota: each quarter's amount × (days of it inside [start, end]) ÷ its days.
+
+    Without a segment, every row counts: a quarter's blank-segment row or the
+    sum of its per-segment rows. With one (METRICS.md "Segment filter"), only
+    that segment's rows count, and a group's quota is missing (NaN) when any
+    of its territories has a blank-segment row in a quarter [start, end]
+    touches: a territory's whole quota is never set against one segment. A
+    quarter without rows is 0 in every segment, as it is in total.
 
     ``positions`` is ``grouping.positions(quotas["territory_id"])`` when the
     caller already has it (several periods, or codes kept with the frames)."""
@@ -215,7 +223,23 @@ def prorated_quota(quotas: pd.DataFrame, grouping: Grouping, start: int, end: in
     amount = quotas["amount"].to_numpy(dtype="float64") * share
     if positions is None:
         positions = grouping.positions(quotas["territory_id"])
-    return grouping.money_total(positions, np.ones(len(quotas), bool), amount)
+    if segment is None:
+        return grouping.money_total(positions, np.ones(len(quotas), bool), amount)
+    row_segment = quota_segments(quotas)
+    quota = grouping.money_total(positions, row_segment == segment, amount)
+    whole_only = grouping.total(positions, pd.isna(row_segment) & (overlap > 0))
+    quota[whole_only > 0] = np.nan
+    return quota
+
+
+def quota_segments(quotas: pd.DataFrame) -> np.ndarray:
+    """Each quota row's segment, NaN for a blank one (all segments); a quotas
+    table without the optional column holds totals only."""
+    if "segment" not in quotas.columns:
+        return np.full(len(quotas), np.nan, dtype=object)
+    segments = quotas["segment"].astype(object).to_numpy()
+    blank = pd.isna(segments) | (segments == "")
+    return np.where(blank, np.nan, segments)
 
 
 def won_in(rows: OpportunityRows, first: int, last: int) -> np.ndarray:

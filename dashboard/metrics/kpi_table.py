@@ -100,7 +100,7 @@ def filtered_rows(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Accounts (and their opportunities) of one segment; all of them when None.
 
-    Quotas have no segment, so a segment view keeps the territory's whole quota.
+    Quota follows the segment separately (:func:`prorated_quota`).
     """
     if segment is None:
         return frames.accounts, frames.opportunities
@@ -148,7 +148,8 @@ def group_figures(
         if non_additive:
             cycle = median_cycle(opp_rows, grouping, window)
             top = top_share(opp_rows, grouping, window)
-    parts["quota"] = prorated_quota(frames.quotas, grouping, window.start, window.end, quota_at)
+    parts["quota"] = prorated_quota(frames.quotas, grouping, window.start, window.end, quota_at,
+                                    segment)
     return pd.DataFrame({c: parts[c] for c in PART_COLUMNS}, index=grouping.keys), cycle, top
 
 
