@@ -65,7 +65,7 @@ def summary_strip(figures: dict | None) -> html.Div:
         components.kpi_card(_("Design problems"), fmt.count(figures["design"]),
                             _("overloaded or under-covered")),
         components.kpi_card(_("Execution problems"), fmt.count(figures["execution"]),
-                            _("normal load, weak conversion")),
+                            _("normal load; compared with the company")),
         components.kpi_card(_("Shortfall of flagged"), fmt.money(figures["shortfall"]),
                             _("quota × (1 − projected attainment)")),
     ])

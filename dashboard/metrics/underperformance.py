@@ -20,7 +20,7 @@ from dashboard.metrics.balance import DEFAULT_WEIGHTS, WorkloadWeights, territor
 from dashboard.metrics.frames import Frames
 from dashboard.metrics.kpi_blocks import Grouping, Window, ratio
 from dashboard.metrics.kpi_parts import kpis_from_parts
-from dashboard.metrics.kpi_table import group_figures
+from dashboard.metrics.kpi_table import group_figures, kpi_table
 from dashboard.metrics.periods import Period
 
 RULES = ("pace", "coverage", "growth", "penetration", "potential_index")
@@ -47,6 +47,9 @@ class Thresholds:
     #: diagnosis: "above 1.15 × the mean"
     overload_factor: float = 1.15
     potential_per_rep_factor: float = 1.15
+    #: diagnosis: "pipeline coverage below the healthy line" (the pipeline
+    #: view's default line, dashboard.views.rankings.HEALTHY_COVERAGE)
+    healthy_coverage: float = 3.0
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -79,11 +82,11 @@ def territory_signals(
     territories = frames.territories
     tids = territories["territory_id"]
     groups = pd.Series(tids.to_numpy(), index=tids.to_numpy())
-    parts, _, _ = group_figures(
-        frames, Grouping.from_series(groups), Window.of(period, as_of), non_additive=False
-    )
+    grouping = Grouping.from_series(groups)
+    parts, cycle, _top = group_figures(frames, grouping, Window.of(period, as_of))
     parts = parts.reindex(tids.to_numpy(), fill_value=0.0)
     figures = kpis_from_parts(parts, period, as_of)
+    figures["sales_cycle_days"] = grouping.series(cycle).reindex(tids.to_numpy())
     for column in ("bookings", "quota", "potential", "bookings_t12", "weighted_pipeline"):
         figures[column] = parts[column]
 
@@ -108,7 +111,8 @@ def territory_signals(
     workload = workload.reindex(tids.to_numpy())
     figures["workload"] = workload["workload"]
     figures["vacant"] = territories["rep_id"].isna().to_numpy()
-    _diagnose(figures, t)
+    company = kpi_table(frames, period, as_of, level="company").iloc[0]
+    _diagnose(figures, t, company)
     return figures
 
 
@@ -118,7 +122,7 @@ def _within_lowest(values: pd.Series, share: float) -> pd.Series:
     return (rank <= share * values.notna().sum()).fillna(False).astype(bool)
 
 
-def _diagnose(figures: pd.DataFrame, t: Thresholds) -> None:
+def _diagnose(figures: pd.DataFrame, t: Thresholds, company: pd.Series) -> None:
     """METRICS.md diagnosis: a design problem (load, coverage) or an execution one.
 
     METRICS.md lists "overloaded" first, but a vacant territory is
@@ -130,6 +134,8 @@ def _diagnose(figures: pd.DataFrame, t: Thresholds) -> None:
     rep, else execution.
     Means are over all territories for workload and over staffed ones for
     potential per rep (a vacant territory has no rep to divide by).
+    An execution diagnosis names what is weak against ``company`` (its
+    ``kpi_table`` row): see ``_execution``.
     """
     workload_mean = figures["workload"].mean()  # severity is set before this runs
     overloaded = figures["workload"] > t.overload_factor * workload_mean
@@ -160,12 +166,40 @@ def _diagnose(figures: pd.DataFrame, t: Thresholds) -> None:
                 potential=fmt.money(row.potential),
                 ratio=fmt.multiple(row.potential / potential_mean, 2))
         else:
-            text = _("Execution: normal load, weak conversion (win rate {win_rate}, "
-                     "pipeline coverage {coverage}).").format(
-                win_rate=fmt.percent(row.win_rate), coverage=fmt.multiple(row.coverage))
+            text = _execution(row, t, company)
         explanation.append(text)
     figures["diagnosis"] = diagnosis
     figures["explanation"] = explanation
+
+
+def _below(value, line) -> bool:
+    """``value`` < ``line`` when both are known: a missing figure is no evidence."""
+    return not (fmt.is_missing(value) or fmt.is_missing(line)) and value < line
+
+
+def _execution(row, t: Thresholds, company: pd.Series) -> str:
+    """METRICS.md: an execution diagnosis names what is weak against the company
+    (win rate and average deal size below the company's, pipeline coverage below
+    the healthy line, a sales cycle longer than the company's), and says plainly
+    when none is; a figure at or above the company's is never called weak."""
+    weak = []
+    if _below(row.win_rate, company["win_rate"]):
+        weak.append(_("win rate {value} (company {company})").format(
+            value=fmt.percent(row.win_rate), company=fmt.percent(company["win_rate"])))
+    if _below(row.coverage, t.healthy_coverage):
+        weak.append(_("pipeline coverage {value} (healthy line {line})").format(
+            value=fmt.multiple(row.coverage), line=fmt.multiple(t.healthy_coverage)))
+    if _below(row.avg_deal_size, company["avg_deal_size"]):
+        weak.append(_("deal size {value} (company {company})").format(
+            value=fmt.money(row.avg_deal_size), company=fmt.money(company["avg_deal_size"])))
+    if _below(company["sales_cycle_days"], row.sales_cycle_days):
+        weak.append(_("sales cycle {value} (company {company})").format(
+            value=fmt.days(row.sales_cycle_days), company=fmt.days(company["sales_cycle_days"])))
+    if not weak:
+        return _("Execution: normal load; conversion and pipeline in line with the "
+                 "company — look at the accounts.")
+    return _("Execution: normal load; weak against the company: {weak}.").format(
+        weak=", ".join(weak))
 
 
 def _reasons(row, t: Thresholds) -> list[str]:

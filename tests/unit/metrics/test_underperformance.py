@@ -252,3 +252,81 @@ def test_penetration_reason_in_french_names_the_shares():
     assert flags.set_index("territory_id").loc["U4", "reasons"][0] == (
         "Pénétration du marché 25\u00a0% dans les 25\u00a0% inférieurs alors que le "
         "potentiel 400\u00a0k\u00a0$US est dans les 25\u00a0% supérieurs")
+
+
+def execution_pair(v_deals, w_deals):
+    """Two territories of equal load and potential (2 accounts of 100k each, quota
+    100k in Q1): both execution problems when flagged. Deals are (amount, status,
+    created, close); an account per territory carries them (v1 in V, w1 in W)."""
+    territories = [("V", "Territory V", "East"), ("W", "Territory W", "East")]
+    accounts = [
+        (a, a, fips, None, None, None, None, 100_000, CUSTOMER, None, None)
+        for a, fips in (("v1", "00001"), ("v2", "00001"), ("w1", "00002"), ("w2", "00002"))]
+    opps = [
+        (f"{account}{i}", f"{account}1", amount,
+         "Prospecting" if status == "open" else STAGE[status], status, created, close)
+        for account, deals in (("v", v_deals), ("w", w_deals))
+        for i, (amount, status, created, close) in enumerate(deals)]
+    return build_frames(Dataset(
+        territories=_frame("territories", territories),
+        reps=_frame("reps", [(r, f"Rep {r}", f"{r}@example.com", t, None, None)
+                             for r, t in (("RV", "V"), ("RW", "W"))]),
+        alignment=_frame("alignment", [("00001", "V"), ("00002", "W")]),
+        accounts=_frame("accounts", accounts),
+        opportunities=_frame("opportunities", opps),
+        quotas=_frame("quotas", [("V", "2026Q1", 100_000), ("W", "2026Q1", 100_000)]),
+    ))
+
+
+def _deals(count, amount, status, created="2025-10-17", close="2026-01-15"):
+    return [(amount, status, created, close)] * count
+
+
+def test_execution_never_calls_a_win_rate_above_the_company_weak():
+    # The walkthrough's case: V wins 2 of 4 (50%) while the company wins 3 of 10 (30%).
+    # V: 2 × 20k won = 40k of 100k, pace .4 / .5 = .8 < .85 -> flagged; open 200k over
+    #    remaining 60k -> coverage 3.33× ≥ the healthy 3×; deal size 20k; cycle 90 days.
+    # W: 1 × 20k won of 6 closed (16.7%), 20k of 100k -> pace .4; no open deal -> coverage 0.
+    # Company: 3 won of 10 -> 30%; deal size 60k / 3 = 20k; cycle median(90, 90, 90) = 90.
+    # V is at or above the company on every count: the diagnosis says so plainly.
+    frames = execution_pair(
+        _deals(2, 20_000, "won") + _deals(2, 5_000, "lost") + _deals(1, 200_000, "open",
+                                                                     close="2026-03-15"),
+        _deals(1, 20_000, "won") + _deals(5, 5_000, "lost"))
+    flags = flag_territories(frames, Q1, AS_OF).set_index("territory_id")
+    assert flags["diagnosis"].to_dict() == {"V": "execution", "W": "execution"}
+    assert flags.loc["V", "explanation"] == (
+        "Execution: normal load; conversion and pipeline in line with the company — "
+        "look at the accounts.")
+    # W: win rate 17% < 30%, coverage 0 below the line; deal size (20k) and cycle equal
+    # the company's, so neither is named
+    assert flags.loc["W", "explanation"] == (
+        "Execution: normal load; weak against the company: win rate 17% (company 30%), "
+        "pipeline coverage 0.0× (healthy line 3.0×).")
+
+
+def test_execution_names_deal_size_and_cycle_against_the_company():
+    # V: 2 × 10k won (created Oct 17, closed Jan 15: 90 days) of 4 closed, no open deal:
+    #    pace .2 / .5 = .4; win rate 50%; coverage 0 / 80k = 0; deal size 10k.
+    # W: 2 × 40k won (created Dec 16: 30 days), nothing lost or open: 80k, pace 1.6;
+    #    remaining 20k, coverage 0 < 2 -> flagged too.
+    # Company: 4 won of 6 -> 66.7%; deal size 100k / 4 = 25k; cycle median(90, 90, 30, 30)
+    #    = 60 days. V is below on all four; W only on coverage.
+    frames = execution_pair(
+        _deals(2, 10_000, "won") + _deals(2, 5_000, "lost"),
+        _deals(2, 40_000, "won", created="2025-12-16"))
+    flags = flag_territories(frames, Q1, AS_OF).set_index("territory_id")
+    assert flags.loc["V", "explanation"] == (
+        "Execution: normal load; weak against the company: win rate 50% (company 67%), "
+        "pipeline coverage 0.0× (healthy line 3.0×), deal size $10K (company $25K), "
+        "sales cycle 90\u00a0d (company 60\u00a0d).")
+    assert flags.loc["W", "explanation"] == (
+        "Execution: normal load; weak against the company: "
+        "pipeline coverage 0.0× (healthy line 3.0×).")
+    with translation.use("fr"):
+        french = flag_territories(frames, Q1, AS_OF).set_index("territory_id")
+    assert french.loc["V", "explanation"] == (
+        "Exécution : charge normale ; faible par rapport à l'entreprise : taux de réussite "
+        "50\u00a0% (entreprise 67\u00a0%), couverture du pipeline 0,0× (seuil sain 3,0×), "
+        "taille des affaires 10\u00a0k\u00a0$US (entreprise 25\u00a0k\u00a0$US), cycle de "
+        "vente 90\u00a0j (entreprise 60\u00a0j).")

@@ -17,7 +17,8 @@ DISPLAY_DEFAULTS = {"pace": 85, "coverage": 2.0, "growth": 0, "potential_index":
 
 def flags_table(rows: list[dict]) -> pd.DataFrame:
     base = {"region": "West", "rep_name": "Ann Lee", "rules": [], "diagnosis": "execution",
-            "explanation": "Execution: normal load, weak conversion.", "severity": 1,
+            "explanation": "Execution: normal load; weak against the company: win rate 20% "
+                           "(company 30%).", "severity": 1,
             "shortfall": 1000.0, "reasons": ["Pace 50% (below 85%)"]}
     return pd.DataFrame([{**base, **row} for row in rows], columns=list(FLAG_COLUMNS))
 
@@ -153,7 +154,7 @@ def test_grid_rows_are_flat_and_keep_numbers():
     row = fv.grid_rows(flags)[0]
     assert row["reasons"] == "r1; r2"
     assert row["shortfall"] is None
-    assert row["detail"] == "Normal load, weak conversion."
+    assert row["detail"] == "Normal load; weak against the company: win rate 20% (company 30%)."
 
 
 def test_hideout_colours_scope_and_escapes_names():
