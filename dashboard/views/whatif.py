@@ -247,14 +247,31 @@ FAIRNESS_LABELS = (
 )
 
 
-def _fmt(value, kind: str) -> str:
+#: (usual digits, most digits) per kind of fairness figure: a small move gets
+#: digits until before and after read differently, up to the most
+FAIRNESS_DIGITS = {"number": (3, 4), "percent": (0, 2), "multiple": (1, 3)}
+
+
+def _fmt(value, kind: str, digits: int) -> str:
     if kind == "percent":
-        return formatting.percent(value)
+        return formatting.percent(value, digits)
     if kind == "multiple":
-        return formatting.multiple(value)
+        return formatting.multiple(value, digits)
     if formatting.is_missing(value):
         return formatting.MISSING
-    return formatting.number(value, 3)
+    return formatting.number(value, digits)
+
+
+def _before_after(before, after, kind: str) -> tuple[str, str]:
+    """Before and after as text, with the fewest digits (from the kind's usual
+    to its most) at which a change between them shows ("0.571 → 0.571" was a
+    move too small for three digits)."""
+    digits, most = FAIRNESS_DIGITS[kind]
+    changed = not (formatting.is_missing(before) or formatting.is_missing(after)) \
+        and abs(after - before) > 1e-12
+    while changed and digits < most and _fmt(before, kind, digits) == _fmt(after, kind, digits):
+        digits += 1
+    return _fmt(before, kind, digits), _fmt(after, kind, digits)
 
 
 def fairness_rows(fairness: pd.DataFrame) -> list[dict]:
@@ -267,18 +284,31 @@ def fairness_rows(fairness: pd.DataFrame) -> list[dict]:
         tone = ""
         if not formatting.is_missing(delta) and abs(delta) > 1e-9:
             tone = "good" if (delta > 0) == higher_is_better else "bad"
-        rows.append({"label": _(label), "before": _fmt(before, kind), "after": _fmt(after, kind),
+        before_text, after_text = _before_after(before, after, kind)
+        rows.append({"label": _(label), "before": before_text, "after": after_text,
                      "tone": tone})
     return rows
 
 
 DISRUPTION_LABELS = (("accounts", N_("Accounts")), ("bookings", N_("T12 bookings")),
                      ("pipeline", N_("Open pipeline")))
+#: a share under 0.1% keeps two decimals, one under 0.01% reads "<0.01%": never "0.0%" for a move
+SMALL_SHARE, TINY_SHARE = 0.001, 0.0001
+
+
+def share_text(share) -> str:
+    """A disruption share (METRICS.md Disruption) as a percentage, 0 only when
+    nothing moved."""
+    if formatting.is_missing(share) or share == 0 or share >= SMALL_SHARE:
+        return formatting.percent(share, 1)
+    if share < TINY_SHARE:
+        return "<" + formatting.percent(TINY_SHARE, 2)
+    return formatting.percent(share, 2)
 
 
 def disruption_rows(shares: Mapping[str, float]) -> list[tuple[str, str]]:
     """(label, share text) of METRICS.md Disruption, three ways."""
-    return [(_(label), formatting.percent(shares.get(key), 1)) for key, label in DISRUPTION_LABELS]
+    return [(_(label), share_text(shares.get(key))) for key, label in DISRUPTION_LABELS]
 
 
 def _names(names: list, limit: int = 3) -> str:

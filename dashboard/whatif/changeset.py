@@ -29,6 +29,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from dashboard.geo import us_atlas
 from dashboard.i18n.translation import _
 from dashboard.metrics import kpi_cube, kpi_cube_build, kpi_cube_moves
 from dashboard.metrics.frames import Frames, effective_codes
@@ -42,13 +43,21 @@ class LockedError(ValueError):
     """A change that a lock forbids; the message names the lock in plain words."""
 
 
-def _names(ids: Iterable[str]) -> str:
+def _names(ids: Iterable[str], separator: str = ", ") -> str:
     """"A, B, C" or "A, B, C, D, E and 3 more"."""
     ids = sorted(ids)
-    shown = ", ".join(ids[:_NAMED])
+    shown = separator.join(ids[:_NAMED])
     if len(ids) <= _NAMED:
         return shown
     return _("{names} and {count} more").format(names=shown, count=len(ids) - _NAMED)
+
+
+def _county_names(fips_list: Iterable[str]) -> str:
+    """The counties a lock message names, as the map's tooltip does ("Ada, ID";
+    the fips when the atlas has no such county), "; " between them."""
+    counties = us_atlas.load_counties()
+    return _names((f"{counties.at[f, 'name']}, {counties.at[f, 'state_abbr']}"
+                   if f in counties.index else f for f in fips_list), separator="; ")
 
 
 @dataclass(frozen=True)
@@ -150,7 +159,7 @@ class Changes:
         locked = self.locked_counties.intersection(moving)
         if locked:
             raise LockedError(_("county {names} locked: cannot move").format(
-                names=_names(locked)))
+                names=_county_names(locked)))
         leaving = {self.county_moves.get(f, base[f]) for f in moving}
         self._refuse_locked_territories(leaving | ({territory_id} if moving else set()))
         if moving and self.locked_accounts:
