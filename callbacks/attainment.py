@@ -33,7 +33,8 @@ RANKING_TITLE = {"territory": N_("Territories by attainment · {period}"),
                  "rep": N_("Reps by attainment · {period}"),
                  "region": N_("Regions by attainment · {period}")}
 GRID_FIELDS = ("id", "name", "territory_id", "territory_name", "attainment", "pace", "bookings",
-               "quota", "projected_attainment", "revenue_growth")
+               "quota", "projected_attainment", "revenue_growth", "acquisition_rate",
+               "retention_rate")
 
 
 def no_match():
@@ -87,6 +88,10 @@ def strip(totals: pd.Series, table: pd.DataFrame, level: str, period) -> object:
         components.kpi_card(_("Revenue growth"),
                             formatting.signed_percent(totals["revenue_growth"]),
                             _("vs same dates last year"), tone(totals["revenue_growth"], 0.0)),
+        components.kpi_card(_("Acquisition"), formatting.percent(totals["acquisition_rate"]),
+                            _("new customers ÷ customers at start")),
+        components.kpi_card(_("Retention"), formatting.percent(totals["retention_rate"]),
+                            _("customers kept ÷ customers at start")),
         components.kpi_card(_("On pace"), _("{count} of {total}").format(
                                 count=formatting.count(on_pace),
                                 total=formatting.count(len(paced))),

@@ -117,6 +117,7 @@ def kpi_columns(level: str) -> list[dict]:
         ("bookings", _("Bookings"), money), ("quota", _("Quota"), money),
         ("projected_attainment", _("Projected"), pct),
         ("revenue_growth", _("Growth"), grid_format.percent(signed=True)),
+        ("acquisition_rate", _("Acquisition"), pct), ("retention_rate", _("Retention"), pct),
     ):
         columns.append({"field": field, "headerName": header, "valueFormatter": fmt,
                         **NUMBER_COL})

@@ -109,6 +109,8 @@ def kpi_cards(row, company, whole: str = "company") -> list:
         (_("Growth"), signed(row["revenue_growth"]), signed(company["revenue_growth"]),
          tone("revenue_growth", 0.0)),
         (_("Penetration"), pct(row["penetration"]), pct(company["penetration"]), ""),
+        (_("Acquisition"), pct(row["acquisition_rate"]), pct(company["acquisition_rate"]), ""),
+        (_("Retention"), pct(row["retention_rate"]), pct(company["retention_rate"]), ""),
     ]
     return [bookings, *(compare_card(*pair, whole=whole) for pair in pairs)]
 

@@ -188,3 +188,47 @@ def test_french_cards_titles_headers_and_numbers(demo_app):
     assert headers[:3] == ["Commercial", "Territoire", "Atteinte"]
     figure = find(content, ids.ATTAINMENT_RANKING)["figure"]
     assert any("Prises de commande" in h for t in figure["data"] for h in t["hovertext"])
+
+
+def kpi_card_texts(tree) -> dict[str, tuple[str, str]]:
+    """label -> (value, sub) of every KPI card (components.kpi_card) in a layout."""
+    cards = {}
+    if isinstance(tree, dict):
+        props = tree.get("props", {})
+        if props.get("className") == "kpi-card":
+            label, value, sub = (div["props"]["children"]
+                                 for div in props["children"]["props"]["children"])
+            cards[label] = (value, sub)
+            return cards
+        tree = props.get("children")
+    if isinstance(tree, list | dict):
+        for item in tree if isinstance(tree, list) else [tree]:
+            cards |= kpi_card_texts(item)
+    return cards
+
+
+@pytest.mark.parametrize(("level", "region"), [("territory", "all"), ("region", "all"),
+                                               ("territory", "West")])
+def test_acquisition_and_retention_in_the_table_and_strip_are_the_kpi_tables(
+        client, demo_app, level, region):
+    # METRICS.md Period KPIs at every level, not only on a rep's scorecard: each row
+    # of the KPI table carries them, and the strip the scope's (company or region)
+    status, body = post_callback(client, demo_app, CONTENT,
+                                 values(period="2025Q4", region=region, level=level))
+    assert status == 200
+    content = body["response"][ids.ATTAINMENT_CONTENT]["children"]
+    expected = core(demo_app, "2025Q4", region, level=level)
+    by_id = expected.table.set_index("id")
+    grid = find(content, ids.ATTAINMENT_GRID)
+    rows = grid["rowData"]
+    assert [r["id"] for r in rows] and {r["id"] for r in rows} == set(by_id.index)
+    for row in rows:
+        for key in ("acquisition_rate", "retention_rate"):
+            assert same(row[key], by_id.at[row["id"], key]), (row["id"], key)
+    fields = {c["field"]: c["headerName"] for c in grid["columnDefs"]}
+    assert fields["acquisition_rate"] == "Acquisition"
+    assert fields["retention_rate"] == "Retention"
+    cards = kpi_card_texts(content)
+    totals = expected.totals
+    assert cards["Acquisition"][0] == formatting.percent(totals["acquisition_rate"])
+    assert cards["Retention"][0] == formatting.percent(totals["retention_rate"])

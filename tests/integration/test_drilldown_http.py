@@ -242,3 +242,30 @@ def test_switch_points_the_layer_at_the_selection(client, demo_app):
     values[f"{ids.MAP_ACCOUNTS_SWITCH}.value"] = False
     status, body = post_callback(client, demo_app, (ids.MAP_ACCOUNTS, "url"), values)
     assert status == 200 and body["response"][ids.MAP_ACCOUNTS]["url"] is None
+
+
+@pytest.mark.parametrize(("user", "territory", "whole"),
+                         [("leader", "T07", "Company"), ("manager-west", None, "Region")])
+def test_the_strip_shows_acquisition_and_retention_against_the_whole(
+        demo_app, service, user, territory, whole):
+    # METRICS.md acquisition and retention rates for the territory, with the company's
+    # (a manager: the region's) beneath, from kpi_table for the same selection
+    from tests.integration.test_attainment_http import kpi_card_texts
+
+    frames, as_of = service.frames(), service.as_of()
+    period = resolve_period("t12", as_of)
+    if territory is None:
+        west = frames.territories[frames.territories["region"] == "West"]
+        territory = west["territory_id"].iloc[0]
+        level, key = "region", "West"
+    else:
+        level, key = "company", "company"
+    client = sign_in(demo_app.server.test_client(), user)
+    status, body = open_panel(client, demo_app, territory, period="t12")
+    assert status == 200
+    cards = kpi_card_texts(body["response"][ids.DRILLDOWN]["children"])
+    row, _company = core_row(service, territory, period="t12")
+    whole_row = kpi_table(frames, period, as_of, level).set_index("id").loc[key]
+    for label, column in (("Acquisition", "acquisition_rate"), ("Retention", "retention_rate")):
+        assert cards[label] == (formatting.percent(row[column]),
+                                f"{whole} {formatting.percent(whole_row[column])}"), label
