@@ -25,6 +25,7 @@ from dashboard.views.selection import (
     Selection,
     as_of_range,
     as_of_text,
+    known_selection,
     period_options,
     resolve_as_of,
 )
@@ -93,6 +94,23 @@ def as_of_bounds(service: DataService) -> tuple[date, date]:
     created = service.derived(("earliest_opportunity",),
                               lambda f: f.opportunities["created_on"].min())
     return as_of_range(created, service.as_of())
+
+
+def linked_selection(service: DataService, selection: Selection) -> tuple[Selection, tuple]:
+    """A link's selection as the viewer gets it: an unknown period, region or
+    segment is the default (``known_selection``), the region choices being
+    the viewer's own (a manager's only choice, "all", is their region; a
+    region outside it is logged, and answered like an unknown one)."""
+    viewer = guard.require_viewer()
+    frames = service.frames()
+    regions = sorted(frames.territories["region"].dropna().unique()) if viewer.is_leader else []
+    segments = sorted(frames.accounts["segment"].dropna().unique())
+    shown, replaced = known_selection(selection, regions, segments,
+                                      resolve_as_of(selection.as_of, service.as_of()))
+    if "region" in replaced and rules.confine_region(viewer, selection.region, ALL) is None:
+        asked = f"region {str(selection.region)[:64]!r} in a link"  # i18n: not shown (log)
+        guard.out_of_scope(asked, viewer)
+    return shown, replaced
 
 
 def changed_query(selection: Selection, search: str | None):
@@ -176,12 +194,15 @@ def register(app: dash.Dash, service: DataService) -> None:
         current = Selection.from_query(search)
         default = service.as_of()
         if ctx.triggered_id in (None, ids.URL):
-            if ctx.triggered_id == ids.URL and url_matches_controls(
+            shown, replaced = linked_selection(service, current)
+            if ctx.triggered_id == ids.URL and not replaced and url_matches_controls(
                     current, period, region, segment,
                     resolve_as_of(picked_as_of, default), default):
                 return UNCHANGED
-            return (no_update, current.period, current.region, current.segment,
-                    *as_of_controls(current.as_of, current.period, default))
+            # a link naming what the data does not offer is rewritten to what is shown
+            query = changed_query(shown, search) if replaced else no_update
+            return (query, shown.period, shown.region, shown.segment,
+                    *as_of_controls(shown.as_of, shown.period, default))
         if ctx.triggered_id == ids.AS_OF_DATE:
             return as_of_picked(Selection.from_controls(period, region, segment, search),
                                 search, picked_as_of, default)
@@ -233,7 +254,8 @@ def register(app: dash.Dash, service: DataService) -> None:
         if page.needs_data and service.frames().territories.empty:
             return empty_state(_(help_texts.NO_DATA_TITLE), _(help_texts.NO_DATA_LEADER
                                if viewer.role == rules.LEADER else help_texts.NO_DATA_OTHERS))
-        selection = guard.confine(Selection.from_query(search), viewer)
+        selection = guard.confine(linked_selection(service, Selection.from_query(search))[0],
+                                  viewer)
         data = guard.data(service, viewer) if page.scoped else service
         link = page.link(data, search) if page.link else {}
         return page.layout(data, selection, **link)

@@ -147,6 +147,30 @@ def resolve_period(choice: str | None, as_of: date) -> Period:
     return named(Period.parse(choice))
 
 
+def known_selection(selection: Selection, regions: list[str], segments: list[str],
+                    as_of: date) -> tuple[Selection, tuple[str, ...]]:
+    """The selection a link names with every value the data does not offer
+    replaced by its default, as the README promises for a link: a period
+    :func:`resolve_period` refuses (a valid ``start..end`` range stays), a
+    region not among ``regions`` (the viewer's region choices; "all" always
+    is), a segment not among ``segments``. Returns it with the names of the
+    parameters replaced, in query order (empty: the link was sound)."""
+    replaced = []
+    period = selection.period
+    try:
+        resolve_period(period, as_of)
+    except ValueError:
+        period = QTD
+        replaced.append("period")
+    region = selection.region if selection.region in (ALL, *regions) else ALL
+    if region != selection.region:
+        replaced.append("region")
+    segment = selection.segment if selection.segment in (ALL, *segments) else ALL
+    if segment != selection.segment:
+        replaced.append("segment")
+    return Selection(period, region, segment, selection.as_of), tuple(replaced)
+
+
 def period_options(as_of: date, quarters_back: int = 8) -> list[dict]:
     """The period dropdown: relative choices, then recent quarters and years."""
     options = [
