@@ -47,7 +47,7 @@ def ranking_columns(kpi_key: str) -> list[dict]:
     return [
         {"field": "id", "headerName": _("ID"), "maxWidth": 80},
         {"field": "name", "headerName": _("Territory"), "minWidth": 140},
-        layout.value_column(kpi.title, kpi.fmt),
+        layout.value_column(kpi.title, kpi.fmt, kpi.key),
     ]
 
 

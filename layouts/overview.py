@@ -69,11 +69,17 @@ _VALUE_FORMATS = {
 }
 
 
-def value_column(title: str, fmt: str) -> dict:
+def value_column(title: str, fmt: str, kpi_key: str) -> dict:
     """The ranking's KPI column: the number itself, formatted in the browser
-    like the map's tooltip, so it sorts as a number and exports as one."""
+    like the map's tooltip, so it sorts as a number and exports as one.
+
+    Its column id names the KPI: AG Grid keeps a column whose id is unchanged
+    and does not redraw its cells for a new formatter, so rows kept the
+    previous KPI's format ("265%" under coverage) until reload; a new id is a
+    new column, every cell drawn with its own KPI's format."""
     formatter = _VALUE_FORMATS.get(fmt, lambda: grid_format.number(2))()
-    return {"field": "value", "headerName": title, "valueFormatter": formatter,
+    return {"field": "value", "colId": f"value-{kpi_key}", "headerName": title,
+            "valueFormatter": formatter,
             "type": "rightAligned", "filter": "agNumberColumnFilter", "maxWidth": 150,
             # "Quota attainment" or "Taux d'atteinte de l'objectif": wrap, don't cut
             "wrapHeaderText": True, "autoHeaderHeight": True}
