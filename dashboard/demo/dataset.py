@@ -351,7 +351,8 @@ def _canonical(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     template = empty_frame(table)
     out = {}
     for column in template.columns:
-        values = frame[column]
+        # a column the demo does not make (effective_from, segment) is blank
+        values = frame[column] if column in frame else pd.Series(None, index=frame.index)
         dtype = template[column].dtype
         if pd.api.types.is_object_dtype(dtype):
             array = np.array(values.to_numpy(dtype=object), dtype=object)

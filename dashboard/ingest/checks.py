@@ -268,16 +268,20 @@ def _quoting(template: str, cells: pd.Series, **known: str) -> Callable[[int], s
 
 
 def _check_duplicates(table: str, checked: CheckedFile) -> None:
-    """Duplicate keys within the file; for the alignment, a county aligned twice."""
-    key = list(TABLES[table].key)
-    if not all(k in checked.cells for k in key):
+    """Duplicate keys within the file; for the alignment, a county aligned
+    twice from the same date. A blank optional key column (no effective_from,
+    no segment) is a value like any other: two blank rows repeat the key."""
+    spec = TABLES[table]
+    key = list(spec.key)
+    if not all(k in checked.cells for k in spec.key if k in spec.required_columns):
         return
     keys = checked.values[key]
-    positions = np.flatnonzero(keys.notna().all(axis=1).to_numpy())
+    required = [k for k in key if k in spec.required_columns]
+    positions = np.flatnonzero(keys[required].notna().all(axis=1).to_numpy())
     if len(key) == 1:
         codes, _uniques = pd.factorize(keys[key[0]].to_numpy(dtype=object)[positions])
     else:
-        codes = keys.iloc[positions].groupby(key, sort=False).ngroup().to_numpy()
+        codes = keys.iloc[positions].groupby(key, sort=False, dropna=False).ngroup().to_numpy()
     if len(codes) == 0 or np.bincount(codes).max() == 1:
         return
     later = pd.Series(codes).duplicated().to_numpy()
@@ -286,22 +290,64 @@ def _check_duplicates(table: str, checked: CheckedFile) -> None:
     repeats = positions[later]
     firsts = positions[first_of_code[codes[later]]]
     rows = checked.report.rows
-    reasons = {}
+    reasons, columns = {}, {}
     aligned_twice = _("county {county} is aligned twice (also on row {row})")
+    aligned_twice_from = _("county {county} is aligned twice from {date} (also on row {row})")
     duplicate = _("duplicate {key} (also on row {row})")
     both = _("{first} and {second}")
     for position, first in zip(repeats[:MAX_PER_RULE], firsts[:MAX_PER_RULE], strict=True):
-        pairs = [f"{k} {keys[k].iat[position]}" for k in key]
+        given = [k for k in key if not pd.isna(keys[k].iat[position])]
+        pairs = [f"{k} {_key_text(keys[k].iat[position])}" for k in given]
         shown = pairs[0]
         if len(pairs) > 1:
             shown = both.format(first=", ".join(pairs[:-1]), second=pairs[-1])
         if table == "alignment":
-            reasons[position] = aligned_twice.format(
-                county=keys[key[0]].iat[position], row=rows[first])
+            since = keys["effective_from"].iat[position]
+            reasons[position] = (aligned_twice if pd.isna(since) else aligned_twice_from).format(
+                county=keys[key[0]].iat[position], date=_key_text(since), row=rows[first])
         else:
             reasons[position] = duplicate.format(key=shown, row=rows[first])
-    # a composite key is reported on its last column, the one that repeats within a group
-    checked.report.row_problems(key[-1], repeats, reasons.__getitem__, _("duplicate"))
+        # a composite key is reported on its last given column, the one that
+        # repeats within a group
+        columns[position] = given[-1]
+    listed = repeats[:MAX_PER_RULE]
+    for column in dict.fromkeys(columns.values()):
+        mine = np.array([columns[p] == column for p in listed], dtype=bool)
+        # the rows beyond the listed ones are summed up under the first column
+        extra = repeats[MAX_PER_RULE:] if column == columns[listed[0]] else repeats[:0]
+        checked.report.row_problems(column, np.concatenate([listed[mine], extra]),
+                                    reasons.__getitem__, _("duplicate"))
+
+
+def _key_text(value: object) -> str:
+    """A key value as the file writes it (dates ISO)."""
+    return f"{value:%Y-%m-%d}" if isinstance(value, pd.Timestamp) else str(value)
+
+
+def check_quota_segments(checked: dict[str, CheckedFile], merged: pd.DataFrame) -> None:
+    """DATA_FORMAT.md: a territory's quarter has either one quota for all
+    segments (blank segment) or one per segment, counting the stored quotas
+    this import keeps. The imported rows of a quarter that has both are refused."""
+    if "quotas" not in checked:
+        return
+    file = checked["quotas"]
+    blank = merged["segment"].isna()
+    quarter = ["territory_id", "period"]
+    mixed = (merged.assign(blank=blank, given=~blank).groupby(quarter)[["blank", "given"]]
+             .any().all(axis=1))
+    mixed = mixed[mixed]
+    if mixed.empty:
+        return
+    values = file.values
+    at = pd.MultiIndex.from_frame(values[quarter]).isin(mixed.index)
+    both = _("territory {territory} has a quota for all segments and quotas by segment "
+             "for {period}; give one or the other")
+    file.report.row_problems(
+        "segment", np.flatnonzero(at),
+        lambda p: both.format(territory=values["territory_id"].iat[p],
+                              period=values["period"].iat[p]),
+        _("quota for all segments and by segment"),
+    )
 
 
 def _check_date_order(checked: CheckedFile, later: str, earlier: str) -> None:

@@ -36,6 +36,7 @@ from dashboard.ingest.checks import (
     Problem,
     Report,
     check_file,
+    check_quota_segments,
     check_references,
     check_rep_owners,
     has_errors,
@@ -353,6 +354,7 @@ def validate(
     merged = Dataset(**{
         name: upsert(name, existing.table(name), imported.get(name)) for name in LOAD_ORDER
     })
+    check_quota_segments(checked, merged.quotas)
     for report in reports.values():
         problems.extend(report.problems())
     return merged, problems
@@ -372,7 +374,9 @@ def upsert(table: str, existing: pd.DataFrame, imported: pd.DataFrame | None) ->
     if imported is None:
         return existing
     key = list(TABLES[table].key)
-    imported = canonical(imported, table).dropna(subset=key)
+    # a blank optional key column (no effective_from, no segment) is part of the key
+    imported = canonical(imported, table).dropna(subset=[
+        k for k in key if k in TABLES[table].required_columns])
     if imported[key].duplicated().any():
         imported = imported.drop_duplicates(key, keep="first")
     if existing.empty or imported.empty:
@@ -396,7 +400,13 @@ def upsert(table: str, existing: pd.DataFrame, imported: pd.DataFrame | None) ->
 def _key_index(frame: pd.DataFrame, key: list[str]) -> pd.Index:
     if len(key) == 1:
         return pd.Index(frame[key[0]].to_numpy(dtype=object))
-    return pd.MultiIndex.from_frame(frame[key])
+    # blank as a value of its own, so two blank keys match (NaN never equals NaN)
+    return pd.MultiIndex.from_frame(frame[key].astype(object).where(frame[key].notna(), _BLANK))
+
+
+#: What a blank key column reads as when keys are matched (not a valid value
+#: of any column).
+_BLANK = "\0blank"
 
 
 def canonical(frame: pd.DataFrame, table: str) -> pd.DataFrame:

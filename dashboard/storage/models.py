@@ -53,8 +53,10 @@ def _column(table: schema.Table, column: schema.Column) -> Column:
     if column.references in schema.TABLES:  # counties live in the map, not the database
         target = schema.TABLES[column.references]
         references.append(ForeignKey(f"{target.name}.{target.key[0]}"))
-    return Column(column.name, kind, *references, primary_key=column.name in table.key,
-                  nullable=not column.required, unique=column.unique or None,
+    key = column.name in table.key
+    # an optional key column stores blank as schema.STORED_BLANK: never NULL
+    return Column(column.name, kind, *references, primary_key=key,
+                  nullable=not (column.required or key), unique=column.unique or None,
                   index=(table.name, column.name) in _INDEXED or None)
 
 
@@ -73,13 +75,21 @@ class Rep(Base):
 
 
 class Alignment(Base):
-    """The live alignment: one territory per county."""
+    """The live alignment and its history: a county's territory from each
+    effective date on (the oldest row of a county has no date)."""
 
     __table__ = data_table("alignment")
 
 
 class Account(Base):
     __table__ = data_table("accounts")
+
+
+class Override(Base):
+    """Dated named-account overrides (``accounts.territory_override`` is the
+    one in force from the beginning)."""
+
+    __table__ = data_table("overrides")
 
 
 class Opportunity(Base):

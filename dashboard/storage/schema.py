@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -127,8 +128,11 @@ TABLES: dict[str, Table] = {
             (
                 Column("county_fips", FIPS, True, references="counties"),
                 Column("territory_id", ID, True, references="territories"),
+                # blank: from the beginning; on day d a county belongs to its
+                # row with the latest effective_from <= d (METRICS.md)
+                Column("effective_from", DATE),
             ),
-            key=("county_fips",),
+            key=("county_fips", "effective_from"),
         ),
         Table(
             "accounts",
@@ -146,6 +150,17 @@ TABLES: dict[str, Table] = {
                 Column("territory_override", ID, references="territories"),
             ),
             key=("account_id",),
+        ),
+        Table(
+            # dated named-account overrides; a blank territory takes the
+            # account back to its county's territory from that date
+            "overrides",
+            (
+                Column("account_id", ID, True, references="accounts"),
+                Column("territory_id", ID, references="territories"),
+                Column("effective_from", DATE, True),
+            ),
+            key=("account_id", "effective_from"),
         ),
         Table(
             "opportunities",
@@ -166,14 +181,30 @@ TABLES: dict[str, Table] = {
                 Column("territory_id", ID, True, references="territories"),
                 Column("period", QUARTER, True),
                 Column("amount", MONEY, True),
+                # blank: all segments; a territory's quarter has either one
+                # blank-segment row or one row per segment
+                Column("segment", TEXT, max_length=100),
             ),
-            key=("territory_id", "period"),
+            key=("territory_id", "period", "segment"),
         ),
     )
 }
 
 #: Order in which tables must be written so references exist first.
-LOAD_ORDER = ("territories", "reps", "alignment", "accounts", "opportunities", "quotas")
+LOAD_ORDER = ("territories", "reps", "alignment", "accounts", "overrides", "opportunities",
+              "quotas")
+
+#: An optional key column (a blank effective_from, a blank quota segment)
+#: still has to be part of its table's primary key, which no database lets be
+#: NULL: the store writes this value of its kind for blank and reads it back
+#: as blank. Nothing outside the store ever sees it.
+STORED_BLANK = {DATE: date(1, 1, 1), TEXT: ""}
+
+
+def blank_keys(table: str) -> list[Column]:
+    """The optional columns of ``table``'s key (stored as :data:`STORED_BLANK`)."""
+    spec = TABLES[table]
+    return [c for c in spec.columns if c.name in spec.key and not c.required]
 
 #: The optional file beside the tables that carries the dataset's own as-of
 #: date, so an export imported elsewhere reports the same default figures.
@@ -196,7 +227,7 @@ def empty_frame(table: str) -> pd.DataFrame:
 
 @dataclass
 class Dataset:
-    """The six DATA_FORMAT.md tables as frames with canonical dtypes.
+    """The seven DATA_FORMAT.md tables as frames with canonical dtypes.
 
     Strings are object columns with None for missing, dates datetime64 with
     NaT, money and coordinates float64 with NaN. The importer produces this,
@@ -209,6 +240,7 @@ class Dataset:
     accounts: pd.DataFrame = field(default_factory=lambda: empty_frame("accounts"))
     opportunities: pd.DataFrame = field(default_factory=lambda: empty_frame("opportunities"))
     quotas: pd.DataFrame = field(default_factory=lambda: empty_frame("quotas"))
+    overrides: pd.DataFrame = field(default_factory=lambda: empty_frame("overrides"))
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
@@ -218,11 +250,15 @@ class Dataset:
 
 
 def frame_from_rows(table: str, rows: list[tuple]) -> pd.DataFrame:
-    """Rows in DATA_FORMAT.md column order, coerced to the canonical dtypes.
+    """Rows in DATA_FORMAT.md column order (trailing optional columns may be
+    left out), coerced to the canonical dtypes.
 
     The shortest honest way to build a small Dataset by hand (tests, examples)
     that goes through the same dtypes the importer produces."""
     spec = TABLES[table]
+    width = len(spec.column_names)
+    # rows may leave out trailing optional columns (effective_from, segment)
+    rows = [tuple(row) + (None,) * (width - len(row)) for row in rows]
     frame = pd.DataFrame(rows, columns=spec.column_names, dtype=object)
     for col in spec.columns:
         if col.kind == DATE:

@@ -30,17 +30,29 @@ from dashboard.storage.models import (
     AuditLog,
     Meta,
     Opportunity,
+    Override,
     Quota,
     Rep,
     Territory,
 )
-from dashboard.storage.schema import DATE, LOAD_ORDER, MONEY, NUMBER, TABLES, Dataset, empty_frame
+from dashboard.storage.schema import (
+    DATE,
+    LOAD_ORDER,
+    MONEY,
+    NUMBER,
+    STORED_BLANK,
+    TABLES,
+    Dataset,
+    blank_keys,
+    empty_frame,
+)
 
 MODELS = {
     "territories": Territory,
     "reps": Rep,
     "alignment": Alignment,
     "accounts": Account,
+    "overrides": Override,
     "opportunities": Opportunity,
     "quotas": Quota,
 }
@@ -120,7 +132,9 @@ def _records(frame: pd.DataFrame, table: str) -> list[dict]:
     spec = TABLES[table]
     columns = {}
     for col in spec.columns:
-        values = frame[col.name]
+        # a frame made before a column existed (a hand-built one) holds it blank
+        values = (frame[col.name] if col.name in frame
+                  else pd.Series(None, index=frame.index, dtype=object))
         if col.kind == DATE:
             stamps = pd.to_datetime(values)
             columns[col.name] = [None if pd.isna(v) else v.date() for v in stamps]
@@ -129,6 +143,9 @@ def _records(frame: pd.DataFrame, table: str) -> list[dict]:
             columns[col.name] = [None if np.isnan(v) else float(v) for v in array]
         else:
             columns[col.name] = [None if pd.isna(v) else str(v) for v in values]
+    for col in blank_keys(table):  # a key column is never NULL in the database
+        blank = STORED_BLANK[col.kind]
+        columns[col.name] = [blank if v is None else v for v in columns[col.name]]
     names = list(columns)
     return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
@@ -195,6 +212,8 @@ def read_dataset(engine: Engine) -> Dataset:
             table_values = np.array(rows, dtype=object)
             del rows
             columns = [table_values[:, i] for i in range(len(names))]
+            for col in blank_keys(table):
+                _unblank(columns[names.index(col.name)], STORED_BLANK[col.kind])
             frames[table] = _typed(dict(zip(names, columns, strict=True)), table)
     return Dataset(**frames)
 
@@ -208,6 +227,15 @@ def _fetch_all(connection, sql: str) -> list[tuple]:
         return cursor.fetchall()
     finally:
         cursor.close()
+
+
+def _unblank(values: np.ndarray, blank) -> None:
+    """Put None back where the store wrote :data:`STORED_BLANK` (in place).
+    SQLite hands dates back as ISO text, other drivers as dates."""
+    if isinstance(blank, date):
+        values[(values == blank) | (values == blank.isoformat())] = None
+    else:
+        values[values == blank] = None
 
 
 def _typed(columns: dict[str, np.ndarray], table: str) -> pd.DataFrame:

@@ -32,8 +32,10 @@ def small_dataset() -> Dataset:
                            "email": obj("ann@example.com", "bo@example.com"),
                            "territory_id": obj("T1", None),
                            "home_lat": [47.6, nan], "home_lon": [-122.3, nan]}),
-        alignment=pd.DataFrame({"county_fips": obj("06037", "48201"),
-                                "territory_id": obj("T1", "T2")}),
+        # history: 06037 moves from T1 to T2 on 2026-02-01 (its first row has no date)
+        alignment=pd.DataFrame({"county_fips": obj("06037", "48201", "06037"),
+                                "territory_id": obj("T1", "T2", "T2"),
+                                "effective_from": dates(None, None, "2026-02-01")}),
         accounts=pd.DataFrame({
             "account_id": obj("A1", "A2"), "account_name": obj("Acme", "Globex"),
             "county_fips": obj("06037", "48201"), "lat": [34.0, 29.7], "lon": [-118.2, -95.4],
@@ -48,15 +50,21 @@ def small_dataset() -> Dataset:
             "stage": obj("Closed Won"), "status": obj("won"),
             "created_on": dates("2026-01-02"), "close_on": dates("2026-02-03"),
         }),
-        quotas=pd.DataFrame({"territory_id": obj("T1"), "period": obj("2026Q1"),
-                             "amount": [5000.0]}),
+        # T1's quarter for all segments, T2's per segment
+        quotas=pd.DataFrame({"territory_id": obj("T1", "T2", "T2"),
+                             "period": obj("2026Q1", "2026Q1", "2026Q1"),
+                             "amount": [5000.0, 300.0, 700.0],
+                             "segment": obj(None, "SMB", "Enterprise")}),
+        # A1 goes to T2 on 2026-03-01 and back to its county's territory on 2026-05-01
+        overrides=pd.DataFrame({"account_id": obj("A1", "A1"), "territory_id": obj("T2", None),
+                                "effective_from": dates("2026-03-01", "2026-05-01")}),
     )
 
 
 def assert_same(left: Dataset, right: Dataset) -> None:
     for name, frame in left.tables().items():
         other = right.table(name)
-        key = list(frame.columns[:1])
+        key = list(frame.columns)
         pd.testing.assert_frame_equal(
             frame.sort_values(key).reset_index(drop=True),
             other.sort_values(key).reset_index(drop=True), check_dtype=True,
@@ -122,4 +130,30 @@ def test_every_data_column_is_as_long_and_as_required_as_the_importer_says():
         for column in table.columns:
             database = stored.c[column.name]
             assert getattr(database.type, "length", None) == column.length, column.name
-            assert database.nullable == (not column.required), column.name
+            # an optional key column stores blank as schema.STORED_BLANK, never NULL
+            optional = not column.required and column.name not in table.key
+            assert database.nullable == optional, column.name
+
+
+def test_a_database_of_the_first_schema_keeps_its_rows_as_undated_history(engine):
+    """Migration 0002 on data written before it: every alignment row counts
+    from the beginning, every quota for all segments, and dated rows can join."""
+    from alembic import command
+    from sqlalchemy import text
+
+    config = db.alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO territories VALUES ('T1', 'North', 'West')"))
+        connection.execute(text("INSERT INTO alignment VALUES ('06037', 'T1')"))
+        connection.execute(text("INSERT INTO quotas VALUES ('T1', '2026Q1', 5000)"))
+    db.upgrade(engine)
+    stored = store.read_dataset(engine)
+    assert stored.alignment.values.tolist() == [["06037", "T1", pd.NaT]]
+    assert stored.quotas.values.tolist() == [["T1", "2026Q1", 5000.0, None]]
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO alignment VALUES ('06037', 'T1', '2026-02-01')"))
+    assert len(store.read_dataset(engine).alignment) == 2

@@ -43,8 +43,11 @@ def tricky_dataset() -> Dataset:
         "home_lat": money(40.712800000000001, np.nan),
         "home_lon": money(-74.006, np.nan),
     })
+    # history: 36061 moves from T2 to 007 on 2026-02-01
     alignment = pd.DataFrame({
-        "county_fips": text("06037", "36061"), "territory_id": text("007", "T2"),
+        "county_fips": text("06037", "36061", "36061"),
+        "territory_id": text("007", "T2", "007"),
+        "effective_from": dates(None, None, "2026-02-01"),
     })
     accounts = pd.DataFrame({
         "account_id": text("A1", "A2"),
@@ -68,11 +71,17 @@ def tricky_dataset() -> Dataset:
         "created_on": dates("2026-01-01", "2025-02-28", "2024-02-29"),
         "close_on": dates("2026-03-31", "2025-03-01", "2024-03-01"),
     })
+    # 007's quarter for all segments, T2's by segment
     quotas = pd.DataFrame({
-        "territory_id": text("007", "T2"), "period": text("2026Q1", "2026Q1"),
-        "amount": money(10000.0, 0.0),
+        "territory_id": text("007", "T2", "T2"), "period": text("2026Q1", "2026Q1", "2026Q1"),
+        "amount": money(10000.0, 0.0, 25.5), "segment": text(None, "SMB", "=Enterprise"),
     })
-    return Dataset(territories, reps, alignment, accounts, opportunities, quotas)
+    # A1 goes to T2 on 2026-03-01, back to its county's territory on 2026-06-01
+    overrides = pd.DataFrame({
+        "account_id": text("A1", "A1"), "territory_id": text("T2", None),
+        "effective_from": dates("2026-03-01", "2026-06-01"),
+    })
+    return Dataset(territories, reps, alignment, accounts, opportunities, quotas, overrides)
 
 
 def import_folder(folder) -> tuple[Dataset, list]:
@@ -101,7 +110,7 @@ def test_export_of_an_import_is_stable(tmp_path):
 
 def test_empty_dataset_exports_headers_only_and_round_trips(tmp_path):
     export_dataset(Dataset(), tmp_path)
-    assert (tmp_path / "quotas.csv").read_text() == "territory_id,period,amount\n"
+    assert (tmp_path / "quotas.csv").read_text() == "territory_id,period,amount,segment\n"
     imported, problems = import_folder(tmp_path)
     assert problems == []
     for table in LOAD_ORDER:
@@ -140,7 +149,7 @@ def test_excel_bom_download_imports_too():
     assert data.startswith(b"\xef\xbb\xbf")
     table, frame, problems = read_table_file(data, "quotas.csv")
     assert (table, problems) == ("quotas", [])
-    assert frame.columns.tolist() == ["territory_id", "period", "amount"]
+    assert frame.columns.tolist() == ["territory_id", "period", "amount", "segment"]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

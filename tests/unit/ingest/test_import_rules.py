@@ -28,7 +28,7 @@ VALID = {
         "R01,Ann,ann@example.com,T01,40.7,-74.0\n"
         "R02,Bob,bob@example.com,,,\n"
     ),
-    "alignment": "county_fips,territory_id\n06037,T01\n36061,T02\n",
+    "alignment": "county_fips,territory_id,effective_from\n06037,T01,\n36061,T02,\n",
     "accounts": (
         "account_id,account_name,county_fips,lat,lon,industry,segment,annual_potential,"
         "customer_since,churned_on,territory_override\n"
@@ -40,7 +40,8 @@ VALID = {
         "O1,A1,500,Proposal,open,2026-01-01,2026-03-31\n"
         "O2,A2,1200.25,Closed Won,won,2025-11-01,2026-02-15\n"
     ),
-    "quotas": "territory_id,period,amount\nT01,2026Q1,10000\nT02,2026Q1,8000\n",
+    "quotas": "territory_id,period,amount,segment\nT01,2026Q1,10000,\nT02,2026Q1,8000,\n",
+    "overrides": "account_id,territory_id,effective_from\nA1,T02,2026-03-01\n",
 }
 
 
@@ -124,6 +125,19 @@ def test_valid_files_import_with_canonical_dtypes(tmp_path):
     ("quotas", "T01,2026q1,5", "period",
      "duplicate territory_id T01 and period 2026Q1 (also on row 2)"),
     ("alignment", "6037,T02", "county_fips", "county 06037 is aligned twice (also on row 2)"),
+    # a county aligned twice from the same date (blank is a date too: the beginning)
+    ("alignment", "6037,T02,2026-02-01\n6037,T01,2026-02-01", "effective_from",
+     "county 06037 is aligned twice from 2026-02-01 (also on row 4)"),
+    ("alignment", "6037,T02,", "county_fips", "county 06037 is aligned twice (also on row 2)"),
+    # overrides: unknown account or territory, a date missing, the same date twice
+    ("overrides", "A404,T01,2026-04-01", "account_id", "account A404 does not exist"),
+    ("overrides", "A2,T99,2026-04-01", "territory_id", "territory T99 does not exist"),
+    ("overrides", "A2,T01,", "effective_from", "effective_from is missing"),
+    ("overrides", "A1,,2026-03-01", "effective_from",
+     "duplicate account_id A1 and effective_from 2026-03-01 (also on row 2)"),
+    # the same segment of a quarter twice
+    ("quotas", "T02,2026Q2,5,SMB\nT02,2026Q2,6,smb\nT02,2026Q2,7,SMB", "segment",
+     "duplicate territory_id T02, period 2026Q2 and segment SMB (also on row 4)"),
     # negative money
     ("opportunities", "O9,A1,-50.00,Proposal,open,2026-01-01,2026-02-01", "amount",
      "amount is negative (-50.00)"),
@@ -141,8 +155,48 @@ def test_valid_files_import_with_canonical_dtypes(tmp_path):
 ])
 def test_each_rule_is_refused_with_file_row_column_and_reason(tmp_path, table, row, column, reason):
     _, problems = check(tmp_path, with_rows(table, row))
-    first_new_row = VALID[table].count("\n") + 1
-    assert errors(problems) == [(f"{table}.csv", first_new_row, column, reason)]
+    last_new_row = VALID[table].count("\n") + row.count("\n") + 1
+    assert errors(problems) == [(f"{table}.csv", last_new_row, column, reason)]
+
+
+def test_a_quarter_with_a_quota_for_all_segments_and_by_segment_is_refused(tmp_path):
+    """DATA_FORMAT.md: one blank-segment row or one row per segment, never both;
+    each imported row of such a quarter is listed."""
+    texts = with_rows("quotas", "T01,2026Q1,4000,SMB", "T02,2026Q2,1,SMB", "T02,2026Q2,2,Mid")
+    _, problems = check(tmp_path, texts)
+    reason = ("territory T01 has a quota for all segments and quotas by segment for 2026Q1; "
+              "give one or the other")
+    assert errors(problems) == [("quotas.csv", 2, "segment", reason),
+                                ("quotas.csv", 4, "segment", reason)]
+
+
+def test_segment_quotas_against_a_stored_quota_for_all_segments_are_refused(tmp_path):
+    stored, problems = check(tmp_path, VALID)
+    assert problems == []
+    files = {"quotas": read(tmp_path, "quotas.csv",
+                            "territory_id,period,amount,segment\nT02,2026Q1,5,SMB\n")}
+    _, problems = validate(files, stored, COUNTIES)
+    assert [(p.row, p.column) for p in problems] == [(2, "segment")]
+
+
+def test_alignment_history_and_overrides_import_and_reimport_unchanged(tmp_path):
+    texts = {**VALID,
+             "alignment": "county_fips,territory_id,effective_from\n"
+                          "06037,T01,\n36061,T02,\n06037,T02,2026-02-01 00:00:00\n"}
+    dataset, problems = check(tmp_path, texts)
+    assert problems == []
+    since = dataset.alignment["effective_from"]
+    assert since.isna().tolist() == [True, True, False]
+    assert since.iat[2] == pd.Timestamp("2026-02-01")
+    assert dataset.overrides.values.tolist()[0][:2] == ["A1", "T02"]
+    again, problems = check(tmp_path, texts, dataset)
+    assert problems == []
+    for table in LOAD_ORDER:
+        pd.testing.assert_frame_equal(again.table(table), dataset.table(table))
+    # a new undated row replaces the county's undated row and keeps its dated one
+    moved, _ = check(tmp_path, {"alignment": "county_fips,territory_id\n06037,T02\n"}, dataset)
+    assert moved.alignment["territory_id"].tolist() == ["T02", "T02", "T02"]
+    assert len(moved.alignment) == 3
 
 
 @pytest.mark.parametrize(("table", "text", "missing"), [
@@ -517,3 +571,21 @@ def test_the_stage_warning_in_french(tmp_path):
             "avertissement : opportunities.csv ligne 4, colonne stage : l'étape Discovery "
             "n'a pas de probabilité configurée ; cette opportunité ouverte compte pour 0 % "
             "dans le pipeline pondéré")
+
+
+def test_the_history_rules_in_french(tmp_path):
+    from dashboard.i18n import translation
+
+    texts = with_rows("alignment", "6037,T02,2026-02-01", "6037,T01,2026-02-01")
+    texts["quotas"] = with_rows("quotas", "T01,2026Q1,4000,SMB")["quotas"]
+    with translation.use("fr"):
+        _dataset, problems = check(tmp_path, texts)
+        shown = [str(p) for p in problems]
+    assert shown == [
+        "alignment.csv ligne 5, colonne effective_from : le comté 06037 est aligné deux fois "
+        "à partir du 2026-02-01 (aussi à la ligne 4)",
+        "quotas.csv ligne 2, colonne segment : le territoire T01 a un quota pour tous les "
+        "segments et des quotas par segment pour 2026Q1 ; donnez l'un ou l'autre",
+        "quotas.csv ligne 4, colonne segment : le territoire T01 a un quota pour tous les "
+        "segments et des quotas par segment pour 2026Q1 ; donnez l'un ou l'autre",
+    ]
