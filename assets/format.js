@@ -16,10 +16,22 @@ window.tdFormat = (function () {
       return missing(v) ? "—" : nf(locale, {style: "currency", currency: currency,
                                             maximumFractionDigits: 0}).format(v);
     },
-    moneyCompact: function (v, locale, currency, withSign) {
+    /* formatting.money's rule: at most 3 significant digits and one decimal,
+       whole units under 1,000; ``affixes`` are its [before, after] per power
+       of 1,000 ("$" "K", "" " k $US"), so the suffix and its case are the server's */
+    moneyCompact: function (v, locale, currency, withSign, affixes) {
       if (missing(v)) { return "—"; }
-      var text = nf(locale, {style: "currency", currency: currency, notation: "compact",
-                             maximumFractionDigits: Math.abs(v) < 1e3 ? 0 : 2}).format(v);
+      var magnitude = Math.abs(v), power = 0, scaled, digits, rounded;
+      for (;;) {
+        scaled = magnitude / Math.pow(1000, power);
+        digits = power && scaled < 100 ? 1 : 0;
+        rounded = Math.round(scaled * Math.pow(10, digits)) / Math.pow(10, digits);
+        if (rounded < 1000 || power === affixes.length - 1) { break; }
+        power += 1;
+      }
+      var shown = nf(locale, {minimumFractionDigits: 0, maximumFractionDigits: digits})
+        .format(rounded);
+      var text = (v < 0 && rounded > 0 ? "-" : "") + affixes[power][0] + shown + affixes[power][1];
       return withSign ? signed(text, v) : text;
     },
     percent: function (v, locale, digits, withSign) {

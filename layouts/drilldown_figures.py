@@ -21,10 +21,11 @@ def _no_data(text: str, title: str) -> go.Figure:
     return themed(unvalidated([], layout), title, HEIGHT)
 
 
-def _money_axis(**more) -> dict:
-    """An axis of amounts in the setting's currency, written the language's way."""
-    prefix, suffix = formatting.currency_affixes()
-    return {"tickprefix": prefix, "ticksuffix": suffix, "tickformat": "~s", **more}
+def _money_axis(high, **more) -> dict:
+    """An axis of amounts up to ``high``, its ticks written as the cards write
+    money (``formatting.money``: "$500K", "500 k $US"), not Plotly's SI "500k"."""
+    values, texts = formatting.money_ticks(high)
+    return {"tickmode": "array", "tickvals": values, "ticktext": texts, **more}
 
 
 def short_quarter(label: str) -> str:
@@ -61,7 +62,9 @@ def quarterly_figure(series: pd.DataFrame) -> go.Figure:
     quota = {"type": "scatter", "x": quarters, "y": series["quota"].tolist(), "name": _("Quota"),
              "mode": "lines+markers", "line": {"color": BAD, "width": 2, "dash": "dot"},
              "marker": {"size": 6}, "hoverinfo": "skip"}
-    layout = {"yaxis": _money_axis(rangemode="tozero"),
+    top = max(series["bookings"].max(), series["quota"].max(), 0.0)
+    layout = {"yaxis": _money_axis(0.0 if formatting.is_missing(top) else top,
+                                   rangemode="tozero"),
               "legend": {"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
               "margin": {"t": 50, "b": 30}, "bargap": 0.35}
     return themed(unvalidated([bars, quota], layout),
@@ -83,7 +86,8 @@ def stage_figure(funnel: pd.DataFrame, period_label: str) -> go.Figure:
             "marker": {"color": color}, "text": [formatting.money(v) for v in values],
             "textposition": "auto", "hovertemplate": "%{y}: %{text}<extra>" + name + "</extra>",
         })
-    layout = {"xaxis": _money_axis(), "barmode": "group", "margin": {"l": 100, "t": 50, "b": 30},
+    layout = {"xaxis": _money_axis(float(funnel["amount"].max())), "barmode": "group",
+              "margin": {"l": 100, "t": 50, "b": 30},
               "legend": {"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"}}
     return themed(unvalidated(traces, layout), title, HEIGHT)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from dashboard.i18n import translation
+from dashboard.i18n import formatting, translation
 
 
 def _call(function: str, *args) -> dict:
@@ -24,8 +24,11 @@ def money() -> dict:
 
 
 def money_compact(signed: bool = False) -> dict:
-    """$1.23M / 1,23 M $US; ``signed`` puts a "+" on gains."""
-    return _call("moneyCompact", translation.language(), translation.currency(), signed)
+    """$1.2M / 1,2 M $US, what ``formatting.money`` writes (its affixes are
+    passed along, so the suffix and its case are the server's); ``signed``
+    puts a "+" on gains."""
+    return _call("moneyCompact", translation.language(), translation.currency(), signed,
+                 formatting.money_affixes())
 
 
 def percent(digits: int = 0, signed: bool = False) -> dict:

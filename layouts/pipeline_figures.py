@@ -22,7 +22,6 @@ def funnel_figure(funnel: pd.DataFrame) -> go.Figure:
     labels = [ngettext("{amount} · {n} deal", "{amount} · {n} deals", int(d)).format(
                   amount=formatting.money(a), n=formatting.count(d))
               for a, d in zip(funnel["amount"], funnel["deals"], strict=True)]
-    before, after = formatting.currency_affixes()
     colors = [STAGE_COLORS[min(i, len(STAGE_COLORS) - 1)] for i in range(len(funnel))]
     fig = go.Figure(go.Funnel(
         y=[stage_label(s) for s in funnel["stage"]], x=funnel["amount"].to_numpy(dtype="float64"),
@@ -32,10 +31,9 @@ def funnel_figure(funnel: pd.DataFrame) -> go.Figure:
                   "size": 12},
         marker={"color": colors, "line": {"color": "white", "width": 1}},
         connector={"fillcolor": "#eef2f7", "line": {"width": 0}},
-        customdata=np.stack([funnel["weighted"].to_numpy(dtype="float64")], axis=-1),
+        customdata=[[formatting.money(w)] for w in funnel["weighted"]],
         hovertemplate="<b>%{y}</b><br>%{text}<br>"
-                      + _("Weighted {amount}").format(
-                          amount=before + "%{customdata[0]:,.0f}" + after)
+                      + _("Weighted {amount}").format(amount="%{customdata[0]}")
                       + "<extra></extra>",
     ))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10},
@@ -104,8 +102,8 @@ def aging_figure(rows: pd.DataFrame) -> go.Figure:
                       for n, c, a in zip(_names(rows), rows["overdue_count"], amount,
                                          strict=True)], dtype=object)
     top = max([1.0, *amount]) * 1.3
-    before, after = formatting.currency_affixes()
-    layout = _layout(rows, {"tickprefix": before, "ticksuffix": after, "tickformat": "~s",
+    values, texts = formatting.money_ticks(top)
+    layout = _layout(rows, {"tickmode": "array", "tickvals": values, "ticktext": texts,
                             "range": [0, top]})
     every = np.ones(len(rows), bool)
     fig = unvalidated([_hbar(rows, every, amount, BAD, text, hover)], layout)

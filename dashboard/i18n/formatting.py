@@ -88,9 +88,13 @@ def _digits(value, digits: int, style: _Style, strip: bool = False, times_100=Fa
 
 
 def money(value, currency: str | None = None) -> str:
-    """Compact money for cards and tables: $1.23M, $456K, $789; 1,23 M $US.
-    Two decimals while the figure is a single digit, one above, whole units
-    under a thousand; 999,999 is "$1M", not "$1000K"."""
+    """Compact money, the one rule of every card, grid, chart tick and hover:
+    at most 3 significant digits and at most one decimal, in the language's
+    own compact form (CLDR): $789, $9.5K, $147K, $1.2M, $12.3M in English
+    (capital K, M, B everywhere); 1,2 M € / 147 k € / 147 k $US in French.
+    Whole units under a thousand; 999,999 is "$1M", not "$1000K".
+    ``assets/format.js`` (grid cells) and :func:`money_ticks` (chart axes)
+    write the same text."""
     if is_missing(value):
         return MISSING
     style = _style(translation.language(), currency or translation.currency())
@@ -98,7 +102,7 @@ def money(value, currency: str | None = None) -> str:
     power = 0
     while True:
         scaled = magnitude / _POWERS[power]
-        digits = 0 if power == 0 else (2 if scaled < 10 else 1)
+        digits = money_digits(scaled, power)
         if round(scaled, digits) < 1000 or power == len(_POWERS) - 1:
             break
         power += 1
@@ -106,6 +110,37 @@ def money(value, currency: str | None = None) -> str:
     before, after = style.money[power]
     return ("-" if float(value) < 0 and shown.strip("0" + style.decimal) else "") \
         + before + shown + after
+
+
+def money_digits(scaled: float, power: int) -> int:
+    """Decimals of a compact amount (``scaled`` thousands^``power``): one
+    below 100 (3 significant digits at most), none from 100 on or in whole units."""
+    return 1 if power and scaled < 100 else 0
+
+
+def money_affixes(currency: str | None = None) -> list[list[str]]:
+    """[before, after] the digits per power of 1,000 (units, K, M, B, T) in
+    this language and currency, for the grid cells' formatter to write what
+    :func:`money` writes: [["$", ""], ["$", "K"], ...] / [["", " $US"], ["", " k $US"], ...]."""
+    money_parts = _style(translation.language(), currency or translation.currency()).money
+    return [list(pair) for pair in money_parts]
+
+
+def money_ticks(high, low=0.0, count: int = 5) -> tuple[list[float], list[str]]:
+    """Tick values over [low, high] (about ``count`` steps of 1, 2, 2.5 or 5 × 10^k,
+    from a multiple of the step at or below ``low`` to one at or above ``high``)
+    and their :func:`money` text, so a chart's axis reads like its cards
+    ("$500K", "500 k $US"), not Plotly's SI "500k" ("G" for billions)."""
+    low = 0.0 if is_missing(low) else min(float(low), 0.0)
+    high = 0.0 if is_missing(high) else max(float(high), 0.0)
+    if high - low <= 0:
+        high = low + 1.0
+    raw = (high - low) / max(count, 1)
+    scale = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * scale for m in (1, 2, 2.5, 5, 10) if m * scale >= raw * (1 - 1e-9))
+    first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+    values = [round(i * step, 6) for i in range(first, last + 1)]
+    return values, [money(v) for v in values]
 
 
 def money_exact(value, currency: str | None = None) -> str:

@@ -9,6 +9,7 @@ import math
 import pytest
 
 from dashboard.geo import us_atlas
+from dashboard.i18n import formatting
 from dashboard.views.selection import resolve_period
 from dashboard.whatif import scenario_impact
 from layouts import ids
@@ -35,7 +36,7 @@ def test_quota_slider_changes_the_territory_quota(start_app, demo_app):
 
 def quota_delta(app, change: float) -> str:
     """The Δ quota cell as the grid formats signed money in English
-    (tdFormat.moneyCompact of assets/format.js: Intl compact, up to 2 decimals)."""
+    (tdFormat.moneyCompact of assets/format.js: formatting.money's rule)."""
     service = service_of(app)
     frames, as_of = service.frames(), service.as_of()
     period = resolve_period("qtd", as_of)
@@ -43,8 +44,7 @@ def quota_delta(app, change: float) -> str:
     mine = quotas[(quotas["territory_id"].astype(object) == "T01")
                   & (quotas["period"].astype(object) == period.label)]
     delta = float(mine["amount"].sum()) * change
-    scale, unit = (1e6, "M") if abs(delta) >= 1e6 else (1e3, "K")
-    return f"+${delta / scale:.2f}".rstrip("0").rstrip(".") + unit
+    return "+" + formatting.money(delta)
 
 
 def test_handover_slider_moves_that_share_of_accounts(start_app, demo_app):

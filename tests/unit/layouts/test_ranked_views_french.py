@@ -36,7 +36,10 @@ def test_attainment_page_and_grids_in_french():
     assert "Commerciaux" in page and "T1 2026" in page
     assert [c["headerName"] for c in columns][:3] == ["Commercial", "Territoire", "Atteinte"]
     bookings = next(c for c in columns if c["field"] == "bookings")["valueFormatter"]
-    assert bookings["function"] == 'tdFormat.moneyCompact(params.value, "fr", "EUR", false)'
+    assert bookings["function"] == (
+        'tdFormat.moneyCompact(params.value, "fr", "EUR", false, [["", "\\u00a0\\u20ac"], '
+        '["", "\\u00a0k\\u00a0\\u20ac"], ["", "\\u00a0M\\u00a0\\u20ac"], '
+        '["", "\\u00a0Md\\u00a0\\u20ac"], ["", "\\u00a0Bn\\u00a0\\u20ac"]])')
     assert "100\u00a0% de l'objectif" in legends and "Rythme" in legends
     assert "95\u00a0%–105\u00a0%" in legends
 
@@ -50,7 +53,7 @@ def test_attainment_figures_in_french():
     assert classes[-1] == "En avance (≥ 115\u00a0%)"
     hover = next(h for t in ranking.data for h in t.hovertext if h.startswith("<b>North"))
     assert "Atteinte 123\u00a0%" in hover and "Rythme 130\u00a0%" in hover
-    assert "1,23\u00a0M\u00a0€ sur 1\u00a0M\u00a0€" in hover
+    assert "1,2\u00a0M\u00a0€ sur 1\u00a0M\u00a0€" in hover
     notes = [a.text for a in ranking.layout.annotations]
     assert notes == ["100\u00a0% de l'objectif", "Dans le rythme aujourd'hui (40\u00a0% écoulé)"]
     assert ranking.layout.separators == ",\u202f"  # decimal comma, thin-space thousands
@@ -72,12 +75,13 @@ def test_pipeline_figures_and_grids_in_french():
     trace = figure.data[0]
     assert list(trace.y) == ["Prospection", "Négociation", "Legal review"]
     assert trace.text[0] == "45,6\u00a0k\u00a0€ · 1 affaire"
-    assert trace.text[1] == "1,23\u00a0M\u00a0€ · 12 affaires"
-    assert "Pondéré %{customdata[0]:,.0f}\u00a0€" in trace.hovertemplate
+    assert trace.text[1] == "1,2\u00a0M\u00a0€ · 12 affaires"
+    assert "Pondéré %{customdata[0]}" in trace.hovertemplate
+    assert [row[0] for row in trace.customdata][:2] == ["4,6\u00a0k\u00a0€", "926\u00a0k\u00a0€"]
     assert "$" not in trace.hovertemplate
     assert coverage.layout.annotations[0].text == "Sain 3,0×"
     assert "Couverture 3,5× · en cours 2,5\u00a0M\u00a0€" in coverage.data[0].hovertext[0]
-    assert aging.layout.xaxis.tickprefix == "" and aging.layout.xaxis.ticksuffix == "\u00a0€"
+    assert all(t.endswith("\u00a0€") for t in aging.layout.xaxis.ticktext)
     assert "3 affaires en retard pour 12,3\u00a0k\u00a0€" in aging.data[0].hovertext[0]
     assert empty.layout.annotations[0].text.startswith("Aucune affaire en cours")
     assert [c["headerName"] for c in columns][:3] == ["Territoire", "ID", "En cours"]
@@ -96,7 +100,7 @@ def test_underperformers_controls_and_grid_in_french():
         columns = underperformers.grid_columns()
     assert "Signaler un territoire quand" in controls and "Rythme sous" in controls
     assert "Réinitialiser" in controls and "Faible pénétration, fort potentiel" in controls
-    assert "3 sur 1\u202f200" in strip and "1,23\u00a0M\u00a0€" in strip
+    assert "3 sur 1\u202f200" in strip and "1,2\u00a0M\u00a0€" in strip
     shortfall = next(c for c in columns if c["field"] == "shortfall")
     assert shortfall["headerName"] == "Manque"
     assert shortfall["valueFormatter"]["function"] == 'tdFormat.money(params.value, "fr", "EUR")'

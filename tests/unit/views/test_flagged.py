@@ -107,7 +107,7 @@ def test_severity_colours(severity, color):
 
 
 @pytest.mark.parametrize("value, text", [
-    (179_725.0, "$179.7K short of quota"),
+    (179_725.0, "$180K short of quota"),
     (-18_200.0, "Projected $18.2K over quota"),
     (0.0, "Projected to land on quota"),
     (math.nan, "Shortfall — (no quota)"),
@@ -194,7 +194,7 @@ def test_legend_lists_every_severity_and_outside_only_when_filtered():
 
 
 @pytest.mark.parametrize("value, text", [
-    (179_725.0, "179,7\u00a0k\u00a0€ sous l'objectif"),
+    (179_725.0, "180\u00a0k\u00a0€ sous l'objectif"),
     (-18_200.0, "Projeté 18,2\u00a0k\u00a0€ au-dessus de l'objectif"),
     (0.0, "Projeté pile sur l'objectif"),
     (math.nan, "Manque — (pas d'objectif)"),
@@ -233,7 +233,7 @@ def test_french_map_tips():
     with translation.use("fr", "EUR"):
         hideout = fv.map_hideout(territories, ["T1", "T2"], flags)
     assert "Commercial : <i>vacant</i>" in hideout["tips"]["T1"]
-    assert "Signalé : 2 règles · 1,23\u00a0M\u00a0€ sous l&#x27;objectif" in hideout["tips"]["T1"]
+    assert "Signalé : 2 règles · 1,2\u00a0M\u00a0€ sous l&#x27;objectif" in hideout["tips"]["T1"]
     assert "Non signalé à ces seuils" in hideout["tips"]["T2"]
 
 

@@ -61,7 +61,7 @@ def test_figures_are_the_row_values_formatted():
         f"Penetration: {formatting.percent(0.305)}",
     ]
     # and those are, by hand:
-    assert lines[2:] == ["Attainment: 81% · Pace: 108%", "Bookings: $1.23M of $1.52M",
+    assert lines[2:] == ["Attainment: 81% · Pace: 108%", "Bookings: $1.2M of $1.5M",
                          "Coverage: 2.3× · Growth: -7%", "Penetration: 30%"]
 
 
