@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     kpis.add_argument("--level", default="territory",
                       choices=["territory", "rep", "region", "company"])
     kpis.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: the dataset's)")
+    kpis.add_argument("--segment", help="one account segment (quota: METRICS.md segment rule)")
 
     export = sub.add_parser("export", help="write the data and live alignment as CSV files")
     export.add_argument("directory", type=Path)
@@ -222,7 +223,10 @@ def cmd_kpis(settings: Settings, args) -> int:
             raise UserError(f"--as-of must be YYYY-MM-DD, got {args.as_of!r}") from exc
     else:
         as_of = service.as_of()
-    table = kpi_table(service.frames(), period, as_of, args.level)
+    frames = service.frames()
+    if args.segment is not None and args.segment not in set(frames.accounts["segment"].dropna()):
+        raise UserError(f"--segment {args.segment!r} is no account's segment")
+    table = kpi_table(frames, period, as_of, args.level, segment=args.segment)
     sys.stdout.write(format_kpi_csv(table))
     return 0
 

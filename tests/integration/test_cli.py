@@ -64,8 +64,45 @@ def test_kpis_refuses_a_bad_period_in_one_line(demo_env, capsys):
     assert err.startswith("error:") and "Traceback" not in err
 
 
+QUOTA_BASED = ("quota", "attainment", "pace", "remaining_quota", "coverage",
+               "projected_attainment")
+
+
+def kpi_rows(out: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+def test_kpis_segment_without_segment_quotas_leaves_quota_figures_empty(demo_env, capsys):
+    """The demo's quotas are totals: under --segment every quota-based cell is
+    empty (METRICS.md segment rule), the bookings are the segment's own, and the
+    segments' bookings add up to the unfiltered ones."""
+    _, whole, _ = run(capsys, "kpis", "--period", "2026Q3", "--level", "region")
+    whole = {row["id"]: row for row in kpi_rows(whole)}
+    accounts = store.read_dataset(make_engine(demo_env.resolved_database_url)).accounts
+    segments = sorted(set(accounts["segment"].dropna()))
+    assert len(segments) > 1
+    booked = dict.fromkeys(whole, 0.0)
+    for segment in segments:
+        code, out, _ = run(capsys, "kpis", "--period", "2026Q3", "--level", "region",
+                           "--segment", segment)
+        assert code == 0
+        for row in kpi_rows(out):
+            assert {name: row[name] for name in QUOTA_BASED} == dict.fromkeys(QUOTA_BASED, "")
+            booked[row["id"]] += float(row["bookings"])
+    for region, row in whole.items():
+        assert row["quota"] != ""
+        assert booked[region] == pytest.approx(float(row["bookings"]))
+
+
+def test_kpis_refuses_an_unknown_segment_in_one_line(demo_env, capsys):
+    code, out, err = run(capsys, "kpis", "--period", "2026Q3", "--segment", "Nope")
+    assert code == 2 and out == ""
+    assert err.startswith("error:") and "Nope" in err and "Traceback" not in err
+
+
 TABLE_FILES = [f"{t}.csv" for t in
-               ("territories", "reps", "alignment", "accounts", "opportunities", "quotas")]
+               ("territories", "reps", "alignment", "accounts", "overrides", "opportunities",
+                "quotas")]
 
 
 def test_export_then_import_into_an_empty_database_gives_the_same_kpis(
