@@ -12,7 +12,7 @@ from dash import Input, Output
 from callbacks import guard
 from dashboard.access.rules import LEVELS
 from layouts import ids
-from tests.dash_http import post_callback, post_key, sign_in
+from tests.dash_http import browser_headers, post_callback, post_key, sign_in
 
 REP, REP_ID = "r046", "R046"  # the demo's Derek Taylor
 
@@ -34,7 +34,8 @@ def test_a_rep_is_refused_every_manager_and_leader_callback(demo_app):
     for key, spec in every_callback(demo_app):
         if guard.declared_level(spec["callback"]) == "any":
             continue
-        response = client.post("/_dash-update-component", json={
+        # the browser's Origin and CSRF token: a 403 of the CSRF check proves nothing here
+        response = client.post("/_dash-update-component", headers=browser_headers(client), json={
             "output": key, "outputs": [], "inputs": [], "state": [], "changedPropIds": []})
         assert response.status_code == 403, key
 
