@@ -252,7 +252,9 @@ FAIRNESS_LABELS = (
 FAIRNESS_DIGITS = {"number": (3, 4), "percent": (0, 2), "multiple": (1, 3)}
 
 
-def _fmt(value, kind: str, digits: int) -> str:
+def _fmt(value, kind: str, digits: int | None = None) -> str:
+    """A fairness figure as text, with ``digits`` (default: the kind's usual)."""
+    digits = FAIRNESS_DIGITS[kind][0] if digits is None else digits
     if kind == "percent":
         return formatting.percent(value, digits)
     if kind == "multiple":
