@@ -71,12 +71,11 @@ def data(service: DataService | ScopedData, who: Viewer | None = None) -> Scoped
     """The data as the signed-in viewer (or ``who``, in a background job) may
     see it: what every view callback builds its answer from. Data already
     cut for this viewer is returned as it is."""
-    who = who or require_viewer()
-    if isinstance(service, ScopedData) and service.viewer == who:
-        return service
     if isinstance(service, ScopedData):
+        if who is None or service.viewer == who:
+            return service  # a background job's data, cut for the viewer it was signed for
         service = service.service
-    return ScopedData(service, who)
+    return ScopedData(service, who or require_viewer())
 
 
 def territory_ids(service: DataService | ScopedData,

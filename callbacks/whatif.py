@@ -15,6 +15,7 @@ from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from flask import current_app
 
 from callbacks import guard, scenarios_panel, whatif_compare, whatif_rebalance
+from callbacks.whatif_drafts import check_scope, posted_changes
 from dashboard.geo import us_atlas
 from dashboard.geo.territory_shapes import state_outlines
 from dashboard.i18n import formatting, translation
@@ -23,7 +24,7 @@ from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import whatif as view
 from dashboard.views.selection import Selection, resolve_as_of, resolve_period
-from dashboard.whatif import account_lists, boundaries, changeset, scenario_impact, scenarios
+from dashboard.whatif import account_lists, boundaries, changeset, scenario_impact
 from layouts import components, ids
 from layouts import whatif as layout
 from layouts import whatif_accounts as whatif_layout
@@ -59,27 +60,6 @@ def territory_options(data: ScopedData) -> list[dict]:
     allowed = guard.territory_ids(data)
     return [{"label": label, "value": tid} for tid, label in _labels(data, False).items()
             if tid in allowed]
-
-
-def check_scope(data: ScopedData, changes: changeset.Changes) -> None:
-    """Refuse (ValueError with the words to show) a draft that names anything
-    outside the viewer's scope, judged on every territory's frames by the
-    rule saved scenarios follow: managers edit their own region only. The
-    words name nothing (the draft may be forged to probe other regions); the
-    log says what it named."""
-    try:
-        scenarios.check_draft(scenarios_panel.access(data), changes)
-    except scenarios.ScenarioError as exc:
-        raise ValueError(scenarios_panel.refused(exc)) from exc
-
-
-def posted_changes(data: ScopedData, steps) -> changeset.Changes:
-    """The changes of a posted history, once they are known to lie in the
-    viewer's scope (else ValueError naming nothing foreign) and to fit the
-    viewer's frames (else ValueError naming what no longer exists)."""
-    changes = view.current_changes(steps)
-    check_scope(data, changes)
-    return view.check_fits(data.frames(), changes)
 
 
 def hideout(data: ScopedData, changes: changeset.Changes, selected=()) -> dict:

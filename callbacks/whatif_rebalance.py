@@ -18,6 +18,7 @@ import dash
 from dash import Input, Output, State, no_update
 
 from callbacks import guard
+from callbacks.whatif_drafts import posted_changes
 from dashboard.geo import us_atlas
 from dashboard.i18n import formatting, translation
 from dashboard.i18n.formatting import percent
@@ -95,8 +96,9 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
                            "again."))
     # a manager's search moves counties only between their own territories:
     # the frames cut to their scope hold no others
-    frames = guard.data(service, viewer).frames()
-    changes = view.check_fits(frames, view.current_changes(steps))
+    data = guard.data(service, viewer)
+    frames = data.frames()
+    changes = posted_changes(data, steps)
     steps = list(steps or [])
     metric = metric if metric in autobalance.METRICS else "potential"
     chosen = budget / 100
