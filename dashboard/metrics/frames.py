@@ -6,11 +6,31 @@ alignment being viewed* (METRICS.md: an account's territory is its override
 when set, else its county's territory; an opportunity follows its account).
 A what-if (``dashboard.whatif.changeset.apply``) builds new frames by giving
 the moved accounts their new territory, so history moves with the accounts.
+
+Alignment history (METRICS.md "Alignment history"). The alignment and the
+named-account overrides are effective-dated. ``accounts.territory_id`` (and
+``alignment``, and each opportunity's ``territory_id``) is the *latest*
+alignment: each county's row with the latest effective_from and each
+account's latest override, whatever their dates. That is the alignment the
+what-if, the design engine and the balance figures work on, and the restated
+reading of history. What the *as credited* reading needs besides:
+
+- ``opportunities.credited_territory_id``: the territory of the opportunity's
+  account on its close date (the override in force then when there is one,
+  else the county's row with the latest effective_from ≤ that date);
+- :class:`History` (``history_of(frames)``): every account's change points,
+  from which ``territories_on(frames, d)`` gives the territory of every
+  account on day d ("the territory's accounts on d") with one
+  :func:`numpy.searchsorted`, no Python loop per row.
+
+With no dated row and no overrides row the history is empty, every lookup
+above gives the latest alignment, and the frames are exactly what they were
+before history existed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -42,6 +62,10 @@ class Frames:
                  created_on, close_on (int day numbers), probability,
                  territory_id (effective, from the account)
     quotas:      territory_id, period, amount, start_day, end_day
+    alignment_rows: county_fips, territory_id, start_day (NaN: from the
+                 beginning): every alignment row, when any is dated; else empty
+    override_rows: account_id, territory_id (None: back to the county's),
+                 start_day: the dated overrides; empty when there are none
     """
 
     territories: pd.DataFrame
@@ -50,6 +74,8 @@ class Frames:
     accounts: pd.DataFrame
     opportunities: pd.DataFrame
     quotas: pd.DataFrame
+    alignment_rows: pd.DataFrame = field(default_factory=lambda: _history_frame("county_fips"))
+    override_rows: pd.DataFrame = field(default_factory=lambda: _history_frame("account_id"))
     #: values derived from these frames alone (see :meth:`derived`); not an init
     #: field, so ``dataclasses.replace`` starts a what-if with an empty one
     cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -62,6 +88,138 @@ class Frames:
         if key not in self.cache:
             self.cache[key] = compute()
         return self.cache[key]
+
+
+def _history_frame(key: str) -> pd.DataFrame:
+    return pd.DataFrame({key: pd.Series([], dtype=object),
+                         "territory_id": pd.Series([], dtype=object),
+                         "start_day": pd.Series([], dtype="float64")})
+
+
+#: Change points are int64 keys ``owner × _SPAN + day + _OFFSET`` (owner: a
+#: county or account code), sorted, so one searchsorted finds, for many
+#: (owner, day) pairs at once, each owner's last change on or before its day.
+_SPAN, _OFFSET = 2**32, 2**31
+#: day numbers of "from the beginning" and of "after every change"
+_FIRST_DAY, _LAST_DAY = -_OFFSET, _OFFSET - 1
+#: an override row whose territory is blank: back to the county's territory
+_BACK_TO_COUNTY = -2
+
+
+@dataclass(frozen=True)
+class History:
+    """Every account's territory change points, as territory codes (positions
+    in the accounts' ``territory_id`` categories; -1 = none)."""
+
+    county_keys: np.ndarray
+    county_codes: np.ndarray
+    override_keys: np.ndarray
+    override_codes: np.ndarray
+    #: each account's county, as a code into the counties of ``county_keys``
+    account_county: np.ndarray
+    #: the latest dated change (a day number), -inf when nothing is dated
+    last_change: float
+
+    def codes_on(self, accounts: np.ndarray, days: np.ndarray) -> np.ndarray:
+        """Territory code of each account (a position in the frames' accounts)
+        on its day: METRICS.md "an account's territory on day d". A missing
+        day reads the latest alignment."""
+        day = np.nan_to_num(np.asarray(days, dtype="float64"), nan=_LAST_DAY)
+        day = np.clip(day, _FIRST_DAY, _LAST_DAY).astype(np.int64) + _OFFSET
+        accounts = np.asarray(accounts, dtype=np.int64)
+        county = self.account_county[accounts]
+        codes = _last_on_or_before(self.county_keys, self.county_codes, county, day, -1)
+        override = _last_on_or_before(self.override_keys, self.override_codes, accounts, day,
+                                      _BACK_TO_COUNTY)
+        return np.where(override != _BACK_TO_COUNTY, override, codes)
+
+
+def _keys(owner: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Change-point keys; a missing day (NaN) is the beginning."""
+    day = np.nan_to_num(day, nan=_FIRST_DAY).astype(np.int64)
+    return owner.astype(np.int64) * _SPAN + day + _OFFSET
+
+
+def _last_on_or_before(keys: np.ndarray, values: np.ndarray, owner: np.ndarray,
+                       day: np.ndarray, none: int) -> np.ndarray:
+    """``values`` of each owner's last key on or before its day; ``none``
+    where the owner has none (or no owner, -1)."""
+    at = np.searchsorted(keys, owner * _SPAN + day, side="right") - 1
+    found = (at >= 0) & (owner >= 0)
+    found[found] = keys[at[found]] // _SPAN == owner[found]
+    out = np.full(len(owner), none, dtype=np.int64)
+    out[found] = values[at[found]]
+    return out
+
+
+def has_history(frames: Frames) -> bool:
+    return len(frames.alignment_rows) > 0 or len(frames.override_rows) > 0
+
+
+def history_of(frames: Frames) -> History | None:
+    """The change points of ``frames`` (None without dated rows), kept with them."""
+    if not has_history(frames):
+        return None
+    return frames.derived(("history",), lambda: _history(frames))
+
+
+def _history(frames: Frames) -> History:
+    accounts = frames.accounts
+    territory_ids = accounts["territory_id"].dtype.categories
+    rows = frames.alignment_rows
+    if rows.empty:  # overrides only: each county's one row, from the beginning
+        rows = frames.alignment["territory_id"].astype(object).rename_axis(
+            "county_fips").reset_index().assign(start_day=np.nan)
+    counties = pd.Index(pd.unique(rows["county_fips"].to_numpy(object)))
+    county_keys = _keys(counties.get_indexer(rows["county_fips"].to_numpy(object)),
+                        rows["start_day"].to_numpy("float64"))
+    county_codes = territory_ids.get_indexer(rows["territory_id"].astype(object).to_numpy())
+    # accounts.territory_override is an override from the beginning
+    base = accounts["territory_override"].to_numpy(object)
+    has_base = np.flatnonzero(pd.notna(base))
+    dated = frames.override_rows
+    owners = np.concatenate([has_base, accounts.index.get_indexer(
+        dated["account_id"].to_numpy(object))])
+    days = np.concatenate([np.full(len(has_base), np.nan), dated["start_day"].to_numpy("float64")])
+    named = np.concatenate([base[has_base], dated["territory_id"].to_numpy(object)])
+    override_codes = np.where(pd.isna(named), _BACK_TO_COUNTY,
+                              territory_ids.get_indexer(np.where(pd.isna(named), "", named)))
+    keep = owners >= 0
+    override_keys = _keys(owners[keep], days[keep])
+    county_order = np.argsort(county_keys, kind="stable")
+    override_order = np.argsort(override_keys, kind="stable")
+    changes = np.concatenate([rows["start_day"].to_numpy("float64"), days])
+    return History(
+        county_keys=county_keys[county_order],
+        county_codes=county_codes[county_order].astype(np.int64),
+        override_keys=override_keys[override_order],
+        override_codes=override_codes[keep][override_order].astype(np.int64),
+        account_county=counties.get_indexer(accounts["county_fips"].to_numpy(object)),
+        last_change=float(np.nanmax(changes)) if np.isfinite(changes).any() else -np.inf,
+    )
+
+
+def territories_on(frames: Frames, day: int) -> np.ndarray:
+    """Territory code (position in the accounts' ``territory_id`` categories,
+    -1 = none) of every account of ``frames`` on ``day``: METRICS.md "the
+    territory's accounts on d". The latest alignment without history."""
+    history = history_of(frames)
+    if history is None:
+        return frames.accounts["territory_id"].cat.codes.to_numpy().astype(np.int64)
+    return frames.derived(("territories_on", int(day)), lambda: history.codes_on(
+        np.arange(len(frames.accounts)), np.full(len(frames.accounts), float(day))))
+
+
+def latest_alignment(frames: Frames) -> Frames:
+    """``frames`` read restated under their latest alignment, as the what-if,
+    the design engine and the balance figures read them (METRICS.md): the
+    same tables without the history, sharing what was derived from them."""
+    if not has_history(frames):
+        return frames
+    latest = replace(frames, alignment_rows=frames.alignment_rows.iloc[:0],
+                     override_rows=frames.override_rows.iloc[:0])
+    latest.cache.update(frames.cache)
+    return latest
 
 
 def effective_codes(county_codes: np.ndarray, overrides: np.ndarray,
@@ -112,7 +270,22 @@ def build_frames(
     territories = dataset.territories.set_index("territory_id", drop=False).rename_axis(None)
     territories = territories.join(owners, how="left")
 
-    alignment_map = dataset.alignment.set_index("county_fips")["territory_id"]
+    alignment = dataset.alignment
+    if "effective_from" in alignment and alignment["effective_from"].notna().any():
+        alignment_rows = pd.DataFrame({
+            "county_fips": alignment["county_fips"].to_numpy(object),
+            "territory_id": alignment["territory_id"].to_numpy(object),
+            "start_day": day_numbers(alignment["effective_from"]).to_numpy()})
+        # the latest alignment: each county's row with the latest effective_from
+        latest = alignment_rows.assign(order=alignment_rows["start_day"].fillna(-np.inf))
+        latest = latest.sort_values("order", kind="stable").drop_duplicates(
+            "county_fips", keep="last")
+        alignment_map = latest.set_index("county_fips")["territory_id"].rename_axis(
+            "county_fips")
+    else:
+        alignment_rows = _history_frame("county_fips")
+        alignment_map = alignment.set_index("county_fips")["territory_id"]
+    override_rows = _override_rows(dataset)
 
     accounts = dataset.accounts.copy()
     accounts["customer_since"] = day_numbers(accounts["customer_since"])
@@ -122,9 +295,19 @@ def build_frames(
         accounts["county_fips"].map(alignment_map).astype(object).to_numpy())
     codes = effective_codes(by_county, accounts["territory_override"].to_numpy(object),
                             territory_ids)
-    accounts["territory_id"] = pd.Categorical.from_codes(
-        codes, dtype=pd.CategoricalDtype(territory_ids))
+    dtype = pd.CategoricalDtype(territory_ids)
+    accounts["territory_id"] = pd.Categorical.from_codes(codes, dtype=dtype)
     accounts = accounts.set_index("account_id", drop=False).rename_axis(None)
+    history = None
+    if len(alignment_rows) or len(override_rows):
+        staged = Frames(territories=territories, reps=reps, alignment=alignment_map.to_frame(),
+                        accounts=accounts, opportunities=pd.DataFrame(), quotas=pd.DataFrame(),
+                        alignment_rows=alignment_rows, override_rows=override_rows)
+        history = _history(staged)
+        # the latest alignment, overrides included (the dated ones too)
+        accounts["territory_id"] = pd.Categorical.from_codes(
+            history.codes_on(np.arange(len(accounts)), np.full(len(accounts), np.nan)),
+            dtype=dtype)
 
     opps = dataset.opportunities.copy()
     opps["created_on"] = day_numbers(opps["created_on"])
@@ -132,6 +315,12 @@ def build_frames(
     opps["probability"] = _probabilities(opps, probabilities)
     opps["status"] = opps["status"].astype("category")
     opps["territory_id"] = _follow_accounts(opps, accounts)
+    if history is None:
+        opps["credited_territory_id"] = opps["territory_id"]
+    else:
+        opps["credited_territory_id"] = pd.Categorical.from_codes(history.codes_on(
+            accounts.index.get_indexer(opps["account_id"].astype(object)),
+            opps["close_on"].to_numpy("float64")), dtype=dtype)
 
     quotas = dataset.quotas.copy()
     bounds = [quarter_bounds(*parse_quarter_label(p)) for p in quotas["period"]]
@@ -145,7 +334,18 @@ def build_frames(
         accounts=accounts,
         opportunities=opps.reset_index(drop=True),
         quotas=quotas.reset_index(drop=True),
+        alignment_rows=alignment_rows,
+        override_rows=override_rows,
     )
+
+
+def _override_rows(dataset: Dataset) -> pd.DataFrame:
+    overrides = getattr(dataset, "overrides", None)
+    if overrides is None or overrides.empty:
+        return _history_frame("account_id")
+    return pd.DataFrame({"account_id": overrides["account_id"].to_numpy(object),
+                         "territory_id": overrides["territory_id"].to_numpy(object),
+                         "start_day": day_numbers(overrides["effective_from"]).to_numpy()})
 
 
 def _probabilities(opps: pd.DataFrame, probabilities: dict[str, float]) -> pd.Series:

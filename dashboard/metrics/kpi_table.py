@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from dashboard.i18n.translation import N_
+from dashboard.metrics import frames as frames_module
 from dashboard.metrics import kpi_cube
 from dashboard.metrics.frames import Frames
 from dashboard.metrics.kpi_blocks import (
@@ -115,13 +117,28 @@ def group_figures(
     window: Window,
     segment: str | None = None,
     non_additive: bool = True,
+    restated: bool = False,
 ) -> tuple[pd.DataFrame, np.ndarray | None, np.ndarray | None]:
     """(additive parts per group key, sales cycle, concentration) for one window.
 
     From the precomputed aggregates when the frames have them
     (:mod:`dashboard.metrics.kpi_cube`, the service's shared frames), else by scanning
     rows; both give the same numbers.
+
+    METRICS.md "Alignment history": *as credited* by default, ``restated``
+    (everything by the alignment in force on E) on request. Both are the
+    latest alignment (``accounts.territory_id``, what the cube is built on)
+    unless the frames hold a dated change after the first day the window
+    reads; then the figures come from the rows, each read on its own day
+    (:func:`_historic_parts`).
     """
+    history = frames_module.history_of(frames)
+    if history is not None and history.last_change > _first_relevant_day(window, restated):
+        parts, cycle, top = _historic_parts(frames, history, grouping, window, segment,
+                                            restated, non_additive)
+        parts["quota"] = prorated_quota(frames.quotas, grouping, window.start, window.end,
+                                        None, segment)
+        return pd.DataFrame({c: parts[c] for c in PART_COLUMNS}, index=grouping.keys), cycle, top
     agg = kpi_cube.aggregates_of(frames)
     cube = None if agg is None else agg.cube(segment)
     cycle = top = quota_at = None
@@ -153,6 +170,61 @@ def group_figures(
     return pd.DataFrame({c: parts[c] for c in PART_COLUMNS}, index=grouping.keys), cycle, top
 
 
+def _first_relevant_day(window: Window, restated: bool) -> int:
+    """The first day whose alignment the window reads: every change up to it
+    leaves the figures as the latest alignment gives them. Restated reads E
+    only; as credited reads deals from the prior year's start (growth) or
+    T12's, and the accounts on the day before P.start."""
+    if restated:
+        return window.e
+    return min(window.prior_start, window.t12_start, window.start - 1)
+
+
+def _historic_parts(frames: Frames, history: frames_module.History, grouping: Grouping,
+                    window: Window, segment: str | None, restated: bool,
+                    non_additive: bool) -> tuple[dict, np.ndarray | None, np.ndarray | None]:
+    """Additive parts, cycle and concentration with each row read on its day
+    (METRICS.md "As credited"): won and lost deals (bookings, counts, cycle,
+    growth) by their ``credited_territory_id``; open pipeline, T12 bookings and
+    concentration by the account's territory on E; customers at start and
+    retention by the accounts on P.start − 1; the other account counts and
+    potential by the accounts on E. Restated: everything by the accounts on E."""
+    accounts, opps = filtered_rows(frames, segment)
+    dtype = frames.accounts["territory_id"].dtype
+    account_at = frames.accounts.index.get_indexer(accounts.index)
+    if opps is frames.opportunities:
+        opp_at = frames.derived(("opportunity_accounts",), lambda: frames.accounts.index
+                                .get_indexer(opps["account_id"].astype(object)))
+    else:
+        opp_at = frames.accounts.index.get_indexer(opps["account_id"].astype(object))
+
+    def groups_on(day: int, at: np.ndarray) -> np.ndarray:
+        codes = frames_module.territories_on(frames, day)[at]
+        return grouping.positions(pd.Series(pd.Categorical.from_codes(codes, dtype=dtype)))
+
+    rows = OpportunityRows.of(opps, grouping)
+    on_e = replace(rows, group=groups_on(window.e, opp_at))
+    credited = on_e if restated else replace(rows, group=grouping.positions(
+        opps["credited_territory_id"]))
+    parts = opportunity_parts(credited, grouping, window)
+    from_e = opportunity_parts(on_e, grouping, window)
+    for name in ("open_pipeline", "weighted_pipeline", "bookings_t12"):
+        parts[name] = from_e[name]
+    account_rows = AccountRows.of(accounts, grouping)
+    at_e = replace(account_rows, group=groups_on(window.e, account_at))
+    parts |= account_parts(at_e, grouping, window)
+    if not restated:
+        at_start = replace(account_rows, group=groups_on(window.start - 1, account_at))
+        before = account_parts(at_start, grouping, window)
+        parts["customers_at_start"] = before["customers_at_start"]
+        parts["retained"] = before["retained"]
+    cycle = top = None
+    if non_additive:
+        cycle = median_cycle(credited, grouping, window)
+        top = top_share(on_e, grouping, window)
+    return parts, cycle, top
+
+
 def kpi_table(
     frames: Frames,
     period: Period,
@@ -160,16 +232,18 @@ def kpi_table(
     level: str = "territory",
     territory_ids: Iterable[str] | None = None,
     segment: str | None = None,
+    restated: bool = False,
 ) -> pd.DataFrame:
     """DATA_FORMAT.md ``kpis``: one row per entity at ``level``, sorted by id.
 
     Accounts and opportunities without a territory are outside every level.
     ``territory_ids`` and ``segment`` are the UI's region and segment filters.
+    Figures are as credited unless ``restated`` (``kpis --restated``).
     """
     groups, entities = level_groups(frames, level, territory_ids)
     grouping = Grouping.from_series(groups)
     window = Window.of(period, as_of)
-    parts, cycle, top = group_figures(frames, grouping, window, segment)
+    parts, cycle, top = group_figures(frames, grouping, window, segment, restated=restated)
 
     # Entities no territory maps to (an unassigned rep) have zero parts, so
     # their sums read 0 and every ratio comes out missing.
@@ -201,11 +275,14 @@ def quarterly_series(
     territory_ids: Iterable[str] | None,
     quarters: Sequence[str | tuple[int, int]],
     as_of: date,
+    segment: str | None = None,
 ) -> pd.DataFrame:
     """Bookings, Quota, Attainment and Pace per quarter for a set of territories (trends).
 
     Each quarter is a METRICS.md period of its own; the territories are summed
-    as one group, so attainment is again a ratio of sums, not a mean.
+    as one group, so attainment is again a ratio of sums, not a mean. The
+    caller filters the rows to ``segment``; the quota follows it here
+    (METRICS.md "Segment filter").
     """
     groups, _ = level_groups(frames, "company", territory_ids)
     grouping = Grouping.from_series(groups)
@@ -215,19 +292,22 @@ def quarterly_series(
         quota_at = kpi_cube.quota_positions(frames, agg, kpi_cube.territory_lookup(agg, grouping))
     else:
         quota_at = grouping.positions(frames.quotas["territory_id"])
-    if agg is not None and territory_ids is not None:
+    history = frames_module.history_of(frames)
+    if agg is not None and territory_ids is not None and history is None:
         # only the territories' rows, in row order: the same additions in the same order
         _, positions = kpi_cube.territory_positions(agg, groups.index)
         opps = opps.iloc[positions]
     rows = OpportunityRows.of(opps, grouping)
+    if history is not None:  # as credited: a deal counts where its account was on its close date
+        rows = replace(rows, group=grouping.positions(opps["credited_territory_id"]))
     periods = [
         Period.parse(q) if isinstance(q, str) else Period(*quarter_bounds(*q), quarter_label(*q))
         for q in quarters
     ]
     booked = [_only(grouping.total(rows.group, won_in(rows, p.start_day, p.end_day), rows.amount))
               for p in periods]
-    target = [_only(prorated_quota(frames.quotas, grouping, p.start_day, p.end_day, quota_at))
-              for p in periods]
+    target = [_only(prorated_quota(frames.quotas, grouping, p.start_day, p.end_day, quota_at,
+                                   segment)) for p in periods]
     series = pd.DataFrame(
         {"quarter": [p.label for p in periods], "bookings": booked, "quota": target}
     )

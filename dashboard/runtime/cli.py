@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
                       choices=["territory", "rep", "region", "company"])
     kpis.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: the dataset's)")
     kpis.add_argument("--segment", help="one account segment (quota: METRICS.md segment rule)")
+    kpis.add_argument("--restated", action="store_true",
+                      help="all history by the alignment in force on E (default: as credited)")
 
     export = sub.add_parser("export", help="write the data and live alignment as CSV files")
     export.add_argument("directory", type=Path)
@@ -226,7 +228,8 @@ def cmd_kpis(settings: Settings, args) -> int:
     frames = service.frames()
     if args.segment is not None and args.segment not in set(frames.accounts["segment"].dropna()):
         raise UserError(f"--segment {args.segment!r} is no account's segment")
-    table = kpi_table(frames, period, as_of, args.level, segment=args.segment)
+    table = kpi_table(frames, period, as_of, args.level, segment=args.segment,
+                      restated=args.restated)
     sys.stdout.write(format_kpi_csv(table))
     return 0
 

@@ -29,7 +29,7 @@ from dashboard.metrics.frames import Frames
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: frames carry the alignment history
 FOLDER = "frames-snapshots"
 PREFIX = "frames-"
 

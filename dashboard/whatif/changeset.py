@@ -335,8 +335,11 @@ def apply(frames: Frames, changes: Changes) -> Frames:
         factor = quotas["territory_id"].map(
             {t: 1 + c for t, c in changes.quota_changes.items()}).astype("float64").fillna(1.0)
         quotas = quotas.assign(amount=quotas["amount"] * factor.to_numpy())
+    # a scenario is read restated under its own alignment (METRICS.md): no history
     after = replace(frames, alignment=alignment, accounts=accounts,
-                    opportunities=opportunities, quotas=quotas)
+                    opportunities=opportunities, quotas=quotas,
+                    alignment_rows=frames.alignment_rows.iloc[:0],
+                    override_rows=frames.override_rows.iloc[:0])
     after.derived(_INDEX, lambda: index)  # same rows, same order: the base's index holds
     agg = kpi_cube.aggregates_of(frames)
     if agg is not None:

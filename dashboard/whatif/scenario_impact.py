@@ -32,7 +32,7 @@ from dashboard.metrics.balance import (
     disruption,
     territory_workload,
 )
-from dashboard.metrics.frames import Frames
+from dashboard.metrics.frames import Frames, latest_alignment
 from dashboard.metrics.kpi_blocks import Grouping, Window, ratio
 from dashboard.metrics.kpi_table import group_figures, kpi_table
 from dashboard.metrics.periods import Period, trailing_twelve_months
@@ -78,9 +78,10 @@ def territory_figures(frames: Frames, areas: pd.Series, period: Period, as_of: d
     on nothing else): their KPIs from the frames' aggregates when they carry
     them (any set of territories costs the same there), else from their own
     rows. The workload is one pass over the accounts either way."""
-    kpi_frames = frames
+    # restated under the alignment being viewed (METRICS.md), like the scenario's side
+    kpi_frames = latest_alignment(frames)
     if territory_ids is not None and kpi_cube.aggregates_of(frames) is None:
-        kpi_frames = _rows_of(frames, _accounts_of(frames, territory_ids))
+        kpi_frames = _rows_of(kpi_frames, _accounts_of(frames, territory_ids))
     work = territory_workload(frames, areas, weights)
     table = kpi_table(kpi_frames, period, as_of, territory_ids=territory_ids).set_index("id")
     t12 = kpi_table(kpi_frames, trailing_twelve_months(as_of), as_of,
@@ -270,7 +271,8 @@ def rep_impact(before: Frames, after: Frames, period: Period, as_of: date) -> pd
     def parts(frames: Frames, window: Period) -> pd.DataFrame:
         # the additive parts kpi_table shows as Bookings, Open pipeline and Quota;
         # the ratios and the non-additive KPIs are not needed here
-        found, _cycle, _top = group_figures(frames, grouping, Window.of(window, as_of),
+        found, _cycle, _top = group_figures(latest_alignment(frames), grouping,
+                                            Window.of(window, as_of),
                                             non_additive=False)
         return found.reindex(touched)
 
