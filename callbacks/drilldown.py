@@ -66,7 +66,8 @@ def panel_content(data: ScopedData, selection: Selection, territory_id):
     curve = model.concentration_curve(book["t12_bookings"])
 
     account_rows = rankings.grid_records(model.grid_view(book), model.ACCOUNT_COLUMNS)
-    deal_rows = rankings.grid_records(model.grid_view(deals), model.DEAL_COLUMNS)
+    deal_rows = layout.with_stage_labels(
+        rankings.grid_records(model.grid_view(deals), model.DEAL_COLUMNS))
     children = layout.panel(
         layout.header(info, period.label),
         layout.kpi_cards(row, company, "company" if data.scope.everything else "region"),

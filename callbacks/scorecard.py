@@ -21,6 +21,7 @@ from layouts import drilldown_figures as figures
 from layouts import ids
 from layouts import scorecard as layout
 from layouts.components import empty_state
+from layouts.drilldown import with_stage_labels
 
 
 def rep_to_show(service: DataService, requested) -> str | None:
@@ -57,7 +58,7 @@ def content(service: DataService, selection: Selection, rep_id: str | None):
     return layout.body(
         card, period.label, figures.quarterly_figure(card.trend),
         records(card.top_accounts, layout.TOP_FIELDS),
-        records(card.overdue_deals, layout.OVERDUE_FIELDS),
+        with_stage_labels(records(card.overdue_deals, layout.OVERDUE_FIELDS)),
         records(card.lapsed_customers, layout.LAPSED_FIELDS),
         rep_id,
     )

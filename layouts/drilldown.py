@@ -8,6 +8,7 @@ from dash import html
 
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import _
+from dashboard.views.rankings import stage_label
 from layouts import chart_text, components, grid_format, ids
 
 
@@ -44,11 +45,18 @@ def deal_columns() -> list[dict]:
         {"field": "account", "headerName": _("Account"), "minWidth": 200, "flex": 2},
         {"field": "amount", "headerName": _("Amount"), **amount()},
         {"field": "stage", "headerName": _("Stage"), "minWidth": 120, "flex": 1},
-        {"field": "close_date", "headerName": _("Close date"), "minWidth": 120, "flex": 1},
+        {"field": "close_date", "headerName": _("Close date"), "minWidth": 120, "flex": 1,
+         "valueFormatter": grid_format.day()},
         # the cell holds the translated word or "": any text is an overdue deal
         {"field": "overdue", "headerName": _("Overdue"), "minWidth": 100, "flex": 1,
          "cellClassRules": {"text-danger fw-semibold": "!!params.value"}},
     ]
+
+
+def with_stage_labels(rows: list[dict]) -> list[dict]:
+    """Deal rows with their stage in the request's language, the funnel's one
+    translation (``rankings.stage_label``); the grid sorts and exports that text."""
+    return [{**row, "stage": stage_label(row["stage"])} for row in rows]
 
 
 def header(info, period_label: str) -> html.Div:

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import _, ngettext
+from dashboard.views.rankings import stage_label
 from layouts.theme import ACCENT, BAD, GOOD, NEUTRAL, SERIES, themed, unvalidated
 
 HEIGHT = 260
@@ -76,7 +77,7 @@ def stage_figure(funnel: pd.DataFrame, period_label: str) -> go.Figure:
     title = _("Open pipeline by stage, closing in {period}").format(period=period_label)
     if funnel.empty or float(funnel["amount"].sum()) == 0:
         return _no_data(_("No open deals close in this period"), title)
-    stages = funnel["stage"][::-1].tolist()
+    stages = [stage_label(stage) for stage in funnel["stage"][::-1]]
     traces = []
     for column, name, color in (("amount", _("Open"), SERIES[1]),
                                 ("weighted", _("Weighted"), GOOD)):

@@ -31,7 +31,8 @@ def overdue_columns() -> list[dict]:
         {"field": "account", "headerName": _("Account"), "minWidth": 200, "flex": 2},
         {"field": "amount", "headerName": _("Amount"), **amount()},
         {"field": "stage", "headerName": _("Stage"), "minWidth": 110, "flex": 1},
-        {"field": "close_date", "headerName": _("Expected close"), "minWidth": 130, "flex": 1},
+        {"field": "close_date", "headerName": _("Expected close"), "minWidth": 130, "flex": 1,
+         "valueFormatter": grid_format.day()},
     ]
 
 

@@ -12,7 +12,7 @@ import plotly
 import pytest
 
 from dashboard.i18n import translation
-from dashboard.metrics.periods import Period
+from dashboard.metrics.periods import Period, to_day
 from dashboard.views.selection import period_options, resolve_period
 from layouts import ids
 from tests.dash_http import patched, post_callback, sign_in, speaking
@@ -58,13 +58,19 @@ def test_the_map_speaks_french(french, demo_app):
         'tdFormat.percent(params.value, "fr"')
 
 
-def test_the_drilldown_speaks_french(french, demo_app):
-    values = {f"{ids.DRILLDOWN_TERRITORY}.data": "T07", f"{ids.PERIOD}.value": "ytd",
+def open_drilldown(client, app, period: str):
+    """The panel's answer when T07 is opened for ``period``."""
+    values = {f"{ids.DRILLDOWN_TERRITORY}.data": "T07", f"{ids.PERIOD}.value": period,
               f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
               f"{ids.URL}.search": "", f"{ids.DRILLDOWN}.is_open": False}
-    status, body = post_callback(french, demo_app, (ids.DRILLDOWN, "children"), values,
+    status, body = post_callback(client, app, (ids.DRILLDOWN, "children"), values,
                                  changed=[f"{ids.DRILLDOWN_TERRITORY}.data"])
     assert status == 200
+    return body
+
+
+def test_the_drilldown_speaks_french(french, demo_app):
+    body = open_drilldown(french, demo_app, "ytd")
     text = text_of(body["response"][ids.DRILLDOWN]["children"])
     for words in ("Le portefeuille en un coup d'œil", "Affaires en cours", "Imprimer",
                   "Concentration des comptes (80/20)", "Afficher sous forme de tableau",
@@ -134,3 +140,57 @@ def test_the_map_page_kpi_picker_and_ranking_speak_french(demo_app):
                   "La carte des territoires"):
         assert words in text, words
     assert "\u00a0€" in text and "$" not in text  # money in euros, after the amount
+
+
+def props_with(tree, key: str) -> list[dict]:
+    """Every component's props holding ``key`` (a grid's rowData, a graph's figure)."""
+    if isinstance(tree, dict):
+        props = tree.get("props")
+        found = [props] if isinstance(props, dict) and key in props else []
+        return found + [p for value in tree.values() for p in props_with(value, key)]
+    if isinstance(tree, list):
+        return [p for item in tree for p in props_with(item, key)]
+    return []
+
+
+def grid_of(tree, grid_id: str) -> dict:
+    return next(p for p in props_with(tree, "rowData") if p.get("id") == grid_id)
+
+
+FRENCH_STAGES = {"Prospection", "Qualification", "Proposition", "Négociation"}
+ENGLISH_ONLY = {"Prospecting", "Proposal", "Negotiation"}
+
+
+def assert_french_dates_and_stages(grid: dict, date_field: str) -> None:
+    """Stages in the funnel's French (one translation), the date cells written the
+    French way by the grid while the row keeps the ISO date it sorts by."""
+    rows = grid["rowData"]
+    assert rows
+    assert {r["stage"] for r in rows} <= FRENCH_STAGES
+    assert all(date.fromisoformat(r[date_field]) for r in rows)
+    column = next(c for c in grid["columnDefs"] if c["field"] == date_field)
+    assert column["valueFormatter"]["function"] == 'tdFormat.day(params.value, "fr")'
+
+
+def test_the_drilldown_tables_and_stage_chart_speak_french(french, demo_app):
+    panel = open_drilldown(french, demo_app, "qtd")["response"][ids.DRILLDOWN]["children"]
+    assert_french_dates_and_stages(grid_of(panel, ids.DRILLDOWN_DEALS), "close_date")
+    bars = [trace for p in props_with(panel, "figure") for trace in p["figure"]["data"]
+            if trace.get("orientation") == "h"]
+    assert bars and all(set(trace["y"]) <= FRENCH_STAGES for trace in bars)
+    assert not ENGLISH_ONLY & set(text_of(panel).split('"'))
+
+
+def test_the_scorecards_overdue_deals_speak_french(french, demo_app):
+    service = demo_app.server.extensions["territory_service"]
+    frames, as_of = service.frames(), service.as_of()
+    opps = frames.opportunities
+    overdue = opps[(opps["status"] == "open") & (opps["close_on"] < to_day(as_of))]
+    territories = set(overdue["territory_id"].dropna())
+    rep = frames.reps[frames.reps["territory_id"].isin(territories)].index[0]
+    values = {f"{ids.SCORECARD_REP}.value": rep, f"{ids.PERIOD}.value": "qtd",
+              f"{ids.URL}.search": ""}
+    status, body = post_callback(french, demo_app, (ids.SCORECARD_CONTENT, "children"), values)
+    assert status == 200
+    grid = grid_of(body["response"][ids.SCORECARD_CONTENT]["children"], ids.SCORECARD_OVERDUE)
+    assert_french_dates_and_stages(grid, "close_date")
