@@ -20,7 +20,7 @@ from dashboard.metrics.balance import DEFAULT_WEIGHTS, WorkloadWeights, territor
 from dashboard.metrics.frames import Frames
 from dashboard.metrics.kpi_blocks import Grouping, Window, ratio
 from dashboard.metrics.kpi_parts import kpis_from_parts
-from dashboard.metrics.kpi_table import group_figures, kpi_table
+from dashboard.metrics.kpi_table import group_figures
 from dashboard.metrics.periods import Period
 
 RULES = ("pace", "coverage", "growth", "penetration", "potential_index")
@@ -83,7 +83,8 @@ def territory_signals(
     tids = territories["territory_id"]
     groups = pd.Series(tids.to_numpy(), index=tids.to_numpy())
     grouping = Grouping.from_series(groups)
-    parts, cycle, _top = group_figures(frames, grouping, Window.of(period, as_of))
+    window = Window.of(period, as_of)
+    parts, cycle, _top = group_figures(frames, grouping, window)
     parts = parts.reindex(tids.to_numpy(), fill_value=0.0)
     figures = kpis_from_parts(parts, period, as_of)
     figures["sales_cycle_days"] = grouping.series(cycle).reindex(tids.to_numpy())
@@ -111,9 +112,23 @@ def territory_signals(
     workload = workload.reindex(tids.to_numpy())
     figures["workload"] = workload["workload"]
     figures["vacant"] = territories["rep_id"].isna().to_numpy()
-    company = kpi_table(frames, period, as_of, level="company").iloc[0]
-    _diagnose(figures, t, company)
+    _diagnose(figures, t, _company(frames, parts, period, as_of, window))
     return figures
+
+
+def _company(frames: Frames, parts: pd.DataFrame, period: Period, as_of: date,
+             window: Window) -> pd.Series:
+    """The company's win rate, average deal size and sales cycle: the first two
+    from the territories' summed parts (METRICS.md aggregates up by summing), the
+    cycle, a median, over all their won deals; the same as ``kpi_table``'s
+    company row, without building it."""
+    summed = parts.sum().to_frame().T
+    company = kpis_from_parts(summed, period, as_of).iloc[0]
+    tids = parts.index.to_numpy()
+    whole = Grouping.from_series(pd.Series("company", index=tids))
+    _parts, cycle, _top = group_figures(frames, whole, window)
+    company["sales_cycle_days"] = whole.series(cycle).get("company", np.nan)
+    return company
 
 
 def _within_lowest(values: pd.Series, share: float) -> pd.Series:
