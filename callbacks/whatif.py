@@ -274,7 +274,7 @@ def render(data: ScopedData, selection: Selection):
                        layout.rebalance_card(uuid.uuid4().hex),
                        layout.sliders_card(options), layout.touched_grid(touched, total),
                        layout.rep_grid(reps), accounts, compare,
-                       scenario_rows=scenarios_panel.listed(data))
+                       scenario_rows=scenarios_panel.listed(data), leader=data.viewer.is_leader)
     # the background auto-balance runs outside this request: it gets the viewer signed
     token = guard.viewer_token(current_app.config["SECRET_KEY"])
     return html.Div([page, dcc.Store(id=ids.WI_VIEWER, data=token)])

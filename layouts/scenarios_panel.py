@@ -20,6 +20,8 @@ ACTIONS = ((ids.SC_OPEN, N_("Open in editor"), "primary"),
            (ids.SC_APPROVE, N_("Approve"), "secondary"),
            (ids.SC_APPLY, N_("Apply to live"), "success"),
            (ids.SC_DELETE, N_("Delete"), "danger"))
+#: the actions only a leader may take (the server refuses them to anyone else)
+LEADER_ACTIONS = frozenset({ids.SC_APPROVE, ids.SC_APPLY})
 
 STATUS_STYLE = {"styleConditions": [
     {"condition": "params.data.status == 'proposed'", "style": {"color": "#b35806"}},
@@ -54,9 +56,11 @@ def grid(rows: list[dict]) -> dag.AgGrid:
     )
 
 
-def panel(rows: list[dict]) -> dbc.Card:
+def panel(rows: list[dict], leader: bool = True) -> dbc.Card:
     """Save bar, alert, the list (``rows``, the viewer's saved scenarios) and
-    its action buttons."""
+    its action buttons: a manager is not offered Approve and Apply, which
+    only a leader may do (the buttons stay in the page, hidden, for the
+    callbacks that listen to them)."""
     save = html.Div([
         dbc.InputGroup([
             dbc.InputGroupText(_("Name")),
@@ -68,7 +72,9 @@ def panel(rows: list[dict]) -> dbc.Card:
         html.Small(_("Not saved yet"), id=ids.SC_OPENED_TEXT, className="text-muted"),
     ], className="d-flex flex-wrap gap-3 align-items-center mb-2")
     buttons = html.Div([dbc.Button(_(label), id=button, color=color, outline=color != "primary",
-                                   size="sm", disabled=True)
+                                   size="sm", disabled=True,
+                                   className="d-none" if button in LEADER_ACTIONS and not leader
+                                   else "")
                         for button, label, color in ACTIONS]
                        + [html.Small(_("Select a scenario in the list to act on it."),
                                      className="text-muted ms-1")],

@@ -246,7 +246,8 @@ def rep_grid(rows: list[dict]) -> dag.AgGrid:
 
 
 def page(history: list, map_card_div, fairness, rebalance, sliders, touched, reps,
-         accounts=None, compare=None, scenario_rows: list | None = None) -> html.Div:
+         accounts=None, compare=None, scenario_rows: list | None = None,
+         leader: bool = True) -> html.Div:
     export = dbc.Button(_("Export CSV"), id=ids.WI_TOUCHED_EXPORT, size="sm", color="secondary",
                         outline=True)
     return html.Div([
@@ -266,6 +267,6 @@ def page(history: list, map_card_div, fairness, rebalance, sliders, touched, rep
                              touched, "p-0")), className="g-3 mt-1"),
         dbc.Row(dbc.Col(card(_("Per-rep impact · what each rep gains and loses"), reps, "p-0")),
                 className="g-3 mt-1"),
-        dbc.Row(dbc.Col(scenarios_panel.panel(scenario_rows or [])), className="g-3 mt-1"),
+        dbc.Row(dbc.Col(scenarios_panel.panel(scenario_rows or [], leader)), className="g-3 mt-1"),
         dbc.Row(dbc.Col(compare), className="g-3 mt-1 mb-3") if compare is not None else None,
     ])

@@ -18,6 +18,7 @@ from dashboard.views import whatif as view
 from dashboard.views.selection import resolve_period
 from dashboard.whatif import changeset, scenarios
 from layouts import ids
+from layouts import scenarios_panel as panel_layout
 from tests.dash_http import post_callback, sign_in
 
 ACTION = (ids.SC_ALERT, "children")
@@ -339,3 +340,32 @@ def test_a_managers_own_scenario_that_reaches_another_region_is_refused_unnamed(
             "This scenario changes territories outside your region.", button
         assert not [w for w in foreign_words(demo_app) if w in json.dumps(out)]
     assert stored(demo_app, mine.id) == before
+
+
+def _buttons(node, found=None) -> dict:
+    """Every scenario action button of a layout, by id, with its class."""
+    found = {} if found is None else found
+    if isinstance(node, dict):
+        props = node.get("props") or {}
+        if props.get("id") in {b for b, _label, _colour in panel_layout.ACTIONS}:
+            found[props["id"]] = props.get("className") or ""
+        for value in props.values():
+            _buttons(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _buttons(item, found)
+    return found
+
+
+@pytest.mark.parametrize("username, hidden", [
+    ("manager-west", {ids.SC_APPROVE, ids.SC_APPLY}), ("leader", set())])
+def test_the_panel_offers_only_the_actions_the_role_may_take(demo_app, username, hidden):
+    """A manager is not offered Approve and Apply (the server refuses them
+    anyway); the buttons stay in the page, hidden, for their callbacks."""
+    client = sign_in(demo_app.server.test_client(), username)
+    status, body = post_callback(client, demo_app, (ids.PAGE, "children"), {
+        f"{ids.URL}.pathname": "/what-if", f"{ids.URL}.search": ""})
+    assert status == 200
+    buttons = _buttons(body["response"][ids.PAGE]["children"])
+    assert set(buttons) == {b for b, _label, _colour in panel_layout.ACTIONS}
+    assert {b for b, cls in buttons.items() if "d-none" in cls.split()} == hidden
