@@ -14,6 +14,21 @@ request, so a group's sum is the same integer and the same float after the one
 division. When the data are not whole cents (or too large to add exactly) the
 aggregates say so and :mod:`dashboard.metrics.kpi_table` falls back to scanning rows.
 
+Alignment history (METRICS.md "As credited"). The cube above is built on
+the latest alignment (``opportunities.territory_id``), which is also what
+every figure reads when the window reads no day before the last dated
+change, and what the restated reading and the what-if read. Frames with
+dated rows get a second set of aggregates, built the same way once per data
+version, with every opportunity in its *credited* territory
+(``opportunities.credited_territory_id``, :func:`kpi_cube_build.credited`):
+bookings, won and lost counts, growth and the sales cycle stay cube lookups
+on it. What METRICS.md reads on a day instead (open pipeline and T12
+bookings by the account's territory on E, account counts on E and on
+P.start − 1) is placed per request with one array index from each account's
+territory on that day (``frames.territories_on``, a searchsorted over the
+change points): a pass over the open rows, the won rows' T12 and the
+accounts, never a scan of every opportunity.
+
 Sales cycle (a median) and Concentration (a ranking of accounts) do not add
 up from parts; they read the `won` rows only, kept in their original order as
 plain arrays with integer territory, account and segment codes, so no string
@@ -52,7 +67,7 @@ def territory_positions(agg: Aggregates, territory_ids, segment: str | None = No
     wanted = np.zeros(len(agg.territory_ids) + 1, bool)
     wanted[codes[codes >= 0]] = True
     keep = wanted[agg.account_territory]  # code -1 reads the trailing False
-    code = _segment_code(agg, segment)
+    code = segment_code(agg, segment)
     if code is not None:
         keep &= agg.account_segment == code
     accounts = np.flatnonzero(keep)
@@ -108,7 +123,7 @@ def opportunity_parts(cube: Cube, by_code: np.ndarray, grouping: Grouping,
     }
 
 
-def _segment_code(agg: Aggregates, segment: str | None) -> int | None:
+def segment_code(agg: Aggregates, segment: str | None) -> int | None:
     if segment is None:
         return None
     found = int(agg.segments.get_indexer([segment])[0])
@@ -116,16 +131,16 @@ def _segment_code(agg: Aggregates, segment: str | None) -> int | None:
 
 
 def account_rows(agg: Aggregates, by_code: np.ndarray, segment: str | None) -> AccountRows:
-    return _placed_accounts(agg, by_code[agg.account_territory], None, segment)
+    return placed_accounts(agg, by_code[agg.account_territory], None, segment)
 
 
-def _placed_accounts(agg: Aggregates, group: np.ndarray, accounts: np.ndarray | None,
+def placed_accounts(agg: Aggregates, group: np.ndarray, accounts: np.ndarray | None,
                      segment: str | None) -> AccountRows:
     """Some accounts (positions; every one when None) with the group ``group`` gives
     each account (-1 = none), and no group outside ``segment``."""
     pick = slice(None) if accounts is None else accounts
     group = group[pick]
-    code = _segment_code(agg, segment)
+    code = segment_code(agg, segment)
     if code is not None:
         group = np.where(agg.account_segment[pick] == code, group, -1)
     return AccountRows(group=group, potential=agg.potential[pick],
@@ -134,7 +149,7 @@ def _placed_accounts(agg: Aggregates, group: np.ndarray, accounts: np.ndarray | 
 
 def won_group(agg: Aggregates, by_code: np.ndarray, segment: str | None) -> np.ndarray:
     group = by_code[agg.won.territory]
-    code = _segment_code(agg, segment)
+    code = segment_code(agg, segment)
     if code is not None:
         group = np.where(agg.won.segment == code, group, -1)
     return group
@@ -172,7 +187,7 @@ def _ranked_accounts(agg: Aggregates, window: Window, segment: str | None):
         return found
     won = agg.won
     mask = between(won.close, window.t12_start, window.e)
-    code = _segment_code(agg, segment)
+    code = segment_code(agg, segment)
     if code is not None:
         mask &= won.segment == code
     # each account adds its rows in their original order, as the row scan does
@@ -252,10 +267,10 @@ def account_parts(agg: Aggregates, by_code: np.ndarray, grouping: Grouping, wind
     from dashboard.metrics.kpi_parts import account_parts as parts_of
 
     def potential(territory, accounts):
-        return _potential_cents(agg, _placed_accounts(agg, territory, accounts, segment))
+        return _potential_cents(agg, placed_accounts(agg, territory, accounts, segment))
 
     def counts(territory, accounts):
-        found = parts_of(_placed_accounts(agg, territory, accounts, segment),
+        found = parts_of(placed_accounts(agg, territory, accounts, segment),
                          _territory_grouping(agg), window)
         del found["potential"]  # a float sum; the whole cents above are the exact one
         return found
@@ -297,7 +312,7 @@ def median_cycle_of_groups(agg: Aggregates, by_code: np.ndarray, grouping: Group
             rows = np.flatnonzero(chosen[won.account])
         place, close, created = territory[won.account[rows]], won.close[rows], won.created[rows]
         mask = between(close, window.start, window.end) & (place >= 0) & ~np.isnan(created)
-        code = _segment_code(agg, segment)
+        code = segment_code(agg, segment)
         if code is not None:
             mask &= won.segment[rows] == code
         cycle = (close - created)[mask].astype(np.int64) - won.cycle_min
@@ -329,7 +344,14 @@ def top_share(agg: Aggregates, by_code: np.ndarray, grouping: Grouping, window: 
               segment: str | None) -> np.ndarray:
     """:func:`dashboard.metrics.kpi_blocks.top_share` from the ranked accounts: the same
     per-account sums in the same order, so the same shares to the last bit."""
+    return top_share_of_ranked(agg, by_code[agg.account_territory], grouping, window, segment)
+
+
+def top_share_of_ranked(agg: Aggregates, account_group: np.ndarray, grouping: Grouping,
+                        window: Window, segment: str | None) -> np.ndarray:
+    """:func:`top_share` with each account in the group ``account_group`` gives
+    it (as credited: its territory's on E, wherever its bookings were credited)."""
     booked, amount = _ranked_accounts(agg, window, segment)
-    group = by_code[agg.account_territory[booked]]
+    group = account_group[booked]
     keep = group >= 0
     return top_share_by_amount(group[keep], amount[keep], grouping)

@@ -129,8 +129,9 @@ def whole_scaled(values: np.ndarray, scale: float) -> np.ndarray | None:
     return scaled.astype(np.int64)
 
 
-def build(frames) -> Aggregates:
-    """The aggregates of one Frames (a second or so at 2M opportunities)."""
+def build(frames, opportunity_territory: str = "territory_id") -> Aggregates:
+    """The aggregates of one Frames (a second or so at 2M opportunities), with
+    each opportunity in the territory its column ``opportunity_territory`` names."""
     territory_ids = pd.Index(frames.territories["territory_id"].astype(object))
     accounts, opps = frames.accounts, frames.opportunities
     account_territory = _codes(accounts["territory_id"], territory_ids)
@@ -139,7 +140,7 @@ def build(frames) -> Aggregates:
     account_segment = seg_codes.astype(np.int64)
 
     account = accounts.index.get_indexer(opps["account_id"].astype(object)).astype(np.int64)
-    territory = _codes(opps["territory_id"], territory_ids)
+    territory = _codes(opps[opportunity_territory], territory_ids)
     segment = np.append(account_segment, -1)[account]
     status = pd.Categorical(opps["status"])
     status_codes = status.codes
@@ -254,9 +255,51 @@ def prepare(frames) -> Aggregates:
 
     Only frames that serve many requests are worth it (the service's shared
     frames); a what-if of them gets them corrected for its moves instead
-    (:mod:`dashboard.metrics.kpi_cube_moves`).
+    (:mod:`dashboard.metrics.kpi_cube_moves`). Frames with a dated alignment
+    get their credited aggregates too (:func:`credited`).
     """
-    return frames.derived(KEY, lambda: build(frames))
+    agg = frames.derived(KEY, lambda: build(frames))
+    if len(getattr(frames, "alignment_rows", ())) or len(getattr(frames, "override_rows", ())):
+        credited(frames)
+    return agg
+
+
+#: the aggregates with each opportunity in its credited territory (see credited)
+CREDITED_KEY = "kpi_aggregates_credited"
+
+
+def credited(frames) -> Aggregates:
+    """The aggregates of ``frames`` with every opportunity in its *credited*
+    territory (``opportunities.credited_territory_id``: its account's on its
+    close date), built once and kept with the frames. Its cubes answer the
+    as-credited won and lost figures with the same lookups as the live ones;
+    its account columns are the live aggregates' own."""
+    return frames.derived(CREDITED_KEY, lambda: build(frames, "credited_territory_id"))
+
+
+@dataclass(frozen=True)
+class OpenRows:
+    """The `open` opportunities in row order: the few rows whose territory
+    as credited is their account's on E, read per request."""
+
+    account: np.ndarray
+    segment: np.ndarray
+    amount: np.ndarray
+    probability: np.ndarray
+    close: np.ndarray
+
+
+def open_rows(frames, agg: Aggregates) -> OpenRows:
+    def make() -> OpenRows:
+        opps = frames.opportunities
+        rows = np.flatnonzero((opps["status"] == "open").to_numpy(bool))
+        account = agg.opp_account[rows].astype(np.int64)
+        return OpenRows(
+            account=account, segment=np.append(agg.account_segment, -1)[account],
+            amount=opps["amount"].to_numpy("float64")[rows],
+            probability=opps["probability"].to_numpy("float64")[rows],
+            close=opps["close_on"].to_numpy("float64")[rows])
+    return frames.derived(("open_rows",), make)
 
 
 def attach(frames, agg: Aggregates | None) -> None:

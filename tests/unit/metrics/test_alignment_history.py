@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -147,6 +148,8 @@ def test_kpis_as_credited_and_restated_by_hand(restated, expected, with_cube):
     if with_cube:  # the service's frames carry the KPI aggregates: same figures
         kpi_cube_build.prepare(frames)
     got = table(frames, restated)
+    # the service's frames carry the credited aggregates the cube path reads
+    assert (kpi_cube_build.CREDITED_KEY in frames.cache) == with_cube
     for territory, figures in expected.items():
         row = got.loc[territory]
         for column, value in figures.items():
@@ -200,3 +203,41 @@ def test_a_what_if_reads_its_own_alignment_restated():
     assert table(after).loc["T1", "bookings"] == 520.0
     # T2 keeps A1 with all its deals: (O1 100 + O2 200 - O8 80) / 80
     assert table(after).loc["T2", "revenue_growth"] == 2.75
+
+
+def demo_with_history() -> Dataset:
+    """A small demo with every 5th county moved on 2026-02-01 and dated
+    overrides of every 7th account (some back to their county's territory)."""
+    from dashboard.demo.dataset import generate_demo
+
+    data, _ = generate_demo(n_territories=8, n_accounts=400, n_opportunities=3000)
+    alignment = data.alignment
+    moved = alignment.iloc[::5].copy()
+    moved["territory_id"] = np.roll(alignment["territory_id"].to_numpy(object), 1)[::5]
+    moved["effective_from"] = pd.Timestamp("2026-02-01")
+    data.alignment = pd.concat([alignment, moved], ignore_index=True).astype(
+        {"effective_from": "datetime64[s]"})
+    picked = data.accounts["account_id"].to_numpy(object)[::7]
+    territories = data.territories["territory_id"].to_numpy(object)
+    data.overrides = _frame("overrides", [
+        (account, None if i % 3 == 0 else territories[i % len(territories)],
+         f"2025-{1 + i % 12:02d}-15") for i, account in enumerate(picked)])
+    return data
+
+
+@pytest.mark.parametrize("segment", [None, "Enterprise"])
+def test_the_cube_and_the_rows_agree_as_credited_and_restated(segment):
+    data = demo_with_history()
+    rows, cubed = build_frames(data), build_frames(data)
+    kpi_cube_build.prepare(cubed)
+    as_of = date(2026, 8, 14)
+    for period in ("2026Q1", "2026Q3", "2026", "2025-11-01..2026-03-15"):
+        for level in ("territory", "region", "company"):
+            for restated in (False, True):
+                args = (Period.parse(period), as_of, level)
+                pd.testing.assert_frame_equal(
+                    kpi_table(rows, *args, segment=segment, restated=restated),
+                    kpi_table(cubed, *args, segment=segment, restated=restated))
+    credited = kpi_table(cubed, Period.parse("2026Q1"), as_of, segment=segment)
+    restated = kpi_table(cubed, Period.parse("2026Q1"), as_of, segment=segment, restated=True)
+    assert not credited.equals(restated)  # the history shows
