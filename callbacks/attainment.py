@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import Input, Output, State
+from dash import Input, Output, State, html
 
 from callbacks import guard
 from callbacks.factories import open_drilldown_on_click, rebuild_on_selection
@@ -16,7 +16,14 @@ from dashboard.metrics.kpi_table import kpi_table
 from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import rankings
-from dashboard.views.overview import scope_for, total_kpis
+from dashboard.views.overview import (
+    NO_SEGMENT_QUOTA,
+    NO_SEGMENT_QUOTA_NOTE,
+    lacks_segment_quota,
+    scope_for,
+    total_kpis,
+    without_quota,
+)
 from dashboard.views.selection import Selection, resolve_as_of, resolve_period
 from layouts import attainment as layout
 from layouts import components, ids
@@ -63,27 +70,33 @@ def heat_rows(data: ScopedData, scope, as_of) -> tuple[list[str], list[dict]]:
     return quarters, rankings.grid_records(rows, ["id", "region", "name", *quarters])
 
 
-def strip(totals: pd.Series, table: pd.DataFrame, level: str, period) -> object:
-    """Scope figures from the company row; the count reads the level's rows."""
+def strip(totals: pd.Series, table: pd.DataFrame, level: str, period,
+          no_quota: bool = False) -> object:
+    """Scope figures from the company row; the count reads the level's rows.
+    With ``no_quota`` (a segment without segment quotas) the quota-based cards
+    read "—" and say "no quota by segment"."""
     def tone(value, good_if_at_least):
         if formatting.is_missing(value):
             return ""
         return "good" if value >= good_if_at_least else "bad"
 
+    def sub(text: str) -> str:
+        return _(NO_SEGMENT_QUOTA) if no_quota else text
+
     paced = table["pace"].dropna()
     on_pace = int((paced >= 1.0).sum())
-    return components.kpi_strip([
+    cards = components.kpi_strip([
         components.kpi_card(_("Attainment"), formatting.percent(totals["attainment"]),
-                            _("{bookings} of {quota}").format(
+                            sub(_("{bookings} of {quota}").format(
                                 bookings=formatting.money(totals["bookings"]),
-                                quota=formatting.money(totals["quota"])),
+                                quota=formatting.money(totals["quota"]))),
                             tone(totals["attainment"], totals["time_elapsed"])),
         components.kpi_card(_("Pace"), formatting.percent(totals["pace"]),
-                            _("{percent} of {period} elapsed").format(
+                            sub(_("{percent} of {period} elapsed").format(
                                 percent=formatting.percent(totals["time_elapsed"]),
-                                period=period.label), tone(totals["pace"], 1.0)),
+                                period=period.label)), tone(totals["pace"], 1.0)),
         components.kpi_card(_("Projected"), formatting.percent(totals["projected_attainment"]),
-                            _("bookings + weighted pipeline"),
+                            sub(_("bookings + weighted pipeline")),
                             tone(totals["projected_attainment"], 1.0)),
         components.kpi_card(_("Revenue growth"),
                             formatting.signed_percent(totals["revenue_growth"]),
@@ -92,11 +105,14 @@ def strip(totals: pd.Series, table: pd.DataFrame, level: str, period) -> object:
                             _("new customers ÷ customers at start")),
         components.kpi_card(_("Retention"), formatting.percent(totals["retention_rate"]),
                             _("customers kept ÷ customers at start")),
-        components.kpi_card(_("On pace"), _("{count} of {total}").format(
-                                count=formatting.count(on_pace),
-                                total=formatting.count(len(paced))),
-                            _(ON_PACE_NOTE[level]).format(percent=formatting.percent(1.0))),
+        components.kpi_card(_("On pace"), formatting.MISSING if no_quota else
+                            _("{count} of {total}").format(count=formatting.count(on_pace),
+                                                           total=formatting.count(len(paced))),
+                            sub(_(ON_PACE_NOTE[level]).format(percent=formatting.percent(1.0)))),
     ])
+    if not no_quota:
+        return cards
+    return html.Div([components.quota_note(_(NO_SEGMENT_QUOTA_NOTE)), cards])
 
 
 def build(data: ScopedData, selection: Selection, level: str):
@@ -118,9 +134,11 @@ def build(data: ScopedData, selection: Selection, level: str):
     by_attainment = rankings.ranked(rows, "attainment")
     by_growth = rankings.ranked(rows, "revenue_growth")
     quarters, heat = heat_rows(data, scope, as_of)
+    no_quota = lacks_segment_quota(scope, totals)
+    ranking_title = _(RANKING_TITLE[level]).format(period=period.label)
     return layout.content(
-        strip(totals, table, level, period),
-        _(RANKING_TITLE[level]).format(period=period.label),
+        strip(totals, table, level, period, no_quota),
+        without_quota(ranking_title) if no_quota else ranking_title,
         ranking_figure(by_attainment[by_attainment["attainment"].notna()],
                        float(totals["time_elapsed"])),
         growth_figure(by_growth[by_growth["revenue_growth"].notna()]),

@@ -59,7 +59,8 @@ def panel_content(data: ScopedData, selection: Selection, territory_id):
 
     accounts, opps = model.territory_rows(frames, info.territory_id, scope.segment)
     local = replace(frames, accounts=accounts, opportunities=opps)  # segment already applied
-    quarters = quarterly_series(local, [info.territory_id], model.recent_quarters(as_of), as_of)
+    quarters = quarterly_series(local, [info.territory_id], model.recent_quarters(as_of), as_of,
+                                scope.segment)
     funnel = rankings.stage_funnel(rankings.open_deals(local), [info.territory_id], None, period)
     book = model.account_table(accounts, opps, period, as_of)
     deals = model.open_deals(opps, accounts["account_name"], as_of)
@@ -70,7 +71,8 @@ def panel_content(data: ScopedData, selection: Selection, territory_id):
         rankings.grid_records(model.grid_view(deals), model.DEAL_COLUMNS))
     children = layout.panel(
         layout.header(info, period.label),
-        layout.kpi_cards(row, company, "company" if data.scope.everything else "region"),
+        layout.kpi_cards(row, company, "company" if data.scope.everything else "region",
+                         _(overview.NO_SEGMENT_QUOTA) if scope.segment is not None else ""),
         figures.quarterly_figure(quarters),
         figures.stage_figure(funnel, period.label),
         figures.concentration_figure(curve, row["concentration_top20"]),

@@ -17,7 +17,7 @@ from dashboard.metrics.periods import to_day
 from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import overview, rankings
-from dashboard.views.choropleth import MAP_KPIS, legend_title
+from dashboard.views.choropleth import MAP_KPIS, fallback_title, legend_title
 from dashboard.views.selection import (
     MAP_KPI,
     TERRITORY,
@@ -65,8 +65,17 @@ def _view(data: ScopedData, selection: Selection, kpi_key: str, selected=None):
     kpis = overview.territory_kpis(frames, scope, period, as_of, data.memo)
     totals = overview.total_kpis(frames, scope, period, as_of, data.memo)
     selected = selected if isinstance(selected, str) else None
-    hideout, legend = overview.map_hideout(frames, kpis, totals, kpi_key, selected=selected)
-    return period, kpis, totals, hideout, legend
+    shown = overview.shown_map_kpi(kpi_key, scope, totals)
+    hideout, legend = overview.map_hideout(frames, kpis, totals, shown, selected=selected)
+    legend = components.legend(map_legend_title(kpi_key, shown, totals), legend)
+    return period, kpis, totals, hideout, legend, shown, overview.lacks_segment_quota(scope, totals)
+
+
+def map_legend_title(kpi_key: str, shown: str, totals) -> str:
+    """The legend heading; it says why when the map shows another KPI than asked."""
+    if shown == kpi_key:
+        return legend_title(MAP_KPIS[kpi_key], totals)
+    return fallback_title(MAP_KPIS[shown], MAP_KPIS[kpi_key], totals)
 
 
 def colours_only(hideout: dict) -> Patch:
@@ -79,29 +88,34 @@ def colours_only(hideout: dict) -> Patch:
     return patch
 
 
-def kpi_cards(totals, period) -> list:
+def kpi_cards(totals, period, no_quota: bool = False) -> list:
+    """The strip; with ``no_quota`` (a segment without segment quotas) the
+    quota-based cards read "—" and say "no quota by segment"."""
     def tone(value, good_if_at_least):
         if formatting.is_missing(value):
             return ""
         return "good" if value >= good_if_at_least else "bad"
 
+    def sub(text: str) -> str:
+        return _(overview.NO_SEGMENT_QUOTA) if no_quota else text
+
     return [
         components.kpi_card(_("Bookings"), formatting.money(totals["bookings"]), period.label),
         components.kpi_card(_("Quota"), formatting.money(totals["quota"]),
-                            _("Elapsed {share}").format(
-                                share=formatting.percent(totals["time_elapsed"]))),
+                            sub(_("Elapsed {share}").format(
+                                share=formatting.percent(totals["time_elapsed"])))),
         components.kpi_card(_("Attainment"), formatting.percent(totals["attainment"]),
-                            _("Projected {share}").format(
-                                share=formatting.percent(totals["projected_attainment"])),
+                            sub(_("Projected {share}").format(
+                                share=formatting.percent(totals["projected_attainment"]))),
                             tone(totals["attainment"], totals["time_elapsed"])),
         components.kpi_card(_("Pace"), formatting.percent(totals["pace"]),
-                            _("≥ {share} is on track").format(share=formatting.percent(1)),
+                            sub(_("≥ {share} is on track").format(share=formatting.percent(1))),
                             tone(totals["pace"], 1.0)),
         components.kpi_card(_("Open pipeline"), formatting.money(totals["open_pipeline"]),
                             _("Weighted {amount}").format(
                                 amount=formatting.money(totals["weighted_pipeline"]))),
         components.kpi_card(_("Coverage"), formatting.multiple(totals["coverage"]),
-                            _("of remaining quota"),
+                            sub(_("of remaining quota")),
                             tone(totals["coverage"], rankings.HEALTHY_COVERAGE)),
         components.kpi_card(_("Win rate"), formatting.percent(totals["win_rate"]),
                             _("Avg deal {amount}").format(
@@ -146,20 +160,19 @@ def render(data: ScopedData, selection: Selection, kpi_key: str = DEFAULT_KPI,
     view = _view(data, selection, kpi_key, selected)
     if view is None:
         return no_match()
-    period, kpis, totals, hideout, legend = view
+    period, kpis, totals, hideout, legend, shown, no_quota = view
     shapes = territory_shapes(data)
     states = state_outlines()
     settings = data.settings
     picker = layout.kpi_picker([{"label": k.title, "value": k.key} for k in MAP_KPIS.values()],
                                kpi_key)
     return layout.overview_page(
-        components.kpi_strip(kpi_cards(totals, period)),
+        components.kpi_strip(kpi_cards(totals, period, no_quota)),
         picker,
         layout.territory_map(shapes, states, hideout, settings.tile_url,
-                             settings.tile_attribution,
-                             components.legend(legend_title(MAP_KPIS[kpi_key], totals), legend),
+                             settings.tile_attribution, legend,
                              overlays=[layout.accounts_layer()]),
-        layout.ranking_grid(ranking_rows(kpis, kpi_key), ranking_columns(kpi_key)),
+        layout.ranking_grid(ranking_rows(kpis, shown), ranking_columns(shown)),
         toggle=layout.accounts_toggle(),
     )
 
@@ -168,17 +181,17 @@ def refreshed(data: ScopedData, selection: Selection, kpi_key) -> tuple:
     """(strip, hideout patch, legend, ranking rows, ranking columns) for a new
     selection or KPI: the map is recoloured through ``hideout`` only."""
     kpi_key = map_kpi(kpi_key)
-    columns = ranking_columns(kpi_key)
     view = _view(data, selection, kpi_key)
     if view is None:
-        return no_match(), colours_only({"colors": {}, "tips": {}}), [], [], columns
-    period, kpis, totals, hideout, legend = view
+        return (no_match(), colours_only({"colors": {}, "tips": {}}), [], [],
+                ranking_columns(kpi_key))
+    period, kpis, totals, hideout, legend, shown, no_quota = view
     return (
-        components.kpi_strip(kpi_cards(totals, period)),
+        components.kpi_strip(kpi_cards(totals, period, no_quota)),
         colours_only(hideout),
-        components.legend(legend_title(MAP_KPIS[kpi_key], totals), legend),
-        ranking_rows(kpis, kpi_key),
-        columns,
+        legend,
+        ranking_rows(kpis, shown),
+        ranking_columns(shown),
     )
 
 

@@ -15,7 +15,14 @@ from dashboard.i18n.translation import _, ngettext
 from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import rankings
-from dashboard.views.overview import scope_for, territory_kpis, total_kpis
+from dashboard.views.overview import (
+    NO_SEGMENT_QUOTA,
+    lacks_segment_quota,
+    scope_for,
+    territory_kpis,
+    total_kpis,
+    without_quota,
+)
 from dashboard.views.selection import Selection, resolve_as_of, resolve_period
 from layouts import components, ids
 from layouts import pipeline as layout
@@ -35,8 +42,10 @@ def no_match():
     )
 
 
-def strip(totals: pd.Series, healthy: float, overdue: dict, period, as_of) -> object:
-    """Scope figures, all from the kpi_table company row except the overdue count."""
+def strip(totals: pd.Series, healthy: float, overdue: dict, period, as_of,
+          no_quota: bool = False) -> object:
+    """Scope figures, all from the kpi_table company row except the overdue count;
+    with ``no_quota`` (a segment without segment quotas) coverage says why it is "—"."""
     coverage = totals["coverage"]
     tone = "" if formatting.is_missing(coverage) else ("good" if coverage >= healthy else "bad")
     return components.kpi_strip([
@@ -45,6 +54,7 @@ def strip(totals: pd.Series, healthy: float, overdue: dict, period, as_of) -> ob
         components.kpi_card(_("Weighted"), formatting.money(totals["weighted_pipeline"]),
                             _("× stage probability")),
         components.kpi_card(_("Coverage"), formatting.multiple(coverage),
+                            _(NO_SEGMENT_QUOTA) if no_quota else
                             _("healthy line {coverage}").format(
                                 coverage=formatting.multiple(healthy)), tone),
         components.kpi_card(_("Win rate"), formatting.percent(totals["win_rate"]),
@@ -92,14 +102,18 @@ def build(data: ScopedData, selection: Selection, healthy_value):
     by_coverage = rankings.ranked(rows, "coverage")
     covered = by_coverage[by_coverage["coverage"].notna()]
     late = rankings.ranked(rows[rows["overdue_count"] > 0], "overdue_amount")
-    met = len(by_coverage) - len(covered)
-    coverage_title = (
-        _("Coverage of remaining quota · {period} · {n} with quota met").format(
-            period=period.label, n=formatting.count(met)) if met
-        else _("Coverage of remaining quota · {period}").format(period=period.label))
+    # a missing coverage is a quota met, unless there is no quota (by segment) at all
+    met = int((by_coverage["remaining_quota"] == 0).sum())
+    no_quota = lacks_segment_quota(scope, totals)
+    coverage_title = _("Coverage of remaining quota · {period}").format(period=period.label)
+    if no_quota:
+        coverage_title = without_quota(coverage_title)
+    elif met:
+        coverage_title = _("Coverage of remaining quota · {period} · {n} with quota met").format(
+            period=period.label, n=formatting.count(met))
     healthy_text = formatting.multiple(healthy)
     return layout.content(
-        strip(totals, healthy, overdue, period, as_of),
+        strip(totals, healthy, overdue, period, as_of, no_quota),
         _("Open pipeline by stage · closing in {period}").format(period=period.label),
         funnel_figure(funnel),
         _("Oldest overdue deals · as of {date}").format(date=formatting.day(as_of)),

@@ -30,6 +30,13 @@ def kpi_strip(cards: list) -> html.Div:
     return html.Div(cards, className="kpi-strip")
 
 
+def quota_note(text: str) -> html.Div:
+    """The sentence a view shows above its figures when a quota-based one is
+    missing for a reason the reader must know (no quota by segment)."""
+    return html.Div(text, className="alert alert-secondary py-1 px-2 small mb-2 quota-note",
+                    role="note")
+
+
 def empty_state(title: str, text: str) -> html.Div:
     return html.Div([html.H5(title), html.P(text, className="text-muted mb-0")],
                     className="empty-state")

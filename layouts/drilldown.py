@@ -89,9 +89,10 @@ def compare_card(label: str, value: str, company: str, tone: str = "",
     return components.kpi_card(label, value, text.format(value=company), tone)
 
 
-def kpi_cards(row, company, whole: str = "company") -> list:
+def kpi_cards(row, company, whole: str = "company", no_quota: str = "") -> list:
     """The territory's figures with the whole's beneath, same selection: the
-    company's, or for a manager (who sees no company totals) the region's."""
+    company's, or for a manager (who sees no company totals) the region's.
+    ``no_quota`` (under a segment filter) stands where a missing quota would."""
     def tone(key, good_if_at_least):
         value = row[key]
         if formatting.is_missing(value):
@@ -100,12 +101,18 @@ def kpi_cards(row, company, whole: str = "company") -> list:
 
     pct, mult, signed, money = (formatting.percent, formatting.multiple,
                                 formatting.signed_percent, formatting.money)
+    def quota(figures) -> str | None:
+        missing = no_quota and formatting.is_missing(figures["quota"])
+        return None if missing else money(figures["quota"])
+
+    whole_text = _("Region {value}") if whole == "region" else _("Company {value}")
     bookings = components.kpi_card(
         _("Bookings"), money(row["bookings"]),
-        [_("of {quota} quota").format(quota=money(row["quota"])), html.Br(),
+        [_("of {quota} quota").format(quota=quota(row)) if quota(row) else no_quota, html.Br(),
          (_("Region {bookings} of {quota}") if whole == "region"
           else _("Company {bookings} of {quota}")).format(bookings=money(company["bookings"]),
-                                                         quota=money(company["quota"]))],
+                                                         quota=quota(company))
+         if quota(company) else whole_text.format(value=no_quota)],
     )
     # bookings first, as on the map page: attainment and pace read off it
     pairs = [

@@ -34,6 +34,8 @@ class MapKpi:
     #: quota is on target halfway through a quarter), penetration against the
     #: overall penetration of what is shown (the company, or the region picked)
     relative_to: str | None = None
+    #: divides by Quota, so missing under a segment without segment quotas
+    needs_quota: bool = False
 
     def format(self, value) -> str:
         return getattr(formatting, self.fmt)(value)
@@ -48,9 +50,11 @@ MAP_KPIS: dict[str, MapKpi] = {
     k.key: k
     for k in (
         MapKpi("attainment", N_("Quota attainment"), (0.7, 0.85, 0.95, 1.05, 1.15, 1.3), "percent",
-               relative_to="time_elapsed"),
-        MapKpi("pace", N_("Pace"), (0.7, 0.85, 0.95, 1.05, 1.15, 1.3), "percent"),
-        MapKpi("coverage", N_("Pipeline coverage"), (1.0, 2.0, 2.75, 3.25, 4.0, 5.0), "multiple"),
+               relative_to="time_elapsed", needs_quota=True),
+        MapKpi("pace", N_("Pace"), (0.7, 0.85, 0.95, 1.05, 1.15, 1.3), "percent",
+               needs_quota=True),
+        MapKpi("coverage", N_("Pipeline coverage"), (1.0, 2.0, 2.75, 3.25, 4.0, 5.0), "multiple",
+               needs_quota=True),
         MapKpi(
             "revenue_growth", N_("Revenue growth"),
             (-0.2, -0.1, -0.03, 0.03, 0.1, 0.2), "signed_percent",
@@ -61,6 +65,9 @@ MAP_KPIS: dict[str, MapKpi] = {
         ),
     )
 }
+
+#: what the map colours by when the KPI asked for needs a quota there is not
+NO_QUOTA_KPI = "revenue_growth"
 
 
 def class_breaks(kpi: MapKpi, totals) -> list[float] | None:
@@ -107,3 +114,10 @@ def legend_title(kpi: MapKpi, totals) -> str:
         return _("{kpi} (overall: {share})").format(
             kpi=kpi.title, share=formatting.percent(totals.get("penetration")))
     return kpi.title
+
+
+def fallback_title(shown: MapKpi, wanted: MapKpi, totals) -> str:
+    """The legend heading when the map shows ``shown`` because ``wanted`` needs
+    a quota by segment: it says why."""
+    return _("{shown} · no quota by segment, so not {wanted}").format(
+        shown=legend_title(shown, totals), wanted=wanted.title)

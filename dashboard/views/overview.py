@@ -11,12 +11,18 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n import formatting
-from dashboard.i18n.translation import _
+from dashboard.i18n.translation import N_, _
 from dashboard.metrics.frames import Frames
 from dashboard.metrics.kpi_blocks import AccountRows, Grouping
 from dashboard.metrics.kpi_table import kpi_table
 from dashboard.metrics.periods import Period
-from dashboard.views.choropleth import MAP_KPIS, class_breaks, colors_for, legend_entries
+from dashboard.views.choropleth import (
+    MAP_KPIS,
+    NO_QUOTA_KPI,
+    class_breaks,
+    colors_for,
+    legend_entries,
+)
 from dashboard.views.selection import ALL
 
 
@@ -38,6 +44,25 @@ def scope_for(frames: Frames, region: str, segment: str) -> Scope:
     if seg is not None and seg not in set(frames.accounts["segment"].dropna()):
         return Scope((), seg)
     return Scope(tuple(territories["territory_id"]), seg)
+
+
+#: METRICS.md "Segment filter": what a view says where a quota-based figure would be
+NO_SEGMENT_QUOTA = N_("no quota by segment")
+#: the same, as a sentence above a view's figures
+NO_SEGMENT_QUOTA_NOTE = N_("No quota by segment: the quotas are set for all segments "
+                           "together, so attainment, pace and coverage are not shown for "
+                           "one segment.")
+
+
+def lacks_segment_quota(scope: Scope, figures) -> bool:
+    """A segment is picked and ``figures`` (a KPI row) have no quota for it, so
+    every quota-based figure is missing (METRICS.md "Segment filter")."""
+    return scope.segment is not None and formatting.is_missing(figures["quota"])
+
+
+def without_quota(title: str) -> str:
+    """A quota-based card's title under a segment without segment quotas."""
+    return _("{title} · no quota by segment").format(title=title)
 
 
 def territory_kpis(frames: Frames, scope: Scope, period: Period, as_of: date,
@@ -82,6 +107,15 @@ def tooltip_html(row, rep_name: str | None) -> str:
         _("Penetration: {penetration}").format(penetration=formatting.percent(row["penetration"])),
     ]
     return "<br>".join(lines)
+
+
+def shown_map_kpi(kpi_key: str, scope: Scope, totals) -> str:
+    """The KPI the map colours by: the one asked for, unless it needs a quota the
+    segment picked does not have (METRICS.md "Segment filter"); then
+    :data:`~dashboard.views.choropleth.NO_QUOTA_KPI`, never a wrong division in red."""
+    if MAP_KPIS[kpi_key].needs_quota and lacks_segment_quota(scope, totals):
+        return NO_QUOTA_KPI
+    return kpi_key
 
 
 def map_hideout(frames: Frames, kpis: pd.DataFrame, totals: pd.Series, kpi_key: str,
