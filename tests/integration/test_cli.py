@@ -100,6 +100,60 @@ def test_kpis_refuses_an_unknown_segment_in_one_line(demo_env, capsys):
     assert err.startswith("error:") and "Nope" in err and "Traceback" not in err
 
 
+#: A small dataset with segment quotas (the hand-worked case of
+#: tests/unit/metrics/test_segment_quota.py): T1 and T3 have a 2026Q1 quota per
+#: segment, T2 only a total; each account won one deal on 2026-02-01.
+SEGMENT_QUOTA_FILES = {
+    "territories.csv": "territory_id,territory_name,region\n"
+                       "T1,North,East\nT2,South,East\nT3,Coast,West\n",
+    "reps.csv": "rep_id,rep_name,email,territory_id\n"
+                "R1,Rep 1,r1@example.com,T1\nR2,Rep 2,r2@example.com,T2\n"
+                "R3,Rep 3,r3@example.com,T3\n",
+    "alignment.csv": "county_fips,territory_id\n06037,T1\n06073,T2\n04013,T3\n",
+    "accounts.csv": "account_id,account_name,county_fips,segment,annual_potential\n"
+                    "A1,One,06037,SMB,1000\nA2,Two,06037,Ent,1000\nA3,Three,06073,SMB,1000\n"
+                    "A4,Four,06073,Ent,1000\nA5,Five,04013,Ent,1000\n",
+    "opportunities.csv": "opportunity_id,account_id,amount,stage,status,created_on,close_on\n"
+                         + "".join(
+        f"O{n},A{n},{amount},Closed Won,won,2026-01-02,2026-02-01\n"
+        for n, amount in ((1, 30000), (2, 50000), (3, 20000), (4, 60000), (5, 40000))),
+    "quotas.csv": "territory_id,period,amount,segment\n"
+                  "T1,2026Q1,40000,SMB\nT1,2026Q1,100000,Ent\nT2,2026Q1,200000,\n"
+                  "T3,2026Q1,80000,Ent\nT3,2026Q1,20000,SMB\n",
+    "as_of.txt": "2026-02-14\n",
+}
+
+
+def test_kpis_segment_with_segment_quotas_after_an_import(demo_env, capsys, tmp_path,
+                                                          monkeypatch):
+    """Imported segment quotas reach ``kpis --segment``: a territory's quota for the
+    segment, missing for T2 (a total only) and for East (T2 is in it); without
+    --segment the quota is the per-segment rows' sum."""
+    for name, text in SEGMENT_QUOTA_FILES.items():
+        (tmp_path / name).write_text(text)
+    monkeypatch.setenv("TD_INSTANCE_PATH", str(tmp_path / "fresh"))
+    code, _, err = run(capsys, "import", str(tmp_path))
+    assert code == 0, err
+
+    def kpis(level, *segment):
+        code, out, err = run(capsys, "kpis", "--period", "2026Q1", "--level", level, *segment)
+        assert code == 0, err
+        return {row["id"]: row for row in kpi_rows(out)}
+
+    def figures(row):
+        return tuple(row[name] for name in ("bookings", "quota", "attainment", "pace"))
+
+    # Ent: T1 50k of 100k at half the quarter -> .5, pace 1; T3 40k of 80k; T2 none
+    ent = kpis("territory", "--segment", "Ent")
+    assert figures(ent["T1"]) == ("50000.0", "100000.0", "0.5", "1.0")
+    assert figures(ent["T2"]) == ("60000.0", "", "", "")
+    assert figures(ent["T3"]) == ("40000.0", "80000.0", "0.5", "1.0")
+    regions = kpis("region", "--segment", "Ent")
+    assert figures(regions["East"]) == ("110000.0", "", "", "")
+    assert figures(regions["West"]) == ("40000.0", "80000.0", "0.5", "1.0")
+    assert kpis("territory")["T1"]["quota"] == "140000.0"
+
+
 TABLE_FILES = [f"{t}.csv" for t in
                ("territories", "reps", "alignment", "accounts", "overrides", "opportunities",
                 "quotas")]
