@@ -52,12 +52,14 @@ def _drill_ids(rows: pd.DataFrame) -> np.ndarray:
 
 
 def _bars(rows: pd.DataFrame, mask: np.ndarray, value: str, color: str, name: str, text,
-          hover) -> dict:
-    """One horizontal bar trace of one colour (see ``theme.unvalidated``)."""
+          hover, position=None) -> dict:
+    """One horizontal bar trace of one colour (see ``theme.unvalidated``);
+    ``position`` is each bar's label position ("outside" for all by default)."""
+    position = np.full(len(rows), "outside", dtype=object) if position is None else position
     return dict(
         type="bar", y=_names(rows)[mask], x=rows[value].to_numpy(dtype="float64")[mask],
-        orientation="h",
-        name=name, marker={"color": color}, text=text[mask], textposition="outside",
+        orientation="h", insidetextanchor="end",
+        name=name, marker={"color": color}, text=text[mask], textposition=position[mask],
         cliponaxis=False, textfont={"size": 11}, customdata=_drill_ids(rows)[mask],
         hovertext=hover[mask], hovertemplate="%{hovertext}<extra></extra>",
     )
@@ -70,6 +72,24 @@ def _vline(x: float, label: str, dash: str) -> tuple[dict, dict]:
             "showarrow": False, "font": {"size": 11, "color": "#374151"},
             "bgcolor": "rgba(255,255,255,.85)", "xanchor": "left" if dash == "solid" else "right"}
     return shape, note
+
+
+#: room a bar's outside label takes, as a share of the axis: "100%" at 11 px is
+#: ~32 px, over a plot ~600 px wide (the attainment chart at 1440 px); generous
+LABEL_SHARE = 0.075
+
+
+def label_positions(values: np.ndarray, lines: list[float], axis_top: float) -> np.ndarray:
+    """Each bar's label position: "outside" (after the bar's end) unless a
+    vertical line (100% of quota, on pace today) would cross it there; then
+    "inside", ending at the bar's end, left of the line. A bar too short to
+    hold its label inside keeps it outside."""
+    room = LABEL_SHARE * axis_top
+    values = np.nan_to_num(np.asarray(values, dtype="float64"), nan=-1.0)
+    crossed = np.zeros(len(values), dtype=bool)
+    for x in lines:
+        crossed |= (values < x) & (values >= x - room)
+    return np.where(crossed & (values >= room), "inside", "outside").astype(object)
 
 
 def _bar_layout(rows: pd.DataFrame, xaxis: dict, shapes=(), notes=()) -> dict:
@@ -103,7 +123,11 @@ def ranking_figure(rows: pd.DataFrame, elapsed: float) -> go.Figure:
     colors = np.array([pace_color(p) for p in rows["pace"]], dtype=object)
     classes = [*zip(pace_class_labels(), (c for _b, _l, c in PACE_CLASSES), strict=True),
                (_("Pace unknown"), NEUTRAL)]
-    traces = [_bars(rows, colors == color, "attainment", color, label, text, hover)
+    values = [v for v in [*rows["attainment"], *rows["pace"]] if not formatting.is_missing(v)]
+    top = max([1.1, *values])
+    position = label_positions(rows["attainment"].to_numpy(dtype="float64"),
+                               [1.0, *([elapsed] if 0 < elapsed < 1 else [])], top * 1.1)
+    traces = [_bars(rows, colors == color, "attainment", color, label, text, hover, position)
               for label, color in classes if (colors == color).any()]
     traces.append(dict(
         type="scatter", y=names, x=rows["pace"].to_numpy(dtype="float64"), mode="markers",
@@ -112,8 +136,6 @@ def ranking_figure(rows: pd.DataFrame, elapsed: float) -> go.Figure:
                 "line": {"color": "white", "width": 1}},
         customdata=_drill_ids(rows), hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
     ))
-    values = [v for v in [*rows["attainment"], *rows["pace"]] if not formatting.is_missing(v)]
-    top = max([1.1, *values])
     lines = [_vline(1.0, _("{percent} of quota").format(percent=formatting.percent(1.0)),
                     "solid")]
     if 0 < elapsed < 1:
@@ -121,6 +143,8 @@ def ranking_figure(rows: pd.DataFrame, elapsed: float) -> go.Figure:
             percent=formatting.percent(elapsed)), "dash"))
     layout = _bar_layout(rows, {"tickformat": ".0%", "range": [0, top * 1.1]},
                          [s for s, _ in lines], [n for _, n in lines])
+    # a label moved inside keeps a readable size (plotly shrinks it to the bar's height)
+    layout["uniformtext"] = {"minsize": 10, "mode": "show"}
     return themed(unvalidated(traces, layout), height=chart_height(len(rows)))
 
 

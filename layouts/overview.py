@@ -137,8 +137,11 @@ def overview_page(strip, picker, map_div, ranking, toggle=None) -> html.Div:
                             [
                                 dbc.CardHeader(
                                     html.Div(
-                                        [html.Span(_("Territories coloured by"), className="me-2"),
-                                         picker, toggle, components.help_button("map")],
+                                        # the "?" belongs to the title: kept on its row
+                                        [html.Span([_("Territories coloured by"),
+                                                    components.help_button("map")],
+                                                   className="map-title me-2"),
+                                         picker, toggle],
                                         className="d-flex align-items-center flex-wrap",
                                     )
                                 ),

@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from dashboard.i18n import formatting
 from layouts import ids
 from tests.browser.view_steps import choose, core, wait_for_cards
-from tests.browser.waits import settled
+from tests.browser.waits import settled, until
 
 pytestmark = pytest.mark.browser
 
@@ -108,8 +108,18 @@ def close_panel(duo) -> None:
     duo.wait_for_no_elements(".offcanvas-backdrop")  # it would take the next click
 
 
+#: scroll the ranking to a territory's row, as a user would (the grid draws
+#: only the rows near its viewport, fewer on a shorter screen); true once drawn
+SCROLL_TO_ROW = """
+    const api = dash_ag_grid.getApi(arguments[0]), node = api.getRowNode(arguments[1]);
+    if (node) api.ensureNodeVisible(node, 'middle');
+    return !!document.querySelector('#' + arguments[0] + ' .ag-row[row-id="' + arguments[1] + '"]');
+"""
+
+
 def open_ranking_row(duo, territory: str) -> None:
-    duo.wait_for_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='{territory}']")
+    until(duo, lambda d: d.execute_script(SCROLL_TO_ROW, ids.OVERVIEW_RANKING, territory),
+          f"the ranking never showed {territory}'s row")
     cell = duo.find_element(f"#{ids.OVERVIEW_RANKING} .ag-row[row-id='{territory}'] "
                             "[col-id='name']")
     # a script click on the cell itself: after a period change the rows still
