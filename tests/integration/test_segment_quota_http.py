@@ -140,3 +140,15 @@ def test_the_note_is_french_in_french(client, demo_app):
     text = json.dumps(body["response"][ids.ATTAINMENT_CONTENT]["children"], ensure_ascii=False)
     assert "Pas d'objectif par segment : " in text and "pas d'objectif par segment" in text
     assert NOTE not in text.lower()
+
+
+@pytest.mark.parametrize("kpi", ["", "&kpi=pace", "&kpi=coverage"])
+def test_a_map_opened_on_a_segment_colours_by_growth_and_says_why(client, demo_app, kpi):
+    status, body = post_callback(client, demo_app, (ids.PAGE, "children"), {
+        f"{ids.URL}.pathname": "/", f"{ids.URL}.search": f"?segment={SEGMENT}{kpi}"})
+    assert status == 200
+    page = body["response"][ids.PAGE]["children"]
+    legend = json.dumps(find(page, ids.MAP_LEGEND), ensure_ascii=False)
+    assert "Revenue growth · no quota by segment, so not " in legend
+    assert find(page, ids.OVERVIEW_RANKING)["columnDefs"][-1]["headerName"] == "Revenue growth"
+    assert_no_quota_figures(cards(page), ("Quota", "Attainment", "Pace", "Coverage"))
