@@ -49,7 +49,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import datasets
-from tests.dash_http import find_where, payload, sign_in, timed_post
+from tests.dash_http import browser_headers, find_where, payload, sign_in, timed_post
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 QUICK_REPEATS = 3
@@ -132,7 +132,7 @@ class _WhatIf:
 def _timed_answer(client, body: dict) -> tuple[int, int, float, dict]:
     """``timed_post`` that also hands back the answer, which the next callback reads."""
     started = time.perf_counter()
-    response = client.post("/_dash-update-component", json=body)
+    response = client.post("/_dash-update-component", json=body, headers=browser_headers(client))
     data = response.get_data()
     elapsed = time.perf_counter() - started
     return response.status_code, len(data), elapsed, json.loads(data) if data else {}

@@ -16,7 +16,7 @@ from dashboard.i18n import formatting
 from dashboard.metrics.kpi_table import kpi_table
 from dashboard.views.selection import resolve_period
 from layouts import ids
-from tests.dash_http import find_callback, post_callback, sign_in
+from tests.dash_http import browser_headers, find_callback, post_callback, sign_in
 
 BUDGET = 500_000
 
@@ -54,7 +54,8 @@ def raw_page(client, app, path: str, accept_encoding: str = ""):
                "state": [{"id": ids.URL, "property": "search", "value": ""}],
                "changedPropIds": [f"{ids.URL}.pathname"]}
     return client.post("/_dash-update-component", json=payload,
-                       headers={"Accept-Encoding": accept_encoding})
+                       headers={"Accept-Encoding": accept_encoding,
+                                **browser_headers(client)})
 
 
 @pytest.mark.parametrize("path, map_id", [("/", ids.MAP_TERRITORIES),

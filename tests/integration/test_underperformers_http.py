@@ -12,7 +12,7 @@ from dashboard.metrics.balance import DEFAULT_WEIGHTS, WorkloadWeights
 from dashboard.metrics.underperformance import Thresholds, flag_territories
 from dashboard.views.selection import resolve_period
 from layouts import ids
-from tests.dash_http import post_callback, sign_in, speaking
+from tests.dash_http import browser_headers, post_callback, sign_in, speaking
 
 LIST = (ids.UP_LIST, "children")
 
@@ -152,7 +152,8 @@ def test_reset_puts_every_threshold_back(client, demo_app):
     payload = {"output": key, "outputs": outputs,
                "inputs": [{"id": ids.UP_RESET, "property": "n_clicks", "value": 1}],
                "state": [], "changedPropIds": [f"{ids.UP_RESET}.n_clicks"]}
-    response = client.post("/_dash-update-component", json=payload)
+    response = client.post("/_dash-update-component", json=payload,
+                           headers=browser_headers(client))
     assert response.status_code == 200
     got = {i: v["value"] for i, v in response.get_json()["response"].items()}
     assert got == {ids.UP_PACE: 85, ids.UP_COVERAGE: 2.0, ids.UP_GROWTH: 0,
@@ -252,7 +253,8 @@ def drilldown_call(client, app, source: str, value, card_clicks=None):
         json.dumps(source, separators=(",", ":"), sort_keys=True) + ".n_clicks")
     payload = {"output": key, "outputs": {"id": ids.DRILLDOWN_TERRITORY, "property": "data"},
                "inputs": inputs, "state": state, "changedPropIds": [changed]}
-    response = client.post("/_dash-update-component", json=payload)
+    response = client.post("/_dash-update-component", json=payload,
+                           headers=browser_headers(client))
     return response.status_code, response.get_json(silent=True)
 
 

@@ -551,7 +551,7 @@ def test_the_import_report_speaks_french():
     with translation.use("fr"):
         done = text_of(import_report(True, [], [], {"accounts": 12345, "quotas": 1}))
         refused = text_of(import_report(False, ["a.csv ligne 2 : x", "b.csv : y"], [], {}))
-        page = text_of(import_page())
+        page = text_of(import_page(max_file_bytes=16 * 2**20))
     assert "Données importées : accounts (12\u202f345), quotas (1)." in done
     assert "Rien n'a été importé : 2 problèmes doivent d'abord être corrigés." in refused
     assert "Fichiers acceptés" in page and "choisissez des fichiers" in page
