@@ -17,4 +17,4 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
     fi
 fi
 
-python3 -m pytest -n 2 --dist loadfile "$@"
+python3 -m pytest -n 2 --dist loadfile --durations=25 "$@"
