@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 
@@ -39,8 +40,7 @@ from sqlalchemy.orm import Session
 from dashboard.access.rules import LEADER, MANAGER
 from dashboard.i18n.translation import N_, _
 from dashboard.ingest.export import format_numbers, format_text
-from dashboard.metrics.periods import parse_quarter_label, quarter_of
-from dashboard.storage.models import Account, Alignment, AuditLog, Quota, Scenario
+from dashboard.storage.models import AuditLog, Scenario
 from dashboard.storage.store import (
     AS_OF,
     DATA_VERSION,
@@ -48,7 +48,9 @@ from dashboard.storage.store import (
     advance_version,
     get_session_meta,
 )
+from dashboard.whatif.apply_plan import PlanError, check_effective_date
 from dashboard.whatif.changeset import Changes
+from dashboard.whatif.dated_writes import StepRefused, write_step
 from dashboard.whatif.draft_scope import ALLOWED, HIDDEN, ScenarioScope
 
 DRAFT, PROPOSED, APPROVED, APPLIED = "draft", "proposed", "approved", "applied"
@@ -374,16 +376,21 @@ def _transition(session: Session, scenario_id: int, user: str, role: str, *, ver
                 access: ScenarioScope | None = None):
     """Check scope, role and state, then move ``source`` -> ``target`` conditionally."""
     row = _existing(session, scenario_id, access)
-    if role not in allowed:
-        raise ScenarioStateError(_(_WRONG_ROLE[verb]))
-    if row.status != source:
-        raise ScenarioStateError(_(_WRONG_STATE[verb]).format(
-            name=row.name, status=status_name(row.status)))
+    _refuse_unless(row, role, verb=verb, allowed=allowed, source=source)
     if not _update(session, row, user, only_if=source, status=target):
         raise ScenarioStateError(_changed_meanwhile(row.name))
     _audit(session, user, f"scenario_{verb}", {"scenario_id": row.id, "from": source,
                                                 "to": target, "role": role, **(detail or {})})
     return row
+
+
+def _refuse_unless(row, role: str, *, verb: str, allowed: tuple[str, ...], source: str) -> None:
+    """Refuse ``verb`` on ``row`` unless ``role`` may and it is in state ``source``."""
+    if role not in allowed:
+        raise ScenarioStateError(_(_WRONG_ROLE[verb]))
+    if row.status != source:
+        raise ScenarioStateError(_(_WRONG_STATE[verb]).format(
+            name=row.name, status=status_name(row.status)))
 
 
 def _transition_and_read(engine: Engine, scenario_id: int, user: str, role: str,
@@ -417,29 +424,28 @@ def reject(engine: Engine, scenario_id: int, user: str, role: str,
                                 access=access)
 
 
-_ALIGNMENT, _ACCOUNTS, _QUOTAS = Alignment.__table__, Account.__table__, Quota.__table__
-
-
 def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str,
-                   access: ScenarioScope | None = None) -> ScenarioRecord:
-    """Make an approved scenario the live data, all in one transaction.
+                   access: ScenarioScope | None = None, *, effective_from: date,
+                   quotas: Mapping[tuple[str, str], float]) -> ScenarioRecord:
+    """Make an approved scenario the live alignment from ``effective_from`` on,
+    all in one transaction (METRICS.md "Alignment history").
 
-    County moves rewrite ``alignment``; account overrides rewrite
-    ``accounts.territory_override`` (None clears it). A quota change scales
-    the quota rows of its territory from the quarter holding the dataset's
-    as-of date onwards (today when there is none): the current quarter is
-    still being planned, closed ones are history and stay as they were. The
-    data version and token are bumped so every cached frame refreshes.
-    Refused when the live data changed since the scenario was made, because
-    its changes were worked out against data that no longer exists. Any
-    failure (an unknown county or territory) rolls everything back.
+    Nothing of the past is rewritten: county moves and account overrides
+    become *new* alignment and override rows effective from that date
+    (:func:`dashboard.whatif.dated_writes.write_step`), and ``quotas``, the
+    quota plan the leader confirmed (``(territory, quarter) -> amount``, see
+    :mod:`dashboard.whatif.apply_plan`), sets the quarters that start on or
+    after it; earlier quarters never change. The date must be after the
+    data's as-of date. The data version and token are bumped so every cached
+    frame refreshes. Refused when the live data changed since the scenario
+    was made, because its changes were worked out against data that no
+    longer exists. Any failure (an unknown county or territory) rolls
+    everything back. The audit row (``scenario_apply``) holds the step: what
+    was in force before, so it can be listed and rolled back.
     """
     with Session(engine) as session, session.begin():
         row = _existing(session, scenario_id, access)
         changes = Changes.from_json(row.changes)
-        detail = {"county_moves": len(changes.county_moves),
-                  "account_overrides": len(changes.account_overrides),
-                  "quota_changes": len(changes.quota_changes)}
         # the first write: a compare-and-swap from the version the changes were
         # built from, so no import lands between this check and the writes below
         try:
@@ -447,36 +453,41 @@ def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str,
             stale = False
         except StaleData:
             stale = True
-        _transition(session, scenario_id, user, role, verb="apply", allowed=(LEADER,),
-                    source=APPROVED, target=APPLIED, detail=detail)
+        _refuse_unless(row, role, verb="apply", allowed=(LEADER,), source=APPROVED)
         if stale:
             raise ScenarioStateError(
                 _("Scenario '{name}' cannot be applied: the live data changed since this "
                   "scenario was made; duplicate it to rebase").format(name=row.name))
-        for fips, territory in changes.county_moves.items():
-            _write_one(session, update(_ALIGNMENT).where(_ALIGNMENT.c.county_fips == fips)
-                       .values(territory_id=territory),
-                       _("County {id} is not in the live data; nothing was applied.").format(
-                           id=fips))
-        for account, territory in changes.account_overrides.items():
-            _write_one(session, update(_ACCOUNTS).where(_ACCOUNTS.c.account_id == account)
-                       .values(territory_override=territory),
-                       _("Account {id} is not in the live data; nothing was applied.").format(
-                           id=account))
-        first = quarter_of(_as_of(session))
-        for territory, change in changes.quota_changes.items():
-            periods = [p for p in session.scalars(
-                select(_QUOTAS.c.period).where(_QUOTAS.c.territory_id == territory))
-                if parse_quarter_label(p) >= first]
-            session.execute(update(_QUOTAS).where(
-                (_QUOTAS.c.territory_id == territory) & _QUOTAS.c.period.in_(periods))
-                .values(amount=_QUOTAS.c.amount * (1 + change)))
+        try:
+            check_effective_date(effective_from, _as_of(session))
+            step = write_step(session, county_moves=changes.county_moves,
+                              account_overrides=changes.account_overrides,
+                              effective_from=effective_from, quotas=quotas)
+        except (PlanError, StepRefused) as exc:
+            raise ScenarioStateError(str(exc)) from exc
+        _refuse_foreign_quotas(step, changes)
+        _transition(session, scenario_id, user, role, verb="apply", allowed=(LEADER,),
+                    source=APPROVED, target=APPLIED, detail={
+                        "name": row.name, "county_moves": len(changes.county_moves),
+                        "account_overrides": len(changes.account_overrides),
+                        "quota_changes": len(changes.quota_changes), **step})
     return get_scenario(engine, scenario_id)
 
 
-def _write_one(session: Session, statement, refusal: str) -> None:
-    if session.execute(statement).rowcount != 1:
-        raise ScenarioStateError(refusal)
+def step_territories(step: dict) -> set[str]:
+    """Every territory a written step moved something into or out of, or re-quotaed."""
+    moved = [*step.get("counties", {}).values(), *step.get("accounts", {}).values()]
+    return ({t for pair in moved for t in pair if t}
+            | {entry[0] for entry in step.get("quotas", [])})
+
+
+def _refuse_foreign_quotas(step: dict, changes: Changes) -> None:
+    """A confirmed quota may only be for a territory the scenario touches."""
+    touched = step_territories(step | {"quotas": []}) | set(changes.quota_changes)
+    foreign = sorted({entry[0] for entry in step["quotas"]} - touched)
+    if foreign:
+        raise ScenarioStateError(_("The quota plan names {ids}, which this scenario does not "
+                                   "touch; nothing was applied.").format(ids=", ".join(foreign)))
 
 
 def _as_of(session: Session) -> date:

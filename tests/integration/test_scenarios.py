@@ -48,7 +48,11 @@ CHANGES = Changes(county_moves={"06037": "T2"}, account_overrides={"A1": "T2", "
 
 @pytest.fixture
 def engine(migrated_engine):
-    eng = migrated_engine
+    return seeded(migrated_engine)
+
+
+def seeded(eng):
+    """small_dataset with T1's quotas of 2026Q2, Q3 and 2027Q1 and T2's of 2026Q3."""
     dataset = small_dataset()
     dataset.quotas = pd.DataFrame({"territory_id": obj("T1", "T1", "T1", "T2"),
                                    "period": obj("2026Q2", "2026Q3", "2027Q1", "2026Q3"),
@@ -68,8 +72,8 @@ def new(engine, name="Plan A", changes=CHANGES, user="ann", region=None) -> Scen
     return save_scenario(engine, name=name, changes=changes, user=user, region=region)
 
 
-def approved(engine) -> ScenarioRecord:
-    record = new(engine)
+def approved(engine, changes=CHANGES) -> ScenarioRecord:
+    record = new(engine, changes=changes)
     propose(engine, record.id, "mo", "manager")
     return approve(engine, record.id, "lea", "leader")
 
@@ -180,7 +184,8 @@ def test_only_a_draft_can_be_edited(engine):
 def test_wrong_role_or_state_is_refused(engine, steps, error):
     record = new(engine)
     actions = {"propose": propose, "approve": approve, "reject": reject,
-               "apply": apply_scenario}
+               "apply": lambda e, i, u, r: apply_scenario(e, i, u, r,
+                                                          effective_from=NEXT_QUARTER, quotas={})}
     *ok, (last, role) = steps
     for action, who in ok:
         actions[action](engine, record.id, "someone", who)
@@ -201,32 +206,102 @@ def test_transitions_are_audited_and_reject_returns_to_draft(engine):
                      ("lea", "scenario_approve", "approved")]
 
 
-def test_apply_changes_the_live_data_and_bumps_the_version(engine):
-    record = approved(engine)
-    stamp = store.data_stamp(engine)
-    applied = apply_scenario(engine, record.id, "lea", "leader")
+#: applied from the first day of the next quarter: 48201 goes T2 -> T1, A1 gets
+#: an override to T1, A2's is cleared; T1's quota +10% (2027Q1 is its one
+#: quarter starting after the date), T2 gets a first 2027Q1 quota
+APPLY = Changes(county_moves={"48201": "T1"}, account_overrides={"A1": "T1", "A2": None},
+                quota_changes={"T1": 0.1})
+NEXT_QUARTER = date(2026, 10, 1)
+PLAN = {("T1", "2027Q1"): 6600.0, ("T2", "2027Q1"): 1000.0}
+
+
+def apply(engine, record, role="leader", *, effective_from=NEXT_QUARTER, quotas=None,
+          access=None):
+    return apply_scenario(engine, record.id, "lea", role, access, effective_from=effective_from,
+                          quotas=PLAN if quotas is None else quotas)
+
+
+def rows(frame) -> set[tuple]:
+    return {tuple(None if pd.isna(v) else (v.date() if hasattr(v, "date") else v) for v in r)
+            for r in frame.itertuples(index=False)}
+
+
+def test_apply_adds_dated_rows_keeps_the_past_and_bumps_the_version(engine):
+    record = approved(engine, APPLY)
+    before, stamp = store.read_dataset(engine), store.data_stamp(engine)
+    applied = apply(engine, record)
     assert applied.status == "applied"
     live = store.read_dataset(engine)
-    assert dict(zip(live.alignment.county_fips, live.alignment.territory_id,
-                    strict=True)) == {"06037": "T2", "48201": "T2"}
-    assert dict(zip(live.accounts.account_id, live.accounts.territory_override,
-                    strict=True)) == {"A1": "T2", "A2": None}
-    quotas = {(t, p): a for t, p, a in live.quotas.itertuples(index=False)}
-    # closed quarter kept; current and later quarters scaled by 1 + 10 %
-    assert quotas == pytest.approx({("T1", "2026Q2"): 4000.0, ("T1", "2026Q3"): 5500.0,
-                                    ("T1", "2027Q1"): 6600.0, ("T2", "2026Q3"): 7000.0})
+    # every earlier row is still there, unchanged; the new ones start on the date
+    assert rows(live.alignment) == rows(before.alignment) | {("48201", "T1", NEXT_QUARTER)}
+    assert rows(live.overrides) == rows(before.overrides) | {("A1", "T1", NEXT_QUARTER),
+                                                             ("A2", None, NEXT_QUARTER)}
+    assert rows(live.accounts) == rows(before.accounts)
+    quotas = {(t, p): a for t, p, a, _s in live.quotas.itertuples(index=False)}
+    # the quarters before the date keep their quotas; 2027Q1 takes the confirmed ones
+    assert quotas == {("T1", "2026Q2"): 4000.0, ("T1", "2026Q3"): 5000.0,
+                      ("T1", "2027Q1"): 6600.0, ("T2", "2026Q3"): 7000.0,
+                      ("T2", "2027Q1"): 1000.0}
     assert store.data_version(engine) == 2
     assert store.data_stamp(engine).split("-")[1] != stamp.split("-")[1]
     user, action, detail = audit(engine)[-1]
     assert (user, action, detail["to"], detail["county_moves"]) == (
         "lea", "scenario_apply", "applied", 1)
+    # what was in force on the date, so the step can be listed and rolled back
+    assert (detail["effective_from"], detail["counties"], detail["accounts"]) == (
+        "2026-10-01", {"48201": ["T2", "T1"]}, {"A1": [None, "T1"], "A2": ["T1", None]})
+    assert detail["quotas"] == [["T1", "2027Q1", {"": 6000.0}, 6600.0],
+                                ["T2", "2027Q1", {}, 1000.0]]
+    # the frames: today's alignment unchanged, the scenario's from the date on
+    frames = build_frames(live)
+    assert frames.alignment.at["48201", "territory_id"] == "T1"
+
+
+@pytest.mark.parametrize(("kwargs", "error"), [
+    ({"effective_from": AS_OF}, "after the data's as-of date"),
+    ({"effective_from": date(2026, 6, 30)}, "after the data's as-of date"),
+    ({"quotas": {("T1", "2026Q3"): 1.0}}, "2026Q3 starts before the effective date"),
+    ({"effective_from": date(2026, 11, 15), "quotas": {("T1", "2026Q4"): 1.0}},
+     "2026Q4 starts before the effective date"),
+    ({"quotas": {("T9", "2027Q1"): 1.0}}, "Territory T9 is not in the live data"),
+])
+def test_apply_refuses_a_past_date_or_a_quota_before_it_and_writes_nothing(engine, kwargs,
+                                                                           error):
+    record = approved(engine, APPLY)
+    before, audit_before = store.read_dataset(engine), audit(engine)
+    with pytest.raises(ScenarioStateError, match=error):
+        apply(engine, record, **kwargs)
+    assert_same(before, store.read_dataset(engine))
+    assert store.data_version(engine) == 1 and audit(engine) == audit_before
+    assert get_scenario(engine, record.id).status == "approved"
+
+
+def test_apply_refuses_a_quota_for_a_territory_the_scenario_does_not_touch(engine):
+    record = approved(engine, Changes(quota_changes={"T1": 0.1}))
+    with pytest.raises(ScenarioStateError, match="names T2, which this scenario does not"):
+        apply(engine, record)
+    assert get_scenario(engine, record.id).status == "approved"
+
+
+def test_a_second_change_of_a_county_from_the_same_date_is_refused(engine):
+    apply(engine, approved(engine, APPLY), quotas={})
+    again = duplicate_scenario(engine, approved(engine, APPLY).id, "ann")
+    propose(engine, again.id, "mo", "manager")
+    approve(engine, again.id, "lea", "leader")
+    with pytest.raises(ScenarioStateError, match="48201 already has a change effective from "
+                                                 "2026-10-01"):
+        apply(engine, again, quotas={})
+    later = apply(engine, again, effective_from=date(2027, 1, 1), quotas={})
+    assert later.status == "applied"
+    aligned = store.read_dataset(engine).alignment
+    assert len(aligned[aligned.county_fips == "48201"]) == 3
 
 
 def test_apply_is_refused_when_the_live_data_changed_since(engine):
     record = approved(engine)
     store.replace_dataset(engine, small_dataset(), expected_version=1, as_of=AS_OF)
     with pytest.raises(ScenarioStateError, match="duplicate it to rebase"):
-        apply_scenario(engine, record.id, "lea", "leader")
+        apply(engine, record)
     assert get_scenario(engine, record.id).status == "approved"
     rebased = duplicate_scenario(engine, record.id, "ann")
     assert (rebased.base_data_version, rebased.changes) == (2, CHANGES)
@@ -236,12 +311,10 @@ def test_a_failure_midway_through_apply_changes_nothing(engine):
     # 06037 moves first and succeeds; 48201 then names a territory that does not exist
     broken = Changes(county_moves={"06037": "T2", "48201": "T9"},
                      account_overrides={"A2": None}, quota_changes={"T1": 0.5})
-    record = new(engine, changes=broken)
-    propose(engine, record.id, "mo", "manager")
-    approve(engine, record.id, "lea", "leader")
+    record = approved(engine, broken)
     before, audit_before = store.read_dataset(engine), audit(engine)
     with pytest.raises(IntegrityError):
-        apply_scenario(engine, record.id, "lea", "leader")
+        apply(engine, record, quotas={("T1", "2027Q1"): 9000.0})
     assert_same(before, store.read_dataset(engine))
     assert store.data_version(engine) == 1
     assert get_scenario(engine, record.id).status == "approved"
@@ -330,7 +403,8 @@ OPERATIONS = {
     "propose": lambda e, i, a: propose(e, i, "manager-west", "manager", access=a),
     "approve": lambda e, i, a: approve(e, i, "manager-west", "manager", access=a),
     "reject": lambda e, i, a: reject(e, i, "manager-west", "manager", access=a),
-    "apply": lambda e, i, a: apply_scenario(e, i, "manager-west", "manager", access=a),
+    "apply": lambda e, i, a: apply_scenario(e, i, "manager-west", "manager", access=a,
+                                            effective_from=NEXT_QUARTER, quotas={}),
 }
 
 

@@ -37,6 +37,7 @@ from dashboard.whatif.scenarios import (
 from tests.integration.test_store import obj, small_dataset
 
 AS_OF = date(2026, 8, 14)
+NEXT_QUARTER = date(2026, 10, 1)  # an applied scenario's effective date
 #: moves county 06037 from T1 to T2 and raises T1's current quota by 10 %
 MOVE = Changes(county_moves={"06037": "T2"}, quota_changes={"T1": 0.1})
 #: a write statement to the data tables or to the data version
@@ -68,9 +69,16 @@ def territory_names(engine) -> dict[str, str]:
     return dict(zip(territories.territory_id, territories.territory_name, strict=True))
 
 
-def alignment(engine) -> dict[str, str]:
+def alignment(engine) -> set[tuple]:
+    """Every alignment row (county, territory, effective_from or None): the
+    history, which an applied scenario only adds to."""
     live = store.read_dataset(engine).alignment
-    return dict(zip(live.county_fips, live.territory_id, strict=True))
+    return {(c, t, None if pd.isna(d) else d.date()) for c, t, d in
+            zip(live.county_fips, live.territory_id, live.effective_from, strict=True)}
+
+
+#: small_dataset's alignment: 06037 moves from T1 to T2 on 2026-02-01
+ALIGNED = {("06037", "T1", None), ("48201", "T2", None), ("06037", "T2", date(2026, 2, 1))}
 
 
 def renaming(territory: str, name: str) -> list[tuple[str, bytes]]:
@@ -211,16 +219,17 @@ def test_an_import_that_read_before_a_scenario_was_applied_is_refused(engine):
     scenario_id = approved_scenario(engine)
     importer = Writer(lambda: import_files(engine, renaming("T1", "North A"), actor="a"))
     with held_at_its_first_write(importer):
-        apply_scenario(engine, scenario_id, "lea", "leader")
+        apply_scenario(engine, scenario_id, "lea", "leader", effective_from=NEXT_QUARTER,
+                       quotas={("T1", "2026Q4"): 5500.0})
     result = importer.result()
     assert not isinstance(result, Exception), result
     assert not result.ok and result.stale
     assert get_scenario(engine, scenario_id).status == "applied"
-    assert alignment(engine) == {"06037": "T2", "48201": "T2"}
+    assert alignment(engine) == ALIGNED | {("06037", "T2", NEXT_QUARTER)}
     assert territory_names(engine)["T1"] == "North"
     quotas = store.read_dataset(engine).quotas
-    assert quotas.set_index("territory_id").amount.to_dict() == pytest.approx(
-        {"T1": 5500.0, "T2": 7000.0})
+    assert quotas.set_index(["territory_id", "period"]).amount.to_dict() == pytest.approx(
+        {("T1", "2026Q3"): 5000.0, ("T2", "2026Q3"): 7000.0, ("T1", "2026Q4"): 5500.0})
     assert store.data_version(engine) == 2
 
 
@@ -229,7 +238,8 @@ def test_a_scenario_apply_that_read_before_an_import_committed_is_refused(engine
     an import commits (version 2); the apply must not write its moves over the
     new data, nor give it the same version number."""
     scenario_id = approved_scenario(engine)
-    applier = Writer(lambda: apply_scenario(engine, scenario_id, "lea", "leader"))
+    applier = Writer(lambda: apply_scenario(engine, scenario_id, "lea", "leader",
+                                            effective_from=NEXT_QUARTER, quotas={}))
     with held_at_its_first_write(applier):
         imported = import_files(engine, renaming("T1", "North A"), actor="a")
     outcome = applier.result()
@@ -237,7 +247,7 @@ def test_a_scenario_apply_that_read_before_an_import_committed_is_refused(engine
     assert isinstance(outcome, ScenarioStateError), outcome
     assert "duplicate it to rebase" in str(outcome)
     assert get_scenario(engine, scenario_id).status == "approved"
-    assert alignment(engine) == {"06037": "T1", "48201": "T2"}
+    assert alignment(engine) == ALIGNED
     assert territory_names(engine)["T1"] == "North A"
     assert store.data_version(engine) == 2
 
