@@ -20,6 +20,7 @@ from dashboard.views.overview import (
     NO_SEGMENT_QUOTA,
     NO_SEGMENT_QUOTA_NOTE,
     lacks_segment_quota,
+    reading_text,
     scope_for,
     total_kpis,
     without_quota,
@@ -51,16 +52,20 @@ def no_match():
     )
 
 
-def heat_rows(data: ScopedData, scope, as_of) -> tuple[list[str], list[dict]]:
-    """Attainment of the scope's territories over the last 8 closed quarters.
+def heat_rows(data: ScopedData, scope, as_of, restated: bool = False
+              ) -> tuple[list[str], list[dict]]:
+    """Attainment of the scope's territories over the last 8 closed quarters,
+    as credited, or restated under the alignment of the as-of date.
 
     Memoized per segment and quarters (8 kpi_table calls), so a period or
     region change only filters rows.
     """
     quarters = rankings.closed_quarters(as_of)
+    restated_on = as_of if restated else None
     heat = data.derived(
-        ("attainment-heat", scope.segment, tuple(quarters)),
-        lambda frames: rankings.attainment_by_quarter(frames, quarters, scope.segment),
+        ("attainment-heat", scope.segment, tuple(quarters), restated_on),
+        lambda frames: rankings.attainment_by_quarter(frames, quarters, scope.segment,
+                                                      restated_on),
     )
     regions = data.frames().territories["region"]
     rows = heat[heat.index.isin(scope.territory_ids)].copy()
@@ -71,7 +76,7 @@ def heat_rows(data: ScopedData, scope, as_of) -> tuple[list[str], list[dict]]:
 
 
 def strip(totals: pd.Series, table: pd.DataFrame, level: str, period,
-          no_quota: bool = False) -> object:
+          no_quota: bool = False, restated: bool = False) -> object:
     """Scope figures from the company row; the count reads the level's rows.
     With ``no_quota`` (a segment without segment quotas) the quota-based cards
     read "—" and say "no quota by segment"."""
@@ -110,9 +115,9 @@ def strip(totals: pd.Series, table: pd.DataFrame, level: str, period,
                                                            total=formatting.count(len(paced))),
                             sub(_(ON_PACE_NOTE[level]).format(percent=formatting.percent(1.0)))),
     ])
-    if not no_quota:
-        return cards
-    return html.Div([components.quota_note(_(NO_SEGMENT_QUOTA_NOTE)), cards])
+    if no_quota:
+        cards = html.Div([components.quota_note(_(NO_SEGMENT_QUOTA_NOTE)), cards])
+    return components.with_reading(cards, reading_text(restated), restated)
 
 
 def build(data: ScopedData, selection: Selection, level: str):
@@ -127,17 +132,19 @@ def build(data: ScopedData, selection: Selection, level: str):
     if not scope.territory_ids:
         return no_match()
     level = level if level in PLURAL else DEFAULT_LEVEL
-    table = data.memo("level_kpis", (scope, period, as_of, level), lambda f: kpi_table(
-        f, period, as_of, level, territory_ids=scope.territory_ids, segment=scope.segment))
-    totals = total_kpis(frames, scope, period, as_of, data.memo)
+    restated = selection.restated
+    table = data.memo("level_kpis", (scope, period, as_of, level, restated), lambda f: kpi_table(
+        f, period, as_of, level, territory_ids=scope.territory_ids, segment=scope.segment,
+        restated=restated))
+    totals = total_kpis(frames, scope, period, as_of, data.memo, restated)
     rows = rankings.with_territory(frames, table, level)
     by_attainment = rankings.ranked(rows, "attainment")
     by_growth = rankings.ranked(rows, "revenue_growth")
-    quarters, heat = heat_rows(data, scope, as_of)
+    quarters, heat = heat_rows(data, scope, as_of, restated)
     no_quota = lacks_segment_quota(scope, totals)
     ranking_title = _(RANKING_TITLE[level]).format(period=period.label)
     return layout.content(
-        strip(totals, table, level, period, no_quota),
+        strip(totals, table, level, period, no_quota, restated),
         without_quota(ranking_title) if no_quota else ranking_title,
         ranking_figure(by_attainment[by_attainment["attainment"].notna()],
                        float(totals["time_elapsed"])),

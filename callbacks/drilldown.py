@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 import dash
-from dash import Input, Output, State, ctx, no_update
+from dash import Input, Output, State, ctx, html, no_update
 
 from callbacks import guard
 from callbacks.grid_export import register_csv_export
 from callbacks.url_query import new_query
 from dashboard.i18n.translation import _
 from dashboard.metrics.kpi_table import quarterly_series
+from dashboard.metrics.periods import to_day
 from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import drilldown as model
@@ -52,16 +53,22 @@ def panel_content(data: ScopedData, selection: Selection, territory_id):
     if info.territory_id not in scope.territory_ids:
         return _empty(_("{territory} is outside this selection").format(territory=info.name),
                       _("Change the region or segment in the bar above to see it."))
-    kpis = overview.territory_kpis(frames, scope, period, as_of, data.memo)
+    restated = selection.restated
+    kpis = overview.territory_kpis(frames, scope, period, as_of, data.memo, restated)
     row = kpis.set_index("id").loc[info.territory_id]
     company = overview.total_kpis(frames, overview.scope_for(frames, ALL, selection.segment),
-                                  period, as_of, data.memo)
+                                  period, as_of, data.memo, restated)
 
-    accounts, opps = model.territory_rows(frames, info.territory_id, scope.segment)
+    # the territory's accounts on E, with all their deals (METRICS.md "As credited":
+    # open pipeline, the account table and its T12 read the accounts on E either way)
+    e_day = to_day(min(period.end, as_of))
+    accounts, opps = model.territory_rows(frames, info.territory_id, scope.segment, e_day)
     local = replace(frames, accounts=accounts, opportunities=opps)  # segment already applied
-    quarters = quarterly_series(local, [info.territory_id], model.recent_quarters(as_of), as_of,
-                                scope.segment)
-    funnel = rankings.stage_funnel(rankings.open_deals(local), [info.territory_id], None, period)
+    # the trend's deals where they were credited (or restated to the as-of's alignment)
+    quarters = quarterly_series(frames, [info.territory_id], model.recent_quarters(as_of), as_of,
+                                scope.segment, restated)
+    funnel = rankings.stage_funnel(rankings.open_deals(local, e_day), [info.territory_id], None,
+                                   period)
     book = model.account_table(accounts, opps, period, as_of)
     deals = model.open_deals(opps, accounts["account_name"], as_of)
     curve = model.concentration_curve(book["t12_bookings"])
@@ -70,7 +77,8 @@ def panel_content(data: ScopedData, selection: Selection, territory_id):
     deal_rows = layout.with_stage_labels(
         rankings.grid_records(model.grid_view(deals), model.DEAL_COLUMNS))
     children = layout.panel(
-        layout.header(info, period.label),
+        html.Div([layout.header(info, period.label),
+                  components.reading_note(overview.reading_text(restated), restated)]),
         layout.kpi_cards(row, company, "company" if data.scope.everything else "region",
                          _(overview.NO_SEGMENT_QUOTA) if scope.segment is not None else ""),
         figures.quarterly_figure(quarters),
@@ -99,12 +107,13 @@ def register(app: dash.Dash, service: DataService) -> None:
         Input(ids.PERIOD, "value"),
         Input(ids.REGION, "value"),
         Input(ids.SEGMENT, "value"),
+        Input(ids.RESTATED, "value"),
         State(ids.URL, "search"),
         State(ids.DRILLDOWN, "is_open"),
         prevent_initial_call=True,
     )
     @guard.level("manager")
-    def show_drilldown(territory_id, period, region, segment, search, is_open):
+    def show_drilldown(territory_id, period, region, segment, restated, search, is_open):
         """Fires when a view writes a territory id (opens the panel on it) or a
         control changes (refreshes an open panel); returns its content and title."""
         opened = ctx.triggered_id == ids.DRILLDOWN_TERRITORY
@@ -113,7 +122,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         # out of the viewer's scope reads exactly like an unknown id (logged)
         data = guard.data(service)
         territory_id = guard.allowed_territory(data, territory_id) or ""
-        selection = guard.selection(period, region, segment, search)
+        selection = guard.selection(period, region, segment, search, restated)
         children, title = panel_content(data, selection, territory_id)
         return children, title, True if opened else no_update
 

@@ -16,20 +16,21 @@ from layouts import ids
 
 def rebuild_on_selection(app: dash.Dash, outputs: Sequence[Output], options: Sequence[Input],
                          build: Callable) -> None:
-    """Register the view's rebuild. It fires when the period, region or
-    segment changes (a new as-of date re-sends the period) or one of the
+    """Register the view's rebuild. It fires when the period, region,
+    segment or the reading of history (the "restate" switch) changes (a new
+    as-of date re-sends the period) or one of the
     view's own ``options`` does, and returns ``build(selection, *option
     values)`` for the selection confined to the viewer. The URL is read, not
     listened to: a view parameter written there (the map's KPI, an open
     drill-down) must not rebuild the view."""
 
     @app.callback(*outputs, Input(ids.PERIOD, "value"), Input(ids.REGION, "value"),
-                  Input(ids.SEGMENT, "value"), *options, State(ids.URL, "search"),
-                  prevent_initial_call=True)
+                  Input(ids.SEGMENT, "value"), Input(ids.RESTATED, "value"), *options,
+                  State(ids.URL, "search"), prevent_initial_call=True)
     @guard.level("manager")
-    def rebuild(period, region, segment, *rest):
+    def rebuild(period, region, segment, restated, *rest):
         *option_values, search = rest
-        return build(guard.selection(period, region, segment, search), *option_values)
+        return build(guard.selection(period, region, segment, search, restated), *option_values)
 
 
 def open_drilldown_on_click(app: dash.Dash, territory_of: Callable, *, charts=(), grids=(),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
 from flask import has_request_context
 from flask_login import current_user
@@ -113,12 +114,12 @@ def confine(selection: Selection, who: Viewer | None = None) -> Selection:
         region = OUT_OF_SCOPE_REGION
     if region == selection.region:
         return selection
-    return Selection(selection.period, region, selection.segment, selection.as_of)
+    return replace(selection, region=region)
 
 
-def selection(period, region, segment, search) -> Selection:
+def selection(period, region, segment, search, restated=None) -> Selection:
     """``Selection.from_controls`` confined to the signed-in viewer."""
-    return confine(Selection.from_controls(period, region, segment, search))
+    return confine(Selection.from_controls(period, region, segment, search, restated))
 
 
 def allowed_territory(service: DataService | ScopedData, territory: object) -> str | None:

@@ -62,8 +62,8 @@ def _view(data: ScopedData, selection: Selection, kpi_key: str, selected=None):
     scope = overview.scope_for(frames, selection.region, selection.segment)
     if not scope.territory_ids:
         return None
-    kpis = overview.territory_kpis(frames, scope, period, as_of, data.memo)
-    totals = overview.total_kpis(frames, scope, period, as_of, data.memo)
+    kpis = overview.territory_kpis(frames, scope, period, as_of, data.memo, selection.restated)
+    totals = overview.total_kpis(frames, scope, period, as_of, data.memo, selection.restated)
     selected = selected if isinstance(selected, str) else None
     shown = overview.shown_map_kpi(kpi_key, scope, totals)
     hideout, legend = overview.map_hideout(frames, kpis, totals, shown, selected=selected)
@@ -86,6 +86,12 @@ def colours_only(hideout: dict) -> Patch:
         if name in hideout:
             patch[name] = hideout[name]
     return patch
+
+
+def strip(totals, period, no_quota: bool, restated: bool):
+    """The KPI strip under the line saying which reading of history it shows."""
+    return components.with_reading(components.kpi_strip(kpi_cards(totals, period, no_quota)),
+                                   overview.reading_text(restated), restated)
 
 
 def kpi_cards(totals, period, no_quota: bool = False) -> list:
@@ -167,7 +173,7 @@ def render(data: ScopedData, selection: Selection, kpi_key: str = DEFAULT_KPI,
     picker = layout.kpi_picker([{"label": k.title, "value": k.key} for k in MAP_KPIS.values()],
                                kpi_key)
     return layout.overview_page(
-        components.kpi_strip(kpi_cards(totals, period, no_quota)),
+        strip(totals, period, no_quota, selection.restated),
         picker,
         layout.territory_map(shapes, states, hideout, settings.tile_url,
                              settings.tile_attribution, legend,
@@ -187,7 +193,7 @@ def refreshed(data: ScopedData, selection: Selection, kpi_key) -> tuple:
                 ranking_columns(kpi_key))
     period, kpis, totals, hideout, legend, shown, no_quota = view
     return (
-        components.kpi_strip(kpi_cards(totals, period, no_quota)),
+        strip(totals, period, no_quota, selection.restated),
         colours_only(hideout),
         legend,
         ranking_rows(kpis, shown),

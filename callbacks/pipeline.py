@@ -12,12 +12,14 @@ from callbacks.factories import open_drilldown_on_click, rebuild_on_selection
 from callbacks.grid_export import register_csv_export
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import _, ngettext
+from dashboard.metrics.periods import to_day
 from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import rankings
 from dashboard.views.overview import (
     NO_SEGMENT_QUOTA,
     lacks_segment_quota,
+    reading_text,
     scope_for,
     territory_kpis,
     total_kpis,
@@ -43,12 +45,12 @@ def no_match():
 
 
 def strip(totals: pd.Series, healthy: float, overdue: dict, period, as_of,
-          no_quota: bool = False) -> object:
+          no_quota: bool = False, restated: bool = False) -> object:
     """Scope figures, all from the kpi_table company row except the overdue count;
     with ``no_quota`` (a segment without segment quotas) coverage says why it is "—"."""
     coverage = totals["coverage"]
     tone = "" if formatting.is_missing(coverage) else ("good" if coverage >= healthy else "bad")
-    return components.kpi_strip([
+    return components.with_reading(components.kpi_strip([
         components.kpi_card(_("Open pipeline"), formatting.money(totals["open_pipeline"]),
                             _("closing in {period}").format(period=period.label)),
         components.kpi_card(_("Weighted"), formatting.money(totals["weighted_pipeline"]),
@@ -67,7 +69,7 @@ def strip(totals: pd.Series, healthy: float, overdue: dict, period, as_of,
                             ngettext("{n} deal past due", "{n} deals past due",
                                      overdue["count"]).format(n=formatting.count(overdue["count"])),
                             "bad" if overdue["count"] else ""),
-    ])
+    ]), reading_text(restated), restated)
 
 
 def overdue_records(overdue: pd.DataFrame) -> list[dict]:
@@ -91,13 +93,20 @@ def build(data: ScopedData, selection: Selection, healthy_value):
         return no_match()
     healthy = rankings.healthy_line(healthy_value)
     # the same cached tables as the map's; a new healthy line recomputes no KPI
-    table = territory_kpis(frames, scope, period, as_of, data.memo)
-    totals = total_kpis(frames, scope, period, as_of, data.memo)
+    restated = selection.restated
+    table = territory_kpis(frames, scope, period, as_of, data.memo, restated)
+    totals = total_kpis(frames, scope, period, as_of, data.memo, restated)
     deals = data.derived(("open-deals",), rankings.open_deals)  # per data version
-    funnel = data.memo("pipeline_funnel", (scope, period), lambda _f: rankings.stage_funnel(
-        deals, scope.territory_ids, scope.segment, period))
-    overdue = data.memo("pipeline_overdue", (scope, as_of), lambda _f: rankings.overdue_summary(
-        deals, scope.territory_ids, scope.segment, as_of, OLDEST))
+    # open deals count for their account's territory on E in either reading
+    # (METRICS.md "As credited"); the overdue ones on the as-of date
+    e_day = to_day(min(period.end, as_of))
+    funnel = data.memo("pipeline_funnel", (scope, period, e_day),
+                       lambda f: rankings.stage_funnel(rankings.deals_on(f, deals, e_day),
+                                                       scope.territory_ids, scope.segment,
+                                                       period))
+    overdue = data.memo("pipeline_overdue", (scope, as_of), lambda f: rankings.overdue_summary(
+        rankings.deals_on(f, deals, to_day(as_of)), scope.territory_ids, scope.segment, as_of,
+        OLDEST))
     rows = table.merge(overdue["by_territory"], on="id")
     by_coverage = rankings.ranked(rows, "coverage")
     covered = by_coverage[by_coverage["coverage"].notna()]
@@ -113,7 +122,7 @@ def build(data: ScopedData, selection: Selection, healthy_value):
             period=period.label, n=formatting.count(met))
     healthy_text = formatting.multiple(healthy)
     return layout.content(
-        strip(totals, healthy, overdue, period, as_of, no_quota),
+        strip(totals, healthy, overdue, period, as_of, no_quota, restated),
         _("Open pipeline by stage · closing in {period}").format(period=period.label),
         funnel_figure(funnel),
         _("Oldest overdue deals · as of {date}").format(date=formatting.day(as_of)),

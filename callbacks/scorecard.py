@@ -16,11 +16,12 @@ from dashboard.i18n.translation import _
 from dashboard.runtime.service import DataService
 from dashboard.views import rankings
 from dashboard.views import scorecard as model
+from dashboard.views.overview import reading_text
 from dashboard.views.selection import Selection, resolve_as_of, resolve_period
 from layouts import drilldown_figures as figures
 from layouts import ids
 from layouts import scorecard as layout
-from layouts.components import empty_state
+from layouts.components import empty_state, reading_note
 from layouts.drilldown import with_stage_labels
 
 
@@ -46,22 +47,25 @@ def content(service: DataService, selection: Selection, rep_id: str | None):
         period = resolve_period(selection.period, as_of)
     except ValueError:
         return empty_state(_("Unknown period"), _("Choose a period in the bar above."))
+    restated = selection.restated
     card = service.memo("scorecard", (rep_id, period.start_day, period.end_day,
-                                      as_of.isoformat()),
-                        lambda frames: model.build(frames, rep_id, period, as_of))
+                                      as_of.isoformat(), restated),
+                        lambda frames: model.build(frames, rep_id, period, as_of, restated))
     if card is None:
         return empty_state(_("No such rep"), _("This rep is not in the data."))
 
     def records(table, fields):
         return rankings.grid_records(table, list(fields))
 
-    return layout.body(
+    body = layout.body(
         card, period.label, figures.quarterly_figure(card.trend),
         records(card.top_accounts, layout.TOP_FIELDS),
         with_stage_labels(records(card.overdue_deals, layout.OVERDUE_FIELDS)),
         records(card.lapsed_customers, layout.LAPSED_FIELDS),
         rep_id,
     )
+    # under the header: which reading of history the card shows
+    return [body[0], reading_note(reading_text(restated), restated), *body[1:]]
 
 
 def render(service: DataService, selection: Selection):
@@ -87,14 +91,16 @@ def register(app: dash.Dash, service: DataService) -> None:
         Output(ids.SCORECARD_CONTENT, "children"),
         Input(ids.SCORECARD_REP, "value"),
         Input(ids.PERIOD, "value"),
+        Input(ids.RESTATED, "value"),
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )
     @guard.level("any")
-    def update_scorecard(rep_id, period, search):
-        """Fires when the rep picker or the period changes; returns the card of
-        the rep this viewer may see (a rep: always their own)."""
-        selection = Selection.from_controls(period, None, None, search)
+    def update_scorecard(rep_id, period, restated, search):
+        """Fires when the rep picker, the period or the "restate" switch
+        changes; returns the card of the rep this viewer may see (a rep:
+        always their own)."""
+        selection = Selection.from_controls(period, None, None, search, restated)
         return content(service, selection, rep_to_show(service, rep_id))
 
     for button, grid_id in ((ids.SCORECARD_TOP_EXPORT, ids.SCORECARD_TOP),

@@ -119,17 +119,18 @@ def changed_query(selection: Selection, search: str | None):
     return new_query(selection.to_query(keep=search), search)
 
 
-def url_matches_controls(url: Selection, period, region, segment, as_of: date,
+def url_matches_controls(url: Selection, period, region, segment, restated, as_of: date,
                          default: date) -> bool:
     """Whether the controls already show the URL's selection: true when only
     a view's own parameter (the map's KPI, the open drill-down) changed the
     URL, which must not refresh every view."""
-    return ((url.period, url.region, url.segment) == (period, region, segment)
+    return ((url.period, url.region, url.segment, url.restated)
+            == (period, region, segment, bool(restated))
             and resolve_as_of(url.as_of, default) == as_of)
 
 
 #: sync_url_and_controls's answer when nothing is to change
-UNCHANGED = (no_update,) * 7
+UNCHANGED = (no_update,) * 8
 
 
 def as_of_controls(as_of_param: str, period: str, default: date) -> tuple:
@@ -149,9 +150,9 @@ def as_of_picked(chosen: Selection, search: str | None, picked, default: date) -
     query = changed_query(updated, search)
     shown = no_update if picked == as_of.isoformat() else as_of.isoformat()
     if query is no_update:
-        return (*UNCHANGED[:5], shown, no_update)
+        return (*UNCHANGED[:5], shown, no_update, no_update)
     options, _date, label = as_of_controls(updated.as_of, updated.period, default)
-    return (query, updated.period, no_update, no_update, options, shown, label)
+    return (query, updated.period, no_update, no_update, options, shown, label, no_update)
 
 
 def show_error(err: Exception) -> None:
@@ -175,6 +176,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         Output(ids.PERIOD, "options"),
         Output(ids.AS_OF_DATE, "date"),
         Output(ids.AS_OF, "children"),
+        Output(ids.RESTATED, "value"),
         Input(ids.URL, "search"),
         Input(ids.PERIOD, "value"),
         Input(ids.REGION, "value"),
@@ -182,12 +184,14 @@ def register(app: dash.Dash, service: DataService) -> None:
         Input(ids.PERIOD_RANGE, "start_date"),
         Input(ids.PERIOD_RANGE, "end_date"),
         Input(ids.AS_OF_DATE, "date"),
+        Input(ids.RESTATED, "value"),
     )
     @guard.level("any")
     def sync_url_and_controls(search, period, region, segment, range_start, range_end,
-                              picked_as_of):
+                              picked_as_of, restated):
         """On load (or back/forward) the URL sets the controls; afterwards a
-        control change writes the URL, so a copied link reopens this view.
+        control change (the "restate" switch too) writes the URL, so a copied
+        link reopens this view.
         A complete custom date range becomes a ``start..end`` period. A new
         as-of date re-sends the period (unchanged): every view listens to
         the period, and reads the as-of from the URL written with it."""
@@ -196,13 +200,14 @@ def register(app: dash.Dash, service: DataService) -> None:
         if ctx.triggered_id in (None, ids.URL):
             shown, replaced = linked_selection(service, current)
             if ctx.triggered_id == ids.URL and not replaced and url_matches_controls(
-                    current, period, region, segment,
+                    current, period, region, segment, restated,
                     resolve_as_of(picked_as_of, default), default):
                 return UNCHANGED
             # a link naming what the data does not offer is rewritten to what is shown
             query = changed_query(shown, search) if replaced else no_update
             return (query, shown.period, shown.region, shown.segment,
-                    *as_of_controls(shown.as_of, shown.period, default))
+                    *as_of_controls(shown.as_of, shown.period, default),
+                    shown.restated if bool(restated) != shown.restated else no_update)
         if ctx.triggered_id == ids.AS_OF_DATE:
             return as_of_picked(Selection.from_controls(period, region, segment, search),
                                 search, picked_as_of, default)
@@ -210,12 +215,12 @@ def register(app: dash.Dash, service: DataService) -> None:
             if not (range_start and range_end):
                 return UNCHANGED
             period = f"{range_start[:10]}..{range_end[:10]}"
-            updated = Selection(period, current.region, current.segment, current.as_of)
+            updated = replace(current, period=period)
             options = as_of_controls(current.as_of, period, default)[0]
             return (changed_query(updated, search), period, no_update, no_update, options,
-                    no_update, no_update)
-        updated = Selection.from_controls(period, region, segment, search)
-        return (changed_query(updated, search), *UNCHANGED[:6])
+                    no_update, no_update, no_update)
+        updated = Selection.from_controls(period, region, segment, search, restated)
+        return (changed_query(updated, search), *UNCHANGED[:7])
 
     @app.callback(
         Output({"type": ids.NAV_LINK, "path": EVERY}, "href"),

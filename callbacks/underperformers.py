@@ -21,7 +21,7 @@ from dashboard.runtime.service import DataService
 from dashboard.views import flagged, overview
 from dashboard.views.selection import ALL as ALL_CHOICE
 from dashboard.views.selection import Selection, resolve_as_of, resolve_period
-from layouts import ids
+from layouts import components, ids
 from layouts import overview as overview_layout
 from layouts import underperformers as layout
 
@@ -55,12 +55,12 @@ def _flags(data: ScopedData, selection: Selection, values: dict, penetration_on)
 
     def company_flags(full):  # the rules rank the whole company (METRICS.md)
         return flag_territories(full, period, as_of, thresholds, weights=weights,
-                                workload=workload)
+                                workload=workload, restated=selection.restated)
 
     # shared by every user of a language (the memo's key holds the configured
     # weights, as it holds every such setting); only the scope's rows are kept
-    flags = data.company_memo("flags", (period, as_of, thresholds, translation.language()),
-                              company_flags)
+    flags = data.company_memo("flags", (period, as_of, thresholds, translation.language(),
+                                        selection.restated), company_flags)
     flags = flags[flags["territory_id"].isin(scope.territory_ids)].reset_index(drop=True)
     return (flags, scope, frames), ignored
 
@@ -75,13 +75,15 @@ def _outputs(data, selection, values, penetration_on) -> tuple:
     if view is None:
         empty = {"key": "underperformers", "colors": {}, "tips": {}, "flagged": []}
         return (layout.summary_strip(None), layout.no_match(), "", empty, legend, [], note)
+    reading = overview.reading_text(selection.restated)
     flags, scope, frames = view
     cards = flagged.flag_cards(flags)  # once: the list, the map and the table read them
     hideout = flagged.map_hideout(frames.territories, scope.territory_ids, flags, cards=cards)
     count = _("{count} of {total}").format(count=fmt.count(len(flags)),
                                              total=fmt.count(len(scope.territory_ids)))
     return (
-        layout.summary_strip(flagged.summary(flags, len(scope.territory_ids))),
+        components.with_reading(layout.summary_strip(flagged.summary(
+            flags, len(scope.territory_ids))), reading, selection.restated),
         layout.flag_list(cards),
         count, hideout, legend, flagged.grid_rows(flags, cards), note,
     )

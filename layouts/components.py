@@ -37,6 +37,19 @@ def quota_note(text: str) -> html.Div:
                     role="note")
 
 
+def reading_note(text: str, restated: bool) -> html.Div:
+    """The line a view of actuals shows above its figures to say which reading
+    of history they are (as credited, or restated to today's alignment)."""
+    return html.Div(text, className="reading-note small mb-1 "
+                    + ("reading-restated" if restated else "reading-credited"),
+                    role="note", **{"data-reading": "restated" if restated else "credited"})
+
+
+def with_reading(content, text: str, restated: bool) -> html.Div:
+    """``content`` (a view's strip) under its :func:`reading_note`."""
+    return html.Div([reading_note(text, restated), content])
+
+
 def empty_state(title: str, text: str) -> html.Div:
     return html.Div([html.H5(title), html.P(text, className="text-muted mb-0")],
                     className="empty-state")

@@ -19,6 +19,7 @@ REGION = "ctl-region"
 SEGMENT = "ctl-segment"
 AS_OF = "ctl-as-of"
 AS_OF_DATE = "ctl-as-of-date"  # the picker; AS_OF above is its label
+RESTATED = "ctl-restated"  # the "restate to today's alignment" switch
 
 # --- shell: the signed-in user's menu (name, role, sign-out, language) --------
 USER_NAME = "user-name"

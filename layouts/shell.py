@@ -121,6 +121,24 @@ def as_of_picker(chosen: date, default: date, earliest: date) -> html.Div:
     )
 
 
+#: the switch's words (METRICS.md "Alignment history"), and what it explains on hover
+RESTATE_LABEL = N_("Restate to today's alignment")
+RESTATE_HELP = N_("Off (the default): figures as credited, each deal counted for the "
+                  "territory its account had on the close date. On: all history counted "
+                  "under the alignment in force at the period's end, as if today's "
+                  "territories had always been.")
+
+
+def restate_switch() -> html.Div:
+    """The "restate to today's alignment" switch; its value follows the URL
+    (``restated=1``), like the other controls, so it is kept across pages."""
+    return html.Div(
+        dbc.Switch(id=ids.RESTATED, label=_(RESTATE_LABEL), value=False,
+                   className="ctl-restated mb-0", label_class_name="ctl-restated-label"),
+        className="ctl restate", title=_(RESTATE_HELP),
+    )
+
+
 def controls_bar(period_options: list[dict], region_options: list[dict],
                  segment_options: list[dict], as_of: html.Div,
                  show_filters: bool = True) -> html.Div:
@@ -158,6 +176,7 @@ def controls_bar(period_options: list[dict], region_options: list[dict],
                         id=ids.SEGMENT, options=segment_options, value="all",
                         clearable=False, searchable=False, className="ctl-dd",
                     )),
+                    restate_switch(),
                     as_of,
                 ],
                 className="controls",

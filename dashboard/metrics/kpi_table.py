@@ -40,7 +40,7 @@ from dashboard.metrics.kpi_parts import (
     opportunity_parts,
     time_elapsed,
 )
-from dashboard.metrics.periods import Period, quarter_bounds, quarter_label
+from dashboard.metrics.periods import Period, quarter_bounds, quarter_label, to_day
 
 LEVELS = ("territory", "rep", "region", "company")
 #: the company row's name is data (cached across languages): views that
@@ -119,6 +119,7 @@ def group_figures(
     segment: str | None = None,
     non_additive: bool = True,
     restated: bool = False,
+    restate_day: int | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray | None, np.ndarray | None]:
     """(additive parts per group key, sales cycle, concentration) for one window.
 
@@ -131,12 +132,16 @@ def group_figures(
     latest alignment (``accounts.territory_id``, what the cube is built on)
     unless the frames hold a dated change after the first day the window
     reads; then the figures come from the rows, each read on its own day
-    (:func:`_historic_parts`).
+    (:func:`_historic_parts`). ``restate_day`` (a day number) restates under
+    the alignment of that day instead of E's: a view's quarters restated to
+    the one alignment the view is read under.
     """
     history = frames_module.history_of(frames)
-    if history is not None and history.last_change > _first_relevant_day(window, restated):
+    restate_day = restate_day if restated and restate_day is not None else window.e
+    if history is not None and history.last_change > _first_relevant_day(window, restated,
+                                                                          restate_day):
         parts, cycle, top = _historic_parts(frames, history, grouping, window, segment,
-                                            restated, non_additive)
+                                            restated, non_additive, restate_day)
         parts["quota"] = prorated_quota(frames.quotas, grouping, window.start, window.end,
                                         None, segment)
         return pd.DataFrame({c: parts[c] for c in PART_COLUMNS}, index=grouping.keys), cycle, top
@@ -171,19 +176,20 @@ def group_figures(
     return pd.DataFrame({c: parts[c] for c in PART_COLUMNS}, index=grouping.keys), cycle, top
 
 
-def _first_relevant_day(window: Window, restated: bool) -> int:
+def _first_relevant_day(window: Window, restated: bool, restate_day: int) -> int:
     """The first day whose alignment the window reads: every change up to it
     leaves the figures as the latest alignment gives them. Restated reads E
-    only; as credited reads deals from the prior year's start (growth) or
-    T12's, and the accounts on the day before P.start."""
+    (or the ``restate_day``) only; as credited reads deals from the prior
+    year's start (growth) or T12's, and the accounts on the day before P.start."""
     if restated:
-        return window.e
+        return restate_day
     return min(window.prior_start, window.t12_start, window.start - 1)
 
 
 def _historic_parts(frames: Frames, history: frames_module.History, grouping: Grouping,
                     window: Window, segment: str | None, restated: bool,
-                    non_additive: bool) -> tuple[dict, np.ndarray | None, np.ndarray | None]:
+                    non_additive: bool, restate_day: int
+                    ) -> tuple[dict, np.ndarray | None, np.ndarray | None]:
     """Additive parts, cycle and concentration with each row read on its day
     (METRICS.md "As credited"): won and lost deals (bookings, counts, cycle,
     growth) by their ``credited_territory_id``; open pipeline, T12 bookings and
@@ -207,8 +213,9 @@ def _historic_parts(frames: Frames, history: frames_module.History, grouping: Gr
         codes = frames_module.territories_on(frames, day)[at]
         return grouping.positions(pd.Series(pd.Categorical.from_codes(codes, dtype=dtype)))
 
+    e_day = restate_day if restated else window.e
     rows = OpportunityRows.of(opps, grouping)
-    on_e = replace(rows, group=groups_on(window.e, opp_at))
+    on_e = replace(rows, group=groups_on(e_day, opp_at))
     credited = on_e if restated else replace(rows, group=grouping.positions(
         opps["credited_territory_id"]))
     parts = opportunity_parts(credited, grouping, window)
@@ -216,7 +223,7 @@ def _historic_parts(frames: Frames, history: frames_module.History, grouping: Gr
     for name in ("open_pipeline", "weighted_pipeline", "bookings_t12"):
         parts[name] = from_e[name]
     account_rows = AccountRows.of(accounts, grouping)
-    at_e = replace(account_rows, group=groups_on(window.e, account_at))
+    at_e = replace(account_rows, group=groups_on(e_day, account_at))
     parts |= account_parts(at_e, grouping, window)
     if not restated:
         at_start = replace(account_rows, group=groups_on(window.start - 1, account_at))
@@ -284,17 +291,21 @@ def kpi_table(
     territory_ids: Iterable[str] | None = None,
     segment: str | None = None,
     restated: bool = False,
+    restate_on: date | None = None,
 ) -> pd.DataFrame:
     """DATA_FORMAT.md ``kpis``: one row per entity at ``level``, sorted by id.
 
     Accounts and opportunities without a territory are outside every level.
     ``territory_ids`` and ``segment`` are the UI's region and segment filters.
-    Figures are as credited unless ``restated`` (``kpis --restated``).
+    Figures are as credited unless ``restated`` (``kpis --restated``: under
+    the alignment in force on E, or on ``restate_on`` when given).
     """
     groups, entities = level_groups(frames, level, territory_ids)
     grouping = Grouping.from_series(groups)
     window = Window.of(period, as_of)
-    parts, cycle, top = group_figures(frames, grouping, window, segment, restated=restated)
+    parts, cycle, top = group_figures(
+        frames, grouping, window, segment, restated=restated,
+        restate_day=None if restate_on is None else to_day(restate_on))
 
     # Entities no territory maps to (an unassigned rep) have zero parts, so
     # their sums read 0 and every ratio comes out missing.
@@ -327,36 +338,33 @@ def quarterly_series(
     quarters: Sequence[str | tuple[int, int]],
     as_of: date,
     segment: str | None = None,
+    restated: bool = False,
 ) -> pd.DataFrame:
     """Bookings, Quota, Attainment and Pace per quarter for a set of territories (trends).
 
     Each quarter is a METRICS.md period of its own; the territories are summed
     as one group, so attainment is again a ratio of sums, not a mean. The
-    caller filters the rows to ``segment``; the quota follows it here
-    (METRICS.md "Segment filter").
+    quota follows ``segment`` (METRICS.md "Segment filter"); the bookings are
+    the segment's, whether the caller filtered the rows or not.
+
+    METRICS.md "Alignment history": as credited, a deal counts where its
+    account was on its close date (the credited cube's lookups when the
+    frames have it); ``restated``, every quarter's deals count where their
+    accounts are on the as-of date, the one alignment the view is read under.
     """
     groups, _ = level_groups(frames, "company", territory_ids)
     grouping = Grouping.from_series(groups)
-    opps = frames.opportunities
+    periods = [
+        Period.parse(q) if isinstance(q, str) else Period(*quarter_bounds(*q), quarter_label(*q))
+        for q in quarters
+    ]
     agg = kpi_cube.aggregates_of(frames)
     if agg is not None:
         quota_at = kpi_cube.quota_positions(frames, agg, kpi_cube.territory_lookup(agg, grouping))
     else:
         quota_at = grouping.positions(frames.quotas["territory_id"])
-    history = frames_module.history_of(frames)
-    if agg is not None and territory_ids is not None and history is None:
-        # only the territories' rows, in row order: the same additions in the same order
-        _, positions = kpi_cube.territory_positions(agg, groups.index)
-        opps = opps.iloc[positions]
-    rows = OpportunityRows.of(opps, grouping)
-    if history is not None:  # as credited: a deal counts where its account was on its close date
-        rows = replace(rows, group=grouping.positions(opps["credited_territory_id"]))
-    periods = [
-        Period.parse(q) if isinstance(q, str) else Period(*quarter_bounds(*q), quarter_label(*q))
-        for q in quarters
-    ]
-    booked = [_only(grouping.total(rows.group, won_in(rows, p.start_day, p.end_day), rows.amount))
-              for p in periods]
+    booked = _quarterly_bookings(frames, grouping, territory_ids, periods, segment,
+                                 restated, to_day(as_of))
     target = [_only(prorated_quota(frames.quotas, grouping, p.start_day, p.end_day, quota_at,
                                    segment)) for p in periods]
     series = pd.DataFrame(
@@ -366,6 +374,45 @@ def quarterly_series(
     elapsed = [time_elapsed(p, as_of) for p in periods]
     series["pace"] = ratio(series["attainment"], elapsed)
     return series
+
+
+def _quarterly_bookings(frames: Frames, grouping: Grouping, territory_ids, periods,
+                        segment: str | None, restated: bool, restate_day: int) -> list[float]:
+    """Bookings of the one group in each period (see :func:`quarterly_series`)."""
+    history = frames_module.history_of(frames)
+    agg = kpi_cube.aggregates_of(frames)
+    if history is not None and not restated and agg is not None:
+        credited = kpi_cube_build.credited(frames)
+        cube = credited.cube(segment)
+        if cube is not None:  # as credited: one cube lookup per quarter
+            by_code = kpi_cube.territory_lookup(credited, grouping)
+            return [_only(kpi_cube.opportunity_parts(
+                cube, by_code, grouping, Window.of(p, p.end))["bookings"]) for p in periods]
+    if history is not None and restated and agg is not None:
+        # the won rows only, each placed by its account's territory on the day
+        won = agg.won
+        by_code = kpi_cube.territory_lookup(agg, grouping)
+        group = by_code[frames_module.territories_on(frames, restate_day)][won.account]
+        code = kpi_cube.segment_code(agg, segment)
+        if code is not None:
+            group = np.where(won.segment == code, group, -1)
+        return [_only(grouping.money_total(group, between(won.close, p.start_day, p.end_day),
+                                           won.amount)) for p in periods]
+    _accounts, opps = filtered_rows(frames, segment)
+    if history is None and agg is not None and territory_ids is not None:
+        # only the territories' rows, in row order: the same additions in the same order
+        _, positions = kpi_cube.territory_positions(agg, list(territory_ids), segment)
+        opps = frames.opportunities.iloc[positions]
+    rows = OpportunityRows.of(opps, grouping)
+    if history is not None and restated:  # every deal where its account is on the as-of date
+        at = frames.accounts.index.get_indexer(opps["account_id"].astype(object))
+        codes = np.append(frames_module.territories_on(frames, restate_day), -1)[at]
+        rows = replace(rows, group=grouping.positions(pd.Series(pd.Categorical.from_codes(
+            codes, dtype=frames.accounts["territory_id"].dtype))))
+    elif history is not None:  # as credited: a deal counts where its account was on its close date
+        rows = replace(rows, group=grouping.positions(opps["credited_territory_id"]))
+    return [_only(grouping.money_total(rows.group, won_in(rows, p.start_day, p.end_day),
+                                       rows.amount)) for p in periods]
 
 
 def _only(values: np.ndarray) -> float:

@@ -63,8 +63,13 @@ def territory_signals(
     areas: pd.Series | None = None,
     weights: WorkloadWeights = DEFAULT_WEIGHTS,
     workload: pd.DataFrame | None = None,
+    restated: bool = False,
 ) -> pd.DataFrame:
     """Every territory with the figures the rules read and one boolean column per rule.
+
+    The figures are as credited (METRICS.md "Alignment history"), or
+    ``restated`` to the alignment in force on E; the workload of the
+    diagnosis is the latest alignment's (a balance figure) either way.
 
     ``workload`` is ``territory_workload(frames, areas, weights)`` when the
     caller keeps it per data version (it does not depend on the period or the
@@ -84,7 +89,7 @@ def territory_signals(
     groups = pd.Series(tids.to_numpy(), index=tids.to_numpy())
     grouping = Grouping.from_series(groups)
     window = Window.of(period, as_of)
-    parts, cycle, _top = group_figures(frames, grouping, window)
+    parts, cycle, _top = group_figures(frames, grouping, window, restated=restated)
     parts = parts.reindex(tids.to_numpy(), fill_value=0.0)
     figures = kpis_from_parts(parts, period, as_of)
     figures["sales_cycle_days"] = grouping.series(cycle).reindex(tids.to_numpy())
@@ -112,12 +117,12 @@ def territory_signals(
     workload = workload.reindex(tids.to_numpy())
     figures["workload"] = workload["workload"]
     figures["vacant"] = territories["rep_id"].isna().to_numpy()
-    _diagnose(figures, t, _company(frames, parts, period, as_of, window))
+    _diagnose(figures, t, _company(frames, parts, period, as_of, window, restated))
     return figures
 
 
 def _company(frames: Frames, parts: pd.DataFrame, period: Period, as_of: date,
-             window: Window) -> pd.Series:
+             window: Window, restated: bool = False) -> pd.Series:
     """The company's win rate, average deal size and sales cycle: the first two
     from the territories' summed parts (METRICS.md aggregates up by summing), the
     cycle, a median, over all their won deals; the same as ``kpi_table``'s
@@ -126,7 +131,7 @@ def _company(frames: Frames, parts: pd.DataFrame, period: Period, as_of: date,
     company = kpis_from_parts(summed, period, as_of).iloc[0]
     tids = parts.index.to_numpy()
     whole = Grouping.from_series(pd.Series("company", index=tids))
-    _parts, cycle, _top = group_figures(frames, whole, window)
+    _parts, cycle, _top = group_figures(frames, whole, window, restated=restated)
     company["sales_cycle_days"] = whole.series(cycle).get("company", np.nan)
     return company
 
@@ -271,15 +276,18 @@ def flag_territories(
     areas: pd.Series | None = None,
     weights: WorkloadWeights = DEFAULT_WEIGHTS,
     workload: pd.DataFrame | None = None,
+    restated: bool = False,
 ) -> pd.DataFrame:
-    """METRICS.md Underperformance: one row per territory where any rule fires.
+    """METRICS.md Underperformance: one row per territory where any rule fires
+    (as credited, or ``restated``: see :func:`territory_signals`).
 
     Ordered by severity (rules fired) descending, then by shortfall =
     Quota × (1 − Projected attainment) descending, missing shortfall last.
     ``areas`` (county_fips -> km²) feeds the workload index of the diagnosis;
     without it the travel term is 0 and workload is the weighted account count.
     """
-    signals = territory_signals(frames, period, as_of, thresholds, areas, weights, workload)
+    signals = territory_signals(frames, period, as_of, thresholds, areas, weights, workload,
+                                restated)
     flagged = signals[signals["severity"] > 0]
     territories = frames.territories.reindex(flagged.index)
     table = pd.DataFrame(

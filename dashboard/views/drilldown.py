@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n.translation import _
-from dashboard.metrics import kpi_cube
-from dashboard.metrics.frames import Frames
+from dashboard.metrics import kpi_cube, kpi_cube_build
+from dashboard.metrics.frames import Frames, has_history, territories_on
 from dashboard.metrics.kpi_blocks import Window, between
 from dashboard.metrics.periods import Period, from_day, quarter_of, to_day
 from dashboard.views.overview import customers_at_end_of
@@ -59,10 +59,28 @@ def territory_info(frames: Frames, territory_id) -> TerritoryInfo | None:
 
 
 def territory_rows(
-    frames: Frames, territory_id: str, segment: str | None
+    frames: Frames, territory_id: str, segment: str | None, day: int | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The territory's accounts (of one segment when given) and their opportunities."""
+    """The territory's accounts (of one segment when given) and their opportunities.
+
+    The accounts are those of the latest alignment, or, when ``day`` is given
+    and the frames hold alignment history, METRICS.md "the territory's
+    accounts on d" (the drill-down's day is E, for both readings: open
+    pipeline and the account sets are read on E), with all their deals
+    wherever those were credited."""
     agg = kpi_cube.aggregates_of(frames)
+    if day is not None and has_history(frames):
+        code = frames.accounts["territory_id"].dtype.categories.get_indexer([territory_id])[0]
+        keep = territories_on(frames, day) == code
+        if segment is not None:
+            keep &= (frames.accounts["segment"] == segment).to_numpy()
+        positions = np.flatnonzero(keep & (code >= 0))
+        accounts = frames.accounts.iloc[positions]
+        if agg is not None:
+            return accounts, frames.opportunities.iloc[
+                np.sort(kpi_cube_build.members(agg.opp_order, agg.opp_starts, positions))]
+        opps = frames.opportunities
+        return accounts, opps[opps["account_id"].isin(accounts.index).to_numpy()]
     if agg is not None:  # a slice of the index, not a comparison of every row
         accounts, opps = kpi_cube.territory_positions(agg, [territory_id], segment)
         return frames.accounts.iloc[accounts], frames.opportunities.iloc[opps]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _
-from dashboard.metrics.frames import Frames
+from dashboard.metrics.frames import Frames, has_history, territories_on
 from dashboard.metrics.kpi_blocks import AccountRows, Grouping
 from dashboard.metrics.kpi_table import kpi_table
 from dashboard.metrics.periods import Period
@@ -66,28 +66,41 @@ def without_quota(title: str) -> str:
 
 
 def territory_kpis(frames: Frames, scope: Scope, period: Period, as_of: date,
-                   memo=None) -> pd.DataFrame:
-    """Per-territory KPI rows; ``memo`` is ``DataService.memo`` when the
-    caller wants the shared cache."""
+                   memo=None, restated: bool = False) -> pd.DataFrame:
+    """Per-territory KPI rows, as credited unless ``restated`` (METRICS.md
+    "Alignment history"); ``memo`` is ``DataService.memo`` when the caller
+    wants the shared cache."""
     def compute(f):
-        return kpi_table(f, period, as_of, "territory",
-                         territory_ids=scope.territory_ids, segment=scope.segment)
+        return kpi_table(f, period, as_of, "territory", territory_ids=scope.territory_ids,
+                         segment=scope.segment, restated=restated)
 
     if memo is None:
         return compute(frames)
-    return memo("territory_kpis", (scope, period, as_of), compute)
+    return memo("territory_kpis", (scope, period, as_of, restated), compute)
 
 
 def total_kpis(frames: Frames, scope: Scope, period: Period, as_of: date,
-               memo=None) -> pd.Series:
+               memo=None, restated: bool = False) -> pd.Series:
     """One row over the whole scope (the company, a region or a filter of them)."""
     def compute(f):
-        return kpi_table(f, period, as_of, "company",
-                         territory_ids=scope.territory_ids, segment=scope.segment).iloc[0]
+        return kpi_table(f, period, as_of, "company", territory_ids=scope.territory_ids,
+                         segment=scope.segment, restated=restated).iloc[0]
 
     if memo is None:
         return compute(frames)
-    return memo("total_kpis", (scope, period, as_of), compute)
+    return memo("total_kpis", (scope, period, as_of, restated), compute)
+
+
+#: what a view says of the reading it shows (METRICS.md: "every view says which it shows")
+READING_CREDITED = N_("As credited: each deal counts for the territory its account had "
+                      "on the close date.")
+READING_RESTATED = N_("Restated to today's alignment: all history counts for the "
+                      "territories the accounts have at the period's end.")
+
+
+def reading_text(restated: bool) -> str:
+    """The sentence a view shows about its reading of history, translated."""
+    return _(READING_RESTATED if restated else READING_CREDITED)
 
 
 def tooltip_html(row, rep_name: str | None) -> str:
@@ -181,7 +194,15 @@ def account_points(frames: Frames, scope: Scope, day: int, prefixes: pd.Series |
     if prefixes is None:
         prefixes = point_prefixes(frames)
     accounts = frames.accounts.loc[prefixes.index]
-    keep = accounts["territory_id"].isin(list(scope.territory_ids)).to_numpy()
+    if has_history(frames):  # the scope's accounts on E (METRICS.md "As credited")
+        categories = frames.accounts["territory_id"].dtype.categories
+        wanted = np.zeros(len(categories) + 1, bool)
+        found = categories.get_indexer(list(scope.territory_ids))
+        wanted[found[found >= 0]] = True
+        keep = wanted[territories_on(frames, day)[
+            frames.accounts.index.get_indexer(prefixes.index)]]
+    else:
+        keep = accounts["territory_id"].isin(list(scope.territory_ids)).to_numpy()
     if scope.segment is not None:
         keep = keep & (accounts["segment"] == scope.segment).to_numpy()
     flags = np.where(customers_at_end_of(accounts[keep], day), "1}}", "0}}")

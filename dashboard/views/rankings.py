@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n.translation import N_, _
-from dashboard.metrics.frames import Frames
+from dashboard.metrics.frames import Frames, has_history, territories_on
 from dashboard.metrics.kpi_table import kpi_table
 from dashboard.metrics.periods import Period, quarter_label, quarter_of, to_day
 from dashboard.storage.schema import OPEN_STAGES
@@ -110,18 +110,22 @@ def closed_quarters(as_of: date, count: int = 8) -> list[str]:
 
 
 def attainment_by_quarter(
-    frames: Frames, quarters: Sequence[str], segment: str | None
+    frames: Frames, quarters: Sequence[str], segment: str | None,
+    restated_on: date | None = None,
 ) -> pd.DataFrame:
     """Attainment of every territory (rows, by id) in each quarter (columns).
 
     One kpi_table call per quarter; a closed quarter's attainment does not
-    depend on the as-of date, so the quarter's own end is used for it.
+    depend on the as-of date, so the quarter's own end is used for it. As
+    credited (METRICS.md), unless ``restated_on``: then every quarter is
+    restated under the alignment in force on that day (the view's as-of).
     """
     columns = {}
     names = None
     for label in quarters:
         period = Period.parse(label)
-        table = kpi_table(frames, period, period.end, "territory", segment=segment)
+        table = kpi_table(frames, period, period.end, "territory", segment=segment,
+                          restated=restated_on is not None, restate_on=restated_on)
         columns[label] = table.set_index("id")["attainment"]
         names = table.set_index("id")["name"]
     out = pd.DataFrame(columns)
@@ -133,12 +137,39 @@ def attainment_by_quarter(
 # --- pipeline ---------------------------------------------------------------
 
 
-def open_deals(frames: Frames) -> pd.DataFrame:
+def open_deals(frames: Frames, day: int | None = None) -> pd.DataFrame:
     """Every open opportunity with what the pipeline view shows and filters on.
 
     A few thousand rows instead of every opportunity, so a view can memoize
-    it per data version and filter it on each change in a millisecond.
+    it per data version and filter it on each change in a millisecond. Each
+    deal is in its account's territory under the latest alignment, or on
+    ``day`` when given (:func:`deals_on`).
     """
+    deals = _open_deals(frames)
+    return deals if day is None else deals_on(frames, deals, day)
+
+
+def deals_on(frames: Frames, deals: pd.DataFrame, day: int) -> pd.DataFrame:
+    """``deals`` (from :func:`open_deals`) each in its account's territory on
+    ``day``: METRICS.md "As credited" counts open pipeline for the territory
+    on E, and so does the restated reading (the alignment in force on E).
+    One array index per request; the deals themselves as they were without
+    alignment history."""
+    if not has_history(frames) or _ACCOUNT not in deals:
+        return deals
+    codes = np.append(territories_on(frames, day), -1)[deals[_ACCOUNT].to_numpy()]
+    categories = frames.accounts["territory_id"].dtype.categories
+    ids = np.append(categories.to_numpy(object), None)[codes]
+    names = frames.territories["territory_name"].reindex(categories).to_numpy(object)
+    out = deals.copy()
+    out["territory_id"] = ids
+    out["territory_name"] = np.append(names, None)[codes]
+    out[_CODE] = codes
+    out.attrs[_CATEGORIES] = categories
+    return out
+
+
+def _open_deals(frames: Frames) -> pd.DataFrame:
     opps = frames.opportunities
     opps = opps[opps["status"] == "open"]
     accounts = frames.accounts
@@ -160,6 +191,7 @@ def open_deals(frames: Frames) -> pd.DataFrame:
     rank = np.empty(len(deals), np.int64)
     rank[order.to_numpy()] = np.arange(len(deals))
     deals[_RANK] = rank
+    deals[_ACCOUNT] = accounts.index.get_indexer(opps["account_id"].astype(object))
     territory = opps["territory_id"]
     if isinstance(territory.dtype, pd.CategoricalDtype):
         deals[_CODE] = territory.cat.codes.to_numpy()
@@ -168,6 +200,7 @@ def open_deals(frames: Frames) -> pd.DataFrame:
 
 
 _RANK, _CODE, _CATEGORIES = "_overdue_rank", "_territory_code", "territory_categories"
+_ACCOUNT = "_account_position"
 
 
 def _scoped(deals: pd.DataFrame, territory_ids: Iterable[str], segment: str | None):

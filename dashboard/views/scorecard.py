@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard.metrics.frames import Frames
 from dashboard.metrics.kpi_table import kpi_table, quarterly_series
-from dashboard.metrics.periods import Period
+from dashboard.metrics.periods import Period, to_day
 from dashboard.views import drilldown
 
 #: the bookings share the "top accounts" list covers (METRICS.md 80/20)
@@ -72,12 +72,14 @@ def top_accounts(book: pd.DataFrame, share: float = TOP_SHARE) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def build(frames: Frames, rep_id: str, period: Period, as_of: date) -> Scorecard | None:
-    """The scorecard of ``rep_id`` (None when there is no such rep)."""
+def build(frames: Frames, rep_id: str, period: Period, as_of: date,
+          restated: bool = False) -> Scorecard | None:
+    """The scorecard of ``rep_id`` (None when there is no such rep): as
+    credited (METRICS.md "Alignment history"), or ``restated``."""
     if rep_id not in frames.reps.index:
         return None
     rep = frames.reps.loc[rep_id]
-    reps = kpi_table(frames, period, as_of, "rep").set_index("id")
+    reps = kpi_table(frames, period, as_of, "rep", restated=restated).set_index("id")
     row = reps.loc[rep_id]
     territory = rep["territory_id"] if isinstance(rep["territory_id"], str) else None
     # peers are reps who own a territory: an unassigned rep has no attainment
@@ -87,16 +89,20 @@ def build(frames: Frames, rep_id: str, period: Period, as_of: date) -> Scorecard
         empty = drilldown.account_table(frames.accounts.iloc[:0],
                                         frames.opportunities.iloc[:0], period, as_of)
         return Scorecard(rep_id, str(rep["rep_name"]), None, None, row, percentile, peers,
-                         quarterly_series(frames, [], drilldown.recent_quarters(as_of), as_of),
+                         quarterly_series(frames, [], drilldown.recent_quarters(as_of), as_of,
+                                          restated=restated),
                          top_accounts(empty), _overdue(frames.opportunities.iloc[:0], as_of),
                          empty.iloc[:0])
-    accounts, opps = drilldown.territory_rows(frames, territory, None)
+    # the territory's accounts on E, with all their deals (as in the drill-down)
+    accounts, opps = drilldown.territory_rows(frames, territory, None,
+                                              to_day(min(period.end, as_of)))
     book = drilldown.account_table(accounts, opps, period, as_of)
     lapsed = book[book["customer"] & (book["t12_bookings"] <= 0)].reset_index(drop=True)
     return Scorecard(
         rep_id, str(rep["rep_name"]), territory,
         str(frames.territories.at[territory, "territory_name"]), row, percentile, peers,
-        quarterly_series(frames, [territory], drilldown.recent_quarters(as_of), as_of),
+        quarterly_series(frames, [territory], drilldown.recent_quarters(as_of), as_of,
+                         restated=restated),
         top_accounts(book),
         _overdue(opps, as_of, accounts["account_name"]),
         lapsed,

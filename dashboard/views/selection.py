@@ -1,4 +1,5 @@
-"""The global selection every view shares: period, region, segment, as-of.
+"""The global selection every view shares: period, region, segment, as-of,
+and the reading of history (as credited, or restated to today's alignment).
 
 It is parsed from the URL query string (so a pasted link reopens the same
 view) and validated here, in the core, so a forged or stale value becomes a
@@ -25,6 +26,9 @@ from dashboard.metrics.periods import (
 
 ALL = "all"
 QTD, YTD, T12 = "qtd", "ytd", "t12"
+#: the query parameter of the "restate to today's alignment" switch (METRICS.md
+#: "Alignment history"): ``restated=1``; absent = as credited, the default
+RESTATED = "restated"
 
 #: one view's own state, carried in the URL after the global selection so a
 #: link reopens it too: the map's KPI and the territory whose drill-down is
@@ -40,6 +44,9 @@ class Selection:
     region: str = ALL
     segment: str = ALL
     as_of: str = ""  # ISO date; empty = the dataset's
+    #: METRICS.md "Alignment history": False = as credited (the actuals' default),
+    #: True = every event restated to the alignment in force on E (``kpis --restated``)
+    restated: bool = False
 
     @classmethod
     def from_query(cls, search: str | None) -> Selection:
@@ -52,15 +59,19 @@ class Selection:
         return cls(
             period=first("period", QTD), region=first("region", ALL),
             segment=first("segment", ALL), as_of=first("as_of", ""),
+            restated=is_on(first(RESTATED, "")),
         )
 
     @classmethod
     def from_controls(cls, period: str | None, region: str | None, segment: str | None,
-                      search: str | None) -> Selection:
+                      search: str | None, restated=None) -> Selection:
         """The global controls' values (blank = the default) with the as-of
         date of the URL (where the as-of picker writes it before any view
-        refreshes): what every view callback reads."""
-        return cls(period or QTD, region or ALL, segment or ALL, cls.from_query(search).as_of)
+        refreshes): what every view callback reads. ``restated`` is the
+        switch's value; None reads it from the URL."""
+        url = cls.from_query(search)
+        return cls(period or QTD, region or ALL, segment or ALL, url.as_of,
+                   url.restated if restated is None else bool(restated))
 
     def to_query(self, keep: str | None = None) -> str:
         """The query string for this selection (defaults left out, so the
@@ -72,8 +83,16 @@ class Selection:
                 ("segment", self.segment), ("as_of", self.as_of),
             ) if v and v != {"period": QTD}.get(k, ALL)
         }
+        if self.restated:
+            params[RESTATED] = "1"
         params.update(view_params(keep))
         return "?" + urlencode(params) if params else ""
+
+
+def is_on(value) -> bool:
+    """A switch's query value: "1" (or "true", "on", "yes") is on; anything
+    else, a forged value included, is off (the default reading)."""
+    return isinstance(value, str) and value.strip().lower() in ("1", "true", "on", "yes")
 
 
 def view_params(search: str | None) -> dict[str, str]:
@@ -168,7 +187,7 @@ def known_selection(selection: Selection, regions: list[str], segments: list[str
     segment = selection.segment if selection.segment in (ALL, *segments) else ALL
     if segment != selection.segment:
         replaced.append("segment")
-    return Selection(period, region, segment, selection.as_of), tuple(replaced)
+    return Selection(period, region, segment, selection.as_of, selection.restated), tuple(replaced)
 
 
 def period_options(as_of: date, quarters_back: int = 8) -> list[dict]:
