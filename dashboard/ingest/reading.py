@@ -122,6 +122,20 @@ def read_table_file(
     return table, frame, []
 
 
+def read_cells(data: bytes, name: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """A CSV or XLSX file of any name and layout as :func:`read_table_file`
+    reads a table's: the mapping step (``mapping``) reads CRM exports."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        return pd.DataFrame(), [Problem(name, None, None, _(
+            "file type {suffix} is not supported; use .csv or .xlsx").format(suffix=suffix))]
+    frame, reason = (_read_xlsx if suffix == ".xlsx" else _read_csv)(data)
+    if reason is not None:
+        return pd.DataFrame(), [Problem(name, None, None, reason)]
+    frame.attrs["file"] = name
+    return frame, []
+
+
 def _file_bytes(path: str | Path) -> tuple[bytes | None, str | None]:
     """A file's bytes, or why they cannot be read: every file of an import,
     ``as_of.txt`` included, is reported in the same words, never raised."""

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from dashboard.geo import us_atlas
 from dashboard.i18n.translation import _
-from dashboard.ingest.reading import Problem, read_files, validate
+from dashboard.ingest.reading import Problem, ReadFiles, read_files, validate
 from dashboard.storage import store
 from dashboard.storage.schema import LOAD_ORDER, Dataset
 
@@ -57,8 +57,17 @@ def import_files(
     one bad encoding does not hide the rest of the list. ``stage_probabilities``
     are the configured ones (None: the METRICS.md defaults).
     """
-    read = read_files(files)
-    result = ImportResult(problems=read.problems)
+    return import_read(engine, read_files(files), [n for n, _ in files], actor,
+                       stage_probabilities)
+
+
+def import_read(
+    engine: Engine, read: ReadFiles, names: list[str], actor: str = "cli",
+    stage_probabilities: Mapping[str, float] | None = None,
+) -> ImportResult:
+    """The import of tables already read (``read_files``, or the mapping step's
+    tables built from CRM exports, ``mapping``): every check, all or nothing."""
+    result = ImportResult(problems=list(read.problems))
     if not read.tables and not read.problems and read.as_of is None:
         result.problems.append(Problem(_("(import)"), None, None, _("no files to import")))
         return result
@@ -81,7 +90,7 @@ def import_files(
     try:
         result.data_version = store.replace_dataset(
             engine, merged, expected_version=built_from, actor=actor, action="import",
-            as_of=read.as_of or stored_as_of, detail={"files": [n for n, _ in files]},
+            as_of=read.as_of or stored_as_of, detail={"files": names},
         )
     except store.StaleData:
         result.stale = True
