@@ -2,10 +2,16 @@
 
 The recipe is the textbook one a sales-operations analyst would follow by
 hand: give each Census region a number of territories in proportion to its
-potential, seed them where the potential is (weighted k-means on county
-centroids), then grow the seeds over the county adjacency graph, always
-feeding the territory that is currently smallest. Growing only into adjacent
-counties is what keeps every territory contiguous.
+potential, and within the region each state its share of them (a state too
+small for one territory of its own gets none); seed each state's territories
+where its potential is (weighted k-means on county centroids), then grow the
+seeds over the county adjacency graph, always feeding the territory that is
+currently smallest: first within the seed's state, then, for the counties
+left (the states without a seed of their own), across state lines. Growing
+only into adjacent counties is what keeps every territory contiguous; growing
+within the state first is what keeps "Salt Lake" out of a territory named
+after Anaheim. A territory is named after the biggest city of the state that
+holds most of its potential.
 """
 
 from __future__ import annotations
@@ -103,6 +109,34 @@ def _seeds(xy: np.ndarray, weight: np.ndarray, k: int, rng) -> list[int]:
     return seeds
 
 
+def _state_seeds(
+    states: np.ndarray, xy: np.ndarray, weight: np.ndarray, k: int, rng
+) -> list[int]:
+    """``k`` seed counties shared among the states by their weight (largest
+    remainder; a state whose share rounds to nothing gets no seed, and none
+    gets more seeds than it has counties), placed by :func:`_seeds` within
+    each state."""
+    names = sorted(set(states))
+    totals = np.array([weight[states == name].sum() for name in names])
+    capacity = np.array([(states == name).sum() for name in names])
+    seats = np.zeros(len(names), dtype=int)
+    open_ = np.ones(len(names), dtype=bool)
+    while True:  # states at their county count keep it; the rest share what is left
+        seats[open_] = allocate(totals[open_], k - seats[~open_].sum(), minimum=0)
+        full = open_ & (seats >= capacity)
+        if not full.any():
+            break
+        seats[full] = capacity[full]
+        open_ &= ~full
+    seeds: list[int] = []
+    for name, count in zip(names, seats, strict=True):
+        if count:
+            members = np.flatnonzero(states == name)
+            seeds += [int(members[i]) for i in _seeds(xy[members], weight[members],
+                                                       int(count), rng)]
+    return seeds
+
+
 def _link_islands(
     fips: list[str], xy: np.ndarray, graph: dict[str, set[str]]
 ) -> list[tuple[str, str]]:
@@ -137,48 +171,85 @@ def _component(start: str, graph: dict[str, set[str]]) -> set[str]:
 
 def _grow(
     fips: list[str], graph: dict[str, set[str]], seeds: list[int], potential: np.ndarray,
-    area: np.ndarray, xy: np.ndarray,
+    area: np.ndarray, xy: np.ndarray, states: np.ndarray,
 ) -> np.ndarray:
     """Territory index of every county, grown from the seeds: the territory
-    with the smallest load takes its nearest unassigned neighbour next."""
+    with the smallest load takes its nearest unassigned neighbour next, first
+    only within its seed's state, then anywhere (the counties of states that
+    got no seed, or that the state's own territories could not reach)."""
     position = {f: i for i, f in enumerate(fips)}
+    neighbours = [[position[n] for n in graph[f]] for f in fips]
     owner = np.full(len(fips), -1)
     unit_potential = max(potential.sum() / len(seeds), 1e-9)
     unit_area = area.sum() / len(seeds)
-    load = np.zeros(len(seeds))
-    frontier: list[set[int]] = [set() for _ in seeds]
-    heap = []
-    for k, seed in enumerate(seeds):
-        owner[seed] = k
-    for k, seed in enumerate(seeds):
-        load[k] = potential[seed] / unit_potential + AREA_WEIGHT * area[seed] / unit_area
-        frontier[k] = {position[n] for n in graph[fips[seed]]} - set(seeds)
-        heapq.heappush(heap, (load[k], k))
-    while heap:
-        _, k = heapq.heappop(heap)
-        free = [c for c in frontier[k] if owner[c] < 0]
-        if not free:
-            continue  # boxed in: it keeps what it has
-        seed_xy = xy[seeds[k]]
-        nearest = min(free, key=lambda c: (((xy[c] - seed_xy) ** 2).sum(), c))
-        owner[nearest] = k
-        load[k] += potential[nearest] / unit_potential + AREA_WEIGHT * area[nearest] / unit_area
-        frontier[k] = {c for c in frontier[k] if owner[c] < 0}
-        frontier[k] |= {position[n] for n in graph[fips[nearest]] if owner[position[n]] < 0}
-        heapq.heappush(heap, (load[k], k))
+    owner[seeds] = np.arange(len(seeds))
+    load = potential[seeds] / unit_potential + AREA_WEIGHT * area[seeds] / unit_area
+    for within_state in (True, False):
+        frontier: list[set[int]] = [set() for _ in seeds]
+        for county in np.flatnonzero(owner >= 0):
+            k = owner[county]
+            frontier[k] |= {c for c in neighbours[county] if owner[c] < 0 and (
+                not within_state or states[c] == states[seeds[k]])}
+        heap = [(load[k], k) for k in range(len(seeds))]
+        heapq.heapify(heap)
+        while heap:
+            _, k = heapq.heappop(heap)
+            free = [c for c in frontier[k] if owner[c] < 0]
+            if not free:
+                continue  # boxed in: it keeps what it has
+            seed_xy = xy[seeds[k]]
+            nearest = min(free, key=lambda c: (((xy[c] - seed_xy) ** 2).sum(), c))
+            owner[nearest] = k
+            load[k] += (potential[nearest] / unit_potential
+                        + AREA_WEIGHT * area[nearest] / unit_area)
+            frontier[k] = {c for c in frontier[k] if owner[c] < 0}
+            frontier[k] |= {c for c in neighbours[nearest] if owner[c] < 0 and (
+                not within_state or states[c] == states[seeds[k]])}
+            heapq.heappush(heap, (load[k], k))
     return owner
 
 
-def _name(members: pd.Index, counties: pd.DataFrame, cities: pd.DataFrame) -> tuple:
-    """(name, hub city, lat, lon): the biggest city and its state ("Dallas TX")."""
-    local = cities[cities["county_fips"].isin(members)]
-    if len(local):
-        top = local.iloc[local["population"].to_numpy().argmax()]
-        return f"{top['city']} {top['state_abbr']}", top["city"], top["lat"], top["lon"]
-    biggest = counties.loc[members, "area_km2"].idxmax()
-    row = counties.loc[biggest]
-    name = f"{row['name']} County {row['state_abbr']}"
-    return name, row["name"], row["lat"], row["lon"]
+class _Namer:
+    """Territory names: the biggest city of the state that holds most of the
+    territory's potential, and that state ("Dallas TX"); the next biggest when
+    another territory already has that name; the biggest county of that state
+    ("Elko County NV") when it has no listed city. Lookups are plain dicts,
+    built once: a name costs a pass over the territory's counties."""
+
+    def __init__(self, counties: pd.DataFrame, cities: pd.DataFrame, potential: pd.Series):
+        self.counties = counties
+        self.state = counties["state_abbr"].to_dict()
+        self.potential = potential.reindex(counties.index).fillna(0.0).to_dict()
+        ranked = cities.sort_values(["population", "city"], ascending=[False, True],
+                                    kind="stable").reset_index(drop=True)
+        self.cities: dict[str, list[tuple]] = {}
+        for rank, row in enumerate(ranked.itertuples()):
+            self.cities.setdefault(row.county_fips, []).append((rank, row.city, row.lat, row.lon))
+        self.taken: set[str] = set()
+
+    def __call__(self, members: list[str]) -> tuple[str, str, float, float]:
+        """(name, hub city, lat, lon) of the territory made of ``members``."""
+        by_state: dict[str, list[float]] = {}
+        for fips in members:
+            weight = by_state.setdefault(self.state[fips], [0.0, 0])
+            weight[0] += self.potential[fips]
+            weight[1] += 1
+        state = max(by_state, key=lambda st: (*by_state[st], st))
+        in_state = [f for f in members if self.state[f] == state]
+        for _, city, lat, lon in sorted(c for f in in_state for c in self.cities.get(f, ())):
+            if self._take(f"{city} {state}"):
+                return f"{city} {state}", city, lat, lon
+        biggest = self.counties.loc[in_state].sort_values("area_km2", ascending=False)
+        for row in biggest.itertuples():
+            if self._take(f"{row.name} County {state}"):
+                return f"{row.name} County {state}", row.name, row.lat, row.lon
+        raise ValueError(f"no free name for a territory in {state}")
+
+    def _take(self, name: str) -> bool:
+        if name in self.taken:
+            return False
+        self.taken.add(name)
+        return True
 
 
 def build_territories(
@@ -206,11 +277,14 @@ def build_territories(
         xy = _planar(counties["lat"].to_numpy()[mask], counties["lon"].to_numpy()[mask])
         water_links += _link_islands(fips, xy, graph)
         weight = potential[mask] + 0.02 * potential[mask].mean() + 1e-9
-        seeds = _seeds(xy, weight, int(k), rng)
+        states = counties["state_abbr"].to_numpy()[mask]
+        seeds = _state_seeds(states, xy, weight, int(k), rng)
         owner = _grow(fips, graph, seeds, potential[mask],
-                      counties["area_km2"].to_numpy()[mask], xy)
-        for cluster in range(int(k)):
-            groups.append((region, [f for f, o in zip(fips, owner, strict=True) if o == cluster]))
+                      counties["area_km2"].to_numpy()[mask], xy, states)
+        clusters: list[list[str]] = [[] for _ in range(int(k))]
+        for f, cluster in zip(fips, owner, strict=True):
+            clusters[cluster].append(f)
+        groups += [(region, members) for members in clusters]
     exempt_states = {}
     for abbr in WHOLE_STATE_TERRITORIES:
         state = counties[counties["state_abbr"] == abbr]
@@ -218,21 +292,21 @@ def build_territories(
         exempt_states[len(groups) - 1] = abbr
 
     # Ids read like a map legend: region by region, north to south, west to east.
-    centre = [(REGIONS.index(r), -round(counties.loc[f, "lat"].mean(), 1),
-               counties.loc[f, "lon"].mean()) for r, f in groups]
+    lat, lon = counties["lat"].to_numpy(), counties["lon"].to_numpy()
+    rows = [counties.index.get_indexer(f) for _, f in groups]
+    centre = [(REGIONS.index(r), -round(lat[i].mean(), 1), lon[i].mean())
+              for (r, _), i in zip(groups, rows, strict=True)]
     order = sorted(range(len(groups)), key=lambda i: centre[i])
     width = max(2, len(str(len(groups))))
-    territory_rows, alignment_rows, hubs, exempt, seen_names = [], [], {}, {}, set()
+    territory_rows, alignment_rows, hubs, exempt = [], [], {}, {}
+    name_of = _Namer(counties, cities, county_potential)
     for number, i in enumerate(order, start=1):
         region, fips = groups[i]
         territory_id = f"T{number:0{width}d}"
-        name, city, lat, lon = _name(pd.Index(fips), counties, cities)
-        if name in seen_names:  # two territories led by same-named places
-            name = f"{name} ({counties.loc[fips[0], 'name']})"
-        seen_names.add(name)
+        name, city, hub_lat, hub_lon = name_of(fips)
         territory_rows.append((territory_id, name, region))
         alignment_rows += [(f, territory_id) for f in fips]
-        hubs[territory_id] = (city, float(lat), float(lon))
+        hubs[territory_id] = (city, float(hub_lat), float(hub_lon))
         if i in exempt_states:
             exempt[territory_id] = WHOLE_STATE_TERRITORIES[exempt_states[i]]
     territories = pd.DataFrame(territory_rows, columns=["territory_id", "territory_name", "region"],

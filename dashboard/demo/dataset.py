@@ -2,7 +2,12 @@
 
 Accounts sit in real US cities (``data/cities.csv``), territories are
 contiguous county clusters balanced on potential (:mod:`dashboard.demo.alignment`),
-deals follow seasons and quota cycles (:mod:`dashboard.demo.sales`). A few
+deals follow seasons and quota cycles (:mod:`dashboard.demo.sales`). A year
+before the as-of date a realignment moved a few border counties and named
+accounts (:mod:`dashboard.demo.history`), so the alignment and overrides are
+dated; the territories of one region have their quotas per segment. Every
+account that has won a deal is a customer from its first win, unless it
+churned after its last. A few
 territories are planted to fail one METRICS.md underperformance rule each;
 the manifest names them so tests and demos can check that the dashboard
 finds them. Everything derives from one numpy seed, so the same arguments
@@ -20,14 +25,22 @@ import pandas as pd
 
 from dashboard import DATA_DIR
 from dashboard.demo.alignment import aligned_counties, build_territories
+from dashboard.demo.history import (
+    dated_alignment,
+    dated_overrides,
+    past_realignment,
+    territories_before,
+)
 from dashboard.demo.sales import Timeline, generate_sales
 from dashboard.geo.us_atlas import county_adjacency, county_of_points, load_counties
-from dashboard.metrics.periods import EPOCH
+from dashboard.metrics.periods import EPOCH, to_day
 from dashboard.storage.schema import Dataset, empty_frame
 
 CITIES_FILE = DATA_DIR / "cities.csv"
 BASE_TERRITORIES, BASE_ACCOUNTS, BASE_OPPORTUNITIES = 60, 20_000, 100_000
 CAUSES = ("low_penetration", "thin_pipeline", "falling_bookings", "low_pace")
+#: The region whose territories have a quota per segment (the others one per quarter)
+SEGMENT_QUOTA_REGION = "Northeast"
 CAUSE_TEXT = {
     "thin_pipeline": "few open deals for the current quarter: coverage below 2x",
     "low_penetration": "high potential but few customers: penetration in the bottom quartile",
@@ -213,6 +226,23 @@ def _customers(accounts, t_pos, rate, as_of_day, window_start, rng):
     return since, churn, current | churned
 
 
+def _customer_from_first_win(since, churned, won, as_of_day):
+    """An account that has won a deal is a customer from its first win (or
+    earlier) unless it churned after its last one: customer_since no later
+    than the first win, and a churn date on or before the last win dropped.
+    The sales generator already gives won deals to customers only, so this
+    changes few accounts; it makes the rule hold whatever the sizes."""
+    won = won[won["close_day"] <= as_of_day]
+    first = won.groupby("account_pos")["close_day"].min()
+    last = won.groupby("account_pos")["close_day"].max()
+    since, churned = since.copy(), churned.copy()
+    pos = first.index.to_numpy()
+    since[pos] = np.fmin(since[pos], first.to_numpy())
+    stale = churned[pos] <= last.to_numpy()
+    churned[pos[stale]] = np.nan
+    return since, churned
+
+
 def _reps(territories, hubs, vacant, rng) -> pd.DataFrame:
     staffed = [t for t in territories["territory_id"] if t not in vacant]
     count = len(staffed) + 1  # plus one new hire not yet given a territory
@@ -263,15 +293,21 @@ def generate_demo(
 
     by_county = accounts["county_fips"].map(alignment_map).to_numpy(dtype=object)
     accounts["territory_override"] = _overrides(accounts, by_county, plan.alignment, rng)
-    effective = np.where(accounts["territory_override"].notna(),
-                         accounts["territory_override"], by_county)
+    exempt = set(plan.contiguity_exempt)
+    realignment = past_realignment(plan.alignment, territories, county_potential,
+                                   plan.water_links, exempt, as_of, rng)
+    overrides, effective, effective_before = dated_overrides(
+        accounts, accounts["territory_override"].to_numpy(dtype=object), by_county,
+        territories_before(by_county, accounts["county_fips"], realignment),
+        _territory_neighbours(plan.alignment), realignment, rng,
+        count=max(1, round(len(accounts) / 10_000)))
     position = {t: i for i, t in enumerate(territories["territory_id"])}
     t_pos = np.array([position[t] for t in effective])
+    t_before = np.array([position[t] for t in effective_before])
     territories["potential"] = np.bincount(
         t_pos, weights=accounts["annual_potential"].to_numpy(), minlength=len(territories)
     )
 
-    exempt = set(plan.contiguity_exempt)
     free = len(territories) - len(exempt)
     n_vacant = min(max(2, math.ceil(len(territories) / 25)), free // 3)
     n_planted = min(max(5, round(len(territories) / 12)), free - n_vacant)
@@ -290,8 +326,12 @@ def generate_demo(
     territories["growth"] = np.where(cause == "falling_bookings", 0.0,
                                      rng.uniform(0.10, 0.25, len(territories)))
     territories["cause"] = cause
-    sales_input = accounts[["annual_potential", "segment"]].assign(t=t_pos, is_customer=ever)
-    opps, quotas = generate_sales(sales_input, territories, n_opportunities, as_of, rng)
+    sales_input = accounts[["annual_potential", "segment"]].assign(
+        t=t_pos, t_before=t_before, is_customer=ever, churn_day=churned)
+    opps, quotas = generate_sales(
+        sales_input, territories, n_opportunities, as_of, rng,
+        change_day=to_day(realignment.effective_from),
+        segment_quotas=(territories["region"] == SEGMENT_QUOTA_REGION).to_numpy())
 
     # A recent customer's start date is its first won deal, where it has one.
     won = opps[opps["status"] == "won"]
@@ -300,6 +340,7 @@ def generate_demo(
     first_won_all[first_won.index.to_numpy()] = first_won.to_numpy()
     adopt = ~np.isnan(first_won_all) & (since >= timeline.days[0]) & np.isnan(churned)
     since[adopt] = first_won_all[adopt]
+    since, churned = _customer_from_first_win(since, churned, won, timeline.as_of)
 
     accounts["customer_since"] = _days_to_dates(since)
     accounts["churned_on"] = _days_to_dates(churned)
@@ -320,10 +361,11 @@ def generate_demo(
     dataset = Dataset(
         territories=_canonical("territories", territories),
         reps=_canonical("reps", reps),
-        alignment=_canonical("alignment", plan.alignment),
+        alignment=_canonical("alignment", dated_alignment(plan.alignment, realignment)),
         accounts=_canonical("accounts", accounts),
         opportunities=_canonical("opportunities", opportunities),
         quotas=_canonical("quotas", quotas),
+        overrides=_canonical("overrides", overrides),
     )
     unaligned = load_counties().drop(index=counties.index)["state_abbr"].value_counts()
     manifest = {
@@ -341,6 +383,14 @@ def generate_demo(
         "water_links": [list(pair) for pair in plan.water_links],
         # Puerto Rico and the island areas: no Census region, no territory.
         "unaligned_counties": {str(k): int(v) for k, v in sorted(unaligned.items())},
+        "realignment": {
+            "effective_from": realignment.effective_from.isoformat(),
+            "moves": realignment.moves.to_dict("records"),
+            "overrides": [{"account_id": row.account_id,
+                           "territory_id": None if pd.isna(row.territory_id) else row.territory_id}
+                          for row in overrides.itertuples()],
+        },
+        "segment_quota_region": SEGMENT_QUOTA_REGION,
     }
     return dataset, manifest
 

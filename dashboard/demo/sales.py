@@ -8,6 +8,15 @@ planted signal in noise, so close dates are *stratified by amount*: each
 territory's won (and, separately, lost) deals are laid end to end in random
 order along its seasonal booking curve, so every window of days receives very
 nearly its expected share of money while individual deals stay random.
+
+Won deals go to the accounts the customer plan makes customers (and, at a
+customer that churned, only before its churn date): an account that wins a
+deal is a customer from its first win (METRICS.md customer history), so a
+won deal at a prospect would make the penetration the plan sets drift.
+Quotas follow the territory each deal is *credited* to (its account's
+territory on the close date, METRICS.md "Alignment history"), so the
+quarters before the demo's realignment have the old territories' quotas and
+those from it the new ones.
 """
 
 from __future__ import annotations
@@ -140,14 +149,32 @@ def _pick_accounts(
     return order[found]
 
 
+def _repoint(acc: np.ndarray, which: np.ndarray, t_acc: np.ndarray, weight: np.ndarray,
+             n_territories: int, rng) -> None:
+    """Give the deals ``which`` (a mask) another account of their territory,
+    drawn by ``weight``, in place; deals of a territory where every weight is
+    zero keep theirs."""
+    t_opp = t_acc[acc]
+    has = np.bincount(t_acc, weights=weight, minlength=n_territories) > 0
+    chosen = np.flatnonzero(which & has[t_opp])
+    chosen = chosen[np.argsort(t_opp[chosen], kind="stable")]
+    counts = np.bincount(t_opp[chosen], minlength=n_territories)
+    acc[chosen] = _pick_accounts(t_acc, weight, counts, rng)
+
+
 def generate_sales(
-    accounts: pd.DataFrame, territories: pd.DataFrame, n_opportunities: int, as_of: date, rng
+    accounts: pd.DataFrame, territories: pd.DataFrame, n_opportunities: int, as_of: date, rng,
+    change_day: int | None = None, segment_quotas: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Opportunities and quotas.
 
     ``accounts``: positional rows with annual_potential, segment, is_customer
-    and t (territory position). ``territories``: positional rows with
-    territory_id, win_rate, growth and cause (planted cause or None).
+    (ever a customer in the plan), churn_day (NaN: not churned) and t
+    (territory position today); with ``change_day``, t_before too (the
+    territory before the realignment of that day). ``territories``: positional
+    rows with territory_id, win_rate, growth and cause (planted cause or None).
+    ``segment_quotas``: a mask of the territories whose quotas are set per
+    segment.
     """
     timeline = Timeline.around(as_of)
     n_t = len(territories)
@@ -188,6 +215,8 @@ def generate_sales(
     territories_with_opps, first_opp = np.unique(t_opp, return_index=True)
     no_win = np.bincount(t_opp, weights=will_win, minlength=n_t)[territories_with_opps] == 0
     will_win[first_opp[no_win]] = True
+    # A won deal belongs to a customer of the plan (same territory, same weights).
+    _repoint(acc, will_win & ~is_customer[acc], t_acc, pick_weight * is_customer, n_t, rng)
 
     raw = potential[acc] ** 0.3 * rng.lognormal(0.0, 0.35, n)
     won_raw = np.bincount(t_opp, weights=raw * will_win, minlength=n_t)
@@ -200,13 +229,24 @@ def generate_sales(
     cdf[0::2] = np.cumsum(lost_curve, axis=1) / lost_curve.sum(axis=1, keepdims=True)
     cdf[1::2] = np.cumsum(won_curve, axis=1) / won_curve.sum(axis=1, keepdims=True)
     close = timeline.days[_stratified_days(2 * t_opp + will_win, amount, cdf, rng)]
+    # ...and to one still a customer on the close date.
+    churn_day = accounts["churn_day"].to_numpy(dtype=float)
+    current = is_customer & np.isnan(churn_day)
+    _repoint(acc, will_win & (close >= churn_day[acc]), t_acc, pick_weight * current, n_t, rng)
 
     segment_factor = accounts["segment"].map(CYCLE_BY_SEGMENT).to_numpy(dtype=float)[acc]
     cycle = 20 + rng.lognormal(np.log(45), 0.55, n) * segment_factor
     cycle = np.clip(np.maximum(np.round(cycle), close - timeline.as_of), 20, 180)
     created = close - cycle.astype(np.int64)
 
-    quotas = _quotas(territories, timeline, t_opp, close, amount * will_win, rng)
+    credited = t_opp
+    if change_day is not None:
+        credited = np.where(close < change_day, accounts["t_before"].to_numpy()[acc], t_opp)
+    segment = accounts["segment"].to_numpy(dtype=object)[acc]
+    quotas = _quotas(territories, timeline, credited, close, amount * will_win, rng)
+    if segment_quotas is not None and segment_quotas.any():
+        quotas = _by_segment(quotas, territories, segment_quotas, credited, segment,
+                             amount * will_win)
 
     past = close <= timeline.as_of
     status = np.where(past, np.where(will_win, "won", "lost"), "open").astype(object)
@@ -244,8 +284,9 @@ def generate_sales(
 
 def _quotas(territories, timeline, t_opp, close, won_amount, rng) -> pd.DataFrame:
     """Quota per territory and quarter: the bookings the territory was on
-    course for (computed before any planted slump), times a plan factor, so
-    ordinary territories land between about 96% and 111% attainment."""
+    course for (computed before any planted slump, by the territory each deal
+    is credited to), times a plan factor, so ordinary territories land
+    between about 96% and 111% attainment."""
     n_t, n_q = len(territories), len(timeline.quarters)
     q_of_close = np.searchsorted(timeline.quarter_starts, close, side="right") - 1
     expected = np.bincount(t_opp * n_q + q_of_close, weights=won_amount, minlength=n_t * n_q)
@@ -258,3 +299,37 @@ def _quotas(territories, timeline, t_opp, close, won_amount, rng) -> pd.DataFram
             "amount": amount.astype(float),
         }
     )
+
+
+def _by_segment(quotas: pd.DataFrame, territories: pd.DataFrame, chosen: np.ndarray,
+                t_opp: np.ndarray, segment: np.ndarray, won_amount: np.ndarray) -> pd.DataFrame:
+    """The quotas of the ``chosen`` territories split into one row per segment
+    (DATA_FORMAT.md quotas.csv ``segment``), by the territory's mix of won
+    bookings by segment over the whole window, in thousands, the biggest
+    segment taking the rounding so a quarter's rows sum to its total."""
+    segments = np.array(sorted(CYCLE_BY_SEGMENT), dtype=object)
+    position = np.searchsorted(segments, segment)
+    n_t = len(territories)
+    mix = np.bincount(t_opp * len(segments) + position, weights=won_amount,
+                      minlength=n_t * len(segments)).reshape(n_t, len(segments))
+    mix = np.where(mix.sum(axis=1, keepdims=True) > 0, mix, 1.0)
+    mix = mix / mix.sum(axis=1, keepdims=True)
+    ids = territories["territory_id"].to_numpy()
+    split = quotas[quotas["territory_id"].isin(ids[chosen])]
+    t_pos = pd.Index(ids).get_indexer(split["territory_id"])
+    total = split["amount"].to_numpy()
+    parts = np.round(total[:, None] * mix[t_pos] / 1000) * 1000
+    biggest = mix[t_pos].argmax(axis=1)
+    rows = np.arange(len(split))
+    parts[rows, biggest] = 0.0
+    parts[rows, biggest] = total - parts.sum(axis=1)
+    by_segment = pd.DataFrame({
+        "territory_id": np.repeat(split["territory_id"].to_numpy(), len(segments)),
+        "period": np.repeat(split["period"].to_numpy(), len(segments)),
+        "amount": parts.ravel(),
+        "segment": np.tile(segments, len(split)),
+    })
+    whole = quotas[~quotas["territory_id"].isin(ids[chosen])].assign(segment=None)
+    return pd.concat([whole, by_segment], ignore_index=True).sort_values(
+        ["territory_id", "period", "segment"], na_position="first", kind="stable"
+    ).reset_index(drop=True)
