@@ -2,7 +2,12 @@
 
 A leader's scope is everything; a manager's is their region's territories and
 every rep, account, county, opportunity and quota of them; a rep's is their
-own territory. Views are built from :func:`restrict`'s frames, so an answer
+own territory. With alignment history the cut keeps it (dated rows and
+overrides, so the cut's figures are as credited like the leader's) and every
+account that was in one of the scope's territories on some day, with its
+deals: a deal credited to a West territory on its close date is West's, even
+when its account has since moved to another region (see
+:func:`_history_accounts`). Views are built from :func:`restrict`'s frames, so an answer
 cannot hold another region's ids, names, shapes or figures however a request
 was forged: what is outside the scope is not there to be shown, and an id
 posted from outside reads as unknown. Totals over the cut frames are the
@@ -18,10 +23,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard.access.rules import LEADER, MANAGER, REP, Viewer, territory_scope
-from dashboard.metrics.frames import Frames
+from dashboard.metrics.frames import Frames, has_history
 
 
 @dataclass(frozen=True)
@@ -75,30 +81,86 @@ def _cut(frames: Frames, territories: frozenset[str]) -> Frames:
     kept = [t for t in frames.territories.index if t in territories]
     dtype = pd.CategoricalDtype(pd.Index(kept, dtype=object))
 
-    def recode(table: pd.DataFrame) -> pd.DataFrame:
-        mine = table["territory_id"].astype(object).isin(territories).to_numpy()
-        table = table.loc[mine].copy()
-        if isinstance(table["territory_id"].dtype, pd.CategoricalDtype):
-            table["territory_id"] = table["territory_id"].astype(object).astype(dtype)
+    def recode(table: pd.DataFrame, rows) -> pd.DataFrame:
+        table = table.loc[rows].copy()
+        for column in ("territory_id", "credited_territory_id"):
+            if column in table and isinstance(table[column].dtype, pd.CategoricalDtype):
+                # a territory outside the scope reads as none (code -1)
+                codes = dtype.categories.get_indexer(table[column].astype(object).to_numpy())
+                table[column] = pd.Categorical.from_codes(codes, dtype=dtype)
         return table
 
-    opportunities = recode(frames.opportunities).reset_index(drop=True)
-    accounts = recode(frames.accounts)
+    def mine(table: pd.DataFrame) -> np.ndarray:
+        return table["territory_id"].astype(object).isin(territories).to_numpy()
+
+    history = _history_accounts(frames, territories) if has_history(frames) else None
+    if history is None:
+        accounts = recode(frames.accounts, mine(frames.accounts))
+        opportunities = recode(frames.opportunities, mine(frames.opportunities))
+    else:
+        accounts = recode(frames.accounts, history)
+        accounts["territory_override"] = _outside_blanked(accounts["territory_override"],
+                                                          territories)
+        opportunities = recode(frames.opportunities, frames.opportunities["account_id"]
+                               .astype(object).isin(accounts.index).to_numpy())
+    opportunities = opportunities.reset_index(drop=True)
     for table in (accounts, opportunities):
         for column in table.columns:
-            if column != "territory_id" and isinstance(table[column].dtype, pd.CategoricalDtype):
+            if column not in ("territory_id", "credited_territory_id") and isinstance(
+                    table[column].dtype, pd.CategoricalDtype):
                 table[column] = table[column].cat.remove_unused_categories()
+    rows = frames.alignment_rows
+    rows = rows.loc[rows["county_fips"].astype(object).isin(
+        accounts["county_fips"].astype(object)).to_numpy()].copy()
+    rows["territory_id"] = _outside_blanked(rows["territory_id"], territories)
+    overrides = frames.override_rows
+    overrides = overrides.loc[overrides["account_id"].astype(object).isin(
+        accounts.index).to_numpy()].copy()
+    overrides["territory_id"] = _outside_blanked(overrides["territory_id"], territories)
     return Frames(
         territories=frames.territories.loc[kept].copy(),
         reps=frames.reps.loc[frames.reps["territory_id"].astype(object).isin(territories)].copy(),
-        alignment=frames.alignment.loc[
-            frames.alignment["territory_id"].astype(object).isin(territories)].copy(),
+        alignment=frames.alignment.loc[mine(frames.alignment)].copy(),
         accounts=accounts,
         opportunities=opportunities,
-        quotas=frames.quotas.loc[
-            frames.quotas["territory_id"].astype(object).isin(territories)
-        ].reset_index(drop=True),
+        quotas=frames.quotas.loc[mine(frames.quotas)].reset_index(drop=True),
+        alignment_rows=rows.reset_index(drop=True),
+        override_rows=overrides.reset_index(drop=True),
     )
+
+
+#: what a territory outside the scope reads as in the cut's history rows: no
+#: territory of the scope (and not blank, which in an override row means "back
+#: to the county's territory"), without naming another region's territory
+OUTSIDE = "(outside the scope)"  # i18n: not shown (never a territory id of the scope)
+
+
+def _outside_blanked(territory_ids: pd.Series, territories: frozenset[str]) -> pd.Series:
+    values = territory_ids.astype(object)
+    outside = values.notna() & ~values.isin(territories)
+    return values.where(~outside, OUTSIDE)
+
+
+def _history_accounts(frames: Frames, territories: frozenset[str]) -> np.ndarray:
+    """Which accounts a scope's cut keeps when the frames hold alignment
+    history: those in one of its territories on some day (today, or while a
+    dated alignment row or override put them there), so every deal credited
+    to the scope's territories on its close date, and every account the
+    scope's territories held on a past E or P.start − 1, is in the cut
+    (METRICS.md "As credited"). Accounts aligned elsewhere today carry no
+    territory in the cut: restated, they count nowhere in it."""
+    accounts = frames.accounts
+    keep = np.array(accounts["territory_id"].astype(object).isin(territories))
+    rows = frames.alignment_rows
+    counties = rows.loc[rows["territory_id"].astype(object).isin(territories).to_numpy(),
+                        "county_fips"]
+    keep |= accounts["county_fips"].astype(object).isin(set(counties)).to_numpy()
+    overrides = frames.override_rows
+    named = overrides.loc[overrides["territory_id"].astype(object).isin(territories).to_numpy(),
+                          "account_id"]
+    keep |= accounts.index.isin(set(named))
+    keep |= accounts["territory_override"].astype(object).isin(territories).to_numpy()
+    return keep
 
 
 # --- saved scenarios ---------------------------------------------------------

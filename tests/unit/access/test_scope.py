@@ -47,9 +47,11 @@ def test_a_managers_frames_hold_their_region_and_nothing_else(frames):
     # any group-by that keeps unobserved categories
     for table in (cut.accounts, cut.opportunities):
         assert set(table["territory_id"].cat.categories) <= west
-    # every account of the region's territories is there (none lost by the cut)
+    # every account of the region's territories is there (none lost by the cut;
+    # with alignment history, accounts that were West's before are there too,
+    # without a territory today)
     mine = frames.accounts["territory_id"].astype(object).isin(west)
-    assert len(cut.accounts) == int(mine.sum()) > 0
+    assert int(cut.accounts["territory_id"].notna().sum()) == int(mine.sum()) > 0
 
 
 def test_a_rep_sees_their_own_territory_only(frames):
@@ -79,6 +81,54 @@ def test_a_managers_figures_are_the_leaders_for_their_territories(frames):
         region = kpi_table(frames, period, as_of, "region").set_index("id").loc[["West"]]
         theirs = kpi_table(cut, period, as_of, "region").set_index("id")
         pd.testing.assert_frame_equal(theirs, region)
+
+
+def history_with_moves_across_regions():
+    """The small demo with every 5th county moved on 2026-02-01 and dated
+    overrides (tests/unit/metrics/test_alignment_history.py), as frames, the
+    service's way (aggregates prepared)."""
+    from tests.unit.metrics.test_alignment_history import demo_with_history
+
+    built = build_frames(demo_with_history())
+    kpi_cube_build.prepare(built)
+    return built
+
+
+@pytest.mark.parametrize("restated", [False, True])
+def test_a_managers_figures_are_the_leaders_as_credited_on_data_with_history(restated):
+    """issue 17 item 3: the cut keeps the alignment history, so manager-west's
+    figures of each West territory, and of the region, are the leader's in
+    both readings (the cut used to drop the dated rows and the deals of
+    accounts moved out of the region: its figures were restated)."""
+    frames = history_with_moves_across_regions()
+    west = frozenset(frames.territories.index[frames.territories["region"] == "West"])
+    cut = scope.restrict(frames, scope.of(WEST, frames))
+    kpi_cube_build.prepare(cut)  # what ScopedData does
+    # the data exercise it: West deals whose accounts are now in another region
+    credited = frames.opportunities["credited_territory_id"].astype(object)
+    latest = frames.opportunities["territory_id"].astype(object)
+    assert (credited.isin(west) & ~latest.isin(west)).any()
+    as_of = date(2026, 8, 14)
+    for period in ("2026Q1", "2026", "2025-11-01..2026-03-15", "2026Q3"):
+        args = (Period.parse(period), as_of)
+        whole = kpi_table(frames, *args, "territory", territory_ids=west,
+                          restated=restated).set_index("id")
+        mine = kpi_table(cut, *args, "territory", restated=restated).set_index("id")
+        pd.testing.assert_frame_equal(mine, whole.loc[mine.index])
+        region = kpi_table(frames, *args, "region", restated=restated).set_index("id")
+        theirs = kpi_table(cut, *args, "region", restated=restated).set_index("id")
+        pd.testing.assert_frame_equal(theirs, region.loc[["West"]])
+
+
+def test_the_cut_names_no_territory_of_another_region_in_its_history():
+    frames = history_with_moves_across_regions()
+    west = set(frames.territories.index[frames.territories["region"] == "West"])
+    cut = scope.restrict(frames, scope.of(WEST, frames))
+    for table in (cut.alignment_rows, cut.override_rows):
+        assert set(table["territory_id"].dropna()) <= west | {scope.OUTSIDE}
+    assert set(cut.accounts["territory_override"].dropna()) <= west | {scope.OUTSIDE}
+    for column in ("territory_id", "credited_territory_id"):
+        assert set(cut.opportunities[column].cat.categories) <= west
 
 
 def test_scenarios_are_seen_by_their_author_or_when_they_touch_only_the_scope(frames):
