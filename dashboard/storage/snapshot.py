@@ -29,7 +29,7 @@ from dashboard.metrics.frames import Frames
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2  # 2: frames carry the alignment history
+FORMAT = 3  # 2: frames carry the alignment history; 3: and their credited aggregates
 FOLDER = "frames-snapshots"
 PREFIX = "frames-"
 
@@ -56,8 +56,11 @@ def load(instance_path, stamp: str, stage_probabilities: dict | None) -> Frames 
                 data = {column: pickle.load(handle) for column in columns}
                 tables[name] = pd.DataFrame(data, columns=columns).set_axis(index, axis=0)
             aggregates = pickle.load(handle)
+            credited = pickle.load(handle)
         frames = Frames(**tables)
         kpi_cube_build.attach(frames, aggregates)
+        if credited is not None:  # as credited, the cube answers from the first request
+            frames.cache[kpi_cube_build.CREDITED_KEY] = credited
         return frames
     except Exception:  # a damaged or foreign file: the database is the fallback
         log.warning("frames snapshot %s unreadable; removed", path.name, exc_info=True)
@@ -72,8 +75,10 @@ def save(instance_path, stamp: str, stage_probabilities: dict | None, frames: Fr
     try:
         target.mkdir(parents=True, exist_ok=True)
         agg = kpi_cube.aggregates_of(frames)
+        credited = frames.cache.get(kpi_cube_build.CREDITED_KEY)
         # without the per-request memos, which requests fill while this runs
         agg = None if agg is None else replace(agg, rankings={}, memo={})
+        credited = None if credited is None else replace(credited, rankings={}, memo={})
         tables = {f.name: getattr(frames, f.name) for f in fields(Frames) if f.init}
         header = {"tables": {name: (table.index, list(table.columns))
                              for name, table in tables.items()}}
@@ -90,6 +95,7 @@ def save(instance_path, stamp: str, stage_probabilities: dict | None, frames: Fr
                                   else values.reset_index(drop=True))  # keeps object columns
                         pickle.dump(values, handle, protocol=pickle.HIGHEST_PROTOCOL)
                 pickle.dump(agg, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(credited, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, target / name)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

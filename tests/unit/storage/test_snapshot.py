@@ -80,3 +80,25 @@ def test_frames_weigh_open_deals_with_the_merged_probabilities():
     # Negotiation configured; the other open stages keep their METRICS.md defaults
     assert by_stage == {"Prospecting": 0.1, "Qualification": 0.2, "Proposal": 0.5,
                         "Negotiation": 0.9}
+
+
+def test_a_snapshot_of_frames_with_history_gives_back_the_credited_figures(tmp_path):
+    """Format 2 (issue 17 item 4): the dated rows come back, so does the
+    credited cube (a restarted worker answers as credited from the cube, not
+    by building it again on its first request), and every figure, as
+    credited and restated, is the one of the frames it was made from."""
+    from tests.unit.metrics.test_alignment_history import demo_with_history
+
+    frames = build_frames(demo_with_history())
+    kpi_cube_build.prepare(frames)
+    snapshot.save(tmp_path, "v1", None, frames)
+    loaded = snapshot.load(tmp_path, "v1", None)
+    pd.testing.assert_frame_equal(loaded.alignment_rows, frames.alignment_rows)
+    pd.testing.assert_frame_equal(loaded.override_rows, frames.override_rows)
+    assert kpi_cube_build.CREDITED_KEY in loaded.cache
+    as_of = date(2026, 8, 14)
+    for restated in (False, True):
+        for period in ("2026Q1", "2026"):
+            pd.testing.assert_frame_equal(
+                kpi_table(loaded, Period.parse(period), as_of, restated=restated),
+                kpi_table(frames, Period.parse(period), as_of, restated=restated))
