@@ -4,5 +4,6 @@ proposed boundaries, before/after impact, side-by-side comparison, the auto-bala
 search and its graph, and saved scenarios with optimistic locking and approval.
 
 May import: ``metrics``, ``storage``, ``ingest``, ``geo``, ``i18n``, ``views``, ``access``
-(the role names). Never Dash or Flask.
+(the role names), ``design`` (the design engine, fed the counties by ``design_input``).
+Never Dash or Flask.
 """

@@ -1,0 +1,92 @@
+"""A first contiguous assignment for a design from scratch: seeds, then growth.
+
+Seeds are the given home bases (one unit per territory) when known; else they are
+spread by k-means++ on the units' coordinates, each unit weighted by its share of
+the measures (Arthur & Vassilvitskii 2007: each next seed drawn with probability
+∝ weight × squared distance to the nearest seed so far), so busy areas get more
+seeds. Growth is multi-source and balanced: the territory with the smallest load
+so far (its largest total ÷ target over the measures) takes the free unit on its
+border nearest its seed; a territory with no free neighbour waits. Every territory
+is therefore one piece, and locked units start in their territory.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from dashboard.design.graph import DesignError, UnitGraph
+
+
+def spread_seeds(graph: UnitGraph, territories: int, weight: np.ndarray,
+                 rng: np.random.Generator, taken: np.ndarray | None = None) -> np.ndarray:
+    """``territories`` distinct unit positions by weighted k-means++ (``taken``: seeds
+    already fixed, which the draws keep away from)."""
+    xy = graph.xy
+    weight = np.maximum(weight, 1e-12 * max(float(weight.max()), 1.0))
+    seeds = [int(s) for s in (taken if taken is not None else [])]
+    if seeds:
+        nearest = np.min(((xy[:, None, :] - xy[seeds][None, :, :]) ** 2).sum(-1), axis=1)
+    else:
+        first = int(rng.choice(graph.size, p=weight / weight.sum()))
+        seeds.append(first)
+        nearest = ((xy - xy[first]) ** 2).sum(1)
+    while len(seeds) < territories:
+        chance = weight * nearest
+        chance[seeds] = 0.0
+        total = chance.sum()
+        pick = (int(rng.choice(graph.size, p=chance / total)) if total > 0
+                else int(np.setdiff1d(np.arange(graph.size), seeds)[0]))
+        seeds.append(pick)
+        nearest = np.minimum(nearest, ((xy - xy[pick]) ** 2).sum(1))
+    return np.array(seeds, dtype=np.int64)
+
+
+def grow(graph: UnitGraph, seeds: np.ndarray, target: np.ndarray,
+         locks: np.ndarray) -> np.ndarray:
+    """Balanced multi-source growth from ``seeds`` (one per territory); ``locks`` holds a
+    territory per unit or -1. Returns the territory of every unit.
+
+    Units no territory can reach (none when the graph is connected) raise
+    ``disconnected``.
+    """
+    k = len(seeds)
+    assign = np.full(graph.size, -1, dtype=np.int64)
+    assign[locks >= 0] = locks[locks >= 0]
+    if (assign[seeds] >= 0).any() and (assign[seeds] != np.arange(k)).any():
+        message = "a home base is locked to another territory"  # i18n: not shown
+        raise DesignError("bad_lock", message)
+    assign[seeds] = np.arange(k)
+    load = np.zeros((k, graph.measures.shape[1]))
+    np.add.at(load, assign[assign >= 0], graph.measures[assign >= 0])
+    xy = graph.xy
+    frontier: list[list[tuple[float, int]]] = [[] for _ in range(k)]
+
+    def open_border(territory: int, unit: int) -> None:
+        for other in graph.neighbours[unit]:
+            if assign[other] < 0:
+                distance = float(((xy[other] - xy[seeds[territory]]) ** 2).sum())
+                heapq.heappush(frontier[territory], (distance, other))
+
+    for unit in np.flatnonzero(assign >= 0):
+        open_border(int(assign[unit]), int(unit))
+    queue = [(float((load[t] / target).max()), t) for t in range(k)]
+    heapq.heapify(queue)
+    while queue:
+        _, territory = heapq.heappop(queue)
+        border = frontier[territory]
+        while border and assign[border[0][1]] >= 0:
+            heapq.heappop(border)
+        if not border:
+            continue  # boxed in: it waits for ever (the search balances it later)
+        _, unit = heapq.heappop(border)
+        assign[unit] = territory
+        load[territory] += graph.measures[unit]
+        open_border(territory, unit)
+        heapq.heappush(queue, (float((load[territory] / target).max()), territory))
+    if (assign < 0).any():
+        graph.require_connected()
+        message = "some units are out of reach of every seed"  # i18n: not shown
+        raise DesignError("disconnected", message)
+    return assign

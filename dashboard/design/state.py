@@ -1,0 +1,204 @@
+"""The search's working state: an assignment with its running totals, scored and
+changed one unit move at a time, and every boundary move scored at once with numpy.
+
+Objective (lower is better), summed over territories t and measures m with
+weights w_m, where d = total ÷ target − 1 and tol_m the measure's tolerance:
+
+    w_m × (PENALTY × max(0, |d| − tol_m) + d²)  +  compactness × cut edges
+
+The penalty puts "within tolerance" first; Σ d² is the dispersion, which is what
+the balance index (1 − std ÷ mean) reads; cut edges are the secondary, compactness
+term. A move changes two territories only, so its score change comes from their
+two rows, for every candidate at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dashboard.design.graph import UnitGraph
+
+#: weight of the distance outside the tolerance band against the squared deviation
+PENALTY = 100.0
+#: score changes smaller than this are float noise, not improvements
+EPSILON = 1e-12
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What the search reads and never changes."""
+
+    graph: UnitGraph
+    territories: int
+    target: np.ndarray        # per measure
+    tolerance: np.ndarray     # per measure
+    weight: np.ndarray        # per measure
+    movable: np.ndarray       # per unit
+    start: np.ndarray | None  # per unit: territory at the start (rebalance) or None
+    cost: np.ndarray          # per unit: its share of the disruption budget's measure
+    budget: float             # largest total cost of units away from their start
+    compactness: float        # score per cut edge
+    tiebreak: np.ndarray      # per unit: seeded rank, breaks ties between equal scores
+
+    def score_rows(self, totals: np.ndarray) -> np.ndarray:
+        """Balance score of territory rows (..., measures) -> (...)."""
+        deviation = totals / self.target - 1
+        outside = np.maximum(np.abs(deviation) - self.tolerance, 0.0)
+        return (self.weight * (PENALTY * outside + deviation * deviation)).sum(axis=-1)
+
+    def deviation(self, totals: np.ndarray) -> np.ndarray:
+        return totals / self.target - 1
+
+
+@dataclass
+class Candidates:
+    """Boundary moves: unit, from, to, score change (arrays of one length)."""
+
+    unit: np.ndarray
+    source: np.ndarray
+    dest: np.ndarray
+    delta: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.unit)
+
+    def ordered(self, tiebreak: np.ndarray, territories: int, head: int | None = None
+                ) -> np.ndarray:
+        """Positions by score change, ties broken by the seeded rank (never by float
+        noise); only the best ``head`` of them when given (cheaper than a full sort)."""
+        rounded = np.round(self.delta, 12)
+        chosen = np.arange(len(self.unit))
+        if head is not None and head < len(chosen):
+            cut = np.partition(rounded, head - 1)[head - 1]
+            chosen = np.flatnonzero(rounded <= cut)
+        order = np.lexsort((tiebreak[self.unit[chosen]] * territories + self.dest[chosen],
+                            rounded[chosen]))
+        return chosen[order]
+
+
+class State:
+    """An assignment and its running totals; ``move`` keeps them in step."""
+
+    def __init__(self, problem: Problem, assignment: np.ndarray):
+        self.problem = problem
+        self.reset(assignment)
+
+    def reset(self, assignment: np.ndarray) -> None:
+        p = self.problem
+        self.assign = np.asarray(assignment, dtype=np.int64).copy()
+        self.owner = self.assign.tolist()  # a list mirror: fast for the breadth-first tests
+        k = p.territories
+        self.totals = np.stack([np.bincount(self.assign, weights=p.graph.measures[:, j],
+                                            minlength=k)
+                                for j in range(p.graph.measures.shape[1])], axis=1)
+        self.count = np.bincount(self.assign, minlength=k)
+        self.rows = p.score_rows(self.totals)
+        self.cut = int(np.count_nonzero(self.assign[p.graph.src] != self.assign[p.graph.dst]) // 2)
+        self.used = (float(p.cost[self.assign != p.start].sum()) if p.start is not None else 0.0)
+        # contiguity answers stay true until the unit's territory changes
+        self.version = np.zeros(k, dtype=np.int64)
+        self.connected: dict[int, tuple[tuple[int, int], bool]] = {}
+
+    @property
+    def score(self) -> float:
+        return float(self.rows.sum()) + self.problem.compactness * self.cut
+
+    def move(self, unit: int, dest: int) -> None:
+        p = self.problem
+        source = self.owner[unit]
+        row = p.graph.measures[unit]
+        self.totals[source] -= row
+        self.totals[dest] += row
+        self.count[source] -= 1
+        self.count[dest] += 1
+        self.rows[[source, dest]] = p.score_rows(self.totals[[source, dest]])
+        for other in p.graph.neighbours[unit]:
+            territory = self.owner[other]
+            self.cut += (territory == source) - (territory == dest)
+        if p.start is not None:
+            home = p.start[unit]
+            self.used += p.cost[unit] * (int(dest != home) - int(source != home))
+        self.assign[unit] = dest
+        self.owner[unit] = dest
+        self.version[source] += 1
+        self.version[dest] += 1
+
+    def keeps_connected(self, unit: int) -> bool:
+        """Whether the piece of its territory ``unit`` sits in stays one piece without it
+        (the articulation-point test for one vertex, on the territory's subgraph).
+
+        Only the unit's neighbours in its territory must stay linked to each other, so
+        the search stops once it has reached them all; a unit with at most one such
+        neighbour is never a cut vertex. Judging the piece rather than the territory
+        lets a territory that starts in several pieces trade without getting worse.
+        """
+        territory = self.owner[unit]
+        known = self.connected.get(unit)
+        stamp = (territory, int(self.version[territory]))
+        if known is not None and known[0] == stamp:
+            return known[1]
+        answer = self._keeps_connected(unit, territory)
+        self.connected[unit] = (stamp, answer)
+        return answer
+
+    def _keeps_connected(self, unit: int, territory: int) -> bool:
+        owner, neighbours = self.owner, self.problem.graph.neighbours
+        targets = {n for n in neighbours[unit] if owner[n] == territory}
+        if len(targets) <= 1:
+            return True
+        start = min(targets)
+        seen = {start, unit}
+        frontier = [start]
+        remaining = len(targets) - 1
+        while frontier:
+            node = frontier.pop()
+            for other in neighbours[node]:
+                if other in seen or owner[other] != territory:
+                    continue
+                seen.add(other)
+                if other in targets:
+                    remaining -= 1
+                    if remaining == 0:
+                        return True
+                frontier.append(other)
+        return False
+
+    def candidates(self, source: int | None = None, exclude: int = -1) -> Candidates:
+        """Every boundary move (unit to a bordering territory), scored, before the
+        contiguity test; only from ``source`` when given, never of ``exclude``.
+
+        Filters: the unit is movable, its territory keeps at least one unit, and the
+        move fits what is left of the disruption budget.
+        """
+        p = self.problem
+        g, k = p.graph, p.territories
+        edge_from, edge_to = g.src, g.dst
+        if source is not None:  # only the edges of the source's units (edge_from is sorted)
+            own = np.flatnonzero(self.assign == source)
+            first, length = g.first_edge[own], g.first_edge[own + 1] - g.first_edge[own]
+            edges = (np.repeat(first - np.cumsum(length) + length, length)
+                     + np.arange(int(length.sum())))
+            edge_from, edge_to = edge_from[edges], edge_to[edges]
+        give, take = self.assign[edge_from], self.assign[edge_to]
+        ok = (give != take) & p.movable[edge_from] & (self.count[give] > 1)
+        if exclude >= 0:
+            ok &= edge_from != exclude
+        mark = np.zeros(g.size * k, dtype=bool)
+        mark[edge_from[ok] * k + take[ok]] = True
+        keys = np.flatnonzero(mark)
+        unit, dest = keys // k, keys % k
+        src = self.assign[unit]
+        if p.start is not None and np.isfinite(p.budget):
+            home = p.start[unit]
+            extra = p.cost[unit] * ((dest != home).astype(float) - (src != home))
+            fits = self.used + extra <= p.budget + 1e-12
+            unit, dest, src = unit[fits], dest[fits], src[fits]
+        row = g.measures[unit]
+        delta = (p.score_rows(self.totals[src] - row) + p.score_rows(self.totals[dest] + row)
+                 - self.rows[src] - self.rows[dest])
+        if p.compactness and len(unit):
+            near = np.bincount(edge_from * k + take, minlength=g.size * k)
+            delta = delta + p.compactness * (near[unit * k + src] - near[unit * k + dest])
+        return Candidates(unit, src, dest, delta)

@@ -1,0 +1,201 @@
+"""The design engine on small graphs worked out by hand (issue 18): balance, contiguity,
+locks, the same seed, cancel, the disruption budget, oversize units and bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dashboard.design.engine import Settings, design, rebalance
+from dashboard.design.figures import pieces
+from dashboard.design.graph import DesignError, UnitGraph
+from dashboard.design.split import Items, read_back, split_units
+
+
+def grid(rows: int, cols: int, measures=None) -> UnitGraph:
+    """Units "r-c" on a rows × cols grid, 4-neighbour edges, one count per unit by default."""
+    ids = [f"{r}-{c}" for r in range(rows) for c in range(cols)]
+    xy = [(c, r) for r in range(rows) for c in range(cols)]
+    edges = [(f"{r}-{c}", f"{r}-{c + 1}") for r in range(rows) for c in range(cols - 1)]
+    edges += [(f"{r}-{c}", f"{r + 1}-{c}") for r in range(rows - 1) for c in range(cols)]
+    values = np.ones((len(ids), 1)) if measures is None else np.asarray(measures, float)
+    names = [f"m{j}" for j in range(values.reshape(len(ids), -1).shape[1])]
+    return UnitGraph.build(ids, xy, values, edges, names)
+
+
+FAST = dict(max_iterations=400, time_limit=30, patience=50, restarts=3)
+
+
+@pytest.mark.parametrize("territories", [2, 4, 8])
+def test_grid_split_exactly_even_and_contiguous(territories):
+    graph = grid(4, 4)
+    result = design(graph, territories, Settings(tolerance=0.0, **FAST))
+    sizes = np.bincount(result.assignment, minlength=territories)
+    assert sizes.tolist() == [16 // territories] * territories
+    assert (pieces(graph, result.assignment, territories) == 1).all()
+    assert result.figures.measures[0].balance_index == 1.0
+    assert result.within_tolerance
+
+
+def test_two_measures_balanced_together():
+    # left half heavy on m0, right half heavy on m1: each territory needs some of both
+    m0 = [3 if c < 2 else 1 for r in range(4) for c in range(4)]
+    m1 = [1 if c < 2 else 3 for r in range(4) for c in range(4)]
+    graph = grid(4, 4, np.column_stack([m0, m1]))
+    result = design(graph, 2, Settings(tolerance=0.0, **FAST))
+    totals = np.stack([np.bincount(result.assignment, weights=graph.measures[:, j])
+                       for j in range(2)], axis=1)
+    assert totals.tolist() == [[16, 16], [16, 16]]
+    assert result.figures.contiguous
+
+
+def test_rebalance_fixes_an_uneven_start_and_every_move_says_why():
+    graph = grid(4, 4)
+    start = np.array([0] * 12 + [1] * 4)  # 12 against 4
+    result = rebalance(graph, start, 2, Settings(tolerance=0.0, **FAST))
+    assert np.bincount(result.assignment).tolist() == [8, 8]
+    assert result.figures.contiguous
+    replay = start.copy()
+    for move in result.moves:  # the moves lead from the start to the answer
+        assert replay[move.unit] == move.source
+        replay[move.unit] = move.dest
+    assert (replay == result.assignment).all()
+    first = result.moves[0]
+    assert (first.kind, first.source, first.dest) == ("balance", 0, 1)
+    assert first.territory in (0, 1) and abs(first.after) < abs(first.before)
+
+
+def test_contiguity_holds_on_a_random_planar_graph():
+    rng = np.random.default_rng(5)
+    graph = grid(8, 8, rng.uniform(1, 10, (64, 2)))
+    for seed in range(3):
+        result = design(graph, 5, Settings(tolerance=0.05, seed=seed, **FAST))
+        assert (pieces(graph, result.assignment, 5) == 1).all()
+        assert result.figures.contiguous
+
+
+def test_locks_are_honoured():
+    graph = grid(4, 4)
+    locks = {"0-0": 1, "3-3": 0, "0-3": 1}
+    result = design(graph, 2, Settings(tolerance=0.0, locks=locks, **FAST))
+    position = {u: i for i, u in enumerate(graph.ids)}
+    assert all(result.assignment[position[u]] == t for u, t in locks.items())
+    assert np.bincount(result.assignment).tolist() == [8, 8]
+    start = np.array([0] * 12 + [1] * 4)
+    moved = rebalance(graph, start, 2, Settings(tolerance=0.0, locks={"2-0": 0, "2-1": 0,
+                                                                    "2-2": 0, "2-3": 0},
+                                               **FAST))
+    assert (moved.assignment[8:12] == 0).all()
+
+
+def test_same_seed_same_answer():
+    rng = np.random.default_rng(2)
+    graph = grid(6, 6, rng.uniform(1, 10, (36, 1)))
+    settings = Settings(tolerance=0.02, seed=11, **FAST)
+    first, second = design(graph, 4, settings), design(graph, 4, settings)
+    assert (first.assignment == second.assignment).all()
+    assert first.moves == second.moves
+
+
+def test_cancel_returns_the_best_so_far():
+    rng = np.random.default_rng(3)
+    graph = grid(8, 8, rng.uniform(1, 10, (64, 1)))
+    seen = []
+    calls = {"n": 0}
+
+    def stop():
+        calls["n"] += 1
+        return calls["n"] > 30
+
+    result = design(graph, 4, Settings(tolerance=0.0, time_limit=30, patience=10_000),
+                    progress=seen.append, should_stop=stop)
+    assert result.stopped_by == "cancelled"
+    assert seen and seen[-1].score == pytest.approx(
+        min(p.score for p in seen))  # the last report is the best
+    assert (seen[-1].assignment == result.assignment).all()
+    assert result.figures.contiguous
+
+
+@pytest.mark.parametrize("budget, most_moved", [(0.0, 0), (0.125, 2), (1.0, 4)])
+def test_disruption_budget_is_respected(budget, most_moved):
+    graph = grid(4, 4)
+    start = np.array([0] * 12 + [1] * 4)  # balancing needs 4 units moved
+    result = rebalance(graph, start, 2, Settings(tolerance=0.0, budget=budget, **FAST))
+    moved = int((result.assignment != start).sum())
+    assert moved == most_moved
+    assert result.disruption <= budget + 1e-12
+
+
+def test_budget_on_a_measure_counts_its_share():
+    weights = np.ones(16)
+    weights[12] = 4.0  # a heavy unit in territory 1
+    graph = grid(4, 4, np.column_stack([np.ones(16), weights]))
+    start = np.array([0] * 12 + [1] * 4)
+    result = rebalance(graph, start, 2, Settings(tolerance=0.0, weights={"m1": 0},
+                                                 budget=2 / 19, budget_measure="m1", **FAST))
+    assert float(weights[result.assignment != start].sum()) / weights.sum() <= 2 / 19 + 1e-12
+
+
+def test_an_oversize_unit_is_reported_and_split_by_its_items():
+    values = np.ones(16)
+    values[0] = 12.0  # total 27, target 13.5 for 2 territories: fine; for 3 (9): too big
+    graph = grid(4, 4, values.reshape(-1, 1))
+    result = design(graph, 3, Settings(tolerance=0.05, **FAST))
+    assert [(o.unit, o.measure) for o in result.oversize] == [("0-0", "m0")]
+    assert result.oversize[0].ratio == pytest.approx(12 / 9)
+    assert result.missed_by["m0"] > 0 and not result.within_tolerance
+    items = Items(tuple(f"a{i}" for i in range(12)), np.ones((12, 1)))
+    split = split_units(graph, {"0-0": items}, np.array([9.0]), 0.05 * 9 / 9 + 1 / 9)
+    assert split.graph.size == 15 + 12
+    fixed = design(split.graph, 3, Settings(tolerance=0.05, **FAST))
+    assert fixed.within_tolerance and fixed.figures.contiguous
+    per_unit, overrides = read_back(split, fixed.assignment, np.array([9.0]), np.array([0.05]))
+    assert len(per_unit) == 16
+    assert 3 <= len(overrides) <= 12 and {o.unit for o in overrides} == {"0-0"}
+    assert all(o.territory != per_unit[0] and o.unit_ratio == pytest.approx(12 / 9)
+               for o in overrides)
+
+
+@pytest.mark.parametrize("make, code", [
+    (lambda: UnitGraph.build(["a", "b"], [(0, 0), (1, 1)], [1, 1], []), "disconnected"),
+    (lambda: UnitGraph.build(["a", "b"], [(0, 0), (np.nan, 1)], [1, 1], [("a", "b")]),
+     "bad_coordinates"),
+    (lambda: UnitGraph.build(["a", "b"], [(0, 0), (1, 1)], [1, 1], [("a", "c")]),
+     "unknown_unit"),
+    (lambda: UnitGraph.build(["a", "b"], [(0, 0), (1, 1)], [1, -1], [("a", "b")]),
+     "bad_measures"),
+])
+def test_bad_graphs_are_named(make, code):
+    with pytest.raises(DesignError) as error:
+        design(make(), 2, Settings(**FAST))
+    assert error.value.code == code
+
+
+def test_more_territories_than_units_is_refused():
+    with pytest.raises(DesignError) as error:
+        design(grid(2, 2), 5, Settings(**FAST))
+    assert error.value.code == "too_many_territories"
+    assert error.value.params == {"territories": 5, "units": 4}
+
+
+def test_a_unit_that_moved_is_judged_in_its_new_territory():
+    # Seen on the demo: the contiguity answer cached for a unit in its old territory
+    # was reused in the new one when the two territories' change counts matched, and a
+    # territory was split. Line 0-1-2-3 with 4 hanging on 0; 5 is a spare territory.
+    from dashboard.design.engine import _problem
+    from dashboard.design.state import State
+
+    graph = UnitGraph.build([str(i) for i in range(6)], [(i, 0) for i in range(6)],
+                            np.ones(6), [("0", "1"), ("1", "2"), ("2", "3"), ("4", "0"),
+                                         ("5", "3")])
+    problem, _ = _problem(graph, 3, Settings(), None)
+    state = State(problem, np.array([0, 0, 1, 1, 0, 2]))
+    for _ in range(2):  # territory 0 changes four times, 1 not at all
+        state.move(4, 2)
+        state.move(4, 0)
+    assert state.keeps_connected(1)  # in territory 0 it is an end of the line
+    state.move(1, 1)
+    state.move(0, 1)
+    state.move(3, 2)
+    state.move(3, 1)  # now territory 1 is 0-1-2-3 and has changed four times too
+    assert not state.keeps_connected(1)  # 0 hangs on 1 alone
