@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from dashboard.access.rules import ROLES
+from dashboard.runtime.cli_mapping import add_mapping_arguments, print_imported, print_problems
 from dashboard.runtime.config import Settings, SettingsError
 
 log = logging.getLogger("territory_dashboard")
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="load DATA_FORMAT.md files (CSV or XLSX)")
     imp.add_argument("paths", nargs="+", type=Path, help="files, or folders holding them")
+    add_mapping_arguments(imp)
 
     kpis = sub.add_parser("kpis", help="print the KPI table as CSV")
     kpis.add_argument("--period", required=True, help="2026Q3, 2026 or 2026-01-01..2026-06-30")
@@ -189,24 +191,17 @@ def cmd_import(settings: Settings, args) -> int:
     missing = [str(p) for p in args.paths if not Path(p).exists()]
     if missing:
         raise UserError(f"{missing[0]} does not exist")
+    if args.map:
+        from dashboard.runtime.cli_mapping import cmd_import_mapped
+
+        return cmd_import_mapped(_service(settings).engine, settings, args)
     service = _service(settings)
     files = [(p.name, p.read_bytes()) for p in expand_paths(args.paths)]
     result = import_files(service.engine, files, actor="cli",
                           stage_probabilities=settings.stage_probabilities)
-    for problem in result.warnings:
-        print(problem, file=sys.stderr)  # a warning says "warning:" itself
-    if not result.ok:
-        for problem in result.errors:
-            print(f"error: {problem}", file=sys.stderr)
-        print(f"nothing imported: {len(result.errors)} problem(s)", file=sys.stderr)
+    if print_problems(result.problems) or not result.ok:
         return 1
-    if result.unchanged:
-        print(f"nothing changed: the files hold the stored data (data version "
-              f"{result.data_version})")
-        return 0
-    loaded = ", ".join(f"{n:,} {t}" for t, n in result.rows.items())
-    print(f"imported {loaded} (data version {result.data_version})")
-    return 0
+    return print_imported(result)
 
 
 def cmd_kpis(settings: Settings, args) -> int:

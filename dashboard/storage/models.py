@@ -155,3 +155,16 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(50))
     detail: Mapped[dict] = mapped_column(JSON)
 
+
+
+class ImportProfile(Base):
+    """A saved mapping of CRM exports (``dashboard.ingest.mapping.Proposal``):
+    applied again by name, or by itself when files with the same headers come."""
+
+    __tablename__ = "import_profiles"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    #: each file's headers, as ``dashboard.ingest.profiles.signature`` writes them
+    headers: Mapped[list] = mapped_column(JSON)
+    proposal: Mapped[dict] = mapped_column(JSON)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())

@@ -1,0 +1,94 @@
+"""One import of CRM exports through the mapping step, start to finish: read
+the files, propose a mapping (a saved profile's, when one is named or when one
+was saved from files with the same headers), lay the user's answers over it,
+build the tables, and import them through :func:`service.import_read`, all or
+nothing, with every existing check. Shared by the CLI and, later, the page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from dashboard.ingest import mapping, profiles
+from dashboard.ingest.checks import Problem, has_errors
+from dashboard.ingest.reading import read_cells
+from dashboard.ingest.service import ImportResult, import_read
+
+
+@dataclass
+class Answers:
+    """What the user said on top of the proposal: date orders by header
+    (every file), statuses by stage, and a profile to apply or save."""
+
+    date_orders: dict[str, str] = field(default_factory=dict)
+    stage_status: dict[str, str] = field(default_factory=dict)
+    profile: str | None = None
+
+
+@dataclass
+class MappedImport:
+    proposal: mapping.Proposal
+    problems: list[Problem] = field(default_factory=list)
+    preview: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: the profile applied (by name or because the headers matched), if any
+    profile_applied: str | None = None
+    result: ImportResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None and self.result.ok
+
+
+def _with_answers(proposal: mapping.Proposal, answers: Answers) -> mapping.Proposal:
+    for file in proposal.files:
+        for header, order in answers.date_orders.items():
+            if header in file.columns:
+                file.date_orders[header] = order
+    proposal.stage_status.update(answers.stage_status)
+    return proposal
+
+
+def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None = None,
+        dry_run: bool = False, actor: str = "cli",
+        stage_probabilities: Mapping[str, float] | None = None) -> MappedImport:
+    """Propose, build and (unless ``dry_run`` or a problem stops it) import."""
+    answers = answers or Answers()
+    frames, read_problems = {}, []
+    for name, data in files:
+        frame, found = read_cells(data, name)
+        read_problems += found
+        if not found:
+            frames[name] = frame
+    saved, applied = None, None
+    if answers.profile:
+        saved = profiles.load(engine, answers.profile)
+        applied = answers.profile if saved else None
+    if saved is None:
+        found_profile = profiles.matching(engine, frames)
+        if found_profile:
+            applied, saved = found_profile
+    if saved is not None:
+        saved = profiles.for_files(saved, frames)
+    first = mapping.propose(frames, saved)
+    proposal = mapping.propose(frames, _with_answers(first, answers))
+    outcome = MappedImport(proposal, read_problems + proposal.problems, profile_applied=applied)
+    if has_errors(outcome.problems):
+        return outcome
+    built = mapping.build(frames, proposal)
+    outcome.problems += built.problems
+    outcome.preview = mapping.preview(built)
+    if dry_run or has_errors(outcome.problems):
+        return outcome
+    result = import_read(engine, mapping.to_read_files(built), [n for n, _d in files], actor,
+                         stage_probabilities)
+    result.problems = [mapping.in_source_terms(p, built, proposal) for p in result.problems]
+    outcome.result = result
+    # the import's own problems, now in the user's terms, after the mapping's
+    outcome.problems = outcome.problems + result.problems[len(built.problems):]
+    if result.ok and answers.profile:
+        profiles.save(engine, answers.profile, frames, proposal, actor)
+    return outcome
+

@@ -1,0 +1,117 @@
+"""``territory-dashboard import --map``: CRM exports through the mapping step
+(``dashboard.ingest.mapped_import``), the proposed mapping and every problem
+printed. English only, like the rest of the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dashboard.ingest.reading import SUPPORTED_SUFFIXES
+
+
+def add_mapping_arguments(imp: argparse.ArgumentParser) -> None:
+    imp.add_argument("--map", action="store_true",
+                     help="files of any layout (CRM exports): recognise them, print the "
+                          "mapping, import through it")
+    imp.add_argument("--dry-run", dest="dry_run", action="store_true",
+                     help="with --map: print the mapping and the first rows as stored; "
+                          "write nothing")
+    imp.add_argument("--profile", help="with --map: apply this saved mapping; save the "
+                                       "one used under this name after a successful import")
+    imp.add_argument("--date-order", dest="date_orders", action="append", default=[],
+                     metavar="COLUMN=ORDER",
+                     help="with --map: the order a date column is written in "
+                          "(iso, mdy, dmy or serial); repeat for each column")
+    imp.add_argument("--stage", dest="stages", action="append", default=[],
+                     metavar="STAGE=STATUS", help="with --map: a stage's status "
+                                                  "(open, won or lost); repeat for each stage")
+
+
+def _pairs(values: list[str], allowed: tuple[str, ...], option: str) -> dict[str, str]:
+    from dashboard.runtime.cli import UserError
+
+    pairs = {}
+    for text in values:
+        key, sep, value = text.rpartition("=")
+        value = value.strip().lower()
+        if not sep or not key.strip() or value not in allowed:
+            raise UserError(f"{option} {text!r}: write NAME={'|'.join(allowed)}")
+        pairs[key.strip()] = value
+    return pairs
+
+
+def _files(paths: list[Path]) -> list[tuple[str, bytes]]:
+    files = []
+    for path in paths:
+        children = sorted(path.iterdir()) if path.is_dir() else [path]
+        files += [(p.name, p.read_bytes()) for p in children
+                  if p.is_file() and (p.suffix.lower() in SUPPORTED_SUFFIXES or p == path)]
+    return files
+
+
+def print_proposal(outcome) -> None:
+    from dashboard.ingest.dates import ORDER_LABELS
+
+    proposal = outcome.proposal
+    if outcome.profile_applied:
+        print(f"profile {outcome.profile_applied} applied")
+    for file in proposal.files:
+        print(f"{file.file}: {file.kind or 'not recognised'}")
+        for header, field in file.columns.items():
+            order = file.date_orders.get(header)
+            shown = f" ({ORDER_LABELS[order]})" if order else (
+                " (date order unknown)" if header in file.date_orders else "")
+            print(f"  {header} -> {field or '(not used)'}{shown}")
+    if proposal.stage_status:
+        print("stages:")
+        for stage, status in proposal.stage_status.items():
+            print(f"  {stage} -> {status}")
+
+
+def cmd_import_mapped(engine, settings, args) -> int:
+    from dashboard.ingest import mapped_import
+    from dashboard.ingest.dates import ORDERS
+
+    answers = mapped_import.Answers(
+        _pairs(args.date_orders, ORDERS, "--date-order"),
+        _pairs(args.stages, ("open", "won", "lost"), "--stage"), args.profile)
+    outcome = mapped_import.run(engine, _files(args.paths), answers, dry_run=args.dry_run,
+                                actor="cli", stage_probabilities=settings.stage_probabilities)
+    print_proposal(outcome)
+    if print_problems(outcome.problems):
+        return 1
+    if args.dry_run:
+        for table, frame in outcome.preview.items():
+            print(f"{table} (first rows as stored):")
+            print(frame.to_string(index=False))
+        print("nothing imported (dry run)")
+        return 0
+    code = print_imported(outcome.result)
+    if args.profile:
+        print(f"profile {args.profile} saved")
+    return code
+
+
+def print_problems(problems) -> bool:
+    """Warnings, then errors and the refusal; whether there were errors."""
+    errors = [p for p in problems if p.severity == "error"]
+    for problem in problems:
+        if problem.severity != "error":
+            print(problem, file=sys.stderr)  # a warning says "warning:" itself
+    for problem in errors:
+        print(f"error: {problem}", file=sys.stderr)
+    if errors:
+        print(f"nothing imported: {len(errors)} problem(s)", file=sys.stderr)
+    return bool(errors)
+
+
+def print_imported(result) -> int:
+    if result.unchanged:
+        print(f"nothing changed: the files hold the stored data (data version "
+              f"{result.data_version})")
+        return 0
+    loaded = ", ".join(f"{n:,} {t}" for t, n in result.rows.items())
+    print(f"imported {loaded} (data version {result.data_version})")
+    return 0
