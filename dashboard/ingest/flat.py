@@ -30,7 +30,10 @@ def _place_text(rows: pd.DataFrame) -> pd.Series:
     present = [c for c in PLACE_COLUMNS if c in rows]
     if not present:
         return pd.Series("", index=rows.index, dtype=object)
-    return rows[present].astype(str).apply(lambda r: " | ".join(r.str.strip()), axis=1)
+    text = rows[present[0]].astype(str).str.strip()
+    for column in present[1:]:
+        text = text.str.cat(rows[column].astype(str).str.strip(), sep=" | ")
+    return text
 
 
 def combine_accounts(rows: pd.DataFrame, headers: dict[tuple[str, str], str]
@@ -39,65 +42,70 @@ def combine_accounts(rows: pd.DataFrame, headers: dict[tuple[str, str], str]
 
     ``headers`` maps (file, field) to the header the field was read from, so
     a problem names the user's column. Returns the accounts (the first row
-    of each id, its place the one most of its rows give) and the problems.
+    of each id with the place most of its rows give, its name the first
+    given) and the problems. Whole columns at a time: only the accounts in
+    conflict are looked at one by one.
     """
-    problems: list[Problem] = []
     if rows.empty:
-        return rows, problems
-    rows = rows.copy()
-    rows["_place"] = _place_text(rows)
-    kept = []
-    for account_id, group in rows.groupby("account_id", sort=False):
-        first = group.iloc[0]
-        problems += _name_conflicts(account_id, group, headers)
-        places = group["_place"]
-        chosen_place = places.value_counts(sort=True).index[0] \
-            if places.nunique() > 1 else places.iloc[0]
-        chosen = group[places == chosen_place].iloc[0].copy()
-        other = group[places != chosen_place]
-        if len(other):
-            odd = other.iloc[0]
-            column = _first_header(headers, odd[FILE], PLACE_COLUMNS)
-            problems.append(Problem(odd[FILE], int(odd[ROW]), column, _(
-                "account {id} is in another place here ({here}) than on {file} row {row} "
-                "({there}); it is placed as {count} of its {total} rows say").format(
-                id=account_id, here=odd["_place"].strip(" |"), file=chosen[FILE],
-                row=int(chosen[ROW]), there=chosen_place.strip(" |"),
-                count=int((places == chosen_place).sum()), total=len(group)), WARNING))
-        for name_column in ("account_name",):
-            if name_column in group and not str(chosen.get(name_column, "")).strip():
-                chosen[name_column] = first[name_column]
-        kept.append(chosen)
-    accounts = pd.DataFrame(kept).drop(columns="_place").reset_index(drop=True)
-    return accounts, problems
+        return rows, []
+    rows = rows.reset_index(drop=True)
+    place = _place_text(rows)
+    counts = pd.DataFrame({"account_id": rows["account_id"], "place": place,
+                           "order": rows.index}).groupby(["account_id", "place"], sort=False)
+    votes = counts["order"].agg(["size", "min"]).reset_index()
+    # most rows first, then the place seen first; one place per account
+    votes = votes.sort_values(["size", "min"], ascending=[False, True], kind="stable")
+    chosen = votes.drop_duplicates("account_id")
+    kept = rows.loc[chosen["min"].sort_values().to_numpy()].copy()
+    problems = _place_conflicts(rows, place, chosen, headers)
+    if "account_name" in rows:
+        names = rows["account_name"].astype(str).str.strip()
+        named = rows[names != ""].assign(account_name=names[names != ""])
+        first_name = named.drop_duplicates("account_id").set_index("account_id")["account_name"]
+        kept["account_name"] = kept["account_id"].map(first_name).fillna("")
+        problems += _name_conflicts(named, headers)
+    return kept.reset_index(drop=True), problems
 
 
 def _first_header(headers: dict[tuple[str, str], str], file: str, fields) -> str | None:
     return next((headers[(file, f)] for f in fields if (file, f) in headers), None)
 
 
-def _name_conflicts(account_id: str, group: pd.DataFrame,
-                    headers: dict[tuple[str, str], str]) -> list[Problem]:
-    if "account_name" not in group:
-        return []
-    names = group["account_name"].astype(str).str.strip()
-    named = group[names != ""]
-    if names[names != ""].nunique() < 2:
-        return []
-    first = named.iloc[0]
+def _place_conflicts(rows: pd.DataFrame, place: pd.Series, chosen: pd.DataFrame,
+                     headers: dict[tuple[str, str], str]) -> list[Problem]:
+    chosen_place = rows["account_id"].map(chosen.set_index("account_id")["place"])
+    other = rows[place != chosen_place].drop_duplicates("account_id")
     problems = []
-    seen = {str(first["account_name"]).strip()}
-    for _index, row in named.iterrows():
-        name = str(row["account_name"]).strip()
-        if name in seen:
-            continue
-        seen.add(name)
-        problems.append(Problem(row[FILE], int(row[ROW]), headers.get((row[FILE], "account_name")),
-                                _("account {id} is named {name} here but {other} on {file} row "
-                                  "{row}: one account id, two names").format(
-                                    id=account_id, name=repr(name),
-                                    other=repr(str(first["account_name"]).strip()),
-                                    file=first[FILE], row=int(first[ROW])), ERROR))
+    by_account = chosen.set_index("account_id")
+    totals = rows.groupby("account_id", sort=False).size()
+    for index, odd in other.iterrows():
+        account_id = odd["account_id"]
+        first = rows.loc[by_account.at[account_id, "min"]]
+        problems.append(Problem(odd[FILE], int(odd[ROW]), _first_header(
+            headers, odd[FILE], PLACE_COLUMNS), _(
+            "account {id} is in another place here ({here}) than on {file} row {row} "
+            "({there}); it is placed as {count} of its {total} rows say").format(
+            id=account_id, here=place[index].strip(" |"), file=first[FILE],
+            row=int(first[ROW]), there=by_account.at[account_id, "place"].strip(" |"),
+            count=int(by_account.at[account_id, "size"]), total=int(totals[account_id])),
+            WARNING))
+    return problems
+
+
+def _name_conflicts(named: pd.DataFrame, headers: dict[tuple[str, str], str]) -> list[Problem]:
+    """Each other name an account id is given, at its first row, with the first name's row."""
+    distinct = named.drop_duplicates(["account_id", "account_name"])
+    first = distinct.drop_duplicates("account_id").set_index("account_id")
+    problems = []
+    for _index, row in distinct[distinct.duplicated("account_id")].iterrows():
+        other = first.loc[row["account_id"]]
+        problems.append(Problem(
+            row[FILE], int(row[ROW]), headers.get((row[FILE], "account_name")),
+            _("account {id} is named {name} here but {other} on {file} row {row}: one "
+              "account id, two names").format(
+                id=row["account_id"], name=repr(row["account_name"]),
+                other=repr(other["account_name"]), file=other[FILE], row=int(other[ROW])),
+            ERROR))
     return problems
 
 
@@ -112,8 +120,10 @@ def roll_up_orders(lines: pd.DataFrame) -> pd.DataFrame:
     orders = grouped.first()
     orders["amount"] = grouped["_amount"].sum(min_count=1).map(
         lambda v: "" if pd.isna(v) else repr(float(v)))
-    dates = lines["close_on"].where(lines["close_on"] != "")
-    orders["close_on"] = dates.groupby(lines["opportunity_id"], sort=False).min().fillna("")
+    # ISO text sorts as dates do (a string groupby min is a Python loop per order)
+    dated = lines[lines["close_on"] != ""].sort_values("close_on", kind="stable")
+    earliest = dated.drop_duplicates("opportunity_id").set_index("opportunity_id")["close_on"]
+    orders["close_on"] = orders.index.map(earliest).fillna("")
     orders["created_on"] = orders["close_on"]
     orders["stage"] = "Closed Won"  # i18n: not shown (a stored stage name, METRICS.md's)
     orders["status"] = "won"

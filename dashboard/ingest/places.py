@@ -31,11 +31,12 @@ from dashboard import DATA_DIR
 from dashboard.geo import us_atlas
 from dashboard.i18n.translation import _
 
-_US_NAMES = {"", "us", "usa", "u s", "u s a", "united states", "united states of america",
-             "america"}
-_COUNTY_WORDS = re.compile(
-    r"\b(county|parish|borough|census area|city and borough of|municipality of|municipality|"
-    r"municipio|city and borough)\b")
+#: a ``country`` cell naming the US, as compared (lower case, letters and spaces)
+_US_NAMES = {"", "us", "usa", "u s", "u s a", "america",
+             "united states", "united states of america"}  # i18n: not shown
+_COUNTY_WORDS = re.compile(  # what a county's name says besides its name
+    r"\b(county|parish|borough|census area|city and borough of|municipality of|"  # i18n: not shown
+    r"municipality|municipio|city and borough)\b")
 _ZIP = re.compile(r"(\d{5})(?:[- ]?\d{4})?")
 
 
@@ -215,30 +216,39 @@ def place(frame: pd.DataFrame) -> Placed:
 
 
 def _place_zips(placed: Placed, zips: pd.Series) -> None:
-    table = zip_places({c for c in map(zip5, zips) if c})
+    """Place rows by ZIP, each distinct ZIP looked up once."""
+    codes = {text: zip5(text) for text in pd.unique(zips)}
+    table = zip_places({c for c in codes.values() if c})
     counties = us_atlas.load_counties()
-    noted: set[str] = set()
-    for index, text in zips.items():
-        code = zip5(text)
-        entry = table.get(code) if code else None
-        if entry is None or entry.county_fips is None:
-            placed.unplaced[index] = (
-                _("ZIP code {zip} is not a US ZIP code").format(zip=text) if code is None
-                else _("ZIP code {zip} is not in the ZIP table (no county for it)").format(
-                    zip=code))
-            continue
-        placed.county_fips[index] = entry.county_fips
-        if pd.isna(placed.lat[index]) or pd.isna(placed.lon[index]):
-            placed.lat[index], placed.lon[index] = entry.lat, entry.lon
-        if entry.centre_fips and code not in noted:
-            noted.add(code)
-            placed.notes.append((index, _(
-                "ZIP code {zip} reaches into more than one county: placed in {primary} "
-                "({primary_fips}), the ZIP table's primary county; its centre lies in "
-                "{other} ({other_fips})").format(
-                zip=code, primary=counties.at[entry.county_fips, "name"],
-                primary_fips=entry.county_fips, other=counties.at[entry.centre_fips, "name"],
-                other_fips=entry.centre_fips)))
+    found = {text: table.get(code) if code else None for text, code in codes.items()}
+    entries = zips.map(found)
+    known = entries.map(lambda e: e is not None and e.county_fips is not None).astype(bool)
+    placed.county_fips[known[known].index] = entries[known].map(lambda e: e.county_fips)
+    lacking = known & (placed.lat.isna() | placed.lon.isna())
+    placed.lat[lacking] = entries[lacking].map(lambda e: e.lat).astype("float64")
+    placed.lon[lacking] = entries[lacking].map(lambda e: e.lon).astype("float64")
+    for index, text in zips[~known].items():
+        code = codes[text]
+        if code is None:
+            reason = _("ZIP code {zip} is not a US ZIP code").format(zip=text)
+        elif code in table:  # military (APO/FPO) and Pacific island ZIPs
+            reason = _("ZIP code {zip} lies in no US county (a military or overseas "
+                       "ZIP code)").format(zip=code)
+        else:
+            reason = _("ZIP code {zip} is not in the ZIP table (no county for it)").format(
+                zip=code)
+        placed.unplaced[index] = reason
+    spanning = entries[known].map(lambda e: e.centre_fips is not None)
+    firsts = zips[spanning[spanning].index].map(codes).drop_duplicates()
+    for index, code in firsts.items():
+        entry = table[code]
+        placed.notes.append((index, _(
+            "ZIP code {zip} reaches into more than one county: placed in {primary} "
+            "({primary_fips}), the ZIP table's primary county; its centre lies in "
+            "{other} ({other_fips})").format(
+            zip=code, primary=counties.at[entry.county_fips, "name"],
+            primary_fips=entry.county_fips, other=counties.at[entry.centre_fips, "name"],
+            other_fips=entry.centre_fips)))
 
 
 def _place_city(placed: Placed, index: object, city: str, state: str) -> None:

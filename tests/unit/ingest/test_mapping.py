@@ -267,3 +267,30 @@ def test_an_xlsx_export_reads_like_its_csv():
     cells, problems = read_cells(data.getvalue(), "sf.xlsx")
     assert problems == []
     assert recognise.recognise(list(cells.columns)).kind == "flat_deals"
+
+
+@pytest.mark.parametrize("zip_code,reason", [
+    ("09375", "ZIP code 09375 lies in no US county (a military or overseas ZIP code)"),
+    ("99999", "ZIP code 99999 is not in the ZIP table (no county for it)"),
+    ("SW1A 1AA", "ZIP code SW1A 1AA is not a US ZIP code"),
+])
+def test_a_zip_that_cannot_be_placed_says_why(zip_code, reason):
+    assert places.place(pd.DataFrame({"postal_code": [zip_code]})).unplaced == {0: reason}
+
+
+def test_two_lines_per_order_of_many_customers_roll_up_to_one_order_each():
+    """20,000 lines, two per order, of 2,000 customers: 10,000 orders of 2 x 10.00."""
+    count = 20_000
+    lines = pd.DataFrame({
+        "Order ID": [f"O{i // 2}" for i in range(count)],
+        "Order Date": [f"{i % 28 + 1:02d}/{i % 12 + 1:02d}/2024" for i in range(count)],
+        "Customer ID": [f"C{i % 2000}" for i in range(count)],
+        "Customer Name": [f"Name {i % 2000}" for i in range(count)],
+        "Postal Code": ["42420"] * count, "Sales": ["10.00"] * count}, dtype=object)
+    lines.index = pd.RangeIndex(2, count + 2, name="row")
+    proposal = mapping.propose({"o.csv": lines})
+    proposal.file("o.csv").date_orders["Order Date"] = "dmy"
+    built = mapping.build({"o.csv": lines}, proposal)
+    assert len(built.tables["opportunities"]) == 10_000
+    assert len(built.tables["accounts"]) == 2_000
+    assert set(built.tables["opportunities"]["amount"]) == {"20.0"}
