@@ -39,6 +39,10 @@ from dashboard.runtime.config import Settings
 
 log = logging.getLogger("territory_dashboard.hardening")
 
+#: where flask-login keeps the signed-in user's id in the session
+SIGNED_IN_KEY = "_user_id"  # i18n: not shown
+
+
 CALLBACK_PATH = "/_dash-update-component"
 FORM_PATHS = (LOGIN_PATH, LOGOUT_PATH, LANGUAGE_PATH)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -133,8 +137,12 @@ def cross_site_reason() -> str:
 def _hand_the_token_to_dash(response) -> None:
     """Keep the ``_csrf_token`` cookie equal to the session's token for a
     signed-in viewer (not on the sign-in answer itself, which replaces the
-    session): Dash's renderer sends it back with every request."""
-    if request.path == LOGIN_PATH or not current_user.is_authenticated:
+    session): Dash's renderer sends it back with every request.
+
+    Reads the session's signed-in mark, not ``current_user``: loading the
+    user reads the database, and when the database is lost this runs after
+    the outage banner was built, where the failure turned it into a 500."""
+    if request.path == LOGIN_PATH or SIGNED_IN_KEY not in session:
         return
     token = csrf_token()
     if request.cookies.get(CSRF_COOKIE) != token:
