@@ -81,6 +81,10 @@ def cmd_import_mapped(engine, settings, args) -> int:
                                 actor="cli", stage_probabilities=settings.stage_probabilities)
     print_proposal(outcome)
     if print_problems(outcome.problems):
+        unknown = [h for f in outcome.proposal.files for h, o in f.date_orders.items() if not o]
+        if unknown:
+            print(f'answer each date order with --date-order "{unknown[0]}=mdy" (or dmy, '
+                  f'iso, serial)', file=sys.stderr)
         return 1
     if args.dry_run:
         for table, frame in outcome.preview.items():

@@ -95,6 +95,7 @@ def test_an_ambiguous_date_column_stops_the_import_until_the_user_answers(empty_
     assert code == 1
     assert "deals.csv column Close Date: every date in Close Date reads both" in err
     assert "nothing imported" in err
+    assert 'answer each date order with --date-order "Close Date=mdy"' in err
     code, _out, err = run(capsys, "import", "--map", "--date-order", "Close Date=dmy",
                           "--date-order", "Created Date=dmy", "--profile", "acme", export,
                           *plan(empty_env))

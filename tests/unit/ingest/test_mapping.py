@@ -294,3 +294,25 @@ def test_two_lines_per_order_of_many_customers_roll_up_to_one_order_each():
     assert len(built.tables["opportunities"]) == 10_000
     assert len(built.tables["accounts"]) == 2_000
     assert set(built.tables["opportunities"]["amount"]) == {"20.0"}
+
+
+SF_ACCOUNTS = """Account ID,Account Name,Billing City,Billing State/Province,Billing Zip/Postal Code,Billing Country,Industry
+001A,Acme Corp,Cypress,TX,77429-1234,USA,Energy
+001B,Globex,New York,NY,10001,United States,Media
+"""
+SF_OPPORTUNITIES = """Opportunity ID,Opportunity Name,Account Name,Amount,Stage,Close Date,Created Date
+006A1,Acme renewal,Acme Corp,"$1,200.00",Closed Won,3/15/2025,1/10/2025
+006B1,Globex new,Globex,"$2,500.50",Negotiation,9/30/2025,3/13/2025
+"""
+
+
+def test_a_salesforce_accounts_report_and_opportunities_report_link_by_account_name():
+    frames, proposal = proposal_of(a_csv=SF_ACCOUNTS, o_csv=SF_OPPORTUNITIES)
+    assert [f.kind for f in proposal.files] == ["accounts", "opportunities"]
+    assert proposal.problems == []
+    built = mapping.build(frames, proposal)
+    # the deals name their account; the accounts report gives its id
+    assert list(built.tables["opportunities"]["account_id"]) == ["001A", "001B"]
+    accounts = built.tables["accounts"].set_index("account_id")
+    assert list(accounts["county_fips"]) == ["48201", "36061"]  # ZIP+4 read as its ZIP
+    assert list(accounts["industry"]) == ["Energy", "Media"]
