@@ -73,21 +73,30 @@ def kpi_rows(out: str) -> list[dict]:
 
 
 def test_kpis_segment_without_segment_quotas_leaves_quota_figures_empty(demo_env, capsys):
-    """The demo's quotas are totals: under --segment every quota-based cell is
-    empty (METRICS.md segment rule), the bookings are the segment's own, and the
-    segments' bookings add up to the unfiltered ones."""
+    """The demo's quotas are totals outside one region: under --segment every
+    quota-based cell of a region without segment quotas is empty (METRICS.md
+    segment rule), the bookings are the segment's own, and the segments'
+    bookings add up to the unfiltered ones."""
     _, whole, _ = run(capsys, "kpis", "--period", "2026Q3", "--level", "region")
     whole = {row["id"]: row for row in kpi_rows(whole)}
-    accounts = store.read_dataset(make_engine(demo_env.resolved_database_url)).accounts
-    segments = sorted(set(accounts["segment"].dropna()))
+    dataset = store.read_dataset(make_engine(demo_env.resolved_database_url))
+    segments = sorted(set(dataset.accounts["segment"].dropna()))
     assert len(segments) > 1
+    region_of = dataset.territories.set_index("territory_id")["region"]
+    split = dataset.quotas[dataset.quotas["segment"].notna()]
+    by_segment = set(region_of[split["territory_id"]])  # the demo's one such region
+    assert len(by_segment) == 1 and len(whole) - len(by_segment) == 3
     booked = dict.fromkeys(whole, 0.0)
     for segment in segments:
         code, out, _ = run(capsys, "kpis", "--period", "2026Q3", "--level", "region",
                            "--segment", segment)
         assert code == 0
         for row in kpi_rows(out):
-            assert {name: row[name] for name in QUOTA_BASED} == dict.fromkeys(QUOTA_BASED, "")
+            if row["id"] in by_segment:
+                assert row["quota"] != ""
+            else:
+                assert {name: row[name] for name in QUOTA_BASED} == dict.fromkeys(
+                    QUOTA_BASED, "")
             booked[row["id"]] += float(row["bookings"])
     for region, row in whole.items():
         assert row["quota"] != ""

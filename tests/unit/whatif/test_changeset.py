@@ -83,12 +83,34 @@ def make_dataset():
     )
 
 
+def latest_only(dataset: Dataset) -> Dataset:
+    """The dataset with its alignment history folded into today's alignment:
+    each county's latest row and each account's latest override, undated. A
+    scenario is one alignment, read restated (METRICS.md), so this is the data
+    it stands for."""
+    alignment = dataset.alignment.sort_values("effective_from", na_position="first",
+                                              kind="stable")
+    alignment = alignment.drop_duplicates("county_fips", keep="last").sort_index()
+    override = dataset.accounts.set_index("account_id")["territory_override"].copy()
+    dated = dataset.overrides.sort_values("effective_from", kind="stable")
+    for row in dated.itertuples():
+        override[row.account_id] = row.territory_id  # None: back to the county
+    return replace(
+        dataset, alignment=alignment.assign(effective_from=pd.NaT).astype(
+            dataset.alignment.dtypes.to_dict()).reset_index(drop=True),
+        accounts=dataset.accounts.assign(territory_override=pd.Series(
+            override.to_numpy(object), index=dataset.accounts.index, dtype=object)),
+        overrides=dataset.overrides.iloc[:0])
+
+
 def as_stored(dataset: Dataset, changes: Changes) -> Dataset:
     """The dataset as if the scenario were the stored data: what a full rebuild
-    (``build_frames``, no what-if code involved) says the scenario's frames are."""
+    (``build_frames``, no what-if code involved) says the scenario's frames are
+    (its history folded into today's alignment: :func:`latest_only`)."""
     def changed(values, keys, mapping):
         return [mapping[k] if k in mapping else v for k, v in zip(keys, values, strict=True)]
 
+    dataset = latest_only(dataset)
     alignment, accounts, quotas = dataset.alignment, dataset.accounts, dataset.quotas
     return replace(
         dataset,
