@@ -216,8 +216,10 @@ def build(frames: dict[str, pd.DataFrame], proposal: Proposal) -> Built:
                 int(refused.sum())).format(count=int(refused.sum())), WARNING))
         deals = deals[~refused]
         _add_table(built, "opportunities", deals)
-        if accounts is not None:
-            _estimate_potential(built, deals)
+    else:
+        deals = pd.DataFrame(columns=["account_id", "amount", "status", "close_on"], dtype=object)
+    if accounts is not None:
+        _estimate_potential(built, deals)
     return built
 
 

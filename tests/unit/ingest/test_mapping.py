@@ -316,3 +316,10 @@ def test_a_salesforce_accounts_report_and_opportunities_report_link_by_account_n
     accounts = built.tables["accounts"].set_index("account_id")
     assert list(accounts["county_fips"]) == ["48201", "36061"]  # ZIP+4 read as its ZIP
     assert list(accounts["industry"]) == ["Energy", "Media"]
+
+
+def test_accounts_alone_get_a_stated_potential_of_zero():
+    frames, proposal = proposal_of(a_csv=SF_ACCOUNTS)
+    built = mapping.build(frames, proposal)
+    assert list(built.tables["accounts"]["annual_potential"]) == ["0.0", "0.0"]
+    assert any("2 accounts have no annual potential" in p.reason for p in built.problems)
