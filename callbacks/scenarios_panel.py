@@ -41,7 +41,7 @@ def acting_user() -> tuple[str, str]:
 
 BUTTONS = {ids.SC_SAVE: "save", ids.SC_SAVE_NEW: "save_new", ids.SC_OPEN: "open",
            ids.SC_DUPLICATE: "duplicate", ids.SC_DELETE: "delete", ids.SC_EXPORT: "export",
-           ids.SC_PROPOSE: "propose", ids.SC_APPROVE: "approve", ids.SC_APPLY: "apply"}
+           ids.SC_PROPOSE: "propose", ids.SC_APPROVE: "approve"}
 #: the status a scenario must have for each button to be enabled (None: any)
 NEEDS = {ids.SC_OPEN: None, ids.SC_DUPLICATE: None, ids.SC_EXPORT: None, ids.SC_DELETE: None,
          ids.SC_PROPOSE: scenarios.DRAFT, ids.SC_APPROVE: scenarios.PROPOSED,
@@ -158,15 +158,10 @@ def act(service: DataService, action: str, form: dict) -> Outcome:
         data = dcc.send_bytes(scenarios.scenario_csv(record), f"scenario-{record.id}.csv")
         return Outcome(_("Exported '{name}' as CSV.").format(name=record.name), download=data,
                        refresh=False)
-    if action in ("propose", "approve", "apply"):
-        move = {"propose": scenarios.propose, "approve": scenarios.approve,
-                "apply": scenarios.apply_scenario}[action]
+    if action in ("propose", "approve"):
+        # applying asks for a date and a quota step first: callbacks/scenarios_apply.py
+        move = {"propose": scenarios.propose, "approve": scenarios.approve}[action]
         record = move(engine, scenario_id, user, role, access=rights)
-        if action == "apply":
-            # the live alignment now holds these changes: the draft starts afresh
-            return Outcome(_("Applied '{name}': the live alignment, quotas and every view "
-                             "now show it.").format(name=record.name),
-                           history=[], opened=None, name="")
         opened = form.get("opened")
         mine = _is_opened(opened) and opened["id"] == scenario_id
         return Outcome(_("'{name}' is now {status}.").format(

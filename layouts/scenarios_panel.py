@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.i18n.translation import N_, _
-from layouts import ids
+from layouts import ids, scenarios_apply
 from layouts.attainment import card, header_with
 
 #: (button id, label, colour): the actions on the selected scenario
@@ -88,7 +88,10 @@ def panel(rows: list[dict], leader: bool = True) -> dbc.Card:
                   className="py-2 mb-2"),
         grid(rows),
         buttons,
+        scenarios_apply.dialog(),
+        scenarios_apply.history(leader),
     ]
     note = html.Small(_("Draft → proposed → approved → applied; applying makes the "
-                        "scenario the live alignment."), className="text-muted fw-normal")
+                        "scenario the live alignment from the date you pick."),
+                      className="text-muted fw-normal")
     return card(header_with(_("Scenarios"), note), body)

@@ -20,6 +20,7 @@ from dashboard.whatif import changeset, scenarios
 from layouts import ids
 from layouts import scenarios_panel as panel_layout
 from tests.dash_http import post_callback, sign_in
+from tests.integration import test_scenarios_apply_http as apply_http
 
 ACTION = (ids.SC_ALERT, "children")
 LIST = (ids.SC_GRID, "rowData")
@@ -109,23 +110,26 @@ def test_propose_approve_apply_changes_the_live_figures(client, demo_app):
     press(client, demo_app, ids.SC_SAVE, name="Go live", history=steps)
     row = listed(client, demo_app)[0]
     assert panel.disabled([row]) == [False, False, False, False, True, True, False]
-    refused = press(client, demo_app, ids.SC_APPLY, selected=[row])  # still a draft
-    assert refused[ids.SC_ALERT]["color"] == "danger"
-    assert "only an approved scenario" in refused[ids.SC_ALERT]["children"]
     for button, status in ((ids.SC_PROPOSE, "proposed"), (ids.SC_APPROVE, "approved")):
         done = press(client, demo_app, button, selected=[row])
         assert done[ids.SC_ALERT]["color"] == "success", done[ids.SC_ALERT]["children"]
         row = listed(client, demo_app)[0]
         assert row["status"] == status
-    applied = press(client, demo_app, ids.SC_APPLY, selected=[row])
+    # applying asks for a date and a quota step (tests/integration/test_scenarios_apply_http.py)
+    record = scenarios.get_scenario(service.engine, row["id"])
+    _status, body = apply_http.quota_step(client, demo_app, record, "2026-10-01")
+    rows = body["response"][ids.SC_APPLY_QUOTAS]["rowData"]
+    _status, body = apply_http.confirm(client, demo_app, record, "2026-10-01", rows)
+    applied = body["response"]
     assert applied[ids.SC_ALERT]["color"] == "success", applied[ids.SC_ALERT]["children"]
     assert history_out(applied) == []
     assert listed(client, demo_app)[0]["status"] == "applied"
     assert service.data_version() == version + 1
     frames = service.frames()
+    # the latest alignment holds the move; the current quarter is credited as before
     assert frames.alignment.at[fips, "territory_id"] == target != source
     after = kpi_table(frames, period, as_of, "territory", None, None)
-    assert not before.equals(after)
+    assert before.equals(after)
 
 
 def test_export_returns_the_scenario_csv(client, demo_app):
@@ -238,7 +242,9 @@ def test_a_manager_lists_only_their_regions_scenarios(demo_app, foreign):
 @pytest.mark.parametrize("which, button", [
     ("draft", ids.SC_OPEN), ("draft", ids.SC_DUPLICATE), ("draft", ids.SC_DELETE),
     ("draft", ids.SC_EXPORT), ("draft", ids.SC_PROPOSE), ("proposed", ids.SC_APPROVE),
-    ("approved", ids.SC_APPLY), ("empty", ids.SC_OPEN), ("empty", ids.SC_DELETE),
+    # Apply opens the leader's dialog, refused to a manager with 403
+    # (tests/integration/test_scenarios_apply_http.py)
+    ("empty", ids.SC_OPEN), ("empty", ids.SC_DELETE),
     ("approved", ids.SC_EXPORT),
 ])
 def test_a_foreign_scenario_reads_as_one_that_does_not_exist(demo_app, foreign, which,
@@ -317,7 +323,11 @@ def test_a_manager_saves_opens_duplicates_and_proposes_their_own(demo_app, forei
     leader = sign_in(demo_app.server.test_client())
     done = press(leader, demo_app, ids.SC_APPROVE, selected=[row])
     assert done[ids.SC_ALERT]["children"] == "'West plan' is now approved."
-    applied = press(leader, demo_app, ids.SC_APPLY, selected=[{"id": foreign["approved"].id}])
+    other = foreign["approved"]
+    _status, body = apply_http.quota_step(leader, demo_app, other, "2026-10-01")
+    rows = body["response"][ids.SC_APPLY_QUOTAS]["rowData"]
+    _status, body = apply_http.confirm(leader, demo_app, other, "2026-10-01", rows)
+    applied = body["response"]
     assert applied[ids.SC_ALERT]["color"] == "success", applied[ids.SC_ALERT]["children"]
     assert stored(demo_app, foreign["approved"].id)["status"] == "applied"
 
