@@ -26,7 +26,11 @@ def pytest_setup_options():
 
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory) -> Path:
-    """An SQLite file holding the migrated demo; tests copy it, never share it."""
+    """An SQLite file holding the migrated demo; tests copy it, never share it.
+
+    Its frames snapshot is written next to it and copied with it
+    (``copy_demo``): an app on a copy then loads the frames in ~0.7 s instead
+    of building them from the database in ~3 s, for each of hundreds of apps."""
     from dashboard.runtime.config import Settings
     from dashboard.runtime.service import DataService
 
@@ -35,8 +39,21 @@ def demo_db_template(tmp_path_factory) -> Path:
     service = DataService(settings)
     service.migrate()
     service.ensure_demo()
+    service.frames()
+    service.wait_for_snapshot()
     service.engine.dispose()
     return folder / "territory.sqlite"
+
+
+def copy_demo(template: Path, folder: Path) -> None:
+    """The demo database and its frames snapshot (the same data stamp, so the
+    copy's service reads the snapshot as its own) into an instance folder."""
+    from dashboard.storage import snapshot
+
+    shutil.copy(template, folder / "territory.sqlite")
+    frames = template.parent / snapshot.FOLDER
+    if frames.is_dir():
+        shutil.copytree(frames, folder / snapshot.FOLDER, dirs_exist_ok=True)
 
 
 @pytest.fixture
@@ -44,7 +61,7 @@ def demo_settings(demo_db_template, tmp_path):
     """Settings for a private copy of the demo database (tiles off: offline)."""
     from dashboard.runtime.config import Settings
 
-    shutil.copy(demo_db_template, tmp_path / "territory.sqlite")
+    copy_demo(demo_db_template, tmp_path)
     return Settings(instance_path=str(tmp_path), demo=True, tile_url="",
                     secret_key="test-secret")
 
