@@ -60,7 +60,8 @@ def test_a_rep_lands_on_their_scorecard_with_the_core_figures(start_app, demo_ap
     frames = service.frames()
     as_of = service.as_of()
     row = kpi_table(frames, resolve_period("qtd", as_of), as_of, "rep").set_index("id").loc["R046"]
-    duo.wait_for_contains_text(f"#{ids.SCORECARD_CONTENT}", "Derek Taylor")
+    name = frames.reps.set_index("rep_id").loc["R046", "rep_name"]  # drawn by the demo
+    duo.wait_for_contains_text(f"#{ids.SCORECARD_CONTENT}", name)
     text = duo.find_element(f"#{ids.SCORECARD_CONTENT}").text
     assert formatting.percent(row["attainment"]) in text
     assert formatting.money(row["open_pipeline"]) in text
