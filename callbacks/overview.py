@@ -91,7 +91,7 @@ def colours_only(hideout: dict) -> Patch:
 def strip(totals, period, no_quota: bool, restated: bool):
     """The KPI strip under the line saying which reading of history it shows."""
     return components.with_reading(components.kpi_strip(kpi_cards(totals, period, no_quota)),
-                                   overview.reading_text(restated), restated)
+                                   overview.reading_text(restated), restated, compact=True)
 
 
 def kpi_cards(totals, period, no_quota: bool = False) -> list:

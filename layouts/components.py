@@ -45,9 +45,12 @@ def reading_note(text: str, restated: bool) -> html.Div:
                     role="note", **{"data-reading": "restated" if restated else "credited"})
 
 
-def with_reading(content, text: str, restated: bool) -> html.Div:
-    """``content`` (a view's strip) under its :func:`reading_note`."""
-    return html.Div([reading_note(text, restated), content])
+def with_reading(content, text: str, restated: bool, compact: bool = False) -> html.Div:
+    """``content`` (a view's strip) under its :func:`reading_note`; ``compact``
+    puts the note in the page's top padding instead of a row of its own (the
+    map, which must end above the fold at 1440 × 900)."""
+    return html.Div([reading_note(text, restated), content],
+                    className="with-reading-compact" if compact else "with-reading")
 
 
 def empty_state(title: str, text: str) -> html.Div:
