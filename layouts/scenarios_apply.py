@@ -15,7 +15,9 @@ from layouts.shell import first_day_of_week
 def _grid(grid_id: str, columns: list[dict], empty: str, height: str, **options) -> dag.AgGrid:
     return dag.AgGrid(
         id=grid_id, rowData=[], columnDefs=columns,
-        defaultColDef={"sortable": True, "resizable": True},
+        # long headers wrap instead of ending in "…"
+        defaultColDef={"sortable": True, "resizable": True, "wrapHeaderText": True,
+                       "autoHeaderHeight": True},
         dashGridOptions={"rowHeight": 30, "headerHeight": 32, "animateRows": False,
                          "localeText": {"noRowsToShow": empty}, **options},
         style={"height": height}, className="ag-theme-alpine")
@@ -33,6 +35,8 @@ def quota_grid() -> dag.AgGrid:
         {"field": "proposed_text", "headerName": _("Moved with the accounts"), **money},
         {"field": "confirmed", "headerName": _("To apply (edit)"), "editable": True,
          "cellDataType": "number", "cellClass": "sc-editable",
+         # the one column the leader types in reads as a field to fill
+         "cellStyle": {"backgroundColor": "#fff8e1", "fontWeight": "600"},
          "valueFormatter": {"function": "Math.round(params.value).toLocaleString()"},
          **money},
         {"field": "attainment_text", "headerName": _("Run-rate attainment, before → after"),
@@ -40,7 +44,7 @@ def quota_grid() -> dag.AgGrid:
     ]
     return _grid(ids.SC_APPLY_QUOTAS, columns,
                  _("No quota is stored for the quarters from this date: the quotas stay "
-                   "as they are."), "260px", stopEditingWhenCellsLoseFocus=True,
+                   "as they are."), "200px", stopEditingWhenCellsLoseFocus=True,
                  singleClickEdit=True)
 
 
@@ -48,8 +52,9 @@ def dialog() -> dbc.Modal:
     """Asks for the effective date, shows the quota step, applies on Confirm."""
     date_row = html.Div([
         html.Label(_("Effective from"), htmlFor=ids.SC_APPLY_DATE, className="fw-semibold"),
-        dcc.DatePickerSingle(id=ids.SC_APPLY_DATE, display_format="YYYY-MM-DD",
-                             first_day_of_week=first_day_of_week()),
+        html.Div(dcc.DatePickerSingle(id=ids.SC_APPLY_DATE, display_format="YYYY-MM-DD",
+                                      first_day_of_week=first_day_of_week()),
+                 style={"width": "170px"}),
         html.Small(_("Deals closed from this date count for the new territories; everything "
                      "before stays credited as it was."), className="text-muted"),
     ], className="d-flex flex-wrap gap-3 align-items-center mb-2")
@@ -103,8 +108,10 @@ def history(leader: bool) -> html.Div:
     grid.selectedRows = []
     rollback = html.Div([
         html.Label(_("Roll the selected step back from"), htmlFor=ids.SC_ROLLBACK_DATE),
-        dcc.DatePickerSingle(id=ids.SC_ROLLBACK_DATE, display_format="YYYY-MM-DD",
-                             first_day_of_week=first_day_of_week()),
+        html.Div(dcc.DatePickerSingle(id=ids.SC_ROLLBACK_DATE, display_format="YYYY-MM-DD",
+                                      first_day_of_week=first_day_of_week(),
+                                      placeholder="YYYY-MM-DD"),  # i18n: not shown
+                 style={"width": "170px"}),
         dbc.Button(_("Roll back"), id=ids.SC_ROLLBACK, color="danger", outline=True,
                    size="sm"),
         html.Small(_("Adds the reverse change from that date; the history keeps both."),
