@@ -116,6 +116,23 @@ class UnitGraph:
             object.__setattr__(self, "_first_edge", cached)
         return cached
 
+    @property
+    def reverse(self) -> np.ndarray:
+        """Per directed edge a → b, the position of b → a."""
+        cached = self.__dict__.get("_reverse")
+        if cached is None:
+            key = self.src * self.size + self.dst  # ascending: the edges are sorted
+            cached = np.searchsorted(key, self.dst * self.size + self.src)
+            object.__setattr__(self, "_reverse", cached)
+        return cached
+
+    def edges_of(self, units: np.ndarray) -> np.ndarray:
+        """Positions in ``src``/``dst`` of the edges leaving ``units``."""
+        units = np.asarray(units, dtype=np.int64)
+        first = self.first_edge[units]
+        length = self.first_edge[units + 1] - first
+        return np.repeat(first - np.cumsum(length) + length, length) + np.arange(int(length.sum()))
+
     def components(self) -> np.ndarray:
         """Component label per unit (0 holds unit 0), by breadth-first search."""
         label = np.full(self.size, -1, dtype=np.int64)

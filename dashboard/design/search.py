@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dashboard.design.state import EPSILON, State
+from dashboard.design.transfer import find_transfer
 
 #: how many of the best first moves an ejection chain starts from
 CHAIN_WIDTH = 4
@@ -36,6 +37,8 @@ CHAIN_WIDTH = 4
 CHAIN_DEPTH = 3
 #: the best moves sorted each iteration (all of them only when none of these is feasible)
 HEAD = 64
+#: how many of the worst territories a transfer is looked for around
+TRANSFER_WIDTH = 6
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,9 @@ class Move:
     ``before`` and ``after`` are its deviations, total ÷ target − 1), ``compactness``
     (balance unchanged, fewer cut edges), ``chain`` (part of an ejection chain that
     improves as a whole; the reason names what the chain's move fixed), ``escape``
-    (a tabu step or a kick out of a local optimum, later undone or built upon).
+    (a tabu step or a kick out of a local optimum, later undone or built upon),
+    ``transfer`` (one of a run of units taken from a bordering territory that improves
+    as a whole: :mod:`dashboard.design.transfer`).
     """
 
     unit: int
@@ -118,6 +123,7 @@ class Search:
         self.best_score = state.score
         self.best_log = list(self.log)
         self.iteration = 0
+        self.failed: set = set()  # transfers that did not improve (see transfer.py)
         self.started = time.monotonic()
         self.reported = 0.0
 
@@ -133,6 +139,26 @@ class Search:
             if allowed[position] and self.state.keeps_connected(int(cands.unit[position])):
                 return int(position)
         return -1
+
+    def _best_move(self, head: int | None):
+        """The candidates (the best ``head`` of them, or all), their order, which are
+        admissible (not tabu, or a new best), and the best admissible feasible one."""
+        state, p = self.state, self.state.problem
+        cands = state.candidates(head=head)
+        order = cands.ordered(p.tiebreak, p.territories)
+        allowed = ((self.tabu[cands.unit, cands.dest] <= self.iteration)
+                   | (state.score + cands.delta < self.best_score - EPSILON))
+        return cands, order, allowed, self._first_feasible(cands, order, allowed)
+
+    def _transfer(self) -> bool:
+        """Take the first improving transfer (:mod:`dashboard.design.transfer`)."""
+        found = find_transfer(self.state, self.failed, TRANSFER_WIDTH)
+        if found is None:
+            return False
+        receiver, _giver, units = found
+        for unit in units:
+            self.take(unit, receiver, "transfer")
+        return True
 
     def _chain(self, cands, order, allowed) -> bool:
         """Try ejection chains from the best few admissible moves; keep the first that
@@ -201,26 +227,20 @@ class Search:
             self.progress(Progress(self.iteration, now, self.best_score, self.best.copy()))
 
     def run(self) -> Outcome:
-        state, p = self.state, self.state.problem
+        state = self.state
         stale, kicks = 0, 0
         stopped = None
         while (stopped := self._stop_reason()) is None:
             self.iteration += 1
-            cands = state.candidates()
+            cands, order, allowed, pick = self._best_move(HEAD)
+            if pick < 0:  # none of the best few is feasible: look at every move
+                cands, order, allowed, pick = self._best_move(None)
             if not len(cands):
                 stopped = "no_moves"
                 break
-            order = cands.ordered(p.tiebreak, p.territories, head=HEAD)
-            score = state.score
-            allowed = ((self.tabu[cands.unit, cands.dest] <= self.iteration)
-                       | (score + cands.delta < self.best_score - EPSILON))
-            pick = self._first_feasible(cands, order, allowed)
-            if pick < 0 and len(order) < len(cands):
-                order = cands.ordered(p.tiebreak, p.territories)
-                pick = self._first_feasible(cands, order, allowed)
             if pick >= 0 and cands.delta[pick] < -EPSILON:
                 self.take(int(cands.unit[pick]), int(cands.dest[pick]), "balance")
-            elif not self._chain(cands, order, allowed):
+            elif not self._transfer() and not self._chain(cands, order, allowed):
                 if pick >= 0:
                     self.take(int(cands.unit[pick]), int(cands.dest[pick]), "escape")
                 elif self._first_feasible(cands, order, np.ones(len(cands), bool)) < 0:

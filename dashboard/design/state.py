@@ -10,6 +10,12 @@ The penalty puts "within tolerance" first; Σ d² is the dispersion, which is wh
 the balance index (1 − std ÷ mean) reads; cut edges are the secondary, compactness
 term. A move changes two territories only, so its score change comes from their
 two rows, for every candidate at once.
+
+Scoring is incremental: the score change of every directed edge u → v (u moving
+to v's territory) is kept, with each unit's count of neighbours per territory
+(for the cut edges). A move of u from A to B makes stale only the edges leaving
+or entering A or B and those leaving u's neighbours; they are rescored at the next
+read (a chain that moves and undoes pays once), not all edges every iteration.
 """
 
 from __future__ import annotations
@@ -95,11 +101,48 @@ class State:
                                 for j in range(p.graph.measures.shape[1])], axis=1)
         self.count = np.bincount(self.assign, minlength=k)
         self.rows = p.score_rows(self.totals)
-        self.cut = int(np.count_nonzero(self.assign[p.graph.src] != self.assign[p.graph.dst]) // 2)
+        g = p.graph
+        self.cut = int(np.count_nonzero(self.assign[g.src] != self.assign[g.dst]) // 2)
         self.used = (float(p.cost[self.assign != p.start].sum()) if p.start is not None else 0.0)
         # contiguity answers stay true until the unit's territory changes
         self.version = np.zeros(k, dtype=np.int64)
         self.connected: dict[int, tuple[tuple[int, int], bool]] = {}
+        self.near = np.zeros((g.size, k), dtype=np.int64)  # neighbours per territory
+        np.add.at(self.near, (g.src, self.assign[g.dst]), 1)
+        self.edge_delta = self._score_edges(np.arange(len(g.src)))
+        self.stale_territories: set[int] = set()
+        self.stale_units: set[int] = set()
+
+    def _score_edges(self, edges: np.ndarray) -> np.ndarray:
+        """Score change of moving each edge's first unit to its second unit's territory
+        (+inf when they share one)."""
+        p = self.problem
+        g = p.graph
+        unit = g.src[edges]
+        src, dest = self.assign[unit], self.assign[g.dst[edges]]
+        row = g.measures[unit]
+        delta = (p.score_rows(self.totals[src] - row) + p.score_rows(self.totals[dest] + row)
+                 - self.rows[src] - self.rows[dest])
+        if p.compactness:
+            delta += p.compactness * (self.near[unit, src] - self.near[unit, dest])
+        # a unit that cannot move, or would empty its territory, has no move
+        delta[(src == dest) | ~p.movable[unit] | (self.count[src] <= 1)] = np.inf
+        return delta
+
+    def _refresh(self) -> None:
+        """Rescore the edges the moves since the last read made stale."""
+        if not self.stale_territories and not self.stale_units:
+            return
+        g = self.problem.graph
+        stale = np.zeros(self.problem.territories, dtype=bool)
+        stale[list(self.stale_territories)] = True
+        inside = np.flatnonzero(stale[self.assign])
+        leaving = g.edges_of(inside)
+        edges = np.concatenate([leaving, g.reverse[leaving],
+                                g.edges_of(np.fromiter(self.stale_units, dtype=np.int64))])
+        self.edge_delta[edges] = self._score_edges(edges)
+        self.stale_territories.clear()
+        self.stale_units.clear()
 
     @property
     def score(self) -> float:
@@ -114,9 +157,13 @@ class State:
         self.count[source] -= 1
         self.count[dest] += 1
         self.rows[[source, dest]] = p.score_rows(self.totals[[source, dest]])
-        for other in p.graph.neighbours[unit]:
-            territory = self.owner[other]
-            self.cut += (territory == source) - (territory == dest)
+        self.cut += int(self.near[unit, source] - self.near[unit, dest])
+        around = p.graph.neighbours[unit]
+        self.near[around, source] -= 1
+        self.near[around, dest] += 1
+        self.stale_territories.update((source, dest))
+        self.stale_units.update(around)
+        self.stale_units.add(unit)
         if p.start is not None:
             home = p.start[unit]
             self.used += p.cost[unit] * (int(dest != home) - int(source != home))
@@ -165,40 +212,33 @@ class State:
                 frontier.append(other)
         return False
 
-    def candidates(self, source: int | None = None, exclude: int = -1) -> Candidates:
+    def candidates(self, source: int | None = None, exclude: int = -1,
+                   head: int | None = None) -> Candidates:
         """Every boundary move (unit to a bordering territory), scored, before the
-        contiguity test; only from ``source`` when given, never of ``exclude``.
+        contiguity test; only from ``source`` when given, never of ``exclude``; only about
+        the best ``head`` when given (cheaper than all). A move is listed once per
+        neighbour the unit has in the destination.
 
         Filters: the unit is movable, its territory keeps at least one unit, and the
         move fits what is left of the disruption budget.
         """
+        self._refresh()
         p = self.problem
-        g, k = p.graph, p.territories
-        edge_from, edge_to = g.src, g.dst
-        if source is not None:  # only the edges of the source's units (edge_from is sorted)
-            own = np.flatnonzero(self.assign == source)
-            first, length = g.first_edge[own], g.first_edge[own + 1] - g.first_edge[own]
-            edges = (np.repeat(first - np.cumsum(length) + length, length)
-                     + np.arange(int(length.sum())))
-            edge_from, edge_to = edge_from[edges], edge_to[edges]
-        give, take = self.assign[edge_from], self.assign[edge_to]
-        ok = (give != take) & p.movable[edge_from] & (self.count[give] > 1)
+        g = p.graph
+        if source is not None:
+            edges = g.edges_of(np.flatnonzero(self.assign == source))
+        elif head is not None and 2 * head < len(self.edge_delta):
+            edges = np.argpartition(self.edge_delta, 2 * head)[:2 * head]
+        else:
+            edges = np.arange(len(g.src))
+        delta = self.edge_delta[edges]
+        ok = np.isfinite(delta)
+        unit, dest = g.src[edges], self.assign[g.dst[edges]]
         if exclude >= 0:
-            ok &= edge_from != exclude
-        mark = np.zeros(g.size * k, dtype=bool)
-        mark[edge_from[ok] * k + take[ok]] = True
-        keys = np.flatnonzero(mark)
-        unit, dest = keys // k, keys % k
+            ok &= unit != exclude
         src = self.assign[unit]
         if p.start is not None and np.isfinite(p.budget):
             home = p.start[unit]
             extra = p.cost[unit] * ((dest != home).astype(float) - (src != home))
-            fits = self.used + extra <= p.budget + 1e-12
-            unit, dest, src = unit[fits], dest[fits], src[fits]
-        row = g.measures[unit]
-        delta = (p.score_rows(self.totals[src] - row) + p.score_rows(self.totals[dest] + row)
-                 - self.rows[src] - self.rows[dest])
-        if p.compactness and len(unit):
-            near = np.bincount(edge_from * k + take, minlength=g.size * k)
-            delta = delta + p.compactness * (near[unit * k + src] - near[unit * k + dest])
-        return Candidates(unit, src, dest, delta)
+            ok &= self.used + extra <= p.budget + 1e-12
+        return Candidates(unit[ok], src[ok], dest[ok], delta[ok])

@@ -199,3 +199,19 @@ def test_a_unit_that_moved_is_judged_in_its_new_territory():
     state.move(3, 2)
     state.move(3, 1)  # now territory 1 is 0-1-2-3 and has changed four times too
     assert not state.keeps_connected(1)  # 0 hangs on 1 alone
+
+
+def test_a_territory_behind_a_bridge_and_empty_units_is_fed():
+    # Seen on the demo: Alaska reaches the rest only through one county whose leaving
+    # would cut its territory in two, and the counties beyond hold no accounts, so no
+    # single move helps and the territory stayed at 0.1 x the mean. Here a0-a1 (0) reach
+    # the line x-q1-q2-q3-h1..h4 through x, on which p1-p2-p3 hang; only h* weigh 1.
+    names = ["a0", "a1", "x", "p1", "p2", "p3", "q1", "q2", "q3", "h1", "h2", "h3", "h4"]
+    edges = [("a0", "a1"), ("a1", "x"), ("x", "p1"), ("p1", "p2"), ("p2", "p3"), ("x", "q1"),
+             ("q1", "q2"), ("q2", "q3"), ("q3", "h1"), ("h1", "h2"), ("h2", "h3"), ("h3", "h4")]
+    weights = [1.0 if n.startswith("h") else 0.0 for n in names]
+    graph = UnitGraph.build(names, [(i, 0) for i in range(len(names))], weights, edges)
+    result = rebalance(graph, np.array([0, 0] + [1] * 11), 2, Settings(tolerance=0.05, **FAST))
+    assert np.bincount(result.assignment, weights=weights).tolist() == [2.0, 2.0]
+    assert result.figures.contiguous
+    assert {m.kind for m in result.moves} == {"transfer"}
