@@ -40,7 +40,7 @@ CITIES_FILE = DATA_DIR / "cities.csv"
 BASE_TERRITORIES, BASE_ACCOUNTS, BASE_OPPORTUNITIES = 60, 20_000, 100_000
 CAUSES = ("low_penetration", "thin_pipeline", "falling_bookings", "low_pace")
 #: The region whose territories have a quota per segment (the others one per quarter)
-SEGMENT_QUOTA_REGION = "Northeast"
+SEGMENT_QUOTA_REGION = "Midwest"
 CAUSE_TEXT = {
     "thin_pipeline": "few open deals for the current quarter: coverage below 2x",
     "low_penetration": "high potential but few customers: penetration in the bottom quartile",
