@@ -224,6 +224,20 @@ IMPORT_UPLOAD = "import-upload"
 IMPORT_RESULT = "import-result"
 #: the warning that a dropped file is over the upload's size limit
 IMPORT_TOO_BIG = "import-too-big"
+#: the mapping step (files in another layout than DATA_FORMAT.md's): its
+#: section, the token of the files waiting server-side, the grids of files,
+#: columns and stages, the problems, the first rows as stored, the profile
+#: name, the Import button and what the import did
+IMPORT_MAP = "import-map"
+IMPORT_MAP_TOKEN = "import-map-token"
+IMPORT_MAP_FILES = "import-map-files"
+IMPORT_MAP_COLUMNS = "import-map-columns"
+IMPORT_MAP_STAGES = "import-map-stages"
+IMPORT_MAP_PROBLEMS = "import-map-problems"
+IMPORT_MAP_PREVIEW = "import-map-preview"
+IMPORT_MAP_PROFILE = "import-map-profile"
+IMPORT_MAP_CONFIRM = "import-map-confirm"
+IMPORT_MAP_RESULT = "import-map-result"
 
 # --- every grid's XLSX twin ---------------------------------------------------
 #: CSV button id -> (XLSX button id, download id): the layout places the

@@ -49,6 +49,7 @@ def import_page(max_file_bytes: int) -> html.Div:
                                          className="alert alert-warning mt-2 mb-0",
                                          **{"data-max-bytes": str(max_file_bytes)}),
                                 dcc.Loading(html.Div(id=ids.IMPORT_RESULT, className="mt-3")),
+                                dcc.Store(id=ids.IMPORT_MAP_TOKEN),
                             ]
                         ),
                     ]
@@ -61,9 +62,15 @@ def import_page(max_file_bytes: int) -> html.Div:
                         dbc.CardHeader(_("Accepted files")),
                         dbc.CardBody(
                             [
-                                html.P(_("Name each file after its table. Required columns "
-                                         "are starred; nothing is written unless every file "
-                                         "is valid."), className="small text-muted"),
+                                html.P(_("Files named after their table import as they "
+                                         "are. Required columns are starred; nothing is "
+                                         "written unless every file is valid."),
+                                       className="small text-muted"),
+                                html.P(_("Any other CSV or XLSX export (Salesforce, "
+                                         "HubSpot, Zoho, order lines) goes through a mapping "
+                                         "step first: its columns are recognised, and you "
+                                         "check them before anything is imported."),
+                                       className="small text-muted"),
                                 formats,
                             ]
                         ),
@@ -71,6 +78,7 @@ def import_page(max_file_bytes: int) -> html.Div:
                 ),
                 lg=5,
             ),
+            dbc.Col(dcc.Loading(html.Div(id=ids.IMPORT_MAP)), width=12),
         ],
         className="g-3",
     )
@@ -91,8 +99,14 @@ def _drop_hint() -> list:
     return [part for part in (before, html.A(_("choose files")), after) if part != ""]
 
 
+def upload_again() -> dbc.Alert:
+    """The mapping step's files are gone (imported already, or too old)."""
+    return dbc.Alert(_("These files are no longer waiting here: upload them again."),
+                     color="warning")
+
+
 def import_report(ok: bool, errors: list[str], warnings: list[str], rows: dict,
-                  unchanged: bool = False) -> html.Div:
+                  unchanged: bool = False, saved_profile: str | None = None) -> html.Div:
     """What an import did: the tables loaded, or every problem that stopped it.
 
     ``errors`` and ``warnings`` are the problems as text (file, row, column
@@ -106,6 +120,9 @@ def import_report(ok: bool, errors: list[str], warnings: list[str], rows: dict,
         loaded = ", ".join(_("{count} {table}").format(count=formatting.count(n), table=t)
                            for t, n in rows.items())
         parts.append(dbc.Alert(_("Imported {tables}.").format(tables=loaded), color="success"))
+    if ok and saved_profile:
+        parts.append(dbc.Alert(_("Mapping saved as “{name}”.").format(name=saved_profile),
+                               color="info"))
     else:
         summary = ngettext("Nothing was imported: {count} problem must be fixed first.",
                            "Nothing was imported: {count} problems must be fixed first.",

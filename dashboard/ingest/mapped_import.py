@@ -26,6 +26,9 @@ class Answers:
     date_orders: dict[str, str] = field(default_factory=dict)
     stage_status: dict[str, str] = field(default_factory=dict)
     profile: str | None = None
+    #: the whole mapping as the user edited it (the upload page's grids): used
+    #: instead of a saved profile or the recognised one
+    edited: mapping.Proposal | None = None
 
 
 @dataclass
@@ -36,6 +39,10 @@ class MappedImport:
     #: the profile applied (by name or because the headers matched), if any
     profile_applied: str | None = None
     result: ImportResult | None = None
+    #: file -> header -> the first few distinct values (what the page shows
+    #: beside each column), and file -> its number of rows
+    samples: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    row_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -51,6 +58,12 @@ def _with_answers(proposal: mapping.Proposal, answers: Answers) -> mapping.Propo
     return proposal
 
 
+def _samples(frame: pd.DataFrame, count: int = 3) -> dict[str, list[str]]:
+    head = frame.head(500)
+    return {str(header): [v for v in pd.unique(head[header].astype(str).str.strip())
+                          if v][:count] for header in head.columns}
+
+
 def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None = None,
         dry_run: bool = False, actor: str = "cli",
         stage_probabilities: Mapping[str, float] | None = None) -> MappedImport:
@@ -63,18 +76,20 @@ def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None 
         if not found:
             frames[name] = frame
     saved, applied = None, None
-    if answers.profile:
+    if answers.profile and answers.edited is None:
         saved = profiles.load(engine, answers.profile)
         applied = answers.profile if saved else None
-    if saved is None:
+    if saved is None and answers.edited is None:
         found_profile = profiles.matching(engine, frames)
         if found_profile:
             applied, saved = found_profile
     if saved is not None:
         saved = profiles.for_files(saved, frames)
-    first = mapping.propose(frames, saved)
+    first = mapping.propose(frames, answers.edited or saved)
     proposal = mapping.propose(frames, _with_answers(first, answers))
-    outcome = MappedImport(proposal, read_problems + proposal.problems, profile_applied=applied)
+    outcome = MappedImport(proposal, read_problems + proposal.problems, profile_applied=applied,
+                           samples={name: _samples(frame) for name, frame in frames.items()},
+                           row_counts={name: len(frame) for name, frame in frames.items()})
     if has_errors(outcome.problems):
         return outcome
     built = mapping.build(frames, proposal)

@@ -18,7 +18,8 @@ from tests.i18n_scan import untranslated
 
 ROOT = Path(__file__).resolve().parents[3]
 SHOWN_CORE = ("ingest/checks", "ingest/parsing", "ingest/reading", "ingest/service",
-              "ingest/dates", "ingest/flat", "ingest/mapping", "ingest/places", "ingest/values",
+              "ingest/dates", "ingest/flat", "ingest/mapping", "ingest/mapping_page",
+              "ingest/places", "ingest/values",
               "metrics/kpi_table", "metrics/periods", "metrics/underperformance",
               "runtime/health", "views/choropleth", "views/drilldown", "views/flagged",
               "views/overview", "views/rankings", "views/scorecard", "views/selection",

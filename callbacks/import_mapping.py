@@ -1,0 +1,128 @@
+"""The import page's mapping step: files in another layout than DATA_FORMAT.md's
+are kept server-side (``dashboard.ingest.staging``, the page holds their
+token), their proposed mapping shown in grids, re-checked after each edit
+(dry run: problems and the first rows as stored), and imported through the
+same all-or-nothing path as every import (``dashboard.ingest.mapped_import``)."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, no_update
+
+from callbacks import guard
+from dashboard.ingest import mapped_import, mapping_page, staging
+from dashboard.runtime.service import DataService
+from layouts import ids
+from layouts import import_mapping as layout
+from layouts import imports as import_layout
+
+
+def _owner() -> str:
+    viewer = guard.viewer()
+    return f"user:{viewer.user_id}" if viewer is not None else ""
+
+
+def _check(service: DataService, files: list[tuple[str, bytes]],
+           answers: mapped_import.Answers | None = None) -> mapped_import.MappedImport:
+    return mapped_import.run(service.engine, files, answers, dry_run=True, actor="web",
+                             stage_probabilities=service.settings.stage_probabilities)
+
+
+def _checked_parts(outcome: mapped_import.MappedImport) -> tuple:
+    ready = mapping_page.can_import(outcome)
+    return (layout.problems(mapping_page.problem_rows(outcome.problems), ready),
+            layout.preview(mapping_page.preview_tables(outcome)), ready)
+
+
+def forget(service: DataService, token: object) -> None:
+    """The files of an earlier mapping step, removed when another upload starts."""
+    staging.discard(service.settings.instance_path, token, _owner())
+
+
+def start(service: DataService, files: list[tuple[str, bytes]]) -> tuple[object, str]:
+    """The mapping step for an upload: the files staged, their proposal shown."""
+    token = staging.stage(service.settings.instance_path, files, _owner())
+    outcome = _check(service, files)
+    rows = mapping_page.grid_rows(outcome)
+    problem_part, preview_part, ready = _checked_parts(outcome)
+    step = layout.mapping_step(
+        profile=outcome.profile_applied,
+        files=layout.files_grid(rows.files, mapping_page.kind_labels()),
+        columns=layout.columns_grid(rows.columns, list(mapping_page.FIELDS),
+                                    mapping_page.order_labels()),
+        stages=layout.stages_grid(rows.stages, mapping_page.status_labels())
+        if rows.stages else None,
+        problem_part=problem_part, preview_part=preview_part, ready=ready)
+    return step, token
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    instance = service.settings.instance_path
+
+    @app.callback(
+        Output(ids.IMPORT_MAP_COLUMNS, "rowData"),
+        Output(ids.IMPORT_MAP_STAGES, "rowData"),
+        Output(ids.IMPORT_MAP_PROBLEMS, "children"),
+        Output(ids.IMPORT_MAP_PREVIEW, "children"),
+        Output(ids.IMPORT_MAP_CONFIRM, "disabled"),
+        Input(ids.IMPORT_MAP_FILES, "cellValueChanged"),
+        Input(ids.IMPORT_MAP_COLUMNS, "cellValueChanged"),
+        Input(ids.IMPORT_MAP_STAGES, "cellValueChanged"),
+        State(ids.IMPORT_MAP_TOKEN, "data"),
+        State(ids.IMPORT_MAP_FILES, "rowData"),
+        State(ids.IMPORT_MAP_COLUMNS, "rowData"),
+        State(ids.IMPORT_MAP_STAGES, "rowData"),
+        prevent_initial_call=True,
+    )
+    @guard.level("leader")
+    def remap(_files_edit, _columns_edit, _stages_edit, token, files, columns, stages):
+        """Fires on each edit of the mapping: checked again, nothing written."""
+        staged = staging.load(instance, token, _owner())
+        if staged is None:
+            return (no_update, no_update, _gone(), "", True)
+        answers = mapped_import.Answers(edited=mapping_page.edited(files, columns, stages))
+        outcome = _check(service, staged, answers)
+        rows = mapping_page.grid_rows(outcome)
+        problem_part, preview_part, ready = _checked_parts(outcome)
+        return rows.columns, rows.stages, problem_part, preview_part, not ready
+
+    @app.callback(
+        Output(ids.IMPORT_MAP_RESULT, "children"),
+        Output(ids.IMPORT_MAP_CONFIRM, "disabled", allow_duplicate=True),
+        Input(ids.IMPORT_MAP_CONFIRM, "n_clicks"),
+        State(ids.IMPORT_MAP_TOKEN, "data"),
+        State(ids.IMPORT_MAP_FILES, "rowData"),
+        State(ids.IMPORT_MAP_COLUMNS, "rowData"),
+        State(ids.IMPORT_MAP_STAGES, "rowData"),
+        State(ids.IMPORT_MAP_PROFILE, "value"),
+        prevent_initial_call=True,
+    )
+    @guard.level("leader")
+    def confirm(clicks, token, files, columns, stages, profile):
+        """Fires on Import: the mapped files imported, all or nothing."""
+        if not clicks:
+            return no_update, no_update
+        staged = staging.load(instance, token, _owner())
+        if staged is None:
+            return _gone(), True
+        name = profile.strip()[:100] if isinstance(profile, str) and profile.strip() else None
+        answers = mapped_import.Answers(
+            profile=name, edited=mapping_page.edited(files, columns, stages))
+        outcome = mapped_import.run(service.engine, staged, answers, actor="web",
+                                    stage_probabilities=service.settings.stage_probabilities)
+        errors = [str(p) for p in outcome.problems if p.severity == "error"]
+        warnings = [str(p) for p in outcome.problems if p.severity != "error"]
+        result = outcome.result
+        if outcome.ok:
+            staging.discard(instance, token, _owner())
+        report = import_layout.import_report(
+            outcome.ok, errors, warnings, result.rows if result else {},
+            bool(result and result.unchanged), saved_profile=name if outcome.ok else None)
+        return report, outcome.ok
+
+    del remap, confirm
+
+
+def _gone():
+    return import_layout.upload_again()
+

@@ -1,0 +1,234 @@
+# ruff: noqa: E501  (the exports are written as their CRMs write them, one line per row)
+"""The import page's mapping step over HTTP: a CRM export dropped on the page
+is recognised and shown as grids (kind, column → field, date orders, stages),
+the problems by file, row, column and reason, the first rows as stored; an
+edit or an answered date order is checked again; Import lands the data
+through the same all-or-nothing path, and the figures are the hand-worked ones."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+
+import pytest
+
+from dashboard.access import users
+from dashboard.storage import store
+from layouts import ids
+from tests.dash_http import post_callback, sign_in
+from tests.integration.test_import_mapping_cli import (
+    ALIGNMENT,
+    AMBIGUOUS,
+    SALESFORCE,
+    TERRITORIES,
+)
+
+PASSWORD = "a-long-password-1"
+
+
+@pytest.fixture
+def empty_app(empty_settings):
+    from app import create_app
+
+    app = create_app(empty_settings)
+    users.add_user(app.server.extensions["territory_service"].engine, "boss", PASSWORD, "leader")
+    return app
+
+
+def _client(app, username="boss"):
+    return sign_in(app.server.test_client(), username, PASSWORD)
+
+
+def drop(client, app, files: dict[str, str], previous: str | None = None):
+    contents = ["data:text/csv;base64," + base64.b64encode(text.encode()).decode()
+                for text in files.values()]
+    status, body = post_callback(client, app, (ids.IMPORT_RESULT, "children"), {
+        f"{ids.IMPORT_UPLOAD}.contents": contents,
+        f"{ids.IMPORT_UPLOAD}.filename": list(files),
+        f"{ids.IMPORT_MAP_TOKEN}.data": previous,
+    })
+    assert status == 200, body
+    return body["response"]
+
+
+def find(tree, ident: str) -> dict:
+    """The props of the component ``ident`` in a returned layout."""
+    if isinstance(tree, dict):
+        props = tree.get("props", {})
+        if props.get("id") == ident:
+            return props
+        for value in (props.values() if "props" in tree else tree.values()):
+            found = find(value, ident)
+            if found is not None:
+                return found
+    elif isinstance(tree, list):
+        for item in tree:
+            found = find(item, ident)
+            if found is not None:
+                return found
+    return None
+
+
+class Step:
+    """The mapping step as the browser holds it: the token and the grids' rows."""
+
+    def __init__(self, response):
+        tree = response[ids.IMPORT_MAP]["children"]
+        self.tree = tree
+        self.token = response[ids.IMPORT_MAP_TOKEN]["data"]
+        self.files = find(tree, ids.IMPORT_MAP_FILES)["rowData"]
+        self.columns = find(tree, ids.IMPORT_MAP_COLUMNS)["rowData"]
+        stages = find(tree, ids.IMPORT_MAP_STAGES)
+        self.stages = stages["rowData"] if stages else []
+        self.problems = str(find(tree, ids.IMPORT_MAP_PROBLEMS))
+        self.preview = str(find(tree, ids.IMPORT_MAP_PREVIEW))
+        self.disabled = find(tree, ids.IMPORT_MAP_CONFIRM)["disabled"]
+
+    def column(self, name: str) -> dict:
+        return next(r for r in self.columns if r["column"] == name)
+
+    def values(self) -> dict:
+        return {f"{ids.IMPORT_MAP_TOKEN}.data": self.token,
+                f"{ids.IMPORT_MAP_FILES}.rowData": self.files,
+                f"{ids.IMPORT_MAP_COLUMNS}.rowData": self.columns,
+                f"{ids.IMPORT_MAP_STAGES}.rowData": self.stages}
+
+    def edit(self, client, app, grid: str):
+        """Send the grids after an edit of ``grid``; keeps what comes back."""
+        status, body = post_callback(
+            client, app, (ids.IMPORT_MAP_COLUMNS, "rowData"),
+            {f"{grid}.cellValueChanged": [{"rowIndex": 0}], **self.values()},
+            changed=[f"{grid}.cellValueChanged"])
+        assert status == 200, body
+        response = body["response"]
+        self.columns = response[ids.IMPORT_MAP_COLUMNS]["rowData"]
+        self.stages = response[ids.IMPORT_MAP_STAGES]["rowData"]
+        self.problems = str(response[ids.IMPORT_MAP_PROBLEMS]["children"])
+        self.preview = str(response[ids.IMPORT_MAP_PREVIEW]["children"])
+        self.disabled = response[ids.IMPORT_MAP_CONFIRM]["disabled"]
+
+    def confirm(self, client, app, profile: str = "") -> str:
+        status, body = post_callback(client, app, (ids.IMPORT_MAP_RESULT, "children"), {
+            f"{ids.IMPORT_MAP_CONFIRM}.n_clicks": 1, **self.values(),
+            f"{ids.IMPORT_MAP_PROFILE}.value": profile})
+        assert status == 200, body
+        return str(body["response"][ids.IMPORT_MAP_RESULT]["children"])
+
+
+def company_bookings(settings, monkeypatch, capsys, period: str) -> float:
+    from dashboard.runtime.cli import main
+
+    monkeypatch.setenv("TD_INSTANCE_PATH", settings.instance_path)
+    monkeypatch.setenv("TD_DEMO", "0")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    capsys.readouterr()
+    code = main(["kpis", "--period", period, "--level", "company", "--as-of", "2025-12-31"])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return float(next(csv.DictReader(io.StringIO(out.out)))["bookings"])
+
+
+def test_a_salesforce_export_is_mapped_on_the_page_and_imports_the_hand_worked_bookings(
+        empty_app, empty_settings, monkeypatch, capsys):
+    client = _client(empty_app)
+    engine = empty_app.server.extensions["territory_service"].engine
+    response = drop(client, empty_app, {"Opportunities report.csv": SALESFORCE,
+                                        "territories.csv": TERRITORIES,
+                                        "alignment.csv": ALIGNMENT})
+    # no import yet: the mapping step is shown instead
+    assert response[ids.IMPORT_RESULT]["children"] is None
+    step = Step(response)
+    assert {f["file"]: f["kind"] for f in step.files} == {
+        "Opportunities report.csv": "flat_deals", "territories.csv": "territories",
+        "alignment.csv": "alignment"}
+    assert step.column("Close Date")["field"] == "close_on"
+    assert step.column("Close Date")["order"] == "mdy"
+    assert step.column("Billing Zip/Postal Code")["field"] == "postal_code"
+    assert step.column("Opportunity Name")["field"] == ""  # not used
+    assert {s["stage"]: s["status"] for s in step.stages} == {
+        "Closed Won": "won", "Closed Lost": "lost", "Negotiation": "open"}
+    # the first rows exactly as stored: money parsed, US dates as ISO
+    assert "006A1" in step.preview and "1200.0" in step.preview and "2025-03-15" in step.preview
+    # a warning, by file, row and column, that does not stop the import
+    assert "07029 reaches into more than one county" in step.problems
+    assert step.disabled is False
+    assert store.read_dataset(engine).opportunities.empty
+
+    report = step.confirm(client, empty_app, profile="salesforce")
+    assert "Imported" in report and "5 opportunities" in report
+    assert "Mapping saved as “salesforce”" in report
+    # 2025 by hand: 006A1 1,200.00 + 006B1 2,500.50; 2024: 006C1 300.00
+    assert company_bookings(empty_settings, monkeypatch, capsys, "2025") == pytest.approx(3700.5)
+    assert company_bookings(empty_settings, monkeypatch, capsys, "2024") == pytest.approx(300.0)
+    # the staged files are gone once imported
+    assert "no longer waiting here" in step.confirm(client, empty_app)
+
+    # next month's export with the same headers: the profile applies by itself
+    again = Step(drop(client, empty_app, {"Opportunities (May).csv": SALESFORCE,
+                                          "territories.csv": TERRITORIES,
+                                          "alignment.csv": ALIGNMENT}))
+    assert "Profile “salesforce” applied by itself" in str(again.tree)
+
+
+def test_an_unmapped_required_field_is_named_with_why_until_the_mapping_is_edited(empty_app):
+    client = _client(empty_app)
+    export = SALESFORCE.replace("Amount,Stage", "Deal Value,Stage", 1)
+    step = Step(drop(client, empty_app, {"deals.csv": export}))
+    assert step.column("Deal Value")["field"] == ""
+    assert ("no column is mapped to amount, which is required: bookings and pipeline are "
+            "sums of amounts") in step.problems
+    assert step.disabled is True
+    assert "006A1" not in step.preview
+
+    step.column("Deal Value")["field"] = "amount"
+    step.edit(client, empty_app, ids.IMPORT_MAP_COLUMNS)
+    assert "no column is mapped to amount" not in step.problems
+    assert step.disabled is False
+    assert "2500.5" in step.preview  # $2,500.50 as stored
+
+
+def test_an_ambiguous_date_column_is_asked_and_answered(empty_app):
+    client = _client(empty_app)
+    engine = empty_app.server.extensions["territory_service"].engine
+    step = Step(drop(client, empty_app, {"export.csv": AMBIGUOUS}))
+    close = step.column("Close Date")
+    assert close["order"] == "" and close["ask"] is True
+    assert "every date in Close Date reads both as month/day and as day/month" in step.problems
+    assert step.disabled is True
+
+    for name in ("Close Date", "Created Date"):
+        step.column(name)["order"] = "dmy"
+    step.edit(client, empty_app, ids.IMPORT_MAP_COLUMNS)
+    assert step.disabled is False and step.column("Close Date")["ask"] is False
+    assert "2025-04-03" in step.preview  # 03/04/2025 read day first
+    assert "Imported" in step.confirm(client, empty_app)
+    assert store.read_dataset(engine).opportunities.close_on.dt.date.astype(str).tolist() == [
+        "2025-04-03"]
+
+
+def test_a_stage_edited_to_won_counts_as_won(empty_app, empty_settings, monkeypatch, capsys):
+    client = _client(empty_app)
+    export = SALESFORCE.replace(",Won,Closed,", ",Is it won,Is it closed,", 1)
+    step = Step(drop(client, empty_app, {"Opportunities report.csv": export,
+                                         "territories.csv": TERRITORIES,
+                                         "alignment.csv": ALIGNMENT}))
+    next(s for s in step.stages if s["stage"] == "Negotiation")["status"] = "won"
+    step.edit(client, empty_app, ids.IMPORT_MAP_STAGES)
+    assert {s["stage"]: s["status"] for s in step.stages}["Negotiation"] == "won"
+    assert "Imported" in step.confirm(client, empty_app)
+    # 3700.5 + 006B2's 999.99, now won on 9/30/2025
+    assert company_bookings(empty_settings, monkeypatch, capsys, "2025") == pytest.approx(4700.49)
+
+
+def test_another_users_token_reads_as_gone_and_native_files_import_at_once(empty_app):
+    engine = empty_app.server.extensions["territory_service"].engine
+    users.add_user(engine, "other", PASSWORD, "leader")
+    step = Step(drop(_client(empty_app), empty_app, {"export.csv": SALESFORCE}))
+    assert "no longer waiting here" in step.confirm(_client(empty_app, "other"), empty_app)
+    assert store.read_dataset(engine).opportunities.empty
+    # files named after their tables skip the mapping step, as before
+    response = drop(_client(empty_app), empty_app, {"territories.csv": TERRITORIES},
+                    previous=step.token)
+    assert "Imported 1 territories" in str(response[ids.IMPORT_RESULT]["children"])
+    assert response[ids.IMPORT_MAP]["children"] is None
