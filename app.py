@@ -10,7 +10,7 @@ import dash
 import flask
 from flask_caching import Cache
 
-from callbacks import auth, hardening, language
+from callbacks import api, auth, hardening, language
 from callbacks import shell as shell_callbacks
 from callbacks.background import background_manager
 from callbacks.pages import PAGES, SHARED
@@ -65,6 +65,7 @@ def create_app(config: Settings | dict | None = None) -> dash.Dash:
     cache = Cache(server, config=_cache_config(settings))
     hardening.install(app, settings)  # first: its hooks run before any other reads the body
     language.install(app, service, settings.currency)
+    api.install(app, service)  # before auth: a service token opens the API only
     auth.install(app, service, cache)
     service.shared_cache = cache
     server.extensions["territory_service"] = service

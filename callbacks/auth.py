@@ -29,6 +29,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from callbacks import guard
+from callbacks.api import API_PREFIX
 from callbacks.pages import home_page
 from callbacks.signin_limits import SignInLimits
 from dashboard.access import users
@@ -43,7 +44,8 @@ LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
 #: no data behind these: the sign-in form, the language switch, static files, the health probe
 PUBLIC_PREFIXES = ("/login", "/language", "/assets/", "/_dash-component-suites/", "/_favicon.ico",
-                   "/favicon.ico", "/healthz")
+                   "/favicon.ico", "/healthz",
+                   API_PREFIX)  # the import API checks its own bearer token (callbacks/api.py)
 #: answered with 401 instead of a redirect when unsigned (fetched by scripts)
 DATA_PREFIXES = ("/_dash-", "/_td/")
 CSRF_FIELD = "csrf_token"

@@ -31,10 +31,19 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from callbacks.api import API_PREFIX, bearer_token
 from callbacks.auth import CSRF_FIELD, DATA_PREFIXES, LOGIN_PATH, LOGOUT_PATH, csrf_token
 from callbacks.language import LANGUAGE_PATH
-from callbacks.limits import CALLBACK_LIMIT, FORM_LIMIT, IMPORT_BODY_LIMIT, KB, MB
+from callbacks.limits import (
+    API_IMPORT_LIMIT,
+    CALLBACK_LIMIT,
+    FORM_LIMIT,
+    IMPORT_BODY_LIMIT,
+    KB,
+    MB,
+)
 from dashboard.i18n.translation import _
+from dashboard.ingest.api_spec import IMPORTS_PATH as API_IMPORTS_PATH
 from dashboard.runtime.config import Settings
 
 log = logging.getLogger("territory_dashboard.hardening")
@@ -101,7 +110,7 @@ def install(app, settings: Settings) -> None:
     def too_large(_error):
         message = _("This request is too large: at most {size} are accepted.").format(
             size=readable_size(body_limit(request.path)))
-        if request.path.startswith(DATA_PREFIXES):
+        if request.path.startswith((*DATA_PREFIXES, API_PREFIX)):
             return jsonify({"error": message}), 413
         return message, 413, {"Content-Type": "text/plain; charset=utf-8"}
 
@@ -110,6 +119,8 @@ def install(app, settings: Settings) -> None:
 
 def body_limit(path: str) -> int:
     """The largest body ``path`` accepts from this request's viewer."""
+    if path == API_IMPORTS_PATH:
+        return API_IMPORT_LIMIT
     if path != CALLBACK_PATH:
         return FORM_LIMIT
     if current_user.is_authenticated and current_user.viewer.is_leader:
@@ -127,6 +138,8 @@ def cross_site_reason() -> str:
         return f"Sec-Fetch-Site {fetch_site}"  # i18n: not shown (log)
     if request.path in FORM_PATHS or not current_user.is_authenticated:
         return ""  # the forms check their own field; unsigned requests get 401 next
+    if request.path.startswith(API_PREFIX) and bearer_token():
+        return ""  # the API reads no cookie, and a cross-site page cannot set this header
     sent = request.headers.get(CSRF_HEADER, "")
     expected = session.get(CSRF_FIELD, "")
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):

@@ -13,3 +13,6 @@ UPLOAD_FILE_LIMIT = 16 * MB
 #: a leader's callback, which may carry the import's files as base64 (4/3
 #: larger than the files): 96 MB holds about 70 MB of files
 IMPORT_BODY_LIMIT = 96 * MB
+#: a call of the import API (``POST /api/v1/imports``): its files as they are
+#: (multipart, not base64), as much as a leader's upload carries
+API_IMPORT_LIMIT = IMPORT_BODY_LIMIT

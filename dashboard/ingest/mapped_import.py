@@ -66,8 +66,11 @@ def _samples(frame: pd.DataFrame, count: int = 3) -> dict[str, list[str]]:
 
 def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None = None,
         dry_run: bool = False, actor: str = "cli",
-        stage_probabilities: Mapping[str, float] | None = None) -> MappedImport:
-    """Propose, build and (unless ``dry_run`` or a problem stops it) import."""
+        stage_probabilities: Mapping[str, float] | None = None,
+        save_profile: bool = True) -> MappedImport:
+    """Propose, build and (unless ``dry_run`` or a problem stops it) import.
+    ``save_profile=False`` applies ``answers.profile`` without saving it again
+    (the import API and ``import --mapping PROFILE``)."""
     answers = answers or Answers()
     frames, read_problems = {}, []
     for name, data in files:
@@ -103,7 +106,7 @@ def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None 
     outcome.result = result
     # the import's own problems, now in the user's terms, after the mapping's
     outcome.problems = outcome.problems + result.problems[len(built.problems):]
-    if result.ok and answers.profile:
+    if result.ok and answers.profile and save_profile:
         profiles.save(engine, answers.profile, frames, proposal, actor)
     return outcome
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dashboard.access.rules import ROLES
 from dashboard.runtime.cli_mapping import add_mapping_arguments, print_imported, print_problems
+from dashboard.runtime.cli_service_accounts import add_service_account_parser
 from dashboard.runtime.config import Settings, SettingsError
 
 log = logging.getLogger("territory_dashboard")
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("directory", type=Path)
 
     add_users_parser(sub)
+    add_service_account_parser(sub)
     return parser
 
 
@@ -74,7 +76,8 @@ def main(argv: list[str] | None = None, serve: Callable | None = None) -> int:
             return serve(settings, getattr(args, "host", "127.0.0.1"),
                          getattr(args, "port", 8050), getattr(args, "debug", False), **extra)
         handler = {"init-demo": cmd_init_demo, "import": cmd_import, "kpis": cmd_kpis,
-                   "export": cmd_export, "users": cmd_users}[command]
+                   "export": cmd_export, "users": cmd_users,
+                   "service-account": cmd_service_account}[command]
         return handler(settings, args)
     except (UserError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -161,6 +164,12 @@ def cmd_users(settings: Settings, args) -> int:
     return 0
 
 
+def cmd_service_account(settings: Settings, args) -> int:
+    from dashboard.runtime.cli_service_accounts import cmd_service_account as run
+
+    return run(_service(settings).engine, args)
+
+
 def cmd_init_demo(settings: Settings, args) -> int:
     from dashboard.storage import store
 
@@ -191,7 +200,7 @@ def cmd_import(settings: Settings, args) -> int:
     missing = [str(p) for p in args.paths if not Path(p).exists()]
     if missing:
         raise UserError(f"{missing[0]} does not exist")
-    if args.map:
+    if args.map or args.mapping:
         from dashboard.runtime.cli_mapping import cmd_import_mapped
 
         return cmd_import_mapped(_service(settings).engine, settings, args)

@@ -1,6 +1,6 @@
-"""``territory-dashboard import --map``: CRM exports through the mapping step
-(``dashboard.ingest.mapped_import``), the proposed mapping and every problem
-printed. English only, like the rest of the command line."""
+"""``territory-dashboard import --mapping auto|PROFILE`` (``--map`` is ``--mapping
+auto``): CRM exports through the mapping step (``dashboard.ingest.mapped_import``),
+the proposed mapping and every problem printed. English only, like the rest of the command line."""
 
 from __future__ import annotations
 
@@ -12,14 +12,17 @@ from dashboard.ingest.reading import SUPPORTED_SUFFIXES
 
 
 def add_mapping_arguments(imp: argparse.ArgumentParser) -> None:
-    imp.add_argument("--map", action="store_true",
-                     help="files of any layout (CRM exports): recognise them, print the "
-                          "mapping, import through it")
+    imp.add_argument("--mapping", metavar="auto|PROFILE",
+                     help="files of any layout (CRM exports), through a mapping printed "
+                          "first: auto = the recognised one (it stops and lists what it "
+                          "could not map), PROFILE = that saved mapping")
+    imp.add_argument("--map", action="store_true", help="the same as --mapping auto")
     imp.add_argument("--dry-run", dest="dry_run", action="store_true",
-                     help="with --map: print the mapping and the first rows as stored; "
+                     help="with --mapping: print the mapping and the first rows as stored; "
                           "write nothing")
-    imp.add_argument("--profile", help="with --map: apply this saved mapping; save the "
-                                       "one used under this name after a successful import")
+    imp.add_argument("--profile", help="with --mapping auto: apply this saved mapping if "
+                                       "there is one; save the one used under this name "
+                                       "after a successful import")
     imp.add_argument("--date-order", dest="date_orders", action="append", default=[],
                      metavar="COLUMN=ORDER",
                      help="with --map: the order a date column is written in "
@@ -70,15 +73,36 @@ def print_proposal(outcome) -> None:
             print(f"  {stage} -> {status}")
 
 
+def _profile_to_apply(engine, args) -> tuple[str | None, bool]:
+    """The profile ``--mapping``/``--profile`` name, and whether to save it after:
+    ``--mapping PROFILE`` applies a saved one as it is (refused if there is none),
+    ``--profile NAME`` applies it if saved and saves the mapping used."""
+    from dashboard.ingest import profiles
+    from dashboard.runtime.cli import UserError
+
+    named = (args.mapping or "auto").strip()
+    if named == "auto":
+        return args.profile, bool(args.profile)
+    if args.profile and args.profile != named:
+        raise UserError("give --mapping PROFILE or --mapping auto --profile NAME, not both")
+    if profiles.load(engine, named) is None:
+        saved = ", ".join(profiles.names(engine)) or "none yet"
+        raise UserError(f"no mapping profile named {named!r} (saved: {saved}); use "
+                        f"--mapping auto, or --mapping auto --profile {named} to save one")
+    return named, False
+
+
 def cmd_import_mapped(engine, settings, args) -> int:
     from dashboard.ingest import mapped_import
     from dashboard.ingest.dates import ORDERS
 
+    profile, save = _profile_to_apply(engine, args)
     answers = mapped_import.Answers(
         _pairs(args.date_orders, ORDERS, "--date-order"),
-        _pairs(args.stages, ("open", "won", "lost"), "--stage"), args.profile)
+        _pairs(args.stages, ("open", "won", "lost"), "--stage"), profile)
     outcome = mapped_import.run(engine, _files(args.paths), answers, dry_run=args.dry_run,
-                                actor="cli", stage_probabilities=settings.stage_probabilities)
+                                actor="cli", stage_probabilities=settings.stage_probabilities,
+                                save_profile=save)
     print_proposal(outcome)
     if print_problems(outcome.problems):
         unknown = [h for f in outcome.proposal.files for h, o in f.date_orders.items() if not o]
@@ -93,8 +117,8 @@ def cmd_import_mapped(engine, settings, args) -> int:
         print("nothing imported (dry run)")
         return 0
     code = print_imported(outcome.result)
-    if args.profile:
-        print(f"profile {args.profile} saved")
+    if save:
+        print(f"profile {profile} saved")
     return code
 
 

@@ -168,3 +168,18 @@ class ImportProfile(Base):
     proposal: Mapped[dict] = mapped_column(JSON)
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class ServiceAccount(Base):
+    """A machine's account for the import API (``dashboard.access.service_accounts``):
+    it may import and nothing else. Only the SHA-256 of its token is stored."""
+
+    __tablename__ = "service_accounts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    #: hex SHA-256 of the token (a 32-byte random secret: no salt or slow hash needed)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)

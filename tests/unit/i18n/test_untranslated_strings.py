@@ -17,7 +17,8 @@ import pytest
 from tests.i18n_scan import untranslated
 
 ROOT = Path(__file__).resolve().parents[3]
-SHOWN_CORE = ("ingest/checks", "ingest/parsing", "ingest/reading", "ingest/service",
+SHOWN_CORE = ("ingest/api_import", "ingest/checks", "ingest/parsing", "ingest/reading",
+              "ingest/service",
               "ingest/dates", "ingest/flat", "ingest/mapping", "ingest/mapping_page",
               "ingest/places", "ingest/values",
               "metrics/kpi_table", "metrics/periods", "metrics/underperformance",
