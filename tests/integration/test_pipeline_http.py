@@ -58,8 +58,13 @@ def test_cards_funnel_coverage_and_table_are_the_kpi_tables(client, demo_app, pe
     assert sum(decoded(funnel["x"])) == pytest.approx(totals["open_pipeline"])
     coverage = bar_values(find(content, ids.PIPELINE_COVERAGE)["figure"])
     by_name = table.set_index("name")
-    # the demo's quotas are totals: under a segment no coverage (METRICS.md "Segment filter")
-    assert bool(coverage) == (segment == "all")
+    # a bar for each territory with a coverage: under a segment, only those with a
+    # quota for that segment (METRICS.md "Segment filter": the demo's one region)
+    shown = {n for n, x in coverage.items() if not same(x, None)}
+    assert shown == set(by_name.index[by_name["coverage"].notna()])
+    if segment != "all":
+        assert shown and by_name.loc[sorted(shown), "quota"].notna().all()
+        assert by_name["quota"].isna().any()  # the others' quotas are totals: no bar
     assert all(same(x, by_name.at[n, "coverage"]) for n, x in coverage.items())
     rows = find(content, ids.PIPELINE_GRID)["rowData"]
     by_id = table.set_index("id")
