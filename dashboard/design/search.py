@@ -37,8 +37,8 @@ CHAIN_WIDTH = 4
 CHAIN_DEPTH = 3
 #: the best moves sorted each iteration (all of them only when none of these is feasible)
 HEAD = 64
-#: how many of the worst territories a transfer is looked for around
-TRANSFER_WIDTH = 6
+#: transfers tried in one iteration at most (the most uneven bordering pairs first)
+TRANSFER_ATTEMPTS = 12
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ class Search:
 
     def _transfer(self) -> bool:
         """Take the first improving transfer (:mod:`dashboard.design.transfer`)."""
-        found = find_transfer(self.state, self.failed, TRANSFER_WIDTH)
+        found = find_transfer(self.state, self.failed, TRANSFER_ATTEMPTS)
         if found is None:
             return False
         receiver, _giver, units = found

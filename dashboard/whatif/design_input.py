@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from dashboard.design.graph import UnitGraph
 from dashboard.design.split import Items
@@ -54,6 +55,26 @@ class CountyInput:
 def _xy(lat: np.ndarray, lon: np.ndarray, scale: float) -> np.ndarray:
     lon = np.where(lon > 0, lon - 360, lon)  # the Aleutians west of the antimeridian
     return np.column_stack([lon * scale * KM_PER_DEGREE, lat * KM_PER_DEGREE])
+
+
+def centres(counties: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude of each county's centre: the atlas' centroid, except for
+    a shape that crosses the antimeridian (Aleutians West: its parts at +179° and
+    −179° averaged to −110°, in Montana), whose centroid is taken with its longitudes
+    east of 0 moved by −360°."""
+    lat = counties["lat"].to_numpy("float64").copy()
+    lon = counties["lon"].to_numpy("float64").copy()
+    if "geometry" not in counties:
+        return lat, lon
+    for i, shape in enumerate(counties["geometry"]):
+        if shape is None or shape.is_empty:
+            continue
+        west, _, east, _ = shape.bounds
+        if east - west > 180:
+            moved = shapely.transform(shape, lambda xy: np.column_stack(
+                [np.where(xy[:, 0] > 0, xy[:, 0] - 360, xy[:, 0]), xy[:, 1]]))
+            lon[i], lat[i] = moved.centroid.x, moved.centroid.y
+    return lat, lon
 
 
 def _link_pieces(graph: UnitGraph) -> list[tuple[str, str]]:
@@ -94,9 +115,9 @@ def county_input(frames: Frames, counties: pd.DataFrame, adjacency: Mapping[str,
     n_bar, a_bar = n.sum() / k, area.sum() / k
     travel = TRAVEL_CONSTANT * (n * a_bar + area * n_bar) / (2 * np.sqrt(n_bar * a_bar))
     workload = weights.accounts * n + weights.travel_km * travel + weights.potential * potential
-    lat = where["lat"].to_numpy("float64")
+    lat, lon = centres(where)
     scale = float(np.cos(np.radians(np.nanmean(lat))))
-    xy = _xy(lat, where["lon"].to_numpy("float64"), scale)
+    xy = _xy(lat, lon, scale)
     edges = [(a, b) for a in fips for b in adjacency.get(a, ())]
     edges += [tuple(pair) for pair in water_links]
     edges = [(a, b) for a, b in edges if a in fips and b in fips]
