@@ -32,6 +32,8 @@ MAX_STEPS = 80
 PATIENCE = 40
 #: units a bridge unit may take along (the part it would cut off)
 MAX_BLOCK = 60
+#: bridge units judged per step at most
+MAX_BRIDGES = 4
 
 
 def load_weight(state: State, units) -> np.ndarray:
@@ -87,15 +89,22 @@ def cut_off(state: State, unit: int) -> list[int] | None:
     return rest
 
 
-def _fits(state: State, block: list[int], dest: int) -> bool:
+def _trial_used(state: State) -> float:
+    """The budget used by the trial (its steps are in ``assign`` only, not in
+    ``state.used``); 0 without a budget."""
+    p = state.problem
+    if p.start is None or not np.isfinite(p.budget):
+        return 0.0
+    return float(p.cost[state.assign != p.start].sum())
+
+
+def _fits(state: State, block: list[int], dest: int, used: float) -> bool:
     p = state.problem
     if p.start is None or not np.isfinite(p.budget):
         return True
     units = np.array(block)
     extra = p.cost[units] * ((p.start[units] != dest).astype(float)
                              - (p.start[units] != state.assign[units]))
-    # the trial's earlier steps are in ``assign`` only, not yet in ``state.used``
-    used = float(p.cost[state.assign != p.start].sum())
     return used + float(extra.sum()) <= p.budget + 1e-12
 
 
@@ -111,15 +120,23 @@ def _next_block(state: State, frontier: set[int], receiver: int, giver: int,
         return None
     row = g.measures[units]
     change = p.score_rows(pair[0] + row) + p.score_rows(pair[1] - row)
+    used = _trial_used(state)
     distance = ((g.xy[units] - centre) ** 2).sum(axis=1)
+    bridges = 0
     for i in np.lexsort((p.tiebreak[units], distance, np.round(change, 9))).tolist():
         unit = int(units[i])
+        if not _fits(state, [unit], receiver, used):
+            continue
         if state.keeps_connected(unit):
             block = [unit]
-        else:
+        elif bridges < MAX_BRIDGES:  # each costs a search of what it would cut off
+            bridges += 1
             rest = cut_off(state, unit)
             block = None if rest is None else [unit, *rest]
-        if block is not None and len(block) < giver_count and _fits(state, block, receiver):
+        else:
+            continue
+        if block is not None and len(block) < giver_count and _fits(state, block, receiver,
+                                                                     used):
             return block
     return None
 
