@@ -50,8 +50,7 @@ def start(service: DataService, files: list[tuple[str, bytes]]) -> tuple[object,
         files=layout.files_grid(rows.files, mapping_page.kind_labels()),
         columns=layout.columns_grid(rows.columns, list(mapping_page.FIELDS),
                                     mapping_page.order_labels()),
-        stages=layout.stages_grid(rows.stages, mapping_page.status_labels())
-        if rows.stages else None,
+        stages=layout.stages_grid(rows.stages, mapping_page.status_labels()),
         problem_part=problem_part, preview_part=preview_part, ready=ready)
     return step, token
 

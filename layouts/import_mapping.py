@@ -58,8 +58,7 @@ def columns_grid(rows: list[dict], fields: list[str], orders: dict[str, str]) ->
                 cellClassRules={"text-muted": "!params.value"}),
         _choice("order", _("Date order (edit)"), orders, flex=1, minWidth=170,
                 editable={"function": "params.data.is_date"},
-                cellClassRules={"im-ask": "params.data.ask", "im-blank": "!params.data.is_date"},
-                valueFormatter={"function": "params.data.is_date ? params.value : ''"}),
+                cellClassRules={"im-ask": "params.data.ask", "im-blank": "!params.data.is_date"}),
     ]
     return _grid(ids.IMPORT_MAP_COLUMNS, columns, rows, 14)
 
@@ -121,7 +120,7 @@ def _section(title: str, body, hint: str | None = None) -> html.Div:
 
 
 def mapping_step(*, profile: str | None, files: dag.AgGrid, columns: dag.AgGrid,
-                 stages: dag.AgGrid | None, problem_part: html.Div, preview_part: html.Div,
+                 stages: dag.AgGrid, problem_part: html.Div, preview_part: html.Div,
                  ready: bool) -> dbc.Card:
     """The whole step, shown under the upload box."""
     note = None
@@ -139,8 +138,9 @@ def mapping_step(*, profile: str | None, files: dag.AgGrid, columns: dag.AgGrid,
         _section(_("Columns"), columns, _("Pick the field each column goes to. A date column "
                                           "whose order cannot be told from its values must "
                                           "be answered (highlighted).")),
-        _section(_("Stages"), stages, _("Which stages are won or lost; every other is "
-                                        "open.")) if stages is not None else None,
+        # always in the page (the edit callback reads it); hidden without stages
+        html.Div(_section(_("Stages"), stages, _("Which stages are won or lost; every other "
+                                                 "is open.")), hidden=not stages.rowData),
         _section(_("Problems"), html.Div(problem_part, id=ids.IMPORT_MAP_PROBLEMS)),
         _section(_("First rows as they will be stored"),
                  html.Div(preview_part, id=ids.IMPORT_MAP_PREVIEW)),

@@ -80,7 +80,8 @@ def grid_rows(outcome: MappedImport) -> PageRows:
             columns.append({
                 "file": file.file, "kind": file.kind or "", "column": header,
                 "examples": ", ".join(samples.get(header, [])), "field": field or "",
-                "order": order or "", "is_date": is_date,
+                # a non-date column has no order at all (its cell stays blank)
+                "order": (order or "") if is_date else None, "is_date": is_date,
                 "ask": is_date and not order,
             })
     stages = [{"stage": s, "status": st} for s, st in proposal.stage_status.items()]
