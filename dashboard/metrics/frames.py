@@ -210,13 +210,45 @@ def territories_on(frames: Frames, day: int) -> np.ndarray:
         np.arange(len(frames.accounts)), np.full(len(frames.accounts), float(day))))
 
 
+def latest_overrides(frames: Frames) -> np.ndarray:
+    """Each account's named-account override under the latest alignment (object
+    array, missing = none): the latest dated override when it has one, else
+    ``accounts.territory_override``.
+
+    ``territory_override`` holds only the override from the beginning (the
+    history is built on it), while ``territory_id`` is the latest alignment
+    with the dated overrides: the what-if and the balance read this, so an
+    account a dated override moved is not put back on its county by a
+    scenario that never touched it."""
+    base = frames.accounts["territory_override"].to_numpy(object)
+    rows = frames.override_rows
+    if rows.empty:
+        return base
+
+    def compute() -> np.ndarray:
+        order = rows.assign(order=rows["start_day"].fillna(-np.inf)).sort_values(
+            "order", kind="stable").drop_duplicates("account_id", keep="last")
+        positions = frames.accounts.index.get_indexer(order["account_id"].to_numpy(object))
+        named = order["territory_id"].to_numpy(object)
+        found = positions >= 0
+        latest = base.copy()
+        latest[positions[found]] = [None if pd.isna(t) else t for t in named[found]]
+        return latest
+
+    return frames.derived(("latest_overrides",), compute)
+
+
 def latest_alignment(frames: Frames) -> Frames:
     """``frames`` read restated under their latest alignment, as the what-if,
     the design engine and the balance figures read them (METRICS.md): the
     same tables without the history, sharing what was derived from them."""
     if not has_history(frames):
         return frames
-    latest = replace(frames, alignment_rows=frames.alignment_rows.iloc[:0],
+    accounts = frames.accounts
+    if not frames.override_rows.empty:
+        accounts = accounts.copy(deep=False)
+        accounts["territory_override"] = latest_overrides(frames)
+    latest = replace(frames, accounts=accounts, alignment_rows=frames.alignment_rows.iloc[:0],
                      override_rows=frames.override_rows.iloc[:0])
     latest.cache.update(frames.cache)
     return latest

@@ -17,7 +17,7 @@ import pandas as pd
 
 from dashboard.geo import us_atlas
 from dashboard.i18n.translation import _
-from dashboard.metrics.frames import Frames
+from dashboard.metrics.frames import Frames, latest_overrides
 from dashboard.whatif.changeset import Changes, index_of, scenario_codes
 
 #: rows the picker sends at most: a search narrows, a table never holds 20,000 rows
@@ -52,7 +52,7 @@ def account_rows(frames: Frames, changes: Changes, query: str = "",
     shown = zip(accounts.index.to_numpy(object)[positions],
                 accounts["account_name"].to_numpy(object)[positions],
                 accounts["county_fips"].to_numpy(object)[positions], codes,
-                accounts["territory_override"].to_numpy(object)[positions],
+                latest_overrides(frames)[positions],
                 accounts["annual_potential"].to_numpy("float64")[positions], strict=True)
     rows = []
     for account, name, county, code, override, potential in shown:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from dashboard.i18n.translation import _
 from dashboard.metrics.balance import DEFAULT_WEIGHTS, WorkloadWeights, travel_estimate
-from dashboard.metrics.frames import Frames
+from dashboard.metrics.frames import Frames, latest_overrides
 from dashboard.metrics.periods import from_day, to_day
 
 
@@ -247,7 +247,7 @@ def prepare(frames: Frames, areas: pd.Series | Mapping[str, float] | None,
     size, n_counties = len(tids), len(graph.fips)
 
     accounts = frames.accounts
-    override = accounts["territory_override"].astype(object)
+    override = pd.Series(latest_overrides(frames), index=accounts.index, dtype=object)
     follows = override.isna().to_numpy().copy()
     county = graph.fips.get_indexer(accounts["county_fips"].astype(object))
     follows &= county >= 0

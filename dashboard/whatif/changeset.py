@@ -32,7 +32,7 @@ import pandas as pd
 from dashboard.geo import us_atlas
 from dashboard.i18n.translation import _
 from dashboard.metrics import kpi_cube, kpi_cube_build, kpi_cube_moves
-from dashboard.metrics.frames import Frames, effective_codes
+from dashboard.metrics.frames import Frames, effective_codes, latest_overrides
 from dashboard.metrics.kpi_cube_build import grouped, members
 
 #: How many names a lock message lists before "and N more".
@@ -186,7 +186,7 @@ class Changes:
         if (positions < 0).any():
             unknown = [a for a, p in zip(ids, positions, strict=True) if p < 0]
             raise ValueError(_("unknown account {names}").format(names=_names(unknown)))
-        base_override = frames.accounts["territory_override"].to_numpy(object)[positions]
+        base_override = latest_overrides(frames)[positions]
         current = _effective(frames, self, positions)
         if territory_id is None:
             county = frames.accounts["county_fips"].to_numpy(object)[positions]
@@ -258,7 +258,7 @@ def _pinned_in(frames: Frames, changes: Changes, counties: list[str]) -> list[st
 
 def _override_values(frames: Frames, changes: Changes, positions: np.ndarray) -> list:
     ids = frames.accounts.index[positions]
-    base = frames.accounts["territory_override"].to_numpy(object)[positions]
+    base = latest_overrides(frames)[positions]
     return [changes.account_overrides.get(a, b) if a in changes.account_overrides else b
             for a, b in zip(ids, base, strict=True)]
 
@@ -278,7 +278,7 @@ def scenario_codes(frames: Frames, changes: Changes) -> np.ndarray:
     touched = np.union1d(index.accounts_in(counties[counties >= 0]), overridden)
     if len(touched) == 0:
         return codes
-    override = frames.accounts["territory_override"].to_numpy(object)[touched]
+    override = latest_overrides(frames)[touched]
     override[np.searchsorted(touched, overridden)] = list(changes.account_overrides.values())
     by_county = index.county_codes(frames, changes)[index.account_county[touched]]
     codes[touched] = effective_codes(by_county, override, index.territory_ids)
@@ -323,7 +323,7 @@ def apply(frames: Frames, changes: Changes) -> Frames:
         dtype = accounts["territory_id"].dtype
         accounts = accounts.copy(deep=False)
         if changes.account_overrides:
-            override = accounts["territory_override"].to_numpy(object).copy()
+            override = latest_overrides(frames).copy()
             override[_overridden(frames, changes)] = list(changes.account_overrides.values())
             accounts["territory_override"] = override
         accounts["territory_id"] = pd.Categorical.from_codes(codes, dtype=dtype)

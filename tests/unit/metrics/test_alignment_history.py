@@ -241,3 +241,24 @@ def test_the_cube_and_the_rows_agree_as_credited_and_restated(segment):
     credited = kpi_table(cubed, Period.parse("2026Q1"), as_of, segment=segment)
     restated = kpi_table(cubed, Period.parse("2026Q1"), as_of, segment=segment, restated=True)
     assert not credited.equals(restated)  # the history shows
+
+
+def test_a_scenario_touching_a_county_keeps_the_dated_override_in_force():
+    """A3 is named to T1 from 2026-03-01 (no later row), so under the latest
+    alignment it is T1's though its county 00002 is T2's. A what-if that
+    touches 00002 (here: "moves" it to the territory it already has) must
+    leave A3 with T1; reading only the undated override column put it back on
+    its county's T2 (the demo's auto-balance figures differed by that)."""
+    from dashboard.whatif.changeset import Changes, scenario_codes
+
+    data = dataset()
+    data.overrides = _frame("overrides", [("A3", "T1", "2026-03-01")])
+    frames = build_frames(data)
+    assert frames.accounts.loc["A3", "territory_id"] == "T1"
+    assert frames.accounts.loc["A3", "territory_override"] is None  # only from the beginning
+    latest = latest_alignment(frames)
+    assert latest.accounts.loc["A3", "territory_override"] == "T1"
+    ids = frames.accounts["territory_id"].dtype.categories
+    codes = scenario_codes(frames, Changes(county_moves={"00002": "T2"}))
+    assert dict(zip(frames.accounts.index, ids[codes], strict=True)) == {
+        "A1": "T2", "A2": "T2", "A3": "T1"}
