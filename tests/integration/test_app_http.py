@@ -163,6 +163,8 @@ def service_of(app):
 def strip_cards(strip) -> dict[str, tuple[str, str]]:
     """Label -> (value, tone) of every card of a KPI strip as sent."""
     found = {}
+    if strip["props"].get("className", "").startswith("with-reading"):
+        strip = strip["props"]["children"][1]  # the strip under its reading note
     for card in strip["props"]["children"]:
         label, value, _sub = card["props"]["children"]["props"]["children"]
         tone = value["props"]["className"].removeprefix("kpi-value").strip()
