@@ -20,7 +20,7 @@ touches and each quarter from the effective date:
   picks), a territory L that hands accounts to G hands G the share
   ``m(moved L→G) ÷ m(all of L's accounts today)`` of its scenario quota:
   ``proposed[t] = scenario[t] × (1 − Σ_G share[t→G]) + Σ_L scenario[L] × share[L→t]``,
-  so the company's total is the scenario's;
+  rounded to the cent, so the company's total is the scenario's to the cent;
 - *run-rate attainment* before and after: a quarter of the T12 bookings of
   the territory's accounts (today's, then the scenario's) ÷ the quarter's
   quota (today's, then the confirmed one). It is what the quarter would
@@ -192,7 +192,8 @@ def quota_lines(frames: Frames, changes: Changes, effective_from: date, as_of: d
         scenario = now * (1 + change)
         proposed = scenario * (1 - share.sum(axis=1)) + scenario @ share
         lines += [QuotaLine(str(territory_ids[i]), str(names.get(territory_ids[i], "")),
-                            str(period), float(now[i]), float(scenario[i]), float(proposed[i]),
+                            str(period), float(now[i]), float(scenario[i]),
+                            round(float(proposed[i]), 2),
                             float(booked_before[i]), float(booked_after[i]))
                   for i in touched if now[i] or proposed[i]]
     return sorted(lines, key=lambda line: (line.territory_id, parse_quarter_label(line.period)))

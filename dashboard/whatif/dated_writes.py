@@ -141,11 +141,21 @@ def write_quota(session: Session, territory: str, period: str, before: dict[str,
         session.execute(insert(_QUOTAS).values(territory_id=territory, period=period,
                                                amount=total, segment=_BLANK_SEGMENT))
         return
-    old = sum(before.values())
-    for segment, amount in before.items():
-        new = total * amount / old if old > 0 else total / len(before)
+    for segment, amount in split_total(total, before).items():
         session.execute(update(_QUOTAS).where(_where(territory, period, segment))
-                        .values(amount=new))
+                        .values(amount=amount))
+
+
+def split_total(total: float, before: dict[str, float]) -> dict[str, float]:
+    """``total`` shared over the segments of ``before`` in their proportions,
+    to the cent, the last segment taking the remainder: the parts add up to
+    ``total`` exactly, so the quarter's quota reads back as confirmed (a lone
+    segment takes ``total`` itself; ``total * a / a`` can be one ulp off)."""
+    segments = list(before)
+    old = sum(before.values())
+    parts = {s: round(total * before[s] / old if old > 0 else total / len(segments), 2)
+             for s in segments[:-1]}
+    return parts | {segments[-1]: total - sum(parts.values())}
 
 
 def restore_quota(session: Session, territory: str, period: str,
