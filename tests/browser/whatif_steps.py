@@ -7,13 +7,14 @@ from selenium.webdriver.common.keys import Keys
 
 from layouts import ids
 from tests.browser.dropdown_steps import CENTER, pick
-from tests.browser.waits import until
+from tests.browser.waits import settled, until
 
 
 def open_editor(start_app):
     duo = start_app("/what-if")
     duo.wait_for_element(f"#{ids.WI_COUNTIES} path.leaflet-interactive, "
                          f"#{ids.WI_MAP} path.leaflet-interactive")
+    settled(duo)  # a click while the start-up callbacks answer can be overwritten by them
     return duo
 
 
