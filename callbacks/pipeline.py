@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import Input, Output
+from dash import Input, Output, State
 
 from callbacks import guard
 from callbacks.factories import open_drilldown_on_click, rebuild_on_selection
@@ -139,8 +139,11 @@ def render(data: ScopedData, selection: Selection):
     return layout.page(default, build(data, selection, default))
 
 
-def clicked_territory(frames, source, payload) -> str | None:
-    """The territory a click opens: a bar's customdata, a row's id or a deal's territory."""
+def clicked_territory(frames, source, payload, selection: Selection | None = None,
+                      as_of=None) -> str | None:
+    """The territory a click opens: a bar's customdata, a row's id or the
+    territory an overdue deal is listed under (its account's on the as-of
+    date of the ``selection``, ``as_of`` being the data's)."""
     payload = payload or {}
     if source in (ids.PIPELINE_COVERAGE, ids.PIPELINE_AGING):
         points = payload.get("points") or [{}]
@@ -148,7 +151,9 @@ def clicked_territory(frames, source, payload) -> str | None:
     if source == ids.PIPELINE_GRID:
         return rankings.drill_target(frames, "territory", payload.get("rowId"))
     if source == ids.PIPELINE_OVERDUE:
-        return rankings.deal_territory(frames, payload.get("rowId"))
+        selection = selection or Selection()
+        day = None if as_of is None else to_day(resolve_as_of(selection.as_of, as_of))
+        return rankings.deal_territory(frames, payload.get("rowId"), day, selection.restated)
     return None
 
 
@@ -157,10 +162,13 @@ def register(app: dash.Dash, service: DataService) -> None:
                          [Input(ids.PIPELINE_HEALTHY, "value")],
                          lambda selection, healthy: build(guard.data(service), selection, healthy))
 
-    def territory(source, value):
-        return clicked_territory(guard.data(service).frames(), source, value)
+    def territory(source, value, search):
+        data = guard.data(service)
+        return clicked_territory(data.frames(), source, value, Selection.from_query(search),
+                                 data.as_of())
 
     open_drilldown_on_click(app, territory, charts=(ids.PIPELINE_COVERAGE, ids.PIPELINE_AGING),
-                            grids=(ids.PIPELINE_GRID, ids.PIPELINE_OVERDUE))
+                            grids=(ids.PIPELINE_GRID, ids.PIPELINE_OVERDUE),
+                            states=[State(ids.URL, "search")])
     register_csv_export(app, ids.PIPELINE_EXPORT, ids.PIPELINE_GRID)
     register_csv_export(app, ids.PIPELINE_OVERDUE_EXPORT, ids.PIPELINE_OVERDUE)

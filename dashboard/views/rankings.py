@@ -300,10 +300,30 @@ def grid_records(table: pd.DataFrame, columns: Sequence[str]) -> list[dict]:
     return json.loads(table.loc[:, list(columns)].to_json(orient="records", double_precision=15))
 
 
-def deal_territory(frames: Frames, opportunity_id) -> str | None:
-    """The territory an opportunity belongs to; None for an unknown id."""
+def deal_territory(frames: Frames, opportunity_id, day: int | None = None,
+                   restated: bool = False) -> str | None:
+    """The territory an opportunity counts for (METRICS.md "As credited"); None
+    for an unknown id.
+
+    A won or lost deal counts, as credited, for its account's territory on its
+    close date, or, ``restated``, for its account's on ``day``. An open deal
+    counts for its account's territory on ``day`` in either reading: the
+    territory the pipeline view lists it under (its overdue list reads the
+    as-of date). Without a ``day``, the latest alignment."""
     if not isinstance(opportunity_id, str):
         return None
     opps = frames.opportunities
-    found = opps.loc[opps["opportunity_id"] == opportunity_id, "territory_id"]
-    return found.iloc[0] if len(found) and isinstance(found.iloc[0], str) else None
+    found = np.flatnonzero((opps["opportunity_id"] == opportunity_id).to_numpy())
+    if not len(found):
+        return None
+    deal = opps.iloc[found[0]]
+    if deal["status"] != "open" and not restated:
+        territory = deal.get("credited_territory_id", deal["territory_id"])
+    elif day is not None and has_history(frames):
+        account = frames.accounts.index.get_indexer([deal["account_id"]])[0]
+        code = territories_on(frames, day)[account] if account >= 0 else -1
+        categories = frames.accounts["territory_id"].dtype.categories
+        territory = categories[code] if code >= 0 else None
+    else:
+        territory = deal["territory_id"]
+    return territory if isinstance(territory, str) else None

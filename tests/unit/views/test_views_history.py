@@ -86,3 +86,25 @@ def test_the_switch_reads_from_and_writes_to_the_link(query, restated):
     assert selection.restated is restated
     assert Selection.from_query(selection.to_query()).restated is restated
     assert ("restated=1" in selection.to_query()) is restated
+
+
+@pytest.mark.parametrize(("deal", "on", "restated", "expected"), [
+    # O9 (A1, open, closes 01-25) is overdue on 01-31, when A1 is still T1's:
+    # the overdue list shows it under T1, so a click opens T1 (latest: T2)
+    ("O9", date(2026, 1, 31), False, "T1"),
+    ("O9", date(2026, 1, 31), True, "T1"),
+    ("O9", AS_OF, False, "T2"),
+    # O1 (A1, won 01-15): credited to T1, A1's on its close date; restated to
+    # 03-31, A1's then: T2
+    ("O1", AS_OF, False, "T1"),
+    ("O1", AS_OF, True, "T2"),
+    # O4 (A3, won 02-20): credited to T2 (A3's county); restated to 03-31, when
+    # A3's override puts it in T1 (the latest alignment says T2 for both)
+    ("O4", AS_OF, False, "T2"),
+    ("O4", AS_OF, True, "T1"),
+    # O5 (A3, won 03-10, while the override is in force): T1 either way
+    ("O5", AS_OF, False, "T1"),
+    ("O404", AS_OF, False, None),
+])
+def test_a_deal_opens_the_territory_it_counts_for(frames, deal, on, restated, expected):
+    assert rankings.deal_territory(frames, deal, to_day(on), restated) == expected
