@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from dashboard.storage import hierarchy
+
 #: The roles, named here and through these constants everywhere else.
 LEADER, MANAGER, REP = "leader", "manager", "rep"
 ROLES = (LEADER, MANAGER, REP)
@@ -35,7 +37,9 @@ LEVELS = (ANY, MANAGER, LEADER)
 class Viewer:
     """The signed-in user as the access rules need them.
 
-    ``scope`` is a manager's region or a rep's rep id (empty for a leader)."""
+    ``scope`` is a manager's unit id (a region unless ``scope_level`` names
+    another level: a district manager's district) or a rep's rep id (empty
+    for a leader)."""
 
     user_id: int
     username: str
@@ -44,6 +48,18 @@ class Viewer:
     display_name: str = ""
     #: the language the user chose ("" = follow the browser)
     language: str = ""
+    #: the level of a manager's unit ("" = region)
+    scope_level: str = ""
+
+    @property
+    def unit(self) -> tuple[str, str]:
+        """A manager's (level, unit id)."""
+        return (self.scope_level or hierarchy.REGION, self.scope)
+
+    @property
+    def unit_filter(self) -> str:
+        """A manager's unit as a filter value (``hierarchy.filter_value``)."""
+        return hierarchy.filter_value(*self.unit)
 
     @property
     def is_leader(self) -> bool:
@@ -73,17 +89,21 @@ def home_page(viewer: Viewer, roles_by_path: Mapping[str, Collection[str]]) -> s
     return next((path for path, roles in roles_by_path.items() if viewer.role in roles), "/")
 
 
-def territory_scope(viewer: Viewer, territories: pd.DataFrame,
-                    reps: pd.DataFrame) -> frozenset[str]:
+def territory_scope(viewer: Viewer, territories: pd.DataFrame, reps: pd.DataFrame,
+                    member: pd.DataFrame | None = None) -> frozenset[str]:
     """Territory ids the viewer may see.
 
     ``territories`` has ``territory_id`` and ``region``; ``reps`` has
-    ``rep_id`` and ``territory_id``. An unknown role, region or rep sees none."""
+    ``rep_id`` and ``territory_id``; ``member`` is the hierarchy
+    (``storage.hierarchy.membership``; None: derived from ``territories``).
+    A manager sees the territories under their unit, whatever its level. An
+    unknown role, level, unit or rep sees none."""
     if viewer.role == LEADER:
         return frozenset(territories["territory_id"].astype(str))
     if viewer.role == MANAGER:
-        mask = territories["region"].astype(object) == viewer.scope
-        return frozenset(territories.loc[mask, "territory_id"].astype(str))
+        if member is None:
+            member = hierarchy.membership(territories, None)
+        return hierarchy.territories_under(member, *viewer.unit)
     if viewer.role == REP:
         mine = reps.loc[reps["rep_id"].astype(object) == viewer.scope, "territory_id"]
         return frozenset(str(t) for t in mine.dropna())
@@ -104,14 +124,21 @@ def rep_scope(viewer: Viewer, reps: pd.DataFrame,
 
 
 def confine_region(viewer: Viewer, requested: str, all_value: str) -> str | None:
-    """The region a view may show for a request naming ``requested``.
+    """The region (or other unit: ``hierarchy.filter_value``) a view may show
+    for a request naming ``requested``.
 
-    A leader gets what they asked for; a manager their own region when they
-    asked for it or for all regions, else None (out of scope: show nothing)."""
+    A leader gets what they asked for; a manager their own unit when they
+    asked for it or for everything, a unit of a level other than region as
+    asked (their frames hold their own territories only, so a unit outside
+    them matches nothing), else None (out of scope: show nothing)."""
     if viewer.role == LEADER:
         return requested
-    if viewer.role == MANAGER and requested in (all_value, viewer.scope):
-        return viewer.scope
+    if viewer.role != MANAGER:
+        return None
+    if requested in (all_value, viewer.unit_filter):
+        return viewer.unit_filter
+    if isinstance(requested, str) and hierarchy.parse_filter(requested)[0] != hierarchy.REGION:
+        return requested
     return None
 
 

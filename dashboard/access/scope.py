@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.access.rules import LEADER, MANAGER, REP, Viewer, territory_scope
-from dashboard.metrics.frames import Frames, has_history
+from dashboard.metrics.frames import Frames, has_history, hierarchy_of
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,11 @@ def of(viewer: Viewer, frames: Frames) -> Scope:
     empty scope (sees nothing), never a leader's."""
     if viewer.role == LEADER:
         return Scope(LEADER, LEADER, None)
-    territories = territory_scope(viewer, frames.territories, frames.reps)
-    if viewer.role in (MANAGER, REP):
-        return Scope(viewer.role, f"{viewer.role}:{viewer.scope}", territories)
+    territories = territory_scope(viewer, frames.territories, frames.reps, hierarchy_of(frames))
+    if viewer.role == MANAGER:
+        return Scope(MANAGER, f"{MANAGER}:{viewer.unit_filter}", territories)
+    if viewer.role == REP:
+        return Scope(REP, f"{REP}:{viewer.scope}", territories)
     return Scope(viewer.role, f"none:{viewer.role}", frozenset())
 
 
@@ -118,6 +120,7 @@ def _cut(frames: Frames, territories: frozenset[str]) -> Frames:
         accounts.index).to_numpy()].copy()
     overrides["territory_id"] = _outside_blanked(overrides["territory_id"], territories)
     return Frames(
+        levels=_levels_of(frames, kept),
         territories=frames.territories.loc[kept].copy(),
         reps=frames.reps.loc[frames.reps["territory_id"].astype(object).isin(territories)].copy(),
         alignment=frames.alignment.loc[mine(frames.alignment)].copy(),
@@ -127,6 +130,16 @@ def _cut(frames: Frames, territories: frozenset[str]) -> Frames:
         alignment_rows=rows.reset_index(drop=True),
         override_rows=overrides.reset_index(drop=True),
     )
+
+
+def _levels_of(frames: Frames, kept: list[str]) -> pd.DataFrame:
+    """The levels.csv rows of the units the kept territories roll up to (a
+    district manager's cut names no other district, nor its manager)."""
+    member = hierarchy_of(frames).loc[kept]
+    used = {(level, unit) for level in member.columns for unit in member[level].dropna()}
+    levels = frames.levels
+    keep = [(lvl, u) in used for lvl, u in zip(levels["level"], levels["unit_id"], strict=True)]
+    return levels.loc[keep].reset_index(drop=True)
 
 
 #: what a territory outside the scope reads as in the cut's history rows: no

@@ -8,6 +8,7 @@ not tell an attacker which usernames exist.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -17,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard.access.rules import LEADER, MANAGER, REP, ROLES, Viewer
 from dashboard.i18n import translation
+from dashboard.storage import hierarchy
 from dashboard.storage.models import User
 
 MIN_PASSWORD_LENGTH = 8
@@ -37,16 +39,28 @@ class UserRow:
     role: str
     scope: str
     active: bool
+    #: the level of a manager's unit ("" = region)
+    scope_level: str = ""
 
 
-def check_role(role: str, scope: str | None) -> str:
+def check_role(role: str, scope: str | None, level: str | None = None) -> tuple[str, str]:
+    """(scope, scope level) as stored: a manager's unit and its level ("" for
+    region: a manager of any level sees the territories under their unit), a
+    rep's rep id, nothing for a leader."""
     if role not in ROLES:
         raise UserProblem(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     scope = (scope or "").strip()
+    level = (level or "").strip()
     if role in (MANAGER, REP) and not scope:
-        what = "region" if role == MANAGER else "rep id"
+        what = "region (or unit of --level)" if role == MANAGER else "rep id"
         raise UserProblem(f"a {role} needs a scope: their {what}")
-    return "" if role == LEADER else scope
+    if level and role != MANAGER:
+        raise UserProblem(f"only a manager has a level, not a {role}")
+    if level in hierarchy.RESERVED:
+        raise UserProblem(f"{level!r} is not a level above the territory")
+    if role == LEADER:
+        return "", ""
+    return scope, "" if level == hierarchy.REGION else level
 
 
 def _check_password(password: str) -> None:
@@ -55,11 +69,11 @@ def _check_password(password: str) -> None:
 
 
 def add_user(engine: Engine, username: str, password: str, role: str, scope: str | None = None,
-             display_name: str = "") -> None:
+             display_name: str = "", level: str | None = None) -> None:
     username = (username or "").strip()
     if not username:
         raise UserProblem("a username is required")
-    scope = check_role(role, scope)
+    scope, level = check_role(role, scope, level)
     _check_password(password)
     with engine.begin() as conn:
         taken = conn.execute(sa.select(User.id).where(User.username == username)).first()
@@ -67,22 +81,50 @@ def add_user(engine: Engine, username: str, password: str, role: str, scope: str
             raise UserProblem(f"user {username!r} already exists")
         conn.execute(sa.insert(User).values(
             username=username, display_name=display_name or username, role=role, scope=scope,
-            password_hash=generate_password_hash(password), active=True))
+            scope_level=level or None, password_hash=generate_password_hash(password), active=True))
+
+
+def one_time_password() -> str:
+    """A random first password (96 bits), shown once to the leader who hands it over."""
+    return secrets.token_urlsafe(12)
+
+
+def add_rep_accounts(engine: Engine, reps: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """Sign-in accounts for reps, in one transaction: ``reps`` are (username,
+    rep_id, display name); each gets a one-time password, stored only as its
+    hash. Returns (username, password) for the leader to hand over: they are
+    not kept anywhere. A taken username refuses the whole call (UserProblem)."""
+    made = [(username.strip(), rep_id, name, one_time_password())
+            for username, rep_id, name in reps]
+    with engine.begin() as conn:
+        names = [m[0] for m in made]
+        taken = conn.execute(sa.select(User.username).where(User.username.in_(names))).scalars()
+        taken = sorted(taken)
+        if taken:
+            raise UserProblem(f"user {taken[0]!r} already exists")
+        if made:
+            conn.execute(sa.insert(User), [
+                dict(username=username, display_name=name or username, role=REP,
+                     scope=rep_id, password_hash=generate_password_hash(password), active=True)
+                for username, rep_id, name, password in made])
+    return [(username, password) for username, _rep, _name, password in made]
 
 
 def list_users(engine: Engine) -> list[UserRow]:
     with engine.connect() as conn:
         rows = conn.execute(sa.select(User.username, User.display_name, User.role, User.scope,
-                                      User.active).order_by(User.username)).all()
-    return [UserRow(r.username, r.display_name or "", r.role, r.scope or "", bool(r.active))
-            for r in rows]
+                                      User.active, User.scope_level)
+                            .order_by(User.username)).all()
+    return [UserRow(r.username, r.display_name or "", r.role, r.scope or "", bool(r.active),
+                    r.scope_level or "") for r in rows]
 
 
-def set_role(engine: Engine, username: str, role: str, scope: str | None = None) -> None:
-    scope = check_role(role, scope)
+def set_role(engine: Engine, username: str, role: str, scope: str | None = None,
+             level: str | None = None) -> None:
+    scope, level = check_role(role, scope, level)
     with engine.begin() as conn:
         done = conn.execute(sa.update(User).where(User.username == username)
-                            .values(role=role, scope=scope))
+                            .values(role=role, scope=scope, scope_level=level or None))
         if done.rowcount != 1:
             raise UserProblem(f"no user {username!r}")
 
@@ -131,7 +173,8 @@ def viewer_by_id(engine: Engine, user_id: int) -> Viewer | None:
 
 def _viewer(row: User) -> Viewer:
     return Viewer(user_id=row.id, username=row.username, role=row.role, scope=row.scope or "",
-                  display_name=row.display_name or row.username, language=row.language or "")
+                  display_name=row.display_name or row.username, language=row.language or "",
+                  scope_level=row.scope_level or "")
 
 
 def has_users(engine: Engine) -> bool:
@@ -139,8 +182,12 @@ def has_users(engine: Engine) -> bool:
         return bool(conn.execute(sa.select(sa.func.count()).select_from(User)).scalar_one())
 
 
-def ensure_demo_users(engine: Engine, territories, reps) -> int:
-    """Create the demo accounts when there are no users yet; returns how many.
+def ensure_demo_users(engine: Engine, territories, reps, levels=None) -> int:
+    """Create the demo accounts when there are no users yet; returns how many:
+    the leader, a manager per region (``manager-west``), a manager per unit
+    of ``levels`` below region (named by its manager column, else
+    ``manager-<unit id>``: the demo's ``manager-pacific`` is a district
+    manager) and one per rep.
 
     One password hash is computed and shared by all demo accounts: they have
     the same documented password, and hashing sixty times would slow every
@@ -150,11 +197,22 @@ def ensure_demo_users(engine: Engine, territories, reps) -> int:
     hashed = generate_password_hash(DEMO_PASSWORD)
     rows = [dict(username=DEMO_LEADER, display_name="Demo leader", role=LEADER, scope="")]
     for region in sorted(territories["region"].dropna().astype(str).unique()):
-        rows.append(dict(username=f"manager-{region.lower().replace(' ', '-')}",
+        rows.append(dict(username=f"manager-{_slug(region)}",
                          display_name=f"{region} manager", role=MANAGER, scope=region))
+    if levels is not None:
+        for unit in levels.loc[levels["level"] != hierarchy.REGION].itertuples(index=False):
+            manager = hierarchy.text(unit.manager) or f"manager-{_slug(unit.unit_id)}"
+            rows.append(dict(username=manager,
+                             display_name=f"{unit.unit_name} manager", role=MANAGER,
+                             scope=str(unit.unit_id), scope_level=str(unit.level)))
     for rep in reps.itertuples(index=False):
         rows.append(dict(username=str(rep.rep_id).lower(), display_name=str(rep.rep_name),
                          role=REP, scope=str(rep.rep_id)))
     with engine.begin() as conn:
-        conn.execute(sa.insert(User), [dict(r, password_hash=hashed, active=True) for r in rows])
+        conn.execute(sa.insert(User), [dict({"scope_level": None}, **r, password_hash=hashed,
+                                            active=True) for r in rows])
     return len(rows)
+
+
+def _slug(text: str) -> str:
+    return str(text).strip().lower().replace(" ", "-")

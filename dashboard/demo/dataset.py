@@ -25,6 +25,7 @@ import pandas as pd
 
 from dashboard import DATA_DIR
 from dashboard.demo.alignment import aligned_counties, build_territories
+from dashboard.demo.districts import districts
 from dashboard.demo.history import (
     dated_alignment,
     dated_overrides,
@@ -288,7 +289,8 @@ def generate_demo(
     accounts = _place_accounts(cities, n_accounts, rng)
     county_potential = accounts.groupby("county_fips")["annual_potential"].sum()
     plan = build_territories(county_potential, cities, n_territories, rng)
-    territories = plan.territories.copy()
+    # territory > district (Census division) > region: no random number drawn
+    territories, levels = districts(plan.territories, plan.alignment, counties, county_potential)
     alignment_map = plan.alignment.set_index("county_fips")["territory_id"]
 
     by_county = accounts["county_fips"].map(alignment_map).to_numpy(dtype=object)
@@ -360,6 +362,7 @@ def generate_demo(
 
     dataset = Dataset(
         territories=_canonical("territories", territories),
+        levels=_canonical("levels", levels),
         reps=_canonical("reps", reps),
         alignment=_canonical("alignment", dated_alignment(plan.alignment, realignment)),
         accounts=_canonical("accounts", accounts),

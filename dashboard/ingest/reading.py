@@ -41,6 +41,7 @@ from dashboard.ingest.checks import (
     check_rep_owners,
     has_errors,
 )
+from dashboard.ingest.level_checks import check_levels
 from dashboard.ingest.parsing import cell_text
 from dashboard.storage.schema import AS_OF_FILE, DATE, LOAD_ORDER, MONEY, NUMBER, TABLES, Dataset
 
@@ -369,6 +370,8 @@ def validate(
         name: upsert(name, existing.table(name), imported.get(name)) for name in LOAD_ORDER
     })
     check_quota_segments(checked, merged.quotas)
+    problems.extend(check_levels(merged, files, {name: row_numbers(files[name])
+                                                 for name in files if name in TABLES}))
     for report in reports.values():
         problems.extend(report.problems())
     return merged, problems

@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.metrics.periods import EPOCH, parse_quarter_label, quarter_bounds, to_day
-from dashboard.storage.schema import Dataset, merged_stage_probabilities
+from dashboard.storage import hierarchy
+from dashboard.storage.schema import Dataset, empty_frame, merged_stage_probabilities
 
 _EPOCH64 = np.datetime64(EPOCH, "D")
 
@@ -66,6 +67,9 @@ class Frames:
                  beginning): every alignment row, when any is dated; else empty
     override_rows: account_id, territory_id (None: back to the county's),
                  start_day: the dated overrides; empty when there are none
+    levels:      the levels.csv rows (level, unit_id, unit_name, parent_level,
+                 parent_id, manager); territories carry their parent_level
+                 and parent_id
     """
 
     territories: pd.DataFrame
@@ -76,6 +80,9 @@ class Frames:
     quotas: pd.DataFrame
     alignment_rows: pd.DataFrame = field(default_factory=lambda: _history_frame("county_fips"))
     override_rows: pd.DataFrame = field(default_factory=lambda: _history_frame("account_id"))
+    #: the units above the territory (DATA_FORMAT levels.csv; empty: the
+    #: single region level); see :func:`hierarchy_of`
+    levels: pd.DataFrame = field(default_factory=lambda: empty_frame("levels"))
     #: values derived from these frames alone (see :meth:`derived`); not an init
     #: field, so ``dataclasses.replace`` starts a what-if with an empty one
     cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -150,6 +157,27 @@ def _last_on_or_before(keys: np.ndarray, values: np.ndarray, owner: np.ndarray,
     out = np.full(len(owner), none, dtype=np.int64)
     out[found] = values[at[found]]
     return out
+
+
+def hierarchy_of(frames: Frames) -> pd.DataFrame:
+    """Each territory's unit at every level above it (index territory_id, one
+    column per level, bottom first, ``region`` last): ``storage.hierarchy``."""
+    return frames.derived(("hierarchy",), lambda: hierarchy.membership(
+        frames.territories, frames.levels))
+
+
+def level_units(frames: Frames) -> pd.DataFrame:
+    """Every unit above the territory, the derived regions included
+    (``storage.hierarchy.units``), limited to those some territory of these
+    frames rolls up to."""
+    def compute() -> pd.DataFrame:
+        table = hierarchy.units(frames.territories, frames.levels)
+        member = hierarchy_of(frames)
+        used = {(level, unit) for level in member.columns
+                for unit in member[level].dropna().unique()}
+        keep = [(lvl, u) in used for lvl, u in zip(table["level"], table["unit_id"], strict=True)]
+        return table.loc[keep].reset_index(drop=True)
+    return frames.derived(("level_units",), compute)
 
 
 def has_history(frames: Frames) -> bool:
@@ -368,6 +396,7 @@ def build_frames(
         quotas=quotas.reset_index(drop=True),
         alignment_rows=alignment_rows,
         override_rows=override_rows,
+        levels=dataset.levels.copy(),
     )
 
 

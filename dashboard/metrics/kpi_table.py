@@ -1,7 +1,8 @@
 """The DATA_FORMAT.md ``kpis`` table: every METRICS.md Period KPI for one level.
 
-A level (territory, rep, region, company) is only a ``groups`` mapping from
-territory_id to an entity key, so all four share one computation and the
+A level (territory, rep, region or any level of levels.csv, company) is only
+a ``groups`` mapping from territory_id to an entity key, so all share one
+computation and the
 METRICS.md "aggregate up" rule (sum the parts, recompute the ratios) holds at
 every level. Rows, masks and group positions are built once per table, not
 once per KPI, which is what keeps the view inside its time budget.
@@ -57,6 +58,16 @@ KPI_COLUMNS = (
 )
 
 
+class UnknownLevel(ValueError):
+    """A ``kpis --level`` that is neither a built-in level nor one of the data's."""
+
+
+def level_names(frames: Frames) -> list[str]:
+    """Every level a KPI table can have: territory, rep, the levels above the
+    territory bottom first (district..., region), company."""
+    return ["territory", "rep", *frames_module.hierarchy_of(frames).columns, "company"]
+
+
 def level_groups(
     frames: Frames, level: str, territory_ids: Iterable[str] | None = None
 ) -> tuple[pd.Series, pd.DataFrame]:
@@ -66,9 +77,9 @@ def level_groups(
     through the owner's territory; reps owning none are still listed (their
     sums are 0) unless the view is filtered to particular territories.
     """
-    if level not in LEVELS:
-        known = ", ".join(LEVELS)
-        raise ValueError(f"level must be one of {known}, got {level!r}")  # i18n: not shown
+    if level not in LEVELS and level not in frames_module.hierarchy_of(frames).columns:
+        known = ", ".join(level_names(frames))
+        raise UnknownLevel(f"level must be one of {known}, got {level!r}")  # i18n: not shown
     territories = frames.territories
     if territory_ids is not None:
         territories = territories[territories["territory_id"].isin(list(territory_ids))]
@@ -77,10 +88,15 @@ def level_groups(
         groups = pd.Series(tids.to_numpy(), index=tids.to_numpy())
         names = territories["territory_name"].to_numpy()
         entities = pd.DataFrame({"id": tids.to_numpy(), "name": names})
-    elif level == "region":
-        groups = pd.Series(territories["region"].to_numpy(), index=tids.to_numpy())
-        regions = pd.unique(groups.dropna().to_numpy())
-        entities = pd.DataFrame({"id": regions, "name": regions})
+    elif level not in ("company", "rep"):  # region, district...: storage.hierarchy
+        member = frames_module.hierarchy_of(frames)
+        groups = pd.Series(member[level].reindex(tids.astype(str)).to_numpy(),
+                           index=tids.to_numpy())
+        units = pd.unique(groups.dropna().to_numpy())
+        listed = frames_module.level_units(frames)
+        listed = listed.loc[listed["level"] == level]
+        names = dict(zip(listed["unit_id"], listed["unit_name"], strict=True))
+        entities = pd.DataFrame({"id": units, "name": [names.get(u, u) for u in units]})
     elif level == "company":
         groups = pd.Series(COMPANY_ID, index=tids.to_numpy())
         entities = pd.DataFrame({"id": [COMPANY_ID], "name": [COMPANY_NAME]})

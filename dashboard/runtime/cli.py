@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     kpis = sub.add_parser("kpis", help="print the KPI table as CSV")
     kpis.add_argument("--period", required=True, help="2026Q3, 2026 or 2026-01-01..2026-06-30")
     kpis.add_argument("--level", default="territory",
-                      choices=["territory", "rep", "region", "company"])
+                      help="territory, rep, region, company, or a level of levels.csv "
+                           "(district...)")
     kpis.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: the dataset's)")
     kpis.add_argument("--segment", help="one account segment (quota: METRICS.md segment rule)")
     kpis.add_argument("--restated", action="store_true",
@@ -113,13 +114,17 @@ def add_users_parser(sub) -> None:
     add = actions.add_parser("add", help="create a user (password asked for, or TD_PASSWORD)")
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--scope", default="", help="a manager's region or a rep's rep id")
+    add.add_argument("--scope", default="",
+                     help="a manager's region (or unit of --level) or a rep's rep id")
+    add.add_argument("--level", default="",
+                     help="a manager's level when not region (--scope then names its unit)")
     add.add_argument("--name", default="", help="display name")
     actions.add_parser("list", help="list users (never their passwords)")
     role = actions.add_parser("set-role", help="change a user's role and scope")
     role.add_argument("username")
     role.add_argument("--role", required=True, choices=ROLES)
     role.add_argument("--scope", default="")
+    role.add_argument("--level", default="", help="a manager's level when not region")
     reset = actions.add_parser("reset-password", help="set a new password")
     reset.add_argument("username")
 
@@ -148,14 +153,15 @@ def cmd_users(settings: Settings, args) -> int:
         if args.action == "list":
             for row in users.list_users(engine):
                 state = "" if row.active else " (inactive)"
-                print(f"{row.username}\t{row.role}\t{row.scope or '-'}\t{row.display_name}{state}")
+                scope = f"{row.scope_level}:{row.scope}" if row.scope_level else row.scope or "-"
+                print(f"{row.username}\t{row.role}\t{scope}\t{row.display_name}{state}")
             return 0
         if args.action == "add":
-            users.check_role(args.role, args.scope)  # before asking for a password
+            users.check_role(args.role, args.scope, args.level)  # before asking for a password
             users.add_user(engine, args.username, _new_password(), args.role, args.scope,
-                           args.name)
+                           args.name, args.level)
         elif args.action == "set-role":
-            users.set_role(engine, args.username, args.role, args.scope)
+            users.set_role(engine, args.username, args.role, args.scope, args.level)
         elif args.action == "reset-password":
             users.reset_password(engine, args.username, _new_password())
     except users.UserProblem as exc:
@@ -214,7 +220,7 @@ def cmd_import(settings: Settings, args) -> int:
 
 
 def cmd_kpis(settings: Settings, args) -> int:
-    from dashboard.metrics.kpi_table import format_kpi_csv, kpi_table
+    from dashboard.metrics.kpi_table import UnknownLevel, format_kpi_csv, kpi_table
     from dashboard.metrics.periods import Period
 
     try:
@@ -232,8 +238,11 @@ def cmd_kpis(settings: Settings, args) -> int:
     frames = service.frames()
     if args.segment is not None and args.segment not in set(frames.accounts["segment"].dropna()):
         raise UserError(f"--segment {args.segment!r} is no account's segment")
-    table = kpi_table(frames, period, as_of, args.level, segment=args.segment,
-                      restated=args.restated)
+    try:
+        table = kpi_table(frames, period, as_of, args.level, segment=args.segment,
+                          restated=args.restated)
+    except UnknownLevel as exc:
+        raise UserError(str(exc)) from exc
     sys.stdout.write(format_kpi_csv(table))
     return 0
 

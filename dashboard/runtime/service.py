@@ -102,7 +102,7 @@ class DataService:
                 built = False
         if not users.has_users(self.engine):  # frames only when accounts are missing
             frames = self.frames()
-            users.ensure_demo_users(self.engine, frames.territories, frames.reps)
+            users.ensure_demo_users(self.engine, frames.territories, frames.reps, frames.levels)
         return built
 
     def data_version(self) -> int:

@@ -70,6 +70,12 @@ class Territory(Base):
     __table__ = data_table("territories")
 
 
+class Level(Base):
+    """The units above the territory (``levels.csv``): a district, a region..."""
+
+    __table__ = data_table("levels")
+
+
 class Rep(Base):
     __table__ = data_table("reps")
 
@@ -117,8 +123,10 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     #: "leader", "manager" or "rep"
     role: Mapped[str] = mapped_column(String(20))
-    #: a rep's rep_id, a manager's region; empty for a leader
+    #: a rep's rep_id, a manager's unit id (a region by default); empty for a leader
     scope: Mapped[str | None] = mapped_column(String(100))
+    #: the level of a manager's unit (levels.csv); NULL or empty: region
+    scope_level: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -107,8 +107,26 @@ TABLES: dict[str, Table] = {
                 Column("territory_id", ID, True),
                 Column("territory_name", TEXT, True, max_length=200),
                 Column("region", TEXT, True, max_length=100),
+                # the territory's unit one level up (levels.csv); both blank:
+                # its region is its parent (a file without levels)
+                Column("parent_level", ID),
+                Column("parent_id", ID),
             ),
             key=("territory_id",),
+        ),
+        Table(
+            # the units above the territory (districts, regions, ...), each
+            # with its parent unit and an optional manager (``hierarchy``)
+            "levels",
+            (
+                Column("level", ID, True),
+                Column("unit_id", ID, True),
+                Column("unit_name", TEXT, True, max_length=200),
+                Column("parent_level", ID),
+                Column("parent_id", ID),
+                Column("manager", TEXT, max_length=200),
+            ),
+            key=("level", "unit_id"),
         ),
         Table(
             "reps",
@@ -191,8 +209,8 @@ TABLES: dict[str, Table] = {
 }
 
 #: Order in which tables must be written so references exist first.
-LOAD_ORDER = ("territories", "reps", "alignment", "accounts", "overrides", "opportunities",
-              "quotas")
+LOAD_ORDER = ("territories", "levels", "reps", "alignment", "accounts", "overrides",
+              "opportunities", "quotas")
 
 #: An optional key column (a blank effective_from, a blank quota segment)
 #: still has to be part of its table's primary key, which no database lets be
@@ -227,7 +245,7 @@ def empty_frame(table: str) -> pd.DataFrame:
 
 @dataclass
 class Dataset:
-    """The seven DATA_FORMAT.md tables as frames with canonical dtypes.
+    """The eight DATA_FORMAT.md tables as frames with canonical dtypes.
 
     Strings are object columns with None for missing, dates datetime64 with
     NaT, money and coordinates float64 with NaN. The importer produces this,
@@ -235,6 +253,7 @@ class Dataset:
     """
 
     territories: pd.DataFrame = field(default_factory=lambda: empty_frame("territories"))
+    levels: pd.DataFrame = field(default_factory=lambda: empty_frame("levels"))
     reps: pd.DataFrame = field(default_factory=lambda: empty_frame("reps"))
     alignment: pd.DataFrame = field(default_factory=lambda: empty_frame("alignment"))
     accounts: pd.DataFrame = field(default_factory=lambda: empty_frame("accounts"))

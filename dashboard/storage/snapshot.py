@@ -29,7 +29,7 @@ from dashboard.metrics.frames import Frames
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3  # 2: frames carry the alignment history; 3: and their credited aggregates
+FORMAT = 4  # 2: frames carry the alignment history; 3: and their credited aggregates; 4: levels
 FOLDER = "frames-snapshots"
 PREFIX = "frames-"
 

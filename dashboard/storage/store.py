@@ -28,6 +28,7 @@ from dashboard.storage.models import (
     Account,
     Alignment,
     AuditLog,
+    Level,
     Meta,
     Opportunity,
     Override,
@@ -49,6 +50,7 @@ from dashboard.storage.schema import (
 
 MODELS = {
     "territories": Territory,
+    "levels": Level,
     "reps": Rep,
     "alignment": Alignment,
     "accounts": Account,

@@ -27,7 +27,13 @@ def small_dataset() -> Dataset:
     return Dataset(
         territories=pd.DataFrame({"territory_id": obj("T1", "T2"),
                                   "territory_name": obj("North", "South"),
-                                  "region": obj("West", "South")}),
+                                  "region": obj("West", "South"),
+                                  "parent_level": obj("district", None),
+                                  "parent_id": obj("pacific", None)}),
+        # T1 > district pacific > region West; T2's parent is its region
+        levels=pd.DataFrame({"level": obj("district"), "unit_id": obj("pacific"),
+                             "unit_name": obj("Pacific"), "parent_level": obj("region"),
+                             "parent_id": obj("West"), "manager": obj("manager-pacific")}),
         reps=pd.DataFrame({"rep_id": obj("R1", "R2"), "rep_name": obj("Ann Lee", "Bo Diaz"),
                            "email": obj("ann@example.com", "bo@example.com"),
                            "territory_id": obj("T1", None),

@@ -145,3 +145,35 @@ def test_scenarios_are_seen_by_their_author_or_when_they_touch_only_the_scope(fr
     assert not scope.may_change_scenario(WEST, west, theirs, "manager-west")
     assert not scope.may_change_scenario(WEST, west, mine, "manager-west", theirs)
     assert scope.may_change_scenario(WEST, west, mine, "manager-west", mine)
+
+
+PACIFIC = Viewer(6, "manager-pacific", "manager", "pacific", scope_level="district")
+
+
+def test_a_district_managers_frames_hold_their_district_and_nothing_else(frames):
+    """The demo's Pacific district (territory > district > region West): its
+    manager sees its territories only, not the rest of the West, and the cut's
+    levels name no other district (nor its manager)."""
+    cut = scope.restrict(frames, scope.of(PACIFIC, frames))
+    pacific = set(frames.territories.index[frames.territories["parent_id"] == "pacific"])
+    west = set(frames.territories.index[frames.territories["region"] == "West"])
+    assert pacific and pacific < west
+    assert set(cut.territories.index) == pacific
+    assert set(cut.alignment["territory_id"]) == pacific
+    assert set(cut.opportunities["territory_id"].dropna().astype(object)) <= pacific
+    assert set(cut.quotas["territory_id"]) <= pacific
+    assert set(cut.levels["unit_id"]) == {"pacific"}
+    assert scope.of(PACIFIC, frames).key == "manager:district:pacific"
+    # the district's KPI row is the leader's, to the cent
+    kpi_cube_build.prepare(cut)
+    period, as_of = Period(date(2026, 7, 1), date(2026, 9, 30)), date(2026, 8, 14)
+    pd.testing.assert_frame_equal(kpi_table(cut, period, as_of, "district"),
+                                  kpi_table(frames, period, as_of, "district")
+                                  .query("id == 'pacific'").reset_index(drop=True))
+
+
+def test_a_manager_of_an_unknown_district_or_level_sees_nothing(frames):
+    for viewer in (Viewer(7, "m", "manager", "atlantis", scope_level="district"),
+                   Viewer(8, "m", "manager", "pacific", scope_level="zone"),
+                   Viewer(9, "m", "manager", "pacific")):  # a region called pacific: none
+        assert scope.of(viewer, frames).territories == frozenset()
