@@ -14,7 +14,7 @@ import dash
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from flask import current_app
 
-from callbacks import guard, scenarios_panel, whatif_compare, whatif_rebalance
+from callbacks import guard, scenarios_panel, whatif_compare, whatif_design, whatif_rebalance
 from callbacks.whatif_drafts import check_scope, posted_changes
 from dashboard.geo import us_atlas
 from dashboard.geo.territory_shapes import state_outlines
@@ -267,11 +267,12 @@ def render(data: ScopedData, selection: Selection):
                                                               view.county_options), options),
                                steps_text([]))
     accounts = whatif_layout.accounts_card(
-        account_lists.account_rows(data.frames(), changeset.Changes.empty()), options)
+        account_lists.account_rows(data.frames(), changeset.Changes.empty(),
+                                   aligned_only=not data.scope.everything), options)
     compare = compare_layout.compare_card(state_outlines(), settings.tile_url,
                                           settings.tile_attribution)
     page = layout.page([], map_card, layout.fairness_card(fairness),
-                       layout.rebalance_card(uuid.uuid4().hex),
+                       layout.rebalance_card(uuid.uuid4().hex, len(data.frames().territories)),
                        layout.sliders_card(options), layout.touched_grid(touched, total),
                        layout.rep_grid(reps), accounts, compare,
                        scenario_rows=scenarios_panel.listed(data), leader=data.viewer.is_leader)
@@ -389,10 +390,12 @@ def register(app: dash.Dash, service: DataService) -> None:
             changes = changeset.Changes.empty()
         return account_lists.account_rows(frames, changes,
                                             query if isinstance(query, str) else "",
-                                            selected if isinstance(selected, list) else [])
+                                            selected if isinstance(selected, list) else [],
+                                            aligned_only=not data.scope.everything)
 
     register_selection(app)
     whatif_rebalance.register(app, service)
+    whatif_design.register(app, service)
     whatif_compare.register(app, service)
     del edit_scenario, show_scenario, list_accounts
 

@@ -25,16 +25,25 @@ ACCOUNT_ROWS = 200
 
 
 def account_rows(frames: Frames, changes: Changes, query: str = "",
-                 counties: Iterable[str] = (), limit: int = ACCOUNT_ROWS) -> list[dict]:
+                 counties: Iterable[str] = (), limit: int = ACCOUNT_ROWS,
+                 aligned_only: bool = False) -> list[dict]:
     """Accounts matching ``query`` (case-insensitive, in name or id) and, when
     given, lying in ``counties``; largest potential first, at most ``limit``.
 
     Each row says where the account sits under the scenario (``territory``),
     whether that is a named-account override and whether it is locked, so the
     manager sees what a move would change before making it.
+
+    ``aligned_only`` (a manager's or a rep's frames, cut to their scope) lists
+    only the accounts in one of the frames' territories under the scenario:
+    the cut also keeps, for the deals credited to its territories, accounts a
+    dated override or a realignment has since moved out of the scope, which
+    are not the viewer's to edit. A leader's list keeps unaligned accounts,
+    which an override may name into a territory.
     """
     accounts = frames.accounts
-    mask = np.ones(len(accounts), dtype=bool)
+    codes = scenario_codes(frames, changes)
+    mask = codes >= 0 if aligned_only else np.ones(len(accounts), dtype=bool)
     counties = [c for c in counties if isinstance(c, str)]
     if counties:
         mask &= accounts["county_fips"].astype(object).isin(counties).to_numpy()
@@ -46,7 +55,7 @@ def account_rows(frames: Frames, changes: Changes, query: str = "",
                  | ids.str.contains(text, regex=False)).to_numpy()
     order = frames.derived(("account_list_order",), lambda: _largest_first(accounts))
     positions = order[mask[order]][:limit]
-    codes = scenario_codes(frames, changes)[positions]
+    codes = codes[positions]
     territory_ids = index_of(frames).territory_ids.to_numpy(object)
     names = us_atlas.load_counties()["name"]
     shown = zip(accounts.index.to_numpy(object)[positions],
