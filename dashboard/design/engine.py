@@ -38,6 +38,8 @@ class Settings:
                None = the count of units) that may end in another territory than at the start
     time_limit, max_iterations, seed: when to stop and what decides ties (same seed and
                same iteration count -> same answer)
+    flow:      take the global flow step (:mod:`dashboard.design.flow`) at the start and
+               after a stall; False leaves the local search alone
     """
 
     tolerance: float | Mapping[str, float] = 0.05
@@ -52,6 +54,7 @@ class Settings:
     seed: int = 7
     patience: int = 200
     restarts: int = 30
+    flow: bool = True
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,7 @@ def _run(problem: Problem, assignment: np.ndarray, settings: Settings, started: 
          progress, should_stop) -> Result:
     limits = Limits(time_limit=max(settings.time_limit - (time.monotonic() - started), 0.0),
                     max_iterations=settings.max_iterations, patience=settings.patience,
-                    restarts=settings.restarts)
+                    restarts=settings.restarts, flow=settings.flow)
     state = State(problem, assignment)
     outcome = Search(state, limits, settings.seed, progress, should_stop).run()
     state.reset(outcome.assignment)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dashboard.design.flow import step
 from dashboard.design.state import EPSILON, State
 from dashboard.design.transfer import find_transfer
 
@@ -51,7 +52,9 @@ class Move:
     improves as a whole; the reason names what the chain's move fixed), ``escape``
     (a tabu step or a kick out of a local optimum, later undone or built upon),
     ``transfer`` (one of a run of units taken from a bordering territory that improves
-    as a whole: :mod:`dashboard.design.transfer`).
+    as a whole: :mod:`dashboard.design.transfer`), ``flow`` (one of the units carrying a
+    balanced flow of load between territories, the global step of
+    :mod:`dashboard.design.flow`; ``territory`` is the one whose load it brought closer).
     """
 
     unit: int
@@ -90,6 +93,7 @@ class Limits:
     patience: int = 200
     restarts: int = 30
     kick: int = 8
+    flow: bool = True   # the global flow step at the start and after a stall that improved
 
 
 def _reason(state: State, unit: int, dest: int, kind: str) -> Move:
@@ -159,6 +163,11 @@ class Search:
         for unit in units:
             self.take(unit, receiver, "transfer")
         return True
+
+    def _flow(self) -> bool:
+        """The global step (:mod:`dashboard.design.flow`): plan the balanced flow between
+        bordering territories and realise it; whether any unit moved."""
+        return step(self.state, lambda unit, dest: self.take(unit, dest, "flow"))
 
     def _chain(self, cands, order, allowed) -> bool:
         """Try ejection chains from the best few admissible moves; keep the first that
@@ -230,6 +239,9 @@ class Search:
         state = self.state
         stale, kicks = 0, 0
         stopped = None
+        flowed_at = self.best_score  # the best when the last flow step was taken
+        if self.limits.flow:
+            self._flow()
         while (stopped := self._stop_reason()) is None:
             self.iteration += 1
             cands, order, allowed, pick = self._best_move(HEAD)
@@ -260,6 +272,10 @@ class Search:
                 kicks, stale = kicks + 1, 0
                 state.reset(self.best)
                 self.log = list(self.best_log)
-                self._kick()
+                # a flow step again when the last one led to a new best, else a kick
+                if not (self.limits.flow and self.best_score < flowed_at - EPSILON
+                        and self._flow()):
+                    self._kick()
+                flowed_at = min(flowed_at, self.best_score)
         self._report(force=True)
         return Outcome(self.best, self.best_score, self.best_log, self.iteration, stopped)

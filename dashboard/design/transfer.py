@@ -151,6 +151,19 @@ def _shift(state: State, unit: int, dest: int) -> None:
     state.version[dest] += 1
 
 
+def shift_block(state: State, block: list[int], receiver: int, giver: int,
+                frontier: set[int], taken: list[int]) -> None:
+    """A trial step: ``block`` to the receiver (owner lists only), noted in ``taken``; the
+    giver's movable units bordering it join the ``frontier``."""
+    p = state.problem
+    for unit in block:
+        _shift(state, unit, receiver)
+        taken.append(unit)
+        frontier.discard(unit)
+        frontier.update(v for v in p.graph.neighbours[unit]
+                        if state.owner[v] == giver and p.movable[v])
+
+
 def _take_run(state: State, receiver: int, giver: int) -> list[int]:
     """Move a run of the giver's units to the receiver and keep the best-balanced
     prefix. The trial runs on the owner lists; the kept units are then moved for real
@@ -172,12 +185,7 @@ def _take_run(state: State, receiver: int, giver: int) -> list[int]:
                             len(own) - len(taken))
         if block is None:
             break
-        for unit in block:
-            _shift(state, unit, receiver)
-            taken.append(unit)
-            frontier.discard(unit)
-            frontier.update(v for v in g.neighbours[unit]
-                            if state.owner[v] == giver and p.movable[v])
+        shift_block(state, block, receiver, giver, frontier, taken)
         row = g.measures[block].sum(axis=0)
         pair += np.stack([row, -row])
         score = float(p.score_rows(pair).sum())
