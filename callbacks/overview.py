@@ -66,7 +66,8 @@ def _view(data: ScopedData, selection: Selection, kpi_key: str, selected=None):
     totals = overview.total_kpis(frames, scope, period, as_of, data.memo, selection.restated)
     selected = selected if isinstance(selected, str) else None
     shown = overview.shown_map_kpi(kpi_key, scope, totals)
-    hideout, legend = overview.map_hideout(frames, kpis, totals, shown, selected=selected)
+    hideout, legend = overview.map_hideout(frames, kpis, totals, shown, selected=selected,
+                                           segment=scope.segment)
     legend = components.legend(map_legend_title(kpi_key, shown, totals), legend)
     return period, kpis, totals, hideout, legend, shown, overview.lacks_segment_quota(scope, totals)
 

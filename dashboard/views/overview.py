@@ -12,10 +12,11 @@ import pandas as pd
 
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _
-from dashboard.metrics.frames import Frames, has_history, territories_on
+from dashboard.metrics.frames import Frames, has_history, hierarchy_of, territories_on
 from dashboard.metrics.kpi_blocks import AccountRows, Grouping
 from dashboard.metrics.kpi_table import kpi_table
 from dashboard.metrics.periods import Period
+from dashboard.storage import hierarchy
 from dashboard.views.choropleth import (
     MAP_KPIS,
     NO_QUOTA_KPI,
@@ -35,11 +36,14 @@ class Scope:
 
 
 def scope_for(frames: Frames, region: str, segment: str) -> Scope:
-    """Territories of a region (all when ``region`` is "all"); an unknown region
-    or segment yields an empty scope, which views show as "nothing matches"."""
+    """Territories of a region, or of a unit of any level when ``region`` is a
+    ``hierarchy.filter_value`` (``district:pacific``), all when it is "all";
+    an unknown region, unit or segment yields an empty scope, which views
+    show as "nothing matches"."""
     territories = frames.territories
     if region and region != ALL:
-        territories = territories[territories["region"] == region]
+        under = hierarchy.territories_under(hierarchy_of(frames), *hierarchy.parse_filter(region))
+        territories = territories[territories["territory_id"].isin(under)]
     seg = None if not segment or segment == ALL else segment
     if seg is not None and seg not in set(frames.accounts["segment"].dropna()):
         return Scope((), seg)
@@ -103,20 +107,36 @@ def reading_text(restated: bool) -> str:
     return _(READING_RESTATED if restated else READING_CREDITED)
 
 
-def tooltip_html(row, rep_name: str | None) -> str:
-    """Hover text; every name is escaped because Leaflet inserts it as HTML."""
+def tooltip_html(row, rep_name: str | None, no_quota: bool = False) -> str:
+    """Hover text; every name is escaped because Leaflet inserts it as HTML.
+
+    ``no_quota`` (a segment picked and no quota for it in this territory,
+    METRICS.md "Segment filter"): attainment, pace and coverage are "—", and
+    the tooltip says why, as the cards do."""
     rep = (html.escape(rep_name) if isinstance(rep_name, str) and rep_name
            else "<i>" + html.escape(_("vacant")) + "</i>")
+    growth = formatting.signed_percent(row["revenue_growth"])
+    if no_quota:
+        figures = [
+            _("Attainment, pace, coverage: {missing} ({why})").format(
+                missing=formatting.MISSING, why=_(NO_SEGMENT_QUOTA)),
+            _("Bookings: {bookings} · Growth: {growth}").format(
+                bookings=formatting.money(row["bookings"]), growth=growth),
+        ]
+    else:
+        figures = [
+            _("Attainment: {attainment} · Pace: {pace}").format(
+                attainment=formatting.percent(row["attainment"]),
+                pace=formatting.percent(row["pace"])),
+            _("Bookings: {bookings} of {quota}").format(
+                bookings=formatting.money(row["bookings"]), quota=formatting.money(row["quota"])),
+            _("Coverage: {coverage} · Growth: {growth}").format(
+                coverage=formatting.multiple(row["coverage"]), growth=growth),
+        ]
     lines = [
         f"<b>{html.escape(str(row['name']))}</b> ({html.escape(str(row['id']))})",
         _("Rep: {rep}").format(rep=rep),
-        _("Attainment: {attainment} · Pace: {pace}").format(
-            attainment=formatting.percent(row["attainment"]), pace=formatting.percent(row["pace"])),
-        _("Bookings: {bookings} of {quota}").format(
-            bookings=formatting.money(row["bookings"]), quota=formatting.money(row["quota"])),
-        _("Coverage: {coverage} · Growth: {growth}").format(
-            coverage=formatting.multiple(row["coverage"]),
-            growth=formatting.signed_percent(row["revenue_growth"])),
+        *figures,
         _("Penetration: {penetration}").format(penetration=formatting.percent(row["penetration"])),
     ]
     return "<br>".join(lines)
@@ -133,8 +153,10 @@ def shown_map_kpi(kpi_key: str, scope: Scope, totals) -> str:
 
 def map_hideout(frames: Frames, kpis: pd.DataFrame, totals: pd.Series, kpi_key: str,
                 key: str = "overview", selected: str | None = None,
-                flagged: list[str] | None = None) -> tuple[dict, list]:
-    """(hideout, legend entries). Territories outside the scope are greyed."""
+                flagged: list[str] | None = None,
+                segment: str | None = None) -> tuple[dict, list]:
+    """(hideout, legend entries). Territories outside the scope are greyed.
+    With a ``segment``, a territory without a quota for it says so in its tooltip."""
     kpi = MAP_KPIS.get(kpi_key) or MAP_KPIS["attainment"]
     breaks = class_breaks(kpi, totals)
     values = kpis.set_index("id")[kpi.key] if len(kpis) else pd.Series(dtype="float64")
@@ -142,7 +164,9 @@ def map_hideout(frames: Frames, kpis: pd.DataFrame, totals: pd.Series, kpi_key: 
     reps = frames.territories["rep_name"].to_dict()
     # plain dicts, not iterrows: a Series per row cost ~0.1 ms × 500 territories
     tips = {
-        str(row["id"]): tooltip_html(row, reps.get(row["id"]))
+        str(row["id"]): tooltip_html(
+            row, reps.get(row["id"]),
+            segment is not None and formatting.is_missing(row["quota"]))
         for row in kpis.to_dict("records")
     }
     hideout = {"key": key, "colors": colors, "tips": tips, "selected": selected,

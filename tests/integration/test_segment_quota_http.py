@@ -82,7 +82,17 @@ def test_map_strip_legend_and_ranking_under_a_segment_without_quotas(client, dem
     kpis = overview.territory_kpis(frames, scope, period, as_of)
     totals = overview.total_kpis(frames, scope, period, as_of)
     expected, _ = overview.map_hideout(frames, kpis, totals, "revenue_growth")
-    assert patched(response[ids.MAP_TERRITORIES]["hideout"])["colors"] == expected["colors"]
+    hideout = patched(response[ids.MAP_TERRITORIES]["hideout"])
+    assert hideout["colors"] == expected["colors"]
+    # each tooltip says why a territory has no attainment (the demo's Midwest
+    # has Enterprise quotas: those show theirs)
+    quota = kpis.set_index("id")["quota"]
+    without, with_quota = quota.index[quota.isna()], quota.index[quota.notna()]
+    assert len(without) and len(with_quota)
+    assert all(f"Attainment, pace, coverage: {MISSING} ({NOTE})" in hideout["tips"][t]
+               for t in without)
+    assert not any(NOTE in hideout["tips"][t] for t in with_quota)
+    assert all("Attainment: " in hideout["tips"][t] for t in with_quota)
 
 
 def test_map_strip_without_a_segment_keeps_attainment(client, demo_app):
@@ -146,6 +156,11 @@ def test_the_note_is_french_in_french(client, demo_app):
     text = json.dumps(body["response"][ids.ATTAINMENT_CONTENT]["children"], ensure_ascii=False)
     assert "Pas d'objectif par segment : " in text and "pas d'objectif par segment" in text
     assert NOTE not in text.lower()
+    values = selection(SEGMENT) | {f"{ids.MAP_KPI_PICKER}.value": "attainment"}
+    _, body = post_callback(client, demo_app, (ids.KPI_STRIP, "children"), values)
+    tips = patched(body["response"][ids.MAP_TERRITORIES]["hideout"])["tips"]
+    assert any("Atteinte, rythme, couverture : — (pas d'objectif par segment)" in tip
+               for tip in tips.values())
 
 
 @pytest.mark.parametrize("kpi", ["", "&kpi=pace", "&kpi=coverage"])

@@ -92,3 +92,31 @@ def test_map_hideout_carries_escaped_tips_for_each_territory():
     assert "<i>vacant</i>" in hideout["tips"]["T02"]
     # 81.25% of quota at 80% of the period is on pace: the neutral middle class
     assert hideout["colors"] == {"T01": "#f7f7f7", "T02": "#bdbdbd"}
+
+
+def test_a_territory_without_a_quota_for_the_segment_says_why():
+    """METRICS.md "Segment filter": no segment quota, so attainment, pace and
+    coverage are missing; the tooltip says why, as the cards do, and keeps the
+    figures that need no quota."""
+    row = kpi_row(quota=NAN, attainment=NAN, pace=NAN, coverage=NAN)
+    lines = tooltip_html(row, "Ana Ruiz", no_quota=True).split("<br>")
+    assert lines[2:] == ["Attainment, pace, coverage: — (no quota by segment)",
+                         "Bookings: $1.2M · Growth: -7%", "Penetration: 30%"]
+    with translation.use("fr", "USD"):
+        french = tooltip_html(row, "Ana Ruiz", no_quota=True).split("<br>")
+    assert french[2] == "Atteinte, rythme, couverture : — (pas d'objectif par segment)"
+    assert french[3].startswith("Prises de commande : ") and "Croissance : " in french[3]
+
+
+def test_the_map_gives_the_reason_only_where_the_segment_has_no_quota():
+    frames = SimpleNamespace(territories=pd.DataFrame(
+        {"rep_name": ["Ana", "Bo"]}, index=pd.Index(["T01", "T02"], name="territory_id")))
+    kpis = pd.DataFrame([kpi_row(id="T01"),
+                         kpi_row(id="T02", quota=NAN, attainment=NAN, pace=NAN, coverage=NAN)])
+    tips = map_hideout(frames, kpis, pd.Series({"time_elapsed": 0.8}), "revenue_growth",
+                       segment="Enterprise")[0]["tips"]
+    assert "no quota by segment" not in tips["T01"] and "Attainment: 81%" in tips["T01"]
+    assert "Attainment, pace, coverage: — (no quota by segment)" in tips["T02"]
+    # without a segment, a missing quota is not "by segment"
+    plain = map_hideout(frames, kpis, pd.Series({"time_elapsed": 0.8}), "revenue_growth")
+    assert "by segment" not in plain[0]["tips"]["T02"]
