@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _
-from layouts.theme import BAD, GOOD, NEUTRAL, themed, unvalidated
+from layouts.theme import BAD, GOOD, NEUTRAL, percent_axis, themed, unvalidated
 
 #: (upper bound of pace, label, colour): RdBu from behind to ahead of pace
 PACE_CLASSES = (
@@ -141,7 +141,7 @@ def ranking_figure(rows: pd.DataFrame, elapsed: float) -> go.Figure:
     if 0 < elapsed < 1:
         lines.append(_vline(elapsed, _("On pace today ({percent} elapsed)").format(
             percent=formatting.percent(elapsed)), "dash"))
-    layout = _bar_layout(rows, {"tickformat": ".0%", "range": [0, top * 1.1]},
+    layout = _bar_layout(rows, percent_axis(top * 1.1, range=[0, top * 1.1]),
                          [s for s, _ in lines], [n for _, n in lines])
     # a label moved inside keeps a readable size (plotly shrinks it to the bar's height)
     layout["uniformtext"] = {"minsize": 10, "mode": "show"}
@@ -163,8 +163,8 @@ def growth_figure(rows: pd.DataFrame) -> go.Figure:
     low = min(0.0, float(finite.min()) if len(finite) else 0.0)
     high = max(0.0, float(finite.max()) if len(finite) else 0.0)
     pad = max(high - low, 0.1) * 0.18
-    layout = _bar_layout(rows, {"tickformat": "+.0%", "range": [low - pad * (low < 0),
-                                                                high + pad],
-                                "zeroline": True, "zerolinecolor": "#374151",
-                                "zerolinewidth": 1.5})
+    bounds = [low - pad * (low < 0), high + pad]
+    layout = _bar_layout(rows, percent_axis(bounds[1], bounds[0], signed=True, range=bounds,
+                                            zeroline=True, zerolinecolor="#374151",
+                                            zerolinewidth=1.5))
     return themed(unvalidated(traces, layout), height=chart_height(len(rows)))

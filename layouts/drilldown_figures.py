@@ -10,7 +10,17 @@ import plotly.graph_objects as go
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import _, ngettext
 from dashboard.views.rankings import stage_label
-from layouts.theme import ACCENT, BAD, GOOD, NEUTRAL, SERIES, themed, unvalidated
+from layouts.theme import (
+    ACCENT,
+    BAD,
+    GOOD,
+    NEUTRAL,
+    SERIES,
+    money_axis,
+    percent_axis,
+    themed,
+    unvalidated,
+)
 
 HEIGHT = 260
 
@@ -20,13 +30,6 @@ def _no_data(text: str, title: str) -> go.Figure:
                                "xref": "paper", "yref": "paper", "font": {"color": NEUTRAL}}],
               "xaxis": {"visible": False}, "yaxis": {"visible": False}}
     return themed(unvalidated([], layout), title, HEIGHT)
-
-
-def _money_axis(high, **more) -> dict:
-    """An axis of amounts up to ``high``, its ticks written as the cards write
-    money (``formatting.money``: "$500K", "500 k $US"), not Plotly's SI "500k"."""
-    values, texts = formatting.money_ticks(high)
-    return {"tickmode": "array", "tickvals": values, "ticktext": texts, **more}
 
 
 def short_quarter(label: str) -> str:
@@ -64,7 +67,7 @@ def quarterly_figure(series: pd.DataFrame) -> go.Figure:
              "mode": "lines+markers", "line": {"color": BAD, "width": 2, "dash": "dot"},
              "marker": {"size": 6}, "hoverinfo": "skip"}
     top = max(series["bookings"].max(), series["quota"].max(), 0.0)
-    layout = {"yaxis": _money_axis(0.0 if formatting.is_missing(top) else top,
+    layout = {"yaxis": money_axis(0.0 if formatting.is_missing(top) else top,
                                    rangemode="tozero"),
               "legend": {"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
               "margin": {"t": 50, "b": 30}, "bargap": 0.35}
@@ -87,7 +90,7 @@ def stage_figure(funnel: pd.DataFrame, period_label: str) -> go.Figure:
             "marker": {"color": color}, "text": [formatting.money(v) for v in values],
             "textposition": "auto", "hovertemplate": "%{y}: %{text}<extra>" + name + "</extra>",
         })
-    layout = {"xaxis": _money_axis(float(funnel["amount"].max())), "barmode": "group",
+    layout = {"xaxis": money_axis(float(funnel["amount"].max())), "barmode": "group",
               "margin": {"l": 100, "t": 50, "b": 30},
               "legend": {"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"}}
     return themed(unvalidated(traces, layout), title, HEIGHT)
@@ -106,8 +109,11 @@ def concentration_figure(curve: pd.DataFrame, concentration) -> go.Figure:
          "y": curve["bookings_share"].tolist(), "mode": "lines", "name": _("Accounts"),
          "line": {"color": GOOD, "width": 2.5, "shape": "hv"}, "fill": "tozeroy",
          "fillcolor": "rgba(33,102,172,0.08)",
-         "hovertemplate": _("Top {accounts} of accounts: {bookings} of bookings").format(
-             accounts="%{x:.0%}", bookings="%{y:.0%}") + "<extra></extra>"},
+         # written here, not by Plotly's ".0%": "50 %" in French, as the cards write it
+         "hovertext": [_("Top {accounts} of accounts: {bookings} of bookings").format(
+             accounts=formatting.percent(x), bookings=formatting.percent(y))
+             for x, y in zip(curve["account_share"], curve["bookings_share"], strict=True)],
+         "hovertemplate": "%{hovertext}<extra></extra>"},
     ]
     count = len(curve) - 1
     shapes, annotations = [], []
@@ -125,9 +131,9 @@ def concentration_figure(curve: pd.DataFrame, concentration) -> go.Figure:
     accounts_title = ngettext("Share of {n} buying account", "Share of {n} buying accounts",
                               count).format(n=formatting.count(count))
     layout = {
-        "xaxis": {"tickformat": ".0%", "range": [0, 1], "title": {"text": accounts_title}},
-        "yaxis": {"tickformat": ".0%", "range": [0, 1.02],
-                  "title": {"text": _("Share of T12 bookings")}},
+        "xaxis": percent_axis(1.0, range=[0, 1], title={"text": accounts_title}),
+        "yaxis": percent_axis(1.0, range=[0, 1.02],
+                              title={"text": _("Share of T12 bookings")}),
         "showlegend": False, "margin": {"t": 40, "b": 45},
         "shapes": shapes, "annotations": annotations,
     }

@@ -10,7 +10,7 @@ from dashboard.i18n import formatting
 from dashboard.i18n.translation import _, ngettext
 from dashboard.views.rankings import stage_label
 from layouts.attainment_figures import chart_height
-from layouts.theme import BAD, GOOD, themed, unvalidated
+from layouts.theme import BAD, GOOD, money_axis, themed, unvalidated
 
 #: light to dark blue along the sales process (ColorBrewer RdBu's blue half)
 STAGE_COLORS = ("#d1e5f0", "#92c5de", "#4393c3", "#2166ac", "#053061")
@@ -102,9 +102,7 @@ def aging_figure(rows: pd.DataFrame) -> go.Figure:
                       for n, c, a in zip(_names(rows), rows["overdue_count"], amount,
                                          strict=True)], dtype=object)
     top = max([1.0, *amount]) * 1.3
-    values, texts = formatting.money_ticks(top)
-    layout = _layout(rows, {"tickmode": "array", "tickvals": values, "ticktext": texts,
-                            "range": [0, top]})
+    layout = _layout(rows, money_axis(top, range=[0, top]))
     every = np.ones(len(rows), bool)
     fig = unvalidated([_hbar(rows, every, amount, BAD, text, hover)], layout)
     if not len(rows):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.i18n import translation
+from dashboard.i18n import formatting, translation
 
 GOOD = "#2166ac"
 BAD = "#b2182b"
@@ -35,6 +35,20 @@ pio.templates["territory"] = TEMPLATE
 
 #: Plotly's decimal and thousands separators per language (tick labels, hovers)
 SEPARATORS = {"en": ".,", "fr": ",\u202f"}
+
+
+def money_axis(high, low=0.0, **more) -> dict:
+    """An axis of amounts over [low, high], its ticks written as the cards write
+    money (``formatting.money``: "$500K", "500 k $US"), not Plotly's SI "500k"."""
+    values, texts = formatting.money_ticks(high, low)
+    return {"tickmode": "array", "tickvals": values, "ticktext": texts, **more}
+
+
+def percent_axis(high, low=0.0, signed: bool = False, **more) -> dict:
+    """An axis of shares (1 = 100%) over [low, high], its ticks written as the
+    cards write percents ("50 %" in French), not Plotly's ".0%" ("50%")."""
+    values, texts = formatting.percent_ticks(high, low, signed=signed)
+    return {"tickmode": "array", "tickvals": values, "ticktext": texts, **more}
 
 
 def unvalidated(traces: list[dict], layout: dict) -> go.Figure:

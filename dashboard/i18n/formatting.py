@@ -131,16 +131,34 @@ def money_ticks(high, low=0.0, count: int = 5) -> tuple[list[float], list[str]]:
     from a multiple of the step at or below ``low`` to one at or above ``high``)
     and their :func:`money` text, so a chart's axis reads like its cards
     ("$500K", "500 k $US"), not Plotly's SI "500k" ("G" for billions)."""
+    values, _step = _nice_ticks(high, low, count, (1, 2, 2.5, 5, 10))
+    return values, [money(v) for v in values]
+
+
+def percent_ticks(high, low=0.0, count: int = 5,
+                  signed: bool = False) -> tuple[list[float], list[str]]:
+    """Tick values over [low, high] for an axis of shares (1 = 100%), in steps
+    of 1, 2 or 5 × 10^k percent, and their :func:`percent` text (or
+    :func:`signed_percent`), so an axis reads like its cards: "50 %" in
+    French with the language's narrow space, where Plotly's ".0%" writes "50%"."""
+    values, step = _nice_ticks(high, low, count, (1, 2, 5, 10))
+    digits = max(0, math.ceil(-math.log10(step * 100) - 1e-9))
+    write = signed_percent if signed else percent
+    return values, [write(v, digits) for v in values]
+
+
+def _nice_ticks(high, low, count: int, multiples) -> tuple[list[float], float]:
+    """Round tick values from a multiple of the step at or below ``low`` (at
+    most 0) to one at or above ``high`` (at least 0), and the step."""
     low = 0.0 if is_missing(low) else min(float(low), 0.0)
     high = 0.0 if is_missing(high) else max(float(high), 0.0)
     if high - low <= 0:
         high = low + 1.0
     raw = (high - low) / max(count, 1)
     scale = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * scale for m in (1, 2, 2.5, 5, 10) if m * scale >= raw * (1 - 1e-9))
+    step = next(m * scale for m in multiples if m * scale >= raw * (1 - 1e-9))
     first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
-    values = [round(i * step, 6) for i in range(first, last + 1)]
-    return values, [money(v) for v in values]
+    return [round(i * step, 6) for i in range(first, last + 1)], step
 
 
 def money_exact(value, currency: str | None = None) -> str:

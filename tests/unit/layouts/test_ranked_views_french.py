@@ -123,3 +123,32 @@ def test_a_long_flag_list_shows_the_most_severe_and_points_to_the_table():
     assert len(shown) == underperformers.MAX_CARDS + 1
     assert "Les 50 plus graves" in shown[-1].children and "(60)" in shown[-1].children
     assert len(underperformers.flag_list(cards[:50])) == 50  # no note when all fit
+
+
+def test_french_percent_axes_read_like_the_cards():
+    """Plotly's ".0%" writes "50%" in any language; the cards write "50 %" in
+    French: every percent axis is written by the cards' rule."""
+    from dashboard.i18n import formatting
+    from dashboard.views.drilldown import concentration_curve
+    from layouts.drilldown_figures import concentration_figure
+
+    with translation.use("fr", "EUR"):
+        ranking = ranking_figure(ROWS, 0.4)
+        growth = growth_figure(ROWS)
+        curve = concentration_figure(concentration_curve([50.0, 30.0, 20.0]), 0.5)
+        axes = [ranking.layout.xaxis, growth.layout.xaxis, curve.layout.xaxis,
+                curve.layout.yaxis]
+        for axis in axes:
+            assert axis.tickformat in (None, "")
+            assert "%" not in (axis.ticksuffix or "")
+        assert list(axes[0].ticktext) == [formatting.percent(v) for v in axes[0].tickvals]
+        assert list(axes[1].ticktext) == [formatting.signed_percent(v)
+                                          for v in axes[1].tickvals]
+    assert "50\u00a0%" in axes[0].ticktext and "100\u00a0%" in axes[0].ticktext
+    assert "-20\u00a0%" in axes[1].ticktext and "+20\u00a0%" in axes[1].ticktext
+    assert "0\u00a0%" in axes[1].ticktext
+    assert list(axes[2].ticktext) == ["0\u00a0%", "20\u00a0%", "40\u00a0%", "60\u00a0%",
+                                      "80\u00a0%", "100\u00a0%"]
+    # the curve's hover too: "Top 33 % of accounts" written by the rule, not "%{x:.0%}"
+    assert curve.data[1].hovertext[1] == \
+        "Premiers 33\u00a0% des comptes : 50\u00a0% des prises de commande"
