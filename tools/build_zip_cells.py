@@ -1,0 +1,257 @@
+"""Build ``data/geo/zip-cells.json.gz``: approximate US ZIP areas (issue 19).
+
+No registry package ships ZIP-area polygons, so each ZIP is approximated by the Voronoi cell
+of its centre (the ``zipcodes`` package's offline table: active STANDARD ZIPs) clipped to
+the county holding that centre: the cells nest exactly in the map's counties and tile the
+country. A county holding no ZIP centre is one cell of its own (id ``C`` + FIPS).
+
+Voronoi cells are drawn in a plane stretched by cos(latitude) at each county, so a cell's
+borders sit half way between centres in kilometres, not in degrees. Centres that share
+their coordinates: the first ZIP keeps the spot, the others ring it at ~100 m, so each
+still gets a cell.
+
+Building takes about 40 s, too slow for start-up, so the result is shipped: a gzipped
+TopoJSON quantised on the counties' own grid refined 8 times (about 40 m × 12 m), so the
+county borders decode to exactly the counties' coordinates, with shared arcs (each border
+stored once; two cells sharing an arc are neighbours). ``zip_aliases`` maps every other ZIP
+of the table (PO boxes, unique and military ZIPs, and the few whose centre gets no cell)
+to the cell holding its centre.
+
+Run: ``python tools/build_zip_cells.py`` (then commit the file).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import shapely
+import zipcodes
+from shapely import affinity
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dashboard.geo import us_atlas  # noqa: E402
+from dashboard.layers.us_layers import COUNTY_ONLY_PREFIX, ZIP_CELLS_FILE  # noqa: E402
+
+REFINE = 8  # a power of two: county vertices decode to the very same floats
+SPREAD_DEG = 1e-3
+
+
+def _zip_table() -> tuple[list[dict], list[dict]]:
+    """(active standard ZIPs with a centre, every other ZIP with a centre)."""
+    rows = [r for r in zipcodes.list_all() if r.get("lat") and r.get("long")]
+    seeds = [r for r in rows if r["zip_code_type"] == "STANDARD" and r["active"]]
+    others = [r for r in rows if not (r["zip_code_type"] == "STANDARD" and r["active"])]
+    return seeds, others
+
+
+def _spread_duplicates(xy: np.ndarray) -> np.ndarray:
+    """Centres shared by several ZIPs: the first keeps the spot (its cell holds the centre
+    with room to spare on the file's grid), the others ring it at ~100 m."""
+    xy = xy.copy()
+    _, inverse, counts = np.unique(xy, axis=0, return_inverse=True, return_counts=True)
+    for group in np.flatnonzero(counts > 1):
+        others = np.flatnonzero(inverse.ravel() == group)[1:]
+        angles = 2 * np.pi * np.arange(len(others)) / len(others)
+        xy[others] += SPREAD_DEG * np.c_[np.cos(angles), np.sin(angles)]
+    return xy
+
+
+def _county_cells(county, xy: np.ndarray) -> list:
+    """Voronoi cells of the centres ``xy`` clipped to ``county`` (in the seeds' order)."""
+    if len(xy) == 1:
+        return [county]
+    stretch = np.cos(np.radians(county.centroid.y))
+    seeds = shapely.multipoints(_spread_duplicates(xy) * [stretch, 1.0])
+    frame = affinity.scale(county.envelope, stretch, 1.0, origin=(0, 0)).buffer(1.0)
+    regions = shapely.voronoi_polygons(seeds, extend_to=frame, ordered=True)
+    regions = [affinity.scale(r, 1 / stretch, 1.0, origin=(0, 0))
+               for r in regions.geoms]
+    return list(shapely.intersection(np.asarray(regions, dtype=object), county))
+
+
+def build_cells() -> tuple[list[str], list[str], list[str], list]:
+    """Cell ids, names, county FIPS and geometries (float, before noding)."""
+    counties = us_atlas.load_counties()
+    seeds, _ = _zip_table()
+    lat = np.array([float(r["lat"]) for r in seeds])
+    lon = np.array([float(r["long"]) for r in seeds])
+    fips = us_atlas.county_of_points(lat, lon)
+    tree = shapely.STRtree(counties["geometry"].to_numpy())
+    outside = np.flatnonzero([f is None for f in fips])
+    nearest = tree.query_nearest(shapely.points(lon[outside], lat[outside]), all_matches=False)
+    fips[outside[nearest[0]]] = counties.index.to_numpy()[nearest[1]]
+    by_county = defaultdict(list)
+    for i, county in enumerate(fips):
+        by_county[county].append(i)
+    ids, names, parents, geoms = [], [], [], []
+    for county_fips, county in counties["geometry"].items():
+        if county.is_empty:
+            continue
+        members = by_county.get(county_fips, [])
+        if not members:
+            ids.append(COUNTY_ONLY_PREFIX + county_fips)
+            county_row = counties.loc[county_fips]
+            names.append(f"{county_row['name']} {county_row['state_abbr']}")
+            parents.append(county_fips)
+            geoms.append(county)
+            continue
+        cells = _county_cells(county, np.c_[lon[members], lat[members]])
+        for i, cell in zip(members, cells, strict=True):
+            if cell.is_empty:
+                continue  # a centre off the coast whose cell lies outside its county
+            ids.append(seeds[i]["zip_code"])
+            names.append(f"{seeds[i]['zip_code']} {seeds[i]['city']}")
+            parents.append(county_fips)
+            geoms.append(cell)
+    return ids, names, parents, geoms
+
+
+def node(geoms: list) -> list[list]:
+    """Faces of the cells' planar graph, grouped by cell: every border then has the same
+    vertices on both sides (a Voronoi edge meeting the county border adds a vertex to the
+    neighbouring county's cell too), which shared arcs need."""
+    cells = np.asarray(geoms, dtype=object)
+    lines = shapely.union_all(shapely.boundary(cells))
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
+    tree = shapely.STRtree(cells)
+    face_idx, cell_idx = tree.query(shapely.point_on_surface(faces), predicate="intersects")
+    grouped: list[list] = [[] for _ in geoms]
+    taken = set()
+    for f, c in zip(face_idx, cell_idx, strict=True):
+        if f not in taken:  # a point on a border meets two cells: the first keeps it
+            taken.add(f)
+            grouped[c].append(faces[f])
+    return grouped
+
+
+def _quantise(coords, origin, step) -> list[tuple[int, int]]:
+    q = np.rint((np.asarray(coords)[:, :2] - origin) / step).astype(np.int64)
+    keep = np.ones(len(q), dtype=bool)
+    keep[1:] = np.any(q[1:] != q[:-1], axis=1)
+    return [tuple(p) for p in q[keep].tolist()]
+
+
+def _junctions(rings: list[list[tuple[int, int]]]) -> set[tuple[int, int]]:
+    """Points where shared borders start or end: a point seen with different neighbours."""
+    seen: dict[tuple[int, int], tuple] = {}
+    junctions = set()
+    for ring in rings:
+        open_ring = ring[:-1]
+        n = len(open_ring)
+        for k, point in enumerate(open_ring):
+            pair = (open_ring[k - 1], open_ring[(k + 1) % n])
+            first = seen.setdefault(point, pair)
+            if first != pair and first != pair[::-1]:
+                junctions.add(point)
+    return junctions
+
+
+def arcs_of(rings: list[list[tuple[int, int]]]) -> tuple[list[list], list[list[int]]]:
+    """Shared arcs of closed integer rings, and each ring as arc indices (~i reversed)."""
+    junctions = _junctions(rings)
+    arcs: list[list] = []
+    index: dict[tuple, int] = {}
+    ring_arcs = []
+    for ring in rings:
+        open_ring = ring[:-1]
+        cuts = [k for k, p in enumerate(open_ring) if p in junctions]
+        if not cuts:  # no junction: start at the smallest point so both sides agree
+            cuts = [open_ring.index(min(open_ring))]
+        start = cuts[0]
+        rotated = open_ring[start:] + open_ring[:start]
+        cuts = [c - start for c in cuts] + [len(open_ring)]
+        rotated.append(rotated[0])
+        used = []
+        for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+            piece = tuple(rotated[a:b + 1])
+            if piece in index:
+                used.append(index[piece])
+            elif piece[::-1] in index:
+                used.append(~index[piece[::-1]])
+            else:
+                index[piece] = len(arcs)
+                arcs.append(list(piece))
+                used.append(index[piece])
+        ring_arcs.append(used)
+    return arcs, ring_arcs
+
+
+def _delta(arc: list) -> list[list[int]]:
+    points = np.asarray(arc, dtype=np.int64)
+    points[1:] = np.diff(points, axis=0)
+    return points.tolist()
+
+
+def topology(ids, names, parents, faces_by_cell, areas) -> dict:
+    counties = json.loads((us_atlas.COUNTIES_FILE).read_text())["transform"]
+    step = np.asarray(counties["scale"]) / REFINE
+    origin = np.asarray(counties["translate"])
+    rings, owners = [], []  # owners: (cell, polygon, ring) of each ring
+    for c, faces in enumerate(faces_by_cell):
+        for p, face in enumerate(faces):
+            for r, ring in enumerate([face.exterior, *face.interiors]):
+                q = _quantise(ring.coords, origin, step)
+                if len(q) >= 4:
+                    rings.append(q)
+                    owners.append((c, p, r))
+    arcs, ring_arcs = arcs_of(rings)
+    polygons: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for (c, p, r), used in zip(owners, ring_arcs, strict=True):
+        if r == 0 or p in polygons[c]:  # a hole goes only with its shell
+            polygons[c][p].append(used)
+    geometries = []
+    for c, uid in enumerate(ids):
+        parts = list(polygons[c].values()) if c in polygons else []
+        props = {"name": names[c], "county": parents[c], "area_km2": round(areas[c], 3)}
+        if len(parts) == 1:
+            geometries.append({"type": "Polygon", "arcs": parts[0], "id": uid,
+                               "properties": props})
+        else:
+            geometries.append({"type": "MultiPolygon", "arcs": parts, "id": uid,
+                               "properties": props})
+    return {"type": "Topology",
+            "transform": {"scale": step.tolist(), "translate": origin.tolist()},
+            "objects": {"cells": {"type": "GeometryCollection", "geometries": geometries}},
+            "arcs": [_delta(a) for a in arcs]}
+
+
+def zip_aliases(ids: list[str], geoms: list) -> dict[str, str]:
+    """Every ZIP of the table without a cell of its own -> the cell holding its centre."""
+    seeds, others = _zip_table()
+    own = set(ids)
+    rows = [r for r in seeds + others if r["zip_code"] not in own]
+    points = shapely.points([float(r["long"]) for r in rows], [float(r["lat"]) for r in rows])
+    tree = shapely.STRtree(np.asarray(geoms, dtype=object))
+    point_idx, cell_idx = tree.query(points, predicate="intersects")
+    aliases = {}
+    for p, c in zip(point_idx, cell_idx, strict=True):
+        aliases.setdefault(rows[p]["zip_code"], ids[c])
+    return dict(sorted(aliases.items()))
+
+
+def main() -> None:
+    started = time.perf_counter()
+    ids, names, parents, geoms = build_cells()
+    print(f"{len(ids)} cells in {time.perf_counter() - started:.1f} s")
+    faces = node(geoms)
+    print(f"noded in {time.perf_counter() - started:.1f} s")
+    areas = [us_atlas.geodesic_area_km2(g) for g in geoms]
+    topo = topology(ids, names, parents, faces, areas)
+    topo["zip_aliases"] = zip_aliases(ids, geoms)
+    text = json.dumps(topo, separators=(",", ":"))
+    with gzip.open(ZIP_CELLS_FILE, "wt", encoding="utf-8", compresslevel=9) as handle:
+        handle.write(text)
+    print(f"{len(topo['arcs'])} arcs, {len(topo['zip_aliases'])} aliases; "
+          f"{len(text) / 1e6:.2f} MB of JSON, {ZIP_CELLS_FILE.stat().st_size / 1e6:.2f} MB "
+          f"gzipped, in {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
