@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from callbacks import (
     attainment,
     drilldown,
+    first_run,
     health,
     imports,
     overview,
@@ -63,7 +64,7 @@ class Page:
 
 
 PAGES = (
-    Page("/", N_("Map"), MANAGERS, overview.render, (overview.register,),
+    Page("/", N_("Map"), MANAGERS, overview.render, (overview.register, first_run.register),
          link=overview.link_state),
     Page("/attainment", N_("Attainment"), MANAGERS, attainment.render, (attainment.register,)),
     Page("/pipeline", N_("Pipeline"), MANAGERS, pipeline.render, (pipeline.register,)),

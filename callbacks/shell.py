@@ -10,7 +10,7 @@ import dash
 from dash import ALL as EVERY
 from dash import Input, Output, State, ctx, html, no_update
 
-from callbacks import guard
+from callbacks import first_run, guard
 from callbacks.auth import csrf_token
 from callbacks.pages import BY_PATH, PAGES, ROLES_BY_PATH
 from callbacks.url_query import new_query
@@ -257,12 +257,18 @@ def register(app: dash.Dash, service: DataService) -> None:
                                _("This page is not part of your role. "
                                  "Use the navigation above to open your views."))
         if page.needs_data and service.frames().territories.empty:
+            setup = first_run.page(service)  # a leader with accounts: the first-run path
+            if setup is not None:
+                return setup
             return empty_state(_(help_texts.NO_DATA_TITLE), _(help_texts.NO_DATA_LEADER
                                if viewer.role == rules.LEADER else help_texts.NO_DATA_OTHERS))
         selection = guard.confine(linked_selection(service, Selection.from_query(search))[0],
                                   viewer)
         data = guard.data(service, viewer) if page.scoped else service
         link = page.link(data, search) if page.link else {}
-        return page.layout(data, selection, **link)
+        content = page.layout(data, selection, **link)
+        if path == "/":  # the checklist stays above the map until the plan is whole
+            return first_run.page(service, content) or content
+        return content
 
     del sync_url_and_controls, carry_selection, route

@@ -239,6 +239,24 @@ IMPORT_MAP_PROFILE = "import-map-profile"
 IMPORT_MAP_CONFIRM = "import-map-confirm"
 IMPORT_MAP_RESULT = "import-map-result"
 
+# First-run checklist (map page, a leader with accounts but no whole plan)
+FIRST_RUN = "first-run"
+FIRST_RUN_START = "first-run-start"
+FIRST_RUN_TERRITORIES_SAVE = "first-run-territories-save"
+FIRST_RUN_REPS = "first-run-reps"
+FIRST_RUN_REPS_SAVE = "first-run-reps-save"
+FIRST_RUN_QUOTA_METHOD = "first-run-quota-method"
+FIRST_RUN_YEAR = "first-run-year"
+FIRST_RUN_GROWTH = "first-run-growth"
+FIRST_RUN_TARGET = "first-run-target"
+FIRST_RUN_WEIGHT = "first-run-weight"
+FIRST_RUN_QUOTAS = "first-run-quotas"
+FIRST_RUN_QUOTAS_SAVE = "first-run-quotas-save"
+FIRST_RUN_AS_OF = "first-run-as-of"
+FIRST_RUN_AS_OF_SAVE = "first-run-as-of-save"
+FIRST_RUN_AS_OF_NOTE = "first-run-as-of-note"
+FIRST_RUN_MESSAGE = "first-run-message"
+
 # --- every grid's XLSX twin ---------------------------------------------------
 #: CSV button id -> (XLSX button id, download id): the layout places the
 #: twin next to the CSV button, and registering the CSV export registers both

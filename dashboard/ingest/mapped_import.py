@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import Engine
 
-from dashboard.ingest import mapping, profiles
+from dashboard.ingest import first_run, mapping, profiles
 from dashboard.ingest.checks import Problem, has_errors
 from dashboard.ingest.reading import read_cells
 from dashboard.ingest.service import ImportResult, import_read
+from dashboard.storage import store
 
 
 @dataclass
@@ -29,6 +31,9 @@ class Answers:
     #: the whole mapping as the user edited it (the upload page's grids): used
     #: instead of a saved profile or the recognised one
     edited: mapping.Proposal | None = None
+    #: the data's as-of date the user gave (None: the stored one, else the
+    #: last activity in the files, :func:`first_run.last_activity`)
+    as_of: date | None = None
 
 
 @dataclass
@@ -43,6 +48,11 @@ class MappedImport:
     #: beside each column), and file -> its number of rows
     samples: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     row_counts: dict[str, int] = field(default_factory=dict)
+    #: the as-of date the import stores: the user's, else (when the data has
+    #: none yet) the last activity in the files; None keeps the stored one
+    as_of: date | None = None
+    #: whether :attr:`as_of` is the last activity in the files (not the user's)
+    as_of_from_data: bool = False
 
     @property
     def ok(self) -> bool:
@@ -62,6 +72,18 @@ def _samples(frame: pd.DataFrame, count: int = 3) -> dict[str, list[str]]:
     head = frame.head(500)
     return {str(header): [v for v in pd.unique(head[header].astype(str).str.strip())
                           if v][:count] for header in head.columns}
+
+
+def _choose_as_of(engine: Engine, built: mapping.Built, answers: Answers,
+                  outcome: MappedImport) -> None:
+    """The user's as-of date; else, for data without one, the last activity in
+    the files (DATA_FORMAT.md's default, today, would put a past export's
+    whole history outside the quarter shown)."""
+    if answers.as_of is not None:
+        outcome.as_of = answers.as_of
+    elif store.dataset_as_of(engine) is None and "opportunities" in built.tables:
+        outcome.as_of = first_run.last_activity(built.tables["opportunities"])
+        outcome.as_of_from_data = outcome.as_of is not None
 
 
 def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None = None,
@@ -98,10 +120,12 @@ def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None 
     built = mapping.build(frames, proposal)
     outcome.problems += built.problems
     outcome.preview = mapping.preview(built)
+    _choose_as_of(engine, built, answers, outcome)
     if dry_run or has_errors(outcome.problems):
         return outcome
-    result = import_read(engine, mapping.to_read_files(built), [n for n, _d in files], actor,
-                         stage_probabilities)
+    read = mapping.to_read_files(built)
+    read.as_of = outcome.as_of
+    result = import_read(engine, read, [n for n, _d in files], actor, stage_probabilities)
     result.problems = [mapping.in_source_terms(p, built, proposal) for p in result.problems]
     outcome.result = result
     # the import's own problems, now in the user's terms, after the mapping's

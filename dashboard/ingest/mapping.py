@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 from dashboard.i18n.translation import N_, _, ngettext
-from dashboard.ingest import dates, flat, places, recognise, values
+from dashboard.ingest import dates, first_run, flat, places, recognise, values
 from dashboard.ingest.checks import WARNING, Problem
 from dashboard.ingest.parsing import clean_cells, parse_column
 from dashboard.ingest.reading import ReadFiles, validate
@@ -201,8 +201,9 @@ def build(frames: dict[str, pd.DataFrame], proposal: Proposal) -> Built:
             deal_rows.append(_deal_rows(rows, proposal.stage_status))
         elif kind == recognise.ORDERS:
             deal_rows.append(_order_rows(rows, built))
-        elif kind in (recognise.TERRITORIES, recognise.ALIGNMENT, recognise.REPS,
-                      recognise.QUOTAS):
+        elif kind == recognise.ALIGNMENT:
+            _add_table(built, kind, _whole_areas(rows, built))
+        elif kind in (recognise.TERRITORIES, recognise.REPS, recognise.QUOTAS):
             _add_table(built, kind, rows)
     accounts = _accounts(built, account_rows)
     if deal_rows:
@@ -220,7 +221,55 @@ def build(frames: dict[str, pd.DataFrame], proposal: Proposal) -> Built:
         deals = pd.DataFrame(columns=["account_id", "amount", "status", "close_on"], dtype=object)
     if accounts is not None:
         _estimate_potential(built, deals)
+        _first_won_as_customer_since(built, deals)
+    if "alignment" in built.tables:
+        _report_unaligned(built)
     return built
+
+
+def _whole_areas(rows: pd.DataFrame, built: Built) -> pd.DataFrame:
+    """Alignment rows naming a whole state (``state:WA``) or Census region
+    (``region:West``) instead of a county, one row per county of it."""
+    expanded, unknown = first_run.expand_alignment(rows)
+    for position, cell in unknown:
+        built.problems.append(Problem(rows[flat.FILE].iat[position], int(rows[flat.ROW].iat[
+            position]), built.headers.get((rows[flat.FILE].iat[position], "county_fips")), _(
+            "{value} names no US state (a postal code such as state:WA) nor Census region "
+            "(region:Northeast, Midwest, South or West)").format(value=repr(cell))))
+    return expanded
+
+
+def _report_unaligned(built: Built) -> None:
+    """The counties no alignment row of this import names, by state (a
+    warning: their accounts have no territory until they are aligned)."""
+    left = first_run.unaligned_counties(built.tables["alignment"])
+    if not left:
+        return
+    total = sum(left.values())
+    shown = ", ".join(f"{state} ({count})" for state, count in list(left.items())[:60])
+    built.problems.append(Problem(_("(import)"), None, "county_fips", ngettext(
+        "{count} county is in no territory: {states}",
+        "{count} counties are in no territory: {states}", total).format(
+        count=total, states=shown), WARNING))
+
+
+def _first_won_as_customer_since(built: Built, deals: pd.DataFrame) -> None:
+    """An account without ``customer_since`` is a customer from its first won
+    deal in the files (a prospect without any), and the import says so."""
+    accounts = built.tables["accounts"]
+    given = accounts.get("customer_since", pd.Series("", index=accounts.index))
+    blank = given.fillna("").astype(str).str.strip() == ""
+    won = deals[(deals["status"] == "won") & (deals["close_on"].astype(str) != "")]
+    # ISO text sorts as dates do
+    first_win = won.groupby("account_id")["close_on"].min()
+    filled = blank & accounts["account_id"].isin(first_win.index)
+    if not filled.any():
+        return
+    accounts["customer_since"] = given.where(~filled, accounts["account_id"].map(first_win))
+    built.problems.append(Problem(_("(import)"), None, "customer_since", ngettext(
+        "{count} account has no customer_since: it is a customer from its first won deal",
+        "{count} accounts have no customer_since: each is a customer from its first won deal",
+        int(filled.sum())).format(count=int(filled.sum())), WARNING))
 
 
 def _estimate_potential(built: Built, deals: pd.DataFrame) -> None:
