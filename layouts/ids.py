@@ -158,6 +158,21 @@ WI_RUN = "wi-run"
 WI_CANCEL = "wi-cancel"
 WI_PROGRESS = "wi-progress"
 WI_TRADEOFF = "wi-tradeoff"
+#: balance against compactness (cut borders) of the rebalance and design runs
+WI_COMPACT = "wi-compact"
+#: the runs' points both charts draw (page data: rebalance budgets, designs)
+WI_POINTS = "wi-points"
+# search settings shared by Suggest and Design from scratch
+WI_TOLERANCE = "wi-tolerance"
+WI_TIME_LIMIT = "wi-time-limit"
+WI_SEED = "wi-seed"
+WI_SPLIT = "wi-split"
+# design from scratch
+WI_DESIGN = "wi-design"
+WI_DESIGN_CANCEL = "wi-design-cancel"
+WI_DESIGN_PROGRESS = "wi-design-progress"
+WI_DESIGN_COUNT = "wi-design-count"
+WI_DESIGN_MEASURES = "wi-design-measures"
 #: the signed viewer handed to the background auto-balance
 WI_VIEWER = "wi-viewer"
 

@@ -15,7 +15,14 @@ from dash_extensions.javascript import Namespace
 from dashboard.i18n import formatting, translation
 from dashboard.i18n.translation import _
 from dashboard.views.whatif import FIGURE_COLUMNS
-from layouts import components, grid_format, ids, scenarios_panel, whatif_accounts
+from layouts import (
+    components,
+    grid_format,
+    ids,
+    scenarios_panel,
+    whatif_accounts,
+    whatif_design,
+)
 from layouts.attainment import NUMBER_COL, card, header_with
 from layouts.overview import MAP_NS, US_CENTER
 
@@ -146,9 +153,13 @@ def fairness_card(content) -> dbc.Card:
     return card(header_with(_("Fairness"), metric), [weight, html.Div(content, id=ids.WI_FAIRNESS)])
 
 
-def rebalance_card(page_token: str | None = None) -> dbc.Card:
-    return card(_("Suggest a rebalance"), [*whatif_accounts.rebalance_controls(page_token),
-                                        html.Div(id=ids.WI_REASONS, className="wi-reasons")])
+def rebalance_card(page_token: str | None = None, territories: int = 1) -> dbc.Card:
+    """Suggest a rebalance and Design from scratch: shared search settings, each run's
+    controls, the two trade-off charts and the reasons of the latest run."""
+    return card(_("Suggest a rebalance · design from scratch"), [
+        whatif_design.search_settings(), *whatif_accounts.rebalance_controls(page_token),
+        *whatif_design.design_controls(territories), whatif_accounts.tradeoff_charts(),
+        html.Div(id=ids.WI_REASONS, className="wi-reasons")])
 
 
 def sliders_card(territory_options: list[dict]) -> dbc.Card:

@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import _
-from layouts import grid_format, ids
+from layouts import grid_format, ids, whatif_design
 from layouts.attainment import NUMBER_COL, card
 from layouts.theme import GOOD, NEUTRAL, themed
 
@@ -90,18 +90,30 @@ def rebalance_controls(page_token: str | None = None) -> list:
     progress = dbc.Progress(id=ids.WI_PROGRESS, value=0, label="", striped=True,
                             animated=True, className="mb-2 wi-progress",
                             style={"visibility": "hidden"})
-    chart = dcc.Graph(id=ids.WI_TRADEOFF, figure=tradeoff_figure([], None),
-                      config={"displayModeBar": False}, className="wi-tradeoff")
-    note = html.Small(_("Moves whole counties between neighbouring territories to raise the "
-                        "balance of the chosen metric, keeping territories contiguous and "
+    note = html.Small(_("Moves counties between neighbouring territories (one may move more "
+                        "than once, in swaps and chains) to balance the fairness card's "
+                        "metric within the tolerance, keeping territories contiguous and "
                         "honouring locks. Click a point of the chart to use its budget."),
                       className="text-muted")
-    return [dcc.Store(id=ids.WI_RUN, data=page_token), controls, progress, note, chart]
+    return [dcc.Store(id=ids.WI_RUN, data=page_token), controls, progress, note]
+
+
+def tradeoff_charts() -> html.Div:
+    """Balance against disruption and against compactness, side by side when there is
+    room, and the store of the runs' points they draw."""
+    return html.Div([
+        dcc.Store(id=ids.WI_POINTS, data=[]),
+        dcc.Graph(id=ids.WI_TRADEOFF, figure=tradeoff_figure([], None),
+                  config={"displayModeBar": False}, className="wi-tradeoff"),
+        dcc.Graph(id=ids.WI_COMPACT, figure=whatif_design.compactness_figure([]),
+                  config={"displayModeBar": False}, className="wi-tradeoff"),
+    ], className="mt-2")
 
 
 def tradeoff_figure(points: list[dict], chosen: float | None) -> go.Figure:
     """Balance index reached against disruption spent, one point per budget;
-    the run that was applied is ringed."""
+    the run that was applied is ringed (the designs' points are left out)."""
+    points = [p for p in points if p.get("kind", "rebalance") == "rebalance"]
     fig = go.Figure()
     if points:
         before = points[0]["balance_before"]

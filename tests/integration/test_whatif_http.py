@@ -19,6 +19,8 @@ from tests.dash_http import browser_headers, post_callback, sign_in, speaking
 
 HISTORY = (ids.WI_HISTORY, "data")
 LEADER = Viewer(1, "leader", "leader")
+#: a short search: these tests read what a run hands back, not how good it gets
+QUICK = whatif_rebalance.SearchSettings(time_limit=3)
 SHOW = (ids.WI_FAIRNESS, "children")
 
 
@@ -167,7 +169,8 @@ def test_suggest_a_rebalance_is_one_step_with_reasons_and_a_curve(client, demo_a
     service = demo_app.server.extensions["territory_service"]
     seen = []
     steps, message, color, points, chosen = whatif_rebalance.rebalance(
-        service, [], 10, "potential", None, progress=seen.append, viewer=LEADER)
+        service, [], 10, "potential", None, progress=seen.append, viewer=LEADER,
+        settings=QUICK)
     assert color == "success" and message.startswith("Suggested rebalance of potential")
     assert len(steps) == 1 and steps[0]["reasons"] and steps[0]["changes"]["county_moves"]
     assert steps[0]["reasons"][0].split(":")[0].endswith(")")  # "County, ST (fips): moves"
@@ -189,7 +192,7 @@ def test_a_rebalance_cancelled_before_it_starts_changes_nothing(demo_app):
     service = demo_app.server.extensions["territory_service"]
     assert whatif_rebalance.request_cancel(service, "run-1")
     steps, message, color, points, _ = whatif_rebalance.rebalance(
-        service, [], 10, "potential", None, token="run-1", viewer=LEADER)
+        service, [], 10, "potential", None, token="run-1", viewer=LEADER, settings=QUICK)
     assert steps == [] and points == [] and color == "info"
     assert message == "Cancelled before any move."
 
@@ -356,7 +359,7 @@ def test_a_manager_rebalance_moves_only_within_their_region(demo_app):
     west, west_ids = region_counties(demo_app, "West")
     manager = Viewer(2, "manager-west", "manager", "West")
     steps, _, color, _, _ = whatif_rebalance.rebalance(service, [], 10, "potential", None,
-                                                       viewer=manager)
+                                                       viewer=manager, settings=QUICK)
     moves = steps[-1]["changes"]["county_moves"] if steps else {}
     assert color in ("success", "info")
     assert set(moves) <= set(west.index) and set(moves.values()) <= set(west_ids)
@@ -418,7 +421,7 @@ def test_the_background_rebalance_speaks_the_language_of_the_page(demo_app):
     assert guard.viewer_from_token(secret, english).language == "en"
     with translation.use(viewer.language):
         steps, message, color, _points, _chosen = whatif_rebalance.rebalance(
-            service, [], 10, "potential", None, viewer=viewer)
+            service, [], 10, "potential", None, viewer=viewer, settings=QUICK)
     assert color == "success"
     assert message.startswith("Rééquilibrage proposé de potentiel : ")
     assert "des prises de commande des 12 derniers mois" in message

@@ -26,6 +26,7 @@ SHOWN_CORE = ("ingest/api_import", "ingest/checks", "ingest/parsing", "ingest/re
               "views/overview", "views/rankings", "views/scorecard", "views/selection",
               "views/whatif", "views/xlsx", "whatif/account_lists", "whatif/autobalance",
               "whatif/autobalance_graph", "whatif/boundaries", "whatif/changeset",
+              "whatif/design_reasons", "whatif/design_runs",
               "whatif/scenario_impact", "whatif/scenarios", "whatif/side_by_side",
               "layers/boundary_checks", "layers/boundary_files", "layers/model",
               "layers/placement", "layers/topojson", "layers/us_layers")

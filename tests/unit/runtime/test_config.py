@@ -145,27 +145,24 @@ def test_the_what_if_fairness_card_rates_the_configured_workload(weights, balanc
 
 
 def test_the_auto_balance_job_searches_with_the_configured_weights(monkeypatch):
-    import pandas as pd
-
     from callbacks import whatif_rebalance
     from dashboard.access.rules import Viewer
-    from dashboard.whatif import autobalance
+    from dashboard.whatif import design_runs
 
     seen = []
 
-    def curve(_frames, _areas, _adjacency, _budgets, options, **_hooks):
-        seen.append(options.weights)
-        return pd.DataFrame(columns=["budget", "disruption", "balance_before",
-                                     "balance_after", "moves", "seconds"])
+    class Seen(Exception):
+        pass
 
-    def proposal(_frames, _areas, _adjacency, _budget, options, **_hooks):
+    def prepare(_frames, _changes, _counties, _adjacency, options, _fixed=True):
         seen.append(options.weights)
-        return autobalance.Proposal((), {}, 0.5, 0.5, 0.0, 0.0)
+        raise Seen
 
-    monkeypatch.setattr(autobalance, "tradeoff_curve", curve)
-    monkeypatch.setattr(autobalance, "suggest_rebalance", proposal)
-    monkeypatch.setattr(whatif_rebalance, "county_names", dict)
+    # the engine's input (the workload measure and the fairness card's reading) is
+    # built with the options' weights: the job must hand it the configured ones
+    monkeypatch.setattr(design_runs, "prepare", prepare)
     leader = Viewer(1, "boss", "leader")
-    whatif_rebalance.rebalance(FakeService(POTENTIAL_ONLY), [], 10, "workload", "",
-                               viewer=leader)
-    assert seen == [POTENTIAL_ONLY, POTENTIAL_ONLY]
+    with pytest.raises(Seen):
+        whatif_rebalance.rebalance(FakeService(POTENTIAL_ONLY), [], 10, "workload", "",
+                                   viewer=leader)
+    assert seen == [POTENTIAL_ONLY]
