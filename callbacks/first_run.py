@@ -104,9 +104,10 @@ def register(app: dash.Dash, service: DataService) -> None:
             return card(service, _problems(result))
         notes = []
         if unaligned:
+            shown = ", ".join(unaligned[:6]) + (", …" if len(unaligned) > 6 else "")
             notes.append(layout.message([_("{count} states hold no account and stay without "
                                            "a territory: {states}").format(
-                count=len(unaligned), states=", ".join(unaligned))], "info"))
+                count=len(unaligned), states=shown)], "info"))
         return card(service, notes)
 
     @app.callback(Output(ids.FIRST_RUN, "children", allow_duplicate=True),

@@ -7,11 +7,12 @@ same all-or-nothing path as every import (``dashboard.ingest.mapped_import``).""
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, no_update
+from dash import Input, Output, State, html, no_update
 
-from callbacks import guard
+from callbacks import first_run, guard
 from dashboard.ingest import mapped_import, mapping_page, staging
 from dashboard.runtime.service import DataService
+from layouts import first_run as first_run_layout
 from layouts import ids
 from layouts import import_mapping as layout
 from layouts import imports as import_layout
@@ -117,6 +118,8 @@ def register(app: dash.Dash, service: DataService) -> None:
         report = import_layout.import_report(
             outcome.ok, errors, warnings, result.rows if result else {},
             bool(result and result.unchanged), saved_profile=name if outcome.ok else None)
+        if outcome.ok and first_run.status(service).needed:  # accounts and deals only
+            report = html.Div([report, first_run_layout.next_step_link()])
         return report, outcome.ok
 
     del remap, confirm

@@ -70,7 +70,8 @@ def quota_columns(quarters: list[str]) -> list[dict]:
               "minWidth": 150}]
             + [{"field": q, "headerName": _("{quarter} (edit)").format(quarter=q),
                 "editable": True, "type": "rightAligned", "flex": 1, "minWidth": 120,
-                "cellClass": "fr-editable", "valueFormatter": money} for q in quarters])
+                "cellClass": "fr-editable ag-right-aligned-cell", "valueFormatter": money}
+               for q in quarters])
 
 
 def quotas_step(year: int, quarters: list[str], rows: list[dict]) -> html.Div:
@@ -90,7 +91,7 @@ def quotas_step(year: int, quarters: list[str], rows: list[dict]) -> html.Div:
         html.Div([
             number(ids.FIRST_RUN_YEAR, year, _("Year"), min=1900, max=2999, step=1),
             number(ids.FIRST_RUN_GROWTH, 10, _("Growth (%)"), step=0.5),
-            number(ids.FIRST_RUN_TARGET, None, _("Company target for the year"), min=0),
+            number(ids.FIRST_RUN_TARGET, None, _("Annual company target"), min=0),
             number(ids.FIRST_RUN_WEIGHT, 50, _("Weight of potential (%)"), min=0, max=100),
         ], className="d-flex flex-wrap gap-3 mb-2"),
         html.P(_("Suggested quotas: edit any cell, then approve them."),
@@ -107,6 +108,18 @@ def done_step() -> html.Div:
                className="mb-2"),
         dbc.Button(_("Open the map"), href="/", external_link=True, color="primary"),
     ])
+
+
+def next_step_link() -> html.Div:
+    """Under a successful import of accounts and deals without a whole plan:
+    where the first-run path goes on (a page load, so the bar shows the
+    data's new as-of date)."""
+    return html.Div([
+        html.Span(_("Next: turn these accounts into a plan of territories, reps and quotas."),
+                  className="me-2"),
+        dbc.Button(_("Set up your plan"), href="/", external_link=True, color="primary",
+                   size="sm", id=ids.FIRST_RUN_NEXT),
+    ], className="mt-2")
 
 
 def passwords(accounts: list[tuple[str, str]]) -> dbc.Alert:
@@ -131,9 +144,10 @@ def message(texts: list[str], tone: str = "danger") -> dbc.Alert | None:
 def as_of_line(as_of: date, earliest: date | None) -> html.Div:
     return html.Div([
         dbc.Label(_("Data as of"), html_for=ids.FIRST_RUN_AS_OF, className="mb-0 me-2 small"),
-        dcc.DatePickerSingle(id=ids.FIRST_RUN_AS_OF, date=as_of.isoformat(),
-                             min_date_allowed=earliest.isoformat() if earliest else None,
-                             display_format="YYYY-MM-DD", className="me-2"),
+        html.Div(dcc.DatePickerSingle(
+            id=ids.FIRST_RUN_AS_OF, date=as_of.isoformat(),
+            min_date_allowed=earliest.isoformat() if earliest else None,
+            display_format="YYYY-MM-DD"), className="fr-date me-2"),
         dbc.Button(_("Change"), id=ids.FIRST_RUN_AS_OF_SAVE, size="sm", color="secondary",
                    outline=True, className="me-2"),
         html.Span(_("the day the figures are counted to; at import, the last activity in "

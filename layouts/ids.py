@@ -271,6 +271,8 @@ FIRST_RUN_AS_OF = "first-run-as-of"
 FIRST_RUN_AS_OF_SAVE = "first-run-as-of-save"
 FIRST_RUN_AS_OF_NOTE = "first-run-as-of-note"
 FIRST_RUN_MESSAGE = "first-run-message"
+#: under a successful import: the way on to the checklist
+FIRST_RUN_NEXT = "first-run-next"
 
 # --- every grid's XLSX twin ---------------------------------------------------
 #: CSV button id -> (XLSX button id, download id): the layout places the

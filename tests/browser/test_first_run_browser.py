@@ -117,12 +117,13 @@ def test_an_orders_file_becomes_a_plan_through_the_first_run_path(dash_duo, empt
     duo.wait_for_contains_text(f"#{ids.IMPORT_MAP_RESULT}", "Imported")
     assert "64 opportunities" in duo.find_element(f"#{ids.IMPORT_MAP_RESULT}").text
 
-    # the map page: the checklist, the data as of its last activity
-    tally.click(duo.driver.find_element(By.LINK_TEXT, "Map"))
+    # on to the map page's checklist, the data as of its last activity
+    tally.click(duo.find_element(f"#{ids.FIRST_RUN_NEXT}"))
     tally.screens += 1  # screen 3: the map page's checklist
     duo.wait_for_contains_text(f"#{ids.FIRST_RUN}", "One territory per state with accounts (4)")
     assert duo.find_element(f"#{ids.FIRST_RUN_AS_OF}").get_attribute("value") \
         == "2025-12-18"  # the last order: customer 6, 12/18/2025
+    assert duo.find_element(f"#{ids.AS_OF_DATE}").get_attribute("value") == "2025-12-18"
     tally.shot("first-run-territories.png")
     tally.click(_button(duo, ids.FIRST_RUN_TERRITORIES_SAVE))
 
