@@ -12,6 +12,7 @@ from callbacks.factories import open_drilldown_on_click, rebuild_on_selection
 from callbacks.grid_export import register_csv_export
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _, ngettext
+from dashboard.metrics.frames import hierarchy_of
 from dashboard.metrics.kpi_table import kpi_table
 from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
@@ -31,15 +32,20 @@ from layouts import components, ids
 from layouts.attainment_figures import growth_figure, ranking_figure
 
 DEFAULT_LEVEL = "territory"
-PLURAL = {"territory": N_("Territories"), "rep": N_("Reps"), "region": N_("Regions")}
-#: the "On pace" card's note, per level
+PLURAL = {"territory": N_("Territories"), "rep": N_("Reps"), "region": N_("Regions"),
+          "district": N_("Districts")}
+#: the "On pace" card's note, per level (a level levels.csv names otherwise: "units")
 ON_PACE_NOTE = {"territory": N_("territories at ≥ {percent} pace"),
                 "rep": N_("reps at ≥ {percent} pace"),
-                "region": N_("regions at ≥ {percent} pace")}
-#: the ranking card's title, per level
+                "region": N_("regions at ≥ {percent} pace"),
+                "district": N_("districts at ≥ {percent} pace")}
+UNITS_ON_PACE = N_("units at ≥ {percent} pace")
+#: the ranking card's title, per level (another level: its name)
 RANKING_TITLE = {"territory": N_("Territories by attainment · {period}"),
                  "rep": N_("Reps by attainment · {period}"),
-                 "region": N_("Regions by attainment · {period}")}
+                 "region": N_("Regions by attainment · {period}"),
+                 "district": N_("Districts by attainment · {period}")}
+LEVEL_BY_ATTAINMENT = N_("{level} by attainment · {period}")
 GRID_FIELDS = ("id", "name", "territory_id", "territory_name", "attainment", "pace", "bookings",
                "quota", "projected_attainment", "revenue_growth", "acquisition_rate",
                "retention_rate")
@@ -113,7 +119,8 @@ def strip(totals: pd.Series, table: pd.DataFrame, level: str, period,
         components.kpi_card(_("On pace"), formatting.MISSING if no_quota else
                             _("{count} of {total}").format(count=formatting.count(on_pace),
                                                            total=formatting.count(len(paced))),
-                            sub(_(ON_PACE_NOTE[level]).format(percent=formatting.percent(1.0)))),
+                            sub(_(ON_PACE_NOTE.get(level, UNITS_ON_PACE)).format(
+                                percent=formatting.percent(1.0)))),
     ])
     if no_quota:
         cards = html.Div([components.quota_note(_(NO_SEGMENT_QUOTA_NOTE)), cards])
@@ -131,7 +138,8 @@ def build(data: ScopedData, selection: Selection, level: str):
     scope = scope_for(frames, selection.region, selection.segment)
     if not scope.territory_ids:
         return no_match()
-    level = level if level in PLURAL else DEFAULT_LEVEL
+    level = level if level in ("territory", "rep", *hierarchy_of(frames).columns) \
+        else DEFAULT_LEVEL
     restated = selection.restated
     table = data.memo("level_kpis", (scope, period, as_of, level, restated), lambda f: kpi_table(
         f, period, as_of, level, territory_ids=scope.territory_ids, segment=scope.segment,
@@ -142,7 +150,8 @@ def build(data: ScopedData, selection: Selection, level: str):
     by_growth = rankings.ranked(rows, "revenue_growth")
     quarters, heat = heat_rows(data, scope, as_of, restated)
     no_quota = lacks_segment_quota(scope, totals)
-    ranking_title = _(RANKING_TITLE[level]).format(period=period.label)
+    ranking_title = (_(RANKING_TITLE[level]).format(period=period.label) if level in RANKING_TITLE
+                     else _(LEVEL_BY_ATTAINMENT).format(level=level, period=period.label))
     return layout.content(
         strip(totals, table, level, period, no_quota, restated),
         without_quota(ranking_title) if no_quota else ranking_title,
@@ -154,13 +163,27 @@ def build(data: ScopedData, selection: Selection, level: str):
                  "Attainment by quarter · last {n} closed quarters",
                  len(quarters)).format(n=formatting.count(len(quarters))),
         layout.kpi_grid(rankings.grid_records(by_attainment, GRID_FIELDS), level),
-        _("{level} · {period}").format(level=_(PLURAL[level]), period=period.label),
+        _("{level} · {period}").format(level=level_label(level), period=period.label),
     )
+
+
+def level_label(level: str) -> str:
+    """A level's plural as the page shows it (a level levels.csv names and
+    this page does not know: its own name)."""
+    return _(PLURAL[level]) if level in PLURAL else level
+
+
+def between_levels(frames) -> tuple[tuple[str, str], ...]:
+    """The data's levels between the territory and the region, bottom first,
+    as (value, label) for the level switch."""
+    return tuple((lvl, level_label(lvl)) for lvl in hierarchy_of(frames).columns
+                 if lvl != "region")
 
 
 def render(data: ScopedData, selection: Selection):
     """The page with its first content already computed."""
-    return layout.page(DEFAULT_LEVEL, build(data, selection, DEFAULT_LEVEL))
+    return layout.page(DEFAULT_LEVEL, build(data, selection, DEFAULT_LEVEL),
+                       between_levels(data.frames()))
 
 
 def clicked_territory(frames, level: str, source, payload) -> str | None:

@@ -150,7 +150,7 @@ def viewer_token(secret: str, who: Viewer | None = None) -> str:
     who = who or require_viewer()
     # "l": the page's language, for the job to speak it (it has no request)
     data = {"i": who.user_id, "u": who.username, "r": who.role, "s": who.scope,
-            "l": translation.language()}
+            "sl": who.scope_level, "l": translation.language()}
     return URLSafeTimedSerializer(secret, salt="td-viewer").dumps(data)
 
 
@@ -168,4 +168,4 @@ def viewer_from_token(secret: str, token) -> Viewer | None:
         log.warning("a background job got a forged or expired viewer token")
         return None
     return Viewer(user_id=data["i"], username=data["u"], role=data["r"], scope=data["s"],
-                  language=data.get("l") or "")
+                  language=data.get("l") or "", scope_level=data.get("sl") or "")

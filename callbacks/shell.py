@@ -20,6 +20,7 @@ from dashboard.i18n.translation import _
 from dashboard.metrics import periods
 from dashboard.metrics.periods import Period
 from dashboard.runtime.service import DataService
+from dashboard.views import unit_filter
 from dashboard.views.selection import (
     ALL,
     Selection,
@@ -44,18 +45,13 @@ def serve_layout(service: DataService):
             return html.Div(id=ids.PAGE)
         frames = service.frames()
         as_of = service.as_of()
-        regions = rules.regions_offered(
-            viewer, sorted(frames.territories["region"].dropna().unique()))
-        if viewer.is_leader:
-            region_options = [{"label": _("All regions"), "value": ALL}]
-            region_options += [{"label": r, "value": r} for r in regions]
-        else:  # "all" is all the viewer may see: a manager's own region
-            # (a rep's control is hidden, but must still offer "all": a dropdown
-            # clears a value it does not offer, and that change re-ran the URL
-            # sync while the URL's own call was in flight, whose answer Dash
-            # then dropped, leaving the as-of at the default)
-            region_options = ([{"label": r, "value": ALL} for r in regions]
-                              or [{"label": _("All regions"), "value": ALL}])
+        # regions and the units of every lower level (districts), from the
+        # viewer's own frames: "all" is all a manager may see, their own unit
+        # (a rep's control is hidden, but must still offer "all": a dropdown
+        # clears a value it does not offer, and that change re-ran the URL
+        # sync while the URL's own call was in flight, whose answer Dash
+        # then dropped, leaving the as-of at the default)
+        region_options = unit_filter.filter_options(viewer, guard.data(service).frames())
         segments = sorted(frames.accounts["segment"].dropna().unique())
         earliest, _latest = as_of_bounds(service)
         controls = shell.controls_bar(
@@ -103,7 +99,7 @@ def linked_selection(service: DataService, selection: Selection) -> tuple[Select
     region outside it is logged, and answered like an unknown one)."""
     viewer = guard.require_viewer()
     frames = service.frames()
-    regions = sorted(frames.territories["region"].dropna().unique()) if viewer.is_leader else []
+    regions = unit_filter.filter_values(viewer, guard.data(service).frames())
     segments = sorted(frames.accounts["segment"].dropna().unique())
     shown, replaced = known_selection(selection, regions, segments,
                                       resolve_as_of(selection.as_of, service.as_of()))

@@ -14,6 +14,10 @@ from layouts.attainment_figures import PACE_CLASSES, pace_class_labels
 from layouts.theme import BAD, GOOD
 
 LEVELS = (("territory", N_("Territories")), ("rep", N_("Reps")), ("region", N_("Regions")))
+#: a grid's first column header per level; a level of the data without one
+#: here (levels.csv names it) is headed by its own name
+LEVEL_HEADERS = {"territory": N_("Territory"), "rep": N_("Rep"), "region": N_("Region"),
+                 "district": N_("District")}
 
 #: attainment class breaks of the heat table, symmetric around 100%
 HEAT_BREAKS = (0.7, 0.85, 0.95, 1.05, 1.15, 1.3)
@@ -21,9 +25,14 @@ HEAT_BREAKS = (0.7, 0.85, 0.95, 1.05, 1.15, 1.3)
 NUMBER_COL = {"type": "rightAligned", "filter": "agNumberColumnFilter", "minWidth": 96}
 
 
-def level_switch(value: str) -> dbc.RadioItems:
+def level_switch(value: str, between: tuple[tuple[str, str], ...] = ()) -> dbc.RadioItems:
+    """Territories, reps, then ``between`` (the data's levels under region:
+    (value, label shown)), then regions."""
+    options = [{"label": _(lab), "value": v} for v, lab in LEVELS[:2]]
+    options += [{"label": lab, "value": v} for v, lab in between]
+    options += [{"label": _(lab), "value": v} for v, lab in LEVELS[2:]]
     return dbc.RadioItems(
-        id=ids.ATTAINMENT_LEVEL, options=[{"label": _(lab), "value": v} for v, lab in LEVELS],
+        id=ids.ATTAINMENT_LEVEL, options=options,
         value=value, inline=True, className="seg-switch",
         inputClassName="btn-check",
         labelClassName="btn btn-outline-primary",  # i18n: not shown (CSS classes)
@@ -104,7 +113,7 @@ def heat_grid(rows: list[dict], quarters: list[str]) -> dag.AgGrid:
 
 
 def kpi_columns(level: str) -> list[dict]:
-    name = {"territory": _("Territory"), "rep": _("Rep"), "region": _("Region")}[level]
+    name = _(LEVEL_HEADERS[level]) if level in LEVEL_HEADERS else level
     columns = [{"field": "name", "headerName": name, "pinned": "left", "minWidth": 160}]
     if level == "rep":
         columns.append({"field": "territory_name", "headerName": _("Territory"),
@@ -175,11 +184,11 @@ def content(strip, ranking_title: str, ranking, growth, heat, heat_title: str, g
     ])
 
 
-def page(level: str, body) -> html.Div:
+def page(level: str, body, between: tuple[tuple[str, str], ...] = ()) -> html.Div:
     return html.Div([
         html.Div([html.H5(_("Quota attainment"), className="mb-0 me-3"),
                   html.Span(_("Rank by"), className="text-muted me-2 small"),
-                  level_switch(level), components.help_button("attainment")],
+                  level_switch(level, between), components.help_button("attainment")],
                  className="d-flex align-items-center flex-wrap view-head"),
         html.Div(body, id=ids.ATTAINMENT_CONTENT),
     ])

@@ -140,12 +140,3 @@ def confine_region(viewer: Viewer, requested: str, all_value: str) -> str | None
     if isinstance(requested, str) and hierarchy.parse_filter(requested)[0] != hierarchy.REGION:
         return requested
     return None
-
-
-def regions_offered(viewer: Viewer, regions: list[str]) -> list[str]:
-    """The region choices a viewer's controls list."""
-    if viewer.role == LEADER:
-        return list(regions)
-    if viewer.role == MANAGER:
-        return [r for r in regions if r == viewer.scope]
-    return []

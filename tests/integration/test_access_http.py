@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from dash import Input, Output
@@ -239,12 +240,22 @@ def test_a_callback_registered_without_a_level_is_refused_even_to_a_leader(demo_
 ROLES = {"rep": (REP, lambda frames: frozenset(
              frames.territories.index[frames.territories["rep_id"] == REP_ID])),
          "manager": ("manager-west", lambda frames: frozenset(
-             frames.territories.index[frames.territories["region"] == "West"]))}
+             frames.territories.index[frames.territories["region"] == "West"])),
+         # a district manager (issue 19): the demo's Pacific district of the West
+         "district": ("manager-pacific", lambda frames: frozenset(
+             frames.territories.index[frames.territories["parent_id"] == "pacific"]))}
+#: the role each player signs in with (a district manager is a manager of a district)
+SIGNED_IN_ROLE = {"rep": "rep", "manager": "manager", "district": "manager"}
 #: the people whose saved scenarios the viewers must neither see nor change
 AUTHORS = ("manager-northeast", "leader")
 #: names no demo value contains: found in an answer, they can only come from these scenarios
 SCENARIO_NAMES = {"manager-northeast": "Kestrel plan", "leader": "Osprey plan",
-                  "manager-west": "Wren plan"}
+                  "manager-west": "Wren plan", "manager-pacific": "Heron plan"}
+#: scenarios a viewer may see besides their own: the Pacific's touches the West only
+SEEN_BY = {"manager-west": {"manager-pacific"}}
+#: authors a viewer may see named: scenarios manager-west saves while forging
+#: (earlier tests on the same app) may touch the Pacific only, and are its manager's to see
+AUTHORS_SEEN_BY = {"manager-pacific": {"manager-west"}}
 
 
 @pytest.fixture(scope="module")
@@ -277,11 +288,21 @@ def region_move(frames, source_region, target_region):
     return {fips: target}
 
 
+def district_move(frames, district):
+    """One county of ``district`` moved to another of its territories."""
+    t = frames.territories
+    alignment = frames.alignment["territory_id"].astype(object)
+    inside = sorted(t.index[t["parent_id"] == district])
+    fips = sorted(alignment.index[alignment.isin(inside)])[0]
+    return {fips: next(x for x in inside if x != alignment[fips])}
+
+
 @pytest.fixture
 def saved_scenarios(probe_app):
     """Scenarios saved by their authors through the core, as their panels would:
     manager-northeast's touches the Northeast only, the leader's the West and two
-    other regions, manager-west's the West only. Returns (author -> id)."""
+    other regions, manager-west's the West's Mountain district only,
+    manager-pacific's the Pacific district only. Returns (author -> id)."""
     from dashboard.whatif import scenarios
     from dashboard.whatif.changeset import Changes
 
@@ -289,7 +310,8 @@ def saved_scenarios(probe_app):
     moves = {"manager-northeast": region_move(frames, "Northeast", "Northeast"),
              "leader": region_move(frames, "West", "Midwest") | region_move(
                  frames, "South", "West"),
-             "manager-west": region_move(frames, "West", "West")}
+             "manager-west": district_move(frames, "mountain"),
+             "manager-pacific": district_move(frames, "pacific")}
     engine = probe_app.server.extensions["territory_service"].engine
     return {who: scenarios.save_scenario(
                 engine, name=SCENARIO_NAMES[who], changes=Changes(county_moves=move),
@@ -345,7 +367,22 @@ def worlds(probe_app):
     from tests.scope_leaks import world
 
     frames = full_frames(probe_app)
-    return {role: world(frames, scope_of(frames)) for role, (_user, scope_of) in ROLES.items()}
+    found = {role: world(frames, scope_of(frames)) for role, (_user, scope_of) in ROLES.items()}
+    # the district manager's own filter value is their district, and the forged
+    # one a district of their own region; no other district's name may show
+    own, foreign, outsiders = found["district"]
+    levels = frames.levels
+    others = levels.loc[levels["unit_id"] != "pacific", "unit_name"]
+    pacific = ROLES["district"][1](frames)
+    accounts = frames.accounts
+    in_scope = "\n".join(["Pacific", *frames.territories.loc[list(pacific), "territory_name"],
+                          *accounts.loc[accounts["territory_id"].astype(object).isin(pacific),
+                                        "account_name"]])
+    outsiders.add_names("district name", set(others), in_scope)
+    found["district"] = (replace(own, region="district:pacific"),
+                         replace(foreign, regions=("district:mountain", *foreign.regions)),
+                         outsiders)
+    return found
 
 
 def forge(app, role: str, variant: str, scenario_ids: dict, worlds: dict):
@@ -358,15 +395,17 @@ def forge(app, role: str, variant: str, scenario_ids: dict, worlds: dict):
 
     username = ROLES[role][0]
     own, foreign, outsiders = copy.deepcopy(worlds[role])
-    hidden = {who: i for who, i in scenario_ids.items() if who != username}
+    hidden = {who: i for who, i in scenario_ids.items()
+              if who != username and who not in SEEN_BY.get(username, ())}
     outsiders.add_names("scenario name", {SCENARIO_NAMES[who] for who in hidden})
-    outsiders.add_names("someone else's username", {who for who in hidden if who != "leader"})
+    outsiders.add_names("someone else's username", {
+        who for who in hidden if who != "leader" and who not in AUTHORS_SEEN_BY.get(username, ())})
     mine = {} if role == "rep" else {"valid": scenario_ids[username]}
     forgeries = {f.name: f for f in forged_requests.variants(
         own, foreign, mine | {f"of {who}": hidden[who] for who in AUTHORS})}
     forgery = forgeries[variant]
     paths = [page.path for page in PAGES]
-    viewer = Viewer(0, username, role)
+    viewer = Viewer(0, username, SIGNED_IN_ROLE[role])
     client = sign_in(app.server.test_client(), username)
     problems, answered, callable_ = [], set(), set()
     for key, spec in every_callback(app):
@@ -394,10 +433,11 @@ VARIANTS = ("valid", "territory 1", "territory 2", "rep", "account", "deal", "co
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-@pytest.mark.parametrize("role", ["rep", "manager"])
+@pytest.mark.parametrize("role", ["rep", "manager", "district"])
 def test_forged_requests_get_nothing_outside_the_scope(probe_app, saved_scenarios, worlds,
                                                         role, variant):
-    """Every callback, posted as a rep (r046) or a manager (manager-west) with
+    """Every callback, posted as a rep (r046), a manager (manager-west) or a
+    district manager (manager-pacific) with
     other people's territory, rep, account, county, deal and scenario ids or a
     forged what-if history, answers nothing of theirs; no one else's scenario
     and not the live data change."""

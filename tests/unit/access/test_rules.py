@@ -83,7 +83,3 @@ def test_confine_region(viewer, requested, expected):
     assert rules.confine_region(viewer, requested, "all") == expected
 
 
-def test_regions_offered():
-    assert rules.regions_offered(LEADER, ["East", "West"]) == ["East", "West"]
-    assert rules.regions_offered(EAST, ["East", "West"]) == ["East"]
-    assert rules.regions_offered(R1, ["East", "West"]) == []
