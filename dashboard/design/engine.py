@@ -153,8 +153,10 @@ def oversize_units(problem: Problem) -> tuple[Oversize, ...]:
 
 def _run(problem: Problem, assignment: np.ndarray, settings: Settings, started: float,
          progress, should_stop) -> Result:
+    # a stall on a small graph is over sooner: at most two iterations per unit
+    patience = min(settings.patience, max(30, 2 * problem.graph.size))
     limits = Limits(time_limit=max(settings.time_limit - (time.monotonic() - started), 0.0),
-                    max_iterations=settings.max_iterations, patience=settings.patience,
+                    max_iterations=settings.max_iterations, patience=patience,
                     restarts=settings.restarts, flow=settings.flow)
     state = State(problem, assignment)
     outcome = Search(state, limits, settings.seed, progress, should_stop).run()

@@ -215,11 +215,12 @@ def realise(state: State, giver: int, receiver: int, amount: float,
     return taken[:kept]
 
 
-def step(state: State, take: Callable[[int, int], None], rounds: int = ROUNDS) -> bool:
+def step(state: State, take: Callable[[int, int], None],
+         stop: Callable[[], bool] = lambda: False, rounds: int = ROUNDS) -> bool:
     """One global step: plan the flow, realise it (``take(unit, territory)`` moves a unit
     for real), and plan again around the borders that could not carry their flow (a
     single county far bigger than the flow), at most ``rounds`` times; whether any unit
-    moved."""
+    moved. ``stop`` is asked before each flow (the time limit, a cancel)."""
     load = unit_load(state)
     blocked: set[tuple[int, int]] = set()
     moved = False
@@ -232,6 +233,8 @@ def step(state: State, take: Callable[[int, int], None], rounds: int = ROUNDS) -
             planned[giver] = planned.get(giver, 0.0) + amount
         factor: dict[int, float] = {}
         for giver, receiver, amount in flows:
+            if stop():
+                return moved
             if giver not in factor:  # its inflows are in: what it holds above its end load
                 holding = float(load[state.assign == giver].sum())
                 factor[giver] = max(holding - final[giver], 0.0) / planned[giver]

@@ -11,7 +11,9 @@ from C once more; the chain is kept when its total improves. When no chain
 improves either, the best admissible move is taken anyway (the tabu step that
 leaves a local optimum). After ``patience`` iterations without a new best, the
 search goes back to the best assignment and kicks it with a few random moves;
-after ``restarts`` kicks in a row without a new best it has converged.
+after ``restarts`` kicks in a row without a new best it has converged (after ``settled``
+once every territory is within its tolerance: what is left to gain is dispersion and
+compactness only).
 
 Every taken move is logged with its reason; going back to the best cuts the log
 to the path that reached it, so the result's moves lead from the start to the
@@ -94,6 +96,7 @@ class Limits:
     restarts: int = 30
     kick: int = 8
     flow: bool = True   # the global flow step at the start and after a stall that improved
+    settled: int = 3    # kicks in a row without a new best once every territory is within
 
 
 def _reason(state: State, unit: int, dest: int, kind: str) -> Move:
@@ -166,8 +169,13 @@ class Search:
 
     def _flow(self) -> bool:
         """The global step (:mod:`dashboard.design.flow`): plan the balanced flow between
-        bordering territories and realise it; whether any unit moved."""
-        return step(self.state, lambda unit, dest: self.take(unit, dest, "flow"))
+        bordering territories and realise it; whether any unit moved. Not under a
+        disruption budget (the flow spends it on a plan, not on the best moves)."""
+        p = self.state.problem
+        if p.start is not None and np.isfinite(p.budget):
+            return False  # it plans moves no disruption budget pays for: local moves only
+        return step(self.state, lambda unit, dest: self.take(unit, dest, "flow"),
+                    lambda: self._stop_reason() is not None)
 
     def _chain(self, cands, order, allowed) -> bool:
         """Try ejection chains from the best few admissible moves; keep the first that
@@ -220,6 +228,12 @@ class Search:
                     self.take(unit, int(cands.dest[position]), "escape")
                     break
 
+    def _within(self) -> bool:
+        """Whether every territory is within the tolerance on every weighted measure."""
+        p = self.state.problem
+        outside = np.abs(p.deviation(self.state.totals)) > p.tolerance + 1e-12
+        return not outside[:, p.weight > 0].any()
+
     def _stop_reason(self) -> str | None:
         if self.limits.max_iterations is not None and self.iteration >= self.limits.max_iterations:
             return "iterations"
@@ -266,11 +280,12 @@ class Search:
                 continue
             stale += 1
             if stale >= self.limits.patience:
-                if kicks >= self.limits.restarts:
+                state.reset(self.best)
+                if kicks >= (min(self.limits.restarts, self.limits.settled)
+                             if self._within() else self.limits.restarts):
                     stopped = "converged"
                     break
                 kicks, stale = kicks + 1, 0
-                state.reset(self.best)
                 self.log = list(self.best_log)
                 # a flow step again when the last one led to a new best, else a kick
                 if not (self.limits.flow and self.best_score < flowed_at - EPSILON

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from dashboard.access.rules import ROLES
+from dashboard.runtime.cli_design import DESIGN_COMMANDS, add_design_parsers
 from dashboard.runtime.cli_mapping import add_mapping_arguments, print_imported, print_problems
 from dashboard.runtime.cli_service_accounts import add_service_account_parser
 from dashboard.runtime.config import Settings, SettingsError
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_users_parser(sub)
     add_service_account_parser(sub)
+    add_design_parsers(sub)
     return parser
 
 
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None, serve: Callable | None = None) -> int:
                          getattr(args, "port", 8050), getattr(args, "debug", False), **extra)
         handler = {"init-demo": cmd_init_demo, "import": cmd_import, "kpis": cmd_kpis,
                    "export": cmd_export, "users": cmd_users,
-                   "service-account": cmd_service_account}[command]
+                   "service-account": cmd_service_account, **DESIGN_COMMANDS}[command]
         return handler(settings, args)
     except (UserError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -26,8 +26,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard.design.graph import UnitGraph
+from dashboard.design.graph import DesignError, UnitGraph
 from dashboard.design.split import Items
+from dashboard.i18n.formatting import count, number
+from dashboard.i18n.translation import _, ngettext
 from dashboard.metrics.balance import (
     DEFAULT_WEIGHTS,
     TRAVEL_CONSTANT,
@@ -187,3 +189,68 @@ def territory_figures(frames: Frames, data: CountyInput, county_territory: np.nd
                 + weights.potential * potential)
     return pd.DataFrame({"potential": potential, "accounts": n, "workload": workload},
                         index=data.territory_ids)
+
+
+def _listed(values, most: int = 5) -> str:
+    values = [str(v) for v in values]
+    more = len(values) - most
+    shown = ", ".join(values[:most])
+    return shown if more <= 0 else _("{shown} and {count} more").format(shown=shown,
+                                                                         count=count(more))
+
+
+def refusal(error: DesignError) -> str:
+    """The design engine's refusal (:class:`DesignError`) in the user's words and
+    language: what is wrong and what to do about it."""
+    p = error.params
+    if error.code == "disconnected":
+        sizes = p.get("sizes") or []
+        return ngettext(
+            "The units do not form one connected graph: {count} piece (sizes {sizes}); "
+            "cut off, e.g.: {units}. Add the missing links (water links) so every unit "
+            "can be reached.",
+            "The units do not form one connected graph: {count} pieces (sizes {sizes}); "
+            "cut off, e.g.: {units}. Add the missing links (water links) so every unit "
+            "can be reached.", int(p.get("components", len(sizes)) or 0)).format(
+            count=count(p.get("components", len(sizes))), sizes=_listed(sizes),
+            units=_listed(p.get("example") or []))
+    if error.code == "bad_coordinates":
+        units = p.get("units") or []
+        return ngettext("{count} unit has no coordinates: {units}. Give every unit its x "
+                        "and y.",
+                        "{count} units have no coordinates: {units}. Give every unit its x "
+                        "and y.", len(units)).format(count=count(len(units)), units=_listed(units))
+    if error.code == "too_many_territories":
+        return _("{territories} territories cannot be made of {units} units: ask for at "
+                 "most {units}.").format(territories=p.get("territories"),
+                                         units=p.get("units"))
+    if error.code == "no_units":
+        return _("There are no units to design territories from.")
+    if error.code == "bad_measures":
+        return _("Measures must be numbers of 0 or more, not all 0: check {columns}.").format(
+            columns=_listed(p.get("columns") or []))
+    if error.code == "unknown_unit":
+        return _("Links or locks name units that are not in the list: {units}.").format(
+            units=_listed(p.get("ids") or []))
+    if error.code == "bad_lock":
+        return _("A lock pins a unit to a territory the design does not have.")
+    if error.code == "bad_start":
+        return _("The starting alignment must give every unit one of the territories.")
+    return _("The design engine cannot work on this input: {reason}.").format(
+        reason=str(error))
+
+
+def shortfall(result, unit_names: Mapping[str, str] | None = None) -> list[str]:
+    """Why an answer (:class:`dashboard.design.engine.Result`) is not within tolerance:
+    per measure how far its worst territory is outside the band, and the units too big
+    for the band on their own (no assignment can meet the tolerance with them whole)."""
+    names = unit_names or {}
+    lines = [_("{measure}: the worst territory is {points} percentage points outside the "
+               "band.").format(measure=measure, points=number(by * 100, 1))
+             for measure, by in result.missed_by.items() if by > 1e-12]
+    lines += [_("{unit} alone holds {ratio}× a territory's target {measure}, above the "
+                "{allowed}× the tolerance allows: no assignment can meet it without "
+                "splitting it.").format(unit=names.get(o.unit, o.unit), ratio=number(o.ratio, 2),
+                                        measure=o.measure, allowed=number(o.allowed, 2))
+              for o in result.oversize]
+    return lines
