@@ -13,7 +13,7 @@ from dashboard.i18n import formatting
 from dashboard.views.selection import resolve_period
 from dashboard.whatif import scenario_impact
 from layouts import ids
-from tests.browser.whatif_steps import choose, click, open_editor, set_slider
+from tests.browser.whatif_steps import choose, click, open_editor, set_slider, type_number
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +86,7 @@ def test_balance_weight_slider_reweights_the_fairness_card(start_app, demo_app):
 
 def test_suggest_a_rebalance_runs_in_the_background_with_its_tradeoff_chart(start_app):
     duo = open_editor(start_app)
+    type_number(duo, ids.WI_TIME_LIMIT, 3)  # the engine runs until its time limit
     click(duo, f"#{ids.WI_SUGGEST}")
     duo.wait_for_contains_text(f"#{ids.WI_ALERT}", "Suggested rebalance of potential")
     duo.wait_for_element(f"#{ids.WI_TRADEOFF} .scatterlayer .point")

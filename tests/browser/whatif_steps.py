@@ -50,3 +50,14 @@ def click(duo, selector: str):
     element = duo.find_element(selector)
     duo.driver.execute_script(CENTER + " arguments[0].click();", element)
 
+
+
+def type_number(duo, input_id: str, value) -> None:
+    """Replace a number box's value and wait until the box holds it (the value the
+    next click sends)."""
+    box = duo.find_element(f"#{input_id}")
+    duo.driver.execute_script(CENTER, box)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(str(value))
+    until(duo, lambda _d: duo.find_element(f"#{input_id}").get_attribute("value")
+          == str(value), f"#{input_id} never held {value}")
