@@ -14,8 +14,8 @@ Building takes about 40 s, too slow for start-up, so the result is shipped: a gz
 TopoJSON quantised on the counties' own grid refined 8 times (about 40 m × 12 m), so the
 county borders decode to exactly the counties' coordinates, with shared arcs (each border
 stored once; two cells sharing an arc are neighbours). ``zip_aliases`` maps every other ZIP
-of the table (PO boxes, unique and military ZIPs, and the few whose centre gets no cell)
-to the cell holding its centre.
+of the table (PO boxes, unique and military ZIPs, and the two whose offshore centre gets
+no cell) to the cell holding its centre, or the nearest within ~10 km.
 
 Run: ``python tools/build_zip_cells.py`` (then commit the file).
 """
@@ -41,11 +41,13 @@ from dashboard.layers.us_layers import COUNTY_ONLY_PREFIX, ZIP_CELLS_FILE  # noq
 
 REFINE = 8  # a power of two: county vertices decode to the very same floats
 SPREAD_DEG = 1e-3
+NEAREST_DEG = 0.1
 
 
 def _zip_table() -> tuple[list[dict], list[dict]]:
     """(active standard ZIPs with a centre, every other ZIP with a centre)."""
-    rows = [r for r in zipcodes.list_all() if r.get("lat") and r.get("long")]
+    rows = [r for r in zipcodes.list_all()  # 77352 has (0, 0): no centre
+            if r.get("lat") and r.get("long") and (float(r["lat"]), float(r["long"])) != (0, 0)]
     seeds = [r for r in rows if r["zip_code_type"] == "STANDARD" and r["active"]]
     others = [r for r in rows if not (r["zip_code_type"] == "STANDARD" and r["active"])]
     return seeds, others
@@ -233,6 +235,12 @@ def zip_aliases(ids: list[str], geoms: list) -> dict[str, str]:
     aliases = {}
     for p, c in zip(point_idx, cell_idx, strict=True):
         aliases.setdefault(rows[p]["zip_code"], ids[c])
+    # a centre in no cell (offshore on the 1:10m coastline: Treasure Island, 94130): the
+    # nearest cell within ~10 km; military ZIPs abroad stay unknown
+    missed = np.array([k for k, r in enumerate(rows) if r["zip_code"] not in aliases], dtype=int)
+    near_point, near_cell = tree.query_nearest(points[missed], max_distance=NEAREST_DEG)
+    for p, c in zip(near_point, near_cell, strict=True):
+        aliases.setdefault(rows[missed[p]]["zip_code"], ids[c])
     return dict(sorted(aliases.items()))
 
 
@@ -246,8 +254,9 @@ def main() -> None:
     topo = topology(ids, names, parents, faces, areas)
     topo["zip_aliases"] = zip_aliases(ids, geoms)
     text = json.dumps(topo, separators=(",", ":"))
-    with gzip.open(ZIP_CELLS_FILE, "wt", encoding="utf-8", compresslevel=9) as handle:
-        handle.write(text)
+    # mtime 0: the same cells give the same bytes, so a rebuild shows no change in git
+    with gzip.GzipFile(ZIP_CELLS_FILE, "wb", compresslevel=9, mtime=0) as handle:
+        handle.write(text.encode("utf-8"))
     print(f"{len(topo['arcs'])} arcs, {len(topo['zip_aliases'])} aliases; "
           f"{len(text) / 1e6:.2f} MB of JSON, {ZIP_CELLS_FILE.stat().st_size / 1e6:.2f} MB "
           f"gzipped, in {time.perf_counter() - started:.1f} s")

@@ -90,7 +90,7 @@ def _polygonal_part(geom: BaseGeometry) -> BaseGeometry | None:
     return shapely.union_all(parts) if parts else None
 
 
-def _areas(source: BoundaryFile, id_property: str, report) -> list[tuple[Feature, BaseGeometry]]:
+def _areas(source: BoundaryFile, report) -> list[tuple[Feature, BaseGeometry]]:
     """The features that are areas, repaired where invalid; the rest reported."""
     kept = []
     for feature in source.features:
@@ -137,7 +137,7 @@ def build_boundary_layer(source: BoundaryFile, id_property: str,
                                    "{names}").format(names=", ".join(source.properties) or "—"))
     if problems:
         return BoundaryLayer(None, problems)
-    kept = _areas(source, id_property, report)
+    kept = _areas(source, report)
     if not kept:
         kinds = {f.geometry.geom_type for f in source.features if f.geometry is not None}
         reason = (_("the file holds only points: a layer needs areas")
