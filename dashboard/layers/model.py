@@ -78,9 +78,10 @@ def build_layer(key: str, label: str, ids: Sequence[str], names: Sequence[str],
 
 
 def candidate_pairs(geometries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs (i < j) whose geometries touch or overlap, found with an STRtree."""
+    """Index pairs (i < j) whose geometries touch or overlap, or all but (within
+    ``SHARED_BORDER_GRID``), found with an STRtree."""
     tree = shapely.STRtree(geometries)
-    left, right = tree.query(geometries, predicate="intersects")
+    left, right = tree.query(geometries, predicate="dwithin", distance=SHARED_BORDER_GRID)
     keep = left < right
     return left[keep], right[keep]
 
@@ -100,8 +101,8 @@ def rook_adjacency(ids: Sequence[str], geometries: Sequence[BaseGeometry]
     shared = shapely.length(shapely.intersection(borders[left], borders[right],
                                                  grid_size=SHARED_BORDER_GRID))
     overlap = shapely.area(shapely.intersection(geoms[left], geoms[right]))
-    for i, j in zip(left[(shared > 0) | (overlap > 0)], right[(shared > 0) | (overlap > 0)],
-                    strict=True):
+    neighbours = (shared > 0) | (overlap > 0)
+    for i, j in zip(left[neighbours], right[neighbours], strict=True):
         adjacency[ids[i]].add(ids[j])
         adjacency[ids[j]].add(ids[i])
     return adjacency
