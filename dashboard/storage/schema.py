@@ -253,13 +253,14 @@ class Dataset:
     """
 
     territories: pd.DataFrame = field(default_factory=lambda: empty_frame("territories"))
-    levels: pd.DataFrame = field(default_factory=lambda: empty_frame("levels"))
     reps: pd.DataFrame = field(default_factory=lambda: empty_frame("reps"))
     alignment: pd.DataFrame = field(default_factory=lambda: empty_frame("alignment"))
     accounts: pd.DataFrame = field(default_factory=lambda: empty_frame("accounts"))
     opportunities: pd.DataFrame = field(default_factory=lambda: empty_frame("opportunities"))
     quotas: pd.DataFrame = field(default_factory=lambda: empty_frame("quotas"))
     overrides: pd.DataFrame = field(default_factory=lambda: empty_frame("overrides"))
+    #: last, so a Dataset built positionally (the seven tables) still reads right
+    levels: pd.DataFrame = field(default_factory=lambda: empty_frame("levels"))
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)

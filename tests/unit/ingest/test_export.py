@@ -34,6 +34,12 @@ def tricky_dataset() -> Dataset:
         "territory_id": text("007", "T2"),
         "territory_name": text('=HYPERLINK("http://evil","x")', 'Köln, "Süd"\nzweite Zeile'),
         "region": text("+East", "'=quoted already"),
+        # 007 in district "-D1" (a formula-like id) of +East; T2 under its region
+        "parent_level": text("district", None), "parent_id": text("-D1", None),
+    })
+    levels = pd.DataFrame({
+        "level": text("district"), "unit_id": text("-D1"), "unit_name": text("=Coast"),
+        "parent_level": text("region"), "parent_id": text("+East"), "manager": text(None),
     })
     reps = pd.DataFrame({
         "rep_id": text("R1", "@R2"),
@@ -81,7 +87,8 @@ def tricky_dataset() -> Dataset:
         "account_id": text("A1", "A1"), "territory_id": text("T2", None),
         "effective_from": dates("2026-03-01", "2026-06-01"),
     })
-    return Dataset(territories, reps, alignment, accounts, opportunities, quotas, overrides)
+    return Dataset(territories, reps, alignment, accounts, opportunities, quotas, overrides,
+                   levels)
 
 
 def import_folder(folder) -> tuple[Dataset, list]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.ingest.export import export_dataset
 from dashboard.ingest.reading import load_files, validate
 from dashboard.storage import hierarchy
-from dashboard.storage.schema import frame_from_rows
+from dashboard.storage.schema import Dataset, frame_from_rows
 
 # T1, T2 > district D1 "Coast" > area A1 > region East
 # T3     > district D2 "Hills" > region East (no area: a chain may skip a level)
@@ -129,3 +130,14 @@ def test_hierarchy_problems_are_refused_with_file_row_column_and_reason(
         tmp_path, levels, territories, expected):
     found = problems_of(tmp_path, {"territories": territories, "levels": levels})
     assert expected in found
+
+
+def test_an_export_with_levels_imports_back_unchanged(tmp_path):
+    dataset = Dataset(territories=TERRITORIES, levels=LEVELS)
+    export_dataset(dataset, tmp_path)
+    assert (tmp_path / "levels.csv").read_text().splitlines()[:2] == [
+        "level,unit_id,unit_name,parent_level,parent_id,manager", "district,D1,Coast,area,A1,ann"]
+    files, found = load_files(tmp_path)
+    merged, problems = validate(files)
+    assert found == [] and problems == []
+    assert merged.levels.equals(dataset.levels) and merged.territories.equals(TERRITORIES)
