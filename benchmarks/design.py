@@ -3,6 +3,8 @@ with oversize counties split by their accounts.
 
     python -m benchmarks.design [--time-limit 45] [--only scratch,rebalance,...]
                                 [--split-above 0.4]
+    python -m benchmarks.design --planar 30 [--time-limit 60]
+    python -m benchmarks.design --size-l [--time-limit 60]
 
 Balances potential within ±5% (accounts and workload are reported, weight 0; the "multi"
 run also balances accounts within ±10%). Each run prints METRICS.md figures of the result,
@@ -11,6 +13,14 @@ balance index, share of territories within ±5% / ±10% / ±15% of the mean, max
 potential, accounts and the
 true Workload index; contiguity, cut edges, moves and seconds. The 10% budget is a
 share of accounts changing territory (the engine's graph holds no bookings).
+
+``--planar N``: N random instances built as Ríos-Mercado & Fernández (2009) describe:
+500, 600 and 700 units (in turn) uniform in a 500 × 500 square, Delaunay adjacency, three
+activity measures uniform on [4, 20], [15, 400] and [15, 100], 10 territories, ±5% on each
+measure; prints per instance whether every territory is contiguous and within tolerance,
+and the share of instances that are. ``--size-l``: the size-L data's 3,142 counties
+(the demo generator at 500 territories and 200,000 accounts) designed from scratch into
+500 territories on potential ±5%: the seconds to a first answer within the limit.
 
 "split" runs cut the counties whose potential alone exceeds 1.05 × the mean territory
 (the oversize ones: no assignment puts their territory within ±5% otherwise) into pieces
@@ -28,6 +38,7 @@ import numpy as np
 from dashboard.demo.dataset import generate_demo
 from dashboard.design.engine import Settings, design, rebalance
 from dashboard.design.figures import balance_index, max_min, share_within
+from dashboard.design.graph import UnitGraph
 from dashboard.design.split import read_back, split_units
 from dashboard.geo.us_atlas import county_adjacency, load_counties
 from dashboard.metrics.frames import build_frames
@@ -54,13 +65,90 @@ def _row(name, frames, data, per_county, overrides, result, seconds) -> dict:
     return row
 
 
+def planar_instance(units: int, seed: int) -> UnitGraph:
+    """A Ríos-Mercado & Fernández style instance (see the module doc)."""
+    from scipy.spatial import Delaunay
+
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 500, (units, 2))
+    measures = np.column_stack([rng.uniform(4, 20, units), rng.uniform(15, 400, units),
+                                rng.uniform(15, 100, units)])
+    edges = set()
+    for a, b, c in Delaunay(xy).simplices.tolist():
+        edges |= {(min(a, b), max(a, b)), (min(b, c), max(b, c)), (min(a, c), max(a, c))}
+    ids = [str(i) for i in range(units)]
+    return UnitGraph.build(ids, xy, measures, [(ids[a], ids[b]) for a, b in sorted(edges)],
+                           ("customers", "sales", "workload"))
+
+
+def run_planar(count: int, time_limit: float) -> int:
+    good = 0
+    print("| instance | units | contiguous | largest deviation (customers, sales, workload) "
+          "| within ±5% | iterations | s |")
+    print("|---|---:|---|---|---|---:|---:|")
+    for i in range(count):
+        units = (500, 600, 700)[i % 3]
+        graph = planar_instance(units, 1000 + i)
+        started = time.monotonic()
+        result = design(graph, 10, Settings(tolerance=0.05, time_limit=time_limit, seed=7))
+        seconds = time.monotonic() - started
+        ok = result.figures.contiguous and result.within_tolerance
+        good += ok
+        deviation = ", ".join(f"{m.max_deviation:.1%}" for m in result.figures.measures)
+        print(f"| {i + 1} | {units} | {result.figures.contiguous} | {deviation} | "
+              f"{result.within_tolerance} | {result.iterations} | {seconds:.1f} |", flush=True)
+    print(f"\ncontiguous and within ±5% on all three measures: {good} of {count} "
+          f"({good / count:.0%}), {time_limit:g} s each")
+    return 0
+
+
+def run_size_l(time_limit: float) -> int:
+    from benchmarks.datasets import SIZES
+
+    size = SIZES["L"]
+    started = time.monotonic()
+    # the design reads territories, reps and accounts only: few opportunities suffice
+    dataset, _manifest = generate_demo(n_territories=size.territories,
+                                       n_accounts=size.accounts, n_opportunities=20_000)
+    frames = build_frames(dataset)
+    data = county_input(frames, load_counties(), county_adjacency(), _manifest["water_links"])
+    k = len(data.territory_ids)
+    print(f"size L: {data.graph.size} counties, {k} territories, "
+          f"{len(frames.accounts):,} accounts; input built in "
+          f"{time.monotonic() - started:.1f} s", flush=True)
+    started = time.monotonic()
+    firsts: list[float] = []
+    result = design(data.graph, k,
+                    Settings(tolerance=TOLERANCE, weights={"accounts": 0.0, "workload": 0.0},
+                             time_limit=time_limit, seed=7),
+                    home_bases=data.home_bases,
+                    progress=lambda p: firsts.append(p.seconds) if not firsts else None)
+    seconds = time.monotonic() - started
+    m = result.figures.by_name("potential")
+    print(f"from scratch into {k}: {seconds:.1f} s (first best reported at "
+          f"{firsts[0] if firsts else float('nan'):.1f} s), stopped by {result.stopped_by}, "
+          f"{result.iterations} iterations; potential index {m.balance_index:.3f}, within "
+          f"±5% {m.within_tolerance:.0%}, largest deviation {m.max_deviation:.1%}; "
+          f"contiguous {result.figures.contiguous}, cut edges {result.figures.cut_edges}; "
+          f"oversize counties {len({o.unit for o in result.oversize})}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--time-limit", type=float, default=45.0)
+    parser.add_argument("--planar", type=int, default=0,
+                        help="run this many random planar instances instead of the demo")
+    parser.add_argument("--size-l", action="store_true",
+                        help="design the size-L data's counties into 500 territories")
     parser.add_argument("--only", default=",".join(RUNS))
     parser.add_argument("--split-above", type=float, default=0.4,
                         help="the lumpy runs split every county above this x the target")
     args = parser.parse_args(argv)
+    if args.planar:
+        return run_planar(args.planar, args.time_limit)
+    if args.size_l:
+        return run_size_l(args.time_limit)
     wanted = args.only.split(",")
     dataset, manifest = generate_demo()
     frames = build_frames(dataset)
