@@ -199,3 +199,18 @@ def test_a_file_that_is_no_boundary_file_is_refused():
         with zipfile.ZipFile(packed, "w") as archive:
             archive.writestr("readme.txt", "nothing here")
         read_boundary_file("empty.zip", packed.getvalue())
+
+
+def test_points_and_lines_among_the_areas_are_left_out_and_listed():
+    features = _features()
+    features[6]["geometry"] = {"type": "Point", "coordinates": [760000, 6610000]}
+    features.append({"type": "Feature", "properties": {"code": "99"},
+                     "geometry": {"type": "LineString",
+                                  "coordinates": [[650000, 6600000], [700000, 6650000]]}})
+    features.append({"type": "Feature", "properties": {"code": "98"}, "geometry": None})
+    result = _layer("deps.geojson", _geojson(features))
+    assert not result.refused and "2A" not in result.layer.ids
+    assert [str(p) for p in result.problems] == [
+        "warning: deps.geojson feature 7: a Point, not an area: left out",
+        "warning: deps.geojson feature 8: a LineString, not an area: left out",
+        "warning: deps.geojson feature 9: no geometry: left out"]

@@ -127,3 +127,8 @@ def test_every_active_standard_zip_finds_a_cell():
     found = us_layers.zip_cell_of(codes)
     assert sorted(set(codes) - set(found)) == []
     assert found["94130"] in us_layers.zip_cell_layer().children_of("06075")  # San Francisco
+
+
+def test_the_cells_add_up_to_the_country(layer):
+    counties = us_atlas.load_counties()
+    assert layer.units["area_km2"].sum() == pytest.approx(counties["area_km2"].sum(), rel=1e-4)
