@@ -5,17 +5,22 @@ import (``dashboard.ingest.first_run``), all or nothing."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import dash
+import numpy as np
 from dash import Input, Output, State, no_update
 
 from callbacks import guard
 from dashboard.access import users
+from dashboard.geo.territory_shapes import state_outlines
 from dashboard.i18n.translation import _
 from dashboard.ingest import first_run
+from dashboard.metrics.periods import to_day
 from dashboard.runtime.service import DataService
 from dashboard.storage import store
+from dashboard.views import overview as overview_view
 from layouts import first_run as layout
 from layouts import ids
 
@@ -67,11 +72,37 @@ def card(service: DataService, notes: list = ()):
                             list(notes))
 
 
+def _account_points(frames, day: int) -> dict:
+    """Every account as a clustered map point, flagged customer at ``day``
+    (the overview's own encoding; no territory to filter by yet)."""
+    prefixes = overview_view.point_prefixes(frames)
+    accounts = frames.accounts.loc[prefixes.index]
+    flags = np.where(overview_view.customers_at_end_of(accounts, day), "1}}", "0}}")
+    features = [head + tail for head, tail in zip(prefixes.tolist(), flags.tolist(),
+                                                  strict=True)]
+    return json.loads('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}")
+
+
+def company(service: DataService):
+    """The company's figures and accounts on the map, before any territory."""
+    dataset, as_of = _dataset(service), service.as_of()
+    summary = first_run.company_summary(dataset.accounts, dataset.opportunities, as_of)
+    points = service.derived(("first_run_points", as_of),
+                             lambda frames: _account_points(frames, to_day(as_of)))
+    settings = service.settings
+    return layout.company(summary, points, state_outlines(), settings.tile_url,
+                          settings.tile_attribution)
+
+
 def page(service: DataService, content=None):
-    """The map page for a leader while the plan is not whole, else None."""
+    """The map page for a leader while the plan is not whole, else None;
+    without territories, the company as a whole under the checklist."""
     viewer = guard.viewer()
-    if viewer is None or not viewer.is_leader or not status(service).needed:
+    state = status(service)
+    if viewer is None or not viewer.is_leader or not state.needed:
         return None
+    if not state.territories:
+        content = company(service)
     return layout.page(card(service), content)
 
 

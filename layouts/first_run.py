@@ -9,11 +9,13 @@ from datetime import date
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import dash_leaflet as dl
 from dash import dcc, html
 
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _
-from layouts import grid_format, ids
+from layouts import components, grid_format, ids
+from layouts.overview import MAP_NS, US_CENTER, accounts_legend
 
 STEPS = (("territories", N_("Design territories")), ("reps", N_("Assign reps")),
          ("quotas", N_("Set quotas")))
@@ -184,6 +186,42 @@ def checklist(current: str | None, body, as_of: html.Div, accounts: int,
             done_step() if current is None else None,
         ]),
     ], className="mb-3 first-run")
+
+
+def company(summary: dict, points: dict, states: dict, tile_url: str,
+            tile_attribution: str) -> html.Div:
+    """The company as a whole before any territory exists: its figures and
+    its accounts on the map (customers and prospects, clustered)."""
+    growth = (summary["bookings"] / summary["prior_bookings"] - 1
+              if summary["prior_bookings"] else None)
+    cards = components.kpi_strip([
+        components.kpi_card(_("Bookings"), formatting.money(summary["bookings"]),
+                            _("last 12 months")),
+        components.kpi_card(_("Growth"), formatting.signed_percent(growth)
+                            if growth is not None else "—", _("vs the 12 months before")),
+        components.kpi_card(_("Won deals"), formatting.count(summary["won_deals"]),
+                            _("last 12 months")),
+        components.kpi_card(_("Customers"), formatting.count(summary["customers"]),
+                            _("of {count} accounts").format(
+                                count=formatting.count(summary["accounts"]))),
+        components.kpi_card(_("Open pipeline"), formatting.money(summary["open_pipeline"])),
+    ])
+    layers = [dl.TileLayer(url=tile_url, attribution=tile_attribution, opacity=0.6)
+              ] if tile_url else []
+    layers += [
+        dl.GeoJSON(data=states, interactive=False, style=MAP_NS("stateStyle")),
+        dl.GeoJSON(data=points, cluster=True, zoomToBoundsOnClick=True,
+                   pointToLayer=MAP_NS("accountPoint"), clusterToLayer=MAP_NS("accountCluster"),
+                   superClusterOptions={"radius": 60, "maxZoom": 11}),
+    ]
+    legend = html.Div(accounts_legend(True), className="small mt-2 mb-1 accounts-toggle")
+    return html.Div([
+        html.H6(_("The company as a whole, until it has territories"), className="mb-2"),
+        cards, legend,
+        html.Div(dl.Map(layers, id=ids.FIRST_RUN_MAP, center=US_CENTER, zoom=4.2,
+                        zoomSnap=0.25, minZoom=3, style={"height": "100%", "width": "100%"},
+                        className="td-map"), className="map-wrap fr-map"),
+    ])
 
 
 def page(card, content=None) -> html.Div:

@@ -273,6 +273,8 @@ FIRST_RUN_AS_OF_NOTE = "first-run-as-of-note"
 FIRST_RUN_MESSAGE = "first-run-message"
 #: under a successful import: the way on to the checklist
 FIRST_RUN_NEXT = "first-run-next"
+#: the accounts on the map before any territory exists
+FIRST_RUN_MAP = "first-run-map"
 
 # --- every grid's XLSX twin ---------------------------------------------------
 #: CSV button id -> (XLSX button id, download id): the layout places the

@@ -335,6 +335,32 @@ def last_activity(opportunities: pd.DataFrame):
     return None if pd.isna(latest) else latest.date()
 
 
+# -- the company before its territories ------------------------------------------
+
+
+def company_summary(accounts: pd.DataFrame, opportunities: pd.DataFrame, as_of: date) -> dict:
+    """What the map page shows of the company before any territory exists:
+    accounts, customers (accounts with a won deal closed on or before
+    ``as_of``), won bookings and deals in the 12 months to ``as_of`` (after
+    ``as_of`` − 12 months, up to and including it) and in the 12 months
+    before those, and the open pipeline's amount."""
+    end = pd.Timestamp(as_of)
+    start, before = end - pd.DateOffset(months=12), end - pd.DateOffset(months=24)
+    close = pd.to_datetime(opportunities["close_on"])
+    won = opportunities["status"] == "won"
+    last = won & (close > start) & (close <= end)
+    prior = won & (close > before) & (close <= start)
+    return {
+        "accounts": len(accounts),
+        "customers": int(opportunities.loc[won & (close <= end), "account_id"].nunique()),
+        "bookings": float(opportunities.loc[last, "amount"].sum()),
+        "won_deals": int(last.sum()),
+        "prior_bookings": float(opportunities.loc[prior, "amount"].sum()),
+        "open_pipeline": float(opportunities.loc[opportunities["status"] == "open",
+                                                 "amount"].sum()),
+    }
+
+
 # -- saving a step -------------------------------------------------------------------
 
 

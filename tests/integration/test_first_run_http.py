@@ -57,7 +57,10 @@ def test_only_a_leader_takes_the_steps(started):
 def test_the_steps_land_a_plan_and_the_map_shows_the_checklist_until_then(started):
     app, engine = started
     leader = sign_in(app.server.test_client(), "boss", PASSWORD)
-    assert "Design territories" in _map_page(leader, app)
+    before = _map_page(leader, app)
+    # the checklist, and the company as a whole with its accounts on a map
+    assert "Design territories" in before and ids.FIRST_RUN_MAP in before
+    assert "$29.8K" in before  # 2025: the sum over customers c = 1..8 of 800 c + 124
     status, body = _territories(leader, app, "region")
     assert status == 200, body
     territories = store.read_dataset(engine).territories

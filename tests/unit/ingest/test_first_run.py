@@ -138,3 +138,11 @@ def test_an_orders_file_gives_customer_since_from_the_first_won_order():
     since = built.tables["accounts"].set_index("account_id")["customer_since"].to_dict()
     assert since == {"C1": "2025-01-20", "C2": "2025-02-02"}
     assert any("customer_since" in p.reason for p in built.problems)
+
+
+def test_the_company_before_territories_counts_the_12_months_to_the_as_of_date():
+    _territories, accounts, deals, _alignment = _plan()
+    summary = first_run.company_summary(accounts, deals, date(2025, 2, 10))
+    # after 2024-02-10 up to 2025-02-10: o2 50, o3 200, o5 70 (o1 closed on 2024-02-10 itself)
+    assert summary == {"accounts": 2, "customers": 2, "bookings": 320.0, "won_deals": 3,
+                       "prior_bookings": 100.0, "open_pipeline": 0.0}
