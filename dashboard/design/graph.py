@@ -19,6 +19,41 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+def keeps_connected(neighbours: Sequence[Sequence[int]], owner: Sequence[int],
+                    unit: int) -> bool:
+    """Whether the piece of its territory ``unit`` sits in stays one piece without it
+    (the articulation-point test for one vertex, on the territory's subgraph).
+
+    ``neighbours``: per unit, its neighbours' positions; ``owner``: per unit, its
+    territory (a list is fastest). Only the unit's neighbours in its territory must stay
+    linked to each other, so the search stops once it has reached them all; a unit with
+    at most one such neighbour is never a cut vertex. Judging the piece rather than the
+    territory lets a territory that is already in several pieces (a contiguity-exempt
+    one) trade without getting worse. Shared by the design engine and the what-if
+    auto-balance graph.
+    """
+    territory = owner[unit]
+    targets = {n for n in neighbours[unit] if owner[n] == territory}
+    if len(targets) <= 1:
+        return True
+    start = min(targets)
+    seen = {start, unit}  # the unit itself counts as gone
+    frontier = [start]
+    remaining = len(targets) - 1
+    while frontier:
+        node = frontier.pop()
+        for other in neighbours[node]:
+            if other in seen or owner[other] != territory:
+                continue
+            seen.add(other)
+            if other in targets:
+                remaining -= 1
+                if remaining == 0:
+                    return True
+            frontier.append(other)
+    return False
+
+
 class DesignError(ValueError):
     """Input the engine cannot work on: ``code`` names the problem, ``params`` its figures.
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.design.graph import UnitGraph
+from dashboard.design.graph import UnitGraph, keeps_connected
 
 #: weight of the distance outside the tolerance band against the squared deviation
 PENALTY = 100.0
@@ -174,43 +174,16 @@ class State:
 
     def keeps_connected(self, unit: int) -> bool:
         """Whether the piece of its territory ``unit`` sits in stays one piece without it
-        (the articulation-point test for one vertex, on the territory's subgraph).
-
-        Only the unit's neighbours in its territory must stay linked to each other, so
-        the search stops once it has reached them all; a unit with at most one such
-        neighbour is never a cut vertex. Judging the piece rather than the territory
-        lets a territory that starts in several pieces trade without getting worse.
-        """
+        (:func:`dashboard.design.graph.keeps_connected`), remembered until the
+        territory changes."""
         territory = self.owner[unit]
         known = self.connected.get(unit)
         stamp = (territory, int(self.version[territory]))
         if known is not None and known[0] == stamp:
             return known[1]
-        answer = self._keeps_connected(unit, territory)
+        answer = keeps_connected(self.problem.graph.neighbours, self.owner, unit)
         self.connected[unit] = (stamp, answer)
         return answer
-
-    def _keeps_connected(self, unit: int, territory: int) -> bool:
-        owner, neighbours = self.owner, self.problem.graph.neighbours
-        targets = {n for n in neighbours[unit] if owner[n] == territory}
-        if len(targets) <= 1:
-            return True
-        start = min(targets)
-        seen = {start, unit}
-        frontier = [start]
-        remaining = len(targets) - 1
-        while frontier:
-            node = frontier.pop()
-            for other in neighbours[node]:
-                if other in seen or owner[other] != territory:
-                    continue
-                seen.add(other)
-                if other in targets:
-                    remaining -= 1
-                    if remaining == 0:
-                        return True
-                frontier.append(other)
-        return False
 
     def candidates(self, source: int | None = None, exclude: int = -1,
                    head: int | None = None) -> Candidates:

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from dashboard.design.graph import keeps_connected
 from dashboard.i18n.translation import _
 from dashboard.metrics.balance import DEFAULT_WEIGHTS, WorkloadWeights, travel_estimate
 from dashboard.metrics.frames import Frames, latest_overrides
@@ -89,28 +90,10 @@ class CountyGraph:
         such neighbour is never a cut vertex. Judging the piece rather than
         the whole territory lets territories that are already in several
         pieces (contiguity-exempt ones) trade land-border counties without
-        making things worse.
+        making things worse. The test is the design engine's
+        (:func:`dashboard.design.graph.keeps_connected`).
         """
-        territory = owner[county]
-        targets = {n for n in self.neighbours[county] if owner[n] == territory}
-        if len(targets) <= 1:
-            return True
-        start = min(targets)
-        seen = {start, county}  # the county itself counts as gone
-        frontier = [start]
-        remaining = len(targets) - 1
-        while frontier:
-            node = frontier.pop()
-            for neighbour in self.neighbours[node]:
-                if neighbour in seen or owner[neighbour] != territory:
-                    continue
-                seen.add(neighbour)
-                if neighbour in targets:
-                    remaining -= 1
-                    if remaining == 0:
-                        return True
-                frontier.append(neighbour)
-        return False
+        return keeps_connected(self.neighbours, owner, county)
 
 
 METRICS = ("potential", "workload", "accounts")
