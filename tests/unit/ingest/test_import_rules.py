@@ -251,7 +251,8 @@ def test_extra_column_is_a_warning_only(tmp_path):
     assert [(p.row, p.column, p.severity) for p in problems] == [(None, "Notes", "warning")]
     assert "is ignored" in problems[0].reason
     assert not has_errors(problems)
-    assert list(dataset.territories.columns) == ["territory_id", "territory_name", "region"]
+    assert list(dataset.territories.columns) == ["territory_id", "territory_name", "region",
+                                                 "parent_level", "parent_id"]
 
 
 def stage_warnings(problems: list[Problem]) -> list[tuple[str, int | None, str | None, str]]:
@@ -417,8 +418,10 @@ def test_upsert_replaces_rows_in_place_keeps_others_and_appends_new(tmp_path):
     text = "territory_id,territory_name,region\nT03,West,West\nT01,North Renamed,East\n"
     dataset, problems = check(tmp_path, {"territories": text}, existing)
     assert problems == []
+    # (no parent unit given: each territory's parent is its region)
     assert dataset.territories.values.tolist() == [
-        ["T01", "North Renamed", "East"], ["T02", "South", "NA"], ["T03", "West", "West"],
+        ["T01", "North Renamed", "East", None, None], ["T02", "South", "NA", None, None],
+        ["T03", "West", "West", None, None],
     ]
     pd.testing.assert_frame_equal(dataset.accounts, existing.accounts)
 
@@ -464,7 +467,8 @@ def test_load_files_expands_a_directory_and_refuses_two_files_for_one_table(tmp_
         write(tmp_path, f"{table}.csv", text)
     write(tmp_path, "notes.txt", "not a table")
     files, problems = load_files(tmp_path)
-    assert (sorted(files), problems) == (sorted(LOAD_ORDER), [])
+    # every table but the optional levels.csv, which VALID does without
+    assert (sorted(files), problems) == (sorted(set(LOAD_ORDER) - {"levels"}), [])
     assert validate(files, None, COUNTIES)[1] == []
 
     (tmp_path / "other").mkdir()
