@@ -52,7 +52,7 @@ def _step_body(service: DataService, step: str | None):
     if step == "territories":
         accounts = _dataset(service).accounts
         starts = {name: len(start(accounts)[0]) for name, start in first_run.STARTS.items()}
-        return layout.territories_step(starts, 0)
+        return layout.territories_step(starts)
     if step == "reps":
         unowned = frames.territories[frames.territories["rep_id"].isna()].reset_index()
         return layout.reps_step(first_run.starter_reps(unowned))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import dash_leaflet as dl
 from dash import dcc, html
@@ -15,24 +14,14 @@ from dash import dcc, html
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _
 from layouts import components, grid_format, ids
+from layouts.import_mapping import editable_grid
 from layouts.overview import MAP_NS, US_CENTER, accounts_legend
 
 STEPS = (("territories", N_("Design territories")), ("reps", N_("Assign reps")),
          ("quotas", N_("Set quotas")))
-_ROW, _HEADER = 32, 34
 
 
-def _grid(grid_id: str, columns: list[dict], rows: list[dict]) -> dag.AgGrid:
-    shown = max(1, min(len(rows), 12))
-    return dag.AgGrid(
-        id=grid_id, rowData=rows, columnDefs=columns,
-        defaultColDef={"resizable": True, "sortable": False},
-        dashGridOptions={"rowHeight": _ROW, "headerHeight": _HEADER, "animateRows": False,
-                         "singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True},
-        style={"height": f"{_HEADER + shown * _ROW + 4}px"}, className="ag-theme-alpine")
-
-
-def territories_step(starts: dict[str, int], unaligned: int) -> html.Div:
+def territories_step(starts: dict[str, int]) -> html.Div:
     """``starts``: territories each simple start would make ("state", "region")."""
     labels = {"state": _("One territory per state with accounts ({count})"),
               "region": _("One territory per Census region with accounts ({count})")}
@@ -60,7 +49,7 @@ def reps_step(rows: list[dict]) -> html.Div:
         html.P(_("Name the rep of each territory; a territory left without a name stays "
                  "unassigned. Each rep named gets a sign-in account at once: its one-time "
                  "password is shown once, on the next step."), className="small text-muted mb-2"),
-        _grid(ids.FIRST_RUN_REPS, columns, rows),
+        editable_grid(ids.FIRST_RUN_REPS, columns, rows, 12),
         dbc.Button(_("Create reps and their sign-ins"), id=ids.FIRST_RUN_REPS_SAVE,
                    color="primary", className="mt-2"),
     ])
@@ -98,7 +87,7 @@ def quotas_step(year: int, quarters: list[str], rows: list[dict]) -> html.Div:
         ], className="d-flex flex-wrap gap-3 mb-2"),
         html.P(_("Suggested quotas: edit any cell, then approve them."),
                className="small text-muted mb-1"),
-        _grid(ids.FIRST_RUN_QUOTAS, quota_columns(quarters), rows),
+        editable_grid(ids.FIRST_RUN_QUOTAS, quota_columns(quarters), rows, 12),
         dbc.Button(_("Approve and save quotas"), id=ids.FIRST_RUN_QUOTAS_SAVE, color="primary",
                    className="mt-2"),
     ])

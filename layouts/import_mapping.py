@@ -17,7 +17,7 @@ from layouts import ids
 _ROW, _HEADER = 32, 34
 
 
-def _grid(grid_id: str, columns: list[dict], rows: list[dict], max_rows: int) -> dag.AgGrid:
+def editable_grid(grid_id: str, columns: list[dict], rows: list[dict], max_rows: int) -> dag.AgGrid:
     """An editable grid as tall as its rows, up to ``max_rows`` (then it scrolls)."""
     shown = max(1, min(len(rows), max_rows))
     return dag.AgGrid(
@@ -43,7 +43,7 @@ def files_grid(rows: list[dict], kinds: dict[str, str]) -> dag.AgGrid:
         _choice("kind", _("Holds (edit)"), kinds, flex=2, minWidth=240,
                 cellClassRules={"im-ask": "!params.value"}),
     ]
-    return _grid(ids.IMPORT_MAP_FILES, columns, rows, 8)
+    return editable_grid(ids.IMPORT_MAP_FILES, columns, rows, 8)
 
 
 def columns_grid(rows: list[dict], fields: list[str], orders: dict[str, str]) -> dag.AgGrid:
@@ -60,7 +60,7 @@ def columns_grid(rows: list[dict], fields: list[str], orders: dict[str, str]) ->
                 editable={"function": "params.data.is_date"},
                 cellClassRules={"im-ask": "params.data.ask", "im-blank": "!params.data.is_date"}),
     ]
-    return _grid(ids.IMPORT_MAP_COLUMNS, columns, rows, 14)
+    return editable_grid(ids.IMPORT_MAP_COLUMNS, columns, rows, 14)
 
 
 def stages_grid(rows: list[dict], statuses: dict[str, str]) -> dag.AgGrid:
@@ -68,7 +68,7 @@ def stages_grid(rows: list[dict], statuses: dict[str, str]) -> dag.AgGrid:
         {"field": "stage", "headerName": _("Stage in the file"), "flex": 2, "minWidth": 200},
         _choice("status", _("Counts as (edit)"), statuses, flex=1, minWidth=150),
     ]
-    return _grid(ids.IMPORT_MAP_STAGES, columns, rows, 10)
+    return editable_grid(ids.IMPORT_MAP_STAGES, columns, rows, 10)
 
 
 def problems(rows: list[dict], ready: bool) -> html.Div:
