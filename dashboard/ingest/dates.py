@@ -21,6 +21,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from dashboard.i18n.translation import _
+from dashboard.ingest.parsing import per_distinct
 
 ISO, MDY, DMY, SERIAL = "iso", "mdy", "dmy", "serial"
 ORDERS = (ISO, MDY, DMY, SERIAL)
@@ -110,10 +111,14 @@ def detect(values: pd.Series) -> Detected:
 def to_iso(values: pd.Series, order: str) -> tuple[pd.Series, pd.Series]:
     """The column as ISO text in ``order``, and a mask of the cells that did
     not read (blank cells stay blank and are not failures)."""
-    text = values.astype(str).str.strip()
-    parsed = {v: parse(v, order) for v in pd.unique(text) if v}
-    iso = text.map(lambda v: parsed[v].isoformat() if v and parsed[v] else "")
-    failed = text.map(lambda v: bool(v) and parsed[v] is None)
+    def read(cell: object) -> tuple[str, bool]:
+        text = "" if cell is None or cell != cell else str(cell).strip()
+        day = parse(text, order) if text else None
+        return (day.isoformat() if day else "", bool(text) and day is None)
+
+    pairs = per_distinct(values, read)
+    iso = pd.Series([pair[0] for pair in pairs], index=values.index, dtype=object)
+    failed = pd.Series([pair[1] for pair in pairs], index=values.index, dtype=bool)
     return iso, failed
 
 

@@ -14,11 +14,12 @@ spreadsheet row they came from), so every problem names them.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dashboard.i18n.translation import _
 from dashboard.ingest.checks import ERROR, WARNING, Problem
-from dashboard.ingest.parsing import clean_cells, parse_column
+from dashboard.ingest.parsing import ParsedColumn, clean_cells, parse_column
 from dashboard.storage.schema import MONEY
 
 FILE, ROW = "_file", "_row"
@@ -48,16 +49,18 @@ def combine_accounts(rows: pd.DataFrame, headers: dict[tuple[str, str], str]
     """
     if rows.empty:
         return rows, []
-    rows = rows.reset_index(drop=True)
+    rows, weight = _collapsed(rows.reset_index(drop=True))
     place = _place_text(rows)
     counts = pd.DataFrame({"account_id": rows["account_id"], "place": place,
-                           "order": rows.index}).groupby(["account_id", "place"], sort=False)
-    votes = counts["order"].agg(["size", "min"]).reset_index()
+                           "order": rows.index, "size": weight}).groupby(
+        ["account_id", "place"], sort=False)
+    votes = counts.agg(size=("size", "sum"), min=("order", "min")).reset_index()
     # most rows first, then the place seen first; one place per account
     votes = votes.sort_values(["size", "min"], ascending=[False, True], kind="stable")
     chosen = votes.drop_duplicates("account_id")
     kept = rows.loc[chosen["min"].sort_values().to_numpy()].copy()
-    problems = _place_conflicts(rows, place, chosen, headers)
+    totals = pd.Series(weight, index=rows.index).groupby(rows["account_id"], sort=False).sum()
+    problems = _place_conflicts(rows, place, chosen, totals, headers)
     if "account_name" in rows:
         names = rows["account_name"].astype(str).str.strip()
         named = rows[names != ""].assign(account_name=names[names != ""])
@@ -67,17 +70,28 @@ def combine_accounts(rows: pd.DataFrame, headers: dict[tuple[str, str], str]
     return kept.reset_index(drop=True), problems
 
 
+def _collapsed(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows differing from every earlier row of their file in some account
+    column (the first of a customer's order lines, not the 40 that repeat it),
+    in their order, and how many rows each stands for. Every vote and report
+    below reads the first row of a kind and counts rows, so they come out the
+    same on the collapsed rows, for a fraction of a big export's cost."""
+    same = [c for c in rows.columns if c != ROW]
+    group = rows.groupby(same, sort=False, dropna=False).ngroup().to_numpy()
+    _ids, first = np.unique(group, return_index=True)
+    return rows.iloc[first].reset_index(drop=True), np.bincount(group)
+
+
 def _first_header(headers: dict[tuple[str, str], str], file: str, fields) -> str | None:
     return next((headers[(file, f)] for f in fields if (file, f) in headers), None)
 
 
 def _place_conflicts(rows: pd.DataFrame, place: pd.Series, chosen: pd.DataFrame,
-                     headers: dict[tuple[str, str], str]) -> list[Problem]:
+                     totals: pd.Series, headers: dict[tuple[str, str], str]) -> list[Problem]:
     chosen_place = rows["account_id"].map(chosen.set_index("account_id")["place"])
     other = rows[place != chosen_place].drop_duplicates("account_id")
     problems = []
     by_account = chosen.set_index("account_id")
-    totals = rows.groupby("account_id", sort=False).size()
     for index, odd in other.iterrows():
         account_id = odd["account_id"]
         first = rows.loc[by_account.at[account_id, "min"]]
@@ -109,13 +123,20 @@ def _name_conflicts(named: pd.DataFrame, headers: dict[tuple[str, str], str]) ->
     return problems
 
 
-def roll_up_orders(lines: pd.DataFrame) -> pd.DataFrame:
+def line_amounts(lines: pd.DataFrame) -> ParsedColumn:
+    """Each order line's amount as money; ``errors`` holds the lines whose
+    amount is not money (they would vanish from a sum)."""
+    return parse_column(MONEY, clean_cells(lines["amount"].astype(str)))
+
+
+def roll_up_orders(lines: pd.DataFrame, amounts: pd.Series | None = None) -> pd.DataFrame:
     """One won opportunity per order id from order lines (``opportunity_id``,
     ``account_id``, ``amount`` as text, ``close_on`` as ISO text): the amounts
-    summed, the order's earliest date as both created and closed, its first
-    line's account and source row."""
-    amounts = parse_column(MONEY, clean_cells(lines["amount"].astype(str)))
-    lines = lines.assign(_amount=amounts.values)
+    (parsed already, or read here) summed, the order's earliest date as both
+    created and closed, its first line's account and source row."""
+    if amounts is None:
+        amounts = line_amounts(lines).values
+    lines = lines.assign(_amount=amounts.to_numpy())
     grouped = lines.groupby("opportunity_id", sort=False)
     orders = grouped.first()
     orders["amount"] = grouped["_amount"].sum(min_count=1).map(
@@ -128,9 +149,3 @@ def roll_up_orders(lines: pd.DataFrame) -> pd.DataFrame:
     orders["stage"] = "Closed Won"  # i18n: not shown (a stored stage name, METRICS.md's)
     orders["status"] = "won"
     return orders.drop(columns="_amount").reset_index()
-
-
-def refused_amount_lines(lines: pd.DataFrame) -> pd.Series:
-    """Order lines whose amount is not money (they would vanish from a sum)."""
-    amounts = parse_column(MONEY, clean_cells(lines["amount"].astype(str)))
-    return amounts.errors

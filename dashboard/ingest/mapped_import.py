@@ -6,7 +6,7 @@ nothing, with every existing check. Shared by the CLI and, later, the page."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -18,6 +18,16 @@ from dashboard.ingest.checks import Problem, has_errors
 from dashboard.ingest.reading import read_cells
 from dashboard.ingest.service import ImportResult, import_read
 from dashboard.storage import store
+
+#: The steps of an import as :func:`run` reports them (the page's progress bar
+#: names them); each with the share of the work done when it starts, measured
+#: on a 1,000,000-line order export (benchmarks/import_big.py).
+READING, MAPPING, BUILDING, WRITING, DONE = "reading", "mapping", "building", "writing", "done"
+Progress = Callable[[str, float], None]
+
+
+def _no_progress(_step: str, _share: float) -> None:
+    return None
 
 
 @dataclass
@@ -89,12 +99,15 @@ def _choose_as_of(engine: Engine, built: mapping.Built, answers: Answers,
 def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None = None,
         dry_run: bool = False, actor: str = "cli",
         stage_probabilities: Mapping[str, float] | None = None,
-        save_profile: bool = True) -> MappedImport:
+        save_profile: bool = True, progress: Progress | None = None) -> MappedImport:
     """Propose, build and (unless ``dry_run`` or a problem stops it) import.
     ``save_profile=False`` applies ``answers.profile`` without saving it again
-    (the import API and ``import --mapping PROFILE``)."""
+    (the import API and ``import --mapping PROFILE``). ``progress`` is told
+    each step as it starts, with the share of the work done before it."""
     answers = answers or Answers()
+    step = progress or _no_progress
     frames, read_problems = {}, []
+    step(READING, 0.0)
     for name, data in files:
         frame, found = read_cells(data, name)
         read_problems += found
@@ -110,6 +123,7 @@ def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None 
             applied, saved = found_profile
     if saved is not None:
         saved = profiles.for_files(saved, frames)
+    step(MAPPING, 0.1)
     first = mapping.propose(frames, answers.edited or saved)
     proposal = mapping.propose(frames, _with_answers(first, answers))
     outcome = MappedImport(proposal, read_problems + proposal.problems, profile_applied=applied,
@@ -117,12 +131,14 @@ def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None 
                            row_counts={name: len(frame) for name, frame in frames.items()})
     if has_errors(outcome.problems):
         return outcome
+    step(BUILDING, 0.12)
     built = mapping.build(frames, proposal)
     outcome.problems += built.problems
     outcome.preview = mapping.preview(built)
     _choose_as_of(engine, built, answers, outcome)
     if dry_run or has_errors(outcome.problems):
         return outcome
+    step(WRITING, 0.6)
     read = mapping.to_read_files(built)
     read.as_of = outcome.as_of
     result = import_read(engine, read, [n for n, _d in files], actor, stage_probabilities)
@@ -132,5 +148,6 @@ def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None 
     outcome.problems = outcome.problems + result.problems[len(built.problems):]
     if result.ok and answers.profile and save_profile:
         profiles.save(engine, answers.profile, frames, proposal, actor)
+    step(DONE, 1.0)
     return outcome
 
