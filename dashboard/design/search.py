@@ -228,6 +228,16 @@ class Search:
                     self.take(unit, int(cands.dest[position]), "escape")
                     break
 
+    def _improved(self) -> bool:
+        """Keep the state as the best when it beats it (with the path that led there)."""
+        state = self.state
+        if state.score < self.best_score - EPSILON:
+            self.best, self.best_score = state.assign.copy(), state.score
+            self.best_log = list(self.log)
+            self._report()
+            return True
+        return False
+
     def _within(self) -> bool:
         """Whether every territory is within the tolerance on every weighted measure."""
         p = self.state.problem
@@ -254,8 +264,8 @@ class Search:
         stale, kicks = 0, 0
         stopped = None
         flowed_at = self.best_score  # the best when the last flow step was taken
-        if self.limits.flow:
-            self._flow()
+        if self.limits.flow and self._flow():
+            self._improved()
         while (stopped := self._stop_reason()) is None:
             self.iteration += 1
             cands, order, allowed, pick = self._best_move(HEAD)
@@ -272,11 +282,8 @@ class Search:
                 elif self._first_feasible(cands, order, np.ones(len(cands), bool)) < 0:
                     stopped = "no_moves"  # every move would split a territory
                     break
-            if state.score < self.best_score - EPSILON:
-                self.best, self.best_score = state.assign.copy(), state.score
-                self.best_log = list(self.log)
+            if self._improved():
                 stale, kicks = 0, 0
-                self._report()
                 continue
             stale += 1
             if stale >= self.limits.patience:
@@ -288,8 +295,10 @@ class Search:
                 kicks, stale = kicks + 1, 0
                 self.log = list(self.best_log)
                 # a flow step again when the last one led to a new best, else a kick
-                if not (self.limits.flow and self.best_score < flowed_at - EPSILON
+                if (self.limits.flow and self.best_score < flowed_at - EPSILON
                         and self._flow()):
+                    kicks = 0 if self._improved() else kicks
+                else:
                     self._kick()
                 flowed_at = min(flowed_at, self.best_score)
         self._report(force=True)

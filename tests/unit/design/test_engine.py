@@ -218,3 +218,21 @@ def test_a_territory_behind_a_bridge_and_empty_units_is_fed():
         assert np.bincount(result.assignment, weights=weights).tolist() == [2.0, 2.0]
         assert result.figures.contiguous
         assert kinds <= {m.kind for m in result.moves}
+
+
+def test_one_flow_step_carries_a_regional_shortfall_along_the_chain():
+    # a ladder 2 x 16 of unit weights in four territories of 6, 6, 6 and 14 units: the
+    # first three are short together, the surplus is at the far end. Every pair but the
+    # last is even, so no local move helps territory 0; the global step plans 6 units
+    # 3 -> 2, 4 units 2 -> 1, 2 units 1 -> 0 and moves them in one go.
+    graph = grid(2, 16)
+    start = np.array([min(c // 3, 3) for r in range(2) for c in range(16)])
+    assert np.bincount(start).tolist() == [6, 6, 6, 14]
+    one_step = dict(max_iterations=1, time_limit=30)
+    local = rebalance(graph, start, 4, Settings(tolerance=0.05, flow=False, **one_step))
+    assert np.bincount(local.assignment).tolist() != [8, 8, 8, 8]
+    result = rebalance(graph, start, 4, Settings(tolerance=0.05, **one_step))
+    assert np.bincount(result.assignment).tolist() == [8, 8, 8, 8]
+    assert result.figures.contiguous
+    assert {m.kind for m in result.moves} == {"flow"}
+    assert [(m.source, m.dest) for m in result.moves].count((1, 0)) == 2
