@@ -89,6 +89,11 @@ def _outputs(data, selection, values, penetration_on) -> tuple:
     )
 
 
+#: the map's card is ~60% of the page wide: at the map page's zoom (4.2) the
+#: 48 states overflowed it and the legend covered New England's flags
+UP_MAP_ZOOM = 4.0
+
+
 def render(data: ScopedData, selection: Selection):
     """The page with its first flags (default thresholds) already in the layout,
     including the map's first hideout (one set while the GeoJSON loads is dropped)."""
@@ -98,6 +103,7 @@ def render(data: ScopedData, selection: Selection):
         territory_shapes(data), state_outlines(), hideout, data.settings.tile_url,
         data.settings.tile_attribution, legend,
         map_id=ids.UP_MAP, geojson_id=ids.UP_MAP_TERRITORIES, legend_id=ids.UP_MAP_LEGEND,
+        zoom=UP_MAP_ZOOM,
     )
     controls = layout.threshold_controls(values, True, note)
     return layout.page(strip, controls, cards, count, map_div, layout.flags_grid(rows))

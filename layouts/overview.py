@@ -22,10 +22,13 @@ US_CENTER = [38.6, -96.5]
 def territory_map(shapes: dict, states: dict, hideout: dict, tile_url: str,
                   tile_attribution: str, legend, *, map_id: str = ids.MAP,
                   geojson_id: str = ids.MAP_TERRITORIES,
-                  legend_id: str = ids.MAP_LEGEND, overlays: list | None = None) -> html.Div:
+                  legend_id: str = ids.MAP_LEGEND, overlays: list | None = None,
+                  zoom: float = 4.2) -> html.Div:
     """Leaflet map; colours come from ``hideout`` so a KPI change resends no geometry.
 
-    Other views reuse it under their own ids (``map_id``, ``geojson_id``, ``legend_id``)."""
+    Other views reuse it under their own ids (``map_id``, ``geojson_id``,
+    ``legend_id``), and a narrower card a smaller ``zoom``, so the 48 states
+    still fit it and New England stays clear of the legend at its top right."""
     layers = []
     if tile_url:
         layers.append(dl.TileLayer(url=tile_url, attribution=tile_attribution, opacity=0.6))
@@ -43,12 +46,15 @@ def territory_map(shapes: dict, states: dict, hideout: dict, tile_url: str,
     ]
     return html.Div(
         [
-            dl.Map(layers, id=map_id, center=US_CENTER, zoom=4.2,
+            dl.Map(layers, id=map_id, center=US_CENTER, zoom=zoom,
                    zoomSnap=0.25, minZoom=3,
-                   style={"height": "100%", "width": "100%"}, className="td-map"),
+                   style={"height": "100%", "width": "100%"}, className="td-map td-us-map"),
             html.Div(legend, id=legend_id),
         ],
-        className="map-wrap",
+        # on a phone the 48 states are fitted to the map (assets/map_fit.js) and the
+        # legend goes under it (style.css): at this zoom the map showed the Midwest
+        # only, half covered by the legend
+        className="map-wrap us-map-wrap",
     )
 
 

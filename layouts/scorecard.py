@@ -119,13 +119,14 @@ def kpi_cards(row) -> list:
 
 def body(card, period_label: str, trend_figure, top_rows, overdue_rows, lapsed_rows,
          rep_id: str) -> list:
+    trend = chart(trend_figure, f"{rep_id}-quarterly",
+                  chart_text.money_table(trend_figure, _("Quarter"), _("Attainment")))
+    trend.className = "mt-3"  # level with the top accounts' card, not against the strip
     return [
         header(card, period_label),
         components.kpi_strip(kpi_cards(card.kpis)),
         dbc.Row([
-            dbc.Col(chart(trend_figure, f"{rep_id}-quarterly",
-                          chart_text.money_table(trend_figure, _("Quarter"), _("Attainment"))),
-                    lg=6),
+            dbc.Col(trend, lg=6),
             dbc.Col(grid_card(
                 _("Top accounts"), _("the fewest that make {share} of T12 bookings").format(
                     share=formatting.percent(0.8)),

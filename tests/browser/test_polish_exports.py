@@ -87,6 +87,21 @@ PHONE_LAYOUT = """
 """
 
 
+#: territory shapes of the 48 states cut by the map's edge (Alaska's and
+#: Hawaii's, west of -130°, are a pan away), and whether the legend is below the map
+MAP_ON_A_PHONE = """
+    const map = document.getElementById(arguments[0]);
+    const box = map.getBoundingClientRect();
+    const shapes = [...map.querySelectorAll('path.leaflet-interactive')]
+        .map(p => p.getBoundingClientRect())
+        .filter(r => r.width > 0 && r.right > box.left + 0.12 * box.width);
+    const cut = shapes.filter(r => r.left < box.left - 1 || r.right > box.right + 1
+                                   || r.top < box.top - 1 || r.bottom > box.bottom + 1);
+    const legend = document.querySelector('.us-map-wrap .map-legend').getBoundingClientRect();
+    return {cut: cut.length, legend_below: legend.top >= box.bottom - 1};
+"""
+
+
 @pytest.mark.parametrize(("path", "user", "ready", "shot"), [
     ("/scorecard", "r046", f"#{ids.SCORECARD_TOP} .ag-row", "phone-scorecard.png"),
     ("/", "leader", ".leaflet-interactive", "phone-map.png"),
@@ -103,6 +118,10 @@ def test_the_page_fits_a_390px_phone_screen(start_app, path, user, ready, shot):
     # page as a phone shows it (one that never fits fails here)
     wait_for(duo, lambda: duo.driver.execute_script(PHONE_LAYOUT), {"fits": True, "columns": 2},
              "page width within 390 px and a two-column KPI strip")
+    if path == "/":  # the 48 states whole on the phone's map, its legend under it
+        wait_for(duo, lambda: duo.driver.execute_script(MAP_ON_A_PHONE, ids.MAP),
+                 {"cut": 0, "legend_below": True},
+                 "every contiguous territory inside the map, the legend below it")
     if os.environ.get("TD_DOCS_SCREENSHOTS"):  # refresh the README's pictures
         if path == "/":  # the map itself, below the KPI strip
             duo.driver.execute_script(  # instant: a smooth scroll would still be moving
