@@ -164,8 +164,8 @@ def test_kpis_segment_with_segment_quotas_after_an_import(demo_env, capsys, tmp_
 
 
 TABLE_FILES = [f"{t}.csv" for t in
-               ("territories", "reps", "alignment", "accounts", "overrides", "opportunities",
-                "quotas")]
+               ("territories", "levels", "reps", "alignment", "accounts", "overrides",
+                "opportunities", "quotas")]
 
 
 def test_export_then_import_into_an_empty_database_gives_the_same_kpis(
@@ -173,6 +173,8 @@ def test_export_then_import_into_an_empty_database_gives_the_same_kpis(
     """No --as-of anywhere: the export carries the demo's own as-of date, so the
     copy's default figures are the source's (not today's)."""
     _, before, _ = run(capsys, "kpis", "--period", "2026Q3", "--level", "territory")
+    _, districts, _ = run(capsys, "kpis", "--period", "2026Q3", "--level", "district")
+    assert len(districts.splitlines()) == 1 + 9
     assert run(capsys, "export", str(tmp_path / "out"))[0] == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         [*TABLE_FILES, "as_of.txt"])
@@ -182,6 +184,8 @@ def test_export_then_import_into_an_empty_database_gives_the_same_kpis(
     assert code == 0, err
     _, after, _ = run(capsys, "kpis", "--period", "2026Q3", "--level", "territory")
     assert after == before
+    # the demo's districts came with it (levels.csv)
+    assert run(capsys, "kpis", "--period", "2026Q3", "--level", "district")[1] == districts
     engine = make_engine(Settings.from_env().resolved_database_url)
     version = store.data_version(engine)
     # importing the same files again changes nothing, not even the data version
