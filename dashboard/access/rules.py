@@ -1,6 +1,7 @@
 """Who may see what: the access rules, as pure functions of a viewer and the frames.
 
-A leader sees everything; a manager the territories of their region; a rep
+A leader sees everything; a manager the territories under their unit (their
+region, or a district or any other level's unit: ``Viewer.scope_level``); a rep
 their own territory and scorecard only. The web layer asks these functions
 on every request and never trusts identifiers the browser sends: whatever a
 request names is intersected with the viewer's scope.

@@ -1,8 +1,9 @@
 """The one scope rule: what a viewer may see and change, and the frames cut to it.
 
-A leader's scope is everything; a manager's is their region's territories and
-every rep, account, county, opportunity and quota of them; a rep's is their
-own territory. With alignment history the cut keeps it (dated rows and
+A leader's scope is everything; a manager's is the territories under their
+unit (a region, or a unit of any level of levels.csv: a district manager's
+district) and every rep, account, county, opportunity and quota of them; a
+rep's is their own territory. With alignment history the cut keeps it (dated rows and
 overrides, so the cut's figures are as credited like the leader's) and every
 account that was in one of the scope's territories on some day, with its
 deals: a deal credited to a West territory on its close date is West's, even
