@@ -15,6 +15,8 @@ from layouts.theme import GOOD, NEUTRAL, themed
 #: the design's balance measures, as the checklist offers them
 MEASURE_OPTIONS = (("potential", N_("Potential")), ("accounts", N_("Accounts")),
                    ("workload", N_("Workload")))
+#: width of the small number boxes (a few digits each)
+NARROW = {"maxWidth": "4.5rem"}
 #: colour of the designs' points (the rebalance budgets are GOOD)
 DESIGN_COLOUR = "#7b3294"
 
@@ -24,17 +26,19 @@ def search_settings() -> html.Div:
     return html.Div([
         dbc.InputGroup([
             dbc.InputGroupText(_("Tolerance ±")),
-            dbc.Input(id=ids.WI_TOLERANCE, type="number", value=5, min=1, max=50, step=1),
+            dbc.Input(id=ids.WI_TOLERANCE, type="number", style=NARROW, value=5, min=1, max=50,
+                      step=1),
             dbc.InputGroupText("%"),  # i18n: not shown (a unit sign)
         ], size="sm", className="w-auto"),
         dbc.InputGroup([
             dbc.InputGroupText(_("Time limit")),
-            dbc.Input(id=ids.WI_TIME_LIMIT, type="number", value=20, min=1, max=600, step=1),
+            dbc.Input(id=ids.WI_TIME_LIMIT, type="number", style=NARROW, value=20, min=1,
+                      max=600, step=1),
             dbc.InputGroupText(_("s")),
         ], size="sm", className="w-auto"),
         dbc.InputGroup([
             dbc.InputGroupText(_("Seed")),
-            dbc.Input(id=ids.WI_SEED, type="number", value=7, min=0, step=1),
+            dbc.Input(id=ids.WI_SEED, type="number", style=NARROW, value=7, min=0, step=1),
         ], size="sm", className="w-auto wi-seed"),
         dbc.Checkbox(id=ids.WI_SPLIT, value=True, className="small",
                      label=_("Split oversize counties into named-account overrides")),
@@ -46,7 +50,7 @@ def design_controls(territories: int) -> list:
     controls = html.Div([
         dbc.InputGroup([
             dbc.InputGroupText(_("Territories")),
-            dbc.Input(id=ids.WI_DESIGN_COUNT, type="number", value=territories, min=1,
+            dbc.Input(id=ids.WI_DESIGN_COUNT, type="number", style=NARROW, value=territories, min=1,
                       max=max(territories, 1), step=1),
         ], size="sm", className="w-auto"),
         dbc.Checklist(id=ids.WI_DESIGN_MEASURES, value=["potential"], inline=True,

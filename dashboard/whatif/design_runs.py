@@ -46,6 +46,8 @@ from dashboard.whatif.changeset import Changes
 
 MEASURES = design_input.MEASURES
 BOOKINGS = "bookings"
+#: id prefix of the units holding a territory's overridden accounts
+FIXED = "fixed:"
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def prepare(frames: Frames, changes: Changes, counties: pd.DataFrame,
         used = np.flatnonzero(rows[:, 1] > 0)
         centre = np.stack([xy[start == k].mean(axis=0) if (start == k).any() else xy.mean(0)
                            for k in used]).reshape(-1, 2)
-        graph = UnitGraph.build(ids + [f"fixed:{tids[k]}" for k in used],
+        graph = UnitGraph.build(ids + [f"{FIXED}{tids[k]}" for k in used],
                                 np.vstack([xy, centre]), np.vstack([measures, rows[used]]),
                                 edges, names)
         start = np.concatenate([start, used])
@@ -368,7 +370,11 @@ def reading(p: Prepared, result: engine.Result) -> Reading:
     disruption = float(bookings[moved_units].sum() / total * p.bookings_share) if total else 0.0
     k = len(p.tids)
     g = p.county_graph
-    pieces = design_figures.pieces(g, code, k)
+    # pieces on the engine's graph: a territory may hold its way through a split county's
+    # accounts; the fixed units of overridden accounts have no edge and are no piece
+    fixed = [u for u, name in enumerate(p.graph.ids) if name.startswith(FIXED)]
+    pieces = (design_figures.pieces(p.graph, result.assignment, result.territories)
+              - np.bincount(result.assignment[fixed], minlength=result.territories))
     held = np.bincount(label[result.assignment], minlength=k)  # units, pieces included
     empty = [str(t) for t, n in zip(tids, held, strict=True) if not n]
     return Reading(
