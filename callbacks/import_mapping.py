@@ -6,6 +6,8 @@ same all-or-nothing path as every import (``dashboard.ingest.mapped_import``).""
 
 from __future__ import annotations
 
+from datetime import date
+
 import dash
 from dash import Input, Output, State, html, no_update
 
@@ -52,7 +54,7 @@ def start(service: DataService, files: list[tuple[str, bytes]]) -> tuple[object,
         columns=layout.columns_grid(rows.columns, list(mapping_page.FIELDS),
                                     mapping_page.order_labels()),
         stages=layout.stages_grid(rows.stages, mapping_page.status_labels()),
-        problem_part=problem_part, preview_part=preview_part, ready=ready)
+        problem_part=problem_part, preview_part=preview_part, ready=ready, as_of=outcome.as_of)
     return step, token
 
 
@@ -95,10 +97,11 @@ def register(app: dash.Dash, service: DataService) -> None:
         State(ids.IMPORT_MAP_COLUMNS, "rowData"),
         State(ids.IMPORT_MAP_STAGES, "rowData"),
         State(ids.IMPORT_MAP_PROFILE, "value"),
+        State(ids.IMPORT_MAP_AS_OF, "date"),
         prevent_initial_call=True,
     )
     @guard.level("leader")
-    def confirm(clicks, token, files, columns, stages, profile):
+    def confirm(clicks, token, files, columns, stages, profile, as_of):
         """Fires on Import: the mapped files imported, all or nothing."""
         if not clicks:
             return no_update, no_update
@@ -107,7 +110,8 @@ def register(app: dash.Dash, service: DataService) -> None:
             return _gone(), True
         name = profile.strip()[:100] if isinstance(profile, str) and profile.strip() else None
         answers = mapped_import.Answers(
-            profile=name, edited=mapping_page.edited(files, columns, stages))
+            profile=name, edited=mapping_page.edited(files, columns, stages),
+            as_of=_picked_day(as_of))
         outcome = mapped_import.run(service.engine, staged, answers, actor="web",
                                     stage_probabilities=service.settings.stage_probabilities)
         errors = [str(p) for p in outcome.problems if p.severity == "error"]
@@ -123,6 +127,14 @@ def register(app: dash.Dash, service: DataService) -> None:
         return report, outcome.ok
 
     del remap, confirm
+
+
+def _picked_day(value) -> date | None:
+    """A date picker's value as a day (None: not shown, cleared or garbled)."""
+    try:
+        return date.fromisoformat(value[:10]) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _gone():

@@ -253,6 +253,8 @@ IMPORT_MAP_PREVIEW = "import-map-preview"
 IMPORT_MAP_PROFILE = "import-map-profile"
 IMPORT_MAP_CONFIRM = "import-map-confirm"
 IMPORT_MAP_RESULT = "import-map-result"
+#: the data's as-of date at import (data without one: the last activity in the files)
+IMPORT_MAP_AS_OF = "import-map-as-of"
 
 # First-run checklist (map page, a leader with accounts but no whole plan)
 FIRST_RUN = "first-run"

@@ -6,6 +6,8 @@ will be stored, a profile name and the Import button."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -119,9 +121,23 @@ def _section(title: str, body, hint: str | None = None) -> html.Div:
                      html.P(hint, className="small text-muted mb-1") if hint else None, body])
 
 
+def as_of_choice(as_of: date | None) -> html.Div:
+    """The data's as-of date, proposed as the last activity in the files when
+    the data has none yet, and changeable before the import (hidden, and
+    left as stored, otherwise: the import callback always reads it)."""
+    return html.Div([
+        dbc.Label(_("Data as of"), html_for=ids.IMPORT_MAP_AS_OF, className="mb-0 me-2"),
+        html.Div(dcc.DatePickerSingle(id=ids.IMPORT_MAP_AS_OF,
+                                      date=as_of.isoformat() if as_of else None,
+                                      display_format="YYYY-MM-DD"), className="im-as-of"),
+        html.Span(_("the last activity in these files: the day every figure is counted to"),
+                  className="small text-muted ms-2"),
+    ], className="d-flex flex-wrap align-items-center mt-3", hidden=as_of is None)
+
+
 def mapping_step(*, profile: str | None, files: dag.AgGrid, columns: dag.AgGrid,
                  stages: dag.AgGrid, problem_part: html.Div, preview_part: html.Div,
-                 ready: bool) -> dbc.Card:
+                 ready: bool, as_of: date | None = None) -> dbc.Card:
     """The whole step, shown under the upload box."""
     note = None
     if profile:
@@ -144,6 +160,7 @@ def mapping_step(*, profile: str | None, files: dag.AgGrid, columns: dag.AgGrid,
         _section(_("Problems"), html.Div(problem_part, id=ids.IMPORT_MAP_PROBLEMS)),
         _section(_("First rows as they will be stored"),
                  html.Div(preview_part, id=ids.IMPORT_MAP_PREVIEW)),
+        as_of_choice(as_of),
         html.Div([
             dbc.Label(_("Save this mapping as"), html_for=ids.IMPORT_MAP_PROFILE,
                       className="mb-0 me-2"),

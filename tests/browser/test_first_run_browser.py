@@ -113,6 +113,8 @@ def test_an_orders_file_becomes_a_plan_through_the_first_run_path(dash_duo, empt
     tally.clicks += 1
     duo.wait_for_contains_text(f"#{ids.IMPORT_MAP_FILES}", "order lines")
     duo.wait_for_contains_text(f"#{ids.IMPORT_MAP_PROBLEMS}", "Ready to import")
+    # the data's date, shown (and changeable) before the import: its last order
+    assert duo.find_element(f"#{ids.IMPORT_MAP_AS_OF}").get_attribute("value") == "2025-12-18"
     tally.click(_button(duo, ids.IMPORT_MAP_CONFIRM))
     duo.wait_for_contains_text(f"#{ids.IMPORT_MAP_RESULT}", "Imported")
     assert "64 opportunities" in duo.find_element(f"#{ids.IMPORT_MAP_RESULT}").text

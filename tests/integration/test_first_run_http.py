@@ -15,6 +15,7 @@ from dashboard.storage import store
 from layouts import ids
 from tests.browser.test_first_run_browser import two_years_of_orders
 from tests.dash_http import post_by_input, post_callback, sign_in
+from tests.integration.test_import_mapping_http import Step, drop, find
 
 PASSWORD = "a-long-password-1"
 
@@ -107,3 +108,19 @@ def test_the_steps_land_a_plan_and_the_map_shows_the_checklist_until_then(starte
     assert store.dataset_as_of(engine) == date(2025, 12, 18)  # the last order
     page = _map_page(leader, app)
     assert ids.FIRST_RUN not in page and ids.OVERVIEW_RANKING in page
+
+
+def test_the_as_of_date_is_shown_at_import_and_the_one_picked_is_stored(empty_settings):
+    from app import create_app
+
+    app = create_app(empty_settings)
+    engine = app.server.extensions["territory_service"].engine
+    users.add_user(engine, "boss", PASSWORD, "leader")
+    leader = sign_in(app.server.test_client(), "boss", PASSWORD)
+    step = Step(drop(leader, app, {"orders.csv": two_years_of_orders()}))
+    assert find(step.tree, ids.IMPORT_MAP_AS_OF)["date"] == "2025-12-18"  # the last order
+    status, body = post_callback(leader, app, (ids.IMPORT_MAP_RESULT, "children"), {
+        f"{ids.IMPORT_MAP_CONFIRM}.n_clicks": 1, **step.values(),
+        f"{ids.IMPORT_MAP_PROFILE}.value": "", f"{ids.IMPORT_MAP_AS_OF}.date": "2025-09-30"})
+    assert status == 200 and "Imported" in str(body), body
+    assert store.dataset_as_of(engine) == date(2025, 9, 30)
