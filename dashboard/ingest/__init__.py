@@ -4,7 +4,8 @@ to finish (``service``), and writing the tables back out (``export``). The mappi
 turns CRM exports into those tables (``mapping``): what each file is (``recognise``), dates
 in any order (``dates``), stages and currencies (``values``), flat exports and order lines
 (``flat``) and where accounts are (``places``). The import API's call (``api_import``)
-and its OpenAPI description (``api_spec``).
+and its OpenAPI description (``api_spec``). The first-run path from accounts and deals
+alone to territories, reps and quotas (``first_run``).
 
 May import: ``storage``, ``geo``, ``i18n``. Never Dash or Flask.
 """
