@@ -79,7 +79,7 @@ def panel_content(data: ScopedData, selection: Selection, territory_id):
     children = layout.panel(
         html.Div([layout.header(info, period.label),
                   components.reading_note(overview.reading_text(restated), restated)]),
-        layout.kpi_cards(row, company, "company" if data.scope.everything else "region",
+        layout.kpi_cards(row, company, layout.whole_of(data.scope.everything, data.viewer),
                          _(overview.NO_SEGMENT_QUOTA) if scope.segment is not None else ""),
         figures.quarterly_figure(quarters),
         figures.stage_figure(funnel, period.label),

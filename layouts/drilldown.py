@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.i18n import formatting
-from dashboard.i18n.translation import _
+from dashboard.i18n.translation import N_, _
 from dashboard.views.rankings import stage_label
 from layouts import chart_text, components, grid_format, ids
 
@@ -83,10 +83,28 @@ def header(info, period_label: str) -> html.Div:
     )
 
 
+#: the line under a figure naming the whole it is compared with: the company, a
+#: region manager's region, a district manager's district, another level's unit
+WHOLE_VALUE = {"company": N_("Company {value}"), "region": N_("Region {value}"),
+               "district": N_("District {value}"), "unit": N_("Your scope {value}")}
+WHOLE_BOOKINGS = {"company": N_("Company {bookings} of {quota}"),
+                  "region": N_("Region {bookings} of {quota}"),
+                  "district": N_("District {bookings} of {quota}"),
+                  "unit": N_("Your scope {bookings} of {quota}")}
+
+
+def whole_of(everything: bool, viewer) -> str:
+    """What a territory is compared with: the company when the viewer sees
+    everything, else their unit: a region, a district, another level's unit."""
+    if everything:
+        return "company"
+    level = getattr(viewer, "scope_level", "")
+    return "region" if not level else "district" if level == "district" else "unit"
+
+
 def compare_card(label: str, value: str, company: str, tone: str = "",
                  whole: str = "company") -> dbc.Card:
-    text = _("Region {value}") if whole == "region" else _("Company {value}")
-    return components.kpi_card(label, value, text.format(value=company), tone)
+    return components.kpi_card(label, value, _(WHOLE_VALUE[whole]).format(value=company), tone)
 
 
 def kpi_cards(row, company, whole: str = "company", no_quota: str = "") -> list:
@@ -105,13 +123,12 @@ def kpi_cards(row, company, whole: str = "company", no_quota: str = "") -> list:
         missing = no_quota and formatting.is_missing(figures["quota"])
         return None if missing else money(figures["quota"])
 
-    whole_text = _("Region {value}") if whole == "region" else _("Company {value}")
+    whole_text = _(WHOLE_VALUE[whole])
     bookings = components.kpi_card(
         _("Bookings"), money(row["bookings"]),
         [_("of {quota} quota").format(quota=quota(row)) if quota(row) else no_quota, html.Br(),
-         (_("Region {bookings} of {quota}") if whole == "region"
-          else _("Company {bookings} of {quota}")).format(bookings=money(company["bookings"]),
-                                                         quota=quota(company))
+         _(WHOLE_BOOKINGS[whole]).format(bookings=money(company["bookings"]),
+                                         quota=quota(company))
          if quota(company) else whole_text.format(value=no_quota)],
     )
     # bookings first, as on the map page: attainment and pace read off it

@@ -6,10 +6,19 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.i18n import formatting
 from layouts import ids
 from tests.dash_http import post_callback, sign_in
 from tests.integration.test_app_http import overview_values
-from tests.integration.test_attainment_http import CONTENT, bar_values, find, same, values
+from tests.integration.test_attainment_http import (
+    CONTENT,
+    bar_values,
+    find,
+    kpi_card_texts,
+    same,
+    values,
+)
+from tests.integration.test_drilldown_http import open_panel
 from tests.kpi_expect import core
 
 PACIFIC = "district:pacific"
@@ -85,3 +94,13 @@ def test_the_region_filter_lists_the_viewers_units(demo_app, user, expected):
     assert shown[:len(expected)] == expected
     if user != "leader":
         assert shown == expected  # nothing outside their unit
+
+
+def test_a_district_managers_drill_down_compares_with_their_district(demo_app):
+    territory = sorted(pacific_territories(demo_app))[0]
+    client = sign_in(demo_app.server.test_client(), "manager-pacific")
+    status, body = open_panel(client, demo_app, territory)
+    assert status == 200
+    cards = kpi_card_texts(body["response"][ids.DRILLDOWN]["children"])
+    pacific = core(demo_app, level="district").table.set_index("id").loc["pacific"]
+    assert cards["Attainment"][1] == f"District {formatting.percent(pacific['attainment'])}"
