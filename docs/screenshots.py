@@ -1,11 +1,15 @@
-"""Retake the README's pictures of the leader views from a running app.
+"""Retake the README's pictures of the views from a running app.
 
     territory-dashboard serve --port 8050 &      # the demo, as the README starts it
     python docs/screenshots.py http://127.0.0.1:8050
 
 Uses the same headless Chromium as the browser tests. Waits are plain sleeps:
 this is a picture-taking tool, not a test, and a late chart only means a
-retake. Each picture is a view as a leader first sees it at 1440 px wide.
+retake. Each picture is a view as a leader (a rep for the scorecard) first
+sees it at 1440 px wide; then the map with its account points, the French
+pages (a browser asking for French) and two pages on a 390 px phone. The
+what-if, import and first-run pictures are taken by hand (they need a
+scenario, a file or an empty instance).
 """
 
 from __future__ import annotations
@@ -29,14 +33,47 @@ PAGES = [
     ("pipeline.png", "/pipeline", 1000),
     ("underperformers.png", "/underperformers", 1000),
 ]
-SETTLE = 6  # seconds for a page's callbacks, grids and map tiles to settle
+#: the same in French, as a browser asking for French sees them
+FRENCH_PAGES = [
+    ("map-fr.png", "/", 1100),
+    ("pipeline-fr.png", "/pipeline", 1000),
+    ("underperformers-fr.png", "/underperformers", 1000),
+    ("scorecard-fr.png", "/scorecard", 1000),
+]
+#: (file, path, user, element scrolled to the top or None) on a 390 × 844 phone
+PHONE_PAGES = [
+    ("phone-scorecard.png", "/scorecard", "r046", None),
+    ("phone-map.png", "/", "leader", ids.MAP),
+]
+SETTLE = 3  # seconds for grids, charts and the map to draw once the callbacks answered
+#: the longest a page may take to answer (a busy machine builds the KPI cube first)
+PATIENCE = 180
+
+#: true once the page holds its view and no callback is still running
+READY = """
+    const page = document.getElementById(arguments[0]);
+    return !!page && page.innerText.length > 200 && !!document.querySelector(arguments[1])
+        && !document.querySelector('[data-dash-is-loading="true"]');
+"""
 
 
-def browser(height: int) -> webdriver.Chrome:
+def settle(driver: webdriver.Chrome, ready: str = ".kpi-card, .ag-row") -> None:
+    """Wait until the page's view is drawn (``ready`` matches an element and
+    no callback is loading), then a little more for drawing."""
+    deadline = time.monotonic() + PATIENCE
+    while time.monotonic() < deadline:
+        if driver.execute_script(READY, ids.PAGE, ready):
+            break
+        time.sleep(0.5)
+    time.sleep(SETTLE)
+
+
+def browser(height: int, language: str = "en") -> webdriver.Chrome:
     options = Options()
     for argument in ("--headless=new", "--no-sandbox", f"--window-size={WIDTH},{height}",
-                     "--hide-scrollbars"):
+                     "--hide-scrollbars", f"--lang={language}"):
         options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": language})
     return webdriver.Chrome(options=options)
 
 
@@ -50,11 +87,11 @@ def sign_in(driver: webdriver.Chrome, base: str, username: str = "leader") -> No
     time.sleep(2)
 
 
-def pages(driver: webdriver.Chrome, base: str) -> None:
-    for name, path, height in PAGES:
+def pages(driver: webdriver.Chrome, base: str, listed=PAGES) -> None:
+    for name, path, height in listed:
         driver.set_window_size(WIDTH, height)
         driver.get(base + path)
-        time.sleep(SETTLE)
+        settle(driver)
         driver.save_screenshot(str(DOCS / name))
         print("wrote", name)
 
@@ -64,9 +101,9 @@ def drilldown(driver: webdriver.Chrome, base: str) -> None:
     leader would; then scrolled to its accounts and open deals."""
     driver.set_window_size(WIDTH, 900)
     driver.get(base + "/")
-    time.sleep(SETTLE)
+    settle(driver, ".ag-row .ag-cell")
     driver.find_elements(By.CSS_SELECTOR, ".ag-row .ag-cell")[1].click()
-    time.sleep(SETTLE)
+    settle(driver, f"#{ids.DRILLDOWN_ACCOUNTS} .ag-row")
     driver.save_screenshot(str(DOCS / "drilldown.png"))
     driver.execute_script(
         "document.getElementById(arguments[0]).closest('.card')"
@@ -76,14 +113,70 @@ def drilldown(driver: webdriver.Chrome, base: str) -> None:
     print("wrote drilldown.png, drilldown-tables.png")
 
 
-def main(base: str) -> None:
+def map_accounts(driver: webdriver.Chrome, base: str) -> None:
+    """The map with the account points switched on."""
+    driver.set_window_size(WIDTH, 900)
+    driver.get(base + "/")
+    settle(driver, ".leaflet-interactive")
+    driver.find_element(By.ID, ids.MAP_ACCOUNTS_SWITCH).click()
+    settle(driver, ".td-cluster")
+    driver.save_screenshot(str(DOCS / "map-accounts.png"))
+    print("wrote map-accounts.png")
+
+
+def scorecard(base: str) -> None:
+    """A rep's own scorecard, as the rep signs in to it."""
     driver = browser(1000)
     try:
-        sign_in(driver, base.rstrip("/"))
-        pages(driver, base.rstrip("/"))
-        drilldown(driver, base.rstrip("/"))
+        sign_in(driver, base, "r046")
+        pages(driver, base, [("scorecard.png", "/scorecard", 1000)])
     finally:
         driver.quit()
+
+
+def french(base: str) -> None:
+    driver = browser(1000, "fr")
+    try:
+        sign_in(driver, base)
+        pages(driver, base, FRENCH_PAGES)
+    finally:
+        driver.quit()
+
+
+def phone(base: str) -> None:
+    for name, path, user, scrolled_to in PHONE_PAGES:
+        driver = browser(844)
+        try:
+            sign_in(driver, base, user)
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                   {"width": 390, "height": 844, "deviceScaleFactor": 2,
+                                    "mobile": True})
+            driver.get(base + path)
+            settle(driver)
+            if scrolled_to:
+                driver.execute_script(
+                    "document.getElementById(arguments[0]).closest('.card')"
+                    ".scrollIntoView({behavior: 'instant'})", scrolled_to)
+                time.sleep(1)
+            driver.save_screenshot(str(DOCS / name))
+            print("wrote", name)
+        finally:
+            driver.quit()
+
+
+def main(base: str) -> None:
+    base = base.rstrip("/")
+    driver = browser(1000)
+    try:
+        sign_in(driver, base)
+        pages(driver, base)
+        drilldown(driver, base)
+        map_accounts(driver, base)
+    finally:
+        driver.quit()
+    scorecard(base)
+    french(base)
+    phone(base)
 
 
 if __name__ == "__main__":
