@@ -100,9 +100,9 @@ def compactness_figure(points: list[dict]) -> go.Figure:
                            font={"color": NEUTRAL})
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
-    fig.update_layout(showlegend=bool(points), margin={"l": 50, "r": 10, "t": 30, "b": 40},
-                      legend={"orientation": "h", "y": -0.35, "x": 0},
+    fig.update_layout(showlegend=bool(points), margin={"l": 50, "r": 10, "t": 30, "b": 70},
+                      legend={"orientation": "h", "y": -0.55, "x": 0},
                       xaxis_title=_("Cut borders (fewer = more compact)"),
                       yaxis_title=_("Balance index"))
-    return themed(fig, _("Trade-off: balance vs compactness"), height=230)
+    return themed(fig, _("Trade-off: balance vs compactness"), height=260)
 

@@ -193,7 +193,8 @@ def prepare(frames: Frames, changes: Changes, counties: pd.DataFrame,
         big = np.flatnonzero((ratio > 1 + options.tolerance).any(axis=1))
         oversize = tuple(ids[u] for u in big if ids[u] not in locks)
         if oversize:
-            items = _account_items(frames, base, data, oversize, follow_bookings)
+            items = _account_items(frames, base, data, oversize, follow_bookings,
+                                   set(override.index[override.notna().to_numpy()]))
             split = split_units(graph, items, target, options.tolerance)
             start = split.expand(start)
             graph = split.graph
@@ -221,13 +222,20 @@ def _locked_load(frames, locked_tids, bookings, weights, data) -> np.ndarray:
 
 
 def _account_items(frames: Frames, base: Frames, data: design_input.CountyInput,
-                   units: Iterable[str], bookings: np.ndarray) -> dict[str, Items]:
+                   units: Iterable[str], bookings: np.ndarray,
+                   overridden: set[str]) -> dict[str, Items]:
     """The accounts of the oversize counties as items: design_input's three measures and
-    each account's T12 bookings."""
+    each account's T12 bookings. An account already under an override is no item (it
+    keeps its override; a design from scratch counts it in its county's home piece)."""
     items = design_input.account_items(base, data, units)
     position = base.accounts.index.get_indexer
-    return {unit: Items(item.ids, np.column_stack(
-        [item.measures, bookings[position(list(item.ids))]])) for unit, item in items.items()}
+    found = {}
+    for unit, item in items.items():
+        keep = np.array([a not in overridden for a in item.ids], dtype=bool)
+        ids = tuple(a for a, k in zip(item.ids, keep, strict=True) if k)
+        found[unit] = Items(ids, np.column_stack(
+            [item.measures[keep], bookings[position(list(ids))]]))
+    return found
 
 
 # -- runs ------------------------------------------------------------------------
