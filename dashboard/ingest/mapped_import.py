@@ -129,6 +129,9 @@ def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None 
     outcome = MappedImport(proposal, read_problems + proposal.problems, profile_applied=applied,
                            samples={name: _samples(frame) for name, frame in frames.items()},
                            row_counts={name: len(frame) for name, frame in frames.items()})
+    if saved is not None and answers.edited is None:
+        known = set(saved.stage_status) | set(answers.stage_status)
+        outcome.problems += mapping.unlisted_stages(frames, proposal, known, applied)
     if has_errors(outcome.problems):
         return outcome
     step(BUILDING, 0.12)

@@ -20,7 +20,7 @@ import pandas as pd
 from dashboard.i18n.translation import N_, _, ngettext
 from dashboard.ingest import dates, first_run, flat, places, recognise, values
 from dashboard.ingest.checks import WARNING, Problem
-from dashboard.ingest.parsing import clean_cells, parse_column, stripped
+from dashboard.ingest.parsing import clean_cells, parse_column, per_distinct, stripped
 from dashboard.ingest.reading import ReadFiles, validate
 from dashboard.storage.schema import DATE, MONEY, TABLES
 
@@ -135,6 +135,32 @@ def _detect_dates(mapping: FileMapping, frame: pd.DataFrame, problems: list[Prob
                 "cannot read {values} as dates in one order (YYYY-MM-DD, MM/DD/YYYY, "
                 "DD/MM/YYYY or Excel serial numbers)").format(
                 values=", ".join(repr(v) for v in found.unreadable))))
+
+
+def unlisted_stages(frames: dict[str, pd.DataFrame], proposal: Proposal, known: set[str],
+                    profile: str) -> list[Problem]:
+    """Under a saved profile, the rows whose stage its stage table does not
+    list and the default vocabulary does not know (a stage new since the
+    profile was saved): a scheduled sync must not count them as open by a
+    guess. Files whose status comes from a status column or Salesforce's
+    flags are not concerned. At most 100 rows a file."""
+    problems = []
+    for file in proposal.files:
+        header = file.header_of("stage")
+        fields = set(file.columns.values())
+        if (header is None or file.file not in frames or "status" in fields
+                or {"won_flag", "closed_flag"} <= fields):
+            continue
+        cells = stripped(frames[file.file][header])
+        unknown = per_distinct(cells, lambda stage: bool(stage) and stage not in known and (
+            values.stage_key(stage) not in values.DEFAULT_STAGE_STATUS))
+        for row in cells.index[unknown.astype(bool)][:100]:
+            problems.append(Problem(file.file, int(row), header, _(
+                "stage {stage} is not in the stage table of profile {profile}: say whether it "
+                "is won, lost or open (in the import page's stages grid, then save the profile "
+                "again); a new stage is never counted as open by a guess").format(
+                stage=repr(cells[row]), profile=profile)))
+    return problems
 
 
 # -- building the tables -------------------------------------------------------
