@@ -4,7 +4,7 @@ with oversize counties split by their accounts.
     python -m benchmarks.design [--time-limit 45] [--only scratch,rebalance,...]
                                 [--split-above 0.4]
     python -m benchmarks.design --planar 30 [--time-limit 60]
-    python -m benchmarks.design --size-l [--time-limit 60]
+    python -m benchmarks.design --size-l [--time-limit 60] [--split-above 1.05]
 
 Balances potential within ±5% (accounts and workload are reported, weight 0; the "multi"
 run also balances accounts within ±10%). Each run prints METRICS.md figures of the result,
@@ -31,6 +31,7 @@ above ``--split-above`` × the mean (lumpy counties that leave the search no fin
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 import numpy as np
@@ -102,7 +103,7 @@ def run_planar(count: int, time_limit: float) -> int:
     return 0
 
 
-def run_size_l(time_limit: float) -> int:
+def run_size_l(time_limit: float, split_above: float | None = None) -> int:
     from benchmarks.datasets import SIZES
 
     size = SIZES["L"]
@@ -116,12 +117,23 @@ def run_size_l(time_limit: float) -> int:
     print(f"size L: {data.graph.size} counties, {k} territories, "
           f"{len(frames.accounts):,} accounts; input built in "
           f"{time.monotonic() - started:.1f} s", flush=True)
+    graph, bases = data.graph, list(data.home_bases)
+    if split_above is not None:
+        target = graph.measures.sum(axis=0) / k
+        big = [graph.ids[i] for i in
+               np.flatnonzero(graph.measures[:, 0] > split_above * target[0])]
+        split = split_units(graph, account_items(frames, data, big), target, TOLERANCE)
+        graph = split.graph
+        bases = [graph.ids[int(np.flatnonzero(graph.parent == p)[0])]
+                 for p in data.graph.positions(data.home_bases)]
+        print(f"{len(big)} counties above {split_above} x the target split: "
+              f"{graph.size} units", flush=True)
     started = time.monotonic()
     firsts: list[float] = []
-    result = design(data.graph, k,
+    result = design(graph, k,
                     Settings(tolerance=TOLERANCE, weights={"accounts": 0.0, "workload": 0.0},
                              time_limit=time_limit, seed=7),
-                    home_bases=data.home_bases,
+                    home_bases=bases,
                     progress=lambda p: firsts.append(p.seconds) if not firsts else None)
     seconds = time.monotonic() - started
     m = result.figures.by_name("potential")
@@ -148,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.planar:
         return run_planar(args.planar, args.time_limit)
     if args.size_l:
-        return run_size_l(args.time_limit)
+        return run_size_l(args.time_limit,
+                          args.split_above if "--split-above" in (argv or sys.argv) else None)
     wanted = args.only.split(",")
     dataset, manifest = generate_demo()
     frames = build_frames(dataset)
