@@ -130,3 +130,20 @@ def test_bad_design_input_is_a_message(demo_app, form, words):
 def test_bad_search_settings_are_a_message(values, words):
     with pytest.raises(ValueError, match=words):
         whatif_rebalance.SearchSettings.read(*values)
+
+
+def test_cancel_keeps_the_best_design_so_far_as_a_draft(demo_app):
+    """Cancel pressed once the engine reports a best so far: the job stops well before
+    its time limit and hands back that best as a step, said to be cancelled."""
+    service = demo_app.server.extensions["territory_service"]
+
+    def progress(value):
+        if value[0] > 5:  # the engine is running and has a best so far
+            whatif_rebalance.request_cancel(service, "design-run")
+
+    steps, message, color, points = whatif_design.design(
+        service, [], 60, ["potential"], None, token="design-run", progress=progress,
+        viewer=LEADER, settings=whatif_rebalance.SearchSettings(time_limit=120))
+    assert color == "warning" and "cancelled" in message
+    assert "The best found before Cancel is kept as a draft" in message
+    assert steps[-1]["changes"]["county_moves"] and points[0]["seconds"] < 60
