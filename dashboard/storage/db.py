@@ -36,6 +36,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     # readers (the web app) keep reading while an import writes
     cursor.execute("PRAGMA journal_mode=WAL")
+    # a writer waits for another's commit instead of failing after sqlite3's 5 s
+    # (a loaded host took longer: the CLI's import read "database is locked")
+    cursor.execute("PRAGMA busy_timeout=60000")
     cursor.close()
 
 
