@@ -139,19 +139,22 @@ def test_a_background_job_runs_on_the_celery_worker(prod_db, redis_url, tmp_path
         from dashboard.access.rules import Viewer
 
         signed = guard.viewer_token(server.env["SECRET_KEY"], Viewer(1, "leader", "leader"))
-        values = {f"{ids.WI_RUN}.data": "run-1", f"{ids.WI_HISTORY}.data": [],
-                  f"{ids.WI_VIEWER}.data": signed,
+        values = {f"{ids.WI_SUGGEST}.n_clicks": 1, f"{ids.WI_RUN}.data": "run-1",
+                  f"{ids.WI_HISTORY}.data": [], f"{ids.WI_VIEWER}.data": signed,
                   f"{ids.WI_BUDGET}.value": 10, f"{ids.WI_METRIC}.value": "potential",
-                  f"{ids.URL}.search": ""}
-        output = (ids.WI_TRADEOFF, "figure")
-        status, body, raw = browser.post(output, values, changed=[f"{ids.WI_RUN}.data"])
+                  f"{ids.WI_TOLERANCE}.value": 5, f"{ids.WI_TIME_LIMIT}.value": 3,
+                  f"{ids.WI_SEED}.value": 7, f"{ids.WI_SPLIT}.value": True,
+                  f"{ids.WI_POINTS}.data": [], f"{ids.URL}.search": ""}
+        # the Suggest button's background callback (its last output: the curve's points)
+        output = (ids.WI_POINTS, "data")
+        changed = [f"{ids.WI_SUGGEST}.n_clicks"]
+        status, body, raw = browser.post(output, values, changed=changed)
         assert status == 200 and "cacheKey" in body and "job" in body, raw[:300]
         job = {"cacheKey": body["cacheKey"], "job": body["job"]}
         deadline = time.monotonic() + 180
         while "response" not in body and time.monotonic() < deadline:
             time.sleep(0.5)
-            status, body, raw = browser.post(output, values, changed=[f"{ids.WI_RUN}.data"],
-                                             params=job)
+            status, body, raw = browser.post(output, values, changed=changed, params=job)
             assert status in (200, 204), raw[:300]
             body = body or {}
         assert "response" in body, worker.log()[-2000:]
