@@ -246,6 +246,10 @@ def cmd_kpis(settings: Settings, args) -> int:
     except UnknownLevel as exc:
         raise UserError(str(exc)) from exc
     sys.stdout.write(format_kpi_csv(table))
+    sys.stdout.flush()
+    # frames built from the database are saved by a daemon thread, which dies with
+    # the process: wait, so the next run (or the app's next worker) starts from disk
+    service.wait_for_snapshot()
     return 0
 
 
