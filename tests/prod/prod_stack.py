@@ -265,11 +265,12 @@ class Proxy:
             except OSError:
                 return
             client.settimeout(None)
-            try:
-                upstream = socket.create_connection(self.target, timeout=5)
+            try:  # a loaded host can be slow to accept; the pipe then blocks freely
+                upstream = socket.create_connection(self.target, timeout=30)
             except OSError:
                 client.close()
                 continue
+            upstream.settimeout(None)
             with self._lock:
                 self._sockets += [client, upstream]
             threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
