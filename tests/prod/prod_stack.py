@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import select
+import selectors
 import signal
 import socket
 import subprocess
@@ -276,17 +276,24 @@ class Proxy:
             threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
 
     def _pipe(self, a: socket.socket, b: socket.socket) -> None:
+        # selectors (epoll), not select.select: late in a long run the test process
+        # holds more than 1,024 descriptors, and select() then raises ValueError,
+        # which closed the connection before a byte passed ("server closed the
+        # connection unexpectedly" at gunicorn's start in CI).
+        selector = selectors.DefaultSelector()
         try:
-            while True:
-                ready, _, _ = select.select([a, b], [], [], 1.0)
-                for source in ready:
-                    data = source.recv(65536)
+            selector.register(a, selectors.EVENT_READ, b)
+            selector.register(b, selectors.EVENT_READ, a)
+            while a.fileno() >= 0 and b.fileno() >= 0:  # cut() closed them otherwise
+                for key, _ in selector.select(1.0):
+                    data = key.fileobj.recv(65536)
                     if not data:
                         return
-                    (b if source is a else a).sendall(data)
+                    key.data.sendall(data)
         except (OSError, ValueError):
             return
         finally:
+            selector.close()
             for s in (a, b):
                 try:
                     s.close()
