@@ -5,7 +5,8 @@ turns CRM exports into those tables (``mapping``): what each file is (``recognis
 in any order (``dates``), stages and currencies (``values``), flat exports and order lines
 (``flat``) and where accounts are (``places``). The import API's call (``api_import``)
 and its OpenAPI description (``api_spec``). The first-run path from accounts and deals
-alone to territories, reps and quotas (``first_run``).
+alone to territories, reps and quotas (``first_run``); alignment rows naming a whole
+state or region (``areas``).
 
 May import: ``storage``, ``geo``, ``i18n``. Never Dash or Flask.
 """

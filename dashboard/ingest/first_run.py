@@ -24,7 +24,6 @@ nothing is written unless all of it is valid.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -34,6 +33,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from dashboard.geo import us_atlas
+from dashboard.ingest import areas
 from dashboard.ingest.reading import ReadFiles
 from dashboard.ingest.service import ImportResult, import_read
 from dashboard.storage.schema import TABLES
@@ -75,11 +75,6 @@ def checklist(accounts: int, territories: int, reps: int, quotas: int) -> Checkl
 # -- step 1: territories ---------------------------------------------------------
 
 
-def _counties() -> pd.DataFrame:
-    counties = us_atlas.load_counties()
-    return counties[counties["region"].notna()][["state_abbr", "state_fips", "region"]]
-
-
 def starter_territories(accounts: pd.DataFrame, by: str = STATE
                         ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """One territory per state (``by="state"``) or per Census region
@@ -92,7 +87,7 @@ def starter_territories(accounts: pd.DataFrame, by: str = STATE
     the state and its id is the state's postal code; a region's territory is
     the region (id upper-case). Each territory's region is its Census region.
     """
-    counties = _counties()
+    counties = areas.counties()
     states = us_atlas.load_states()["name"]
     held = counties.loc[counties.index.intersection(accounts["county_fips"].dropna().astype(str))]
     if by == REGION:
@@ -266,56 +261,6 @@ def quotas_table(rows: list[dict], quarters: list[str]) -> pd.DataFrame:
             records.append({"territory_id": str(row["territory_id"]), "period": quarter,
                             "amount": str(value).strip()})
     return pd.DataFrame(records, columns=["territory_id", "period", "amount"])
-
-
-# -- alignment by state or region -----------------------------------------------
-
-
-def expand_alignment(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
-    """Alignment rows whose ``county_fips`` names a whole state (``state:WA``)
-    or Census region (``region:West``) become one row per county of it, each
-    keeping its source row (``_file``/``_row`` and every other column); a
-    county row of its own given as well wins over the state's or region's.
-    Returns the rows and (row position, name) of each unknown state or region."""
-    counties = _counties()
-    cells = rows["county_fips"].astype(str).str.strip()
-    kind = cells.str.extract(r"^(state|region)\s*:\s*(.+)$", flags=re.IGNORECASE)
-    whole = kind[0].notna()
-    if not whole.any():
-        return rows, []
-    parts, unknown = [rows[~whole]], []
-    for position in np.flatnonzero(whole.to_numpy()):
-        which, name = kind.iat[position, 0].lower(), kind.iat[position, 1].strip()
-        if which == "state":
-            inside = counties.index[counties["state_abbr"] == name.upper()]
-        else:
-            inside = counties.index[counties["region"].str.lower() == name.lower()]
-        if not len(inside):
-            unknown.append((position, cells.iat[position]))
-            continue
-        copies = rows.iloc[[position] * len(inside)].copy()
-        copies["county_fips"] = list(inside)
-        parts.append(copies)
-    expanded = pd.concat(parts)
-    # a county named on its own row keeps it (the same effective date: the
-    # state's or region's row gives way, not a duplicate)
-    dates = expanded.get("effective_from", pd.Series("", index=expanded.index)).fillna("")
-    own = pd.Series(~expanded.index.isin(rows.index[whole]), index=expanded.index)
-    order = np.lexsort((~own.to_numpy(),))
-    expanded = expanded.iloc[order]
-    keep = ~pd.DataFrame({"c": expanded["county_fips"].to_numpy(),
-                          "d": dates.iloc[order].to_numpy()}).duplicated().to_numpy()
-    return expanded[keep], unknown
-
-
-def unaligned_counties(alignment: pd.DataFrame) -> dict[str, int]:
-    """State name -> how many of its counties no alignment row names, for the
-    states with any (sorted by name)."""
-    counties = _counties()
-    left = counties[~counties.index.isin(alignment["county_fips"].astype(str))]
-    names = us_atlas.load_states()["name"]
-    counts = left.groupby("state_fips").size()
-    return dict(sorted((names.get(f, f), int(n)) for f, n in counts.items()))
 
 
 # -- the data's own date -----------------------------------------------------------

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 from dashboard.i18n.translation import N_, _, ngettext
-from dashboard.ingest import dates, first_run, flat, places, recognise, values
+from dashboard.ingest import areas, dates, flat, places, recognise, values
 from dashboard.ingest.checks import WARNING, Problem
 from dashboard.ingest.parsing import clean_cells, parse_column, per_distinct, stripped
 from dashboard.ingest.reading import ReadFiles, validate
@@ -256,27 +256,20 @@ def build(frames: dict[str, pd.DataFrame], proposal: Proposal) -> Built:
 def _whole_areas(rows: pd.DataFrame, built: Built) -> pd.DataFrame:
     """Alignment rows naming a whole state (``state:WA``) or Census region
     (``region:West``) instead of a county, one row per county of it."""
-    expanded, unknown = first_run.expand_alignment(rows)
+    expanded, unknown = areas.expand_alignment(rows)
     for position, cell in unknown:
-        built.problems.append(Problem(rows[flat.FILE].iat[position], int(rows[flat.ROW].iat[
-            position]), built.headers.get((rows[flat.FILE].iat[position], "county_fips")), _(
-            "{value} names no US state (a postal code such as state:WA) nor Census region "
-            "(region:Northeast, Midwest, South or West)").format(value=repr(cell))))
+        file = rows[flat.FILE].iat[position]
+        built.problems.append(areas.unknown_area(
+            file, int(rows[flat.ROW].iat[position]),
+            built.headers.get((file, "county_fips")), cell))
     return expanded
 
 
 def _report_unaligned(built: Built) -> None:
-    """The counties no alignment row of this import names, by state (a
-    warning: their accounts have no territory until they are aligned)."""
-    left = first_run.unaligned_counties(built.tables["alignment"])
-    if not left:
-        return
-    total = sum(left.values())
-    shown = ", ".join(f"{state} ({count})" for state, count in list(left.items())[:60])
-    built.problems.append(Problem(_("(import)"), None, "county_fips", ngettext(
-        "{count} county is in no territory: {states}",
-        "{count} counties are in no territory: {states}", total).format(
-        count=total, states=shown), WARNING))
+    """The counties no alignment row of this import names, by state."""
+    warning = areas.unaligned_warning(built.tables["alignment"])
+    if warning is not None:
+        built.problems.append(warning)
 
 
 def _first_won_as_customer_since(built: Built, deals: pd.DataFrame) -> None:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import _
+from dashboard.ingest import areas
 from dashboard.ingest.checks import (
     ERROR,
     MAX_PER_RULE,
@@ -293,8 +294,11 @@ def read_files(sources: Iterable[tuple[str, bytes | Path]]) -> ReadFiles:
         names[table] = Path(name).name
         if has_errors(found):
             read.unreadable.add(table)
-        else:
-            read.tables[table] = frame
+            continue
+        if table == "alignment":  # state:WA and region:West rows, as the mapping step reads them
+            frame, found = areas.expand_file(frame)
+            read.problems.extend(found)
+        read.tables[table] = frame
     return read
 
 

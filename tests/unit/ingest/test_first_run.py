@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from dashboard.ingest import first_run, mapping
+from dashboard.ingest import areas, first_run, mapping
 from dashboard.storage.schema import frame_from_rows
 
 RHODE_ISLAND = ["44001", "44003", "44005", "44007", "44009"]
@@ -40,7 +40,7 @@ def test_an_alignment_row_may_name_a_whole_state_and_a_county_row_wins_over_it()
     rows = pd.DataFrame({"county_fips": ["state:ri", "44001", "region:Nowhere"],
                          "territory_id": ["T1", "T2", "T3"], "_file": "a.csv",
                          "_row": [2, 3, 4]})
-    expanded, unknown = first_run.expand_alignment(rows)
+    expanded, unknown = areas.expand_alignment(rows)
     assert dict(zip(expanded["county_fips"], expanded["territory_id"], strict=True)) == {
         "44001": "T2", "44003": "T1", "44005": "T1", "44007": "T1", "44009": "T1"}
     assert unknown == [(2, "region:Nowhere")]
@@ -49,7 +49,7 @@ def test_an_alignment_row_may_name_a_whole_state_and_a_county_row_wins_over_it()
 
 
 def test_counties_left_unaligned_are_counted_by_state():
-    left = first_run.unaligned_counties(pd.DataFrame({"county_fips": RHODE_ISLAND[:3]}))
+    left = areas.unaligned_counties(pd.DataFrame({"county_fips": RHODE_ISLAND[:3]}))
     assert left["Rhode Island"] == 2 and left["Texas"] == 254
 
 

@@ -126,3 +126,22 @@ def test_a_huge_cell_beside_a_ragged_line_is_still_a_clean_problem():
     text = b"territory_id\nT1," + b"9" * 200_000 + b"\n"
     _, _, [problem] = read_table_file(text, "territories.csv")
     assert problem.reason == "line 2 has 2 values but the header has 1 columns"
+
+
+def test_a_native_alignment_file_may_name_a_whole_state_as_the_mapping_step_does():
+    """``state:RI`` in alignment.csv aligns Rhode Island's five counties (its
+    own row keeps 44001); an unknown state is an error at its file, row and
+    column, and the counties left out are counted in a warning."""
+    read = read_files([("territories.csv", TERRITORIES + b"T2,South,West\n"),
+                       ("alignment.csv", b"County_FIPS,territory_id\nstate:RI,T1\n"
+                                         b"44001,T2\nstate:XX,T1\n")])
+    merged, problems = validate(read.tables, None, None, read.unreadable)
+    problems = read.problems + problems
+    assert dict(zip(merged.alignment["county_fips"], merged.alignment["territory_id"],
+                    strict=True)) == {"44001": "T2", "44003": "T1", "44005": "T1",
+                                      "44007": "T1", "44009": "T1"}
+    errors = [(p.file, p.row, p.column, p.reason) for p in problems if p.severity == "error"]
+    assert errors == [("alignment.csv", 4, "County_FIPS", "'state:XX' names no US state (a "
+                       "postal code such as state:WA) nor Census region (region:Northeast, "
+                       "Midwest, South or West)")]
+    assert any(p.severity == "warning" and "Texas (254)" in p.reason for p in problems)
