@@ -54,37 +54,54 @@ def grow(graph: UnitGraph, seeds: np.ndarray, target: np.ndarray,
     k = len(seeds)
     assign = np.full(graph.size, -1, dtype=np.int64)
     assign[locks >= 0] = locks[locks >= 0]
-    if (assign[seeds] >= 0).any() and (assign[seeds] != np.arange(k)).any():
+    locked = assign[seeds]
+    if ((locked >= 0) & (locked != np.arange(k))).any():
         message = "a home base is locked to another territory"  # i18n: not shown
         raise DesignError("bad_lock", message)
     assign[seeds] = np.arange(k)
     load = np.zeros((k, graph.measures.shape[1]))
     np.add.at(load, assign[assign >= 0], graph.measures[assign >= 0])
-    xy = graph.xy
+    # plain Python floats in the loop (one step per unit: numpy's per-call cost on rows of
+    # two or three values was most of the growth at size L); the same arithmetic, so the
+    # same answer
+    xs, ys = graph.xy[:, 0].tolist(), graph.xy[:, 1].tolist()
+    rows = graph.measures.tolist()
+    owner = assign.tolist()
+    totals = load.tolist()
+    targets = np.asarray(target, dtype="float64").tolist()
+    neighbours = graph.neighbours
     frontier: list[list[tuple[float, int]]] = [[] for _ in range(k)]
 
-    def open_border(territory: int, unit: int) -> None:
-        for other in graph.neighbours[unit]:
-            if assign[other] < 0:
-                distance = float(((xy[other] - xy[seeds[territory]]) ** 2).sum())
-                heapq.heappush(frontier[territory], (distance, other))
+    seed_at = [int(s) for s in seeds]
 
-    for unit in np.flatnonzero(assign >= 0):
-        open_border(int(assign[unit]), int(unit))
-    queue = [(float((load[t] / target).max()), t) for t in range(k)]
+    def open_border(territory: int, unit: int) -> None:
+        sx, sy = xs[seed_at[territory]], ys[seed_at[territory]]
+        border = frontier[territory]
+        for other in neighbours[unit]:
+            if owner[other] < 0:
+                dx, dy = xs[other] - sx, ys[other] - sy
+                heapq.heappush(border, (dx * dx + dy * dy, other))
+
+    def fullness(territory: int) -> float:
+        return max(t / g for t, g in zip(totals[territory], targets, strict=True))
+
+    for unit in np.flatnonzero(assign >= 0).tolist():
+        open_border(owner[unit], unit)
+    queue = [(fullness(t), t) for t in range(k)]
     heapq.heapify(queue)
     while queue:
         _, territory = heapq.heappop(queue)
         border = frontier[territory]
-        while border and assign[border[0][1]] >= 0:
+        while border and owner[border[0][1]] >= 0:
             heapq.heappop(border)
         if not border:
             continue  # boxed in: it waits for ever (the search balances it later)
         _, unit = heapq.heappop(border)
-        assign[unit] = territory
-        load[territory] += graph.measures[unit]
+        owner[unit] = territory
+        totals[territory] = [t + r for t, r in zip(totals[territory], rows[unit], strict=True)]
         open_border(territory, unit)
-        heapq.heappush(queue, (float((load[territory] / target).max()), territory))
+        heapq.heappush(queue, (fullness(territory), territory))
+    assign = np.array(owner, dtype=np.int64)
     if (assign < 0).any():
         graph.require_connected()
         message = "some units are out of reach of every seed"  # i18n: not shown

@@ -89,6 +89,16 @@ def test_locks_are_honoured():
     assert (moved.assignment[8:12] == 0).all()
 
 
+def test_a_lock_on_some_territories_only_is_honoured():
+    # territory 1 is locked, territory 2 is not: the unlocked seeds are free (a seed
+    # without a lock read as one locked elsewhere: 'a home base is locked to another
+    # territory')
+    graph = grid(4, 4)
+    result = design(graph, 3, Settings(tolerance=0.5, locks={"3-3": 1}, **FAST))
+    assert result.assignment[graph.positions(["3-3"])[0]] == 1
+    assert result.figures.contiguous
+
+
 def test_same_seed_same_answer():
     rng = np.random.default_rng(2)
     graph = grid(6, 6, rng.uniform(1, 10, (36, 1)))
