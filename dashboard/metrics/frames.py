@@ -26,6 +26,18 @@ reading of history. What the *as credited* reading needs besides:
 With no dated row and no overrides row the history is empty, every lookup
 above gives the latest alignment, and the frames are exactly what they were
 before history existed.
+
+ZIP rows (issue 19, mixed alignments). An alignment row may name a ZIP area of
+its county (``alignment.zip``) and an account may carry the ZIP area it lies in
+(``accounts.zip``). An account's territory on day d is then, in this order: its
+named-account override in force on d; else its ZIP's row with the latest
+effective_from ≤ d; else its county's row with the latest effective_from ≤ d.
+A ZIP without a row in force follows its county, so a county alignment carried
+to ZIP areas changes nothing until someone moves a ZIP. ``zip_alignment`` holds
+each ZIP's latest row, ``zip_rows`` every ZIP row when any alignment row is
+dated. In the history each (ZIP, county) pair of the accounts whose ZIP has rows
+is an owner of its own: the county's change points before the ZIP's first row,
+then the ZIP's rows, so the one searchsorted still answers every lookup.
 """
 
 from __future__ import annotations
@@ -64,7 +76,12 @@ class Frames:
                  territory_id (effective, from the account)
     quotas:      territory_id, period, amount, start_day, end_day
     alignment_rows: county_fips, territory_id, start_day (NaN: from the
-                 beginning): every alignment row, when any is dated; else empty
+                 beginning): every county alignment row, when any alignment
+                 row is dated; else empty
+    zip_alignment: index zip (ZIP area id); territory_id, county_fips: each
+                 ZIP row's latest (empty: a county-only alignment)
+    zip_rows:    zip, county_fips, territory_id, start_day: every ZIP row,
+                 when any alignment row is dated; else empty
     override_rows: account_id, territory_id (None: back to the county's),
                  start_day: the dated overrides; empty when there are none
     levels:      the levels.csv rows (level, unit_id, unit_name, parent_level,
@@ -80,6 +97,8 @@ class Frames:
     quotas: pd.DataFrame
     alignment_rows: pd.DataFrame = field(default_factory=lambda: _history_frame("county_fips"))
     override_rows: pd.DataFrame = field(default_factory=lambda: _history_frame("account_id"))
+    zip_alignment: pd.DataFrame = field(default_factory=lambda: _zip_latest_frame())
+    zip_rows: pd.DataFrame = field(default_factory=lambda: _zip_rows_frame())
     #: the units above the territory (DATA_FORMAT levels.csv; empty: the
     #: single region level); see :func:`hierarchy_of`
     levels: pd.DataFrame = field(default_factory=lambda: empty_frame("levels"))
@@ -103,6 +122,17 @@ def _history_frame(key: str) -> pd.DataFrame:
                          "start_day": pd.Series([], dtype="float64")})
 
 
+def _zip_rows_frame() -> pd.DataFrame:
+    return _history_frame("zip").assign(county_fips=pd.Series([], dtype=object))[
+        ["zip", "county_fips", "territory_id", "start_day"]]
+
+
+def _zip_latest_frame() -> pd.DataFrame:
+    return pd.DataFrame({"territory_id": pd.Series([], dtype=object),
+                         "county_fips": pd.Series([], dtype=object)},
+                        index=pd.Index([], dtype=object, name="zip"))
+
+
 #: Change points are int64 keys ``owner × _SPAN + day + _OFFSET`` (owner: a
 #: county or account code), sorted, so one searchsorted finds, for many
 #: (owner, day) pairs at once, each owner's last change on or before its day.
@@ -122,8 +152,9 @@ class History:
     county_codes: np.ndarray
     override_keys: np.ndarray
     override_codes: np.ndarray
-    #: each account's county, as a code into the counties of ``county_keys``
-    account_county: np.ndarray
+    #: each account's owner of change points, as a code into the owners of
+    #: ``county_keys``: its county, or its (ZIP, county) pair when its ZIP has rows
+    account_owner: np.ndarray
     #: the latest dated change (a day number), -inf when nothing is dated
     last_change: float
 
@@ -134,7 +165,7 @@ class History:
         day = np.nan_to_num(np.asarray(days, dtype="float64"), nan=_LAST_DAY)
         day = np.clip(day, _FIRST_DAY, _LAST_DAY).astype(np.int64) + _OFFSET
         accounts = np.asarray(accounts, dtype=np.int64)
-        county = self.account_county[accounts]
+        county = self.account_owner[accounts]
         codes = _last_on_or_before(self.county_keys, self.county_codes, county, day, -1)
         override = _last_on_or_before(self.override_keys, self.override_codes, accounts, day,
                                       _BACK_TO_COUNTY)
@@ -181,7 +212,8 @@ def level_units(frames: Frames) -> pd.DataFrame:
 
 
 def has_history(frames: Frames) -> bool:
-    return len(frames.alignment_rows) > 0 or len(frames.override_rows) > 0
+    return (len(frames.alignment_rows) > 0 or len(frames.override_rows) > 0
+            or len(frames.zip_rows) > 0)
 
 
 def history_of(frames: Frames) -> History | None:
@@ -199,9 +231,14 @@ def _history(frames: Frames) -> History:
         rows = frames.alignment["territory_id"].astype(object).rename_axis(
             "county_fips").reset_index().assign(start_day=np.nan)
     counties = pd.Index(pd.unique(rows["county_fips"].to_numpy(object)))
+    zip_points, account_owner = _zip_owners(frames, rows, counties)
     county_keys = _keys(counties.get_indexer(rows["county_fips"].to_numpy(object)),
                         rows["start_day"].to_numpy("float64"))
-    county_codes = territory_ids.get_indexer(rows["territory_id"].astype(object).to_numpy())
+    county_keys = np.concatenate([county_keys, _keys(
+        zip_points["owner"].to_numpy(np.int64), zip_points["start_day"].to_numpy("float64"))])
+    county_codes = territory_ids.get_indexer(np.concatenate([
+        rows["territory_id"].astype(object).to_numpy(),
+        zip_points["territory_id"].astype(object).to_numpy()]))
     # accounts.territory_override is an override from the beginning
     base = accounts["territory_override"].to_numpy(object)
     has_base = np.flatnonzero(pd.notna(base))
@@ -216,15 +253,58 @@ def _history(frames: Frames) -> History:
     override_keys = _keys(owners[keep], days[keep])
     county_order = np.argsort(county_keys, kind="stable")
     override_order = np.argsort(override_keys, kind="stable")
-    changes = np.concatenate([rows["start_day"].to_numpy("float64"), days])
+    changes = np.concatenate([rows["start_day"].to_numpy("float64"), days,
+                              zip_points["start_day"].to_numpy("float64")])
     return History(
         county_keys=county_keys[county_order],
         county_codes=county_codes[county_order].astype(np.int64),
         override_keys=override_keys[override_order],
         override_codes=override_codes[keep][override_order].astype(np.int64),
-        account_county=counties.get_indexer(accounts["county_fips"].to_numpy(object)),
+        account_owner=account_owner,
         last_change=float(np.nanmax(changes)) if np.isfinite(changes).any() else -np.inf,
     )
+
+
+def _zip_owners(frames: Frames, county_rows: pd.DataFrame, counties: pd.Index
+                ) -> tuple[pd.DataFrame, np.ndarray]:
+    """The change points of the (ZIP, county) owners (owner, territory_id,
+    start_day) and every account's owner code: its county's position in
+    ``counties``, or ``len(counties)`` + its pair's number when its ZIP has rows.
+
+    A pair's points are its county's rows dated before the ZIP's first row
+    (blank dates first), then the ZIP's rows: the ZIP follows its county until
+    its own row is in force."""
+    accounts = frames.accounts
+    account_owner = counties.get_indexer(accounts["county_fips"].to_numpy(object))
+    zip_rows = frames.zip_rows
+    if zip_rows.empty:
+        zip_rows = frames.zip_alignment.rename_axis("zip").reset_index().assign(start_day=np.nan)
+    empty = pd.DataFrame({"owner": pd.Series([], dtype=np.int64),
+                          "territory_id": pd.Series([], dtype=object),
+                          "start_day": pd.Series([], dtype="float64")})
+    account_zip = accounts["zip"].to_numpy(object) if "zip" in accounts else None
+    if zip_rows.empty or account_zip is None:
+        return empty, account_owner
+    in_zip = np.flatnonzero(pd.Index(pd.unique(zip_rows["zip"].to_numpy(object))).get_indexer(
+        account_zip) >= 0)
+    if len(in_zip) == 0:
+        return empty, account_owner
+    pairs = pd.DataFrame({"zip": account_zip[in_zip],
+                          "county_fips": accounts["county_fips"].to_numpy(object)[in_zip]})
+    pair_code, pair_table = pd.factorize(pd.MultiIndex.from_frame(pairs))
+    account_owner = account_owner.copy()
+    account_owner[in_zip] = len(counties) + pair_code
+    pairs = pair_table.to_frame(index=False, name=["zip", "county_fips"]).assign(
+        owner=len(counties) + np.arange(len(pair_table)))
+    ordered = zip_rows["start_day"].fillna(-np.inf)
+    first = ordered.groupby(zip_rows["zip"].to_numpy(object)).min()
+    own = pairs.merge(zip_rows[["zip", "territory_id", "start_day"]], on="zip")
+    carried = pairs.merge(county_rows[["county_fips", "territory_id", "start_day"]],
+                          on="county_fips")
+    before = (carried["start_day"].fillna(-np.inf).to_numpy()
+              < first.reindex(carried["zip"].to_numpy(object)).to_numpy())
+    points = pd.concat([carried.loc[before], own], ignore_index=True)
+    return points[["owner", "territory_id", "start_day"]], account_owner
 
 
 def territories_on(frames: Frames, day: int) -> np.ndarray:
@@ -277,7 +357,8 @@ def latest_alignment(frames: Frames) -> Frames:
         accounts = accounts.copy(deep=False)
         accounts["territory_override"] = latest_overrides(frames)
     latest = replace(frames, accounts=accounts, alignment_rows=frames.alignment_rows.iloc[:0],
-                     override_rows=frames.override_rows.iloc[:0])
+                     override_rows=frames.override_rows.iloc[:0],
+                     zip_rows=frames.zip_rows.iloc[:0])
     latest.cache.update(frames.cache)
     return latest
 
@@ -291,7 +372,7 @@ def effective_codes(county_codes: np.ndarray, overrides: np.ndarray,
     ``overrides`` each account's override (missing = none). The live frames
     and every what-if use this one rule; integer codes let KPI code group
     without hashing a string per row."""
-    codes = np.array(county_codes, dtype=np.int64)
+    codes = np.array(county_codes, dtype=np.int64)  # a copy: the caller's stays
     overrides = np.asarray(overrides, dtype=object)
     has_override = pd.notna(overrides)
     codes[has_override] = territory_ids.get_indexer(overrides[has_override])
@@ -330,8 +411,10 @@ def build_frames(
     territories = dataset.territories.set_index("territory_id", drop=False).rename_axis(None)
     territories = territories.join(owners, how="left")
 
-    alignment = dataset.alignment
-    if "effective_from" in alignment and alignment["effective_from"].notna().any():
+    alignment, zip_rows, zip_alignment = _split_zip_rows(dataset.alignment)
+    dated = zip_rows["start_day"].notna().any() or (
+        "effective_from" in alignment and alignment["effective_from"].notna().any())
+    if dated:
         alignment_rows = pd.DataFrame({
             "county_fips": alignment["county_fips"].to_numpy(object),
             "territory_id": alignment["territory_id"].to_numpy(object),
@@ -348,21 +431,28 @@ def build_frames(
     override_rows = _override_rows(dataset)
 
     accounts = dataset.accounts.copy()
+    if "zip" not in accounts:  # a frame built before ZIP areas existed (by hand)
+        accounts["zip"] = pd.Series(None, index=accounts.index, dtype=object)
     accounts["customer_since"] = day_numbers(accounts["customer_since"])
     accounts["churned_on"] = day_numbers(accounts["churned_on"])
     territory_ids = pd.Index(dataset.territories["territory_id"].astype(object))
     by_county = territory_ids.get_indexer(
         accounts["county_fips"].map(alignment_map).astype(object).to_numpy())
-    codes = effective_codes(by_county, accounts["territory_override"].to_numpy(object),
+    by_unit = zip_unit_codes(by_county, accounts["zip"].to_numpy(object),
+                             zip_alignment["territory_id"], territory_ids)
+    codes = effective_codes(by_unit, accounts["territory_override"].to_numpy(object),
                             territory_ids)
     dtype = pd.CategoricalDtype(territory_ids)
     accounts["territory_id"] = pd.Categorical.from_codes(codes, dtype=dtype)
     accounts = accounts.set_index("account_id", drop=False).rename_axis(None)
     history = None
-    if len(alignment_rows) or len(override_rows):
+    if not dated:
+        zip_rows = zip_rows.iloc[:0]  # nothing dated: the latest rows say it all
+    if dated or len(override_rows):
         staged = Frames(territories=territories, reps=reps, alignment=alignment_map.to_frame(),
                         accounts=accounts, opportunities=pd.DataFrame(), quotas=pd.DataFrame(),
-                        alignment_rows=alignment_rows, override_rows=override_rows)
+                        alignment_rows=alignment_rows, override_rows=override_rows,
+                        zip_alignment=zip_alignment, zip_rows=zip_rows)
         history = _history(staged)
         # the latest alignment, overrides included (the dated ones too)
         accounts["territory_id"] = pd.Categorical.from_codes(
@@ -397,7 +487,40 @@ def build_frames(
         alignment_rows=alignment_rows,
         override_rows=override_rows,
         levels=dataset.levels.copy(),
+        zip_alignment=zip_alignment,
+        zip_rows=zip_rows,
     )
+
+
+def _split_zip_rows(alignment: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The county rows of an alignment table, its ZIP rows (zip, county_fips,
+    territory_id, start_day) and each ZIP's latest row (index zip)."""
+    if "zip" not in alignment or alignment["zip"].isna().all():
+        return alignment, _zip_rows_frame(), _zip_latest_frame()
+    is_zip = alignment["zip"].notna().to_numpy()
+    zips = alignment.loc[is_zip]
+    rows = pd.DataFrame({"zip": zips["zip"].to_numpy(object),
+                         "county_fips": zips["county_fips"].to_numpy(object),
+                         "territory_id": zips["territory_id"].to_numpy(object),
+                         "start_day": day_numbers(zips["effective_from"]).to_numpy()})
+    latest = rows.assign(order=rows["start_day"].fillna(-np.inf)).sort_values(
+        "order", kind="stable").drop_duplicates("zip", keep="last")
+    latest = latest.set_index("zip")[["territory_id", "county_fips"]].sort_index()
+    return alignment.loc[~is_zip], rows, latest
+
+
+def zip_unit_codes(county_codes: np.ndarray, account_zips: np.ndarray | None,
+                   zip_territory: pd.Series, territory_ids: pd.Index) -> np.ndarray:
+    """Each account's territory code by its alignment unit (issue 19): its ZIP's
+    territory when ``zip_territory`` (index ZIP area id) names its ZIP, else its
+    county's (``county_codes``). A new array; -1 = none."""
+    codes = np.array(county_codes, dtype=np.int64)
+    if account_zips is None or len(zip_territory) == 0:
+        return codes
+    at = zip_territory.index.get_indexer(account_zips)
+    has = at >= 0
+    codes[has] = territory_ids.get_indexer(zip_territory.to_numpy(object))[at[has]]
+    return codes
 
 
 def _override_rows(dataset: Dataset) -> pd.DataFrame:

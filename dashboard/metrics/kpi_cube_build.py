@@ -259,7 +259,8 @@ def prepare(frames) -> Aggregates:
     get their credited aggregates too (:func:`credited`).
     """
     agg = frames.derived(KEY, lambda: build(frames))
-    if len(getattr(frames, "alignment_rows", ())) or len(getattr(frames, "override_rows", ())):
+    if any(len(getattr(frames, rows, ())) for rows in ("alignment_rows", "override_rows",
+                                                        "zip_rows")):
         credited(frames)
     return agg
 

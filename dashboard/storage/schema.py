@@ -19,17 +19,19 @@ import pandas as pd
 
 # Column kinds. "id" and "text" are strings; "fips" is a 5-digit string whose
 # leading zeros matter; "date" is datetime64 (NaT = missing); "money" and
-# "number" are float64 (NaN = missing); "status" is one of OPP_STATUSES.
-ID, TEXT, FIPS, DATE, MONEY, NUMBER, STATUS, QUARTER = (
-    "id", "text", "fips", "date", "money", "number", "status", "quarter",
+# "number" are float64 (NaN = missing); "status" is one of OPP_STATUSES; "zip" is a
+# ZIP area id of the approximate ZIP areas (5 digits, or ``C`` + the FIPS of a county
+# holding no ZIP centre).
+ID, TEXT, FIPS, DATE, MONEY, NUMBER, STATUS, QUARTER, ZIP = (
+    "id", "text", "fips", "date", "money", "number", "status", "quarter", "zip",
 )
 
 OPP_STATUSES = ("open", "won", "lost")
 #: Longest value, in characters, of each string kind whose length the kind
 #: settles; "text" columns each say their own.
-KIND_LENGTHS = {ID: 64, FIPS: 5, STATUS: 10, QUARTER: 6}
+KIND_LENGTHS = {ID: 64, FIPS: 5, STATUS: 10, QUARTER: 6, ZIP: 6}
 #: Kinds held as strings (the rest are numbers and dates).
-STRING_KINDS = (ID, TEXT, FIPS, STATUS, QUARTER)
+STRING_KINDS = (ID, TEXT, FIPS, STATUS, QUARTER, ZIP)
 
 #: METRICS.md default stage probabilities; configuration may override them.
 DEFAULT_STAGE_PROBABILITIES = {
@@ -149,8 +151,12 @@ TABLES: dict[str, Table] = {
                 # blank: from the beginning; on day d a county belongs to its
                 # row with the latest effective_from <= d (METRICS.md)
                 Column("effective_from", DATE),
+                # a ZIP row (issue 19): the ZIP area of county_fips this row
+                # aligns, overriding its county's rows for the accounts in it;
+                # blank: a county row
+                Column("zip", ZIP, references="zip_areas"),
             ),
-            key=("county_fips", "effective_from"),
+            key=("county_fips", "effective_from", "zip"),
         ),
         Table(
             "accounts",
@@ -166,6 +172,9 @@ TABLES: dict[str, Table] = {
                 Column("customer_since", DATE),
                 Column("churned_on", DATE),
                 Column("territory_override", ID, references="territories"),
+                # the ZIP area the account lies in (issue 19); blank: none known,
+                # the account follows its county's rows only
+                Column("zip", ZIP, references="zip_areas"),
             ),
             key=("account_id",),
         ),
@@ -216,7 +225,7 @@ LOAD_ORDER = ("territories", "levels", "reps", "alignment", "accounts", "overrid
 #: still has to be part of its table's primary key, which no database lets be
 #: NULL: the store writes this value of its kind for blank and reads it back
 #: as blank. Nothing outside the store ever sees it.
-STORED_BLANK = {DATE: date(1, 1, 1), TEXT: ""}
+STORED_BLANK = {DATE: date(1, 1, 1), TEXT: "", ZIP: ""}
 
 
 def blank_keys(table: str) -> list[Column]:

@@ -29,7 +29,9 @@ from dashboard.metrics.frames import Frames
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4  # 2: frames carry the alignment history; 3: and their credited aggregates; 4: levels
+# 2: frames carry the alignment history; 3: and their credited aggregates; 4: levels;
+# 5: ZIP rows (zip_alignment, zip_rows, accounts.zip)
+FORMAT = 5
 FOLDER = "frames-snapshots"
 PREFIX = "frames-"
 

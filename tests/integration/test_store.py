@@ -38,10 +38,12 @@ def small_dataset() -> Dataset:
                            "email": obj("ann@example.com", "bo@example.com"),
                            "territory_id": obj("T1", None),
                            "home_lat": [47.6, nan], "home_lon": [-122.3, nan]}),
-        # history: 06037 moves from T1 to T2 on 2026-02-01 (its first row has no date)
-        alignment=pd.DataFrame({"county_fips": obj("06037", "48201", "06037"),
-                                "territory_id": obj("T1", "T2", "T2"),
-                                "effective_from": dates(None, None, "2026-02-01")}),
+        # history: 06037 moves from T1 to T2 on 2026-02-01 (its first row has no date),
+        # but its ZIP 90012 stays with T1 (a ZIP row, issue 19)
+        alignment=pd.DataFrame({"county_fips": obj("06037", "48201", "06037", "06037"),
+                                "territory_id": obj("T1", "T2", "T2", "T1"),
+                                "effective_from": dates(None, None, "2026-02-01", "2026-02-01"),
+                                "zip": obj(None, None, None, "90012")}),
         accounts=pd.DataFrame({
             "account_id": obj("A1", "A2"), "account_name": obj("Acme", "Globex"),
             "county_fips": obj("06037", "48201"), "lat": [34.0, 29.7], "lon": [-118.2, -95.4],
@@ -50,6 +52,7 @@ def small_dataset() -> Dataset:
             "customer_since": dates("2024-01-15", None),
             "churned_on": dates(None, None),
             "territory_override": obj(None, "T1"),
+            "zip": obj("90012", None),
         }),
         opportunities=pd.DataFrame({
             "opportunity_id": obj("O1"), "account_id": obj("A1"), "amount": [1234.56],
@@ -157,9 +160,9 @@ def test_a_database_of_the_first_schema_keeps_its_rows_as_undated_history(engine
         connection.execute(text("INSERT INTO quotas VALUES ('T1', '2026Q1', 5000)"))
     db.upgrade(engine)
     stored = store.read_dataset(engine)
-    assert stored.alignment.values.tolist() == [["06037", "T1", pd.NaT]]
+    assert stored.alignment.values.tolist() == [["06037", "T1", pd.NaT, None]]
     assert stored.quotas.values.tolist() == [["T1", "2026Q1", 5000.0, None]]
     with engine.begin() as connection:
         connection.execute(text(
-            "INSERT INTO alignment VALUES ('06037', 'T1', '2026-02-01')"))
+            "INSERT INTO alignment VALUES ('06037', 'T1', '2026-02-01', '')"))
     assert len(store.read_dataset(engine).alignment) == 2

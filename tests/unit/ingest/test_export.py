@@ -49,11 +49,13 @@ def tricky_dataset() -> Dataset:
         "home_lat": money(40.712800000000001, np.nan),
         "home_lon": money(-74.006, np.nan),
     })
-    # history: 36061 moves from T2 to 007 on 2026-02-01
+    # history: 36061 moves from T2 to 007 on 2026-02-01, but its ZIP 10001 stays
+    # with T2 (a ZIP row, issue 19)
     alignment = pd.DataFrame({
-        "county_fips": text("06037", "36061", "36061"),
-        "territory_id": text("007", "T2", "007"),
-        "effective_from": dates(None, None, "2026-02-01"),
+        "county_fips": text("06037", "36061", "36061", "36061"),
+        "territory_id": text("007", "T2", "007", "T2"),
+        "effective_from": dates(None, None, "2026-02-01", "2026-02-01"),
+        "zip": text(None, None, None, "10001"),
     })
     accounts = pd.DataFrame({
         "account_id": text("A1", "A2"),
@@ -67,6 +69,7 @@ def tricky_dataset() -> Dataset:
         "customer_since": dates("2024-01-15", None),
         "churned_on": dates(None, None),
         "territory_override": text(None, "007"),
+        "zip": text(None, "10001"),
     })
     opportunities = pd.DataFrame({
         "opportunity_id": text("O1", "O2", "O3"),
@@ -135,7 +138,7 @@ def test_values_are_written_plainly(tmp_path):
     accounts = dataset_to_csv_bytes(tricky_dataset().accounts, "accounts").decode()
     # whole numbers without ".0", no exponent, missing as empty
     assert accounts.splitlines()[2] == (
-        "A2,'plain quote,36061,,,,SMB,100000000000000000000,,,007"
+        "A2,'plain quote,36061,,,,SMB,100000000000000000000,,,007,10001"
     )
 
 
