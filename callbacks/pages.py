@@ -22,6 +22,7 @@ from callbacks import (
     attainment,
     drilldown,
     first_run,
+    geometry,
     health,
     imports,
     overview,
@@ -79,8 +80,8 @@ PAGES = (
 )
 
 #: callbacks that are no page of their own: the drill-down panel any view
-#: opens, and the public health check
-SHARED = (drilldown.register, health.register)
+#: opens, the public health check and the maps' unit geometry
+SHARED = (drilldown.register, health.register, geometry.register)
 
 BY_PATH = {page.path: page for page in PAGES}
 

@@ -1,0 +1,68 @@
+"""The map's unit geometry at one cacheable, compressed URL per layer and scope.
+
+``GET /_td/geometry/<layer>.json?v=<data stamp>[&county=FIPS,...]`` answers the layer's
+quantised TopoJSON for the signed-in viewer's scope (``dashboard.views.map_geometry``):
+a manager gets their region's units and territories, nothing of another region, whatever
+the query names. The ``v`` of the URLs the pages write is the data stamp, so an answer to
+the current stamp never changes: the browser keeps it a year (``immutable``, ``private``:
+it is one viewer's scope) and asks again only after an import or an applied scenario, which
+change the stamp and so the URL. Any answer carries an ETag (scope, stamp, layer, counties)
+and a repeated request with it gets 304. flask-compress compresses it like every JSON answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import dash
+from flask import Response, abort, request
+
+from callbacks import guard
+from dashboard.runtime.scoped import ScopedData
+from dashboard.runtime.service import DataService
+from dashboard.views import map_geometry
+
+GEOMETRY_ROUTE = "/_td/geometry/<layer>.json"
+#: a URL of the current data stamp names an answer that never changes
+IMMUTABLE = "private, max-age=31536000, immutable"
+#: any other (no stamp, an old one): kept, but checked with the ETag before each use
+REVALIDATE = "private, no-cache"
+
+
+def geometry_path(app: dash.Dash, data: ScopedData, layer: str, counties=()) -> str:
+    """The URL a page fetches a layer from: versioned by the data stamp."""
+    path = app.get_relative_path(GEOMETRY_ROUTE.replace("<layer>", layer))
+    query = f"?v={data.stamp}"
+    if counties:
+        query += "&county=" + ",".join(counties)
+    return path + query
+
+
+def topology_text(data: ScopedData, layer: str, counties: list[str]) -> str:
+    """The layer's TopoJSON for the viewer's scope, memoized per scope, stamp and counties."""
+    return data.memo("map_topology", (layer, tuple(counties)),
+                     lambda frames: map_geometry.topology_text(frames, layer, counties))
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    """The geometry route (signed-in only: ``/_td/`` is refused to anyone else)."""
+
+    def serve_geometry(layer: str):
+        if layer not in map_geometry.LAYERS:
+            abort(404)
+        data = guard.data(service)
+        counties = map_geometry.asked_counties(data.frames(), request.args.get("county"))
+        tag = hashlib.sha1(repr((data.scope.key, data.stamp, layer, counties))
+                           .encode()).hexdigest()
+        current = request.args.get("v") == data.stamp
+        response = Response(mimetype="application/json")
+        response.headers["Cache-Control"] = IMMUTABLE if current else REVALIDATE
+        response.set_etag(tag)
+        # flask-compress tags a compressed answer "<tag>:gzip" (or :zstd, :br)
+        if any(seen.split(":")[0] == tag for seen in request.if_none_match):
+            response.status_code = 304
+            return response
+        response.set_data(topology_text(data, layer, counties))
+        return response
+
+    app.server.add_url_rule(GEOMETRY_ROUTE, "td_geometry", serve_geometry)

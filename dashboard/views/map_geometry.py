@@ -1,0 +1,85 @@
+"""The map's unit geometry for one scope, as TopoJSON text (``dashboard.layers.map_topology``).
+
+Three layers are served: ``counties`` (the what-if map's units, each with its live
+territory), ``zip-cells`` (the approximate ZIP areas of some counties: a county expanded on
+the what-if map) and ``territories`` (the territories dissolved on the server, drawn by the
+map page). Each holds the frames' own units only: frames cut to a manager's scope give their
+region's counties, ZIP areas and territories, and no id, name or shape of another.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+import pandas as pd
+
+from dashboard.layers import map_topology
+from dashboard.metrics.frames import Frames
+
+TERRITORIES = "territories"  # i18n: not shown (a URL name)
+LAYERS = (map_topology.COUNTIES, map_topology.ZIP_CELLS, TERRITORIES)
+#: counties one request may ask the ZIP areas of (a page expands a few at a time)
+MAX_COUNTIES = 50
+
+
+def county_territories(frames: Frames) -> pd.Series:
+    """Each aligned county's territory (object ids), indexed by FIPS."""
+    return frames.alignment["territory_id"].astype(object)
+
+
+def zip_rows(frames: Frames) -> pd.Series:
+    """The territory of each ZIP area that has a row of its own (a mixed alignment)."""
+    rows = getattr(frames, "zip_alignment", None)
+    if rows is None or not len(rows):
+        return pd.Series(dtype=object)
+    return rows["territory_id"].astype(object)
+
+
+def zip_territories(frames: Frames, counties: Iterable[str]) -> dict[str, str]:
+    """The territory of each ZIP area of these (aligned) counties: its own row's, else its
+    county's (a ZIP without a row follows its county)."""
+    by_county = county_territories(frames)
+    aligned = [c for c in counties if c in by_county.index]
+    cells = map_topology.units_in_counties(map_topology.ZIP_CELLS, aligned)
+    county_of = {uid: map_topology.source(map_topology.ZIP_CELLS).units[uid]["county"]
+                 for uid in cells}
+    own = zip_rows(frames)
+    return {uid: str(own[uid]) if uid in own.index else str(by_county[county_of[uid]])
+            for uid in cells}
+
+
+def asked_counties(frames: Frames, text: str | None) -> list[str]:
+    """The FIPS a ``county=`` list names that the frames align, at most :data:`MAX_COUNTIES`;
+    anything else (another region's county, junk) is dropped without a word."""
+    if not isinstance(text, str) or not text:
+        return []
+    aligned = county_territories(frames).index
+    names = [part.strip() for part in text.split(",")[:MAX_COUNTIES]]
+    return sorted({name for name in names if name in aligned})
+
+
+def topology(frames: Frames, layer: str, counties: Iterable[str] = ()) -> dict:
+    """The layer's TopoJSON for these frames; ``counties`` (already checked with
+    :func:`asked_counties`) picks the ZIP areas to send, none meaning every one in scope."""
+    if layer == map_topology.COUNTIES:
+        territory_of = county_territories(frames).to_dict()
+        return map_topology.build(layer, territory_of, territory_of, units=True)
+    if layer == map_topology.ZIP_CELLS:
+        counties = list(counties) or list(county_territories(frames).index)
+        territory_of = zip_territories(frames, counties)
+        return map_topology.build(layer, territory_of, territory_of, units=True)
+    if layer == TERRITORIES:
+        if len(zip_rows(frames)):  # a county split by ZIP rows is dissolved from its ZIPs
+            territory_of = zip_territories(frames, county_territories(frames).index)
+            return map_topology.build(map_topology.ZIP_CELLS, territory_of, territory_of,
+                                      units=False,
+                                      tolerance=map_topology.TOLERANCE[map_topology.COUNTIES])
+        territory_of = county_territories(frames).to_dict()
+        return map_topology.build(map_topology.COUNTIES, territory_of, territory_of,
+                                  units=False)
+    raise ValueError(layer)
+
+
+def topology_text(frames: Frames, layer: str, counties: Iterable[str] = ()) -> str:
+    return json.dumps(topology(frames, layer, counties), separators=(",", ":"))
