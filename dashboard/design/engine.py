@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard.design.figures import Figures, figures
+from dashboard.design.figures import Figures, figures, territory_totals
 from dashboard.design.graph import DesignError, UnitGraph
 from dashboard.design.search import Limits, Move, Progress, Search
 from dashboard.design.seeding import grow, spread_seeds
@@ -155,22 +155,25 @@ def _run(problem: Problem, assignment: np.ndarray, settings: Settings, started: 
          progress, should_stop) -> Result:
     # a stall on a small graph is over sooner: at most two iterations per unit
     patience = min(settings.patience, max(30, 2 * problem.graph.size))
-    limits = Limits(time_limit=max(settings.time_limit - (time.monotonic() - started), 0.0),
-                    max_iterations=settings.max_iterations, patience=patience,
-                    restarts=settings.restarts, flow=settings.flow)
+    limits = Limits(time_limit=settings.time_limit, max_iterations=settings.max_iterations,
+                    patience=patience, restarts=settings.restarts, flow=settings.flow)
     state = State(problem, assignment)
-    outcome = Search(state, limits, settings.seed, progress, should_stop).run()
-    state.reset(outcome.assignment)
+    # the search's clock started with the design (seeding, growth and this set-up count)
+    outcome = Search(state, limits, settings.seed, progress, should_stop,
+                     started=started).run()
     g = problem.graph
-    deviation = np.abs(problem.deviation(state.totals))
+    totals = territory_totals(g, outcome.assignment, problem.territories)
+    deviation = np.abs(problem.deviation(totals))
     missed = {m: float(max(deviation[:, j].max() - problem.tolerance[j], 0.0))
               for j, m in enumerate(g.measure_names)}
+    used = (float(problem.cost[outcome.assignment != problem.start].sum())
+            if problem.start is not None else 0.0)
     return Result(
         assignment=outcome.assignment, territories=problem.territories,
         figures=figures(g, outcome.assignment, problem.territories, problem.tolerance,
                         problem.target),
         moves=tuple(outcome.moves), oversize=oversize_units(problem), missed_by=missed,
-        disruption=float(state.used), iterations=outcome.iterations,
+        disruption=used, iterations=outcome.iterations,
         seconds=time.monotonic() - started, stopped_by=outcome.stopped_by)
 
 

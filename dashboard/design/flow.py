@@ -26,14 +26,21 @@ already even. The flow step looks at all territories at once:
 The realisation is lumpy (units are not divisible): the local search then polishes what
 it missed. The step is deterministic: the programme's answer, the orders and the seeded
 tie breaks decide everything.
+
+The step honours a time limit inside it: HiGHS gets the seconds left (a programme it
+cannot finish in time plans nothing), and each flow's realisation asks ``stop`` before
+every unit it moves; when told to stop it keeps the best prefix so far and no further flow
+starts. Every territory stays one piece whenever it stops.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
 from scipy.optimize import linprog
+from scipy.sparse import coo_matrix, hstack, identity, vstack
 
 from dashboard.design.state import State
 from dashboard.design.transfer import (
@@ -78,11 +85,13 @@ def unit_load(state: State) -> np.ndarray:
 
 
 def plan(state: State, load: np.ndarray, blocked: set[tuple[int, int]] = frozenset(),
-         band: float = BAND) -> tuple[list[tuple[int, int, float]], np.ndarray]:
+         band: float = BAND, seconds: float = math.inf
+         ) -> tuple[list[tuple[int, int, float]], np.ndarray]:
     """(giver, receiver, amount) flows that bring every territory's load within
     ±band × tolerance of the mean, upstream first, and the load each territory should
-    end with; no flows when none is needed or the programme fails. ``blocked``: (giver,
-    receiver) pairs that may carry nothing (their border could not carry a flow)."""
+    end with; no flows when none is needed or the programme fails or does not finish
+    within ``seconds``. ``blocked``: (giver, receiver) pairs that may carry nothing
+    (their border could not carry a flow)."""
     p = state.problem
     k = p.territories
     current = np.bincount(state.assign, weights=load, minlength=k)
@@ -107,24 +116,30 @@ def plan(state: State, load: np.ndarray, blocked: set[tuple[int, int]] = frozens
     # variables: forward flow a -> b, then backward b -> a, for each pair (a, b); then
     # per territory how far it stays above, and below, its band (costly: the band is
     # met wherever the units allow it)
-    incidence = np.zeros((k, 2 * count))
+    # (sparse: four entries per pair; a dense matrix of 500 territories was 10^7 cells)
     rows = np.arange(count)
-    incidence[pairs[:, 0], rows] = -1.0          # a gives forward
-    incidence[pairs[:, 1], rows] = 1.0           # b receives forward
-    incidence[pairs[:, 0], count + rows] = 1.0   # a receives backward
-    incidence[pairs[:, 1], count + rows] = -1.0  # b gives backward
-    eye = np.eye(k)
-    zero = np.zeros((k, k))
+    incidence = coo_matrix(
+        (np.repeat([-1.0, 1.0, 1.0, -1.0], count),
+         (np.concatenate([pairs[:, 0], pairs[:, 1], pairs[:, 0], pairs[:, 1]]),
+          np.concatenate([rows, rows, count + rows, count + rows]))),
+        shape=(k, 2 * count)).tocsr()
+    # a gives forward, b receives forward, a receives backward, b gives backward
+    eye = identity(k, format="csr")
+    zero = coo_matrix((k, k))
     # low <= current + incidence @ f + below - above <= high ... as two inequalities
-    a_ub = np.vstack([np.hstack([incidence, -eye, zero]), np.hstack([-incidence, zero, -eye])])
+    a_ub = vstack([hstack([incidence, -eye, zero]), hstack([-incidence, zero, -eye])],
+                  format="csc")
     b_ub = np.concatenate([high - current, current - low])
     cost = np.concatenate([np.ones(2 * count), np.full(2 * k, SLACK)])
     upper = [0.0 if (a, b) in blocked else None for a, b in pairs.tolist()]
     upper += [0.0 if (b, a) in blocked else None for a, b in pairs.tolist()]
     upper += [None] * (2 * k)
+    if seconds <= 0:
+        return [], current
+    options = {} if math.isinf(seconds) else {"time_limit": float(seconds)}
     answer = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=[(0.0, u) for u in upper],
-                     method="highs")
-    if answer.status != 0:
+                     method="highs", options=options)
+    if answer.status != 0:  # no answer, or none in time
         return [], current
     flow = answer.x
     found = []
@@ -155,18 +170,19 @@ def _upstream_first(flows: list[tuple[int, int, float]]) -> list[tuple[int, int,
 
 
 def _candidates(state: State, giver: int, receiver: int) -> list[int]:
-    """The giver's movable units bordering the receiver."""
-    owner, neighbours, movable = state.owner, state.problem.graph.neighbours, \
-        state.problem.movable
-    units = np.flatnonzero(state.assign == giver)
-    return [int(u) for u in units
-            if movable[u] and any(owner[v] == receiver for v in neighbours[u])]
+    """The giver's movable units bordering the receiver (ascending)."""
+    g = state.problem.graph
+    edges = g.edges_of(np.flatnonzero(state.assign == giver))
+    units = g.src[edges[state.assign[g.dst[edges]] == receiver]]
+    units = np.unique(units)
+    return units[state.problem.movable[units]].tolist()
 
 
 def realise(state: State, giver: int, receiver: int, amount: float,
-            load: np.ndarray) -> list[int]:
+            load: np.ndarray, stop: Callable[[], bool] = lambda: False) -> list[int]:
     """The units to move from ``giver`` to ``receiver``, in order, whose load comes
-    closest to ``amount``; the state is left as it was."""
+    closest to ``amount``; the state is left as it was. ``stop`` is asked before each
+    step: when it says so, the best prefix so far."""
     p = state.problem
     g = p.graph
     centre = g.xy[state.assign == receiver].mean(axis=0)
@@ -180,7 +196,7 @@ def realise(state: State, giver: int, receiver: int, amount: float,
     budgeted = p.start is not None and np.isfinite(p.budget)
     moved, taken, kept, idle = 0.0, [], 0, 0
     best = amount
-    while len(taken) < MAX_STEPS and idle < PATIENCE and moved < amount:
+    while len(taken) < MAX_STEPS and idle < PATIENCE and moved < amount and not stop():
         units = np.array(sorted(u for u in frontier if state.owner[u] == giver),
                          dtype=np.int64)
         if not len(units):
@@ -224,16 +240,20 @@ def realise(state: State, giver: int, receiver: int, amount: float,
 
 
 def step(state: State, take: Callable[[int, int], None],
-         stop: Callable[[], bool] = lambda: False, rounds: int = ROUNDS) -> bool:
+         stop: Callable[[], bool] = lambda: False, rounds: int = ROUNDS,
+         seconds_left: Callable[[], float] = lambda: math.inf) -> bool:
     """One global step: plan the flow, realise it (``take(unit, territory)`` moves a unit
     for real), and plan again around the borders that could not carry their flow (a
     single county far bigger than the flow), at most ``rounds`` times; whether any unit
-    moved. ``stop`` is asked before each flow (the time limit, a cancel)."""
+    moved. ``stop`` is asked before each flow and each unit step (the time limit, a
+    cancel); ``seconds_left`` bounds each programme."""
     load = unit_load(state)
     blocked: set[tuple[int, int]] = set()
     moved = False
     for _ in range(rounds):
-        flows, final = plan(state, load, blocked)
+        if stop():
+            return moved
+        flows, final = plan(state, load, blocked, seconds=seconds_left())
         if not flows:
             break
         planned: dict[int, float] = {}
@@ -247,7 +267,7 @@ def step(state: State, take: Callable[[int, int], None],
                 holding = float(load[state.assign == giver].sum())
                 factor[giver] = max(holding - final[giver], 0.0) / planned[giver]
             wanted = amount * factor[giver]
-            units = realise(state, giver, receiver, wanted, load)
+            units = realise(state, giver, receiver, wanted, load, stop)
             for unit in units:
                 take(unit, receiver)
             moved = moved or bool(units)

@@ -119,7 +119,8 @@ class Search:
 
     def __init__(self, state: State, limits: Limits, seed: int,
                  progress: Callable[[Progress], None] | None = None,
-                 should_stop: Callable[[], bool] | None = None, moves: list[Move] | None = None):
+                 should_stop: Callable[[], bool] | None = None, moves: list[Move] | None = None,
+                 started: float | None = None):
         self.state, self.limits = state, limits
         self.rng = np.random.default_rng(seed)
         self.progress, self.should_stop = progress, should_stop
@@ -131,7 +132,9 @@ class Search:
         self.best_log = list(self.log)
         self.iteration = 0
         self.failed: set = set()  # transfers that did not improve (see transfer.py)
-        self.started = time.monotonic()
+        # the clock runs from ``started`` (the design's start: its time limit covers the
+        # seeding and the state's set-up too), else from now
+        self.started = time.monotonic() if started is None else started
         self.reported = 0.0
 
     def take(self, unit: int, dest: int, kind: str) -> None:
@@ -175,7 +178,9 @@ class Search:
         if p.start is not None and np.isfinite(p.budget):
             return False  # it plans moves no disruption budget pays for: local moves only
         return step(self.state, lambda unit, dest: self.take(unit, dest, "flow"),
-                    lambda: self._stop_reason() is not None)
+                    lambda: self._stop_reason() is not None,
+                    seconds_left=lambda: self.limits.time_limit
+                    - (time.monotonic() - self.started))
 
     def _chain(self, cands, order, allowed) -> bool:
         """Try ejection chains from the best few admissible moves; keep the first that
@@ -264,7 +269,7 @@ class Search:
         stale, kicks = 0, 0
         stopped = None
         flowed_at = self.best_score  # the best when the last flow step was taken
-        if self.limits.flow and self._flow():
+        if self.limits.flow and self._stop_reason() is None and self._flow():
             self._improved()
         while (stopped := self._stop_reason()) is None:
             self.iteration += 1

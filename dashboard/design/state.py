@@ -14,8 +14,12 @@ two rows, for every candidate at once.
 Scoring is incremental: the score change of every directed edge u → v (u moving
 to v's territory) is kept, with each unit's count of neighbours per territory
 (for the cut edges). A move of u from A to B makes stale only the edges leaving
-or entering A or B and those leaving u's neighbours; they are rescored at the next
-read (a chain that moves and undoes pays once), not all edges every iteration.
+or entering A or B; they are rescored at the next read (a chain that moves and
+undoes pays once), not all edges every iteration. The edges of u's neighbours
+elsewhere need nothing: the score of v → w reads the totals and counts of v's and
+w's territories only, and v's neighbour counts in A or B matter only to an edge
+leaving or entering A or B (rescoring every edge of every neighbour cost a million
+edges per move where a county split into hundreds of pieces borders them all).
 """
 
 from __future__ import annotations
@@ -111,7 +115,6 @@ class State:
         np.add.at(self.near, (g.src, self.assign[g.dst]), 1)
         self.edge_delta = self._score_edges(np.arange(len(g.src)))
         self.stale_territories: set[int] = set()
-        self.stale_units: set[int] = set()
 
     def _score_edges(self, edges: np.ndarray) -> np.ndarray:
         """Score change of moving each edge's first unit to its second unit's territory
@@ -131,18 +134,16 @@ class State:
 
     def _refresh(self) -> None:
         """Rescore the edges the moves since the last read made stale."""
-        if not self.stale_territories and not self.stale_units:
+        if not self.stale_territories:
             return
         g = self.problem.graph
         stale = np.zeros(self.problem.territories, dtype=bool)
         stale[list(self.stale_territories)] = True
         inside = np.flatnonzero(stale[self.assign])
         leaving = g.edges_of(inside)
-        edges = np.concatenate([leaving, g.reverse[leaving],
-                                g.edges_of(np.fromiter(self.stale_units, dtype=np.int64))])
+        edges = np.concatenate([leaving, g.reverse[leaving]])
         self.edge_delta[edges] = self._score_edges(edges)
         self.stale_territories.clear()
-        self.stale_units.clear()
 
     @property
     def score(self) -> float:
@@ -162,8 +163,6 @@ class State:
         self.near[around, source] -= 1
         self.near[around, dest] += 1
         self.stale_territories.update((source, dest))
-        self.stale_units.update(around)
-        self.stale_units.add(unit)
         if p.start is not None:
             home = p.start[unit]
             self.used += p.cost[unit] * (int(dest != home) - int(source != home))
