@@ -28,7 +28,7 @@ from flask import (
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
-from callbacks import guard
+from callbacks import guard, password_change
 from callbacks.api import API_PREFIX
 from callbacks.pages import home_page
 from callbacks.signin_limits import SignInLimits
@@ -42,6 +42,9 @@ log = logging.getLogger("territory_dashboard.auth")
 
 LOGIN_PATH = "/login"
 LOGOUT_PATH = "/logout"
+#: where a viewer sets their own password (``callbacks/password_change.py``);
+#: one holding a one-time password reaches nothing else until they have
+PASSWORD_PATH = "/password"
 #: no data behind these: the sign-in form, the language switch, static files, the health probe
 PUBLIC_PREFIXES = ("/login", "/language", "/assets/", "/_dash-component-suites/", "/_favicon.ico",
                    "/favicon.ico", "/healthz",
@@ -131,6 +134,8 @@ def install(app, service, cache) -> None:
         session.permanent = True
         login_user(SignedIn(found))
         log.info("user %s signed in", found.username)
+        if found.must_change_password:
+            return redirect(f"{PASSWORD_PATH}?next={quote(next_path, safe='/')}")
         return redirect(next_path if next_path != "/" else home_page(found))
 
     def throttled(seconds: int):
@@ -145,6 +150,7 @@ def install(app, service, cache) -> None:
 
     server.add_url_rule(LOGIN_PATH, "login", limits.protect(login, throttled),
                         methods=["GET", "POST"])
+    password_change.install(server, service, limits)
 
     @server.route(LOGOUT_PATH, methods=["POST"])
     def logout():
@@ -168,6 +174,11 @@ def _enforce(app):
         # the whole target is one value of the form's query: its own ? & = escaped,
         # or the first & would end it (and drop region, segment, drill-down)
         return redirect(f"{LOGIN_PATH}?next={quote(target, safe='/')}")
+    if current_user.viewer.must_change_password and path not in (PASSWORD_PATH, LOGOUT_PATH):
+        # a one-time password opens nothing but the form that replaces it
+        if path.startswith(DATA_PREFIXES):
+            return jsonify({"error": "set your own password first"}), 403  # i18n: not shown
+        return redirect(f"{PASSWORD_PATH}?next={quote(request.full_path.rstrip('?'), safe='/')}")
     if path == "/_dash-update-component":
         return _check_callback(app, current_user.viewer)
     return None
@@ -189,32 +200,23 @@ def _check_callback(app, viewer: Viewer):
     return None
 
 
-LOGIN_TEMPLATE = """<!doctype html>
+#: the card every form page shares (sign-in, password change), with the
+#: language switch under the page's own form
+PAGE_TEMPLATE = """<!doctype html>
 <html lang="{{ lang }}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ _("Sign in") }} · Territory Dashboard</title>
+<title>{{ title }} · Territory Dashboard</title>
 <link rel="stylesheet" href="/assets/vendor/bootstrap.min.css">
 <link rel="stylesheet" href="/assets/style.css">
 </head><body class="login-body">
 <main class="login-card card shadow-sm">
   <div class="card-body">
     <h1 class="h4 mb-1"><span class="brand-mark">◆</span> Territory Dashboard</h1>
-    <p class="text-muted mb-3">{{ _("Sign in to see your territories.") }}</p>
+    <p class="text-muted mb-3">{{ lead }}</p>
     {% if message %}
     <div class="alert alert-danger py-2" role="alert" id="login-error">{{ message }}</div>
     {% endif %}
-    <form method="post" action="{{ login_path }}" id="login-form">
-      <input type="hidden" name="csrf_token" value="{{ token }}">
-      <input type="hidden" name="next" value="{{ next_path }}">
-      <label class="form-label" for="username">{{ _("Username") }}</label>
-      <input class="form-control mb-2" id="username" name="username" value="{{ username }}"
-             autocomplete="username" required autofocus>
-      <label class="form-label" for="password">{{ _("Password") }}</label>
-      <input class="form-control mb-3" id="password" name="password" type="password"
-             autocomplete="current-password" required>
-      <button class="btn btn-primary w-100" type="submit" id="login-submit">
-        {{ _("Sign in") }}</button>
-    </form>
+    <!-- form -->
     <form method="post" action="{{ language_path }}" class="mt-3 text-center language-switch"
           id="language-switch">
       <input type="hidden" name="csrf_token" value="{{ token }}">
@@ -229,13 +231,33 @@ LOGIN_TEMPLATE = """<!doctype html>
   </div>
 </main></body></html>"""  # i18n: not shown (the texts inside go through _)
 
+LOGIN_TEMPLATE = PAGE_TEMPLATE.replace("<!-- form -->", """
+    <form method="post" action="{{ login_path }}" id="login-form">
+      <input type="hidden" name="csrf_token" value="{{ token }}">
+      <input type="hidden" name="next" value="{{ next_path }}">
+      <label class="form-label" for="username">{{ _("Username") }}</label>
+      <input class="form-control mb-2" id="username" name="username" value="{{ username }}"
+             autocomplete="username" required autofocus>
+      <label class="form-label" for="password">{{ _("Password") }}</label>
+      <input class="form-control mb-3" id="password" name="password" type="password"
+             autocomplete="current-password" required>
+      <button class="btn btn-primary w-100" type="submit" id="login-submit">
+        {{ _("Sign in") }}</button>
+    </form>""")  # i18n: not shown (the texts inside go through _)
+
+
+def form_page(template: str, message: str, status: int, **values):
+    """A form page (``PAGE_TEMPLATE`` around a form) as Flask answers it: never cached."""
+    html = render_template_string(template, message=message, token=csrf_token(), _=_,
+                                  lang=translation.language(),
+                                  languages=list(translation.LANGUAGE_NAMES.items()),
+                                  language_path="/language",
+                                  here=request.full_path.rstrip("?"), **values)
+    return html, status, {"Cache-Control": "no-store"}
+
 
 def _login_page(message: str = "", status: int = 200, username: str = "",
                 next_path: str = "/"):
-    html = render_template_string(LOGIN_TEMPLATE, message=message, token=csrf_token(),
-                                  username=username, next_path=next_path,
-                                  login_path=LOGIN_PATH, _=_, lang=translation.language(),
-                                  languages=list(translation.LANGUAGE_NAMES.items()),
-                                  language_path="/language",
-                                  here=request.full_path.rstrip("?"))
-    return html, status, {"Cache-Control": "no-store"}
+    return form_page(LOGIN_TEMPLATE, message, status, title=_("Sign in"),
+                     lead=_("Sign in to see your territories."), username=username,
+                     next_path=next_path, login_path=LOGIN_PATH)

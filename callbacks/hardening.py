@@ -11,8 +11,9 @@ every answer.
   body sent without a length while it is read.
 * **CSRF**: a state-changing request whose ``Origin`` names another host, or
   that the browser marks ``Sec-Fetch-Site: cross-site``/``same-site``, is
-  refused (403). Signed in, every such request other than the three forms
-  (which carry the session's token as a field) must carry that token in
+  refused (403). Signed in, every such request other than the four forms
+  (sign-in, sign-out, language, password: they carry the session's token as
+  a field) must carry that token in
   ``X-CSRFToken``: Dash's renderer copies it there from the ``_csrf_token``
   cookie, which this module keeps equal to the session's token.
 * **Headers**: a Content-Security-Policy with no inline script but Dash's own
@@ -32,7 +33,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from callbacks.api import API_PREFIX, bearer_token
-from callbacks.auth import CSRF_FIELD, DATA_PREFIXES, LOGIN_PATH, LOGOUT_PATH, csrf_token
+from callbacks.auth import (
+    CSRF_FIELD,
+    DATA_PREFIXES,
+    LOGIN_PATH,
+    LOGOUT_PATH,
+    PASSWORD_PATH,
+    csrf_token,
+)
 from callbacks.language import LANGUAGE_PATH
 from callbacks.limits import (
     API_IMPORT_LIMIT,
@@ -53,7 +61,7 @@ SIGNED_IN_KEY = "_user_id"  # i18n: not shown
 
 
 CALLBACK_PATH = "/_dash-update-component"
-FORM_PATHS = (LOGIN_PATH, LOGOUT_PATH, LANGUAGE_PATH)
+FORM_PATHS = (LOGIN_PATH, LOGOUT_PATH, LANGUAGE_PATH, PASSWORD_PATH)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 #: the cookie Dash's renderer reads the token from, and the header it sends it in
 CSRF_COOKIE, CSRF_HEADER = "_csrf_token", "X-CSRFToken"

@@ -3,8 +3,9 @@
 Counters live in Redis when the app's cache is Redis (``CACHE_REDIS_URL``),
 in memory otherwise; Flask-Limiter falls back to memory while Redis is down,
 so signing in keeps working and stays limited. Only an answer 401 (wrong
-username or password) is counted. The address is ``request.remote_addr``,
-which ``callbacks/hardening.py`` makes the real client's behind
+username or password, or a wrong current password on the password change
+form) is counted, in the same counters for both forms. The address is
+``request.remote_addr``, which ``callbacks/hardening.py`` makes the real client's behind
 ``TD_TRUSTED_PROXIES`` proxy hops.
 """
 
@@ -15,6 +16,7 @@ from collections.abc import Callable
 
 from flask import Flask, request
 from flask_limiter import Limiter, RequestLimit
+from flask_login import current_user
 
 from dashboard.access.signin_limits import SignInPolicy, digest, known_address_key, limit_text
 from dashboard.runtime.config import Settings
@@ -25,6 +27,9 @@ def client_address() -> str:
 
 
 def _username_key() -> str:
+    if request.endpoint == "password" and current_user.is_authenticated:  # i18n: not shown
+        # the password change form: its signed-in viewer, not a form field
+        return digest(current_user.viewer.username)
     return digest(request.form.get("username", "")[:100])
 
 

@@ -51,6 +51,8 @@ class Viewer:
     language: str = ""
     #: the level of a manager's unit ("" = region)
     scope_level: str = ""
+    #: signed in with a one-time password: no page nor data until they set their own
+    must_change_password: bool = False
 
     @property
     def unit(self) -> tuple[str, str]:

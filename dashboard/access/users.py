@@ -1,5 +1,10 @@
 """User accounts: create, list, change role, reset password, check a sign-in.
 
+A one-time password (a rep's first sign-in made by the first-run path, or one
+a leader hands over with ``users reset-password --one-time``) marks its user
+``must_change_password``: the web layer lets them do nothing but set their
+own (:func:`change_password`), after which the one-time password stops working.
+
 Passwords are hashed with werkzeug's ``generate_password_hash`` (scrypt with a
 random salt) and never stored or logged in clear. A failed check takes about
 as long for an unknown user as for a wrong password, so response time does
@@ -69,7 +74,9 @@ def _check_password(password: str) -> None:
 
 
 def add_user(engine: Engine, username: str, password: str, role: str, scope: str | None = None,
-             display_name: str = "", level: str | None = None) -> None:
+             display_name: str = "", level: str | None = None, one_time: bool = False) -> None:
+    """A new user; ``one_time``: ``password`` is one-time, to be replaced at
+    their first sign-in."""
     username = (username or "").strip()
     if not username:
         raise UserProblem("a username is required")
@@ -81,7 +88,8 @@ def add_user(engine: Engine, username: str, password: str, role: str, scope: str
             raise UserProblem(f"user {username!r} already exists")
         conn.execute(sa.insert(User).values(
             username=username, display_name=display_name or username, role=role, scope=scope,
-            scope_level=level or None, password_hash=generate_password_hash(password), active=True))
+            scope_level=level or None, password_hash=generate_password_hash(password), active=True,
+            must_change_password=one_time))
 
 
 def one_time_password() -> str:
@@ -105,7 +113,8 @@ def add_rep_accounts(engine: Engine, reps: list[tuple[str, str, str]]) -> list[t
         if made:
             conn.execute(sa.insert(User), [
                 dict(username=username, display_name=name or username, role=REP,
-                     scope=rep_id, password_hash=generate_password_hash(password), active=True)
+                     scope=rep_id, password_hash=generate_password_hash(password), active=True,
+                     must_change_password=True)
                 for username, rep_id, name, password in made])
     return [(username, password) for username, _rep, _name, password in made]
 
@@ -138,13 +147,41 @@ def set_language(engine: Engine, user_id: int, language: str) -> None:
         conn.execute(sa.update(User).where(User.id == user_id).values(language=chosen))
 
 
-def reset_password(engine: Engine, username: str, password: str) -> None:
+def reset_password(engine: Engine, username: str, password: str, one_time: bool = False) -> None:
+    """A new password for ``username``; ``one_time``: they must replace it at
+    their next sign-in."""
     _check_password(password)
     with engine.begin() as conn:
         done = conn.execute(sa.update(User).where(User.username == username)
-                            .values(password_hash=generate_password_hash(password)))
+                            .values(password_hash=generate_password_hash(password),
+                                    must_change_password=one_time))
         if done.rowcount != 1:
             raise UserProblem(f"no user {username!r}")
+
+
+#: why :func:`change_password` refused (the web layer words them)
+WRONG_CURRENT, TOO_SHORT, SAME_AS_BEFORE = "wrong-current", "too-short", "same"
+
+
+def change_password(engine: Engine, user_id: int, current: str, new: str) -> str | None:
+    """The user sets their own password, proving the current one (the one-time
+    password they signed in with). Returns None when done (the current one
+    then stops working and nothing more is asked of them), else why not:
+    :data:`WRONG_CURRENT`, :data:`TOO_SHORT` (under ``MIN_PASSWORD_LENGTH``)
+    or :data:`SAME_AS_BEFORE`."""
+    with Session(engine) as session:
+        row = session.scalars(sa.select(User).where(User.id == user_id)).first()
+        if row is None or not row.active or not check_password_hash(row.password_hash,
+                                                                    current or ""):
+            return WRONG_CURRENT
+        if len(new or "") < MIN_PASSWORD_LENGTH:
+            return TOO_SHORT
+        if new == current:
+            return SAME_AS_BEFORE
+        row.password_hash = generate_password_hash(new)
+        row.must_change_password = False
+        session.commit()
+    return None
 
 
 #: checked against when the username is unknown, so both paths cost one hash
@@ -174,7 +211,8 @@ def viewer_by_id(engine: Engine, user_id: int) -> Viewer | None:
 def _viewer(row: User) -> Viewer:
     return Viewer(user_id=row.id, username=row.username, role=row.role, scope=row.scope or "",
                   display_name=row.display_name or row.username, language=row.language or "",
-                  scope_level=row.scope_level or "")
+                  scope_level=row.scope_level or "",
+                  must_change_password=bool(row.must_change_password))
 
 
 def has_users(engine: Engine) -> bool:

@@ -121,6 +121,7 @@ def add_users_parser(sub) -> None:
     add.add_argument("--level", default="",
                      help="a manager's level when not region (--scope then names its unit)")
     add.add_argument("--name", default="", help="display name")
+    add.add_argument("--one-time", action="store_true", help=ONE_TIME_HELP)
     actions.add_parser("list", help="list users (never their passwords)")
     role = actions.add_parser("set-role", help="change a user's role and scope")
     role.add_argument("username")
@@ -129,6 +130,12 @@ def add_users_parser(sub) -> None:
     role.add_argument("--level", default="", help="a manager's level when not region")
     reset = actions.add_parser("reset-password", help="set a new password")
     reset.add_argument("username")
+    reset.add_argument("--one-time", action="store_true", help=ONE_TIME_HELP)
+
+
+#: a one-time password: made up, printed once, replaced by the user at first sign-in
+ONE_TIME_HELP = ("make up a one-time password and print it once; the user must set "
+                 "their own at their next sign-in")
 
 
 def _new_password() -> str:
@@ -158,14 +165,19 @@ def cmd_users(settings: Settings, args) -> int:
                 scope = f"{row.scope_level}:{row.scope}" if row.scope_level else row.scope or "-"
                 print(f"{row.username}\t{row.role}\t{scope}\t{row.display_name}{state}")
             return 0
+        one_time = getattr(args, "one_time", False)
         if args.action == "add":
             users.check_role(args.role, args.scope, args.level)  # before asking for a password
-            users.add_user(engine, args.username, _new_password(), args.role, args.scope,
-                           args.name, args.level)
+            password = users.one_time_password() if one_time else _new_password()
+            users.add_user(engine, args.username, password, args.role, args.scope,
+                           args.name, args.level, one_time=one_time)
         elif args.action == "set-role":
             users.set_role(engine, args.username, args.role, args.scope, args.level)
         elif args.action == "reset-password":
-            users.reset_password(engine, args.username, _new_password())
+            password = users.one_time_password() if one_time else _new_password()
+            users.reset_password(engine, args.username, password, one_time=one_time)
+        if one_time and args.action in ("add", "reset-password"):
+            print(f"one-time password for {args.username} (shown once): {password}")
     except users.UserProblem as exc:
         raise UserError(str(exc)) from exc
     print(f"{args.action}: done for {args.username}")

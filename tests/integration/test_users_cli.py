@@ -70,3 +70,15 @@ def test_outside_the_demo_the_app_needs_a_secret_key(env):
 
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
         create_app(env.with_(demo=False, secret_key=""))
+
+
+def test_reset_password_one_time_prints_it_once_and_the_user_must_replace_it(env, capsys):
+    code, out, _ = run(capsys, "users", "reset-password", "manager-west", "--one-time")
+    assert code == 0
+    one_time = out.split("(shown once): ")[1].split()[0]
+    from app import create_app
+
+    app = create_app(env)
+    client = app.server.test_client()
+    sign_in(client, "manager-west", one_time)
+    assert client.get("/").headers["Location"].startswith("/password?next=")
