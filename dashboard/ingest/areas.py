@@ -54,15 +54,22 @@ def expand_alignment(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, 
         copies[COUNTY] = list(inside)
         parts.append(copies)
     expanded = pd.concat(parts)
-    # a county named on its own row keeps it (the same effective date: the
-    # state's or region's row gives way, not a duplicate)
-    dates = expanded.get("effective_from", pd.Series("", index=expanded.index)).fillna("")
-    own = pd.Series(~expanded.index.isin(rows.index[whole]), index=expanded.index)
-    order = np.lexsort((~own.to_numpy(),))
-    expanded = expanded.iloc[order]
-    keep = ~pd.DataFrame({"c": expanded[COUNTY].to_numpy(),
-                          "d": dates.iloc[order].to_numpy()}).duplicated().to_numpy()
-    return expanded[keep], unknown
+    # a county named on its own row keeps it (the same effective date and ZIP:
+    # the state's or region's row gives way, not a duplicate)
+    key = pd.DataFrame({"c": expanded[COUNTY].to_numpy(),
+                        **{name: _cells(expanded, name) for name in ("effective_from", "zip")}})
+    own = ~expanded.index.isin(rows.index[whole])
+    order = np.lexsort((~own,))
+    keep = ~key.iloc[order].duplicated().to_numpy()
+    return expanded.iloc[order][keep], unknown
+
+
+def _cells(rows: pd.DataFrame, name: str) -> np.ndarray:
+    """The text of the column whose header is ``name`` (any case), "" without one."""
+    header = next((h for h in rows.columns if str(h).strip().lower() == name), None)
+    if header is None:
+        return np.full(len(rows), "", dtype=object)
+    return rows[header].fillna("").astype(str).str.strip().to_numpy(dtype=object)
 
 
 def unknown_area(file: str, row: int, column: str | None, cell: str) -> Problem:

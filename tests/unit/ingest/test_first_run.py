@@ -146,3 +146,15 @@ def test_the_company_before_territories_counts_the_12_months_to_the_as_of_date()
     # after 2024-02-10 up to 2025-02-10: o2 50, o3 200, o5 70 (o1 closed on 2024-02-10 itself)
     assert summary == {"accounts": 2, "customers": 2, "bookings": 320.0, "won_deals": 3,
                        "prior_bookings": 100.0, "open_pipeline": 0.0}
+
+
+def test_a_zip_row_beside_a_state_row_keeps_both():
+    """A ZIP row (issue 19) aligns part of a county: the state's row for that
+    county is not a duplicate of it and stays."""
+    rows = pd.DataFrame({"county_fips": ["state:ri", "44001"], "territory_id": ["T1", "T2"],
+                         "ZIP": ["", "02806"]})
+    expanded, unknown = areas.expand_alignment(rows)
+    assert unknown == []
+    assert sorted(zip(expanded["county_fips"], expanded["ZIP"], expanded["territory_id"],
+                      strict=True))[:2] == [("44001", "", "T1"), ("44001", "02806", "T2")]
+    assert len(expanded) == 6
