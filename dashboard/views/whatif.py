@@ -20,7 +20,7 @@ from dashboard.geo import us_atlas
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _
 from dashboard.metrics.frames import Frames
-from dashboard.whatif.changeset import Changes
+from dashboard.whatif.changeset import Changes, zip_live_territory
 
 #: ~1 km, as the territory map: 3,100 counties stay near 1 MB of GeoJSON
 SIMPLIFY_DEGREES = 0.01
@@ -162,6 +162,7 @@ def check_fits(frames: Frames, changes: Changes) -> Changes:
     predate an import, or have been written by hand)."""
     territories = set(frames.territories["territory_id"])
     named = (set(changes.county_moves.values()) | set(changes.quota_changes)
+             | set(changes.zip_moves.values())
              | {t for t in changes.account_overrides.values() if t is not None})
     # only what the changes name is looked up (an index's hash table), never
     # every account: this runs on each edit and redraw
@@ -170,7 +171,9 @@ def check_fits(frames: Frames, changes: Changes) -> Changes:
             (N_("county {name} is not in the current data"),
              sorted(f for f in changes.county_moves if f not in frames.alignment.index)),
             (N_("account {name} is not in the current data"),
-             sorted(a for a in changes.account_overrides if a not in frames.accounts.index))):
+             sorted(a for a in changes.account_overrides if a not in frames.accounts.index)),
+            (N_("ZIP area {name} is not in the current data"),
+             sorted(z for z in changes.zip_moves if zip_live_territory(frames, z) is None))):
         if unknown:
             raise ValueError(_(message).format(name=unknown[0]))
     return changes

@@ -1,7 +1,10 @@
 """What-if scenarios: a set of changes over the live alignment, and its frames.
 
 METRICS.md "Scenario": a named set of changes (unit moves, account overrides,
-quota changes) over a base alignment. A scenario is plain data
+quota changes) over a base alignment. The units are counties and ZIP areas
+(issue 19): a ZIP move puts the accounts of that ZIP in another territory,
+over its county's (``Changes.zip_moves``; an account's territory is its
+override, else its ZIP's, else its county's, as in ``metrics.frames``). A scenario is plain data
 (:class:`Changes`, JSON round-trip) so it can be saved, compared and undone;
 :func:`apply` turns it into the :class:`~dashboard.metrics.frames.Frames` every KPI
 reads, with accounts and their opportunities following their new territory
@@ -29,10 +32,10 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from dashboard.geo import us_atlas
+from dashboard.geo import us_atlas, zip_areas
 from dashboard.i18n.translation import _
 from dashboard.metrics import kpi_cube, kpi_cube_build, kpi_cube_moves
-from dashboard.metrics.frames import Frames, effective_codes, latest_overrides
+from dashboard.metrics.frames import Frames, effective_codes, latest_overrides, zip_unit_codes
 from dashboard.metrics.kpi_cube_build import grouped, members
 
 #: How many names a lock message lists before "and N more".
@@ -76,9 +79,12 @@ class Changes:
     locked_counties: frozenset[str] = frozenset()
     locked_accounts: frozenset[str] = frozenset()
     locked_territories: frozenset[str] = frozenset()
+    #: ZIP area id -> territory: the ZIP's accounts (those without an override)
+    #: go there, whatever their county's territory (issue 19)
+    zip_moves: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("county_moves", "account_overrides", "quota_changes"):
+        for name in ("county_moves", "account_overrides", "quota_changes", "zip_moves"):
             value = dict(sorted(dict(getattr(self, name)).items()))
             object.__setattr__(self, name, MappingProxyType(value))
         for name in ("locked_counties", "locked_accounts", "locked_territories"):
@@ -101,11 +107,13 @@ class Changes:
     @property
     def is_empty(self) -> bool:
         """No move and no quota change (locks alone change no figure)."""
-        return not (self.county_moves or self.account_overrides or self.quota_changes)
+        return not (self.county_moves or self.account_overrides or self.quota_changes
+                    or self.zip_moves)
 
     def to_json(self) -> dict:
         return {
             "county_moves": dict(self.county_moves),
+            "zip_moves": dict(self.zip_moves),
             "account_overrides": dict(self.account_overrides),
             "quota_changes": {k: float(v) for k, v in self.quota_changes.items()},
             "locked_counties": sorted(self.locked_counties),
@@ -118,6 +126,7 @@ class Changes:
         """Inverse of :meth:`to_json`; missing keys mean "no change"."""
         return cls(
             county_moves={str(k): str(v) for k, v in data.get("county_moves", {}).items()},
+            zip_moves={str(k): str(v) for k, v in data.get("zip_moves", {}).items()},
             account_overrides={str(k): None if v is None else str(v)
                                for k, v in data.get("account_overrides", {}).items()},
             quota_changes={str(k): float(v) for k, v in data.get("quota_changes", {}).items()},
@@ -173,6 +182,51 @@ class Changes:
                 del moves[fips]
         return replace(self, county_moves=moves)
 
+    def move_zips(self, frames: Frames, zips: Iterable[str], territory_id: str) -> Changes:
+        """ZIP areas (with their accounts that have no override) to ``territory_id``.
+
+        A ZIP may move when its county is in ``frames``' alignment or it has a ZIP
+        row there (a manager's cut holds their region's only, so a ZIP of another
+        region reads as unknown). A move back to the territory the ZIP would have
+        without it (its ZIP row's, else its county's under these changes) is dropped.
+        Refused like a county move: the ZIP's county locked, a locked territory
+        left or entered, a locked account without an override in it.
+        """
+        index = index_of(frames)
+        _known_territory(index.territory_ids, territory_id)
+        moving, leaving = [], set()
+        for zip_id in dict.fromkeys(zips):
+            county = zip_county(frames, zip_id)
+            without = self._zip_territory_without_move(frames, zip_id, county)
+            if self.zip_moves.get(zip_id, without) != territory_id:
+                moving.append((zip_id, county, without))
+                leaving.add(self.zip_moves.get(zip_id, without))
+        locked = self.locked_counties.intersection(c for _z, c, _w in moving)
+        if locked:
+            raise LockedError(_("county {names} locked: cannot move").format(
+                names=_county_names(locked)))
+        self._refuse_locked_territories(
+            {t for t in leaving if t is not None} | ({territory_id} if moving else set()))
+        if moving and self.locked_accounts:
+            pinned = _pinned_in(frames, self, [z for z, _c, _w in moving], "zip")
+            if pinned:
+                raise LockedError(_("account {names} locked: a ZIP move would change "
+                                    "its territory").format(names=_names(pinned)))
+        moves = dict(self.zip_moves)
+        for zip_id, _county, without in moving:
+            moves[zip_id] = territory_id
+            if without == territory_id:
+                del moves[zip_id]
+        return replace(self, zip_moves=moves)
+
+    def _zip_territory_without_move(self, frames: Frames, zip_id: str, county: str
+                                    ) -> str | None:
+        """The ZIP's territory under these changes but its own move: its ZIP row's,
+        else its county's (moved or live)."""
+        if zip_id in frames.zip_alignment.index:
+            return frames.zip_alignment.at[zip_id, "territory_id"]
+        return self.county_moves.get(county, frames.alignment["territory_id"].get(county))
+
     def override_accounts(self, frames: Frames, account_ids: Iterable[str],
                           territory_id: str | None) -> Changes:
         """Named-account overrides to ``territory_id``; None clears the override,
@@ -188,10 +242,9 @@ class Changes:
             raise ValueError(_("unknown account {names}").format(names=_names(unknown)))
         base_override = latest_overrides(frames)[positions]
         current = _effective(frames, self, positions)
-        if territory_id is None:
-            county = frames.accounts["county_fips"].to_numpy(object)[positions]
-            alignment = frames.alignment["territory_id"]
-            target = [self.county_moves.get(c, alignment.get(c)) for c in county]
+        if territory_id is None:  # back to its ZIP's territory, else its county's
+            units = index.unit_codes(frames, self)[positions]
+            target = [index.territory_ids[c] if c >= 0 else None for c in units]
         else:
             target = [territory_id] * len(ids)
         changing = [i for i, (c, t) in enumerate(zip(current, target, strict=True))
@@ -245,15 +298,38 @@ def _effective(frames: Frames, changes: Changes, positions: np.ndarray) -> list:
     return [ids[c] if c >= 0 else None for c in codes]
 
 
-def _pinned_in(frames: Frames, changes: Changes, counties: list[str]) -> list[str]:
-    """Locked accounts that follow one of the counties (no override) and so would move."""
+def _pinned_in(frames: Frames, changes: Changes, units: list[str],
+               column: str = "county_fips") -> list[str]:
+    """Locked accounts that follow one of the units (counties, or ZIP areas with
+    ``column="zip"``) without an override, and so would move."""
     locked = sorted(a for a in changes.locked_accounts if a in frames.accounts.index)
     positions = frames.accounts.index.get_indexer(locked)
-    county = frames.accounts["county_fips"].to_numpy(object)[positions]
+    unit = frames.accounts[column].to_numpy(object)[positions]
     override = _override_values(frames, changes, positions)
-    moving = set(counties)
-    return [a for a, c, o in zip(locked, county, override, strict=True)
-            if c in moving and _same(o, None)]
+    moving = set(units)
+    return [a for a, u, o in zip(locked, unit, override, strict=True)
+            if u in moving and _same(o, None)]
+
+
+def zip_county(frames: Frames, zip_id: str) -> str:
+    """The county of a ZIP area a move may name (see :meth:`Changes.move_zips`);
+    ValueError naming the ZIP when it is unknown or outside ``frames``."""
+    if zip_id in frames.zip_alignment.index:
+        return str(frames.zip_alignment.at[zip_id, "county_fips"])
+    county = zip_areas.cell_counties().get(zip_id)
+    if county is None or county not in frames.alignment.index:
+        raise ValueError(_("ZIP area {name} is not in the alignment").format(name=zip_id))
+    return county
+
+
+def zip_live_territory(frames: Frames, zip_id: str) -> str | None:
+    """The live territory of a ZIP area: its ZIP row's in ``frames``, else its
+    county's; None when neither is in ``frames`` (unknown, or outside a cut)."""
+    if zip_id in frames.zip_alignment.index:
+        return str(frames.zip_alignment.at[zip_id, "territory_id"])
+    county = zip_areas.cell_counties().get(zip_id)
+    territory = frames.alignment["territory_id"].get(county) if county else None
+    return None if territory is None or pd.isna(territory) else str(territory)
 
 
 def _override_values(frames: Frames, changes: Changes, positions: np.ndarray) -> list:
@@ -275,13 +351,15 @@ def scenario_codes(frames: Frames, changes: Changes) -> np.ndarray:
     codes = index.account_codes(frames).copy()
     overridden = _overridden(frames, changes)
     counties = index.county_ids.get_indexer(list(changes.county_moves))
-    touched = np.union1d(index.accounts_in(counties[counties >= 0]), overridden)
+    zips = index.zip_ids.get_indexer(list(changes.zip_moves))
+    touched = np.union1d(np.union1d(index.accounts_in(counties[counties >= 0]),
+                                    index.accounts_in_zips(zips[zips >= 0])), overridden)
     if len(touched) == 0:
         return codes
     override = latest_overrides(frames)[touched]
     override[np.searchsorted(touched, overridden)] = list(changes.account_overrides.values())
-    by_county = index.county_codes(frames, changes)[index.account_county[touched]]
-    codes[touched] = effective_codes(by_county, override, index.territory_ids)
+    by_unit = index.unit_codes(frames, changes, touched)
+    codes[touched] = effective_codes(by_unit, override, index.territory_ids)
     return codes
 
 
@@ -318,7 +396,10 @@ def apply(frames: Frames, changes: Changes) -> Frames:
         moved = pd.Series(changes.county_moves, dtype=object)
         alignment = alignment.copy()
         alignment.loc[moved.index, "territory_id"] = moved.to_numpy()
-    if changes.county_moves or changes.account_overrides:
+    zip_alignment = frames.zip_alignment
+    if changes.zip_moves:
+        zip_alignment = _zip_alignment_after(frames, changes)
+    if changes.county_moves or changes.account_overrides or changes.zip_moves:
         codes = scenario_codes(frames, changes)
         dtype = accounts["territory_id"].dtype
         accounts = accounts.copy(deep=False)
@@ -339,7 +420,8 @@ def apply(frames: Frames, changes: Changes) -> Frames:
     after = replace(frames, alignment=alignment, accounts=accounts,
                     opportunities=opportunities, quotas=quotas,
                     alignment_rows=frames.alignment_rows.iloc[:0],
-                    override_rows=frames.override_rows.iloc[:0])
+                    override_rows=frames.override_rows.iloc[:0],
+                    zip_alignment=zip_alignment, zip_rows=frames.zip_rows.iloc[:0])
     after.derived(_INDEX, lambda: index)  # same rows, same order: the base's index holds
     agg = kpi_cube.aggregates_of(frames)
     if agg is not None:
@@ -347,6 +429,15 @@ def apply(frames: Frames, changes: Changes) -> Frames:
         kpi_cube_build.attach(
             after, agg if codes is None else kpi_cube_moves.follow(agg, codes, opportunities))
     return after
+
+
+def _zip_alignment_after(frames: Frames, changes: Changes) -> pd.DataFrame:
+    """The frames' ZIP rows with the changes' ZIP moves laid over them (a moved
+    ZIP without a row gains one, its county from :func:`zip_county`)."""
+    moved = pd.DataFrame({"territory_id": pd.Series(dict(changes.zip_moves), dtype=object)})
+    moved["county_fips"] = [zip_county(frames, z) for z in moved.index]
+    kept = frames.zip_alignment.drop(index=moved.index, errors="ignore")
+    return pd.concat([kept, moved.rename_axis("zip")]).sort_index()
 
 
 # -- the index: where each account and opportunity sits, built once per base --
@@ -366,6 +457,12 @@ class _Index:
     opportunity_account: np.ndarray
     opportunity_order: np.ndarray
     opportunity_starts: np.ndarray
+    #: the accounts' ZIP areas: ZIP position of each account (-1 = none), then
+    #: accounts grouped by ZIP
+    zip_ids: pd.Index = field(default_factory=lambda: pd.Index([], dtype=object))
+    account_zip: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    zip_order: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    zip_starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
 
     @classmethod
     def build(cls, frames: Frames) -> _Index:
@@ -383,8 +480,13 @@ class _Index:
                 frames.opportunities["account_id"].astype(object))
             by_account = (opportunity_account,
                           *grouped(opportunity_account, len(frames.accounts)))
+        zip_column = frames.accounts["zip"] if "zip" in frames.accounts else pd.Series(
+            None, index=frames.accounts.index, dtype=object)
+        account_zip, zip_ids = pd.factorize(zip_column, sort=True)
+        zip_order, zip_starts = grouped(account_zip, len(zip_ids))
         return cls(pd.Index(dtype.categories), pd.Index(county_ids), account_county,
-                   county_order, county_starts, *by_account)
+                   county_order, county_starts, *by_account, pd.Index(zip_ids, dtype=object),
+                   account_zip, zip_order, zip_starts)
 
     @staticmethod
     def account_codes(frames: Frames) -> np.ndarray:
@@ -397,6 +499,25 @@ class _Index:
 
     def accounts_in(self, county_positions: np.ndarray) -> np.ndarray:
         return members(self.county_order, self.county_starts, county_positions)
+
+    def accounts_in_zips(self, zip_positions: np.ndarray) -> np.ndarray:
+        return members(self.zip_order, self.zip_starts, zip_positions)
+
+    def unit_codes(self, frames: Frames, changes: Changes,
+                   accounts: np.ndarray | None = None) -> np.ndarray:
+        """Territory code of some accounts' alignment unit under the changes (all
+        accounts when None): their ZIP's (ZIP row or ZIP move), else their county's."""
+        accounts = np.arange(len(self.account_county)) if accounts is None else accounts
+        by_county = self.county_codes(frames, changes)[self.account_county[accounts]]
+        if frames.zip_alignment.empty and not changes.zip_moves:
+            return by_county
+        zips = self.zip_ids.to_numpy(object)
+        zip_of = np.append(zips, None)[self.account_zip[accounts]]
+        territory = frames.zip_alignment["territory_id"]
+        if changes.zip_moves:
+            territory = territory.drop(index=list(changes.zip_moves), errors="ignore")
+            territory = pd.concat([territory, pd.Series(dict(changes.zip_moves), dtype=object)])
+        return zip_unit_codes(by_county, zip_of, territory, self.territory_ids)
 
     def county_codes(self, frames: Frames, changes: Changes) -> np.ndarray:
         """Territory code of each account county under the changes, then a -1 sentinel."""

@@ -1,8 +1,8 @@
 """Which territories a what-if draft touches, so a manager's edits can be held
 to their own region.
 
-A draft names a territory when it moves a county or an account into it or
-out of it, changes its quota, or locks it or something in it. A manager may
+A draft names a territory when it moves a county, a ZIP area or an account
+into it or out of it, changes its quota, or locks it or something in it. A manager may
 save or propose a draft only when every territory it names is theirs.
 
 :class:`ScenarioScope` is the one place that decides, with
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from dashboard.access.rules import Viewer
 from dashboard.access.scope import Scope, may_change_scenario, may_see_scenario
 from dashboard.metrics.frames import Frames
+from dashboard.whatif.changeset import index_of, zip_live_territory
 
 
 def territories_named(frames: Frames, changes) -> set[str]:
@@ -37,11 +38,15 @@ def territories_named(frames: Frames, changes) -> set[str]:
     named |= owners(changes.county_moves, county_owner)
     named |= {t for t in changes.account_overrides.values() if t}
     named |= owners(changes.account_overrides, account_owner)
-    # clearing an override sends the account back to its county's territory
+    named |= set(changes.zip_moves.values())
+    named |= {zip_live_territory(frames, z) for z in changes.zip_moves} - {None}
+    # clearing an override sends the account back to its ZIP's or county's territory
     cleared = [a for a, t in changes.account_overrides.items()
                if not t and a in frames.accounts.index]
-    counties = frames.accounts.loc[cleared, "county_fips"].dropna()
-    named |= {changes.county_moves.get(c) or county_owner.get(c) for c in counties} - {None}
+    if cleared:
+        index = index_of(frames)
+        units = index.unit_codes(frames, changes, frames.accounts.index.get_indexer(cleared))
+        named |= {index.territory_ids[c] for c in units if c >= 0}
     named |= set(changes.quota_changes)
     named |= set(changes.locked_territories)
     named |= owners(changes.locked_counties, county_owner)
@@ -81,6 +86,8 @@ class ScenarioScope:
         counties = [*changes.county_moves, *changes.locked_counties]
         listed = [*changes.account_overrides, *changes.locked_accounts]
         return (named + sorted({c for c in counties if c not in alignment})
+                + sorted({z for z in changes.zip_moves
+                          if zip_live_territory(self.frames, z) is None})
                 + sorted({a for a in listed if a not in accounts}))
 
     def may_see(self, changes, author: str | None) -> bool:

@@ -136,6 +136,12 @@ def touched_territories(before: Frames, after: Frames) -> list[str]:
     align_old, align_new = align_old.reindex(counties), align_new.reindex(counties)
     differ = ~(align_old.isna() & align_new.isna()) & (align_old != align_new)
     touched |= set(align_old[differ]) | set(align_new[differ])
+    if before.zip_alignment is not after.zip_alignment:  # a ZIP moved (issue 19)
+        zip_old, zip_new = (f.zip_alignment["territory_id"] for f in (before, after))
+        moved = zip_new.index.difference(zip_old.index).union(
+            zip_old.index[zip_old.ne(zip_new.reindex(zip_old.index)).to_numpy()])
+        touched |= set(zip_new.reindex(moved).dropna())
+        touched |= {t for t in zip_old.reindex(moved) if isinstance(t, str)}
     if before.quotas is not after.quotas:
         quota_old = before.quotas.groupby("territory_id", observed=True)["amount"].sum()
         quota_new = after.quotas.groupby("territory_id", observed=True)["amount"].sum()

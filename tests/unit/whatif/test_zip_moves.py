@@ -1,0 +1,145 @@
+"""What-if moves of a ZIP area (issue 19 item 4), worked by hand.
+
+San Francisco (06075) is T1's, San Mateo (06081) T2's; ZIP 94110 (in 06075) has a
+ZIP row to T3. Accounts, each with one won deal in 2026Q1 worth 1,000 x its number:
+A1 (06075, ZIP 94103), A2 (06075, ZIP 94110), A3 (06081, ZIP 94401),
+A4 (06075, ZIP 94103, a named account of T2).
+Live: T1 = A1 (1,000); T2 = A3 + A4 (7,000); T3 = A2 (2,000).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dashboard.metrics.frames import build_frames
+from dashboard.metrics.kpi_table import kpi_table
+from dashboard.metrics.periods import Period
+from dashboard.storage.schema import Dataset
+from dashboard.storage.schema import frame_from_rows as _frame
+from dashboard.whatif.changeset import Changes, LockedError, apply
+from dashboard.whatif.zip_units import zip_units
+
+Q1 = Period.parse("2026Q1")
+AS_OF = date(2026, 3, 31)
+
+
+def acct(aid, fips, zip_area, override=None):
+    return (aid, f"Account {aid}", fips, None, None, "Retail", "SMB", 1000.0, "2025-01-01",
+            None, override, zip_area)
+
+
+@pytest.fixture(scope="module")
+def frames():
+    accounts = [acct("A1", "06075", "94103"), acct("A2", "06075", "94110"),
+                acct("A3", "06081", "94401"), acct("A4", "06075", "94103", override="T2")]
+    return build_frames(Dataset(
+        territories=_frame("territories", [(t, f"Territory {t}", "West")
+                                           for t in ("T1", "T2", "T3")]),
+        reps=_frame("reps", []),
+        alignment=_frame("alignment", [("06075", "T1"), ("06081", "T2"),
+                                       ("06075", "T3", None, "94110")]),
+        accounts=_frame("accounts", accounts),
+        opportunities=_frame("opportunities", [
+            (f"O{k}", f"A{k}", 1000.0 * k, "Closed Won", "won", "2026-01-05", "2026-02-10")
+            for k in range(1, 5)]),
+        quotas=_frame("quotas", [(t, "2026Q1", 10_000.0) for t in ("T1", "T2", "T3")]),
+    ))
+
+
+def bookings(frames) -> dict[str, float]:
+    return kpi_table(frames, Q1, AS_OF, "territory").set_index("id")["bookings"].to_dict()
+
+
+def test_live_figures_follow_the_zip_row(frames):
+    assert bookings(frames) == {"T1": 1000.0, "T2": 7000.0, "T3": 2000.0}
+
+
+def test_moving_a_zip_moves_its_accounts_but_not_a_named_one(frames):
+    changes = Changes().move_zips(frames, ["94103"], "T3")
+    assert dict(changes.zip_moves) == {"94103": "T3"}
+    after = apply(frames, changes)
+    # A1 goes to T3; A4, in the same ZIP, keeps its override (T2)
+    assert after.accounts["territory_id"].astype(object).to_dict() == {
+        "A1": "T3", "A2": "T3", "A3": "T2", "A4": "T2"}
+    assert bookings(after) == {"T1": 0.0, "T2": 7000.0, "T3": 3000.0}
+    # and back: the move is dropped, the figures are the live ones again
+    back = changes.move_zips(frames, ["94103"], "T1")
+    assert back.is_empty
+    assert bookings(apply(frames, back)) == bookings(frames)
+
+
+def test_a_zip_row_outranks_a_county_move(frames):
+    after = apply(frames, Changes().move_counties(frames, ["06075"], "T2"))
+    # A1 follows its county to T2; A2's ZIP row keeps it in T3
+    assert after.accounts["territory_id"].astype(object).to_dict() == {
+        "A1": "T2", "A2": "T3", "A3": "T2", "A4": "T2"}
+
+
+def test_moving_a_zip_with_a_row_back_to_its_county_is_a_move(frames):
+    changes = Changes().move_zips(frames, ["94110"], "T1")
+    assert dict(changes.zip_moves) == {"94110": "T1"}
+    assert bookings(apply(frames, changes)) == {"T1": 3000.0, "T2": 7000.0, "T3": 0.0}
+
+
+def test_clearing_an_override_sends_the_account_to_its_zip_territory(frames):
+    changes = Changes().move_zips(frames, ["94103"], "T3").override_accounts(
+        frames, ["A4"], None)
+    assert apply(frames, changes).accounts.at["A4", "territory_id"] == "T3"
+
+
+def test_zip_moves_survive_the_json_round_trip(frames):
+    changes = Changes().move_zips(frames, ["94103", "94401"], "T3")
+    assert Changes.from_json(changes.to_json()) == changes
+
+
+@pytest.mark.parametrize("zip_id", ["10001", "99999"])
+def test_a_zip_outside_the_alignment_is_refused(frames, zip_id):
+    # 10001 lies in New York County, which these frames do not hold; 99999 is no ZIP area
+    with pytest.raises(ValueError, match=zip_id):
+        Changes().move_zips(frames, [zip_id], "T1")
+
+
+def test_locks_hold_for_zip_moves(frames):
+    with pytest.raises(LockedError, match="T1"):
+        Changes().lock(territories=["T1"]).move_zips(frames, ["94103"], "T3")
+    with pytest.raises(LockedError, match="A1"):
+        Changes().lock(accounts=["A1"]).move_zips(frames, ["94103"], "T3")
+    with pytest.raises(LockedError):
+        Changes().lock(counties=["06075"]).move_zips(frames, ["94110"], "T1")
+
+
+def test_zip_units_of_a_county_live_and_under_a_move(frames):
+    changes = Changes().move_zips(frames, ["94103"], "T3")
+    units = zip_units(frames, changes, counties=["06075"])
+    assert len(units) == 29 and set(units["county_fips"]) == {"06075"}
+    assert units.loc["94103"].to_dict() == {
+        "county_fips": "06075", "territory_id": "T3", "live_territory_id": "T1",
+        "own_row": True, "moved": True, "accounts": 2}
+    assert units.loc["94110"].to_dict() == {
+        "county_fips": "06075", "territory_id": "T3", "live_territory_id": "T3",
+        "own_row": True, "moved": False, "accounts": 1}
+    # a ZIP without a row follows its county, moved with it
+    moved_county = changes.move_counties(frames, ["06075"], "T2")
+    units = zip_units(frames, moved_county, counties=["06075"])
+    assert units.loc["94102", ["territory_id", "live_territory_id", "own_row", "moved"]
+                     ].tolist() == ["T2", "T1", False, True]
+    assert units.loc["94110", "territory_id"] == "T3"
+
+
+def test_zip_units_default_to_every_county_of_the_frames(frames):
+    units = zip_units(frames)
+    assert set(units["county_fips"]) == {"06075", "06081"}
+    assert not units["moved"].any()
+    assert units.loc[units["territory_id"] == "T3"].index.tolist() == ["94110"]
+
+
+def test_a_zip_move_names_the_territory_it_leaves_and_the_one_it_enters(frames):
+    from dashboard.whatif.draft_scope import territories_named
+
+    # 94103 follows San Francisco (T1); 94110 has its own row (T3)
+    assert territories_named(frames, Changes().move_zips(frames, ["94103"], "T2")) == {
+        "T1", "T2"}
+    assert territories_named(frames, Changes().move_zips(frames, ["94110"], "T2")) == {
+        "T3", "T2"}
