@@ -123,5 +123,32 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
                 return text;
             }, {sticky: true, className: "territory-tip"});
         },
+        /* The ZIP areas of an expanded county, over the county layer. Their
+           hideout (key "whatif-zips") carries colors and territory (zip ->
+           colour, zip -> scenario territory), names, words and selected. */
+        zipStyle: function (feature, context) {
+            const hideout = (context && context.hideout) || {};
+            window.territoryMapHideouts = window.territoryMapHideouts || {};
+            window.territoryMapHideouts.whatifZips = hideout;
+            const zip = feature.properties.zip;
+            const selected = (hideout.selected || []).indexOf(zip) >= 0;
+            return {
+                fillColor: (hideout.colors || {})[zip] || "#bdbdbd",
+                fillOpacity: selected ? 0.95 : 0.85,
+                color: selected ? "#facc15" : "#374151",
+                weight: selected ? 3 : 0.6,
+            };
+        },
+        bindZipTooltip: function (feature, layer) {
+            layer.bindTooltip(function () {
+                const hideout = (window.territoryMapHideouts || {}).whatifZips || {};
+                const esc = window.territoryMap.escapeHtml;
+                const words = hideout.words || {};
+                const tid = (hideout.territory || {})[feature.properties.zip];
+                const name = (hideout.names || {})[tid] || esc(words.outside || tid);
+                return "<b>" + feature.properties.label + "</b><br>" + name
+                    + "<br><i>" + esc(words.approximate || "") + "</i>";
+            }, {sticky: true, className: "territory-tip"});
+        },
     },
 });

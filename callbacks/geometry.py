@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 
 import dash
+from dash import ClientsideFunction, Input, Output
+from dash.exceptions import PreventUpdate
 from flask import Response, abort, request
 
 from callbacks import guard
@@ -29,13 +31,38 @@ IMMUTABLE = "private, max-age=31536000, immutable"
 REVALIDATE = "private, no-cache"
 
 
-def geometry_path(app: dash.Dash, data: ScopedData, layer: str, counties=()) -> str:
+def geometry_path(data: ScopedData, layer: str, counties=()) -> str:
     """The URL a page fetches a layer from: versioned by the data stamp."""
-    path = app.get_relative_path(GEOMETRY_ROUTE.replace("<layer>", layer))
+    path = dash.get_relative_path(GEOMETRY_ROUTE.replace("<layer>", layer))
     query = f"?v={data.stamp}"
     if counties:
         query += "&county=" + ",".join(counties)
     return path + query
+
+
+def source(data: ScopedData, layer: str, key: str, counties=(),
+           object_name: str = "units") -> dict:
+    """A geometry source as a page's store holds it: what ``load`` (assets/topojson.js)
+    fetches, which object it draws, and the property its ids go in."""
+    return {"url": geometry_path(data, layer, counties), "object": object_name, "key": key}
+
+
+def load_in_browser(app: dash.Dash, layer: Output, geometry: Input, level: str,
+                    prevent_initial_call: bool = False) -> None:
+    """Fill ``layer`` (a GeoJSON's ``data``) from the source in ``geometry`` (a store),
+    in the browser: the shapes never travel in a callback answer. The callback map
+    gets a server side that declares its access level (every callback declares one)
+    and answers nothing."""
+    app.clientside_callback(ClientsideFunction("territoryGeometry", "load"), layer, geometry,
+                            prevent_initial_call=prevent_initial_call)
+    key = app._callback_list[-1]["output"]
+
+    @guard.level(level)
+    def browser_only(*_args, **_kwargs):
+        """A loader runs in the browser; a request posted to it gets no answer."""
+        raise PreventUpdate
+
+    app.callback_map[key]["callback"] = browser_only
 
 
 def topology_text(data: ScopedData, layer: str, counties: list[str]) -> str:

@@ -32,6 +32,7 @@ from callbacks import (
     scorecard,
     underperformers,
     whatif,
+    whatif_zips,
 )
 from dashboard.access import rules
 from dashboard.access.rules import EVERYONE, LEADERS, MANAGERS, Viewer
@@ -72,7 +73,8 @@ PAGES = (
     Page("/underperformers", N_("Underperformers"), MANAGERS, underperformers.render,
          (underperformers.register,)),
     Page("/what-if", N_("What-if"), MANAGERS, whatif.render,
-         (whatif.register, scenarios_panel.register, scenarios_apply.register)),
+         (whatif.register, whatif_zips.register, scenarios_panel.register,
+          scenarios_apply.register)),
     Page("/scorecard", N_("My scorecard"), EVERYONE, scorecard.render, (scorecard.register,),
          scoped=False),
     Page("/import", N_("Import"), LEADERS, imports.render, (imports.register,),

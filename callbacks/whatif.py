@@ -14,12 +14,20 @@ import dash
 from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from flask import current_app
 
-from callbacks import guard, scenarios_panel, whatif_compare, whatif_design, whatif_rebalance
+from callbacks import (
+    geometry,
+    guard,
+    scenarios_panel,
+    whatif_compare,
+    whatif_design,
+    whatif_rebalance,
+)
 from callbacks.whatif_drafts import check_scope, posted_changes
 from dashboard.geo import us_atlas
 from dashboard.geo.territory_shapes import state_outlines
 from dashboard.i18n import formatting, translation
 from dashboard.i18n.translation import _, ngettext
+from dashboard.layers import map_topology
 from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import whatif as view
@@ -39,10 +47,6 @@ ACTIONS = {ids.WI_MOVE: "move", ids.WI_LOCK: "lock", ids.WI_UNDO: "undo",
 
 def _areas():
     return us_atlas.load_counties()["area_km2"]
-
-
-def county_shapes(data: ScopedData) -> dict:
-    return data.derived(("whatif_county_shapes",), view.build_county_shapes)
 
 
 def territory_colors(data: ScopedData) -> dict:
@@ -259,8 +263,9 @@ def render(data: ScopedData, selection: Selection):
                                               "potential", 0.5)
     settings = data.settings
     options = territory_options(data)
-    county_map = layout.county_map(county_shapes(data), state_outlines(),
-                                   hideout(data, changeset.Changes.empty()),
+    map_topology.warm(map_topology.ZIP_CELLS)  # a county expanded soon needs its ZIP areas
+    county_map = layout.county_map(geometry.source(data, map_topology.COUNTIES, "fips"),
+                                   state_outlines(), hideout(data, changeset.Changes.empty()),
                                    settings.tile_url, settings.tile_attribution)
     map_card = layout.map_card(county_map,
                                layout.toolbar(data.derived(("whatif_county_options",),
@@ -394,6 +399,8 @@ def register(app: dash.Dash, service: DataService) -> None:
                                             aligned_only=not data.scope.everything)
 
     register_selection(app)
+    geometry.load_in_browser(app, Output(ids.WI_COUNTIES, "data"),
+                             Input(ids.WI_GEOMETRY, "data"), "manager")
     whatif_rebalance.register(app, service)
     whatif_design.register(app, service)
     whatif_compare.register(app, service)

@@ -119,6 +119,15 @@ WI_HISTORY = "wi-history"
 WI_MAP = "wi-map"
 WI_COUNTIES = "wi-counties"
 WI_OUTLINES = "wi-outlines"
+#: where the county layer's geometry comes from ({url, object, key}: assets/topojson.js)
+WI_GEOMETRY = "wi-geometry"
+#: the ZIP areas of the expanded counties: their layer, its geometry source, the
+#: counties expanded, and the buttons that expand the selected ones or fold all back
+WI_ZIPS = "wi-zips"
+WI_ZIP_GEOMETRY = "wi-zip-geometry"
+WI_EXPANDED = "wi-expanded"
+WI_EXPAND = "wi-expand"
+WI_COLLAPSE = "wi-collapse"
 WI_SELECT = "wi-select"
 WI_TARGET = "wi-target"
 WI_MOVE = "wi-move"

@@ -54,18 +54,23 @@ OUTLINE_STYLE = {"color": "#111111", "weight": 2.5, "opacity": 0.85, "fill": Fal
                  "dashArray": "5 4"}
 
 
-def county_map(shapes: dict, states: dict, hideout: dict, tile_url: str,
+def county_map(geometry: dict, states: dict, hideout: dict, tile_url: str,
                tile_attribution: str, outlines: dict | None = None) -> html.Div:
-    """Counties coloured by their scenario territory; colours, outlines and the
-    selection come from ``hideout``, so an edit never resends county geometry
-    (only the reshaped territories' proposed outlines)."""
+    """Counties coloured by their scenario territory, and the ZIP areas of the counties
+    the user expands. The shapes come once from ``geometry`` (a URL the browser fetches
+    and keeps: assets/topojson.js); colours, outlines and the selection come from
+    ``hideout``, so an edit never resends geometry (only the reshaped territories'
+    proposed outlines)."""
     outlines = outlines or {"type": "FeatureCollection", "features": []}
     layers = []
     if tile_url:
         layers.append(dl.TileLayer(url=tile_url, attribution=tile_attribution, opacity=0.5))
     layers += [
-        dl.GeoJSON(id=ids.WI_COUNTIES, data=shapes, hideout=hideout,
+        dl.GeoJSON(id=ids.WI_COUNTIES, hideout=hideout,
                    style=WI_NS("countyStyle"), onEachFeature=WI_NS("bindTooltip"),
+                   hoverStyle={"weight": 2, "color": "#111"}),
+        dl.GeoJSON(id=ids.WI_ZIPS, hideout={"key": "whatif-zips"}, zoomToBounds=True,
+                   style=WI_NS("zipStyle"), onEachFeature=WI_NS("bindZipTooltip"),
                    hoverStyle={"weight": 2, "color": "#111"}),
         dl.GeoJSON(data=states, interactive=False, style=MAP_NS("stateStyle")),
         dl.GeoJSON(id=ids.WI_OUTLINES, data=outlines, interactive=False, style=OUTLINE_STYLE),
@@ -84,6 +89,9 @@ def county_map(shapes: dict, states: dict, hideout: dict, tile_url: str,
         dl.Map(layers, id=ids.WI_MAP, center=US_CENTER, zoom=4.2, zoomSnap=0.25, minZoom=3,
                style={"height": "100%", "width": "100%"}, className="td-map"),
         legend,
+        dcc.Store(id=ids.WI_GEOMETRY, data=geometry),
+        dcc.Store(id=ids.WI_ZIP_GEOMETRY, data=None),
+        dcc.Store(id=ids.WI_EXPANDED, data=[]),
     ], className="map-wrap wi-map-wrap")
 
 
@@ -98,6 +106,11 @@ def toolbar(county_options: list[dict], territory_options: list[dict]) -> html.D
         dbc.Button(_("Move selected"), id=ids.WI_MOVE, color="primary", size="sm"),
         dbc.Button(_("Lock selected"), id=ids.WI_LOCK, color="secondary", outline=True, size="sm"),
         dbc.Button(_("Undo"), id=ids.WI_UNDO, color="secondary", outline=True, size="sm"),
+        dbc.Button(_("Show ZIPs"), id=ids.WI_EXPAND, color="secondary", outline=True,
+                   size="sm", title=_("Show the approximate ZIP areas of the selected counties "
+                                      "(or double-click a county)")),
+        dbc.Button(_("Hide ZIPs"), id=ids.WI_COLLAPSE, color="secondary", outline=True,
+                   size="sm", title=_("Show counties only")),
     ], className="wi-toolbar")
 
 

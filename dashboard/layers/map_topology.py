@@ -19,6 +19,7 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -88,6 +89,18 @@ def source(layer: str) -> Source:
         else:
             labels[uid] = str(props.get("name") or uid)
     return Source(points, starts, units, labels)
+
+
+_warming: set[str] = set()
+
+
+def warm(layer: str) -> None:
+    """Read the layer's topology in a background thread, once per process, so the first
+    request for it (a county expanded into ZIP areas) does not wait the ~3 s it takes."""
+    if layer in _warming:
+        return
+    _warming.add(layer)
+    threading.Thread(target=source, args=(layer,), name=f"warm-{layer}", daemon=True).start()
 
 
 def units_in_counties(layer: str, county_fips: Iterable[str]) -> list[str]:

@@ -10,10 +10,11 @@ region's counties, ZIP areas and territories, and no id, name or shape of anothe
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from dashboard.i18n.translation import _
 from dashboard.layers import map_topology
 from dashboard.metrics.frames import Frames
 
@@ -83,3 +84,29 @@ def topology(frames: Frames, layer: str, counties: Iterable[str] = ()) -> dict:
 
 def topology_text(frames: Frames, layer: str, counties: Iterable[str] = ()) -> str:
     return json.dumps(topology(frames, layer, counties), separators=(",", ":"))
+
+
+def zip_hideout(frames: Frames, counties: Iterable[str], county_territory: Mapping[str, str],
+                colors: Mapping[str, str], names: Mapping[str, str],
+                zip_moves: Mapping[str, str] | None = None) -> dict:
+    """What the what-if map's ZIP layer reads for the expanded ``counties``: each ZIP
+    area's scenario territory (the scenario's ZIP move, else its own row's, else its
+    county's under the scenario, ``county_territory``) and that territory's colour;
+    the moved ZIPs; territory labels (only the viewer's: ``names``) and the tooltip's
+    words, in the page's language."""
+    own = zip_rows(frames).to_dict() | dict(zip_moves or {})
+    cells = map_topology.units_in_counties(map_topology.ZIP_CELLS, counties)
+    units = map_topology.source(map_topology.ZIP_CELLS).units
+    territory = {uid: str(own[uid]) if uid in own
+                 else county_territory.get(units[uid]["county"]) for uid in cells}
+    territory = {uid: tid for uid, tid in territory.items() if tid is not None}
+    return {
+        "key": "whatif-zips",
+        "colors": {uid: colors.get(tid, "#bdbdbd") for uid, tid in territory.items()},
+        "territory": territory,
+        "changed": sorted(set(zip_moves or {}) & territory.keys()),
+        "names": dict(names),
+        "selected": [],
+        "words": {"outside": _("another region's territory"),
+                  "approximate": _("approximate ZIP area")},
+    }

@@ -1,0 +1,94 @@
+"""What-if map, county -> ZIP expansion: the user expands counties (the selected ones
+with "Show ZIP areas", or one by double-clicking it) and sees their approximate ZIP areas
+over them, coloured by their scenario territory. The shapes come from the geometry route
+(``callbacks.geometry``), fetched and drawn by the browser; answers carry colours only.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, ctx
+
+from callbacks import geometry, guard
+from callbacks import whatif as editor
+from callbacks.whatif_drafts import posted_changes
+from dashboard.layers import map_topology
+from dashboard.views import map_geometry
+from dashboard.views import whatif as view
+from dashboard.whatif import changeset
+from layouts import ids
+
+
+def expanded_after(trigger, expanded, selected, double_clicked) -> list[str]:
+    """The expanded counties after a click: all folded back, the selected ones added, or
+    the double-clicked one toggled; at most ``MAX_COUNTIES``, anything not a FIPS dropped."""
+    if trigger == ids.WI_COLLAPSE:
+        return []
+    shown = [c for c in expanded or [] if isinstance(c, str)]
+    if trigger == ids.WI_EXPAND:
+        shown += [c for c in selected or [] if isinstance(c, str) and c not in shown]
+    elif trigger == ids.WI_COUNTIES:
+        fips = view.clicked_fips(double_clicked)
+        if fips is not None:
+            shown = [c for c in shown if c != fips] if fips in shown else [*shown, fips]
+    return [c for c in shown if c.isdigit() and len(c) == 5][:map_geometry.MAX_COUNTIES]
+
+
+def register(app: dash.Dash, service) -> None:
+    @app.callback(
+        Output(ids.WI_EXPANDED, "data"),
+        Input(ids.WI_EXPAND, "n_clicks"),
+        Input(ids.WI_COLLAPSE, "n_clicks"),
+        Input(ids.WI_COUNTIES, "n_dblclicks"),
+        State(ids.WI_SELECT, "value"),
+        State(ids.WI_COUNTIES, "dblclickData"),
+        State(ids.WI_EXPANDED, "data"),
+        prevent_initial_call=True,
+    )
+    @guard.level("manager")
+    def expand(_expand, _collapse, _double, selected, double_clicked, expanded):
+        """Fires on Show / Hide ZIP areas or a double-click on a county; returns the
+        counties whose ZIP areas are shown."""
+        return expanded_after(ctx.triggered_id, expanded, selected, double_clicked)
+
+    @app.callback(
+        Output(ids.WI_ZIP_GEOMETRY, "data"),
+        Input(ids.WI_EXPANDED, "data"),
+        prevent_initial_call=True,
+    )
+    @guard.level("manager")
+    def zip_source(expanded):
+        """Fires when the expanded counties change; points the ZIP layer at their
+        geometry (the viewer's own counties only), or at nothing."""
+        data = guard.data(service)
+        counties = map_geometry.asked_counties(data.frames(), ",".join(expanded or []))
+        if not counties:
+            return None
+        return geometry.source(data, map_topology.ZIP_CELLS, "zip", counties)
+
+    @app.callback(
+        Output(ids.WI_ZIPS, "hideout"),
+        Input(ids.WI_EXPANDED, "data"),
+        Input(ids.WI_HISTORY, "data"),
+        prevent_initial_call=True,
+    )
+    @guard.level("manager")
+    def zip_colours(expanded, steps):
+        """Fires when the expanded counties or the scenario change; colours the ZIP
+        areas by their scenario territory (a small hideout: no geometry)."""
+        data = guard.data(service)
+        frames = data.frames()
+        counties = map_geometry.asked_counties(frames, ",".join(expanded or []))
+        try:
+            changes = posted_changes(data, steps)
+        except ValueError:
+            changes = changeset.Changes.empty()
+        names = editor.hideout(data, changes)["names"]  # the viewer's territories only
+        scenario = view.scenario_alignment(frames.alignment["territory_id"], changes)
+        return map_geometry.zip_hideout(frames, counties, scenario, editor.territory_colors(data),
+                                        names, getattr(changes, "zip_moves", None))
+
+    geometry.load_in_browser(app, Output(ids.WI_ZIPS, "data"),
+                             Input(ids.WI_ZIP_GEOMETRY, "data"), "manager",
+                             prevent_initial_call=True)
+    del expand, zip_source, zip_colours
