@@ -120,6 +120,7 @@ def _cut(frames: Frames, territories: frozenset[str]) -> Frames:
     overrides = overrides.loc[overrides["account_id"].astype(object).isin(
         accounts.index).to_numpy()].copy()
     overrides["territory_id"] = _outside_blanked(overrides["territory_id"], territories)
+    zip_alignment, zip_rows = _zip_rows_of(frames, accounts, territories)
     return Frames(
         levels=_levels_of(frames, kept),
         territories=frames.territories.loc[kept].copy(),
@@ -130,7 +131,27 @@ def _cut(frames: Frames, territories: frozenset[str]) -> Frames:
         quotas=frames.quotas.loc[mine(frames.quotas)].reset_index(drop=True),
         alignment_rows=rows.reset_index(drop=True),
         override_rows=overrides.reset_index(drop=True),
+        zip_alignment=zip_alignment,
+        zip_rows=zip_rows,
     )
+
+
+def _zip_rows_of(frames: Frames, accounts: pd.DataFrame, territories: frozenset[str]
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cut's ZIP rows (issue 19): the latest of every ZIP in one of the
+    scope's counties or territories, and the dated ones of the cut's accounts'
+    ZIPs, another region's territory reading as :data:`OUTSIDE` (so a ZIP of the
+    scope's county given to another region is not taken back by a what-if)."""
+    latest = frames.zip_alignment
+    counties = frames.alignment.index[frames.alignment["territory_id"].astype(object).isin(
+        territories).to_numpy()]
+    latest = latest.loc[(latest["county_fips"].isin(set(counties))
+                         | latest["territory_id"].isin(territories)).to_numpy()].copy()
+    latest["territory_id"] = _outside_blanked(latest["territory_id"], territories)
+    rows = frames.zip_rows
+    rows = rows.loc[rows["zip"].isin(set(accounts["zip"].dropna())).to_numpy()].copy()
+    rows["territory_id"] = _outside_blanked(rows["territory_id"], territories)
+    return latest, rows.reset_index(drop=True)
 
 
 def _levels_of(frames: Frames, kept: list[str]) -> pd.DataFrame:
@@ -169,6 +190,10 @@ def _history_accounts(frames: Frames, territories: frozenset[str]) -> np.ndarray
     counties = rows.loc[rows["territory_id"].astype(object).isin(territories).to_numpy(),
                         "county_fips"]
     keep |= accounts["county_fips"].astype(object).isin(set(counties)).to_numpy()
+    zip_rows = frames.zip_rows
+    zips = zip_rows.loc[zip_rows["territory_id"].astype(object).isin(territories).to_numpy(),
+                        "zip"]
+    keep |= accounts["zip"].astype(object).isin(set(zips)).to_numpy()
     overrides = frames.override_rows
     named = overrides.loc[overrides["territory_id"].astype(object).isin(territories).to_numpy(),
                           "account_id"]

@@ -198,6 +198,10 @@ class Changes:
         for zip_id in dict.fromkeys(zips):
             county = zip_county(frames, zip_id)
             without = self._zip_territory_without_move(frames, zip_id, county)
+            if without is not None and without not in index.territory_ids:
+                # its row gives it to a territory outside these frames (a cut's)
+                raise ValueError(_("ZIP area {name} is not in the alignment").format(
+                    name=zip_id))
             if self.zip_moves.get(zip_id, without) != territory_id:
                 moving.append((zip_id, county, without))
                 leaving.add(self.zip_moves.get(zip_id, without))

@@ -143,3 +143,18 @@ def test_a_zip_move_names_the_territory_it_leaves_and_the_one_it_enters(frames):
         "T1", "T2"}
     assert territories_named(frames, Changes().move_zips(frames, ["94110"], "T2")) == {
         "T3", "T2"}
+
+
+def test_a_managers_cut_keeps_the_zip_rows_of_its_counties_without_naming_other_regions(frames):
+    from dashboard.access import scope
+
+    cut = scope.restrict(frames, scope.Scope("manager", "manager:test", frozenset({"T1", "T2"})))
+    # 94110 lies in T1's San Francisco but is T3's: kept, as another region's
+    assert cut.zip_alignment.to_dict("index") == {
+        "94110": {"territory_id": scope.OUTSIDE, "county_fips": "06075"}}
+    # so a county move in the cut does not take A2 back, and its ZIP cannot be moved
+    after = apply(cut, Changes().move_counties(cut, ["06075"], "T2"))
+    assert "A2" not in after.accounts.index[after.accounts["territory_id"].notna()]
+    with pytest.raises(ValueError, match="94110"):
+        Changes().move_zips(cut, ["94110"], "T1")
+    assert dict(Changes().move_zips(cut, ["94103"], "T2").zip_moves) == {"94103": "T2"}
