@@ -12,16 +12,27 @@ a Celery worker must then be running (README, "Production deployment"):
 Without Redis, jobs run in a local diskcache under the instance folder, which
 is all the embedded single-process default needs. Background jobs run
 outside the Flask request, so they have no session: callers pass the user's
-scope in explicitly (see ``callbacks/guard.py``)."""
+scope in explicitly (see ``callbacks/guard.py``).
+
+Cancel is cooperative rather than Dash's process kill (which could land in
+the middle of a write): a Cancel button writes a flag under the run's name
+(:func:`run_token`: a random token of the page or upload, the kind of run and
+its button's click count) into the shared cache (a file cache, or Redis when
+jobs run on Celery workers), and the job polls it where stopping is safe
+(:func:`stopper`)."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from dashboard.runtime.config import Settings
+from dashboard.runtime.service import DataService
 
 #: seconds a finished job's result is kept for the browser to collect
 RESULT_EXPIRES = 3600
+#: how often a running job looks at its cancel flag, in seconds
+POLL_SECONDS = 0.1
 
 
 def celery_app(redis_url: str):
@@ -46,3 +57,45 @@ def background_manager(settings: Settings):
     folder = Path(settings.instance_path).resolve() / "background"
     folder.mkdir(parents=True, exist_ok=True)
     return DiskcacheManager(diskcache.Cache(str(folder)))
+
+
+def run_token(page, clicks, kind: str = "") -> str | None:
+    """The name of one run: a random token of the page load (or of the upload), the
+    kind of run ("" for the what-if's Suggest) and its button's click count."""
+    if not isinstance(page, str) or not page or not isinstance(clicks, int):
+        return None
+    return f"{page[:64]}:{kind}{clicks}"
+
+
+def _flag_key(token: str) -> str:
+    return f"td:whatif-cancel:{token}"
+
+
+def request_cancel(service: DataService, token) -> bool:
+    """Flag the run named ``token`` to stop; False when there is nothing to flag."""
+    cache = service.shared_cache
+    if not isinstance(token, str) or not token or cache is None:
+        return False
+    cache.set(_flag_key(token), True, timeout=3600)
+    return True
+
+
+def stopper(service: DataService, token: str | None):
+    """should_stop() for a job: true once Cancel was pressed for this run
+    (looked up at most every POLL_SECONDS, so polling costs nothing measurable)."""
+    cache = service.shared_cache
+    if not token or cache is None:
+        return None
+    last = [0.0, False]
+
+    def should_stop() -> bool:
+        now = time.perf_counter()
+        if not last[1] and now - last[0] >= POLL_SECONDS:
+            last[0] = now
+            try:
+                last[1] = bool(cache.get(_flag_key(token)))
+            except Exception:  # a cache outage must not break the job
+                last[1] = False
+        return last[1]
+
+    return should_stop

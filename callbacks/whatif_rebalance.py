@@ -7,10 +7,12 @@ Cancel is cooperative rather than Dash's process kill: the Cancel button
 writes a flag under the run's name (a random token per page load,
 :data:`ids.WI_RUN`, and the Suggest click count) into the
 shared cache (a file cache, or Redis when jobs run on Celery workers), and
-the engine polls it between steps. The engine keeps the best assignment found, so a
-cancelled run still hands back the best so far as a draft, with the figures and the
-time it took, instead of losing the work. The helpers here (settings, progress,
-draft, points) serve "Design from scratch" too (``callbacks/whatif_design.py``).
+the engine polls it between steps (the flag's helpers are
+``callbacks/background.py``'s, shared with the import's job). The engine keeps the
+best assignment found, so a cancelled run still hands back the best so far as a
+draft, with the figures and the time it took, instead of losing the work. The
+helpers here (settings, progress, draft, points) serve "Design from scratch" too
+(``callbacks/whatif_design.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import dash
 from dash import Input, Output, State, no_update
 
 from callbacks import guard
+from callbacks.background import request_cancel, run_token, stopper
 from callbacks.whatif_drafts import posted_changes
 from dashboard.design.graph import DesignError
 from dashboard.geo import us_atlas
@@ -39,56 +42,12 @@ from layouts.whatif_design import compactness_figure
 
 #: the budgets the trade-off chart is drawn at (the user's own is added)
 CURVE_BUDGETS = (0.02, 0.05, 0.10, 0.15, 0.20)
-#: how often a running search looks at the cancel flag, in seconds
-POLL_SECONDS = 0.1
 #: the time limit's default and largest value, in seconds
 DEFAULT_SECONDS, MAX_SECONDS = 20.0, 600
 #: share of the time limit the proposal at the chosen budget gets (the curve the rest)
 PROPOSAL_SHARE = 0.6
 #: the progress bar is written at most this often, in seconds
 REPORT_SECONDS = 0.5
-
-
-def run_token(page, clicks, kind: str = "") -> str | None:
-    """The name of one run: this page load's token, the kind of run ("" for Suggest)
-    and its button's click count."""
-    if not isinstance(page, str) or not page or not isinstance(clicks, int):
-        return None
-    return f"{page[:64]}:{kind}{clicks}"
-
-
-def _flag_key(token: str) -> str:
-    return f"td:whatif-cancel:{token}"
-
-
-def request_cancel(service: DataService, token) -> bool:
-    """Flag the run named ``token`` to stop; False when there is nothing to flag."""
-    cache = service.shared_cache
-    if not isinstance(token, str) or not token or cache is None:
-        return False
-    cache.set(_flag_key(token), True, timeout=3600)
-    return True
-
-
-def stopper(service: DataService, token: str | None):
-    """should_stop() for the search: true once Cancel was pressed for this run
-    (looked up at most every POLL_SECONDS, so polling costs nothing measurable)."""
-    cache = service.shared_cache
-    if not token or cache is None:
-        return None
-    last = [0.0, False]
-
-    def should_stop() -> bool:
-        now = time.perf_counter()
-        if not last[1] and now - last[0] >= POLL_SECONDS:
-            last[0] = now
-            try:
-                last[1] = bool(cache.get(_flag_key(token)))
-            except Exception:  # a cache outage must not break the search
-                last[1] = False
-        return last[1]
-
-    return should_stop
 
 
 def county_names() -> dict[str, str]:

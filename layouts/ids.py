@@ -264,6 +264,13 @@ IMPORT_MAP_CONFIRM = "import-map-confirm"
 IMPORT_MAP_RESULT = "import-map-result"
 #: the data's as-of date at import (data without one: the last activity in the files)
 IMPORT_MAP_AS_OF = "import-map-as-of"
+#: the import as a background job: the viewer signed for the job (it has no
+#: session), the box shown while it runs, its step, its progress bar and Cancel
+IMPORT_MAP_VIEWER = "import-map-viewer"
+IMPORT_MAP_RUNNING = "import-map-running"
+IMPORT_MAP_STEP = "import-map-step"
+IMPORT_MAP_PROGRESS = "import-map-progress"
+IMPORT_MAP_CANCEL = "import-map-cancel"
 
 # First-run checklist (map page, a leader with accounts but no whole plan)
 FIRST_RUN = "first-run"

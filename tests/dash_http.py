@@ -192,3 +192,49 @@ def upload(client, app, files: dict[str, bytes]):
         f"{ids.IMPORT_UPLOAD}.contents": contents,
         f"{ids.IMPORT_UPLOAD}.filename": list(files),
     })
+
+
+class Job:
+    """A background callback called as the browser calls it: the first POST
+    starts the job and answers its signed handles (``cacheKey``, ``job``); the
+    same call is then posted again with them (its values cleared, as the
+    renderer clears them) until the job answers. Each progress a poll sees is
+    kept in ``progress``."""
+
+    def __init__(self, client, app, output: tuple[str, str], values: dict,
+                 changed: list | None = None):
+        self.client = client
+        key, spec = find_callback(app, *output)
+        changed = changed if changed is not None else list(values)[:1]
+        self.status, started = post_key(client, key, spec, values, changed)
+        self.started = started or {}
+        self.handles = {k: self.started[k] for k in ("cacheKey", "job") if k in self.started}
+        self.body = payload(key, spec, {}, changed)
+        self.progress: list[dict] = []
+
+    def poll(self) -> dict:
+        """One poll: the job's progress, then its answer once it has one."""
+        response = self.client.post("/_dash-update-component", query_string=self.handles,
+                                    json=self.body, headers=browser_headers(self.client))
+        if response.status_code not in (200, 204):
+            raise AssertionError(f"poll answered HTTP {response.status_code}")
+        body = response.get_json(silent=True) or {}
+        if "progress" in body:
+            self.progress.append(body["progress"])
+        return body
+
+    def wait(self, done: Callable[[dict], bool] = lambda body: "response" in body,
+             timeout: float = 120.0) -> dict:
+        """Poll until ``done(body)`` (by default: the job answered); the body."""
+        deadline = time.monotonic() + timeout
+        while True:
+            body = self.poll()
+            if done(body):
+                return body
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the job did not get there in {timeout} s: {body}")
+            time.sleep(0.05)  # the renderer polls every 0.5 s
+
+    def answer(self) -> dict:
+        """The job's outputs (``response``), once it has them."""
+        return self.wait()["response"]

@@ -119,8 +119,6 @@ def test_the_as_of_date_is_shown_at_import_and_the_one_picked_is_stored(empty_se
     leader = sign_in(app.server.test_client(), "boss", PASSWORD)
     step = Step(drop(leader, app, {"orders.csv": two_years_of_orders()}))
     assert find(step.tree, ids.IMPORT_MAP_AS_OF)["date"] == "2025-12-18"  # the last order
-    status, body = post_callback(leader, app, (ids.IMPORT_MAP_RESULT, "children"), {
-        f"{ids.IMPORT_MAP_CONFIRM}.n_clicks": 1, **step.values(),
-        f"{ids.IMPORT_MAP_PROFILE}.value": "", f"{ids.IMPORT_MAP_AS_OF}.date": "2025-09-30"})
-    assert status == 200 and "Imported" in str(body), body
+    report = step.confirm(leader, app, **{f"{ids.IMPORT_MAP_AS_OF}.date": "2025-09-30"})
+    assert "Imported" in report, report
     assert store.dataset_as_of(engine) == date(2025, 9, 30)

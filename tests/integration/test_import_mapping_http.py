@@ -16,7 +16,7 @@ import pytest
 from dashboard.access import users
 from dashboard.storage import store
 from layouts import ids
-from tests.dash_http import post_callback, sign_in
+from tests.dash_http import Job, post_callback, sign_in
 from tests.integration.test_import_mapping_cli import (
     ALIGNMENT,
     AMBIGUOUS,
@@ -84,6 +84,7 @@ class Step:
         self.problems = str(find(tree, ids.IMPORT_MAP_PROBLEMS))
         self.preview = str(find(tree, ids.IMPORT_MAP_PREVIEW))
         self.disabled = find(tree, ids.IMPORT_MAP_CONFIRM)["disabled"]
+        self.viewer = find(tree, ids.IMPORT_MAP_VIEWER)["data"]
 
     def column(self, name: str) -> dict:
         return next(r for r in self.columns if r["column"] == name)
@@ -92,7 +93,8 @@ class Step:
         return {f"{ids.IMPORT_MAP_TOKEN}.data": self.token,
                 f"{ids.IMPORT_MAP_FILES}.rowData": self.files,
                 f"{ids.IMPORT_MAP_COLUMNS}.rowData": self.columns,
-                f"{ids.IMPORT_MAP_STAGES}.rowData": self.stages}
+                f"{ids.IMPORT_MAP_STAGES}.rowData": self.stages,
+                f"{ids.IMPORT_MAP_VIEWER}.data": self.viewer}
 
     def edit(self, client, app, grid: str):
         """Send the grids after an edit of ``grid``; keeps what comes back."""
@@ -108,12 +110,19 @@ class Step:
         self.preview = str(response[ids.IMPORT_MAP_PREVIEW]["children"])
         self.disabled = response[ids.IMPORT_MAP_CONFIRM]["disabled"]
 
-    def confirm(self, client, app, profile: str = "") -> str:
-        status, body = post_callback(client, app, (ids.IMPORT_MAP_RESULT, "children"), {
-            f"{ids.IMPORT_MAP_CONFIRM}.n_clicks": 1, **self.values(),
-            f"{ids.IMPORT_MAP_PROFILE}.value": profile})
-        assert status == 200, body
-        return str(body["response"][ids.IMPORT_MAP_RESULT]["children"])
+    def start(self, client, app, profile: str = "", clicks: int = 1, **more) -> Job:
+        """Press Import: the background job started (``more``: other values sent)."""
+        job = Job(client, app, (ids.IMPORT_MAP_RESULT, "children"), {
+            f"{ids.IMPORT_MAP_CONFIRM}.n_clicks": clicks, **self.values(),
+            f"{ids.IMPORT_MAP_PROFILE}.value": profile, **more},
+            changed=[f"{ids.IMPORT_MAP_CONFIRM}.n_clicks"])
+        assert job.status == 200, job.started
+        return job
+
+    def confirm(self, client, app, profile: str = "", clicks: int = 1, **more) -> str:
+        """Press Import and wait for what the import did."""
+        answer = self.start(client, app, profile, clicks, **more).answer()
+        return str(answer[ids.IMPORT_MAP_RESULT]["children"])
 
 
 def company_bookings(settings, monkeypatch, capsys, period: str) -> float:
@@ -225,10 +234,94 @@ def test_another_users_token_reads_as_gone_and_native_files_import_at_once(empty
     engine = empty_app.server.extensions["territory_service"].engine
     users.add_user(engine, "other", PASSWORD, "leader")
     step = Step(drop(_client(empty_app), empty_app, {"export.csv": SALESFORCE}))
-    assert "no longer waiting here" in step.confirm(_client(empty_app, "other"), empty_app)
+    # the other leader's own page: the import's job runs as the viewer it signed
+    theirs = Step(drop(_client(empty_app, "other"), empty_app, {"export.csv": SALESFORCE}))
+    assert "no longer waiting here" in step.confirm(
+        _client(empty_app, "other"), empty_app, **{f"{ids.IMPORT_MAP_VIEWER}.data": theirs.viewer})
     assert store.read_dataset(engine).opportunities.empty
     # files named after their tables skip the mapping step, as before
     response = drop(_client(empty_app), empty_app, {"territories.csv": TERRITORIES},
                     previous=step.token)
     assert "Imported 1 territories" in str(response[ids.IMPORT_RESULT]["children"])
     assert response[ids.IMPORT_MAP]["children"] is None
+
+
+class HeldBuild:
+    """Imports from now on hold at their building step until :meth:`release`
+    (the job's process is forked from this one, so it runs the patched build):
+    the test sees the job mid-way, then lets it go on."""
+
+    def __init__(self, monkeypatch, go):
+        import time
+
+        from dashboard.ingest import mapping
+
+        build = mapping.build
+        self.go = go
+
+        def held(*args, **kwargs):
+            deadline = time.monotonic() + 60
+            while not go.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            return build(*args, **kwargs)
+
+        monkeypatch.setattr(mapping, "build", held)
+
+    def release(self) -> None:
+        self.go.touch()
+
+
+def _progress(body: dict) -> dict:
+    """A poll's progress by output, as ``{"id.prop": value}``."""
+    return body.get("progress") or {}
+
+
+def _building(body: dict) -> bool:
+    return _progress(body).get(f"{ids.IMPORT_MAP_STEP}.children") == "Building the tables…"
+
+
+def test_import_runs_as_a_background_job_showing_its_steps(empty_app, monkeypatch, tmp_path):
+    client = _client(empty_app)
+    engine = empty_app.server.extensions["territory_service"].engine
+    step = Step(drop(client, empty_app, {"Opportunities report.csv": SALESFORCE,
+                                         "territories.csv": TERRITORIES,
+                                         "alignment.csv": ALIGNMENT}))
+    held = HeldBuild(monkeypatch, tmp_path / "go")
+    job = step.start(client, empty_app)
+    # the request only starts the job: no import in it
+    assert "response" not in job.started and job.handles.keys() == {"cacheKey", "job"}
+    seen = _progress(job.wait(_building))
+    assert seen[f"{ids.IMPORT_MAP_PROGRESS}.value"] == 12
+    assert seen[f"{ids.IMPORT_MAP_PROGRESS}.label"] == "12%"
+    assert seen[f"{ids.IMPORT_MAP_CANCEL}.disabled"] is False  # may still be cancelled
+    assert store.read_dataset(engine).opportunities.empty
+    held.release()
+    report = str(job.answer()[ids.IMPORT_MAP_RESULT]["children"])
+    assert "Imported" in report and "5 opportunities" in report
+    assert len(store.read_dataset(engine).opportunities) == 5
+
+
+def test_cancel_stops_the_import_before_it_writes_and_import_starts_again(
+        empty_app, monkeypatch, tmp_path):
+    client = _client(empty_app)
+    engine = empty_app.server.extensions["territory_service"].engine
+    version = store.data_version(engine)
+    step = Step(drop(client, empty_app, {"Opportunities report.csv": SALESFORCE,
+                                         "territories.csv": TERRITORIES,
+                                         "alignment.csv": ALIGNMENT}))
+    held = HeldBuild(monkeypatch, tmp_path / "go")
+    job = step.start(client, empty_app)
+    job.wait(_building)
+    status, body = post_callback(client, empty_app, (ids.IMPORT_MAP_CANCEL, "disabled"), {
+        f"{ids.IMPORT_MAP_CANCEL}.n_clicks": 1, f"{ids.IMPORT_MAP_TOKEN}.data": step.token,
+        f"{ids.IMPORT_MAP_CONFIRM}.n_clicks": 1})
+    assert status == 200 and body["response"][ids.IMPORT_MAP_CANCEL]["disabled"] is True
+    held.release()
+    answer = job.answer()
+    assert "Import cancelled before the data was written" in str(
+        answer[ids.IMPORT_MAP_RESULT]["children"])
+    assert answer[ids.IMPORT_MAP_CONFIRM]["disabled"] is False
+    assert store.data_version(engine) == version
+    assert store.read_dataset(engine).opportunities.empty
+    # the files still wait: Import again lands them
+    assert "5 opportunities" in step.confirm(client, empty_app, clicks=2)
