@@ -293,6 +293,8 @@ def _check_duplicates(table: str, checked: CheckedFile) -> None:
     reasons, columns = {}, {}
     aligned_twice = _("county {county} is aligned twice (also on row {row})")
     aligned_twice_from = _("county {county} is aligned twice from {date} (also on row {row})")
+    zip_twice = _("ZIP {zip} is aligned twice (also on row {row})")
+    zip_twice_from = _("ZIP {zip} is aligned twice from {date} (also on row {row})")
     duplicate = _("duplicate {key} (also on row {row})")
     both = _("{first} and {second}")
     for position, first in zip(repeats[:MAX_PER_RULE], firsts[:MAX_PER_RULE], strict=True):
@@ -301,7 +303,11 @@ def _check_duplicates(table: str, checked: CheckedFile) -> None:
         shown = pairs[0]
         if len(pairs) > 1:
             shown = both.format(first=", ".join(pairs[:-1]), second=pairs[-1])
-        if table == "alignment":
+        if table == "alignment" and not pd.isna(keys["zip"].iat[position]):
+            since = keys["effective_from"].iat[position]
+            reasons[position] = (zip_twice if pd.isna(since) else zip_twice_from).format(
+                zip=keys["zip"].iat[position], date=_key_text(since), row=rows[first])
+        elif table == "alignment":
             since = keys["effective_from"].iat[position]
             reasons[position] = (aligned_twice if pd.isna(since) else aligned_twice_from).format(
                 county=keys[key[0]].iat[position], date=_key_text(since), row=rows[first])

@@ -44,6 +44,7 @@ from dashboard.ingest.checks import (
 )
 from dashboard.ingest.level_checks import check_levels
 from dashboard.ingest.parsing import cell_text
+from dashboard.ingest.zip_checks import check_zip_columns
 from dashboard.storage.schema import AS_OF_FILE, DATE, LOAD_ORDER, MONEY, NUMBER, TABLES, Dataset
 
 __all__ = [
@@ -368,6 +369,7 @@ def validate(
     checked = {name: check_file(name, files[name], report, stage_probabilities)
                for name, report in reports.items()}
     check_references(checked, existing, known_counties, unreadable)
+    check_zip_columns(checked)
     check_rep_owners(checked, existing)
     imported = {name: table.values for name, table in checked.items()}
     merged = Dataset(**{
