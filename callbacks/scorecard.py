@@ -14,7 +14,7 @@ from callbacks.grid_export import register_csv_export
 from dashboard.access import rules
 from dashboard.i18n.translation import _
 from dashboard.runtime.service import DataService
-from dashboard.views import rankings
+from dashboard.views import drilldown, rankings
 from dashboard.views import scorecard as model
 from dashboard.views.overview import reading_text
 from dashboard.views.selection import Selection, resolve_as_of, resolve_period
@@ -61,7 +61,7 @@ def content(service: DataService, selection: Selection, rep_id: str | None):
         card, period.label, figures.quarterly_figure(card.trend),
         records(card.top_accounts, layout.TOP_FIELDS),
         with_stage_labels(records(card.overdue_deals, layout.OVERDUE_FIELDS)),
-        records(card.lapsed_customers, layout.LAPSED_FIELDS),
+        records(drilldown.grid_view(card.lapsed_customers), layout.LAPSED_FIELDS),
         rep_id,
     )
     # under the header: which reading of history the card shows

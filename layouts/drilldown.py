@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.i18n import formatting
-from dashboard.i18n.translation import N_, _
+from dashboard.i18n.translation import N_, _, ngettext
 from dashboard.views.rankings import stage_label
 from layouts import chart_text, components, grid_format, ids
 
@@ -17,6 +17,15 @@ def amount() -> dict:
     formatted in the grid, in the request's language and currency."""
     return {"type": "rightAligned", "valueFormatter": grid_format.money(),
             "filter": "agNumberColumnFilter", "minWidth": 120, "flex": 1}
+
+
+def potential_column(**extra) -> dict:
+    """An account's annual potential, "(estimated)" after one estimated at import
+    (the row's ``potential_note``, ``dashboard.views.drilldown.grid_view``)."""
+    return {"field": "potential", "headerName": _("Potential"), **amount(),
+            "valueFormatter": grid_format.with_note(grid_format.money(), "potential_note"),
+            "headerTooltip": _("Annual potential; (estimated): missing at import and "
+                               "estimated from the account's won bookings"), **extra}
 
 
 def account_columns() -> list[dict]:
@@ -30,7 +39,7 @@ def account_columns() -> list[dict]:
         {"field": "segment", "headerName": _("Segment"), "minWidth": 100, "flex": 1},
         {"field": "industry", "headerName": _("Industry"), "minWidth": 95, "flex": 1,
          "tooltipField": "industry"},
-        {"field": "potential", "headerName": _("Potential"), **amount(), "minWidth": 110},
+        potential_column(minWidth=110),
         {"field": "customer", "headerName": _("Customer"), "minWidth": 105, "flex": 1},
         {"field": "t12_bookings", "headerName": _("T12 bookings"), "sort": "desc", **amount(),
          "minWidth": 125},
@@ -182,12 +191,22 @@ def chart(figure, file_name: str = "chart", table=None) -> dbc.Card:
                                  className="p-1"))
 
 
+def potential_total(summary: dict) -> str:
+    """The book's annual potential, saying how many accounts' were estimated."""
+    total = formatting.money(summary["potential"])
+    estimated = summary.get("estimated_potentials", 0)
+    if not estimated:
+        return total
+    return ngettext("{total} ({count} account estimated)", "{total} ({count} accounts estimated)",
+                    estimated).format(total=total, count=formatting.count(estimated))
+
+
 def summary_card(summary: dict) -> dbc.Card:
     """Counts behind the charts: how big the book is and how much is late."""
     rows = [
         (_("Accounts"), formatting.count(summary["accounts"])),
         (_("Customers"), formatting.count(summary["customers"])),
-        (_("Annual potential"), formatting.money(summary["potential"])),
+        (_("Annual potential"), potential_total(summary)),
         (_("T12 bookings"), formatting.money(summary["t12_bookings"])),
         (_("Buying accounts (T12)"), formatting.count(summary["buying_accounts"])),
         (_("Open deals"), f"{formatting.count(summary['open_deals'])} · "

@@ -31,6 +31,14 @@ def money_compact(signed: bool = False) -> dict:
                  formatting.money_affixes())
 
 
+def with_note(formatter: dict, note_field: str) -> dict:
+    """``formatter`` followed by the row's ``note_field`` in brackets when it
+    has one ("$12,000 (estimated)"): the cell keeps its number, so it sorts."""
+    note = json.dumps(note_field)
+    return {"function": f"{formatter['function']} + (params.data && params.data[{note}] "
+                        f"? ' (' + params.data[{note}] + ')' : '')"}
+
+
 def percent(digits: int = 0, signed: bool = False) -> dict:
     return _call("percent", translation.language(), digits, signed)
 

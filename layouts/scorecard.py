@@ -8,12 +8,12 @@ from dash import dcc, html
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import _, ngettext
 from layouts import chart_text, components, grid_format, ids
-from layouts.drilldown import amount, chart, grid, grid_card
+from layouts.drilldown import amount, chart, grid, grid_card, potential_column
 
 #: the fields of each grid (what the callback sends), in column order
 TOP_FIELDS = ("name", "segment", "t12_bookings", "cumulative_share")
 OVERDUE_FIELDS = ("account", "amount", "stage", "close_date")
-LAPSED_FIELDS = ("name", "segment", "potential", "open_pipeline")
+LAPSED_FIELDS = ("name", "segment", "potential", "potential_note", "open_pipeline")
 
 
 def top_columns() -> list[dict]:
@@ -40,7 +40,7 @@ def lapsed_columns() -> list[dict]:
     return [
         {"field": "name", "headerName": _("Customer"), "minWidth": 200, "flex": 2},
         {"field": "segment", "headerName": _("Segment"), "minWidth": 110, "flex": 1},
-        {"field": "potential", "headerName": _("Potential"), **amount()},
+        potential_column(),
         {"field": "open_pipeline", "headerName": _("Open pipeline"), **amount()},
     ]
 

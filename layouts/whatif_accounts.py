@@ -23,8 +23,8 @@ def accounts_grid(rows: list[dict]) -> dag.AgGrid:
         {"field": "territory", "headerName": _("Territory"), "maxWidth": 110},
         {"field": "override", "headerName": _("Override"), "maxWidth": 100},
         {"field": "locked", "headerName": _("Lock"), "maxWidth": 90},
-        {"field": "potential", "headerName": _("Potential"),
-         "valueFormatter": grid_format.money_compact(), **NUMBER_COL},
+        {"field": "potential", "headerName": _("Potential"), **NUMBER_COL,
+         "valueFormatter": grid_format.with_note(grid_format.money_compact(), "potential_note")},
     ]
     return dag.AgGrid(
         id=ids.WI_ACCOUNTS, rowData=rows, columnDefs=columns,

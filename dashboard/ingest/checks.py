@@ -132,6 +132,7 @@ def shorten(reason: str) -> str:
 _NOT_VALID = {
     "date": N_("not a valid date"), "money": N_("not an amount"), "number": N_("not a number"),
     "fips": N_("not a FIPS code"), "quarter": N_("not a quarter"), "status": N_("not a status"),
+    "flag": N_("not true or false"),
 }
 _NOT_VALID_AT_ALL = N_("not valid")
 

@@ -27,7 +27,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard.storage.schema import AS_OF_FILE, DATE, LOAD_ORDER, MONEY, NUMBER, TABLES, Dataset
+from dashboard.storage.schema import (
+    AS_OF_FILE,
+    DATE,
+    FLAG,
+    LOAD_ORDER,
+    MONEY,
+    NUMBER,
+    TABLES,
+    Dataset,
+    as_flags,
+)
 
 _FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 _UTF8_BOM = "\ufeff"
@@ -67,6 +77,8 @@ def dataset_to_csv_bytes(frame: pd.DataFrame, table: str, excel_bom: bool = Fals
             columns[column.name] = format_dates(values)
         elif column.kind in (MONEY, NUMBER):
             columns[column.name] = format_numbers(values)
+        elif column.kind == FLAG:  # "true", blank for no (what the import reads as no)
+            columns[column.name] = np.where(as_flags(values).to_numpy(), "true", "")
         else:
             columns[column.name] = format_text(values)
     text = pd.DataFrame(columns, index=frame.index).to_csv(index=False, lineterminator="\n")

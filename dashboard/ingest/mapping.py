@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from dashboard.i18n.translation import N_, _, ngettext
@@ -294,7 +295,8 @@ def _first_won_as_customer_since(built: Built, deals: pd.DataFrame) -> None:
 
 def _estimate_potential(built: Built, deals: pd.DataFrame) -> None:
     """An account without ``annual_potential`` gets its best calendar year of
-    won bookings in the files (0 without any), and the import says so."""
+    won bookings in the files (0 without any), marked ``potential_estimated``,
+    and the import says so."""
     accounts = built.tables["accounts"]
     given = accounts.get("annual_potential", pd.Series("", index=accounts.index))
     blank = given.astype(str).str.strip() == ""
@@ -306,6 +308,8 @@ def _estimate_potential(built: Built, deals: pd.DataFrame) -> None:
     best = amounts.groupby([won["account_id"], years]).sum().groupby(level=0).max()
     estimate = accounts["account_id"].map(best).fillna(0.0)
     accounts["annual_potential"] = given.where(~blank, estimate.map(repr))
+    # kept beside the value, so every view can say "estimated" (schema FLAG text)
+    accounts["potential_estimated"] = np.where(blank.to_numpy(), "true", "")
     built.problems.append(Problem(_("(import)"), None, "annual_potential", ngettext(
         "{count} account has no annual potential: estimated as its best calendar year of won "
         "bookings in these files (0 without any)",

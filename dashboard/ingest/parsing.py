@@ -45,7 +45,16 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n.translation import _
-from dashboard.storage.schema import DATE, FIPS, MONEY, NUMBER, OPP_STATUSES, QUARTER, STATUS
+from dashboard.storage.schema import (
+    DATE,
+    FIPS,
+    FLAG,
+    MONEY,
+    NUMBER,
+    OPP_STATUSES,
+    QUARTER,
+    STATUS,
+)
 
 Parsed = tuple[Any, str | None]
 
@@ -295,6 +304,18 @@ def _status(text: str) -> Parsed:
     return status, None
 
 
+#: what a flag column (``schema.FLAG``) reads as yes and as no, in any letter case
+FLAG_WORDS = {"true": True, "yes": True, "y": True, "1": True,
+              "false": False, "no": False, "n": False, "0": False}
+
+
+def _flag(text: str) -> Parsed:
+    flag = FLAG_WORDS.get(text.lower())
+    if flag is None:
+        return None, _("{value} is not true or false").format(value=_shown(text))
+    return flag, None
+
+
 def _by_distinct_value(
     cells: pd.Series, parse: Callable[[str], Parsed], dtype: str
 ) -> ParsedColumn:
@@ -335,6 +356,7 @@ _COLUMN_PARSERS: dict[str, Callable[[pd.Series], ParsedColumn]] = {
     FIPS: lambda cells: _by_distinct_value(cells, _fips, "object"),
     QUARTER: lambda cells: _by_distinct_value(cells, _quarter, "object"),
     STATUS: lambda cells: _by_distinct_value(cells, _status, "object"),
+    FLAG: lambda cells: _by_distinct_value(cells, _flag, "object"),
     MONEY: lambda cells: _fast_float(cells, _money),
     NUMBER: lambda cells: _fast_float(cells, _number),
 }

@@ -45,7 +45,17 @@ from dashboard.ingest.checks import (
 from dashboard.ingest.level_checks import check_levels
 from dashboard.ingest.parsing import cell_text
 from dashboard.ingest.zip_checks import check_zip_columns
-from dashboard.storage.schema import AS_OF_FILE, DATE, LOAD_ORDER, MONEY, NUMBER, TABLES, Dataset
+from dashboard.storage.schema import (
+    AS_OF_FILE,
+    DATE,
+    FLAG,
+    LOAD_ORDER,
+    MONEY,
+    NUMBER,
+    TABLES,
+    Dataset,
+    as_flags,
+)
 
 __all__ = [
     "ERROR", "MAX_PER_RULE", "ROW", "WARNING", "expand_paths", "has_errors",
@@ -444,6 +454,8 @@ def canonical(frame: pd.DataFrame, table: str) -> pd.DataFrame:
             values = pd.to_datetime(values).astype("datetime64[s]")
         elif column.kind in (MONEY, NUMBER):
             values = values.astype("float64")
+        elif column.kind == FLAG:
+            values = as_flags(values)
         else:
             values = values.astype(object)
             values = values.where(values.notna(), None)

@@ -62,6 +62,15 @@ def day_numbers(dates: pd.Series) -> pd.Series:
     return pd.Series(days, index=dates.index)
 
 
+def potential_estimated(accounts: pd.DataFrame) -> np.ndarray:
+    """Whether each account's annual potential was estimated at import
+    (``accounts.potential_estimated``); accounts framed by hand without the
+    flag have every potential as given."""
+    if "potential_estimated" not in accounts:
+        return np.zeros(len(accounts), dtype=bool)
+    return accounts["potential_estimated"].to_numpy(dtype=bool)
+
+
 @dataclass(frozen=True)
 class Frames:
     """Everything a KPI function reads.

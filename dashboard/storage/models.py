@@ -44,6 +44,8 @@ _INDEXED = {("alignment", "territory_id"), ("accounts", "county_fips"),
 
 def _column(table: schema.Table, column: schema.Column) -> Column:
     """The database column of a DATA_FORMAT.md column, from its one description."""
+    if column.kind == schema.FLAG:  # yes or no, never NULL (blank in a file: no)
+        return Column(column.name, Boolean(), nullable=False, server_default=false())
     if column.kind == schema.DATE:
         kind = Date()
     elif column.kind in (schema.MONEY, schema.NUMBER):
@@ -90,12 +92,6 @@ class Alignment(Base):
 
 class Account(Base):
     __table__ = data_table("accounts")
-
-
-#: true when ``annual_potential`` was missing at import and estimated
-#: (``dashboard.ingest.mapping``); the views mark it "estimated"
-Account.__table__.append_column(
-    Column("potential_estimated", Boolean, nullable=False, server_default=false()))
 
 
 class Override(Base):

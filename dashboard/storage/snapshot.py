@@ -30,8 +30,8 @@ from dashboard.metrics.frames import Frames
 log = logging.getLogger(__name__)
 
 # 2: frames carry the alignment history; 3: and their credited aggregates; 4: levels;
-# 5: ZIP rows (zip_alignment, zip_rows, accounts.zip)
-FORMAT = 5
+# 5: ZIP rows (zip_alignment, zip_rows, accounts.zip); 6: accounts.potential_estimated
+FORMAT = 6
 FOLDER = "frames-snapshots"
 PREFIX = "frames-"
 

@@ -38,12 +38,14 @@ from dashboard.storage.models import (
 )
 from dashboard.storage.schema import (
     DATE,
+    FLAG,
     LOAD_ORDER,
     MONEY,
     NUMBER,
     STORED_BLANK,
     TABLES,
     Dataset,
+    as_flags,
     blank_keys,
     empty_frame,
 )
@@ -146,6 +148,8 @@ def _columns(frame: pd.DataFrame, table: str) -> dict[str, np.ndarray]:
             array = values.to_numpy(dtype="float64", na_value=np.nan)
             converted = array.astype(object)
             converted[np.isnan(array)] = None
+        elif col.kind == FLAG:
+            converted = np.array([bool(v) for v in as_flags(values)], dtype=object)
         else:
             missing = pd.isna(values).to_numpy(bool)
             converted = values.astype(str).to_numpy(dtype=object)
@@ -292,6 +296,8 @@ def _typed(columns: dict[str, np.ndarray], table: str) -> pd.DataFrame:
             out[col.name] = _dates(values)
         elif col.kind in (MONEY, NUMBER):
             out[col.name] = pd.Series(np.array(values, dtype="float64"))
+        elif col.kind == FLAG:
+            out[col.name] = as_flags(values)
         else:
             # object dtype with None for missing (pandas 3 would read None as NaN)
             array = np.array(values, dtype=object)

@@ -22,13 +22,13 @@ import pandas as pd
 
 from dashboard.i18n.translation import _
 from dashboard.metrics import kpi_cube, kpi_cube_build
-from dashboard.metrics.frames import Frames, has_history, territories_on
+from dashboard.metrics.frames import Frames, has_history, potential_estimated, territories_on
 from dashboard.metrics.kpi_blocks import Window, between
 from dashboard.metrics.periods import Period, from_day, quarter_of, to_day
 from dashboard.views.overview import customers_at_end_of
 
 ACCOUNT_COLUMNS = (
-    "account_id", "name", "segment", "industry", "potential", "customer",
+    "account_id", "name", "segment", "industry", "potential", "potential_note", "customer",
     "t12_bookings", "open_pipeline",
 )
 DEAL_COLUMNS = ("opportunity_id", "account", "amount", "stage", "close_date", "overdue")
@@ -119,12 +119,19 @@ def account_table(
         "segment": accounts["segment"].astype(str).to_numpy(),
         "industry": accounts["industry"].astype(str).to_numpy(),
         "potential": accounts["annual_potential"].to_numpy(dtype="float64"),
+        "potential_estimated": potential_estimated(accounts),
         "customer": customer,
         "t12_bookings": by_account["t12"].reindex(ids, fill_value=0.0).to_numpy(),
         "open_pipeline": by_account["open"].reindex(ids, fill_value=0.0).to_numpy(),
     })
     return out.sort_values(["t12_bookings", "open_pipeline", "account_id"],
                            ascending=[False, False, True], kind="stable").reset_index(drop=True)
+
+
+def potential_notes(estimated) -> np.ndarray:
+    """The word shown beside an estimated potential ("" beside one given), in
+    the request's language."""
+    return np.where(np.asarray(estimated, dtype=bool), _("estimated"), "")
 
 
 def concentration_curve(t12_bookings) -> pd.DataFrame:
@@ -182,6 +189,7 @@ def book_summary(accounts: pd.DataFrame, deals: pd.DataFrame) -> dict:
         "accounts": len(accounts),
         "customers": int(accounts["customer"].sum()),
         "potential": float(accounts["potential"].fillna(0).sum()),
+        "estimated_potentials": int(accounts["potential_estimated"].sum()),
         "t12_bookings": float(accounts["t12_bookings"].sum()),
         "buying_accounts": int((accounts["t12_bookings"] > 0).sum()),
         "open_deals": len(deals),
@@ -199,4 +207,6 @@ def grid_view(table: pd.DataFrame) -> pd.DataFrame:
         out["customer"] = np.where(out["customer"], _("Yes"), _("No"))
     if "overdue" in out:
         out["overdue"] = np.where(out["overdue"], _("Overdue"), "")
+    if "potential_estimated" in out:
+        out["potential_note"] = potential_notes(out["potential_estimated"])
     return out

@@ -17,7 +17,7 @@ import pandas as pd
 
 from dashboard.geo import us_atlas
 from dashboard.i18n.translation import _
-from dashboard.metrics.frames import Frames, latest_overrides
+from dashboard.metrics.frames import Frames, latest_overrides, potential_estimated
 from dashboard.whatif.changeset import Changes, index_of, scenario_codes
 
 #: rows the picker sends at most: a search narrows, a table never holds 20,000 rows
@@ -62,9 +62,10 @@ def account_rows(frames: Frames, changes: Changes, query: str = "",
                 accounts["account_name"].to_numpy(object)[positions],
                 accounts["county_fips"].to_numpy(object)[positions], codes,
                 latest_overrides(frames)[positions],
-                accounts["annual_potential"].to_numpy("float64")[positions], strict=True)
+                accounts["annual_potential"].to_numpy("float64")[positions],
+                potential_estimated(accounts)[positions], strict=True)
     rows = []
-    for account, name, county, code, override, potential in shown:
+    for account, name, county, code, override, potential, estimated in shown:
         override = changes.account_overrides.get(account, override)
         rows.append({
             "id": str(account), "name": str(name),
@@ -73,8 +74,11 @@ def account_rows(frames: Frames, changes: Changes, query: str = "",
             "override": _("yes") if isinstance(override, str) and override else "",
             "locked": _("locked") if account in changes.locked_accounts else "",
             "potential": None if np.isnan(potential) else float(potential),
+            # said beside the potential: estimated at import, not given
+            "potential_note": _("estimated") if estimated else "",
         })
     return rows
+
 
 
 def _largest_first(accounts) -> np.ndarray:

@@ -70,6 +70,8 @@ def tricky_dataset() -> Dataset:
         "churned_on": dates(None, None),
         "territory_override": text(None, "007"),
         "zip": text(None, "10001"),
+        # A1's potential was estimated at import: the flag survives export and import
+        "potential_estimated": [True, False],
     })
     opportunities = pd.DataFrame({
         "opportunity_id": text("O1", "O2", "O3"),
@@ -136,9 +138,10 @@ def test_values_are_written_plainly(tmp_path):
         "O3,A1,123456789.123456,Closed Lost,lost,2024-02-29,2024-03-01",
     ]
     accounts = dataset_to_csv_bytes(tricky_dataset().accounts, "accounts").decode()
-    # whole numbers without ".0", no exponent, missing as empty
+    # whole numbers without ".0", no exponent, missing as empty; a flag "true" or empty
+    assert accounts.splitlines()[1].endswith(",true")
     assert accounts.splitlines()[2] == (
-        "A2,'plain quote,36061,,,,SMB,100000000000000000000,,,007,10001"
+        "A2,'plain quote,36061,,,,SMB,100000000000000000000,,,007,10001,"
     )
 
 

@@ -145,3 +145,16 @@ def test_a_native_alignment_file_may_name_a_whole_state_as_the_mapping_step_does
                        "postal code such as state:WA) nor Census region (region:Northeast, "
                        "Midwest, South or West)")]
     assert any(p.severity == "warning" and "Texas (254)" in p.reason for p in problems)
+
+
+def test_an_accounts_file_may_say_which_potentials_were_estimated():
+    """``potential_estimated`` (the app's own export writes it): true, yes or 1
+    in any case is yes, blank is no, anything else is an error at its row."""
+    read = read_files([("accounts.csv", b"account_id,account_name,county_fips,annual_potential,"
+                                        b"Potential_Estimated\nA1,Acme,06037,10,TRUE\n"
+                                        b"A2,Beta,06037,20,\nA3,Gamma,06037,30,maybe\n")])
+    merged, problems = validate(read.tables, None, {"06037"})
+    assert merged.accounts["potential_estimated"].tolist() == [True, False, False]
+    assert merged.accounts["potential_estimated"].dtype == bool
+    assert [(p.row, p.column, p.reason) for p in problems] == [
+        (4, "potential_estimated", "maybe is not true or false")]
