@@ -31,6 +31,7 @@ from dashboard.storage.store import DATA_VERSION, advance_version, get_session_m
 from dashboard.whatif.apply_plan import PlanError, check_effective_date
 from dashboard.whatif.dated_writes import (
     _ALIGNMENT,
+    _COUNTY_ROW,
     _OVERRIDES,
     StepRefused,
     county_in_force,
@@ -38,6 +39,7 @@ from dashboard.whatif.dated_writes import (
     quarter_start,
     quota_amounts,
     restore_quota,
+    zip_in_force,
 )
 from dashboard.whatif.scenarios import ScenarioStateError, _as_of, _now, step_territories
 
@@ -148,9 +150,16 @@ def _reverse(session: Session, step: dict, since: date, day: date) -> dict:
     for fips, (before, after) in step.get("counties", {}).items():
         in_force, rows = county_in_force(session, fips, day)
         _refuse_later(_changed_later(rows, since), fips)
-        session.execute(insert(_ALIGNMENT).values(county_fips=fips, territory_id=before,
-                                                  effective_from=day))
+        session.execute(insert(_ALIGNMENT).values(county_fips=fips, zip=_COUNTY_ROW,
+                                                  territory_id=before, effective_from=day))
         counties[fips] = [in_force or after, before]
+    zips = {}
+    for zip_id, (before, after) in step.get("zips", {}).items():
+        in_force, rows, county = zip_in_force(session, zip_id, day)
+        _refuse_later(_changed_later(rows, since), zip_id)
+        session.execute(insert(_ALIGNMENT).values(county_fips=county, zip=zip_id,
+                                                  territory_id=before, effective_from=day))
+        zips[zip_id] = [in_force or after, before]
     for account, (before, _after) in step.get("accounts", {}).items():
         in_force, rows = override_in_force(session, account, day)
         _refuse_later(_changed_later(rows, since), account)
@@ -168,8 +177,8 @@ def _reverse(session: Session, step: dict, since: date, day: date) -> dict:
                 territory=territory, quarter=period))
         restore_quota(session, territory, period, before)
         quotas.append([territory, period, now, sum(before.values())])
-    return {"effective_from": day.isoformat(), "counties": counties, "accounts": accounts,
-            "quotas": quotas}
+    return {"effective_from": day.isoformat(), "counties": counties, "zips": zips,
+            "accounts": accounts, "quotas": quotas}
 
 
 def _refuse_later(later: date | None, what: str) -> None:

@@ -2,9 +2,10 @@
 transaction: new alignment and override rows effective from a date, and the
 confirmed quotas of the quarters that start on or after it.
 
-Nothing is updated or deleted in ``alignment`` or ``overrides``: a county or
-account that already has a row from that very date is refused instead (the
-key is (county, effective_from)). What was in force on the date before the
+Nothing is updated or deleted in ``alignment`` or ``overrides``: a county, ZIP
+area or account that already has a row from that very date is refused instead
+(the key is (county, effective_from, zip)). A ZIP move becomes a ZIP row
+(issue 19), dated like a county row. What was in force on the date before the
 step is returned, so the step can be shown and rolled back by the reverse
 rows (:mod:`dashboard.whatif.alignment_history`).
 
@@ -22,14 +23,15 @@ from datetime import date
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from dashboard.geo import zip_areas
 from dashboard.i18n.translation import _
 from dashboard.metrics.periods import parse_quarter_label, quarter_bounds, quarter_name
 from dashboard.storage.models import Account, Alignment, Override, Quota, Territory
-from dashboard.storage.schema import STORED_BLANK, TEXT
+from dashboard.storage.schema import STORED_BLANK, TEXT, ZIP
 
 _ALIGNMENT, _ACCOUNTS, _OVERRIDES = Alignment.__table__, Account.__table__, Override.__table__
 _QUOTAS, _TERRITORIES = Quota.__table__, Territory.__table__
-_BLANK_SEGMENT = STORED_BLANK[TEXT]
+_BLANK_SEGMENT, _COUNTY_ROW = STORED_BLANK[TEXT], STORED_BLANK[ZIP]
 
 
 class StepRefused(Exception):  # noqa: N818 - a refusal, not a programming error
@@ -44,9 +46,24 @@ def _in_force(rows, day: date):
 
 
 def county_in_force(session: Session, fips: str, day: date) -> tuple[str | None, list]:
+    """The county's territory on ``day`` and its rows (its ZIPs' rows left out)."""
     rows = session.execute(select(_ALIGNMENT.c.territory_id, _ALIGNMENT.c.effective_from)
-                           .where(_ALIGNMENT.c.county_fips == fips)).all()
+                           .where((_ALIGNMENT.c.county_fips == fips)
+                                  & (_ALIGNMENT.c.zip == _COUNTY_ROW))).all()
     return _in_force(rows, day), rows
+
+
+def zip_in_force(session: Session, zip_id: str, day: date) -> tuple[str | None, list, str]:
+    """A ZIP area's territory on ``day`` (its ZIP row in force, else its county's),
+    its ZIP rows and its county; StepRefused when its county is not aligned."""
+    county = zip_areas.cell_counties().get(zip_id)
+    before, county_rows = county_in_force(session, county, day) if county else (None, [])
+    if not county_rows:
+        raise StepRefused(_("ZIP area {id} is not in the live data; nothing was "
+                            "applied.").format(id=zip_id))
+    rows = session.execute(select(_ALIGNMENT.c.territory_id, _ALIGNMENT.c.effective_from)
+                           .where(_ALIGNMENT.c.zip == zip_id)).all()
+    return _in_force(rows, day) or before, rows, county
 
 
 def override_in_force(session: Session, account: str, day: date) -> tuple[str | None, list]:
@@ -65,9 +82,10 @@ def override_in_force(session: Session, account: str, day: date) -> tuple[str | 
 
 def write_step(session: Session, *, county_moves: Mapping[str, str],
                account_overrides: Mapping[str, str | None], effective_from: date,
-               quotas: Mapping[tuple[str, str], float]) -> dict:
+               quotas: Mapping[tuple[str, str], float],
+               zip_moves: Mapping[str, str] | None = None) -> dict:
     """Write the rows of one step; returns what it changed, as JSON:
-    ``counties``/``accounts``: id -> [in force before, after];
+    ``counties``/``zips``/``accounts``: id -> [in force before, after];
     ``quotas``: [territory, quarter, {segment: amount before}, amount after]."""
     counties = {}
     for fips, territory in county_moves.items():
@@ -76,9 +94,18 @@ def write_step(session: Session, *, county_moves: Mapping[str, str],
             raise StepRefused(_("County {id} is not in the live data; nothing was "
                                 "applied.").format(id=fips))
         _refuse_same_day(rows, effective_from, fips)
-        session.execute(insert(_ALIGNMENT).values(county_fips=fips, territory_id=territory,
+        session.execute(insert(_ALIGNMENT).values(county_fips=fips, zip=_COUNTY_ROW,
+                                                  territory_id=territory,
                                                   effective_from=effective_from))
         counties[fips] = [before, territory]
+    zips = {}
+    for zip_id, territory in (zip_moves or {}).items():
+        before, rows, county = zip_in_force(session, zip_id, effective_from)
+        _refuse_same_day(rows, effective_from, zip_id)
+        session.execute(insert(_ALIGNMENT).values(county_fips=county, zip=zip_id,
+                                                  territory_id=territory,
+                                                  effective_from=effective_from))
+        zips[zip_id] = [before, territory]
     accounts = {}
     for account, territory in account_overrides.items():
         before, rows = override_in_force(session, account, effective_from)
@@ -87,9 +114,9 @@ def write_step(session: Session, *, county_moves: Mapping[str, str],
                                                   effective_from=effective_from))
         accounts[account] = [before, territory]
     return {"effective_from": effective_from.isoformat(), "counties": counties,
-            "accounts": accounts,
+            "zips": zips, "accounts": accounts,
             "quotas": set_quotas(session, quotas, effective_from),
-            "accounts_moved": accounts_moved(session, counties, accounts)}
+            "accounts_moved": accounts_moved(session, counties, accounts, zips)}
 
 
 def _refuse_same_day(rows, day: date, what: str) -> None:
@@ -169,8 +196,11 @@ def restore_quota(session: Session, territory: str, period: str,
                         .values(amount=amount))
 
 
-def accounts_moved(session: Session, counties: dict, accounts: dict) -> int:
-    """Accounts in the moved counties plus the named accounts (each once)."""
+def accounts_moved(session: Session, counties: dict, accounts: dict,
+                   zips: dict | None = None) -> int:
+    """Accounts in the moved counties and ZIPs plus the named accounts (each once)."""
     in_counties = set(session.scalars(select(_ACCOUNTS.c.account_id).where(
         _ACCOUNTS.c.county_fips.in_(list(counties))))) if counties else set()
-    return len(in_counties | set(accounts))
+    in_zips = set(session.scalars(select(_ACCOUNTS.c.account_id).where(
+        _ACCOUNTS.c.zip.in_(list(zips))))) if zips else set()
+    return len(in_counties | in_zips | set(accounts))

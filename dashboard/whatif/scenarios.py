@@ -462,13 +462,15 @@ def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str,
             check_effective_date(effective_from, _as_of(session))
             step = write_step(session, county_moves=changes.county_moves,
                               account_overrides=changes.account_overrides,
-                              effective_from=effective_from, quotas=quotas)
+                              effective_from=effective_from, quotas=quotas,
+                              zip_moves=changes.zip_moves)
         except (PlanError, StepRefused) as exc:
             raise ScenarioStateError(str(exc)) from exc
         _refuse_foreign_quotas(step, changes)
         _transition(session, scenario_id, user, role, verb="apply", allowed=(LEADER,),
                     source=APPROVED, target=APPLIED, detail={
                         "name": row.name, "county_moves": len(changes.county_moves),
+                        "zip_moves": len(changes.zip_moves),
                         "account_overrides": len(changes.account_overrides),
                         "quota_changes": len(changes.quota_changes), **step})
     return get_scenario(engine, scenario_id)
@@ -476,7 +478,8 @@ def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str,
 
 def step_territories(step: dict) -> set[str]:
     """Every territory a written step moved something into or out of, or re-quotaed."""
-    moved = [*step.get("counties", {}).values(), *step.get("accounts", {}).values()]
+    moved = [*step.get("counties", {}).values(), *step.get("zips", {}).values(),
+             *step.get("accounts", {}).values()]
     return ({t for pair in moved for t in pair if t}
             | {entry[0] for entry in step.get("quotas", [])})
 
@@ -501,7 +504,8 @@ def scenario_csv(record: ScenarioRecord, excel_bom: bool = False) -> bytes:
 
     A long format (rather than one section per kind) sorts and filters in a
     spreadsheet like any table. Kinds: ``scenario`` (key name/status/revision/
-    base_data_version), ``county_move`` (county FIPS -> territory),
+    base_data_version), ``county_move`` (county FIPS -> territory), ``zip_move``
+    (ZIP area -> territory),
     ``account_override`` (account -> territory; empty value clears the
     override), ``quota_change`` (territory -> fraction, 0.05 = +5 %),
     ``lock_county``/``lock_account``/``lock_territory`` (value ``locked``).
@@ -515,6 +519,7 @@ def scenario_csv(record: ScenarioRecord, excel_bom: bool = False) -> bytes:
         ("scenario", "revision", str(record.revision)),
         ("scenario", "base_data_version", str(record.base_data_version)),
         *(("county_move", k, v) for k, v in changes.county_moves.items()),
+        *(("zip_move", k, v) for k, v in changes.zip_moves.items()),
         *(("account_override", k, v) for k, v in changes.account_overrides.items()),
     ]
     quota_keys = list(changes.quota_changes)

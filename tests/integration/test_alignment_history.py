@@ -57,7 +57,7 @@ def test_a_rollback_adds_the_reverse_rows_and_puts_the_quotas_back(engine):
                                  effective_from=ROLLBACK_DAY)
     live = store.read_dataset(engine)
     # nothing deleted: the step's rows stay, the reverse ones start on the rollback's day
-    assert rows(live.alignment) == rows(applied.alignment) | {("48201", "T2", ROLLBACK_DAY)}
+    assert rows(live.alignment) == rows(applied.alignment) | {("48201", "T2", ROLLBACK_DAY, None)}
     assert rows(live.overrides) == rows(applied.overrides) | {("A1", None, ROLLBACK_DAY),
                                                               ("A2", "T1", ROLLBACK_DAY)}
     quotas = {(t, p): a for t, p, a, _s in live.quotas.itertuples(index=False)}
@@ -124,3 +124,26 @@ def test_a_manager_sees_the_steps_touching_their_region_only(engine):
     with pytest.raises(ScenarioStateError, match="There is no alignment step"):
         history.rollback_step(engine, everything[1].id, "x", "leader", south,
                               effective_from=date(2027, 4, 1))
+
+
+def test_a_zip_move_is_applied_as_a_dated_zip_row_and_rolled_back_by_another(engine):
+    """small_dataset: ZIP 90012 of 06037 is T1's (a ZIP row) while 06037 is T2's;
+    A1 lies in 90012, ZIP 90013 has no row (issue 19)."""
+    before = store.read_dataset(engine)
+    apply(engine, approved(engine, Changes(zip_moves={"90012": "T2", "90013": "T1"})),
+          quotas={})
+    live = store.read_dataset(engine)
+    assert rows(live.alignment) == rows(before.alignment) | {
+        ("06037", "T2", NEXT_QUARTER, "90012"), ("06037", "T1", NEXT_QUARTER, "90013")}
+    (step,) = history.list_steps(engine)
+    assert step.territories == {"T1", "T2"}
+    frames = build_frames(live)
+    assert frames.accounts.at["A1", "territory_id"] == "T2"
+    # before the date A1's deal stays with the ZIP's T1
+    assert frames.opportunities.at[0, "credited_territory_id"] == "T1"
+    history.rollback_step(engine, step.id, "lea", "leader", effective_from=ROLLBACK_DAY)
+    undone = store.read_dataset(engine)
+    # 90013 followed its county (T2) before the step: that is what comes back
+    assert rows(undone.alignment) == rows(live.alignment) | {
+        ("06037", "T1", ROLLBACK_DAY, "90012"), ("06037", "T2", ROLLBACK_DAY, "90013")}
+    assert build_frames(undone).accounts.at["A1", "territory_id"] == "T1"

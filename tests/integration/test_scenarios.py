@@ -233,7 +233,7 @@ def test_apply_adds_dated_rows_keeps_the_past_and_bumps_the_version(engine):
     assert applied.status == "applied"
     live = store.read_dataset(engine)
     # every earlier row is still there, unchanged; the new ones start on the date
-    assert rows(live.alignment) == rows(before.alignment) | {("48201", "T1", NEXT_QUARTER)}
+    assert rows(live.alignment) == rows(before.alignment) | {("48201", "T1", NEXT_QUARTER, None)}
     assert rows(live.overrides) == rows(before.overrides) | {("A1", "T1", NEXT_QUARTER),
                                                              ("A2", None, NEXT_QUARTER)}
     assert rows(live.accounts) == rows(before.accounts)
