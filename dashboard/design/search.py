@@ -148,9 +148,11 @@ class Search:
         self.tabu[unit, source] = self.iteration + 5 + int(self.rng.integers(0, 10))
 
     def _first_feasible(self, cands, order, allowed) -> int:
-        for position in order:
-            if allowed[position] and self.state.keeps_connected(int(cands.unit[position])):
-                return int(position)
+        # the units already known to split their territory are passed over at once
+        order = order[allowed[order] & ~self.state.known_to_split(cands.unit[order])]
+        for position in order.tolist():
+            if self.state.keeps_connected(int(cands.unit[position])):
+                return position
         return -1
 
     def _best_move(self, head: int | None):

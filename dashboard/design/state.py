@@ -108,9 +108,13 @@ class State:
         g = p.graph
         self.cut = int(np.count_nonzero(self.assign[g.src] != self.assign[g.dst]) // 2)
         self.used = (float(p.cost[self.assign != p.start].sum()) if p.start is not None else 0.0)
-        # contiguity answers stay true until the unit's territory changes
+        # contiguity answers stay true until the unit's territory changes: per unit, the
+        # territory and its version when asked, and the answer (arrays, so that a list of
+        # moves can drop the units known to split their territory at once)
         self.version = np.zeros(k, dtype=np.int64)
-        self.connected: dict[int, tuple[tuple[int, int], bool]] = {}
+        self.asked_in = np.full(g.size, -1, dtype=np.int64)
+        self.asked_at = np.zeros(g.size, dtype=np.int64)
+        self.answer = np.zeros(g.size, dtype=bool)
         self.near = np.zeros((g.size, k), dtype=np.int64)  # neighbours per territory
         np.add.at(self.near, (g.src, self.assign[g.dst]), 1)
         self.edge_delta = self._score_edges(np.arange(len(g.src)))
@@ -176,13 +180,19 @@ class State:
         (:func:`dashboard.design.graph.keeps_connected`), remembered until the
         territory changes."""
         territory = self.owner[unit]
-        known = self.connected.get(unit)
-        stamp = (territory, int(self.version[territory]))
-        if known is not None and known[0] == stamp:
-            return known[1]
+        version = self.version[territory]
+        if self.asked_in[unit] == territory and self.asked_at[unit] == version:
+            return bool(self.answer[unit])
         answer = keeps_connected(self.problem.graph.neighbours, self.owner, unit)
-        self.connected[unit] = (stamp, answer)
+        self.asked_in[unit], self.asked_at[unit], self.answer[unit] = territory, version, answer
         return answer
+
+    def known_to_split(self, units: np.ndarray) -> np.ndarray:
+        """Per unit, whether it is known (asked since its territory last changed) that its
+        territory would fall apart without it."""
+        territory = self.assign[units]
+        return ((self.asked_in[units] == territory)
+                & (self.asked_at[units] == self.version[territory]) & ~self.answer[units])
 
     def candidates(self, source: int | None = None, exclude: int = -1,
                    head: int | None = None) -> Candidates:
