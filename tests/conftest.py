@@ -31,11 +31,14 @@ def demo_db_template(tmp_path_factory) -> Path:
     Its frames snapshot is written next to it and copied with it
     (``copy_demo``): an app on a copy then loads the frames in ~0.7 s instead
     of building them from the database in ~3 s, for each of hundreds of apps."""
+    return _build_demo(tmp_path_factory.mktemp("demo-template"), "county")
+
+
+def _build_demo(folder: Path, units: str) -> Path:
     from dashboard.runtime.config import Settings
     from dashboard.runtime.service import DataService
 
-    folder = tmp_path_factory.mktemp("demo-template")
-    settings = Settings(instance_path=str(folder), demo=True, tile_url="")
+    settings = Settings(instance_path=str(folder), demo=True, tile_url="", units=units)
     service = DataService(settings)
     service.migrate()
     service.ensure_demo()
@@ -43,6 +46,33 @@ def demo_db_template(tmp_path_factory) -> Path:
     service.wait_for_snapshot()
     service.engine.dispose()
     return folder / "territory.sqlite"
+
+
+@pytest.fixture(scope="session")
+def units_demo_template(tmp_path_factory):
+    """``template(units)``: an SQLite file holding the demo on another unit layer
+    (``zip`` or ``mixed``, issue 19: every account in its ZIP area; mixed also
+    gives the big metros' ZIPs rows carried from their county), each built once
+    per session on first use (about 10 s more than the county demo)."""
+    built: dict[str, Path] = {}
+
+    def template(units: str) -> Path:
+        if units not in built:
+            built[units] = _build_demo(tmp_path_factory.mktemp(f"demo-{units}"), units)
+        return built[units]
+
+    return template
+
+
+@pytest.fixture
+def mixed_demo_settings(units_demo_template, tmp_path):
+    """Settings for a private copy of the demo on mixed units (counties, with the
+    ZIP areas of Los Angeles, Cook and Queens aligned by ZIP)."""
+    from dashboard.runtime.config import Settings
+
+    copy_demo(units_demo_template("mixed"), tmp_path)
+    return Settings(instance_path=str(tmp_path), demo=True, tile_url="",
+                    secret_key="test-secret", units="mixed")
 
 
 def copy_demo(template: Path, folder: Path) -> None:

@@ -40,6 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("init-demo", help="build the demo dataset into the database")
     demo.add_argument("--force", action="store_true", help="replace data that is already there")
+    demo.add_argument("--units", choices=("county", "zip", "mixed"), default=None,
+                      help="the unit layer: counties (default: TD_UNITS, else county), "
+                           "approximate ZIP areas, or counties with the big metros by ZIP")
+
+    units = sub.add_parser("units", help="switch the stored data to another unit layer")
+    units.add_argument("layer", choices=("county", "zip", "mixed"),
+                       help="zip and mixed place every account into its ZIP area and keep "
+                            "the alignment (README: Unit layers)")
 
     imp = sub.add_parser("import", help="load DATA_FORMAT.md files (CSV or XLSX)")
     imp.add_argument("paths", nargs="+", type=Path, help="files, or folders holding them")
@@ -79,6 +87,7 @@ def main(argv: list[str] | None = None, serve: Callable | None = None) -> int:
             return serve(settings, getattr(args, "host", "127.0.0.1"),
                          getattr(args, "port", 8050), getattr(args, "debug", False), **extra)
         handler = {"init-demo": cmd_init_demo, "import": cmd_import, "kpis": cmd_kpis,
+                   "units": cmd_units,
                    "export": cmd_export, "users": cmd_users,
                    "service-account": cmd_service_account, **DESIGN_COMMANDS}[command]
         return handler(settings, args)
@@ -198,18 +207,50 @@ def cmd_init_demo(settings: Settings, args) -> int:
     if not store.is_empty(service.engine) and not args.force:
         raise UserError("the database already holds data; use --force to replace it")
     from dashboard.demo.dataset import generate_demo
+    from dashboard.runtime import units
 
+    layer = args.units or settings.units
     dataset, manifest = generate_demo()
+    dataset = units.on_units(dataset, layer)
     try:
         version = store.replace_dataset(
             service.engine, dataset, expected_version=built_from, action="init-demo",
-            as_of=date.fromisoformat(manifest["as_of"]), detail={"seed": manifest["seed"]},
+            as_of=date.fromisoformat(manifest["as_of"]),
+            detail={"seed": manifest["seed"], "units": layer},
         )
     except store.StaleData as exc:
         raise UserError("the data changed while the demo was being built (an import or an "
                         "applied scenario); nothing was written: run init-demo again") from exc
+    units.store_units(service.engine, layer)
     print(f"demo built: {len(dataset.territories)} territories, {len(dataset.accounts):,} "
-          f"accounts, {len(dataset.opportunities):,} opportunities (data version {version})")
+          f"accounts, {len(dataset.opportunities):,} opportunities, {layer} units "
+          f"(data version {version})")
+    return 0
+
+
+def cmd_units(settings: Settings, args) -> int:
+    """Switch the stored data to another unit layer: zip and mixed place every account
+    without a ZIP into its ZIP area (mixed also gives the big metros' ZIPs rows carried
+    from their county), so no figure changes; county only records the choice."""
+    from dashboard.runtime import units
+    from dashboard.storage import store
+
+    service = _service(settings)
+    built_from = store.data_version(service.engine)
+    if store.is_empty(service.engine):
+        raise UserError("the database holds no data yet: import some or run init-demo")
+    dataset = units.on_units(store.read_dataset(service.engine), args.layer)
+    try:
+        version = store.replace_dataset(
+            service.engine, dataset, expected_version=built_from, action="units",
+            as_of=store.dataset_as_of(service.engine), detail={"units": args.layer})
+    except store.StaleData as exc:
+        raise UserError("the data changed meanwhile (an import or an applied scenario); "
+                        "nothing was written: run the command again") from exc
+    units.store_units(service.engine, args.layer)
+    placed = int(dataset.accounts["zip"].notna().sum()) if "zip" in dataset.accounts else 0
+    print(f"units: {args.layer} ({placed:,} of {len(dataset.accounts):,} accounts in a ZIP "
+          f"area; data version {version})")
     return 0
 
 

@@ -139,6 +139,9 @@ class Settings:
     #: a token that ``/healthz`` callers send in ``X-Health-Token`` to get the
     #: checks' details (``TD_HEALTH_TOKEN``); empty: the status only, for everyone
     health_token: str = ""
+    #: the unit layer the demo is built on (``TD_UNITS``): county, zip or mixed
+    #: (``dashboard.runtime.units``); the data keeps its own choice after that
+    units: str = "county"
 
     def __post_init__(self) -> None:
         # settings passed in code (create_app({...}), tests) get the same
@@ -146,6 +149,8 @@ class Settings:
         object.__setattr__(self, "stage_probabilities",
                            stage_probabilities_from(self.stage_probabilities))
         object.__setattr__(self, "workload_weights", workload_weights_from(self.workload_weights))
+        if self.units not in ("county", "zip", "mixed"):
+            raise SettingsError(f"TD_UNITS must be county, zip or mixed, got {self.units!r}")
 
     @property
     def resolved_database_url(self) -> str:
@@ -169,6 +174,7 @@ class Settings:
             "as_of": "TD_AS_OF",
             "currency": "TD_CURRENCY",
             "health_token": "TD_HEALTH_TOKEN",
+            "units": "TD_UNITS",
         }
         for attr, var in mapping.items():
             if var in env:

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from dashboard.access import users
 from dashboard.metrics import kpi_cube_build
 from dashboard.metrics.frames import Frames, build_frames
+from dashboard.runtime import units as unit_layers
 from dashboard.runtime.config import Settings
 from dashboard.storage import db, snapshot, store
 
@@ -89,14 +90,16 @@ class DataService:
         if built:
             from dashboard.demo.dataset import generate_demo
 
-            log.info("empty database: building the demo dataset")
+            log.info("empty database: building the demo dataset (%s units)", self.settings.units)
             dataset, manifest = generate_demo()
+            dataset = unit_layers.on_units(dataset, self.settings.units)
             try:
                 store.replace_dataset(
                     self.engine, dataset, action="init-demo",
                     as_of=date.fromisoformat(manifest["as_of"]),
-                    detail={"seed": manifest["seed"]},
+                    detail={"seed": manifest["seed"], "units": self.settings.units},
                 )
+                unit_layers.store_units(self.engine, self.settings.units)
             except store.StaleData:  # another worker on the same empty database built it first
                 log.info("the demo was built by another worker meanwhile")
                 built = False
@@ -107,6 +110,11 @@ class DataService:
 
     def data_version(self) -> int:
         return store.data_version(self.engine)
+
+    def units(self) -> str:
+        """The unit layer of the stored data: ``county``, ``zip`` or ``mixed``
+        (``dashboard.runtime.units``): what the what-if map draws and moves."""
+        return unit_layers.stored_units(self.engine)
 
     def data_stamp(self) -> str:
         return store.data_stamp(self.engine)

@@ -1,0 +1,108 @@
+"""The unit layer a dataset runs on (issue 19): counties, ZIP areas, or mixed.
+
+- ``county``: the alignment's units are counties (as always); accounts need no ZIP.
+- ``zip``: every account is placed into its approximate ZIP area (by its latitude and
+  longitude; an account that already names its ZIP keeps it) and the alignment is
+  carried: a ZIP without a row of its own follows its county's rows, so every figure is
+  what it was until someone moves a ZIP. The what-if moves ZIP areas.
+- ``mixed``: as ``zip``, and the big metros are aligned by ZIP: each ZIP area of a
+  county holding more potential than the average territory gets ZIP rows, copies of its
+  county's rows (every effective date), so the figures are still unchanged and those
+  ZIPs are units of their own. The what-if shows counties and the ZIPs inside them.
+
+The choice is stored with the data (``app_meta`` key ``units``) by the demo build
+(``TD_UNITS`` or ``init-demo --units``) and by ``territory-dashboard units LAYER``,
+which switches a stored dataset: :func:`stored_units` is what the app reads.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from dashboard.layers import placement, us_layers
+from dashboard.storage import db
+from dashboard.storage.schema import Dataset
+
+COUNTY, ZIP, MIXED = "county", "zip", "mixed"
+UNITS = (COUNTY, ZIP, MIXED)
+#: the app_meta key the choice is stored under
+META_KEY = "units"
+
+
+def check_units(units: str) -> str:
+    """``units`` when it is a unit layer; ValueError naming the choices."""
+    if units not in UNITS:
+        # i18n: not shown (the command line's and the settings' own words, in English)
+        raise ValueError(f"units must be one of {', '.join(UNITS)}, got {units!r}")
+    return units
+
+
+def stored_units(engine: Engine) -> str:
+    """The unit layer of the stored data (``county`` when none was chosen)."""
+    value = db.get_meta(engine, META_KEY, COUNTY)
+    return value if value in UNITS else COUNTY
+
+
+def store_units(engine: Engine, units: str) -> None:
+    with Session(engine) as session, session.begin():
+        db.set_meta(session, META_KEY, check_units(units))
+
+
+def on_units(dataset: Dataset, units: str) -> Dataset:
+    """``dataset`` on the unit layer ``units`` (module docstring); a new Dataset,
+    the tables it does not change shared."""
+    if check_units(units) == COUNTY:
+        return dataset
+    accounts = place_accounts(dataset.accounts)
+    alignment = dataset.alignment
+    if units == MIXED:
+        alignment = with_metro_zip_rows(alignment, accounts)
+    return Dataset(**{**dataset.tables(), "accounts": accounts, "alignment": alignment})
+
+
+def place_accounts(accounts: pd.DataFrame) -> pd.DataFrame:
+    """Each account without a ZIP placed into the ZIP area holding its point (none
+    when it has no usable point or lies outside every area)."""
+    accounts = accounts.copy()
+    if "zip" not in accounts:
+        accounts["zip"] = pd.Series(None, index=accounts.index, dtype=object)
+    missing = np.flatnonzero(accounts["zip"].isna().to_numpy())
+    if len(missing):
+        found = placement.place_by_point(
+            us_layers.zip_cell_layer(), accounts["lat"].to_numpy("float64")[missing],
+            accounts["lon"].to_numpy("float64")[missing], file="accounts.csv")
+        column = accounts["zip"].to_numpy(object).copy()
+        column[missing] = found.unit_ids.to_numpy(object)
+        accounts["zip"] = pd.Series(column, index=accounts.index, dtype=object)
+    return accounts
+
+
+def metro_counties(alignment: pd.DataFrame, accounts: pd.DataFrame) -> list[str]:
+    """Counties holding more potential than the average territory does."""
+    potential = accounts.groupby("county_fips")["annual_potential"].sum()
+    territories = alignment.loc[alignment["zip"].isna() if "zip" in alignment else
+                                slice(None), "territory_id"].nunique()
+    average = potential.sum() / max(territories, 1)
+    return sorted(potential.index[potential > average])
+
+
+def with_metro_zip_rows(alignment: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
+    """``alignment`` with ZIP rows for every ZIP area of the metro counties, each a copy
+    of its county's rows (the county's history carried, so nothing changes)."""
+    from dashboard.geo import zip_areas
+
+    if "zip" not in alignment:
+        alignment = alignment.assign(zip=pd.Series(None, index=alignment.index, dtype=object))
+    county_rows = alignment.loc[alignment["zip"].isna()]
+    cells = zip_areas.cells_in(metro_counties(alignment, accounts))
+    carried = cells.rename("county_fips").rename_axis("zip").reset_index().merge(
+        county_rows.drop(columns="zip"), on="county_fips")
+    carried = carried[list(alignment.columns)]
+    taken = alignment.loc[alignment["zip"].notna(), ["zip", "effective_from"]]
+    if len(taken):  # rows already there win
+        key = pd.MultiIndex.from_frame(carried[["zip", "effective_from"]])
+        carried = carried[~key.isin(pd.MultiIndex.from_frame(taken))]
+    return pd.concat([alignment, carried], ignore_index=True)
