@@ -35,7 +35,7 @@ from dashboard.demo.history import (
 from dashboard.demo.sales import Timeline, generate_sales
 from dashboard.geo.us_atlas import county_adjacency, county_of_points, load_counties
 from dashboard.metrics.periods import EPOCH, to_day
-from dashboard.storage.schema import Dataset, empty_frame
+from dashboard.storage.schema import Dataset, as_flags, empty_frame
 
 CITIES_FILE = DATA_DIR / "cities.csv"
 BASE_TERRITORIES, BASE_ACCOUNTS, BASE_OPPORTUNITIES = 60, 20_000, 100_000
@@ -411,6 +411,8 @@ def _canonical(table: str, frame: pd.DataFrame) -> pd.DataFrame:
             array = np.array(values.to_numpy(dtype=object), dtype=object)
             array[pd.isna(array)] = None
             out[column] = pd.Series(array, dtype=object)
+        elif pd.api.types.is_bool_dtype(dtype):  # a flag: blank is no (NaN as bool is True)
+            out[column] = as_flags(values.to_numpy(dtype=object))
         else:
             out[column] = pd.Series(values.to_numpy(), dtype=dtype)
     return pd.DataFrame(out)

@@ -524,3 +524,10 @@ def test_as_of_is_configurable():
     assert manifest["as_of"] == "2025-03-31"
     assert (dataset.opportunities["created_on"] <= pd.Timestamp(2025, 3, 31)).all()
     assert "2025Q1" in set(dataset.quotas["period"])
+
+
+def test_every_demo_potential_is_given_not_estimated(dataset):
+    """The demo draws each account's potential: none is marked estimated (a
+    blank flag read as NaN would have been True)."""
+    assert dataset.accounts["potential_estimated"].dtype == bool
+    assert not dataset.accounts["potential_estimated"].any()

@@ -164,7 +164,7 @@ def test_book_summary_counts_and_sums(accounts, opps):
     assert summary == {
         "accounts": 4, "customers": 1, "potential": 6000.0, "t12_bookings": 160.0,
         "buying_accounts": 2, "open_deals": 3, "open_amount": 60.0,
-        "overdue_deals": 1, "overdue_amount": 20.0,
+        "overdue_deals": 1, "overdue_amount": 20.0, "estimated_potentials": 0,
     }
 
 
