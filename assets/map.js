@@ -125,18 +125,20 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
         },
         /* The ZIP areas of an expanded county, over the county layer. Their
            hideout (key "whatif-zips") carries colors and territory (zip ->
-           colour, zip -> scenario territory), names, words and selected. */
+           colour, zip -> scenario territory), changed (moved in the scenario),
+           selected, names and words: all from the server. */
         zipStyle: function (feature, context) {
             const hideout = (context && context.hideout) || {};
             window.territoryMapHideouts = window.territoryMapHideouts || {};
             window.territoryMapHideouts.whatifZips = hideout;
             const zip = feature.properties.zip;
             const selected = (hideout.selected || []).indexOf(zip) >= 0;
+            const changed = (hideout.changed || []).indexOf(zip) >= 0;
             return {
                 fillColor: (hideout.colors || {})[zip] || "#bdbdbd",
                 fillOpacity: selected ? 0.95 : 0.85,
-                color: selected ? "#facc15" : "#374151",
-                weight: selected ? 3 : 0.6,
+                color: selected ? "#facc15" : (changed ? "#111111" : "#374151"),
+                weight: selected ? 3 : (changed ? 2 : 0.6),
             };
         },
         bindZipTooltip: function (feature, layer) {
@@ -146,7 +148,9 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
                 const words = hideout.words || {};
                 const tid = (hideout.territory || {})[feature.properties.zip];
                 const name = (hideout.names || {})[tid] || esc(words.outside || tid);
+                const moved = (hideout.changed || []).indexOf(feature.properties.zip) >= 0;
                 return "<b>" + feature.properties.label + "</b><br>" + name
+                    + (moved ? "<br>" + esc(words.moved || "") : "")
                     + "<br><i>" + esc(words.approximate || "") + "</i>";
             }, {sticky: true, className: "territory-tip"});
         },

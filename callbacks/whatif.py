@@ -22,6 +22,7 @@ from callbacks import (
     whatif_design,
     whatif_rebalance,
 )
+from callbacks import whatif_zips as zip_whatif
 from callbacks.whatif_drafts import check_scope, posted_changes
 from dashboard.geo import us_atlas
 from dashboard.geo.territory_shapes import state_outlines
@@ -207,15 +208,20 @@ def _account_edit(frames, changes: changeset.Changes, action: str, form: dict):
 
 def _county_or_slider_edit(frames, changes: changeset.Changes, action: str, form: dict):
     selected = [f for f in form.get("selected") or [] if isinstance(f, str)]
-    if action in ("move", "lock") and not selected:
+    zips = [z for z in form.get("zips") or [] if isinstance(z, str)] if action == "move" else []
+    if action in ("move", "lock") and not (selected or zips):
         raise ValueError(_("Select counties first: click them on the map or pick them by "
                            "name."))
     if action == "move":
         target = form.get("target")
         if not target:
             raise ValueError(_("Choose the territory to move the selected counties to."))
-        return (changes.move_counties(frames, selected, target),
-                _("moved {what} to {target}").format(what=_counties(selected), target=target))
+        moved = changes.move_zips(frames, zips, target) if zips else changes
+        if selected:
+            moved = moved.move_counties(frames, selected, target)
+        what = ", ".join(([_counties(selected)] if selected else [])
+                         + ([zip_whatif.zip_names(zips)] if zips else []))
+        return moved, _("moved {what} to {target}").format(what=what, target=target)
     if action == "lock":
         unknown = [f for f in selected if f not in frames.alignment.index]
         if unknown:
@@ -304,6 +310,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         Output(ids.WI_ALERT, "color"),
         Output(ids.WI_ALERT, "is_open"),
         Output(ids.WI_SELECT, "value"),
+        Output(ids.WI_ZIP_SELECTED, "data", allow_duplicate=True),
         *(Input(button, "n_clicks") for button in ACTIONS),
         State(ids.WI_HISTORY, "data"),
         State(ids.WI_SELECT, "value"),
@@ -316,6 +323,7 @@ def register(app: dash.Dash, service: DataService) -> None:
         State(ids.WI_ACCOUNTS, "selectedRows"),
         State(ids.WI_ACCOUNT_TARGET, "value"),
         State(ids.WI_LOCK_TERRITORY, "value"),
+        State(ids.WI_ZIP_SELECTED, "data"),
         prevent_initial_call=True,
     )
     @guard.level("manager")
@@ -324,20 +332,20 @@ def register(app: dash.Dash, service: DataService) -> None:
         Lock territory; returns the history with the step added (or removed)
         and a message; a refused change leaves the history as it was and says why."""
         (steps, selected, target, quota_territory, quota_pct, source, receiver, share,
-         accounts, account_target, lock_territory) = args[len(ACTIONS):]
+         accounts, account_target, lock_territory, zips) = args[len(ACTIONS):]
         action = ACTIONS.get(ctx.triggered_id)
         form = {"selected": selected, "target": target, "quota_territory": quota_territory,
                 "quota_pct": quota_pct, "from": source, "to": receiver, "share": share,
                 "accounts": accounts, "account_target": account_target,
-                "lock_territory": lock_territory}
+                "lock_territory": lock_territory, "zips": zips}
         try:
             new_steps, message, color = edit(guard.data(service), action, steps, form)
         except changeset.LockedError as exc:
-            return no_update, _sentence(exc), "warning", True, no_update
+            return no_update, _sentence(exc), "warning", True, no_update, no_update
         except ValueError as exc:
-            return no_update, _sentence(exc), "danger", True, no_update
+            return no_update, _sentence(exc), "danger", True, no_update, no_update
         keep = [] if action in ("move", "lock") else no_update
-        return new_steps, message, color, True, keep
+        return new_steps, message, color, True, keep, [] if action == "move" else no_update
 
     @app.callback(
         Output(ids.WI_COUNTIES, "hideout"),

@@ -7,11 +7,13 @@ over them, coloured by their scenario territory. The shapes come from the geomet
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, ctx
+from dash import Input, Output, Patch, State, ctx, no_update
 
 from callbacks import geometry, guard
 from callbacks import whatif as editor
 from callbacks.whatif_drafts import posted_changes
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import _, ngettext
 from dashboard.layers import map_topology
 from dashboard.views import map_geometry
 from dashboard.views import whatif as view
@@ -34,9 +36,26 @@ def expanded_after(trigger, expanded, selected, double_clicked) -> list[str]:
     return [c for c in shown if c.isdigit() and len(c) == 5][:map_geometry.MAX_COUNTIES]
 
 
+def clicked_zip(feature) -> str | None:
+    """The ZIP area id a map click names (five digits, or C + a county's FIPS), else None."""
+    if not isinstance(feature, dict):
+        return None
+    found = (feature.get("properties") or {}).get("zip")
+    return found if isinstance(found, str) and 5 <= len(found) <= 6 and found.isalnum() else None
+
+
+def zip_names(zips: list[str]) -> str:
+    """"ZIP area 94103" for one, "3 ZIP areas" for more."""
+    if len(zips) == 1:
+        return _("ZIP area {name}").format(name=zips[0])
+    return ngettext("{count} ZIP area", "{count} ZIP areas", len(zips)).format(
+        count=formatting.count(len(zips)))
+
+
 def register(app: dash.Dash, service) -> None:
     @app.callback(
         Output(ids.WI_EXPANDED, "data"),
+        Output(ids.WI_SELECT, "value", allow_duplicate=True),
         Input(ids.WI_EXPAND, "n_clicks"),
         Input(ids.WI_COLLAPSE, "n_clicks"),
         Input(ids.WI_COUNTIES, "n_dblclicks"),
@@ -47,9 +66,11 @@ def register(app: dash.Dash, service) -> None:
     )
     @guard.level("manager")
     def expand(_expand, _collapse, _double, selected, double_clicked, expanded):
-        """Fires on Show / Hide ZIP areas or a double-click on a county; returns the
-        counties whose ZIP areas are shown."""
-        return expanded_after(ctx.triggered_id, expanded, selected, double_clicked)
+        """Fires on Show / Hide ZIPs or a double-click on a county; returns the counties
+        whose ZIP areas are shown, and (Show ZIPs) an empty county selection: the counties
+        were picked to be expanded, and a Move next is meant for the ZIPs clicked."""
+        shown = expanded_after(ctx.triggered_id, expanded, selected, double_clicked)
+        return shown, [] if ctx.triggered_id == ids.WI_EXPAND else no_update
 
     @app.callback(
         Output(ids.WI_ZIP_GEOMETRY, "data"),
@@ -70,10 +91,11 @@ def register(app: dash.Dash, service) -> None:
         Output(ids.WI_ZIPS, "hideout"),
         Input(ids.WI_EXPANDED, "data"),
         Input(ids.WI_HISTORY, "data"),
+        State(ids.WI_ZIP_SELECTED, "data"),
         prevent_initial_call=True,
     )
     @guard.level("manager")
-    def zip_colours(expanded, steps):
+    def zip_colours(expanded, steps, selected):
         """Fires when the expanded counties or the scenario change; colours the ZIP
         areas by their scenario territory (a small hideout: no geometry)."""
         data = guard.data(service)
@@ -84,11 +106,39 @@ def register(app: dash.Dash, service) -> None:
         except ValueError:
             changes = changeset.Changes.empty()
         names = editor.hideout(data, changes)["names"]  # the viewer's territories only
-        scenario = view.scenario_alignment(frames.alignment["territory_id"], changes)
-        return map_geometry.zip_hideout(frames, counties, scenario, editor.territory_colors(data),
-                                        names, getattr(changes, "zip_moves", None))
+        return map_geometry.zip_hideout(frames, counties, changes, editor.territory_colors(data),
+                                        names, selected or [])
+
+    @app.callback(
+        Output(ids.WI_ZIP_SELECTED, "data"),
+        Input(ids.WI_ZIPS, "n_clicks"),
+        Input(ids.WI_COLLAPSE, "n_clicks"),
+        State(ids.WI_ZIPS, "clickData"),
+        State(ids.WI_ZIP_SELECTED, "data"),
+        prevent_initial_call=True,
+    )
+    @guard.level("manager")
+    def click_zip(_clicks, _collapse, feature, selected):
+        """Fires on a click on a ZIP area (adds it to the ZIP selection, or drops it) or
+        on Hide ZIPs (nothing hidden stays selected)."""
+        if ctx.triggered_id == ids.WI_COLLAPSE:
+            return []
+        found = clicked_zip(feature)
+        return no_update if found is None else view.toggle(selected, found)
+
+    @app.callback(
+        Output(ids.WI_ZIPS, "hideout", allow_duplicate=True),
+        Input(ids.WI_ZIP_SELECTED, "data"),
+        prevent_initial_call=True,
+    )
+    @guard.level("manager")
+    def highlight_zips(selected):
+        """Fires when the ZIP selection changes; outlines it (a hideout patch)."""
+        outline = Patch()
+        outline["selected"] = [z for z in selected or [] if isinstance(z, str)]
+        return outline
 
     geometry.load_in_browser(app, Output(ids.WI_ZIPS, "data"),
                              Input(ids.WI_ZIP_GEOMETRY, "data"), "manager",
                              prevent_initial_call=True)
-    del expand, zip_source, zip_colours
+    del expand, zip_source, zip_colours, click_zip, highlight_zips

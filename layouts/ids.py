@@ -126,6 +126,8 @@ WI_GEOMETRY = "wi-geometry"
 WI_ZIPS = "wi-zips"
 WI_ZIP_GEOMETRY = "wi-zip-geometry"
 WI_EXPANDED = "wi-expanded"
+#: the ZIP areas clicked on the map (Move selected moves them with the selected counties)
+WI_ZIP_SELECTED = "wi-zip-selected"
 WI_EXPAND = "wi-expand"
 WI_COLLAPSE = "wi-collapse"
 WI_SELECT = "wi-select"

@@ -92,6 +92,7 @@ def county_map(geometry: dict, states: dict, hideout: dict, tile_url: str,
         dcc.Store(id=ids.WI_GEOMETRY, data=geometry),
         dcc.Store(id=ids.WI_ZIP_GEOMETRY, data=None),
         dcc.Store(id=ids.WI_EXPANDED, data=[]),
+        dcc.Store(id=ids.WI_ZIP_SELECTED, data=[]),
     ], className="map-wrap wi-map-wrap")
 
 

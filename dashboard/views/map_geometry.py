@@ -17,6 +17,8 @@ import pandas as pd
 from dashboard.i18n.translation import _
 from dashboard.layers import map_topology
 from dashboard.metrics.frames import Frames
+from dashboard.whatif.changeset import Changes
+from dashboard.whatif.zip_units import zip_units
 
 TERRITORIES = "territories"  # i18n: not shown (a URL name)
 LAYERS = (map_topology.COUNTIES, map_topology.ZIP_CELLS, TERRITORIES)
@@ -31,23 +33,14 @@ def county_territories(frames: Frames) -> pd.Series:
 
 def zip_rows(frames: Frames) -> pd.Series:
     """The territory of each ZIP area that has a row of its own (a mixed alignment)."""
-    rows = getattr(frames, "zip_alignment", None)
-    if rows is None or not len(rows):
-        return pd.Series(dtype=object)
-    return rows["territory_id"].astype(object)
+    return frames.zip_alignment["territory_id"].astype(object)
 
 
 def zip_territories(frames: Frames, counties: Iterable[str]) -> dict[str, str]:
-    """The territory of each ZIP area of these (aligned) counties: its own row's, else its
-    county's (a ZIP without a row follows its county)."""
-    by_county = county_territories(frames)
-    aligned = [c for c in counties if c in by_county.index]
-    cells = map_topology.units_in_counties(map_topology.ZIP_CELLS, aligned)
-    county_of = {uid: map_topology.source(map_topology.ZIP_CELLS).units[uid]["county"]
-                 for uid in cells}
-    own = zip_rows(frames)
-    return {uid: str(own[uid]) if uid in own.index else str(by_county[county_of[uid]])
-            for uid in cells}
+    """The live territory of each ZIP area of these (aligned) counties: its own row's,
+    else its county's (``whatif.zip_units``, the one place that says it)."""
+    units = zip_units(frames, None, counties)["live_territory_id"].dropna()
+    return {str(uid): str(tid) for uid, tid in units.items()}
 
 
 def asked_counties(frames: Frames, text: str | None) -> list[str]:
@@ -86,27 +79,23 @@ def topology_text(frames: Frames, layer: str, counties: Iterable[str] = ()) -> s
     return json.dumps(topology(frames, layer, counties), separators=(",", ":"))
 
 
-def zip_hideout(frames: Frames, counties: Iterable[str], county_territory: Mapping[str, str],
+def zip_hideout(frames: Frames, counties: Iterable[str], changes: Changes,
                 colors: Mapping[str, str], names: Mapping[str, str],
-                zip_moves: Mapping[str, str] | None = None) -> dict:
+                selected: Iterable[str] = ()) -> dict:
     """What the what-if map's ZIP layer reads for the expanded ``counties``: each ZIP
-    area's scenario territory (the scenario's ZIP move, else its own row's, else its
-    county's under the scenario, ``county_territory``) and that territory's colour;
-    the moved ZIPs; territory labels (only the viewer's: ``names``) and the tooltip's
-    words, in the page's language."""
-    own = zip_rows(frames).to_dict() | dict(zip_moves or {})
-    cells = map_topology.units_in_counties(map_topology.ZIP_CELLS, counties)
-    units = map_topology.source(map_topology.ZIP_CELLS).units
-    territory = {uid: str(own[uid]) if uid in own
-                 else county_territory.get(units[uid]["county"]) for uid in cells}
-    territory = {uid: tid for uid, tid in territory.items() if tid is not None}
+    area's territory under ``changes`` (``whatif.zip_units``) and its colour, the ZIPs
+    the scenario moved (``changed``), the ``selected`` ones, territory labels (the
+    viewer's only: ``names``) and the tooltip's words, in the page's language."""
+    units = zip_units(frames, changes, counties).dropna(subset=["territory_id"])
+    territory = {str(uid): str(tid) for uid, tid in units["territory_id"].items()}
     return {
         "key": "whatif-zips",
         "colors": {uid: colors.get(tid, "#bdbdbd") for uid, tid in territory.items()},
         "territory": territory,
-        "changed": sorted(set(zip_moves or {}) & territory.keys()),
+        "changed": [str(uid) for uid in units.index[units["moved"].to_numpy(bool)]],
         "names": dict(names),
-        "selected": [],
+        "selected": [z for z in selected if z in territory],
         "words": {"outside": _("another region's territory"),
-                  "approximate": _("approximate ZIP area")},
+                  "approximate": _("approximate ZIP area"),
+                  "moved": _("moved in this scenario")},
     }
