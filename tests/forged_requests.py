@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from dashboard.geo import zip_areas
 from dashboard.whatif.changeset import Changes
 from layouts import ids
 from tests.dash_http import outputs_of
@@ -91,10 +92,21 @@ def variants(own: Own, foreign: Foreign, scenarios: dict[str, int]) -> list[Forg
             county_moves={own.counties[0]: foreign.territories[0]},
             quota_changes={foreign.territories[-1]: 0.1},
             locked_territories=frozenset(foreign.territories[:1])))),
+        # ZIP areas (issue 19): other regions' ZIPs brought in, an own ZIP sent out
+        replace(valid, name="history zip", scenario=None, history=steps(Changes(zip_moves={
+            **dict.fromkeys(_first_zips(foreign.counties), mine),
+            **dict.fromkeys(_first_zips(own.counties[:1]), foreign.territories[0])}))),
     ]
     forged += [replace(valid, name=f"scenario {who}", scenario=scenario_id)
                for who, scenario_id in scenarios.items() if who != "valid"]
     return [valid, *forged]
+
+
+def _first_zips(counties) -> list[str]:
+    """The first ZIP area of each county."""
+    cells = zip_areas.cells_in(counties)
+    return [cells.index[cells == county][0] for county in counties
+            if (cells == county).any()]
 
 
 def value(dep: dict, forgery: Forgery):

@@ -428,8 +428,8 @@ def forge(app, role: str, variant: str, scenario_ids: dict, worlds: dict):
 
 
 VARIANTS = ("valid", "territory 1", "territory 2", "rep", "account", "deal", "county",
-            "region", "history in", "history out", "scenario of manager-northeast",
-            "scenario of leader")
+            "region", "history in", "history out", "history zip",
+            "scenario of manager-northeast", "scenario of leader")
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
