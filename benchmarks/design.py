@@ -31,6 +31,7 @@ above ``--split-above`` × the mean (lumpy counties that leave the search no fin
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
@@ -119,6 +120,7 @@ def run_size_l(time_limit: float, split_above: float | None = None) -> int:
           f"{time.monotonic() - started:.1f} s", flush=True)
     graph, bases = data.graph, list(data.home_bases)
     if split_above is not None:
+        cut_at = time.monotonic()
         target = graph.measures.sum(axis=0) / k
         big = [graph.ids[i] for i in
                np.flatnonzero(graph.measures[:, 0] > split_above * target[0])]
@@ -127,17 +129,21 @@ def run_size_l(time_limit: float, split_above: float | None = None) -> int:
         bases = [graph.ids[int(np.flatnonzero(graph.parent == p)[0])]
                  for p in data.graph.positions(data.home_bases)]
         print(f"{len(big)} counties above {split_above} x the target split: "
-              f"{graph.size} units", flush=True)
-    started = time.monotonic()
+              f"{graph.size} units, {len(graph.src) // 2:,} edges, in "
+              f"{time.monotonic() - cut_at:.1f} s", flush=True)
+    started, cpu = time.monotonic(), time.process_time()
     firsts: list[float] = []
     result = design(graph, k,
                     Settings(tolerance=TOLERANCE, weights={"accounts": 0.0, "workload": 0.0},
                              time_limit=time_limit, seed=7),
                     home_bases=bases,
                     progress=lambda p: firsts.append(p.seconds) if not firsts else None)
-    seconds = time.monotonic() - started
+    seconds, cpu = time.monotonic() - started, time.process_time() - cpu
     m = result.figures.by_name("potential")
-    print(f"from scratch into {k}: {seconds:.1f} s (first best reported at "
+    # the host is shared: its load says how much of the wall time was this process's
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"from scratch into {k}: {seconds:.1f} s wall, {cpu:.1f} s CPU, load average "
+          f"{load} (first best reported at "
           f"{firsts[0] if firsts else float('nan'):.1f} s), stopped by {result.stopped_by}, "
           f"{result.iterations} iterations; potential index {m.balance_index:.3f}, within "
           f"±5% {m.within_tolerance:.0%}, largest deviation {m.max_deviation:.1%}; "

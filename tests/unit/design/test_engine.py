@@ -191,6 +191,23 @@ def test_an_oversize_unit_is_reported_and_split_by_its_items():
                for o in overrides)
 
 
+def test_a_unit_split_into_many_pieces_keeps_the_graph_small_and_the_design_whole():
+    # two neighbouring units of 300 accounts each, split into pieces of one account, in a
+    # 4 x 4 grid of empty units: pieces joined pairwise made 45,000 edges inside each unit
+    # and 90,000 between the two (the size-L data's 1.5 million); on a lattice and zipped,
+    # a few per piece, and a design of 10 territories on them is whole and within +-5%
+    values = np.zeros(16)
+    values[[5, 6]] = 300.0
+    graph = grid(4, 4, values.reshape(-1, 1))
+    items = {u: Items(tuple(f"{u}/{i}" for i in range(300)), np.ones((300, 1)))
+             for u in ("1-1", "1-2")}
+    split = split_units(graph, items, np.array([60.0]), 1 / 60)
+    assert split.graph.size == 14 + 600
+    assert len(split.graph.src) // 2 < 10 * 600
+    result = design(split.graph, 10, Settings(tolerance=0.05, **FAST))
+    assert result.figures.contiguous and result.within_tolerance
+
+
 @pytest.mark.parametrize("make, code", [
     (lambda: UnitGraph.build(["a", "b"], [(0, 0), (1, 1)], [1, 1], []), "disconnected"),
     (lambda: UnitGraph.build(["a", "b"], [(0, 0), (np.nan, 1)], [1, 1], [("a", "b")]),
