@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.i18n import formatting as fmt
-from dashboard.i18n.translation import _
+from dashboard.i18n.translation import _, ngettext
 from dashboard.views.flagged import (
     PENETRATION_FIELDS,
     THRESHOLD_FIELDS,
@@ -122,8 +122,9 @@ def threshold_controls(values: dict, penetration_on: bool, note=None) -> dbc.Car
     )
 
 
-def threshold_note(ignored: list[str], segment_note: bool) -> list:
-    """Why a typed value was not used, and what the segment filter does here."""
+def threshold_note(ignored: list[str], segment_note: bool, estimated: int = 0) -> list:
+    """Why a typed value was not used, what the segment filter does here, and
+    how many accounts' potential (which two rules read) was estimated at import."""
     notes = []
     if ignored:
         notes.append(html.Div(
@@ -136,6 +137,13 @@ def threshold_note(ignored: list[str], segment_note: bool) -> list:
             _("The rules read every segment: the segment filter does not change the flags."),
             className="text-muted small mt-2",
         ))
+    if estimated:
+        notes.append(html.Div(ngettext(
+            "{count} account's annual potential is estimated (missing at import): the "
+            "penetration and potential index rules read the estimate.",
+            "{count} accounts' annual potentials are estimated (missing at import): the "
+            "penetration and potential index rules read the estimates.", estimated).format(
+            count=fmt.count(estimated)), className="text-muted small mt-2"))
     return notes
 
 

@@ -1,7 +1,8 @@
 """An annual potential estimated at import is marked "estimated" wherever an
 account's potential is shown (issue 16 item 4): imported from an orders file
-that has no potential, the drill-down's accounts grid and book summary and
-the what-if account list say so, in the request's language."""
+that has no potential, the drill-down's accounts grid and book summary, the
+what-if account list and the underperformer rules' note say so, in the
+request's language."""
 
 from __future__ import annotations
 
@@ -69,6 +70,12 @@ def test_estimated_potentials_are_stored_and_marked_in_the_views(estimated_app):
     assert status == 200, body
     listed = body["response"][ids.WI_ACCOUNTS]["rowData"]
     assert len(listed) == 8 and {row["potential_note"] for row in listed} == {"estimated"}
+
+    # the underperformer rules that read potential say it is estimated
+    status, body = post_callback(client, app, (ids.PAGE, "children"), {
+        f"{ids.URL}.pathname": "/underperformers", f"{ids.URL}.search": ""})
+    assert status == 200, body
+    assert "8 accounts' annual potentials are estimated" in str(body["response"])
 
     french = speaking(sign_in(app.server.test_client(), "boss", PASSWORD), "fr")
     status, body = post_callback(french, app, PANEL, panel_values("WEST", period="ytd"),
