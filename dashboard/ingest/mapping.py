@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from dashboard.geo import zip_areas
 from dashboard.i18n.translation import N_, _, ngettext
 from dashboard.ingest import areas, dates, flat, places, recognise, values
 from dashboard.ingest.checks import WARNING, Problem
@@ -391,11 +392,23 @@ def _accounts(built: Built, account_rows: list[pd.DataFrame]) -> pd.DataFrame | 
         built.problems.append(Problem(row[flat.FILE], int(row[flat.ROW]), built.headers.get(
             (row[flat.FILE], "postal_code")), note, WARNING))
     combined["county_fips"] = placed.county_fips.where(placed.county_fips.notna(), "")
+    if "postal_code" in combined:  # the ZIP area too (issue 19): a ZIP unit needs no guess
+        combined["zip"] = zip_areas_of(combined["postal_code"])
     combined["lat"] = placed.lat.map(lambda v: "" if pd.isna(v) else repr(float(v)))
     combined["lon"] = placed.lon.map(lambda v: "" if pd.isna(v) else repr(float(v)))
     accounts = combined[~foreign]
     _add_table(built, "accounts", accounts)
     return accounts
+
+
+def zip_areas_of(postal_codes: pd.Series) -> pd.Series:
+    """Each postal code's ZIP area (``dashboard.geo.zip_areas``: its own, or the one
+    holding a PO box's centre); blank where there is none (placing the account in
+    its county reports what cannot be placed)."""
+    def area(text) -> str:
+        code = places.zip5(str(text)) if isinstance(text, str) and text.strip() else None
+        return (zip_areas.area_of(code) or "") if code else ""
+    return pd.Series(per_distinct(postal_codes, area), index=postal_codes.index, dtype=object)
 
 
 def _link_accounts(deals: pd.DataFrame, accounts: pd.DataFrame | None) -> pd.DataFrame:

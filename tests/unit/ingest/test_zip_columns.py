@@ -70,3 +70,20 @@ def test_old_files_without_zip_columns_import_as_before(tmp_path):
     assert problems == []
     assert merged.alignment["zip"].isna().all() and merged.accounts["zip"].isna().all()
     assert pd.isna(merged.accounts.at[0, "zip"])
+
+
+def test_the_mapping_step_keeps_each_accounts_zip_area():
+    """An orders export with postal codes: each account keeps its ZIP area beside
+    the county it is placed in (a PO box ZIP: the area holding its centre)."""
+    from dashboard.ingest import mapping
+
+    lines = pd.DataFrame({
+        "Order ID": ["O1", "O2", "O3"], "Order Date": ["2024-01-05", "2024-02-05", "2024-03-05"],
+        "Customer ID": ["C1", "C2", "C3"], "Customer Name": ["Acme", "Beta", "Gamma"],
+        "Postal Code": ["94103-1234", "94142", "2134"], "Sales": ["10.00", "5.00", "1.00"]},
+        dtype=object)
+    lines.index = pd.RangeIndex(2, 5, name="row")
+    built = mapping.build({"o.csv": lines}, mapping.propose({"o.csv": lines}))
+    accounts = built.tables["accounts"]
+    assert accounts["zip"].tolist() == ["94103", "94141", "02134"]
+    assert accounts["county_fips"].tolist() == ["06075", "06075", "25025"]
