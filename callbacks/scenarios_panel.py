@@ -65,6 +65,8 @@ def summary(record: ScenarioRecord) -> str:
     """"3 county moves · 1 quota change": what a scenario holds, at a glance."""
     changes = record.changes
     parts = [(len(changes.county_moves), N_("{count} county move"), N_("{count} county moves")),
+             (len(changes.zip_moves), N_("{count} ZIP area move"),
+              N_("{count} ZIP area moves")),
              (len(changes.account_overrides), N_("{count} account override"),
               N_("{count} account overrides")),
              (len(changes.quota_changes), N_("{count} quota change"),

@@ -79,6 +79,7 @@ def compare(frames: Frames, a: Changes, b: Changes, areas: pd.Series, period: Pe
     rows.append((_("Territories touched vs live"), _count(0), _count(len(live_a.touched)),
                  _count(len(live_b.touched))))
     for attribute, label in (("county_moves", _("County moves")),
+                             ("zip_moves", _("ZIP area moves")),
                              ("account_overrides", _("Account overrides")),
                              ("quota_changes", _("Quota changes"))):
         rows.append((label, _count(0), _count(len(getattr(a, attribute))),

@@ -158,3 +158,15 @@ def test_a_managers_cut_keeps_the_zip_rows_of_its_counties_without_naming_other_
     with pytest.raises(ValueError, match="94110"):
         Changes().move_zips(cut, ["94110"], "T1")
     assert dict(Changes().move_zips(cut, ["94103"], "T2").zip_moves) == {"94103": "T2"}
+
+
+def test_comparing_scenarios_counts_their_zip_moves(frames):
+    import pandas as pd
+
+    from dashboard.whatif.side_by_side import compare
+
+    a = Changes().move_zips(frames, ["94103"], "T3")
+    result = compare(frames, a, Changes(), pd.Series(dtype="float64"), Q1, AS_OF)
+    rows = {label: (live, ra, rb) for label, live, ra, rb in result.rows}
+    assert rows["ZIP area moves"] == ("0", "1", "0")
+    assert result.touched == ["T1", "T3"]
