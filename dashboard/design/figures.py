@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from dashboard.design.graph import UnitGraph
 
@@ -41,23 +43,16 @@ def max_min(values: np.ndarray) -> float:
 
 
 def pieces(graph: UnitGraph, assignment: np.ndarray, territories: int) -> np.ndarray:
-    """How many connected pieces each territory is in (0 for an empty territory)."""
-    seen = np.zeros(graph.size, dtype=bool)
-    count = np.zeros(territories, dtype=np.int64)
-    owner = assignment.tolist()
-    for start in range(graph.size):
-        if seen[start]:
-            continue
-        count[owner[start]] += 1
-        seen[start] = True
-        frontier = [start]
-        while frontier:
-            node = frontier.pop()
-            for other in graph.neighbours[node]:
-                if not seen[other] and owner[other] == owner[start]:
-                    seen[other] = True
-                    frontier.append(other)
-    return count
+    """How many connected pieces each territory is in (0 for an empty territory): the
+    components of the graph kept to the edges inside a territory (SciPy's
+    ``connected_components``; a Python breadth-first search took 0.3 s at size L)."""
+    assignment = np.asarray(assignment, dtype=np.int64)
+    inside = assignment[graph.src] == assignment[graph.dst]
+    links = coo_matrix((np.ones(int(inside.sum())), (graph.src[inside], graph.dst[inside])),
+                       shape=(graph.size, graph.size))
+    _count, label = connected_components(links, directed=False)
+    first = np.unique(label, return_index=True)[1]  # one unit per component
+    return np.bincount(assignment[first], minlength=territories).astype(np.int64)
 
 
 def cut_edges(graph: UnitGraph, assignment: np.ndarray) -> int:

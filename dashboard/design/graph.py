@@ -169,22 +169,17 @@ class UnitGraph:
         return np.repeat(first - np.cumsum(length) + length, length) + np.arange(int(length.sum()))
 
     def components(self) -> np.ndarray:
-        """Component label per unit (0 holds unit 0), by breadth-first search."""
-        label = np.full(self.size, -1, dtype=np.int64)
-        current = 0
-        for start in range(self.size):
-            if label[start] >= 0:
-                continue
-            label[start] = current
-            frontier = [start]
-            while frontier:
-                node = frontier.pop()
-                for other in self.neighbours[node]:
-                    if label[other] < 0:
-                        label[other] = current
-                        frontier.append(other)
-            current += 1
-        return label
+        """Component label per unit, numbered in the order of each component's first unit
+        (0 holds unit 0); SciPy's ``connected_components``."""
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        links = coo_matrix((np.ones(len(self.src)), (self.src, self.dst)),
+                           shape=(self.size, self.size))
+        _count, label = connected_components(links, directed=False)
+        # renumber by first unit, whatever order the library labels in
+        _values, first, inverse = np.unique(label, return_index=True, return_inverse=True)
+        return np.argsort(np.argsort(first))[inverse].astype(np.int64)
 
     def require_connected(self) -> None:
         """Raise ``disconnected`` with the components' sizes when the graph is in pieces."""
