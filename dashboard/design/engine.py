@@ -24,6 +24,9 @@ from dashboard.design.search import Limits, Move, Progress, Search
 from dashboard.design.seeding import grow, spread_seeds
 from dashboard.design.state import Problem, State
 
+#: the share of the time limit the search may use (from the design's start)
+SEARCH_SHARE = 0.99
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -155,8 +158,11 @@ def _run(problem: Problem, assignment: np.ndarray, settings: Settings, started: 
          progress, should_stop) -> Result:
     # a stall on a small graph is over sooner: at most two iterations per unit
     patience = min(settings.patience, max(30, 2 * problem.graph.size))
-    limits = Limits(time_limit=settings.time_limit, max_iterations=settings.max_iterations,
-                    patience=patience, restarts=settings.restarts, flow=settings.flow)
+    # the search stops at 99% of the limit: the rest is for the figures and the last
+    # iteration's overrun (60.0-60.1 s for 60 at size L without it)
+    limits = Limits(time_limit=settings.time_limit * SEARCH_SHARE,
+                    max_iterations=settings.max_iterations, patience=patience,
+                    restarts=settings.restarts, flow=settings.flow)
     state = State(problem, assignment)
     # the search's clock started with the design (seeding, growth and this set-up count)
     outcome = Search(state, limits, settings.seed, progress, should_stop,
