@@ -113,6 +113,15 @@ def _graph_without(frames: Frames, keep: np.ndarray, locked_tids: set[str]) -> F
                    accounts=accounts)
 
 
+def _zip_held(frames: Frames) -> pd.Series:
+    """Each account's ZIP row territory (missing: its ZIP has no row, or it has no ZIP)."""
+    territory = frames.zip_alignment["territory_id"]
+    if territory.empty or "zip" not in frames.accounts:
+        return pd.Series(None, index=frames.accounts.index, dtype=object)
+    return pd.Series(territory.reindex(frames.accounts["zip"].to_numpy(object)).to_numpy(object),
+                     index=frames.accounts.index, dtype=object)
+
+
 def _fixed_rows(placed: np.ndarray, potential: np.ndarray, bookings: np.ndarray,
                 tids: pd.Index, data: design_input.CountyInput,
                 weights: WorkloadWeights) -> np.ndarray:
@@ -144,6 +153,12 @@ def prepare(frames: Frames, changes: Changes, counties: pd.DataFrame,
     override = pd.Series(latest_overrides(frames), index=frames.accounts.index, dtype=object)
     overridden = override.notna().to_numpy() if fixed_overrides else np.zeros(
         len(override), dtype=bool)
+    # an account whose ZIP has its own row (issue 19) does not follow its county's moves:
+    # it is fixed load in its ZIP's territory, as a named account is in its override's
+    held = _zip_held(frames).where(~overridden)
+    zip_fixed = held.notna().to_numpy()
+    placed_at = override.where(overridden, held)
+    overridden = overridden | zip_fixed
     all_tids = pd.Index(frames.territories["territory_id"].astype(object))
     locked_tids = set(changes.locked_territories) & set(all_tids)
     base = _graph_without(frames, ~overridden, locked_tids)
@@ -164,8 +179,8 @@ def prepare(frames: Frames, changes: Changes, counties: pd.DataFrame,
     start = data.start.copy()
     fixed = 0
     graph = county_graph
-    if fixed_overrides and overridden.any():
-        rows = _fixed_rows(override.to_numpy()[overridden],
+    if overridden.any():
+        rows = _fixed_rows(placed_at.to_numpy()[overridden],
                            frames.accounts["annual_potential"].to_numpy("float64")[overridden],
                            bookings[overridden], tids, data, options.weights)
         used = np.flatnonzero(rows[:, 1] > 0)

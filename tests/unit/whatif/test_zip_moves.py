@@ -1,7 +1,7 @@
 """What-if moves of a ZIP area (issue 19 item 4), worked by hand.
 
-San Francisco (06075) is T1's, San Mateo (06081) T2's; ZIP 94110 (in 06075) has a
-ZIP row to T3. Accounts, each with one won deal in 2026Q1 worth 1,000 x its number:
+San Francisco (06075) is T1's, San Mateo (06081) T2's, Alameda (06001, no account)
+T3's; ZIP 94110 (in 06075) has a ZIP row to T3. Accounts, each with one won deal in 2026Q1 worth 1,000 x its number:
 A1 (06075, ZIP 94103), A2 (06075, ZIP 94110), A3 (06081, ZIP 94401),
 A4 (06075, ZIP 94103, a named account of T2).
 Live: T1 = A1 (1,000); T2 = A3 + A4 (7,000); T3 = A2 (2,000).
@@ -38,7 +38,7 @@ def frames():
         territories=_frame("territories", [(t, f"Territory {t}", "West")
                                            for t in ("T1", "T2", "T3")]),
         reps=_frame("reps", []),
-        alignment=_frame("alignment", [("06075", "T1"), ("06081", "T2"),
+        alignment=_frame("alignment", [("06075", "T1"), ("06081", "T2"), ("06001", "T3"),
                                        ("06075", "T3", None, "94110")]),
         accounts=_frame("accounts", accounts),
         opportunities=_frame("opportunities", [
@@ -130,9 +130,12 @@ def test_zip_units_of_a_county_live_and_under_a_move(frames):
 
 def test_zip_units_default_to_every_county_of_the_frames(frames):
     units = zip_units(frames)
-    assert set(units["county_fips"]) == {"06075", "06081"}
+    assert set(units["county_fips"]) == {"06075", "06081", "06001"}
     assert not units["moved"].any()
-    assert units.loc[units["territory_id"] == "T3"].index.tolist() == ["94110"]
+    t3 = units.loc[units["territory_id"] == "T3"]
+    # Alameda's ZIP areas follow their county; 94110 has its own row
+    assert set(t3["county_fips"]) == {"06001", "06075"}
+    assert t3.loc[t3["county_fips"] == "06075"].index.tolist() == ["94110"]
 
 
 def test_a_zip_move_names_the_territory_it_leaves_and_the_one_it_enters(frames):
@@ -170,3 +173,20 @@ def test_comparing_scenarios_counts_their_zip_moves(frames):
     rows = {label: (live, ra, rb) for label, live, ra, rb in result.rows}
     assert rows["ZIP area moves"] == ("0", "1", "0")
     assert result.touched == ["T1", "T3"]
+
+
+def test_the_design_engine_holds_a_zip_rows_accounts_as_fixed_load_in_its_territory(frames):
+    """A county move does not take the accounts of a ZIP with its own row: the engine
+    must not count them in their county (A2 in 94110 is T3's load, A4 T2's by name)."""
+    from dashboard.geo import us_atlas
+    from dashboard.whatif import design_runs
+
+    prepared = design_runs.prepare(
+        frames, Changes(), us_atlas.load_counties(), us_atlas.county_adjacency(),
+        design_runs.RunOptions(split=False, as_of=AS_OF))
+    graph = prepared.graph
+    accounts = dict(zip(graph.ids, graph.measures[:, graph.measure_names.index("accounts")],
+                        strict=True))
+    assert accounts["06075"] == 1  # A1 only
+    fixed = {u: n for u, n in accounts.items() if u.startswith(design_runs.FIXED)}
+    assert fixed == {f"{design_runs.FIXED}T2": 1, f"{design_runs.FIXED}T3": 1}
