@@ -20,13 +20,15 @@ import dash
 from dash import Input, Output, State, html, no_update
 from flask import current_app
 
-from callbacks import first_run, guard
+from callbacks import guard
 from callbacks.background import request_cancel, run_token, stopper
 from dashboard.access import users
 from dashboard.access.rules import Viewer
 from dashboard.i18n import formatting, translation
+from dashboard.ingest import first_run as first_run_rules
 from dashboard.ingest import mapped_import, mapping_page, staging
 from dashboard.runtime.service import DataService
+from dashboard.storage import store
 from layouts import first_run as first_run_layout
 from layouts import ids
 from layouts import import_mapping as layout
@@ -119,7 +121,7 @@ def run_import(service: DataService, viewer: Viewer, token, files, columns, stag
     report = import_layout.import_report(
         outcome.ok, errors, warnings, result.rows if result else {},
         bool(result and result.unchanged), saved_profile=name if outcome.ok else None)
-    if outcome.ok and first_run.status(service).needed:  # accounts and deals only
+    if outcome.ok and _plan_needed(service):  # accounts and deals only
         report = html.Div([report, first_run_layout.next_step_link()])
     return report, outcome.ok
 
@@ -214,6 +216,13 @@ def register(app: dash.Dash, service: DataService) -> None:
             else no_update
 
     del remap, confirm, cancel
+
+
+def _plan_needed(service: DataService) -> bool:
+    """Whether the data just imported needs the first-run path, from the stored
+    rows' counts: the job builds no frames (the web server builds its own)."""
+    counts = store.row_counts(service.engine, ("accounts", "territories", "reps", "quotas"))
+    return first_run_rules.checklist(**counts).needed
 
 
 def _still_leader(service: DataService, viewer: Viewer | None) -> bool:

@@ -78,7 +78,10 @@ def import_page(max_file_bytes: int) -> html.Div:
                 ),
                 lg=5,
             ),
-            dbc.Col(dcc.Loading(html.Div(id=ids.IMPORT_MAP)), width=12),
+            # a spinner while an upload's mapping step is worked out, and only then:
+            # the import itself shows its own progress bar inside the step
+            dbc.Col(dcc.Loading(html.Div(id=ids.IMPORT_MAP),
+                                target_components={ids.IMPORT_MAP: "children"}), width=12),
         ],
         className="g-3",
     )
@@ -123,7 +126,7 @@ def import_report(ok: bool, errors: list[str], warnings: list[str], rows: dict,
     if ok and saved_profile:
         parts.append(dbc.Alert(_("Mapping saved as “{name}”.").format(name=saved_profile),
                                color="info"))
-    else:
+    if not ok:
         summary = ngettext("Nothing was imported: {count} problem must be fixed first.",
                            "Nothing was imported: {count} problems must be fixed first.",
                            len(errors))

@@ -19,7 +19,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -129,6 +129,14 @@ def dataset_as_of(engine: Engine) -> date | None:
 def is_empty(engine: Engine) -> bool:
     with Session(engine) as session:
         return session.scalar(select(Territory.territory_id).limit(1)) is None
+
+
+def row_counts(engine: Engine, tables: tuple[str, ...]) -> dict[str, int]:
+    """The rows stored in each of ``tables``: a look that reads no data (the
+    import's background job asks whether the first-run path is needed)."""
+    with Session(engine) as session:
+        return {table: session.scalar(select(func.count()).select_from(MODELS[table]))
+                for table in tables}
 
 
 def _columns(frame: pd.DataFrame, table: str) -> dict[str, np.ndarray]:

@@ -1,8 +1,9 @@
 """The import page's mapping step in a real browser: a flat order-line export
 (ZIP codes, MM/DD/YYYY dates, every day 12 or less so the order cannot be
 told) dropped on the page shows its columns and asks for the date order;
-the leader answers it in the grid, sees the first rows as stored, imports,
-and the orders land in the database rolled up one per order."""
+the leader answers it in the grid, sees the first rows as stored, imports
+(a background job: its step and share on a progress bar), and the orders
+land in the database rolled up one per order."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from selenium.webdriver.common.keys import Keys
 from dashboard.storage import store
 from layouts import ids
 from tests.browser.waits import settled, until
+from tests.integration.test_import_mapping_http import HeldBuild
 
 #: (city, state, ZIP) of the customers: real US ZIP codes in four states
 PLACES = [("Seattle", "WA", "98101"), ("Denver", "CO", "80202"), ("Austin", "TX", "78701"),
@@ -50,7 +52,7 @@ def _cell(duo, row: int, column: str):
 
 
 def test_an_orders_export_is_mapped_and_imported_through_the_page(start_app, demo_app,
-                                                                   tmp_path):
+                                                                   tmp_path, monkeypatch):
     export = tmp_path / "Superstore orders.csv"
     export.write_text(orders_export())
     duo = start_app("/import")
@@ -94,9 +96,20 @@ def test_an_orders_export_is_mapped_and_imported_through_the_page(start_app, dem
     # Bootstrap scrolls smoothly: a click while the page glides would miss
     duo.driver.execute_script(
         "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button)
+    held = HeldBuild(monkeypatch, tmp_path / "go")  # the job waits at its building step
     button.click()
+
+    # the import runs as a job: its step and share on the bar, Import disabled meanwhile
+    duo.wait_for_contains_text(f"#{ids.IMPORT_MAP_STEP}", "Building the tables…")
+    bar = duo.find_element(f"#{ids.IMPORT_MAP_PROGRESS} .progress-bar")
+    until(duo, lambda d: bar.text == "12%", "the bar never showed 12%")
+    assert duo.find_element(f"#{ids.IMPORT_MAP_RUNNING}").is_displayed()
+    assert button.get_attribute("disabled")
+    held.release()
     duo.wait_for_contains_text(f"#{ids.IMPORT_MAP_RESULT}", "Imported")
     assert "8 opportunities" in duo.find_element(f"#{ids.IMPORT_MAP_RESULT}").text
+    until(duo, lambda d: not d.find_element(By.ID, ids.IMPORT_MAP_RUNNING).is_displayed(),
+          "the progress bar stayed after the import")
 
     engine = demo_app.server.extensions["territory_service"].engine
     deals = store.read_dataset(engine).opportunities.set_index("opportunity_id")

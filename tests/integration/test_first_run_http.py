@@ -121,4 +121,5 @@ def test_the_as_of_date_is_shown_at_import_and_the_one_picked_is_stored(empty_se
     assert find(step.tree, ids.IMPORT_MAP_AS_OF)["date"] == "2025-12-18"  # the last order
     report = step.confirm(leader, app, **{f"{ids.IMPORT_MAP_AS_OF}.date": "2025-09-30"})
     assert "Imported" in report, report
+    assert "Set up your plan" in report  # accounts and deals only: the first-run path next
     assert store.dataset_as_of(engine) == date(2025, 9, 30)

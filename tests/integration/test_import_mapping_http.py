@@ -298,6 +298,7 @@ def test_import_runs_as_a_background_job_showing_its_steps(empty_app, monkeypatc
     held.release()
     report = str(job.answer()[ids.IMPORT_MAP_RESULT]["children"])
     assert "Imported" in report and "5 opportunities" in report
+    assert "Nothing was imported" not in report  # no "0 problems" under a success
     assert len(store.read_dataset(engine).opportunities) == 5
 
 
