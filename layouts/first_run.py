@@ -122,6 +122,8 @@ def passwords(accounts: list[tuple[str, str]]) -> dbc.Alert:
                    html.Tbody([html.Tr([html.Td(user), html.Td(html.Code(password))])
                                for user, password in accounts])],
                   size="sm", className="mb-0 fr-passwords"),
+        html.Div(_("Each rep sets their own password at their first sign-in; the one-time "
+                   "password then stops working."), className="small mt-1"),
     ], color="warning", className="py-2")
 
 
