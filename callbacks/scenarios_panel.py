@@ -72,7 +72,8 @@ def summary(record: ScenarioRecord) -> str:
              (len(changes.quota_changes), N_("{count} quota change"),
               N_("{count} quota changes")),
              (len(changes.locked_counties) + len(changes.locked_accounts)
-              + len(changes.locked_territories), N_("{count} lock"), N_("{count} locks"))]
+              + len(changes.locked_territories) + len(changes.locked_zips),
+              N_("{count} lock"), N_("{count} locks"))]
     text = [ngettext(one, many, n).format(count=formatting.count(n))
             for n, one, many in parts if n]
     return " · ".join(text) or _("no changes")

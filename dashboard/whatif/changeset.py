@@ -82,12 +82,14 @@ class Changes:
     #: ZIP area id -> territory: the ZIP's accounts (those without an override)
     #: go there, whatever their county's territory (issue 19)
     zip_moves: Mapping[str, str] = field(default_factory=dict)
+    #: ZIP areas nothing may move: neither a ZIP move nor their county's move
+    locked_zips: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         for name in ("county_moves", "account_overrides", "quota_changes", "zip_moves"):
             value = dict(sorted(dict(getattr(self, name)).items()))
             object.__setattr__(self, name, MappingProxyType(value))
-        for name in ("locked_counties", "locked_accounts", "locked_territories"):
+        for name in ("locked_counties", "locked_accounts", "locked_territories", "locked_zips"):
             object.__setattr__(self, name, frozenset(getattr(self, name)))
         for territory, change in self.quota_changes.items():
             if not (isinstance(change, int | float) and math.isfinite(change) and change >= -1):
@@ -119,6 +121,7 @@ class Changes:
             "locked_counties": sorted(self.locked_counties),
             "locked_accounts": sorted(self.locked_accounts),
             "locked_territories": sorted(self.locked_territories),
+            "locked_zips": sorted(self.locked_zips),
         }
 
     @classmethod
@@ -133,18 +136,21 @@ class Changes:
             locked_counties=frozenset(map(str, data.get("locked_counties", ()))),
             locked_accounts=frozenset(map(str, data.get("locked_accounts", ()))),
             locked_territories=frozenset(map(str, data.get("locked_territories", ()))),
+            locked_zips=frozenset(map(str, data.get("locked_zips", ()))),
         )
 
     # -- locks ---------------------------------------------------------------
-    def lock(self, counties=(), accounts=(), territories=()) -> Changes:
+    def lock(self, counties=(), accounts=(), territories=(), zips=()) -> Changes:
         return replace(self, locked_counties=self.locked_counties | set(counties),
                        locked_accounts=self.locked_accounts | set(accounts),
-                       locked_territories=self.locked_territories | set(territories))
+                       locked_territories=self.locked_territories | set(territories),
+                       locked_zips=self.locked_zips | set(zips))
 
-    def unlock(self, counties=(), accounts=(), territories=()) -> Changes:
+    def unlock(self, counties=(), accounts=(), territories=(), zips=()) -> Changes:
         return replace(self, locked_counties=self.locked_counties - set(counties),
                        locked_accounts=self.locked_accounts - set(accounts),
-                       locked_territories=self.locked_territories - set(territories))
+                       locked_territories=self.locked_territories - set(territories),
+                       locked_zips=self.locked_zips - set(zips))
 
     # -- moves ---------------------------------------------------------------
     def move_counties(self, frames: Frames, fips_list: Iterable[str],
@@ -171,6 +177,10 @@ class Changes:
                 names=_county_names(locked)))
         leaving = {self.county_moves.get(f, base[f]) for f in moving}
         self._refuse_locked_territories(leaving | ({territory_id} if moving else set()))
+        following = self._locked_zips_following(frames, moving)
+        if following:
+            raise LockedError(_("ZIP area {names} locked: a county move would change its "
+                                "territory").format(names=_names(following)))
         if moving and self.locked_accounts:
             pinned = _pinned_in(frames, self, moving)
             if pinned:
@@ -209,6 +219,10 @@ class Changes:
         if locked:
             raise LockedError(_("county {names} locked: cannot move").format(
                 names=_county_names(locked)))
+        locked = self.locked_zips.intersection(z for z, _c, _w in moving)
+        if locked:
+            raise LockedError(_("ZIP area {names} locked: cannot move").format(
+                names=_names(locked)))
         self._refuse_locked_territories(
             {t for t in leaving if t is not None} | ({territory_id} if moving else set()))
         if moving and self.locked_accounts:
@@ -222,6 +236,15 @@ class Changes:
             if without == territory_id:
                 del moves[zip_id]
         return replace(self, zip_moves=moves)
+
+    def _locked_zips_following(self, frames: Frames, counties: list[str]) -> list[str]:
+        """Locked ZIP areas of ``counties`` that follow their county (no ZIP row, no
+        ZIP move), which a move of the county would take along."""
+        if not self.locked_zips or not counties:
+            return []
+        moving, county_of = set(counties), zip_areas.cell_counties()
+        return [z for z in self.locked_zips if county_of.get(z) in moving
+                and z not in frames.zip_alignment.index and z not in self.zip_moves]
 
     def _zip_territory_without_move(self, frames: Frames, zip_id: str, county: str
                                     ) -> str | None:

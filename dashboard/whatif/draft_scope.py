@@ -39,7 +39,8 @@ def territories_named(frames: Frames, changes) -> set[str]:
     named |= {t for t in changes.account_overrides.values() if t}
     named |= owners(changes.account_overrides, account_owner)
     named |= set(changes.zip_moves.values())
-    named |= {zip_live_territory(frames, z) for z in changes.zip_moves} - {None}
+    named |= {zip_live_territory(frames, z)
+              for z in (*changes.zip_moves, *changes.locked_zips)} - {None}
     # clearing an override sends the account back to its ZIP's or county's territory
     cleared = [a for a, t in changes.account_overrides.items()
                if not t and a in frames.accounts.index]
@@ -86,7 +87,7 @@ class ScenarioScope:
         counties = [*changes.county_moves, *changes.locked_counties]
         listed = [*changes.account_overrides, *changes.locked_accounts]
         return (named + sorted({c for c in counties if c not in alignment})
-                + sorted({z for z in changes.zip_moves
+                + sorted({z for z in (*changes.zip_moves, *changes.locked_zips)
                           if zip_live_territory(self.frames, z) is None})
                 + sorted({a for a in listed if a not in accounts}))
 

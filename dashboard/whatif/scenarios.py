@@ -508,7 +508,7 @@ def scenario_csv(record: ScenarioRecord, excel_bom: bool = False) -> bytes:
     (ZIP area -> territory),
     ``account_override`` (account -> territory; empty value clears the
     override), ``quota_change`` (territory -> fraction, 0.05 = +5 %),
-    ``lock_county``/``lock_account``/``lock_territory`` (value ``locked``).
+    ``lock_county``/``lock_account``/``lock_territory``/``lock_zip`` (value ``locked``).
     Text that a spreadsheet would run as a formula gets a leading ``'``
     (:func:`dashboard.ingest.export.format_text`); numbers are written as numbers.
     """
@@ -528,7 +528,8 @@ def scenario_csv(record: ScenarioRecord, excel_bom: bool = False) -> bytes:
     lock_rows = [(f"lock_{kind}", key, "locked")
                  for kind, keys in (("county", changes.locked_counties),
                                     ("account", changes.locked_accounts),
-                                    ("territory", changes.locked_territories))
+                                    ("territory", changes.locked_territories),
+                                    ("zip", changes.locked_zips))
                  for key in sorted(keys)]
     rows = [tuple(_safe(cell) for cell in row) for row in text_rows]
     rows += [("quota_change", _safe(k), v) for k, v in zip(quota_keys, quota_values,

@@ -1,7 +1,8 @@
 """What-if moves of a ZIP area (issue 19 item 4), worked by hand.
 
 San Francisco (06075) is T1's, San Mateo (06081) T2's, Alameda (06001, no account)
-T3's; ZIP 94110 (in 06075) has a ZIP row to T3. Accounts, each with one won deal in 2026Q1 worth 1,000 x its number:
+T3's; ZIP 94110 (in 06075) has a ZIP row to T3. Accounts, each with one won deal in
+2026Q1 worth 1,000 x its number:
 A1 (06075, ZIP 94103), A2 (06075, ZIP 94110), A3 (06081, ZIP 94401),
 A4 (06075, ZIP 94103, a named account of T2).
 Live: T1 = A1 (1,000); T2 = A3 + A4 (7,000); T3 = A2 (2,000).
@@ -190,3 +191,15 @@ def test_the_design_engine_holds_a_zip_rows_accounts_as_fixed_load_in_its_territ
     assert accounts["06075"] == 1  # A1 only
     fixed = {u: n for u, n in accounts.items() if u.startswith(design_runs.FIXED)}
     assert fixed == {f"{design_runs.FIXED}T2": 1, f"{design_runs.FIXED}T3": 1}
+
+
+def test_a_locked_zip_moves_neither_by_itself_nor_with_its_county(frames):
+    locked = Changes().lock(zips=["94103"])
+    assert Changes.from_json(locked.to_json()) == locked
+    with pytest.raises(LockedError, match="94103"):
+        locked.move_zips(frames, ["94103"], "T3")
+    with pytest.raises(LockedError, match="94103"):
+        locked.move_counties(frames, ["06075"], "T2")
+    # a ZIP with its own row does not follow its county: locking it keeps the county free
+    free = Changes().lock(zips=["94110"]).move_counties(frames, ["06075"], "T2")
+    assert dict(free.county_moves) == {"06075": "T2"}
