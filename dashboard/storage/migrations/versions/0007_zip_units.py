@@ -61,8 +61,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('accounts', schema=None) as batch_op:
-        batch_op.drop_column('zip')
+    # ALTER TABLE ... DROP COLUMN in place (SQLite 3.35+): a batch copy of accounts
+    # would drop the table that opportunities and overrides reference
+    op.drop_column('accounts', 'zip')
     # a county row per key only: the ZIP rows go
     op.execute("DELETE FROM alignment WHERE zip <> ''")  # i18n: not shown (SQL)
     if op.get_bind().dialect.name == 'postgresql':
