@@ -34,7 +34,7 @@ REVALIDATE = "private, no-cache"
 def geometry_path(data: ScopedData, layer: str, counties=()) -> str:
     """The URL a page fetches a layer from: versioned by the data stamp."""
     path = dash.get_relative_path(GEOMETRY_ROUTE.replace("<layer>", layer))
-    query = f"?v={data.stamp}"
+    query = f"?v={data.data_stamp()}"
     if counties:
         query += "&county=" + ",".join(counties)
     return path + query
@@ -45,6 +45,12 @@ def source(data: ScopedData, layer: str, key: str, counties=(),
     """A geometry source as a page's store holds it: what ``load`` (assets/topojson.js)
     fetches, which object it draws, and the property its ids go in."""
     return {"url": geometry_path(data, layer, counties), "object": object_name, "key": key}
+
+
+def territories(data: ScopedData) -> dict:
+    """Where a map page's territories come from: dissolved on the server, per scope and
+    data version."""
+    return source(data, map_geometry.TERRITORIES, "territory_id", object_name="territories")
 
 
 def load_in_browser(app: dash.Dash, layer: Output, geometry: Input, level: str,

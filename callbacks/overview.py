@@ -6,11 +6,11 @@ import dash
 from dash import Input, Output, Patch, State
 from flask import Response, request
 
-from callbacks import guard
+from callbacks import geometry, guard
 from callbacks.factories import open_drilldown_on_click, rebuild_on_selection
 from callbacks.grid_export import register_csv_export
 from callbacks.url_query import new_query
-from dashboard.geo.territory_shapes import state_outlines, territory_shapes
+from dashboard.geo.territory_shapes import state_outlines
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import _
 from dashboard.metrics.periods import to_day
@@ -168,7 +168,6 @@ def render(data: ScopedData, selection: Selection, kpi_key: str = DEFAULT_KPI,
     if view is None:
         return no_match()
     period, kpis, totals, hideout, legend, shown, no_quota = view
-    shapes = territory_shapes(data)
     states = state_outlines()
     settings = data.settings
     picker = layout.kpi_picker([{"label": k.title, "value": k.key} for k in MAP_KPIS.values()],
@@ -176,7 +175,7 @@ def render(data: ScopedData, selection: Selection, kpi_key: str = DEFAULT_KPI,
     return layout.overview_page(
         strip(totals, period, no_quota, selection.restated),
         picker,
-        layout.territory_map(shapes, states, hideout, settings.tile_url,
+        layout.territory_map(geometry.territories(data), states, hideout, settings.tile_url,
                              settings.tile_attribution, legend,
                              overlays=[layout.accounts_layer()]),
         layout.ranking_grid(ranking_rows(kpis, shown), ranking_columns(shown)),
@@ -237,6 +236,8 @@ def register(app: dash.Dash, service: DataService) -> None:
         return new_query(
             with_view_param(search, MAP_KPI, "" if kpi_key == DEFAULT_KPI else kpi_key), search)
 
+    geometry.load_in_browser(app, Output(ids.MAP_TERRITORIES, "data"),
+                             Input(ids.MAP_GEOMETRY, "data"), "manager")
     open_drilldown_on_click(app, clicked_territory, grids=(ids.OVERVIEW_RANKING,),
                             maps=(ids.MAP_TERRITORIES,), outline=ids.MAP_TERRITORIES)
     register_csv_export(app, ids.OVERVIEW_RANKING_EXPORT, ids.OVERVIEW_RANKING)

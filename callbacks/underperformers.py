@@ -6,11 +6,11 @@ from __future__ import annotations
 import dash
 from dash import Input, Output
 
-from callbacks import guard
+from callbacks import geometry, guard
 from callbacks.factories import open_drilldown_on_click, rebuild_on_selection
 from callbacks.grid_export import register_csv_export
 from dashboard.geo import us_atlas
-from dashboard.geo.territory_shapes import state_outlines, territory_shapes
+from dashboard.geo.territory_shapes import state_outlines
 from dashboard.i18n import formatting as fmt
 from dashboard.i18n import translation
 from dashboard.i18n.translation import _
@@ -102,10 +102,10 @@ def render(data: ScopedData, selection: Selection):
     values = flagged.default_inputs()
     strip, cards, count, hideout, legend, rows, note = _outputs(data, selection, values, True)
     map_div = overview_layout.territory_map(
-        territory_shapes(data), state_outlines(), hideout, data.settings.tile_url,
+        geometry.territories(data), state_outlines(), hideout, data.settings.tile_url,
         data.settings.tile_attribution, legend,
         map_id=ids.UP_MAP, geojson_id=ids.UP_MAP_TERRITORIES, legend_id=ids.UP_MAP_LEGEND,
-        zoom=UP_MAP_ZOOM,
+        geometry_id=ids.UP_MAP_GEOMETRY, zoom=UP_MAP_ZOOM,
     )
     controls = layout.threshold_controls(values, True, note)
     return layout.page(strip, controls, cards, count, map_div, layout.flags_grid(rows))
@@ -165,6 +165,8 @@ def register(app: dash.Dash, service: DataService) -> None:
         return off, off
 
     register_csv_export(app, ids.UP_GRID_EXPORT, ids.UP_GRID)
+    geometry.load_in_browser(app, Output(ids.UP_MAP_TERRITORIES, "data"),
+                             Input(ids.UP_MAP_GEOMETRY, "data"), "manager")
     open_drilldown_on_click(app, clicked_territory, buttons=ids.UP_OPEN, grids=(ids.UP_GRID,),
                             maps=(ids.UP_MAP_TERRITORIES,))
     del reset_thresholds, grey_out_penetration_ranks

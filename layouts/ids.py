@@ -33,6 +33,8 @@ LANGUAGE_BUTTONS = {"en": "language-en", "fr": "language-fr"}
 # --- map (overview) page ------------------------------------------------------
 MAP = "map"
 MAP_TERRITORIES = "map-territories"
+#: where the territory layer's geometry comes from ({url, object, key}: assets/topojson.js)
+MAP_GEOMETRY = "map-geometry"
 MAP_KPI_PICKER = "map-kpi-picker"
 MAP_LEGEND = "map-legend"
 MAP_ACCOUNTS = "map-accounts"
@@ -107,6 +109,7 @@ UP_MORE = "up-more"
 UP_OPEN = "up-open"  # dict id type: {"type": UP_OPEN, "index": territory_id}
 UP_MAP = "up-map"
 UP_MAP_TERRITORIES = "up-map-territories"
+UP_MAP_GEOMETRY = "up-map-geometry"
 UP_MAP_LEGEND = "up-map-legend"
 UP_GRID = "up-grid"
 UP_GRID_EXPORT = "up-grid-export"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import dash_leaflet as dl
-from dash import html
+from dash import dcc, html
 from dash_extensions.javascript import Namespace
 
 from dashboard.i18n.translation import _
@@ -19,23 +19,24 @@ MAP_NS = Namespace("territoryMap", "map")
 US_CENTER = [38.6, -96.5]
 
 
-def territory_map(shapes: dict, states: dict, hideout: dict, tile_url: str,
+def territory_map(geometry: dict, states: dict, hideout: dict, tile_url: str,
                   tile_attribution: str, legend, *, map_id: str = ids.MAP,
                   geojson_id: str = ids.MAP_TERRITORIES,
-                  legend_id: str = ids.MAP_LEGEND, overlays: list | None = None,
-                  zoom: float = 4.2) -> html.Div:
+                  legend_id: str = ids.MAP_LEGEND, geometry_id: str = ids.MAP_GEOMETRY,
+                  overlays: list | None = None, zoom: float = 4.2) -> html.Div:
     """Leaflet map; colours come from ``hideout`` so a KPI change resends no geometry.
 
+    The territories' shapes come once from ``geometry`` (a URL the browser fetches and
+    keeps, held in the store ``geometry_id``: assets/topojson.js), never in an answer.
     Other views reuse it under their own ids (``map_id``, ``geojson_id``,
-    ``legend_id``), and a narrower card a smaller ``zoom``, so the 48 states
-    still fit it and New England stays clear of the legend at its top right."""
+    ``legend_id``, ``geometry_id``), and a narrower card a smaller ``zoom``, so the 48
+    states still fit it and New England stays clear of the legend at its top right."""
     layers = []
     if tile_url:
         layers.append(dl.TileLayer(url=tile_url, attribution=tile_attribution, opacity=0.6))
     layers += [
         dl.GeoJSON(
             id=geojson_id,
-            data=shapes,
             hideout=hideout,
             style=MAP_NS("territoryStyle"),
             onEachFeature=MAP_NS("bindTooltip"),
@@ -50,6 +51,7 @@ def territory_map(shapes: dict, states: dict, hideout: dict, tile_url: str,
                    zoomSnap=0.25, minZoom=3,
                    style={"height": "100%", "width": "100%"}, className="td-map td-us-map"),
             html.Div(legend, id=legend_id),
+            dcc.Store(id=geometry_id, data=geometry),
         ],
         # on a phone the 48 states are fitted to the map (assets/map_fit.js) and the
         # legend goes under it (style.css): at this zoom the map showed the Midwest
