@@ -52,6 +52,8 @@ PUBLIC_PREFIXES = ("/login", "/language", "/assets/", "/_dash-component-suites/"
 #: answered with 401 instead of a redirect when unsigned (fetched by scripts)
 DATA_PREFIXES = ("/_dash-", "/_td/")
 CSRF_FIELD = "csrf_token"
+#: the session's copy of its user's password stamp at sign-in (``users.password_stamp``)
+STAMP_KEY = "password_stamp"  # i18n: not shown
 
 
 class SignedIn(UserMixin):
@@ -110,7 +112,9 @@ def install(app, service, cache) -> None:
             found = users.viewer_by_id(service.engine, int(user_id))
         except ValueError:
             return None
-        return SignedIn(found) if found else None
+        if found is None or session.get(STAMP_KEY, found.password_stamp) != found.password_stamp:
+            return None  # unknown, inactive, or its password changed since this sign-in
+        return SignedIn(found)
 
     @server.before_request
     def enforce():
@@ -132,6 +136,7 @@ def install(app, service, cache) -> None:
         limits.remember(username)
         session.clear()  # a fresh session: no fixation of a pre-sign-in cookie
         session.permanent = True
+        session[STAMP_KEY] = found.password_stamp
         login_user(SignedIn(found))
         log.info("user %s signed in", found.username)
         if found.must_change_password:

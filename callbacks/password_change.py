@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, make_response, redirect, request
+from flask import Flask, make_response, redirect, request, session
 from flask_login import current_user
 
 from callbacks.pages import home_page
@@ -33,7 +33,14 @@ LONGEST = 200
 
 def install(server: Flask, service, limits) -> None:
     """Add the form's endpoint (GET shows it, POST changes the password)."""
-    from callbacks.auth import PAGE_TEMPLATE, PASSWORD_PATH, csrf_ok, form_page, safe_next
+    from callbacks.auth import (
+        PAGE_TEMPLATE,
+        PASSWORD_PATH,
+        STAMP_KEY,
+        csrf_ok,
+        form_page,
+        safe_next,
+    )
 
     template = PAGE_TEMPLATE.replace("<!-- form -->", FORM)
 
@@ -68,6 +75,9 @@ def install(server: Flask, service, limits) -> None:
             return page(_("The new password must differ from the current one."), 400,
                         next_path)
         log.info("user %s set a new password", viewer.username)
+        # this session goes on; any other of theirs (the one-time password's) ends
+        changed = users.viewer_by_id(service.engine, viewer.user_id)
+        session[STAMP_KEY] = changed.password_stamp if changed else ""
         return redirect(next_path if next_path != "/" else home_page(viewer))
 
     def throttled(seconds: int):

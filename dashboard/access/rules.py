@@ -53,6 +53,8 @@ class Viewer:
     scope_level: str = ""
     #: signed in with a one-time password: no page nor data until they set their own
     must_change_password: bool = False
+    #: changes whenever the password does: a session signed in before a change ends
+    password_stamp: str = ""
 
     @property
     def unit(self) -> tuple[str, str]:

@@ -13,6 +13,7 @@ not tell an attacker which usernames exist.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -212,7 +213,15 @@ def _viewer(row: User) -> Viewer:
     return Viewer(user_id=row.id, username=row.username, role=row.role, scope=row.scope or "",
                   display_name=row.display_name or row.username, language=row.language or "",
                   scope_level=row.scope_level or "",
-                  must_change_password=bool(row.must_change_password))
+                  must_change_password=bool(row.must_change_password),
+                  password_stamp=password_stamp(row.password_hash))
+
+
+def password_stamp(password_hash: str) -> str:
+    """A short digest of the stored (salted) hash: a session keeps it from its
+    sign-in, and a session whose stamp no longer matches, because the password
+    changed since, is signed out. It tells nothing of the password."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 def has_users(engine: Engine) -> bool:

@@ -1,7 +1,8 @@
 """A one-time password opens nothing but the form that replaces it
 (callbacks/password_change.py): the first sign-in of a rep made by the
 first-run path lands there, no page nor callback serves data until the rep
-has set their own password, and then only the new one signs in."""
+has set their own password, and then only the new one signs in (any other
+session opened with the one-time password ends)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def _change(client, current: str, new: str, repeat: str | None = None):
 
 def test_a_first_sign_in_must_set_a_password_before_any_data(fresh_rep):
     app, username, one_time = fresh_rep
+    elsewhere = sign_in(app.server.test_client(), username, one_time)  # another browser
     client = app.server.test_client()
     token = _form_token(client, "/login")
     response = client.post("/login", data={"csrf_token": token, "username": username,
@@ -79,6 +81,8 @@ def test_a_first_sign_in_must_set_a_password_before_any_data(fresh_rep):
     status, body = _scorecard(client, app)
     reps = app.server.extensions["territory_service"].frames().reps
     assert status == 200 and reps.set_index("rep_id").at[REP_ID, "rep_name"] in str(body)
+    # the session signed in elsewhere with the one-time password has ended
+    assert elsewhere.get("/_dash-layout").status_code == 401
 
     # the one-time password is spent; the new one signs straight in
     again = app.server.test_client()
