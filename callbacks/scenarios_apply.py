@@ -94,7 +94,8 @@ def step_rows(steps: list[alignment_history.Step]) -> list[dict]:
             what += " · " + _("rolled back by step {id}").format(id=step.rolled_back_by)
         out.append({"step": step.id, "what": what,
                     "effective_from": step.effective_from.isoformat(),
-                    "counties": step.counties, "accounts": step.accounts, "user": step.user,
+                    "counties": step.counties, "zips": step.zips, "accounts": step.accounts,
+                    "user": step.user,
                     "at": f"{step.at:%Y-%m-%d %H:%M}"})
     return out
 

@@ -96,6 +96,8 @@ def history(leader: bool) -> html.Div:
         {"field": "effective_from", "headerName": _("Effective from"), "minWidth": 130},
         {"field": "counties", "headerName": _("Counties"), "maxWidth": 110,
          "type": "numericColumn"},
+        {"field": "zips", "headerName": _("ZIP areas"), "maxWidth": 110,
+         "type": "numericColumn"},
         {"field": "accounts", "headerName": _("Accounts"), "maxWidth": 110,
          "type": "numericColumn"},
         {"field": "user", "headerName": _("By"), "minWidth": 110},

@@ -64,6 +64,8 @@ class Step:
     territories: frozenset[str]
     rolls_back: int | None
     rolled_back_by: int | None = None
+    #: ZIP areas the step aligned by ZIP row (issue 19)
+    zips: int = 0
 
 
 def _step(row, rolled_back_by: int | None) -> Step:
@@ -75,7 +77,8 @@ def _step(row, rolled_back_by: int | None) -> Step:
                 accounts=int(detail.get("accounts_moved", len(detail.get("accounts", {})))),
                 quotas=len(detail.get("quotas", [])),
                 territories=frozenset(step_territories(detail)),
-                rolls_back=detail.get("rolls_back"), rolled_back_by=rolled_back_by)
+                rolls_back=detail.get("rolls_back"), rolled_back_by=rolled_back_by,
+                zips=len(detail.get("zips", {})))
 
 
 def _rows(session: Session):

@@ -137,6 +137,7 @@ def test_a_zip_move_is_applied_as_a_dated_zip_row_and_rolled_back_by_another(eng
         ("06037", "T2", NEXT_QUARTER, "90012"), ("06037", "T1", NEXT_QUARTER, "90013")}
     (step,) = history.list_steps(engine)
     assert step.territories == {"T1", "T2"}
+    assert (step.counties, step.zips, step.accounts) == (0, 2, 1)
     frames = build_frames(live)
     assert frames.accounts.at["A1", "territory_id"] == "T2"
     # before the date A1's deal stays with the ZIP's T1
