@@ -132,7 +132,10 @@ def as_of_choice(as_of: date | None) -> html.Div:
                                       display_format="YYYY-MM-DD"), className="im-as-of"),
         html.Span(_("the last activity in these files: the day every figure is counted to"),
                   className="small text-muted ms-2"),
-    ], className="d-flex flex-wrap align-items-center mt-3", hidden=as_of is None)
+    # Bootstrap's d-flex is display:flex !important, which beats the hidden
+    # attribute: a hidden row must not carry it
+    ], className="d-flex flex-wrap align-items-center mt-3" if as_of else None,
+        hidden=as_of is None)
 
 
 #: each step of an import as its progress bar names it (the steps of

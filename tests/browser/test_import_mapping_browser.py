@@ -64,6 +64,8 @@ def test_an_orders_export_is_mapped_and_imported_through_the_page(start_app, dem
                                "every date in Order Date reads both as month/day and as day/month")
     assert duo.find_element(f"#{ids.IMPORT_MAP_CONFIRM}").get_attribute("disabled")
     assert _cell(duo, 1, "field").text == "close_on"
+    # the demo data has its as-of date: no empty "Data as of" picker to puzzle over
+    assert not duo.find_element(f"#{ids.IMPORT_MAP_AS_OF}").is_displayed()
     settled(duo)
 
     # answer it: MM/DD/YYYY picked with the keyboard in the grid's list, then
