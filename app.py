@@ -10,9 +10,8 @@ import dash
 import flask
 from flask_caching import Cache
 
-from callbacks import api, auth, hardening, language
+from callbacks import api, auth, background, hardening, language
 from callbacks import shell as shell_callbacks
-from callbacks.background import background_manager
 from callbacks.pages import PAGES, SHARED
 from dashboard import shipped_folder
 from dashboard.runtime.config import Settings
@@ -48,6 +47,8 @@ def create_app(config: Settings | dict | None = None) -> dash.Dash:
     if settings.demo:
         service.ensure_demo()
 
+    manager = background.background_manager(settings)
+    functions_before = background.dash_functions_count()
     app = dash.Dash(
         __name__,
         server=_compressing_server(),
@@ -58,7 +59,7 @@ def create_app(config: Settings | dict | None = None) -> dash.Dash:
         suppress_callback_exceptions=True,
         update_title=None,
         on_error=shell_callbacks.show_error,
-        background_callback_manager=background_manager(settings),
+        background_callback_manager=manager,
     )
     server = app.server
     server.config["SECRET_KEY"] = settings.secret_key or _demo_secret_key(settings)
@@ -79,6 +80,7 @@ def create_app(config: Settings | dict | None = None) -> dash.Dash:
     for register in SHARED:
         register(app, service)
     _register_error_pages(server)
+    background.forget_in_dash_globals(manager, functions_before)
     return app
 
 

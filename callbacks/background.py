@@ -59,6 +59,32 @@ def background_manager(settings: Settings):
     return DiskcacheManager(diskcache.Cache(str(folder)))
 
 
+def forget_in_dash_globals(manager, functions_before: int) -> None:
+    """Take ``manager`` and the background functions registered since
+    ``functions_before`` out of Dash's class-level registries.
+
+    Dash keeps every manager and every background function ever made in lists on
+    its base class, registering each function with each manager under a key made
+    of its source and callback id. One app per process (production) never
+    notices; a process that builds several apps (the test suite builds hundreds)
+    kept every one of them alive with its frames (about 60 MB and six open
+    files each, 10 GB in a CI worker before the kernel killed it), and an older
+    app's manager received the newer app's function under the same key, so its
+    jobs ran on the newer app's data. The app's own manager keeps what it was
+    given in its ``func_registry``, which is all Dash reads when a job starts."""
+    from dash.background_callback.managers import BaseBackgroundCallbackManager as base
+
+    del base.functions[functions_before:]
+    base.managers[:] = [m for m in base.managers if m is not manager]
+
+
+def dash_functions_count() -> int:
+    """How many background functions Dash's class-level list holds now."""
+    from dash.background_callback.managers import BaseBackgroundCallbackManager as base
+
+    return len(base.functions)
+
+
 def run_token(page, clicks, kind: str = "") -> str | None:
     """The name of one run: a random token of the page load (or of the upload), the
     kind of run ("" for the what-if's Suggest) and its button's click count."""
