@@ -249,8 +249,8 @@ def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
     from app import create_app
     from callbacks import overview as overview_callbacks
     from dashboard.geo import us_atlas
-    from dashboard.geo.territory_shapes import territory_shapes
     from dashboard.runtime.config import Settings
+    from dashboard.views import map_geometry
     from dashboard.views.choropleth import MAP_KPIS
     from dashboard.views.flagged import default_inputs
     from dashboard.views.selection import Selection, period_options, resolve_period
@@ -305,9 +305,9 @@ def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
         page = overview_callbacks.render(service, Selection())
         facts["first_map_render_s"] = time.perf_counter() - started
         facts["map_page_bytes"] = len(json.dumps(page, cls=PlotlyJSONEncoder))
-        facts["territory_geojson_bytes"] = len(
-            json.dumps(territory_shapes(service), cls=PlotlyJSONEncoder)
-        )
+        # the territories come apart, once, from the geometry route (callbacks/geometry.py)
+        facts["territory_topojson_bytes"] = len(
+            map_geometry.topology_text(frames, map_geometry.TERRITORIES))
 
         periods = [o["value"] for o in period_options(as_of)]
         regions = sorted(frames.territories["region"].dropna().unique())
@@ -579,8 +579,8 @@ def facts_list(result: Result) -> str:
         f"({f['rss_after_cold_start_mb']:,.0f} MB after cold start; "
         f"{f['peak_rss_with_duckdb_mb']:,.0f} MB once DuckDB holds its copy for the floor)",
         f"- Map page initial payload (overview `render`, JSON): {f['map_page_bytes']:,} bytes, "
-        f"of which territory GeoJSON {f['territory_geojson_bytes']:,} bytes; first render "
-        f"(incl. dissolving territory shapes) {f['first_map_render_s']:.2f} s",
+        f"and its territories' TopoJSON (fetched once from the geometry route) "
+        f"{f['territory_topojson_bytes']:,} bytes; first render {f['first_map_render_s']:.2f} s",
         f"- DuckDB floor: tables loaded in {f['floor_load_s']:.2f} s (not in the ratios)",
     ])
 

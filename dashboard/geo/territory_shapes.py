@@ -1,6 +1,5 @@
-"""Map geometry as GeoJSON: territory shapes (dissolved counties, simplified)
-and state outlines. Shapes depend only on the alignment, so they are built
-once per data version and reused by every request."""
+"""State outlines as GeoJSON, drawn over every map. (Territories and units come
+as TopoJSON from the geometry route: ``dashboard.layers.map_topology``.)"""
 
 from __future__ import annotations
 
@@ -9,31 +8,6 @@ from functools import lru_cache
 import numpy as np
 
 from dashboard.geo import us_atlas
-from dashboard.metrics.frames import Frames
-
-#: ~1 km: invisible at the zoom a territory map is read at, and it keeps
-#: 60 territory shapes well under the 500 kB payload budget
-SIMPLIFY_DEGREES = 0.01
-PRECISION = 3
-
-
-def build_territory_shapes(frames: Frames) -> dict:
-    counties_by_territory = (
-        frames.alignment.reset_index().groupby("territory_id")["county_fips"].apply(list).to_dict()
-    )
-    shapes = us_atlas.dissolve(counties_by_territory, tolerance_deg=SIMPLIFY_DEGREES)
-    # ids only: the shapes are shared by every viewer, and names (like every
-    # figure) reach the map through the viewer's scoped hideout tooltips
-    features = [
-        us_atlas.to_geojson_feature(geometry, {"territory_id": tid}, precision=PRECISION)
-        for tid, geometry in sorted(shapes.items())
-    ]
-    return {"type": "FeatureCollection", "features": features}
-
-
-def territory_shapes(service) -> dict:
-    return service.derived(("territory_shapes",),
-                           lambda frames: with_array_rings(build_territory_shapes(frames)))
 
 
 def with_array_rings(collection: dict) -> dict:
