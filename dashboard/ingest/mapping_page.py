@@ -141,6 +141,10 @@ def _cell(value: object) -> str:
         return value.date().isoformat()
     if value is pd.NaT or value is pd.NA:
         return ""
+    if isinstance(value, float):
+        # a sum of cents in binary floating point (101.1 + 406.61 is
+        # 507.71000000000004): shown to 9 decimals, which any amount fits
+        return str(round(value, 9))
     return str(value)
 
 
