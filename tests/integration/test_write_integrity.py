@@ -70,15 +70,17 @@ def territory_names(engine) -> dict[str, str]:
 
 
 def alignment(engine) -> set[tuple]:
-    """Every alignment row (county, territory, effective_from or None): the
-    history, which an applied scenario only adds to."""
+    """Every alignment row (county, ZIP or None, territory, effective_from or
+    None): the history, which an applied scenario only adds to."""
     live = store.read_dataset(engine).alignment
-    return {(c, t, None if pd.isna(d) else d.date()) for c, t, d in
-            zip(live.county_fips, live.territory_id, live.effective_from, strict=True)}
+    return {(c, None if pd.isna(z) else z, t, None if pd.isna(d) else d.date())
+            for c, z, t, d in zip(live.county_fips, live.zip, live.territory_id,
+                                  live.effective_from, strict=True)}
 
 
-#: small_dataset's alignment: 06037 moves from T1 to T2 on 2026-02-01
-ALIGNED = {("06037", "T1", None), ("48201", "T2", None), ("06037", "T2", date(2026, 2, 1))}
+#: small_dataset's alignment: 06037 moves from T1 to T2 on 2026-02-01, its ZIP 90012 stays
+ALIGNED = {("06037", None, "T1", None), ("48201", None, "T2", None),
+           ("06037", None, "T2", date(2026, 2, 1)), ("06037", "90012", "T1", date(2026, 2, 1))}
 
 
 def renaming(territory: str, name: str) -> list[tuple[str, bytes]]:
@@ -225,7 +227,7 @@ def test_an_import_that_read_before_a_scenario_was_applied_is_refused(engine):
     assert not isinstance(result, Exception), result
     assert not result.ok and result.stale
     assert get_scenario(engine, scenario_id).status == "applied"
-    assert alignment(engine) == ALIGNED | {("06037", "T2", NEXT_QUARTER)}
+    assert alignment(engine) == ALIGNED | {("06037", None, "T2", NEXT_QUARTER)}
     assert territory_names(engine)["T1"] == "North"
     quotas = store.read_dataset(engine).quotas
     assert quotas.set_index(["territory_id", "period"]).amount.to_dict() == pytest.approx(
