@@ -170,3 +170,28 @@ def test_a_database_of_the_first_schema_keeps_its_rows_as_undated_history(engine
         connection.execute(text(
             "INSERT INTO alignment VALUES ('06037', 'T1', '2026-02-01', '')"))
     assert len(store.read_dataset(engine).alignment) == 2
+
+
+def test_stepping_back_before_the_zip_and_estimate_columns_keeps_every_other_row(
+        migrated_engine):
+    """Downgrading 0007 and 0006 on a filled database (an operator rolling back
+    a release) drops only their columns and the ZIP rows: the accounts table
+    is altered in place, not copied, so the opportunities and overrides that
+    reference it stay (a batch copy failed with 'FOREIGN KEY constraint
+    failed' on SQLite), and upgrading again brings the columns back empty."""
+    from alembic import command
+    from sqlalchemy import text
+
+    store.replace_dataset(migrated_engine, small_dataset())
+    config = db.alembic_config(migrated_engine)
+    with migrated_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0005")
+    with migrated_engine.connect() as connection:
+        counted = {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                   for table in ("accounts", "opportunities", "overrides", "alignment")}
+    assert counted == {"accounts": 2, "opportunities": 1, "overrides": 2, "alignment": 3}
+    db.upgrade(migrated_engine)
+    stored = store.read_dataset(migrated_engine)
+    assert stored.accounts.potential_estimated.tolist() == [False, False]
+    assert len(stored.opportunities) == 1

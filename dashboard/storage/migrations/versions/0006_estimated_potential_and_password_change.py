@@ -21,16 +21,16 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('accounts', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('potential_estimated', sa.Boolean(),
-                                      server_default=sa.false(), nullable=False))
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(),
-                                      server_default=sa.false(), nullable=False))
+    # ADD COLUMN in place: a batch copy of accounts drops the table the opportunities
+    # reference, which a filled SQLite database refuses ('FOREIGN KEY constraint failed')
+    op.add_column('accounts', sa.Column('potential_estimated', sa.Boolean(),
+                                        server_default=sa.false(), nullable=False))
+    op.add_column('users', sa.Column('must_change_password', sa.Boolean(),
+                                     server_default=sa.false(), nullable=False))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('must_change_password')
-    with op.batch_alter_table('accounts', schema=None) as batch_op:
-        batch_op.drop_column('potential_estimated')
+    # ALTER TABLE ... DROP COLUMN in place (SQLite 3.35+), as 0007 does: a batch copy
+    # of accounts drops the table that opportunities and overrides reference
+    op.drop_column('users', 'must_change_password')
+    op.drop_column('accounts', 'potential_estimated')
