@@ -7,6 +7,8 @@ forward rather than recreated.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -52,10 +54,50 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision."""
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
+    with _migrating(engine) as config:
         command.upgrade(config, "head")
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to ``revision`` (an operator rolling back a release)."""
+    with _migrating(engine) as config:
+        command.downgrade(config, revision)
+
+
+class ForeignKeysBroken(RuntimeError):
+    """A migration left rows referring to nothing; it was rolled back."""
+
+
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Config]:
+    """An Alembic config on one connection, in one transaction.
+
+    On SQLite, a migration that changes a column copies the table, drops the old
+    one and renames the copy (Alembic's batch mode, SQLite having no ALTER
+    COLUMN); with foreign keys enforced, dropping ``accounts`` or ``territories``
+    while other tables refer to them fails on any filled database ('FOREIGN KEY
+    constraint failed'). As SQLite's own procedure for such changes says, the
+    checks are switched off for the migration (the pragma only takes effect
+    outside a transaction), every reference is checked once at the end, before
+    the commit, and the checks are switched on again."""
+    config = alembic_config(engine)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                yield config
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise ForeignKeysBroken(f"rows refer to nothing: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -151,13 +151,9 @@ def test_every_data_column_is_as_long_and_as_required_as_the_importer_says():
 def test_a_database_of_the_first_schema_keeps_its_rows_as_undated_history(engine):
     """Migration 0002 on data written before it: every alignment row counts
     from the beginning, every quota for all segments, and dated rows can join."""
-    from alembic import command
     from sqlalchemy import text
 
-    config = db.alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0001")
+    db.downgrade(engine, "0001")
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO territories VALUES ('T1', 'North', 'West')"))
         connection.execute(text("INSERT INTO alignment VALUES ('06037', 'T1')"))
@@ -172,26 +168,25 @@ def test_a_database_of_the_first_schema_keeps_its_rows_as_undated_history(engine
     assert len(store.read_dataset(engine).alignment) == 2
 
 
-def test_stepping_back_before_the_zip_and_estimate_columns_keeps_every_other_row(
-        migrated_engine):
-    """Downgrading 0007 and 0006 on a filled database (an operator rolling back
-    a release) drops only their columns and the ZIP rows: the accounts table
-    is altered in place, not copied, so the opportunities and overrides that
-    reference it stay (a batch copy failed with 'FOREIGN KEY constraint
-    failed' on SQLite), and upgrading again brings the columns back empty."""
-    from alembic import command
+def test_a_filled_database_steps_back_and_forward_keeping_its_rows(migrated_engine):
+    """Downgrading past 0005-0007 on a filled database (an operator rolling back
+    a release), then upgrading again: on SQLite their column changes copy
+    ``territories`` and ``accounts``, which other tables reference, and with
+    the foreign keys enforced every such copy failed ('FOREIGN KEY constraint
+    failed'), upgrades of a filled 0004 or 0005 database included. Every row
+    other than the ZIP ones stays, and the new columns come back empty."""
     from sqlalchemy import text
 
     store.replace_dataset(migrated_engine, small_dataset())
-    config = db.alembic_config(migrated_engine)
-    with migrated_engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0005")
+    db.downgrade(migrated_engine, "0004")
     with migrated_engine.connect() as connection:
         counted = {table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
-                   for table in ("accounts", "opportunities", "overrides", "alignment")}
-    assert counted == {"accounts": 2, "opportunities": 1, "overrides": 2, "alignment": 3}
+                   for table in ("territories", "accounts", "opportunities", "overrides",
+                                 "alignment")}
+    assert counted == {"territories": 2, "accounts": 2, "opportunities": 1, "overrides": 2,
+                       "alignment": 3}
     db.upgrade(migrated_engine)
     stored = store.read_dataset(migrated_engine)
     assert stored.accounts.potential_estimated.tolist() == [False, False]
+    assert stored.territories.parent_level.isna().all()
     assert len(stored.opportunities) == 1
