@@ -1,4 +1,5 @@
-"""An app that is dropped is freed with its data: nothing process-wide keeps it.
+"""Nothing process-wide keeps an app once it is built: Dash's class-level
+background registries forget it.
 
 Dash keeps every background-callback manager and function in lists on its base
 class. Before ``callbacks.background.forget_in_dash_globals`` each app built in
@@ -9,29 +10,26 @@ app's manager also received the first app's jobs under the same keys."""
 
 from __future__ import annotations
 
-import gc
-import weakref
+from dash.background_callback.managers import BaseBackgroundCallbackManager as Base
 
 from app import create_app
 
 
-def _released(reference: weakref.ref) -> bool:
-    gc.unfreeze()  # the app freezes what it holds long-term (service.settle_long_lived)
-    gc.collect()
-    return reference() is None
+def _held_by_dash(app, functions_before: int) -> bool:
+    """Whether Dash's class-level lists still hold this app's manager or the
+    background functions it registered (whose closures hold its data)."""
+    return app._background_manager in Base.managers or len(Base.functions) > functions_before
 
 
-def test_an_app_built_and_dropped_is_freed_with_its_data(demo_settings):
+def test_a_built_app_is_not_held_by_dashs_class_level_lists(demo_settings):
+    before = len(Base.functions)
     app = create_app(demo_settings)
-    service = app.server.extensions["territory_service"]
-    service.frames()
-    reference = weakref.ref(service)
-    del app, service
-    create_app(demo_settings)  # Dash itself remembers the latest app (dash._get_app)
-    assert _released(reference)
+    assert app._background_manager.func_registry  # it has background jobs of its own
+    assert not _held_by_dash(app, before)
 
 
-def test_each_app_runs_only_its_own_background_jobs(demo_settings, tmp_path):
+def test_each_app_runs_only_its_own_background_jobs(demo_settings):
+    before = len(Base.functions)
     first = create_app(demo_settings)
     keys = set(first._background_manager.func_registry)
     second = create_app(demo_settings)
@@ -39,6 +37,4 @@ def test_each_app_runs_only_its_own_background_jobs(demo_settings, tmp_path):
     for key in keys:  # the same callbacks, each app's job made from its own function
         assert first._background_manager.func_registry[key] is not \
             second._background_manager.func_registry[key]
-    reference = weakref.ref(first.server.extensions["territory_service"])
-    del first
-    assert _released(reference)
+    assert not _held_by_dash(first, before) and not _held_by_dash(second, before)

@@ -60,7 +60,10 @@ def test_kpis_as_credited_and_restated_survive_an_export_and_import(
     assert bookings(restated) == {"T1": "120.0", "T2": "700.0"}
     assert run(capsys, "export", str(tmp_path / "out"))[0] == 0
     assert (tmp_path / "out" / "overrides.csv").read_text() == FILES["overrides.csv"]
-    assert (tmp_path / "out" / "alignment.csv").read_text() == FILES["alignment.csv"]
+    # the export adds the optional zip column (issue 19), blank on county rows
+    assert (tmp_path / "out" / "alignment.csv").read_text() == (
+        "county_fips,territory_id,effective_from,zip\n"
+        "06037,T1,,\n06059,T2,,\n06037,T2,2026-02-01,\n")
     monkeypatch.setenv("TD_INSTANCE_PATH", str(tmp_path / "two"))
     code, _, err = run(capsys, "import", str(tmp_path / "out"))
     assert code == 0, err
