@@ -83,7 +83,17 @@ def copy_demo(template: Path, folder: Path) -> None:
     shutil.copy(template, folder / "territory.sqlite")
     frames = template.parent / snapshot.FOLDER
     if frames.is_dir():
-        shutil.copytree(frames, folder / snapshot.FOLDER, dirs_exist_ok=True)
+        # linked, not copied: 32 MB a test filled the disk in CI, and a snapshot is
+        # never written in place (a new one is renamed in; old ones unlinked)
+        shutil.copytree(frames, folder / snapshot.FOLDER, dirs_exist_ok=True,
+                        copy_function=_link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 @pytest.fixture
