@@ -40,7 +40,8 @@ def _quota_rows(service: DataService, year: int, method: str = first_run.HISTORY
                 growth: float = 0.1, target: float = 0.0, weight: float = 0.5) -> list[dict]:
     dataset = _dataset(service)
     table = first_run.suggest_quotas(dataset.territories, dataset.accounts,
-                                     dataset.opportunities, dataset.alignment, year, method,
+                                     dataset.opportunities,
+                                     service.frames().accounts["territory_id"], year, method,
                                      growth, target, weight)
     names = dataset.territories.set_index("territory_id")["territory_name"]
     return [{"territory_id": territory, "territory_name": names.get(territory, territory),

@@ -162,19 +162,11 @@ def quarters_of(year: int) -> list[str]:
     return [f"{year}Q{q}" for q in range(1, 5)]
 
 
-def _won_by_territory(accounts: pd.DataFrame, opportunities: pd.DataFrame,
-                      alignment: pd.DataFrame) -> pd.DataFrame:
-    """Won deals with their account's territory (its override, else its
-    county's) and their quarter label."""
-    county_territory = alignment.drop_duplicates("county_fips", keep="last").set_index(
-        "county_fips")["territory_id"]
-    territory = accounts.set_index("account_id")["county_fips"].map(county_territory)
-    if "territory_override" in accounts:
-        override = accounts.set_index("account_id")["territory_override"]
-        territory = override.where(override.notna() & (override != ""), territory)
+def _won_by_territory(opportunities: pd.DataFrame, territory_of: pd.Series) -> pd.DataFrame:
+    """Won deals with their account's territory and their quarter label."""
     won = opportunities[opportunities["status"] == "won"]
     closed = pd.to_datetime(won["close_on"])
-    return pd.DataFrame({"territory_id": won["account_id"].map(territory).to_numpy(),
+    return pd.DataFrame({"territory_id": won["account_id"].map(territory_of).to_numpy(object),
                          "amount": won["amount"].astype(float).to_numpy(),
                          "quarter": closed.dt.to_period("Q").astype(str).to_numpy(),
                          "year": closed.dt.year.to_numpy()})
@@ -194,7 +186,7 @@ def _split(total: float, shares: np.ndarray) -> np.ndarray:
 
 
 def suggest_quotas(territories: pd.DataFrame, accounts: pd.DataFrame,
-                   opportunities: pd.DataFrame, alignment: pd.DataFrame, year: int,
+                   opportunities: pd.DataFrame, territory_of: pd.Series, year: int,
                    method: str = HISTORY, growth: float = 0.1, target: float = 0.0,
                    potential_weight: float = 0.5) -> pd.DataFrame:
     """Suggested quotas of each territory for the four quarters of ``year``:
@@ -208,12 +200,16 @@ def suggest_quotas(territories: pd.DataFrame, accounts: pd.DataFrame,
     (1 − ``potential_weight``) × their share of the year before's won
     bookings (a measure with no total drops out: the other takes its weight),
     to the cent with the remainder on the last territory, so the quotas add
-    up to the target exactly. Territories are taken from ``territories``,
-    accounts placed by ``alignment`` (their override first).
+    up to the target exactly. Territories are taken from ``territories``;
+    ``territory_of`` (index account_id) is each account's territory today, as
+    the analysis frames place it (override, else its ZIP's row, else its
+    county's): reading the alignment table here again took a ZIP row of a
+    mixed alignment for a second row of its county.
     """
     ids = list(territories["territory_id"])
     quarters = quarters_of(year)
-    won = _won_by_territory(accounts, opportunities, alignment)
+    territory_of = territory_of.astype(object)
+    won = _won_by_territory(opportunities, territory_of)
     if method == HISTORY:
         before = won[won["year"] == year - 1]
         by_quarter = before.assign(q=before["quarter"].str[-1]).pivot_table(
@@ -227,9 +223,7 @@ def suggest_quotas(territories: pd.DataFrame, accounts: pd.DataFrame,
         return table
     history = won[won["year"] == year - 1].groupby("territory_id")["amount"].sum()
     history = history.reindex(ids).fillna(0.0).to_numpy()
-    county_territory = alignment.drop_duplicates("county_fips", keep="last").set_index(
-        "county_fips")["territory_id"]
-    potential = accounts.assign(t=accounts["county_fips"].map(county_territory)).groupby(
+    potential = accounts.assign(t=accounts["account_id"].map(territory_of)).groupby(
         "t")["annual_potential"].sum().reindex(ids).fillna(0.0).to_numpy(float)
     weights = {"potential": potential_weight if potential.sum() > 0 else 0.0,
                "history": (1 - potential_weight) if history.sum() > 0 else 0.0}

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from dashboard.access import users
 from dashboard.ingest import mapped_import
 from dashboard.storage import store
+from dashboard.storage.schema import Dataset
 from layouts import ids
 from tests.browser.test_first_run_browser import two_years_of_orders
 from tests.dash_http import post_by_input, post_callback, sign_in
@@ -123,3 +125,67 @@ def test_the_as_of_date_is_shown_at_import_and_the_one_picked_is_stored(empty_se
     assert "Imported" in report, report
     assert "Set up your plan" in report  # accounts and deals only: the first-run path next
     assert store.dataset_as_of(engine) == date(2025, 9, 30)
+
+
+def _mixed_plan_without_quotas():
+    """Los Angeles (06037) is T1's by its county row, but its ZIP 90012 is T2's
+    (a ZIP row, issue 19, listed after the county's). A1 lies in 90012, A2 in
+    90013 (no ZIP row: its county's). No quotas yet: the first run's step 3."""
+    from tests.integration.test_store import dates, obj
+
+    nan = float("nan")
+    return Dataset(
+        territories=pd.DataFrame({"territory_id": obj("T1", "T2"),
+                                  "territory_name": obj("North", "South"),
+                                  "region": obj("West", "West")}),
+        reps=pd.DataFrame({"rep_id": obj("R1", "R2"), "rep_name": obj("Ann Lee", "Bo Diaz"),
+                           "email": obj("ann@example.com", "bo@example.com"),
+                           "territory_id": obj("T1", "T2"), "home_lat": [nan, nan],
+                           "home_lon": [nan, nan]}),
+        alignment=pd.DataFrame({"county_fips": obj("06037", "06037"),
+                                "territory_id": obj("T1", "T2"),
+                                "effective_from": dates(None, None),
+                                "zip": obj(None, "90012")}),
+        accounts=pd.DataFrame({
+            "account_id": obj("A1", "A2"), "account_name": obj("Acme", "Globex"),
+            "county_fips": obj("06037", "06037"), "lat": [nan, nan], "lon": [nan, nan],
+            "industry": obj(None, None), "segment": obj(None, None),
+            "annual_potential": [100.0, 300.0], "customer_since": dates(None, None),
+            "churned_on": dates(None, None), "territory_override": obj(None, None),
+            "zip": obj("90012", "90013"), "potential_estimated": [False, False]}),
+        opportunities=pd.DataFrame({
+            "opportunity_id": obj("O1", "O2"), "account_id": obj("A1", "A2"),
+            "amount": [100.0, 200.0], "stage": obj("Closed Won", "Closed Won"),
+            "status": obj("won", "won"), "created_on": dates("2025-01-02", "2025-04-01"),
+            "close_on": dates("2025-02-10", "2025-05-05")}),
+    )
+
+
+@pytest.mark.parametrize(("method", "expected"), [
+    # last year's quarter × 1.1: A1's 100 of 2025Q1 is T2's, A2's 200 of 2025Q2 T1's
+    ("history", {"T1": [0.0, 220.0, 0.0, 0.0], "T2": [110.0, 0.0, 0.0, 0.0]}),
+    # 1,000 by half potential, half history: T1 0.5 × 300/400 + 0.5 × 200/300
+    # = 0.708333 of each quarter's 250 = 177.08; T2 the remainder, 72.92
+    ("target", {"T1": [177.08] * 4, "T2": [72.92] * 4}),
+])
+def test_suggested_quotas_place_accounts_by_their_zip_row_on_a_mixed_alignment(
+        empty_settings, method, expected):
+    """Issue 19: a ZIP row is not a second row of its county. The suggestions
+    read the ZIP row as the county's last row, so all of Los Angeles (and both
+    accounts' bookings and potential) went to T2."""
+    from app import create_app
+
+    app = create_app(empty_settings)
+    engine = app.server.extensions["territory_service"].engine
+    store.replace_dataset(engine, _mixed_plan_without_quotas(), action="test",
+                          as_of=date(2025, 12, 31))
+    users.add_user(engine, "boss", PASSWORD, "leader")
+    leader = sign_in(app.server.test_client(), "boss", PASSWORD)
+    status, body = post_callback(leader, app, (ids.FIRST_RUN_QUOTAS, "rowData"), {
+        f"{ids.FIRST_RUN_QUOTA_METHOD}.value": method, f"{ids.FIRST_RUN_YEAR}.value": 2026,
+        f"{ids.FIRST_RUN_GROWTH}.value": 10, f"{ids.FIRST_RUN_TARGET}.value": 1000,
+        f"{ids.FIRST_RUN_WEIGHT}.value": 50}, changed=[f"{ids.FIRST_RUN_QUOTA_METHOD}.value"])
+    assert status == 200, body
+    grid = body["response"][ids.FIRST_RUN_QUOTAS]["rowData"]
+    quarters = ["2026Q1", "2026Q2", "2026Q3", "2026Q4"]
+    assert {row["territory_id"]: [row[q] for q in quarters] for row in grid} == expected

@@ -57,7 +57,7 @@ def _plan():
     """Two territories: A (county 44001) and B (44003); a1 in A, a2 in B."""
     territories = frame_from_rows("territories", [("A", "Alpha", "Northeast"),
                                                   ("B", "Beta", "Northeast")])
-    alignment = frame_from_rows("alignment", [("44001", "A"), ("44003", "B")])
+    territory_of = pd.Series({"a1": "A", "a2": "B"})  # the frames' placement
     accounts = frame_from_rows("accounts", [
         ("a1", "One", "44001", None, None, None, None, 300.0),
         ("a2", "Two", "44003", None, None, None, None, 100.0)])
@@ -67,7 +67,7 @@ def _plan():
         ("o3", "a2", 200.0, "Closed Won", "won", "2024-04-01", "2024-05-05"),
         ("o4", "a1", 999.0, "Closed Lost", "lost", "2024-01-02", "2024-02-01"),
         ("o5", "a1", 70.0, "Closed Won", "won", "2025-01-01", "2025-01-01")])
-    return territories, accounts, deals, alignment
+    return territories, accounts, deals, territory_of
 
 
 def test_quotas_from_history_are_last_years_quarter_times_growth():
