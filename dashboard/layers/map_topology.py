@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry import Polygon
 
@@ -112,7 +113,7 @@ def units_in_counties(layer: str, county_fips: Iterable[str]) -> list[str]:
 
 
 def build(layer: str, unit_ids: Iterable[str],
-          territory_of: Mapping[str, str] | None = None, units: bool = True,
+          territory_of: Mapping[str, str] | pd.Series | None = None, units: bool = True,
           tolerance: float | None = None) -> dict:
     """A TopoJSON of ``unit_ids`` (object ``units``: id, escaped ``label``, ``county`` for a
     ZIP area, live territory ``t``; left out when not ``units``) and, given
@@ -120,11 +121,13 @@ def build(layer: str, unit_ids: Iterable[str],
     ``territories``, id and ``territory_id`` = the territory's id). ``tolerance``: the
     simplification in degrees (default: the layer's, :data:`TOLERANCE`)."""
     src = source(layer)
-    chosen = [uid for uid in dict.fromkeys(unit_ids) if uid in src.units]
+    asked = pd.Index(pd.unique(np.fromiter(map(str, unit_ids), dtype=object)), dtype=object)
+    chosen = asked[asked.isin(_ring_refs(layer)[0])]
     territories = {}
     if territory_of is not None:
-        territories = dissolve(src, {uid: territory_of[uid] for uid in chosen
-                                     if uid in territory_of})
+        lookup = pd.Series(territory_of, dtype=object)
+        territories = dissolve(layer, lookup.reindex(chosen[chosen.isin(lookup.index)]))
+    chosen = chosen.tolist()
     if units:
         rings = (ring for uid in chosen for polygon in src.units[uid]["polygons"]
                  for ring in polygon)
@@ -198,38 +201,75 @@ def _quantised_arcs(src: Source, used: np.ndarray, tolerance: float):
     return arcs, {"scale": [quantum, quantum], "translate": [float(origin[0]), float(origin[1])]}
 
 
-def dissolve(src: Source, territory_of: Mapping[str, str]) -> dict[str, list]:
-    """Each territory's polygons as rings of source arc references (TopoJSON's ``~a`` for
-    arc ``a`` reversed): its outline arcs stitched end to end, holes after their shell."""
-    refs_by_territory: dict[str, list[int]] = defaultdict(list)
-    for uid, tid in territory_of.items():
-        for polygon in src.units[uid]["polygons"]:
+@lru_cache(maxsize=4)
+def _ring_refs(layer: str) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """Every unit's ring references in one array (units in the source's order) and the
+    position of the unit each belongs to: read once per process, so that dissolving
+    ~30,000 ZIP areas is a few array operations, not a walk over each unit's rings."""
+    src = source(layer)
+    refs: list[int] = []
+    counts = []
+    for unit in src.units.values():
+        before = len(refs)
+        for polygon in unit["polygons"]:
             for ring in polygon:
-                refs_by_territory[tid].extend(ring)
+                refs.extend(ring)
+        counts.append(len(refs) - before)
+    owner = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    return pd.Index(list(src.units), dtype=object), np.asarray(refs, dtype=np.int64), owner
+
+
+def dissolve(layer: str, territory_of: pd.Series) -> dict[str, list]:
+    """Each territory's polygons as rings of source arc references (TopoJSON's ``~a`` for
+    arc ``a`` reversed): its outline arcs stitched end to end, holes after their shell.
+    ``territory_of``: unit id -> territory, in the order the units are walked.
+
+    The outline is the arcs of the territory's units net of their uses: an arc two of its
+    units share is walked once each way and cancels out. The net count of every
+    (territory, arc) comes from one ``np.unique`` over all the units' references; the
+    outline keeps each territory's arcs in the order the walk first meets them."""
+    src = source(layer)
+    ids, refs, owner = _ring_refs(layer)
+    at = ids.get_indexer(territory_of.index)
+    known = at >= 0
+    codes, names = pd.factorize(territory_of.to_numpy(object)[known])
+    unit_code = np.full(len(ids), -1, dtype=np.int64)
+    unit_code[at[known]] = codes
+    rank = np.full(len(ids), -1, dtype=np.int64)
+    rank[at[known]] = np.arange(int(known.sum()))
+    mine = np.flatnonzero(unit_code[owner] >= 0)
+    walk = mine[np.argsort(rank[owner[mine]], kind="stable")]  # the caller's unit order
+    walked, territory = refs[walk], unit_code[owner[walk]]
+    arc_count = len(src.starts) - 1
+    keys = territory * arc_count + np.where(walked >= 0, walked, ~walked)
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    net = np.bincount(inverse, weights=np.where(walked >= 0, 1.0, -1.0)).astype(np.int64)
+    edge = net != 0
+    unique, first, net = unique[edge], first[edge], net[edge]
+    order = np.lexsort((first, unique // arc_count))
+    owners = np.repeat(unique[order] // arc_count, np.abs(net[order]))
+    arcs = np.repeat(unique[order] % arc_count, np.abs(net[order]))
+    forward = np.repeat(net[order] > 0, np.abs(net[order]))
+    outline = np.where(forward, arcs, ~arcs)
     start_key, end_key = src.node_keys()
-    return {tid: _rings_to_polygons(src, _stitch(refs, start_key, end_key))
-            for tid, refs in refs_by_territory.items()}
+    begins = np.where(forward, start_key[arcs], end_key[arcs])
+    ends = np.where(forward, end_key[arcs], start_key[arcs])
+    bounds = np.searchsorted(owners, np.arange(len(names) + 1))
+    return {str(names[t]): _rings_to_polygons(src, _stitch(
+                outline[a:b].tolist(), begins[a:b].tolist(), ends[a:b].tolist()))
+            for t, (a, b) in enumerate(zip(bounds[:-1], bounds[1:], strict=True))}
 
 
-def _stitch(refs: list[int], start_key: np.ndarray, end_key: np.ndarray) -> list[list[int]]:
-    """Rings of the arcs on the territory's edge: an arc two of its units share is walked
-    once each way and cancels out (the net count of each arc's uses, forward less back)."""
-    net: dict[int, int] = defaultdict(int)
-    for ref in refs:
-        net[ref if ref >= 0 else ~ref] += 1 if ref >= 0 else -1
-    outline = [arc if count > 0 else ~arc
-               for arc, count in net.items() for _ in range(abs(count))]
-
-    def ends(ref):
-        return ((int(start_key[ref]), int(end_key[ref])) if ref >= 0
-                else (int(end_key[~ref]), int(start_key[~ref])))
-
+def _stitch(outline: list[int], begins: list[int], ends: list[int]) -> list[list[int]]:
+    """Rings of the outline's arcs (``begins``/``ends``: each one's end nodes as walked),
+    each arc followed by one leaving the node it reaches."""
     leaving: dict[int, list[int]] = defaultdict(list)
-    for ref in outline:
-        leaving[ends(ref)[0]].append(ref)
+    end_of = {}
+    for ref, begin, end in zip(outline, begins, ends, strict=True):
+        leaving[begin].append(ref)
+        end_of[ref] = end
     rings = []
-    for ref in outline:
-        begin, end = ends(ref)
+    for ref, begin, end in zip(outline, begins, ends, strict=True):
         if ref not in leaving[begin]:
             continue  # already in a ring
         leaving[begin].remove(ref)
@@ -237,7 +277,7 @@ def _stitch(refs: list[int], start_key: np.ndarray, end_key: np.ndarray) -> list
         while end != begin and leaving.get(end):
             ref = leaving[end].pop()
             ring.append(ref)
-            end = ends(ref)[1]
+            end = end_of[ref]
         if end == begin:
             rings.append(ring)
     return rings
