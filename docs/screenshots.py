@@ -167,7 +167,10 @@ def phone(base: str) -> None:
 #: kept by every Leaflet map made after it, so a picture can move the map's view
 KEEP_MAPS = """
 (function hook(tries) {
-    if (!window.L || !window.L.Map) { if (tries < 400) { setTimeout(hook, 25, tries + 1); } return; }
+    if (!window.L || !window.L.Map) {
+        if (tries < 400) { setTimeout(hook, 25, tries + 1); }
+        return;
+    }
     window.tdMaps = [];
     window.L.Map.addInitHook(function () { window.tdMaps.push(this); });
 })(0);
