@@ -20,6 +20,7 @@ from dash.exceptions import PreventUpdate
 from flask import Response, abort, request
 
 from callbacks import guard
+from dashboard.geo.territory_shapes import state_outlines
 from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import map_geometry
@@ -31,10 +32,31 @@ IMMUTABLE = "private, max-age=31536000, immutable"
 REVALIDATE = "private, no-cache"
 
 
+def _geography(data: ScopedData | DataService):
+    """The data's geography (``runtime.geography``), from a viewer's data or the service."""
+    return (data.service if isinstance(data, ScopedData) else data).geography()
+
+
+def state_lines(data: ScopedData) -> dict:
+    """The US state outlines a map draws over its units; none on a layer of one's own."""
+    if _geography(data).own:
+        return {"type": "FeatureCollection", "features": []}
+    return state_outlines()
+
+
+def fits_units(data: ScopedData) -> bool:
+    """True when a map should fit itself to its units once drawn (a layer of one's own:
+    the maps open on the United States otherwise)."""
+    return _geography(data).own
+
+
 def geometry_path(data: ScopedData, layer: str, counties=()) -> str:
     """The URL a page fetches a layer from: versioned by the data stamp."""
     path = dash.get_relative_path(GEOMETRY_ROUTE.replace("<layer>", layer))
     query = f"?v={data.data_stamp()}"
+    geography = _geography(data)
+    if geography.own:  # its key names the layer's content: a layer added again is a new URL
+        query += "&units=" + geography.map_layer.rsplit(":", 1)[-1]
     if counties:
         query += "&county=" + ",".join(counties)
     return path + query
@@ -72,9 +94,11 @@ def load_in_browser(app: dash.Dash, layer: Output, geometry: Input, level: str,
 
 
 def topology_text(data: ScopedData, layer: str, counties: list[str]) -> str:
-    """The layer's TopoJSON for the viewer's scope, memoized per scope, stamp and counties."""
-    return data.memo("map_topology", (layer, tuple(counties)),
-                     lambda frames: map_geometry.topology_text(frames, layer, counties))
+    """The layer's TopoJSON for the viewer's scope, memoized per scope, stamp, counties and
+    the layer the data's units come from (the US counties or a layer of one's own)."""
+    base = _geography(data).map_layer
+    return data.memo("map_topology", (layer, tuple(counties), base),
+                     lambda frames: map_geometry.topology_text(frames, layer, counties, base))
 
 
 def register(app: dash.Dash, service: DataService) -> None:
@@ -85,9 +109,11 @@ def register(app: dash.Dash, service: DataService) -> None:
             abort(404)
         data = guard.data(service)
         counties = map_geometry.asked_counties(data.frames(), request.args.get("county"))
-        tag = hashlib.sha1(repr((data.scope.key, data.stamp, layer, counties))
+        base = _geography(data).map_layer
+        tag = hashlib.sha1(repr((data.scope.key, data.stamp, layer, counties, base))
                            .encode()).hexdigest()
-        current = request.args.get("v") == data.stamp
+        current = (request.args.get("v") == data.stamp
+                   and base.endswith(request.args.get("units", "")))
         response = Response(mimetype="application/json")
         response.headers["Cache-Control"] = IMMUTABLE if current else REVALIDATE
         response.set_etag(tag)
@@ -95,7 +121,10 @@ def register(app: dash.Dash, service: DataService) -> None:
         if any(seen.split(":")[0] == tag for seen in request.if_none_match):
             response.status_code = 304
             return response
-        response.set_data(topology_text(data, layer, counties))
+        try:
+            response.set_data(topology_text(data, layer, counties))
+        except LookupError:  # ZIP areas asked of a layer of one's own
+            abort(404)
         return response
 
     app.server.add_url_rule(GEOMETRY_ROUTE, "td_geometry", serve_geometry)

@@ -10,7 +10,6 @@ from callbacks import geometry, guard
 from callbacks.factories import open_drilldown_on_click, rebuild_on_selection
 from callbacks.grid_export import register_csv_export
 from callbacks.url_query import new_query
-from dashboard.geo.territory_shapes import state_outlines
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import _
 from dashboard.metrics.periods import to_day
@@ -168,7 +167,7 @@ def render(data: ScopedData, selection: Selection, kpi_key: str = DEFAULT_KPI,
     if view is None:
         return no_match()
     period, kpis, totals, hideout, legend, shown, no_quota = view
-    states = state_outlines()
+    states = geometry.state_lines(data)
     settings = data.settings
     picker = layout.kpi_picker([{"label": k.title, "value": k.key} for k in MAP_KPIS.values()],
                                kpi_key)
@@ -177,7 +176,8 @@ def render(data: ScopedData, selection: Selection, kpi_key: str = DEFAULT_KPI,
         picker,
         layout.territory_map(geometry.territories(data), states, hideout, settings.tile_url,
                              settings.tile_attribution, legend,
-                             overlays=[layout.accounts_layer()]),
+                             overlays=[layout.accounts_layer()],
+                             fit=geometry.fits_units(data)),
         layout.ranking_grid(ranking_rows(kpis, shown), ranking_columns(shown)),
         toggle=layout.accounts_toggle(),
     )

@@ -9,8 +9,6 @@ from dash import Input, Output
 from callbacks import geometry, guard
 from callbacks.factories import open_drilldown_on_click, rebuild_on_selection
 from callbacks.grid_export import register_csv_export
-from dashboard.geo import us_atlas
-from dashboard.geo.territory_shapes import state_outlines
 from dashboard.i18n import formatting as fmt
 from dashboard.i18n import translation
 from dashboard.i18n.translation import _
@@ -51,8 +49,9 @@ def _flags(data: ScopedData, selection: Selection, values: dict, penetration_on)
     if not scope.territory_ids:
         return None, ignored
     weights = data.settings.workload_weights
+    areas = data.service.geography().areas
     workload = data.company_derived(("territory-workload",), lambda f: territory_workload(
-        f, us_atlas.load_counties()["area_km2"], weights))  # per data version, any thresholds
+        f, areas, weights))  # per data version, any thresholds
 
     def company_flags(full):  # the rules rank the whole company (METRICS.md)
         return flag_territories(full, period, as_of, thresholds, weights=weights,
@@ -102,10 +101,11 @@ def render(data: ScopedData, selection: Selection):
     values = flagged.default_inputs()
     strip, cards, count, hideout, legend, rows, note = _outputs(data, selection, values, True)
     map_div = overview_layout.territory_map(
-        geometry.territories(data), state_outlines(), hideout, data.settings.tile_url,
+        geometry.territories(data), geometry.state_lines(data), hideout,
+        data.settings.tile_url,
         data.settings.tile_attribution, legend,
         map_id=ids.UP_MAP, geojson_id=ids.UP_MAP_TERRITORIES, legend_id=ids.UP_MAP_LEGEND,
-        geometry_id=ids.UP_MAP_GEOMETRY, zoom=UP_MAP_ZOOM,
+        geometry_id=ids.UP_MAP_GEOMETRY, zoom=UP_MAP_ZOOM, fit=geometry.fits_units(data),
     )
     controls = layout.threshold_controls(values, True, note)
     return layout.page(strip, controls, cards, count, map_div, layout.flags_grid(rows))

@@ -25,7 +25,6 @@ from callbacks import (
 from callbacks import whatif_zips as zip_whatif
 from callbacks.whatif_drafts import check_scope, posted_changes
 from dashboard.geo import us_atlas
-from dashboard.geo.territory_shapes import state_outlines
 from dashboard.i18n import formatting, translation
 from dashboard.i18n.translation import _, ngettext
 from dashboard.layers import map_topology
@@ -46,13 +45,14 @@ ACTIONS = {ids.WI_MOVE: "move", ids.WI_LOCK: "lock", ids.WI_UNDO: "undo",
            ids.WI_ACCOUNT_LOCK: "account_lock", ids.WI_LOCK_TERRITORY_APPLY: "territory_lock"}
 
 
-def _areas():
-    return us_atlas.load_counties()["area_km2"]
+def _areas(data: ScopedData):
+    return data.service.geography().areas
 
 
 def territory_colors(data: ScopedData) -> dict:
+    adjacency = data.service.geography().adjacency
     return data.derived(("whatif_colors",), lambda f: view.territory_colors(
-        f.alignment["territory_id"], us_atlas.county_adjacency()))
+        f.alignment["territory_id"], adjacency))
 
 
 def _labels(data: ScopedData, escape: bool) -> dict:
@@ -111,7 +111,7 @@ def analysis(data: ScopedData, steps, period_choice, as_of_text, metric, weight)
         return _nothing(_("This scenario no longer fits the data"), str(exc))
     metric = metric if metric in scenario_impact.BALANCE_METRICS else "potential"
     weight = float(weight) if isinstance(weight, int | float) and 0 <= weight <= 1 else 0.5
-    result = scenario_impact.before_after(frames, after, _areas(), period, as_of,
+    result = scenario_impact.before_after(frames, after, _areas(data), period, as_of,
                                         data.settings.workload_weights,
                                         metric=metric, potential_weight=weight)
     # rep impact does not depend on the fairness metric: memoised, so moving the
@@ -164,7 +164,7 @@ def edit(data: ScopedData, action: str, steps, form: dict) -> tuple[list, str, s
     message, color = label[0].upper() + label[1:] + ".", "success"
     if action == "move":
         split = account_lists.split_territories(frames.alignment["territory_id"], changes,
-                                                  new, us_atlas.county_adjacency())
+                                                  new, data.service.geography().adjacency)
         if split:
             color = "warning"
             message += " " + ngettext(
@@ -271,16 +271,20 @@ def render(data: ScopedData, selection: Selection):
     options = territory_options(data)
     map_topology.warm(map_topology.ZIP_CELLS)  # a county expanded soon needs its ZIP areas
     county_map = layout.county_map(geometry.source(data, map_topology.COUNTIES, "fips"),
-                                   state_outlines(), hideout(data, changeset.Changes.empty()),
-                                   settings.tile_url, settings.tile_attribution)
+                                   geometry.state_lines(data),
+                                   hideout(data, changeset.Changes.empty()),
+                                   settings.tile_url, settings.tile_attribution,
+                                   fit=geometry.fits_units(data))
+    labels = data.service.geography().labels
     map_card = layout.map_card(county_map,
-                               layout.toolbar(data.derived(("whatif_county_options",),
-                                                              view.county_options), options),
+                               layout.toolbar(data.derived(
+                                   ("whatif_county_options",),
+                                   lambda f: view.county_options(f, labels)), options),
                                steps_text([]))
     accounts = whatif_layout.accounts_card(
         account_lists.account_rows(data.frames(), changeset.Changes.empty(),
                                    aligned_only=not data.scope.everything), options)
-    compare = compare_layout.compare_card(state_outlines(), settings.tile_url,
+    compare = compare_layout.compare_card(geometry.state_lines(data), settings.tile_url,
                                           settings.tile_attribution)
     page = layout.page([], map_card, layout.fairness_card(fairness),
                        layout.rebalance_card(uuid.uuid4().hex, len(data.frames().territories)),

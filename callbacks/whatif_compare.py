@@ -20,7 +20,6 @@ import dash
 from dash import Input, Output, html
 
 from callbacks import guard, scenarios_panel
-from dashboard.geo import us_atlas
 from dashboard.i18n import formatting, translation
 from dashboard.i18n.translation import _, ngettext
 from dashboard.runtime.scoped import ScopedData
@@ -89,7 +88,7 @@ def comparison(service: DataService | ScopedData, a_value, b_value, period_choic
     key = (json.dumps([a.to_json(), b.to_json()], sort_keys=True), period, as_of,
            translation.language())
     result = data.memo("whatif_compare", key, lambda f: side_by_side.compare(
-        f, a, b, us_atlas.load_counties()["area_km2"], period, as_of,
+        f, a, b, data.service.geography().areas, period, as_of,
         weights=data.settings.workload_weights))
     table = comparison_table(result.rows, name_a, name_b)
     differ = len(result.differ)

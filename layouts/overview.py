@@ -23,7 +23,8 @@ def territory_map(geometry: dict, states: dict, hideout: dict, tile_url: str,
                   tile_attribution: str, legend, *, map_id: str = ids.MAP,
                   geojson_id: str = ids.MAP_TERRITORIES,
                   legend_id: str = ids.MAP_LEGEND, geometry_id: str = ids.MAP_GEOMETRY,
-                  overlays: list | None = None, zoom: float = 4.2) -> html.Div:
+                  overlays: list | None = None, zoom: float = 4.2,
+                  fit: bool = False) -> html.Div:
     """Leaflet map; colours come from ``hideout`` so a KPI change resends no geometry.
 
     The territories' shapes come once from ``geometry`` (a URL the browser fetches and
@@ -38,6 +39,7 @@ def territory_map(geometry: dict, states: dict, hideout: dict, tile_url: str,
         dl.GeoJSON(
             id=geojson_id,
             hideout=hideout,
+            zoomToBounds=fit,  # a layer of one's own: the map opens on the United States
             style=MAP_NS("territoryStyle"),
             onEachFeature=MAP_NS("bindTooltip"),
             hoverStyle=MAP_NS("territoryHover"),

@@ -55,7 +55,8 @@ OUTLINE_STYLE = {"color": "#111111", "weight": 2.5, "opacity": 0.85, "fill": Fal
 
 
 def county_map(geometry: dict, states: dict, hideout: dict, tile_url: str,
-               tile_attribution: str, outlines: dict | None = None) -> html.Div:
+               tile_attribution: str, outlines: dict | None = None,
+               fit: bool = False) -> html.Div:
     """Counties coloured by their scenario territory, and the ZIP areas of the counties
     the user expands. The shapes come once from ``geometry`` (a URL the browser fetches
     and keeps: assets/topojson.js); colours, outlines and the selection come from
@@ -66,7 +67,7 @@ def county_map(geometry: dict, states: dict, hideout: dict, tile_url: str,
     if tile_url:
         layers.append(dl.TileLayer(url=tile_url, attribution=tile_attribution, opacity=0.5))
     layers += [
-        dl.GeoJSON(id=ids.WI_COUNTIES, hideout=hideout,
+        dl.GeoJSON(id=ids.WI_COUNTIES, hideout=hideout, zoomToBounds=fit,
                    style=WI_NS("countyStyle"), onEachFeature=WI_NS("bindTooltip"),
                    hoverStyle={"weight": 2, "color": "#111"}),
         dl.GeoJSON(id=ids.WI_ZIPS, hideout={"key": "whatif-zips"}, zoomToBounds=True,

@@ -37,6 +37,7 @@ from shapely import affinity
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboard.geo import us_atlas  # noqa: E402
+from dashboard.layers import topojson_encode  # noqa: E402
 from dashboard.layers.us_layers import COUNTY_ONLY_PREFIX, ZIP_CELLS_FILE  # noqa: E402
 
 REFINE = 8  # a power of two: county vertices decode to the very same floats
@@ -115,113 +116,13 @@ def build_cells() -> tuple[list[str], list[str], list[str], list]:
     return ids, names, parents, geoms
 
 
-def node(geoms: list) -> list[list]:
-    """Faces of the cells' planar graph, grouped by cell: every border then has the same
-    vertices on both sides (a Voronoi edge meeting the county border adds a vertex to the
-    neighbouring county's cell too), which shared arcs need."""
-    cells = np.asarray(geoms, dtype=object)
-    lines = shapely.union_all(shapely.boundary(cells))
-    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(lines)))
-    tree = shapely.STRtree(cells)
-    face_idx, cell_idx = tree.query(shapely.point_on_surface(faces), predicate="intersects")
-    grouped: list[list] = [[] for _ in geoms]
-    taken = set()
-    for f, c in zip(face_idx, cell_idx, strict=True):
-        if f not in taken:  # a point on a border meets two cells: the first keeps it
-            taken.add(f)
-            grouped[c].append(faces[f])
-    return grouped
-
-
-def _quantise(coords, origin, step) -> list[tuple[int, int]]:
-    q = np.rint((np.asarray(coords)[:, :2] - origin) / step).astype(np.int64)
-    keep = np.ones(len(q), dtype=bool)
-    keep[1:] = np.any(q[1:] != q[:-1], axis=1)
-    return [tuple(p) for p in q[keep].tolist()]
-
-
-def _junctions(rings: list[list[tuple[int, int]]]) -> set[tuple[int, int]]:
-    """Points where shared borders start or end: a point seen with different neighbours."""
-    seen: dict[tuple[int, int], tuple] = {}
-    junctions = set()
-    for ring in rings:
-        open_ring = ring[:-1]
-        n = len(open_ring)
-        for k, point in enumerate(open_ring):
-            pair = (open_ring[k - 1], open_ring[(k + 1) % n])
-            first = seen.setdefault(point, pair)
-            if first != pair and first != pair[::-1]:
-                junctions.add(point)
-    return junctions
-
-
-def arcs_of(rings: list[list[tuple[int, int]]]) -> tuple[list[list], list[list[int]]]:
-    """Shared arcs of closed integer rings, and each ring as arc indices (~i reversed)."""
-    junctions = _junctions(rings)
-    arcs: list[list] = []
-    index: dict[tuple, int] = {}
-    ring_arcs = []
-    for ring in rings:
-        open_ring = ring[:-1]
-        cuts = [k for k, p in enumerate(open_ring) if p in junctions]
-        if not cuts:  # no junction: start at the smallest point so both sides agree
-            cuts = [open_ring.index(min(open_ring))]
-        start = cuts[0]
-        rotated = open_ring[start:] + open_ring[:start]
-        cuts = [c - start for c in cuts] + [len(open_ring)]
-        rotated.append(rotated[0])
-        used = []
-        for a, b in zip(cuts[:-1], cuts[1:], strict=True):
-            piece = tuple(rotated[a:b + 1])
-            if piece in index:
-                used.append(index[piece])
-            elif piece[::-1] in index:
-                used.append(~index[piece[::-1]])
-            else:
-                index[piece] = len(arcs)
-                arcs.append(list(piece))
-                used.append(index[piece])
-        ring_arcs.append(used)
-    return arcs, ring_arcs
-
-
-def _delta(arc: list) -> list[list[int]]:
-    points = np.asarray(arc, dtype=np.int64)
-    points[1:] = np.diff(points, axis=0)
-    return points.tolist()
-
-
 def topology(ids, names, parents, faces_by_cell, areas) -> dict:
     counties = json.loads((us_atlas.COUNTIES_FILE).read_text())["transform"]
     step = np.asarray(counties["scale"]) / REFINE
-    origin = np.asarray(counties["translate"])
-    rings, owners = [], []  # owners: (cell, polygon, ring) of each ring
-    for c, faces in enumerate(faces_by_cell):
-        for p, face in enumerate(faces):
-            for r, ring in enumerate([face.exterior, *face.interiors]):
-                q = _quantise(ring.coords, origin, step)
-                if len(q) >= 4:
-                    rings.append(q)
-                    owners.append((c, p, r))
-    arcs, ring_arcs = arcs_of(rings)
-    polygons: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    for (c, p, r), used in zip(owners, ring_arcs, strict=True):
-        if r == 0 or p in polygons[c]:  # a hole goes only with its shell
-            polygons[c][p].append(used)
-    geometries = []
-    for c, uid in enumerate(ids):
-        parts = list(polygons[c].values()) if c in polygons else []
-        props = {"name": names[c], "county": parents[c], "area_km2": round(areas[c], 3)}
-        if len(parts) == 1:
-            geometries.append({"type": "Polygon", "arcs": parts[0], "id": uid,
-                               "properties": props})
-        else:
-            geometries.append({"type": "MultiPolygon", "arcs": parts, "id": uid,
-                               "properties": props})
-    return {"type": "Topology",
-            "transform": {"scale": step.tolist(), "translate": origin.tolist()},
-            "objects": {"cells": {"type": "GeometryCollection", "geometries": geometries}},
-            "arcs": [_delta(a) for a in arcs]}
+    properties = [{"name": names[c], "county": parents[c], "area_km2": round(areas[c], 3)}
+                  for c in range(len(ids))]
+    return topojson_encode.encode("cells", ids, properties, faces_by_cell,
+                                  counties["translate"], step)
 
 
 def zip_aliases(ids: list[str], geoms: list) -> dict[str, str]:
@@ -248,7 +149,7 @@ def main() -> None:
     started = time.perf_counter()
     ids, names, parents, geoms = build_cells()
     print(f"{len(ids)} cells in {time.perf_counter() - started:.1f} s")
-    faces = node(geoms)
+    faces = topojson_encode.node(geoms)
     print(f"noded in {time.perf_counter() - started:.1f} s")
     areas = [us_atlas.geodesic_area_km2(g) for g in geoms]
     topo = topology(ids, names, parents, faces, areas)

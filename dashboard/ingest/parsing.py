@@ -36,7 +36,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -270,7 +272,30 @@ def parse_fips(value: Any) -> Parsed:
     return _cleaned(value, _fips)
 
 
+#: True while files are read into data on a unit layer of one's own (``units layer:NAME``):
+#: the unit column then holds that layer's ids, any text of at most
+#: :data:`LAYER_ID_LENGTH` characters, checked against the layer afterwards
+_LAYER_UNIT_IDS: ContextVar[bool] = ContextVar("layer_unit_ids", default=False)
+#: the stored unit column's width (``schema``: county_fips)
+LAYER_ID_LENGTH = 5
+
+
+@contextmanager
+def layer_unit_ids(on: bool = True) -> Iterator[None]:
+    """Within the block, the unit column (``county_fips``) takes a layer's own ids."""
+    token = _LAYER_UNIT_IDS.set(on)
+    try:
+        yield
+    finally:
+        _LAYER_UNIT_IDS.reset(token)
+
+
 def _fips(text: str) -> Parsed:
+    if _LAYER_UNIT_IDS.get():
+        if len(text) <= LAYER_ID_LENGTH:
+            return text, None
+        return None, _("unit id {value} is longer than {count} characters").format(
+            value=_shown(text), count=LAYER_ID_LENGTH)
     if text.isascii() and text.isdigit():
         if len(text) == 5:
             return text, None

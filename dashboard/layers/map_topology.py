@@ -40,6 +40,16 @@ LAYERS = {COUNTIES: (us_atlas.COUNTIES_FILE, "counties"),
           ZIP_CELLS: (us_layers.ZIP_CELLS_FILE, "cells")}
 #: degrees; counties are read at the national zoom, ZIP areas from a county's zoom
 TOLERANCE = {COUNTIES: 0.01, ZIP_CELLS: 0.001}
+#: a layer of one's own (``register``): any size, read from a region's zoom
+OWN_TOLERANCE = 0.001
+#: layers of one's own, by key: (TopoJSON, object holding the units)
+_REGISTERED: dict[str, tuple[dict, str]] = {}
+
+
+def register(key: str, topology: dict, object_name: str) -> None:
+    """Make a layer of one's own drawable as ``key`` (its key names its content, so a key
+    never changes meaning: the cached ``source`` stays right)."""
+    _REGISTERED.setdefault(key, (topology, object_name))
 
 
 @dataclass(frozen=True)
@@ -64,20 +74,23 @@ def _node_key(xy: np.ndarray) -> np.ndarray:
 
 
 def _read_topology(layer: str) -> dict:
+    if layer in _REGISTERED:
+        return _REGISTERED[layer][0]
     path, _name = LAYERS[layer]
     opener = gzip.open if str(path).endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as handle:
         return json.load(handle)
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def source(layer: str) -> Source:
     """The layer's topology, read once per process (the ZIP areas: ~2 s)."""
     topology = _read_topology(layer)
     points, starts = decode_arcs(topology)
     units, labels = {}, {}
     counties = us_atlas.load_counties()
-    for obj in topology["objects"][LAYERS[layer][1]]["geometries"]:
+    object_name = _REGISTERED[layer][1] if layer in _REGISTERED else LAYERS[layer][1]
+    for obj in topology["objects"][object_name]["geometries"]:
         if obj.get("type") not in ("Polygon", "MultiPolygon"):
             continue
         uid = str(obj["id"])
@@ -138,7 +151,7 @@ def build(layer: str, unit_ids: Iterable[str],
     renumber = np.full(len(src.starts), -1, dtype=np.int64)
     renumber[used] = np.arange(len(used))
     arcs, transform = _quantised_arcs(src, np.asarray(used, dtype=np.int64),
-                                      tolerance or TOLERANCE[layer])
+                                      tolerance or TOLERANCE.get(layer, OWN_TOLERANCE))
 
     def remap(polygons):
         return [[[int(renumber[r]) if r >= 0 else ~int(renumber[~r]) for r in ring]

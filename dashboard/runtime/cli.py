@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dashboard.access.rules import ROLES
 from dashboard.runtime.cli_design import DESIGN_COMMANDS, add_design_parsers
+from dashboard.runtime.cli_layers import add_layers_parser
 from dashboard.runtime.cli_mapping import add_mapping_arguments, print_imported, print_problems
 from dashboard.runtime.cli_service_accounts import add_service_account_parser
 from dashboard.runtime.config import Settings, SettingsError
@@ -45,9 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
                            "approximate ZIP areas, or counties with the big metros by ZIP")
 
     units = sub.add_parser("units", help="switch the stored data to another unit layer")
-    units.add_argument("layer", choices=("county", "zip", "mixed"),
-                       help="zip and mixed place every account into its ZIP area and keep "
-                            "the alignment (README: Unit layers)")
+    units.add_argument("layer", type=_units_choice,
+                       help="county, zip, mixed or layer:NAME; zip and mixed place every "
+                            "account into its ZIP area and keep the alignment, layer:NAME "
+                            "(layers add) places them into that layer's units "
+                            "(README: Unit layers)")
 
     imp = sub.add_parser("import", help="load DATA_FORMAT.md files (CSV or XLSX)")
     imp.add_argument("paths", nargs="+", type=Path, help="files, or folders holding them")
@@ -68,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_users_parser(sub)
     add_service_account_parser(sub)
+    add_layers_parser(sub)
     add_design_parsers(sub)
     return parser
 
@@ -87,7 +91,7 @@ def main(argv: list[str] | None = None, serve: Callable | None = None) -> int:
             return serve(settings, getattr(args, "host", "127.0.0.1"),
                          getattr(args, "port", 8050), getattr(args, "debug", False), **extra)
         handler = {"init-demo": cmd_init_demo, "import": cmd_import, "kpis": cmd_kpis,
-                   "units": cmd_units,
+                   "units": cmd_units, "layers": cmd_layers,
                    "export": cmd_export, "users": cmd_users,
                    "service-account": cmd_service_account, **DESIGN_COMMANDS}[command]
         return handler(settings, args)
@@ -193,6 +197,21 @@ def cmd_users(settings: Settings, args) -> int:
     return 0
 
 
+def _units_choice(text: str) -> str:
+    from dashboard.runtime.units import check_units
+
+    try:
+        return check_units(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def cmd_layers(settings: Settings, args) -> int:
+    from dashboard.runtime.cli_layers import cmd_layers as run
+
+    return run(_service(settings).engine, args)
+
+
 def cmd_service_account(settings: Settings, args) -> int:
     from dashboard.runtime.cli_service_accounts import cmd_service_account as run
 
@@ -236,6 +255,10 @@ def cmd_units(settings: Settings, args) -> int:
     from dashboard.storage import store
 
     service = _service(settings)
+    if units.unit_layers.layer_of(args.layer):
+        from dashboard.runtime.cli_layers import switch_to_layer
+
+        return switch_to_layer(service, units.unit_layers.layer_of(args.layer))
     built_from = store.data_version(service.engine)
     if store.is_empty(service.engine):
         raise UserError("the database holds no data yet: import some or run init-demo")

@@ -116,6 +116,13 @@ class DataService:
         (``dashboard.runtime.units``): what the what-if map draws and moves."""
         return unit_layers.stored_units(self.engine)
 
+    def geography(self):
+        """The stored units' geography (``dashboard.runtime.geography``): the layer the
+        maps draw, each unit's area, neighbours and label."""
+        from dashboard.runtime import geography
+
+        return geography.of_units(self.engine, self.units())
+
     def data_stamp(self) -> str:
         return store.data_stamp(self.engine)
 

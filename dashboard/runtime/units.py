@@ -10,6 +10,11 @@
   county's rows (every effective date), so the figures are still unchanged and those
   ZIPs are units of their own. The what-if shows counties and the ZIPs inside them.
 
+- ``layer:NAME``: a leader's own layer (``territory-dashboard layers add``, stored in the
+  database: ``dashboard.runtime.custom_layers``). The alignment's and the accounts'
+  ``county_fips`` hold the layer's unit ids; switching places every account with a point
+  into the unit holding it.
+
 The choice is stored with the data (``app_meta`` key ``units``) by the demo build
 (``TD_UNITS`` or ``init-demo --units``) and by ``territory-dashboard units LAYER``,
 which switches a stored dataset: :func:`stored_units` is what the app reads.
@@ -23,27 +28,28 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from dashboard.layers import placement, us_layers
-from dashboard.storage import db
+from dashboard.storage import db, unit_layers
 from dashboard.storage.schema import Dataset
+from dashboard.storage.unit_layers import META_KEY
 
 COUNTY, ZIP, MIXED = "county", "zip", "mixed"
 UNITS = (COUNTY, ZIP, MIXED)
-#: the app_meta key the choice is stored under
-META_KEY = "units"
 
 
 def check_units(units: str) -> str:
-    """``units`` when it is a unit layer; ValueError naming the choices."""
-    if units not in UNITS:
+    """``units`` when it is a unit layer (``layer:NAME`` for one's own); ValueError naming
+    the choices."""
+    if units not in UNITS and not unit_layers.layer_of(units):
         # i18n: not shown (the command line's and the settings' own words, in English)
-        raise ValueError(f"units must be one of {', '.join(UNITS)}, got {units!r}")
+        raise ValueError(f"units must be one of {', '.join(UNITS)} or layer:NAME, "
+                         f"got {units!r}")
     return units
 
 
 def stored_units(engine: Engine) -> str:
     """The unit layer of the stored data (``county`` when none was chosen)."""
     value = db.get_meta(engine, META_KEY, COUNTY)
-    return value if value in UNITS else COUNTY
+    return value if value in UNITS or unit_layers.layer_of(value) else COUNTY
 
 
 def store_units(engine: Engine, units: str) -> None:
@@ -56,6 +62,9 @@ def on_units(dataset: Dataset, units: str) -> Dataset:
     the tables it does not change shared."""
     if check_units(units) == COUNTY:
         return dataset
+    if unit_layers.layer_of(units):
+        # i18n: not shown (a programming error: the command line calls custom_layers)
+        raise ValueError("a layer of one's own needs its database: custom_layers.on_layer")
     accounts = place_accounts(dataset.accounts)
     alignment = dataset.alignment
     if units == MIXED:

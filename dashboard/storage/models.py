@@ -197,3 +197,23 @@ class ServiceAccount(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class UnitLayerRecord(Base):
+    """A leader's own unit layer (issue 19 item 2), read from a boundary file: its units'
+    ids, names and parents, and their shapes as a TopoJSON with shared arcs
+    (``dashboard.runtime.custom_layers``). Kept in the database, beside the data that
+    names its units, so a backup or a second host has both."""
+
+    __tablename__ = "unit_layers"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    source_file: Mapped[str] = mapped_column(String(255))
+    id_property: Mapped[str] = mapped_column(String(100))
+    name_property: Mapped[str | None] = mapped_column(String(100))
+    parent_property: Mapped[str | None] = mapped_column(String(100))
+    #: TopoJSON, object ``units``: each unit's id, and its name and parent as properties
+    topology: Mapped[dict] = mapped_column(JSON)
+    #: the warnings the checks gave (repairs, overlaps, gaps), as shown when it was added
+    warnings: Mapped[list] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())

@@ -68,9 +68,19 @@ def asked_counties(frames: Frames, text: str | None) -> list[str]:
     return sorted({name for name in names if name in aligned})
 
 
-def topology(frames: Frames, layer: str, counties: Iterable[str] = ()) -> dict:
+def topology(frames: Frames, layer: str, counties: Iterable[str] = (),
+             base: str = map_topology.COUNTIES) -> dict:
     """The layer's TopoJSON for these frames; ``counties`` (already checked with
-    :func:`asked_counties`) picks the ZIP areas to send, none meaning every one in scope."""
+    :func:`asked_counties`) picks the ZIP areas to send, none meaning every one in scope.
+    ``base`` is the layer the data's units come from (``runtime.geography``): the US
+    counties, or a layer of one's own, whose units the ``counties`` URL then serves and
+    whose territories are dissolved from them (it has no ZIP areas)."""
+    if base != map_topology.COUNTIES:
+        if layer == map_topology.ZIP_CELLS:
+            raise LookupError(layer)
+        territory_of = county_territories(frames).to_dict()
+        return map_topology.build(base, territory_of, territory_of,
+                                  units=layer == map_topology.COUNTIES)
     if layer == map_topology.COUNTIES:
         territory_of = county_territories(frames).to_dict()
         return map_topology.build(layer, territory_of, territory_of, units=True)
@@ -90,8 +100,9 @@ def topology(frames: Frames, layer: str, counties: Iterable[str] = ()) -> dict:
     raise ValueError(layer)
 
 
-def topology_text(frames: Frames, layer: str, counties: Iterable[str] = ()) -> str:
-    return json.dumps(topology(frames, layer, counties), separators=(",", ":"))
+def topology_text(frames: Frames, layer: str, counties: Iterable[str] = (),
+                  base: str = map_topology.COUNTIES) -> str:
+    return json.dumps(topology(frames, layer, counties, base), separators=(",", ":"))
 
 
 def zip_hideout(frames: Frames, counties: Iterable[str], changes: Changes,

@@ -112,13 +112,11 @@ def territory_labels(frames: Frames, escape: bool = True) -> dict[str, str]:
     return labels
 
 
-def county_options(frames: Frames) -> list[dict]:
-    """Dropdown choices for picking counties without the map, by name."""
-    counties = us_atlas.load_counties()
-    known = frames.alignment.index.intersection(counties.index)
-    rows = counties.loc[known, ["name", "state_abbr"]]
-    options = [{"label": f"{r.name}, {r.state_abbr} · {fips}", "value": fips}
-               for fips, r in zip(rows.index, rows.itertuples(index=False), strict=True)]
+def county_options(frames: Frames, labels: pd.Series) -> list[dict]:
+    """Dropdown choices for picking units without the map, by name: ``labels`` is each
+    unit's ("Autauga, AL"; ``runtime.geography``)."""
+    known = frames.alignment.index.intersection(labels.index)
+    options = [{"label": f"{labels[uid]} · {uid}", "value": uid} for uid in known]
     return sorted(options, key=lambda o: o["label"])
 
 
