@@ -17,8 +17,9 @@ from sqlalchemy import Engine
 
 from dashboard.geo import us_atlas
 from dashboard.i18n.translation import _
+from dashboard.ingest.parsing import layer_unit_ids
 from dashboard.ingest.reading import Problem, ReadFiles, read_files, validate
-from dashboard.storage import store
+from dashboard.storage import store, unit_layers
 from dashboard.storage.schema import LOAD_ORDER, Dataset
 
 
@@ -75,9 +76,12 @@ def import_read(
     # that lands in between makes the swap fail instead of being overwritten
     built_from = store.data_version(engine)
     existing = store.read_dataset(engine)
-    merged, validation_problems = validate(
-        read.tables, existing, set(us_atlas.load_counties().index), read.unreadable,
-        stage_probabilities)
+    layer_ids = unit_layers.active_unit_ids(engine)
+    with layer_unit_ids(layer_ids is not None):  # the unit column holds the layer's ids
+        merged, validation_problems = validate(
+            read.tables, existing,
+            set(us_atlas.load_counties().index) if layer_ids is None else layer_ids,
+            read.unreadable, stage_probabilities)
     result.problems.extend(validation_problems)
     if result.errors:
         return result
