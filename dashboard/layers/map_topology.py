@@ -30,7 +30,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import Polygon
 
-from dashboard.geo import us_atlas
+from dashboard.geo import us_atlas, zip_areas
 from dashboard.layers import us_layers
 from dashboard.layers.topojson import decode_arcs
 
@@ -86,6 +86,8 @@ def _read_topology(layer: str) -> dict:
 def source(layer: str) -> Source:
     """The layer's topology, read once per process (the ZIP areas: ~2 s)."""
     topology = _read_topology(layer)
+    if layer == ZIP_CELLS:  # the same file holds the ids zip_areas reads: parse it once
+        zip_areas.remember(topology)
     points, starts = decode_arcs(topology)
     units, labels = {}, {}
     counties = us_atlas.load_counties()

@@ -49,6 +49,7 @@ def all_zip_territories(frames: Frames) -> pd.Series:
     the counties with ZIP rows as :func:`zip_territories` says, every other one its
     county's (a ZIP without a row follows its county). Asking ``whatif.zip_units`` of
     every county took ~0.3 s of a mixed map's first build; only a few counties are split."""
+    map_topology.source(map_topology.ZIP_CELLS)  # read first, it gives zip_areas the ids too
     counties = county_territories(frames)
     cells = zip_areas.cell_counties()
     territory = pd.Series(counties.reindex(cells.to_numpy(object)).to_numpy(object),
