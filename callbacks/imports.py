@@ -1,4 +1,7 @@
-"""Import page: uploaded files go through the same import as the CLI."""
+"""Import page: uploaded files go through the same import as the CLI. Files
+named after their tables are staged (``dashboard.ingest.staging``) and
+imported by a background job (``callbacks/import_job.py``) with a progress
+bar and Cancel; any other layout opens the mapping step."""
 
 from __future__ import annotations
 
@@ -6,14 +9,24 @@ import base64
 
 import dash
 from dash import Input, Output, State
+from flask import current_app
 
-from callbacks import guard, import_mapping
+from callbacks import guard, import_job, import_mapping
+from callbacks.background import run_token
+from callbacks.import_job import Cancelled, owner
 from callbacks.limits import UPLOAD_FILE_LIMIT
+from dashboard.access.rules import Viewer
+from dashboard.i18n.translation import _
+from dashboard.ingest import staging
 from dashboard.ingest.mapping_page import is_native
 from dashboard.ingest.service import import_files
 from dashboard.runtime.service import DataService
 from layouts import ids
+from layouts import import_job as job_layout
 from layouts import imports as layout
+
+#: the run kind in a native import's run token (``callbacks.background.run_token``)
+KIND = "upload-"
 
 
 def render(service: DataService, selection) -> object:
@@ -38,12 +51,10 @@ def register(app: dash.Dash, service: DataService) -> None:
     )
     @guard.level("leader")
     def run_import(contents, filenames, previous):
-        """Fires on upload. Files named after their tables import at once
-        (every problem, or what was loaded); any other layout opens the
-        mapping step, its files kept server-side under a token.
-
-        Problems are worded while this request speaks the user's language:
-        the reasons when they are found, the place ("row", "column") here."""
+        """Fires on upload. The files are kept server-side under a token; files
+        named after their tables open the import's job (its progress box:
+        the job starts as it lands in the page), any other layout the
+        mapping step."""
         if not contents or not isinstance(filenames, list):
             return dash.no_update, dash.no_update, dash.no_update
         files = [(str(name), decode_upload(c))
@@ -52,12 +63,55 @@ def register(app: dash.Dash, service: DataService) -> None:
         if not is_native([name for name, _data in files]):
             step, token = import_mapping.start(service, files)
             return None, step, token
-        result = import_files(service.engine, files, actor="web",
-                              stage_probabilities=service.settings.stage_probabilities)
+        token = staging.stage(service.settings.instance_path, files, owner())
+        signed = guard.viewer_token(current_app.config["SECRET_KEY"])
+        return layout.import_job(token, signed), None, token
+
+    def import_staged(viewer: Viewer, values: tuple, progress) -> object:
+        """The job's work: the staged files imported, all or nothing; every
+        problem, or what was loaded. The files go either way (Cancel too: drop
+        them again). Problems are worded in the job's language (the viewer's)."""
+        token = _token(values[0])
+        instance = service.settings.instance_path
+        files = staging.load(instance, token, owner(viewer))
+        if files is None:
+            return layout.upload_again()
+        try:
+            result = import_files(service.engine, files, actor="web",
+                                  stage_probabilities=service.settings.stage_probabilities,
+                                  progress=progress)
+        except Cancelled:
+            return job_layout.cancelled(_("Drop the files again to import them."))
+        finally:
+            staging.discard(instance, token, owner(viewer))
         return layout.import_report(
             result.ok, [str(p) for p in result.errors], [str(p) for p in result.warnings],
-            result.rows, result.unchanged,
-        ), None, None
+            result.rows, result.unchanged)
+
+    import_job.register(app, service, import_job.ImportJob(
+        box=job_layout.NATIVE,
+        trigger=Input(ids.IMPORT_RUN, "data"), states=[],
+        outputs=[Output(ids.IMPORT_RUN_RESULT, "children")],
+        running=[(Output(ids.IMPORT_RUN_RESULT, "style"), {"display": "none"},
+                  {"display": "block"})],
+        viewer_of=lambda values: _field(values[0], "viewer"),
+        run_of=lambda values: run_token(_token(values[0]), 0, KIND),
+        cancel_states=[State(ids.IMPORT_RUN, "data")],
+        cancel_run_of=lambda values: run_token(_token(values[0]), 0, KIND),
+        work=import_staged, gone=layout.upload_again,
+        idle=lambda values: _token(values[0]) is None,
+        # it starts as the upload's answer puts its store in the page
+        prevent_initial_call=False))
 
     del run_import
     import_mapping.register(app, service)
+
+
+def _field(data, name: str):
+    return data.get(name) if isinstance(data, dict) else None
+
+
+def _token(data) -> str | None:
+    """The staged files' token a job's store holds (None: none, or garbled)."""
+    token = _field(data, "token")
+    return token if isinstance(token, str) and token else None

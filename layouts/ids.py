@@ -276,6 +276,16 @@ IMPORT_MAP_RUNNING = "import-map-running"
 IMPORT_MAP_STEP = "import-map-step"
 IMPORT_MAP_PROGRESS = "import-map-progress"
 IMPORT_MAP_CANCEL = "import-map-cancel"
+#: files named after their tables import as a background job too: the panel an
+#: upload opens (its store holds the staged files' token and the signed viewer,
+#: and starts the job), the box shown while it runs, its step, its progress
+#: bar, Cancel, and what the import did
+IMPORT_RUN = "import-run"
+IMPORT_RUN_RUNNING = "import-run-running"
+IMPORT_RUN_STEP = "import-run-step"
+IMPORT_RUN_PROGRESS = "import-run-progress"
+IMPORT_RUN_CANCEL = "import-run-cancel"
+IMPORT_RUN_RESULT = "import-run-result"
 
 # First-run checklist (map page, a leader with accounts but no whole plan)
 FIRST_RUN = "first-run"

@@ -13,8 +13,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.i18n import formatting
-from dashboard.i18n.translation import N_, _, ngettext
+from dashboard.i18n.translation import _, ngettext
 from layouts import ids
+from layouts.import_job import MAPPED, progress_box
 
 _ROW, _HEADER = 32, 34
 
@@ -138,43 +139,6 @@ def as_of_choice(as_of: date | None) -> html.Div:
         hidden=as_of is None)
 
 
-#: each step of an import as its progress bar names it (the steps of
-#: ``dashboard.ingest.mapped_import.run``)
-_STEP_LABELS = {
-    "reading": N_("Reading the files…"),
-    "mapping": N_("Mapping the columns…"),
-    "building": N_("Building the tables…"),
-    "writing": N_("Checking and writing the data (this cannot be cancelled)…"),
-    "done": N_("Done."),
-}
-
-
-def step_label(step: str) -> str:
-    """The words the progress bar shows for a step of the import."""
-    label = _STEP_LABELS.get(step)
-    return _(label) if label else step
-
-
-def progress_box() -> html.Div:
-    """The running import's step, its share of the work and Cancel; shown only
-    while the import runs (its ``style`` is set by the job's callback)."""
-    return html.Div([
-        html.Div([
-            html.Span(id=ids.IMPORT_MAP_STEP, className="small", role="status"),
-            dbc.Button(_("Cancel"), id=ids.IMPORT_MAP_CANCEL, color="secondary", outline=True,
-                       size="sm", disabled=True, className="ms-auto"),
-        ], className="d-flex align-items-center gap-2 mb-1"),
-        dbc.Progress(id=ids.IMPORT_MAP_PROGRESS, value=0, label="", striped=True,
-                     animated=True, className="im-progress"),
-    ], id=ids.IMPORT_MAP_RUNNING, className="mt-3", style={"display": "none"})
-
-
-def cancelled() -> dbc.Alert:
-    """What a cancelled import did: nothing."""
-    return dbc.Alert(_("Import cancelled before the data was written: nothing was imported. "
-                       "Press Import to start again."), color="info")
-
-
 def mapping_step(*, profile: str | None, files: dag.AgGrid, columns: dag.AgGrid,
                  stages: dag.AgGrid, problem_part: html.Div, preview_part: html.Div,
                  ready: bool, as_of: date | None = None,
@@ -214,7 +178,7 @@ def mapping_step(*, profile: str | None, files: dag.AgGrid, columns: dag.AgGrid,
         ], className="d-flex flex-wrap align-items-center gap-2 mt-3"),
         html.Div(_("A saved mapping is applied by itself the next time files with the same "
                    "columns are uploaded."), className="small text-muted mt-1"),
-        progress_box(),
+        progress_box(MAPPED),
         html.Div(id=ids.IMPORT_MAP_RESULT, className="mt-3"),
         dcc.Store(id=ids.IMPORT_MAP_VIEWER, data=signed_viewer),
     ]

@@ -9,6 +9,7 @@ from dashboard.i18n import formatting
 from dashboard.i18n.translation import _, ngettext
 from dashboard.storage.schema import TABLES
 from layouts import ids
+from layouts.import_job import NATIVE, progress_box
 
 
 def import_page(max_file_bytes: int) -> html.Div:
@@ -48,7 +49,10 @@ def import_page(max_file_bytes: int) -> html.Div:
                                          id=ids.IMPORT_TOO_BIG, hidden=True, role="alert",
                                          className="alert alert-warning mt-2 mb-0",
                                          **{"data-max-bytes": str(max_file_bytes)}),
-                                dcc.Loading(html.Div(id=ids.IMPORT_RESULT, className="mt-3")),
+                                # a spinner while the upload is answered, and only then:
+                                # an import shows its own progress bar
+                                dcc.Loading(html.Div(id=ids.IMPORT_RESULT, className="mt-3"),
+                                            target_components={ids.IMPORT_RESULT: "children"}),
                                 dcc.Store(id=ids.IMPORT_MAP_TOKEN),
                             ]
                         ),
@@ -100,6 +104,17 @@ def _drop_hint() -> list:
     so that a language may put the link where its grammar wants it."""
     before, _link, after = _("Drop CSV or XLSX files here, or {link}").partition("{link}")
     return [part for part in (before, html.A(_("choose files")), after) if part != ""]
+
+
+def import_job(token: str, signed_viewer: str) -> html.Div:
+    """The import of files named after their tables, as a background job: the
+    store that starts it (the staged files' token and the viewer signed for
+    the job), its progress box, and where what it did is shown."""
+    return html.Div([
+        dcc.Store(id=ids.IMPORT_RUN, data={"token": token, "viewer": signed_viewer}),
+        progress_box(NATIVE),
+        html.Div(id=ids.IMPORT_RUN_RESULT),
+    ])
 
 
 def upload_again() -> dbc.Alert:

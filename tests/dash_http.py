@@ -181,17 +181,57 @@ def sign_in(client, username: str = "leader", password: str | None = None):
     return client
 
 
-def upload(client, app, files: dict[str, bytes]):
-    """Drop ``files`` (name -> bytes) on the import page's upload box."""
+def upload(client, app, files: dict[str, bytes], previous: str | None = None):
+    """Drop ``files`` (name -> bytes) on the import page's upload box; ``previous``:
+    the token of the files an earlier upload left waiting.
+
+    Files named after their tables answer with the import's job panel, whose
+    store starts a background job as it lands in the page: the job is run to
+    its end as the browser runs it (:class:`Job`), and what it did is returned
+    as the upload box's result (``IMPORT_RESULT``'s children), as the page
+    shows it. Returns (status code, parsed JSON or None)."""
     import base64
 
     from layouts import ids
 
     contents = ["data:text/csv;base64," + base64.b64encode(b).decode() for b in files.values()]
-    return post_callback(client, app, (ids.IMPORT_RESULT, "children"), {
+    status, body = post_callback(client, app, (ids.IMPORT_RESULT, "children"), {
         f"{ids.IMPORT_UPLOAD}.contents": contents,
         f"{ids.IMPORT_UPLOAD}.filename": list(files),
+        f"{ids.IMPORT_MAP_TOKEN}.data": previous,
     })
+    run = find(body["response"], ids.IMPORT_RUN) if status == 200 and body else None
+    if run is None:
+        return status, body
+    answer = start_import(client, app, run["data"]).answer()
+    body["response"][ids.IMPORT_RESULT]["children"] = answer[ids.IMPORT_RUN_RESULT]["children"]
+    return status, body
+
+
+def start_import(client, app, data: dict) -> Job:
+    """The import job of files named after their tables, started as the page
+    starts it: its store (``data``: token and signed viewer) landing in the page."""
+    from layouts import ids
+
+    return Job(client, app, (ids.IMPORT_RUN_RESULT, "children"), {f"{ids.IMPORT_RUN}.data": data})
+
+
+def find(tree, ident: str) -> dict | None:
+    """The props of the component ``ident`` in a returned layout (or answer)."""
+    if isinstance(tree, dict):
+        props = tree.get("props", {})
+        if props.get("id") == ident:
+            return props
+        for value in (props.values() if "props" in tree else tree.values()):
+            found = find(value, ident)
+            if found is not None:
+                return found
+    elif isinstance(tree, list):
+        for item in tree:
+            found = find(item, ident)
+            if found is not None:
+                return found
+    return None
 
 
 class Job:
@@ -238,3 +278,25 @@ class Job:
     def answer(self) -> dict:
         """The job's outputs (``response``), once it has them."""
         return self.wait()["response"]
+
+
+class Held:
+    """``module.name`` (a function) holds, from now on, until :meth:`release`,
+    in any process: a background job's process is forked from the test's, so
+    it runs the patched function. The test sees the job mid-way, then lets it
+    go on (``go``: a file path that does not exist yet)."""
+
+    def __init__(self, monkeypatch, module, name: str, go):
+        function = getattr(module, name)
+        self.go = go
+
+        def held(*args, **kwargs):
+            deadline = time.monotonic() + 60
+            while not go.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            return function(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, held)
+
+    def release(self) -> None:
+        self.go.touch()

@@ -6,7 +6,7 @@ nothing, with every existing check. Shared by the CLI and, later, the page."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,18 +16,24 @@ from sqlalchemy import Engine
 from dashboard.ingest import first_run, mapping, profiles
 from dashboard.ingest.checks import Problem, has_errors
 from dashboard.ingest.reading import read_cells
-from dashboard.ingest.service import ImportResult, import_read
+from dashboard.ingest.service import (
+    BUILDING,
+    DONE,
+    MAPPING,
+    READING,
+    WRITING,
+    ImportResult,
+    Progress,
+    import_read,
+    no_progress,
+)
 from dashboard.storage import store
 
-#: The steps of an import as :func:`run` reports them (the page's progress bar
-#: names them); each with the share of the work done when it starts, measured
-#: on a 1,000,000-line order export (benchmarks/import_big.py).
-READING, MAPPING, BUILDING, WRITING, DONE = "reading", "mapping", "building", "writing", "done"
-Progress = Callable[[str, float], None]
-
-
-def _no_progress(_step: str, _share: float) -> None:
-    return None
+#: The steps of an import as :func:`run` reports them are ``service``'s
+#: (READING … DONE); the shares told with them were measured on a
+#: 1,000,000-line order export (benchmarks/import_big.py).
+__all__ = ["BUILDING", "DONE", "MAPPING", "READING", "WRITING", "Answers", "MappedImport",
+           "Progress", "run"]
 
 
 @dataclass
@@ -105,7 +111,7 @@ def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None 
     (the import API and ``import --mapping PROFILE``). ``progress`` is told
     each step as it starts, with the share of the work done before it."""
     answers = answers or Answers()
-    step = progress or _no_progress
+    step = progress or no_progress
     frames, read_problems = {}, []
     step(READING, 0.0)
     for name, data in files:

@@ -10,7 +10,7 @@ back the data it read."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -21,6 +21,21 @@ from dashboard.ingest.parsing import layer_unit_ids
 from dashboard.ingest.reading import Problem, ReadFiles, read_files, validate
 from dashboard.storage import store, unit_layers
 from dashboard.storage.schema import LOAD_ORDER, Dataset
+
+#: The steps of an import as it reports them (the page's progress bar names
+#: them): reading, then (through the mapping step) mapping and building, then
+#: checking and writing, then done; each told with the share of the work done
+#: when it starts.
+READING, MAPPING, BUILDING, WRITING, DONE = "reading", "mapping", "building", "writing", "done"
+Progress = Callable[[str, float], None]
+#: the share of a native import's work done when its checks start, measured on
+#: the demo data's eight files (8.4 MB) into an empty database: reading 0.5 s,
+#: checking and writing 5.0 s
+NATIVE_CHECK_SHARE = 0.1
+
+
+def no_progress(_step: str, _share: float) -> None:
+    return None
 
 
 @dataclass
@@ -50,16 +65,22 @@ class ImportResult:
 
 def import_files(
     engine: Engine, files: list[tuple[str, bytes]], actor: str = "cli",
-    stage_probabilities: Mapping[str, float] | None = None,
+    stage_probabilities: Mapping[str, float] | None = None, progress: Progress | None = None,
 ) -> ImportResult:
     """``files`` are (file name, content) pairs; the name picks the table.
 
     Files that cannot be read do not stop the others from being checked, so
     one bad encoding does not hide the rest of the list. ``stage_probabilities``
-    are the configured ones (None: the METRICS.md defaults).
+    are the configured ones (None: the METRICS.md defaults). ``progress`` is
+    told each step as it starts (reading, writing, done) with the share done.
     """
-    return import_read(engine, read_files(files), [n for n, _ in files], actor,
-                       stage_probabilities)
+    step = progress or no_progress
+    step(READING, 0.0)
+    read = read_files(files)
+    step(WRITING, NATIVE_CHECK_SHARE)
+    result = import_read(engine, read, [n for n, _ in files], actor, stage_probabilities)
+    step(DONE, 1.0)
+    return result
 
 
 def import_read(

@@ -16,7 +16,7 @@ import pytest
 from dashboard.access import users
 from dashboard.storage import store
 from layouts import ids
-from tests.dash_http import Job, post_callback, sign_in
+from tests.dash_http import Held, Job, find, post_callback, sign_in, upload
 from tests.integration.test_import_mapping_cli import (
     ALIGNMENT,
     AMBIGUOUS,
@@ -50,24 +50,6 @@ def drop(client, app, files: dict[str, str], previous: str | None = None):
     })
     assert status == 200, body
     return body["response"]
-
-
-def find(tree, ident: str) -> dict:
-    """The props of the component ``ident`` in a returned layout."""
-    if isinstance(tree, dict):
-        props = tree.get("props", {})
-        if props.get("id") == ident:
-            return props
-        for value in (props.values() if "props" in tree else tree.values()):
-            found = find(value, ident)
-            if found is not None:
-                return found
-    elif isinstance(tree, list):
-        for item in tree:
-            found = find(item, ident)
-            if found is not None:
-                return found
-    return None
 
 
 class Step:
@@ -240,35 +222,18 @@ def test_another_users_token_reads_as_gone_and_native_files_import_at_once(empty
         _client(empty_app, "other"), empty_app, **{f"{ids.IMPORT_MAP_VIEWER}.data": theirs.viewer})
     assert store.read_dataset(engine).opportunities.empty
     # files named after their tables skip the mapping step, as before
-    response = drop(_client(empty_app), empty_app, {"territories.csv": TERRITORIES},
-                    previous=step.token)
+    status, body = upload(_client(empty_app), empty_app, {"territories.csv": TERRITORIES.encode()},
+                          previous=step.token)
+    response = body["response"]
     assert "Imported 1 territories" in str(response[ids.IMPORT_RESULT]["children"])
     assert response[ids.IMPORT_MAP]["children"] is None
 
 
-class HeldBuild:
-    """Imports from now on hold at their building step until :meth:`release`
-    (the job's process is forked from this one, so it runs the patched build):
-    the test sees the job mid-way, then lets it go on."""
+def HeldBuild(monkeypatch, go) -> Held:  # noqa: N802 - reads as the class it was
+    """Imports from now on hold at their building step until released."""
+    from dashboard.ingest import mapping
 
-    def __init__(self, monkeypatch, go):
-        import time
-
-        from dashboard.ingest import mapping
-
-        build = mapping.build
-        self.go = go
-
-        def held(*args, **kwargs):
-            deadline = time.monotonic() + 60
-            while not go.exists() and time.monotonic() < deadline:
-                time.sleep(0.01)
-            return build(*args, **kwargs)
-
-        monkeypatch.setattr(mapping, "build", held)
-
-    def release(self) -> None:
-        self.go.touch()
+    return Held(monkeypatch, mapping, "build", go)
 
 
 def _progress(body: dict) -> dict:

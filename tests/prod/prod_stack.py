@@ -191,6 +191,24 @@ class Browser:
             parsed = None
         return answer.status_code, parsed, answer.text
 
+    def run_job(self, output: tuple[str, str], values: dict, changed: list | None = None,
+                timeout: float = 180):
+        """A background callback as the page runs it: started, then polled with
+        its handles until it answers. Returns (status code, parsed JSON or None,
+        raw text) of the last request: the answer, or what stopped it."""
+        status, body, raw = self.post(output, values, changed=changed)
+        if status != 200 or not body or "cacheKey" not in body:
+            return status, body, raw
+        job = {"cacheKey": body["cacheKey"], "job": body["job"]}
+        deadline = time.monotonic() + timeout
+        while "response" not in body and time.monotonic() < deadline:
+            time.sleep(0.5)
+            status, body, raw = self.post(output, values, changed=changed, params=job)
+            if status not in (200, 204):
+                return status, body, raw
+            body = body or {}
+        return status, body, raw
+
     def close(self) -> None:
         self.session.close()
 
