@@ -113,6 +113,43 @@ def demo_app(demo_settings):
     return create_app(demo_settings)
 
 
+@pytest.fixture(scope="module")
+def shared_demo_app(demo_db_template, tmp_path_factory):
+    """One demo app for the tests of a module that only read it (pages,
+    callbacks, figures; each test signs in its own client): building an app and
+    loading its frames costs 1-3 s, hundreds of times over in the suite. A test
+    that writes (an import, a scenario, a user, a setting, the app's own
+    registries) takes ``demo_app``, a copy of its own: when the module ends, the
+    stored data's stamp and every row of the other tables must be as they were,
+    so a test that wrote to this app fails here instead of changing the next."""
+    from app import create_app
+    from dashboard.runtime.config import Settings
+
+    folder = tmp_path_factory.mktemp("shared-demo")
+    copy_demo(demo_db_template, folder)
+    app = create_app(Settings(instance_path=str(folder), demo=True, tile_url="",
+                              secret_key="test-secret"))
+    engine = app.server.extensions["territory_service"].engine
+    before = _written_state(engine)
+    yield app
+    assert _written_state(engine) == before, "a test wrote to shared_demo_app: give it demo_app"
+
+
+def _written_state(engine) -> dict:
+    """The data's stamp and every row of the tables outside the dataset (users,
+    scenarios, audit log, profiles, settings...): what a write would change."""
+    from sqlalchemy import inspect, text
+
+    from dashboard.storage import store
+    from dashboard.storage.schema import TABLES
+
+    with engine.connect() as conn:
+        rows = {name: sorted(map(tuple, conn.execute(text(f'SELECT * FROM "{name}"'))), key=repr)
+                for name in inspect(conn).get_table_names()
+                if name not in TABLES and name != "alembic_version"}
+    return {"data": store.data_stamp(engine), **rows}
+
+
 @pytest.fixture
 def empty_settings(tmp_path):
     from dashboard.runtime.config import Settings

@@ -10,7 +10,14 @@ from tests.kpi_expect import core
 
 
 @pytest.fixture
-def client(demo_app):
+def client(shared_demo_app):
+    """The leader on the module's read-only app (the imports take ``importer``)."""
+    return sign_in(shared_demo_app.server.test_client())
+
+
+@pytest.fixture
+def importer(demo_app):
+    """The leader on an app of their own: these tests write, or try to."""
     return sign_in(demo_app.server.test_client())
 
 
@@ -31,8 +38,8 @@ def overview_values(period="qtd", region="all", segment="all", kpi="attainment")
             f"{ids.URL}.search": ""}
 
 
-def test_overview_recolours_through_hideout_only(client, demo_app):
-    status, body = post_callback(client, demo_app, OVERVIEW, overview_values(kpi="pace"))
+def test_overview_recolours_through_hideout_only(client, shared_demo_app):
+    status, body = post_callback(client, shared_demo_app, OVERVIEW, overview_values(kpi="pace"))
     assert status == 200
     response = body["response"]
     hideout = patched(response[ids.MAP_TERRITORIES]["hideout"])
@@ -50,29 +57,29 @@ def test_overview_recolours_through_hideout_only(client, demo_app):
     overview_values(segment="<script>alert(1)</script>"),
     overview_values(kpi="nonsense", period="2026-13-01..2026-14-01"),
 ])
-def test_bad_selection_gives_an_empty_state_not_an_error(client, demo_app, values):
-    status, body = post_callback(client, demo_app, OVERVIEW, values)
+def test_bad_selection_gives_an_empty_state_not_an_error(client, shared_demo_app, values):
+    status, body = post_callback(client, shared_demo_app, OVERVIEW, values)
     assert status == 200
     strip = body["response"][ids.KPI_STRIP]["children"]
     assert "No territory matches" in str(strip)
     assert patched(body["response"][ids.MAP_TERRITORIES]["hideout"])["colors"] == {}
 
 
-def test_region_filter_limits_the_map_to_that_region(client, demo_app):
-    service = demo_app.server.extensions["territory_service"]
+def test_region_filter_limits_the_map_to_that_region(client, shared_demo_app):
+    service = shared_demo_app.server.extensions["territory_service"]
     territories = service.frames().territories
     west = set(territories.loc[territories["region"] == "West", "territory_id"])
-    status, body = post_callback(client, demo_app, OVERVIEW, overview_values(region="West"))
+    status, body = post_callback(client, shared_demo_app, OVERVIEW, overview_values(region="West"))
     assert status == 200
     assert set(patched(body["response"][ids.MAP_TERRITORIES]["hideout"])["colors"]) == west
 
 
-def test_upload_with_bad_rows_lists_them_and_writes_nothing(client, demo_app):
+def test_upload_with_bad_rows_lists_them_and_writes_nothing(importer, demo_app):
     from dashboard.storage import store
 
     service = demo_app.server.extensions["territory_service"]
     version = store.data_version(service.engine)
-    status, body = upload(client, demo_app, {
+    status, body = upload(importer, demo_app, {
         "territories.csv": b"territory_id,territory_name,region\nT90,,West\nT91,Nine,West\n",
         "alignment.csv": b"county_fips,territory_id\n06037,T404\n",
     })
@@ -83,11 +90,11 @@ def test_upload_with_bad_rows_lists_them_and_writes_nothing(client, demo_app):
     assert store.data_version(service.engine) == version
 
 
-def test_upload_of_valid_rows_is_imported(client, demo_app):
+def test_upload_of_valid_rows_is_imported(importer, demo_app):
     from dashboard.storage import store
 
     service = demo_app.server.extensions["territory_service"]
-    status, body = upload(client, demo_app, {
+    status, body = upload(importer, demo_app, {
         "territories.csv": b"\xef\xbb\xbfterritory_id;territory_name;region\nT90;New One;West\n",
     })
     assert status == 200
@@ -95,13 +102,13 @@ def test_upload_of_valid_rows_is_imported(client, demo_app):
     assert "T90" in set(store.read_dataset(service.engine).territories["territory_id"])
 
 
-def test_import_problems_are_listed_in_the_browsers_language(client, demo_app):
+def test_import_problems_are_listed_in_the_browsers_language(importer, demo_app):
     from dashboard.storage import store
 
     service = demo_app.server.extensions["territory_service"]
     version = store.data_version(service.engine)
-    speaking(client, "fr-FR,fr;q=0.9,en;q=0.5")
-    status, body = upload(client, demo_app, {
+    speaking(importer, "fr-FR,fr;q=0.9,en;q=0.5")
+    status, body = upload(importer, demo_app, {
         "territories.csv": b"territory_id,territory_name,region\nT90,,West\nT91,Nine,West\n",
         "alignment.csv": b"county_fips,territory_id\n06037,T404\n",
     })
@@ -113,7 +120,7 @@ def test_import_problems_are_listed_in_the_browsers_language(client, demo_app):
     assert "alignment.csv ligne 2, colonne territory_id : le territoire T404 n'existe pas" in text
     assert store.data_version(service.engine) == version
 
-    status, body = upload(client, demo_app, {
+    status, body = upload(importer, demo_app, {
         "territories.csv": b"territory_id,territory_name,region\nT92,Nouveau,West\n",
     })
     assert status == 200
@@ -121,8 +128,8 @@ def test_import_problems_are_listed_in_the_browsers_language(client, demo_app):
         body["response"][ids.IMPORT_RESULT]["children"])
 
 
-def test_a_picked_date_range_becomes_the_period_in_the_url(client, demo_app):
-    status, body = post_callback(client, demo_app, (ids.URL, "search"), {
+def test_a_picked_date_range_becomes_the_period_in_the_url(client, shared_demo_app):
+    status, body = post_callback(client, shared_demo_app, (ids.URL, "search"), {
         f"{ids.URL}.search": "?region=West",
         f"{ids.PERIOD}.value": "qtd", f"{ids.REGION}.value": "West",
         f"{ids.SEGMENT}.value": "all",
@@ -135,18 +142,18 @@ def test_a_picked_date_range_becomes_the_period_in_the_url(client, demo_app):
     assert response[ids.PERIOD]["value"] == "2026-07-01..2026-07-31"
 
 
-def test_controls_that_match_the_url_leave_it_alone(client, demo_app):
+def test_controls_that_match_the_url_leave_it_alone(client, shared_demo_app):
     """Rewriting an unchanged query re-renders the page (dcc.Location re-announces
     its pathname), which dropped a territory outline clicked meanwhile."""
     values = {f"{ids.URL}.search": "?period=ytd", f"{ids.PERIOD}.value": "ytd",
               f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
               f"{ids.PERIOD_RANGE}.start_date": None, f"{ids.PERIOD_RANGE}.end_date": None}
-    status, body = post_callback(client, demo_app, (ids.URL, "search"), values,
+    status, body = post_callback(client, shared_demo_app, (ids.URL, "search"), values,
                                  changed=[f"{ids.PERIOD}.value"])
     assert status in (200, 204)
     assert ids.URL not in ((body or {}).get("response") or {})
     values[f"{ids.PERIOD}.value"] = "t12"
-    status, body = post_callback(client, demo_app, (ids.URL, "search"), values,
+    status, body = post_callback(client, shared_demo_app, (ids.URL, "search"), values,
                                  changed=[f"{ids.PERIOD}.value"])
     assert status == 200 and body["response"][ids.URL]["search"] == "?period=t12"
 
@@ -181,31 +188,32 @@ def core_cards(totals) -> dict[str, str]:
             "Coverage": formatting.multiple(totals["coverage"])}
 
 
-def test_a_link_with_an_as_of_shows_the_cores_figures_at_that_date(client, demo_app):
+def test_a_link_with_an_as_of_shows_the_cores_figures_at_that_date(client, shared_demo_app):
     """2026-05-15 is half-way through 2026Q2: the link's "quarter to date" is
     that quarter, counted to that day, not the dataset's 2026Q3."""
     from datetime import date
 
     as_of = date(2026, 5, 15)
-    then, now = core(demo_app, "qtd", as_of=as_of).totals, core(demo_app, "qtd").totals
+    then = core(shared_demo_app, "qtd", as_of=as_of).totals
+    now = core(shared_demo_app, "qtd").totals
     assert core_cards(then)["Bookings"] != core_cards(now)["Bookings"]  # a change to see
 
     values = overview_values() | {f"{ids.URL}.search": "?as_of=2026-05-15"}
-    status, body = post_callback(client, demo_app, OVERVIEW, values)
+    status, body = post_callback(client, shared_demo_app, OVERVIEW, values)
     assert status == 200
     shown = strip_cards(body["response"][ids.KPI_STRIP]["children"])
     assert {k: shown[k][0] for k in core_cards(then)} == core_cards(then)
 
     # the page a pasted link renders on load says the same
-    status, body = post_callback(client, demo_app, (ids.PAGE, "children"), {
+    status, body = post_callback(client, shared_demo_app, (ids.PAGE, "children"), {
         f"{ids.URL}.pathname": "/", f"{ids.URL}.search": "?as_of=2026-05-15"})
     assert status == 200
     page = str(body["response"][ids.PAGE]["children"])
     assert all(text in page for text in core_cards(then).values())
 
 
-def test_a_link_with_an_as_of_sets_the_picker_its_label_and_the_periods(client, demo_app):
-    status, body = post_callback(client, demo_app, (ids.URL, "search"), {
+def test_a_link_with_an_as_of_sets_the_picker_its_label_and_the_periods(client, shared_demo_app):
+    status, body = post_callback(client, shared_demo_app, (ids.URL, "search"), {
         f"{ids.URL}.search": "?as_of=2026-05-15", f"{ids.AS_OF_DATE}.date": "2026-08-14",
         f"{ids.PERIOD}.value": "qtd", f"{ids.REGION}.value": "all",
         f"{ids.SEGMENT}.value": "all"}, changed=[f"{ids.URL}.search"])
@@ -220,26 +228,26 @@ def test_a_link_with_an_as_of_sets_the_picker_its_label_and_the_periods(client, 
 
 
 @pytest.mark.parametrize("search", ["?as_of=garbage", "?as_of=2026-02-30", "?as_of="])
-def test_an_invalid_as_of_in_the_link_is_the_datasets_date(client, demo_app, search):
-    default = service_of(demo_app).as_of()
+def test_an_invalid_as_of_in_the_link_is_the_datasets_date(client, shared_demo_app, search):
+    default = service_of(shared_demo_app).as_of()
     values = {f"{ids.URL}.search": search, f"{ids.PERIOD}.value": "qtd",
               f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
               f"{ids.AS_OF_DATE}.date": default.isoformat()}
-    status, body = post_callback(client, demo_app, (ids.URL, "search"), values, changed=[])
+    status, body = post_callback(client, shared_demo_app, (ids.URL, "search"), values, changed=[])
     assert status == 200  # on load
     response = body["response"]
     assert response[ids.AS_OF_DATE]["date"] == default.isoformat()
     assert response[ids.AS_OF]["children"] == "Data as of"
     assert ids.URL not in response
-    status, body = post_callback(client, demo_app, (ids.URL, "search"), values,
+    status, body = post_callback(client, shared_demo_app, (ids.URL, "search"), values,
                                  changed=[f"{ids.URL}.search"])
     assert status in (200, 204) and not (body or {}).get("response")  # back/forward to it
 
     values = overview_values() | {f"{ids.URL}.search": search}
-    status, body = post_callback(client, demo_app, OVERVIEW, values)
+    status, body = post_callback(client, shared_demo_app, OVERVIEW, values)
     assert status == 200
     shown = strip_cards(body["response"][ids.KPI_STRIP]["children"])
-    expected = core_cards(core(demo_app, "qtd", as_of=default).totals)
+    expected = core_cards(core(shared_demo_app, "qtd", as_of=default).totals)
     assert {k: shown[k][0] for k in expected} == expected
 
 
@@ -250,8 +258,8 @@ def pick_as_of(client, app, picked, search="", period="qtd", region="all"):
         f"{ids.AS_OF_DATE}.date": picked}, changed=[f"{ids.AS_OF_DATE}.date"])
 
 
-def test_picking_an_as_of_writes_the_link_and_refreshes_every_view(client, demo_app):
-    status, body = pick_as_of(client, demo_app, "2026-05-15",
+def test_picking_an_as_of_writes_the_link_and_refreshes_every_view(client, shared_demo_app):
+    status, body = pick_as_of(client, shared_demo_app, "2026-05-15",
                               search="?period=ytd&kpi=coverage&territory=T46", period="ytd")
     assert status == 200
     response = body["response"]
@@ -262,24 +270,24 @@ def test_picking_an_as_of_writes_the_link_and_refreshes_every_view(client, demo_
     assert [o["value"] for o in response[ids.PERIOD]["options"]][3] == "2026Q1"
 
 
-def test_picking_the_datasets_date_or_clearing_removes_it_from_the_link(client, demo_app):
-    default = service_of(demo_app).as_of().isoformat()
-    status, body = pick_as_of(client, demo_app, default, search="?region=West&as_of=2026-05-15",
-                              region="West")
+def test_picking_the_datasets_date_or_clearing_removes_it_from_the_link(client, shared_demo_app):
+    default = service_of(shared_demo_app).as_of().isoformat()
+    status, body = pick_as_of(client, shared_demo_app, default,
+                              search="?region=West&as_of=2026-05-15", region="West")
     assert status == 200
     response = body["response"]
     assert response[ids.URL]["search"] == "?region=West"
     assert response[ids.AS_OF]["children"] == "Data as of"
     assert ids.AS_OF_DATE not in response  # it already shows that date
 
-    status, body = pick_as_of(client, demo_app, None, search="?as_of=2026-05-15")
+    status, body = pick_as_of(client, shared_demo_app, None, search="?as_of=2026-05-15")
     assert status == 200
     response = body["response"]
     assert response[ids.URL]["search"] == ""
     assert response[ids.AS_OF_DATE]["date"] == default  # cleared: the data's own date again
 
 
-def test_a_reps_link_says_what_they_chose_and_their_scorecard_follows_the_as_of(demo_app):
+def test_a_reps_link_says_what_they_chose_and_their_scorecard_follows_the_as_of(shared_demo_app):
     """The link holds the controls as chosen; the scope is applied where data
     is read. It used to hold the confined region, so a rep's link said
     ``region=(out of scope)`` after any change, and a manager's the region
@@ -290,11 +298,11 @@ def test_a_reps_link_says_what_they_chose_and_their_scorecard_follows_the_as_of(
     from dashboard.metrics.kpi_table import kpi_table
     from dashboard.views.selection import resolve_period
 
-    rep = sign_in(demo_app.server.test_client(), "r046")
-    status, body = pick_as_of(rep, demo_app, "2026-05-15")
+    rep = sign_in(shared_demo_app.server.test_client(), "r046")
+    status, body = pick_as_of(rep, shared_demo_app, "2026-05-15")
     assert status == 200 and body["response"][ids.URL]["search"] == "?as_of=2026-05-15"
-    for who in (rep, sign_in(demo_app.server.test_client(), "manager-west")):
-        status, body = post_callback(who, demo_app, (ids.URL, "search"), {
+    for who in (rep, sign_in(shared_demo_app.server.test_client(), "manager-west")):
+        status, body = post_callback(who, shared_demo_app, (ids.URL, "search"), {
             f"{ids.URL}.search": "", f"{ids.PERIOD}.value": "ytd",
             f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
             f"{ids.AS_OF_DATE}.date": None}, changed=[f"{ids.PERIOD}.value"])
@@ -302,9 +310,9 @@ def test_a_reps_link_says_what_they_chose_and_their_scorecard_follows_the_as_of(
 
     # a rep's scorecard is their own (whoever they ask for), at the link's as-of
     as_of = date(2026, 5, 15)
-    row = kpi_table(service_of(demo_app).frames(), resolve_period("qtd", as_of), as_of,
+    row = kpi_table(service_of(shared_demo_app).frames(), resolve_period("qtd", as_of), as_of,
                     "rep").set_index("id").loc["R046"]
-    status, body = post_callback(rep, demo_app, (ids.SCORECARD_CONTENT, "children"), {
+    status, body = post_callback(rep, shared_demo_app, (ids.SCORECARD_CONTENT, "children"), {
         f"{ids.SCORECARD_REP}.value": "R001", f"{ids.PERIOD}.value": "qtd",
         f"{ids.URL}.search": "?as_of=2026-05-15"})
     assert status == 200
@@ -312,32 +320,32 @@ def test_a_reps_link_says_what_they_chose_and_their_scorecard_follows_the_as_of(
     assert formatting.money(row["bookings"]) in content
 
 
-def test_a_control_change_keeps_the_maps_kpi_and_the_open_drilldown(client, demo_app):
-    status, body = post_callback(client, demo_app, (ids.URL, "search"), {
+def test_a_control_change_keeps_the_maps_kpi_and_the_open_drilldown(client, shared_demo_app):
+    status, body = post_callback(client, shared_demo_app, (ids.URL, "search"), {
         f"{ids.URL}.search": "?kpi=coverage&territory=T46", f"{ids.PERIOD}.value": "t12",
         f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
-        f"{ids.AS_OF_DATE}.date": service_of(demo_app).as_of().isoformat()},
+        f"{ids.AS_OF_DATE}.date": service_of(shared_demo_app).as_of().isoformat()},
         changed=[f"{ids.PERIOD}.value"])
     assert status == 200
     assert body["response"][ids.URL]["search"] == "?period=t12&kpi=coverage&territory=T46"
 
 
-def test_a_url_change_the_controls_already_show_refreshes_nothing(client, demo_app):
+def test_a_url_change_the_controls_already_show_refreshes_nothing(client, shared_demo_app):
     """Writing ``kpi=`` or ``territory=`` changes the URL; the controls must
     not be re-sent then, or every view would recompute for nothing."""
-    status, body = post_callback(client, demo_app, (ids.URL, "search"), {
+    status, body = post_callback(client, shared_demo_app, (ids.URL, "search"), {
         f"{ids.URL}.search": "?period=ytd&territory=T46", f"{ids.PERIOD}.value": "ytd",
         f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
-        f"{ids.AS_OF_DATE}.date": service_of(demo_app).as_of().isoformat()},
+        f"{ids.AS_OF_DATE}.date": service_of(shared_demo_app).as_of().isoformat()},
         changed=[f"{ids.URL}.search"])
     assert status in (200, 204)
     assert not (body or {}).get("response")
 
 
-def test_the_maps_kpi_goes_into_the_link_but_not_the_default(client, demo_app):
+def test_the_maps_kpi_goes_into_the_link_but_not_the_default(client, shared_demo_app):
 
     def pick(kpi, search):
-        return post_by_input(client, demo_app, ids.URL, ids.MAP_KPI_PICKER, {
+        return post_by_input(client, shared_demo_app, ids.URL, ids.MAP_KPI_PICKER, {
             f"{ids.MAP_KPI_PICKER}.value": kpi, f"{ids.URL}.search": search})
 
     status, body = pick("coverage", "?period=ytd&territory=T46")
@@ -349,8 +357,8 @@ def test_the_maps_kpi_goes_into_the_link_but_not_the_default(client, demo_app):
     assert status in (200, 204) and not (body or {}).get("response")
 
 
-def test_a_link_with_a_kpi_reopens_the_map_coloured_by_it(client, demo_app):
-    status, body = post_callback(client, demo_app, (ids.PAGE, "children"), {
+def test_a_link_with_a_kpi_reopens_the_map_coloured_by_it(client, shared_demo_app):
+    status, body = post_callback(client, shared_demo_app, (ids.PAGE, "children"), {
         f"{ids.URL}.pathname": "/", f"{ids.URL}.search": "?kpi=coverage&territory=T46"})
     assert status == 200
     page = body["response"][ids.PAGE]["children"]
@@ -358,15 +366,15 @@ def test_a_link_with_a_kpi_reopens_the_map_coloured_by_it(client, demo_app):
     assert "'value': 'coverage'" in text and "Pipeline coverage" in text
     assert "'selected': 'T46'" in text  # the open drill-down's territory is outlined
     # a forged KPI opens the default map, no error
-    status, body = post_callback(client, demo_app, (ids.PAGE, "children"), {
+    status, body = post_callback(client, shared_demo_app, (ids.PAGE, "children"), {
         f"{ids.URL}.pathname": "/", f"{ids.URL}.search": "?kpi=%3Cscript%3E"})
     assert status == 200 and "'value': 'attainment'" in str(body["response"])
 
 
-def test_a_link_naming_a_territory_opens_its_drilldown(client, demo_app):
+def test_a_link_naming_a_territory_opens_its_drilldown(client, shared_demo_app):
 
     def load(search, shown=None, is_open=False, who=client):
-        return post_by_input(who, demo_app, ids.DRILLDOWN_TERRITORY, ids.URL, {
+        return post_by_input(who, shared_demo_app, ids.DRILLDOWN_TERRITORY, ids.URL, {
             f"{ids.URL}.search": search, f"{ids.DRILLDOWN_TERRITORY}.data": shown,
             f"{ids.DRILLDOWN}.is_open": is_open})
 
@@ -381,21 +389,21 @@ def test_a_link_naming_a_territory_opens_its_drilldown(client, demo_app):
     # an unknown territory, or one outside a manager's region: no panel, no error
     assert load("?territory=T999")[0] in (200, 204)
     assert not (load("?territory=T999")[1] or {}).get("response")
-    service = service_of(demo_app)
+    service = service_of(shared_demo_app)
     territories = service.frames().territories
     east = territories.index[territories["region"] == "Northeast"][0]
-    manager = sign_in(demo_app.server.test_client(), "manager-west")
+    manager = sign_in(shared_demo_app.server.test_client(), "manager-west")
     status, body = load(f"?territory={east}", who=manager)
     assert status in (200, 204) and not (body or {}).get("response")
     # a rep has no drill-down at all: refused, whatever the link says
-    rep = sign_in(demo_app.server.test_client(), "r046")
+    rep = sign_in(shared_demo_app.server.test_client(), "r046")
     assert load("?territory=T46", who=rep)[0] == 403
 
 
-def test_an_open_drilldown_is_in_the_link_until_it_closes(client, demo_app):
+def test_an_open_drilldown_is_in_the_link_until_it_closes(client, shared_demo_app):
 
     def panel(is_open, territory, search):
-        return post_by_input(client, demo_app, ids.URL, ids.DRILLDOWN, {
+        return post_by_input(client, shared_demo_app, ids.URL, ids.DRILLDOWN, {
             f"{ids.DRILLDOWN}.is_open": is_open, f"{ids.DRILLDOWN}.title": "x",
             f"{ids.DRILLDOWN_TERRITORY}.data": territory, f"{ids.URL}.search": search})
 
@@ -411,8 +419,8 @@ def test_an_open_drilldown_is_in_the_link_until_it_closes(client, demo_app):
 # --- the map's ranking: numbers that sort and export; the coverage card's line ---
 
 
-def test_the_ranking_holds_numbers_formatted_as_the_kpi(client, demo_app):
-    status, body = post_callback(client, demo_app, OVERVIEW, overview_values(kpi="coverage"))
+def test_the_ranking_holds_numbers_formatted_as_the_kpi(client, shared_demo_app):
+    status, body = post_callback(client, shared_demo_app, OVERVIEW, overview_values(kpi="coverage"))
     assert status == 200
     response = body["response"][ids.OVERVIEW_RANKING]
     values = [r["value"] for r in response["rowData"]]
@@ -425,15 +433,15 @@ def test_the_ranking_holds_numbers_formatted_as_the_kpi(client, demo_app):
     assert value_column.get("sortable", True) is not False
 
 
-def test_the_ranking_has_csv_and_xlsx_exports(client, demo_app):
-    status, body = post_callback(client, demo_app, (ids.OVERVIEW_RANKING, "exportDataAsCsv"),
+def test_the_ranking_has_csv_and_xlsx_exports(client, shared_demo_app):
+    status, body = post_callback(client, shared_demo_app, (ids.OVERVIEW_RANKING, "exportDataAsCsv"),
                                  {f"{ids.OVERVIEW_RANKING_EXPORT}.n_clicks": 1})
     assert status == 200 and body["response"][ids.OVERVIEW_RANKING]["exportDataAsCsv"] is True
     rows = [{"id": "T01", "name": "Alpha", "value": 0.5}]
     percent = {"function": 'tdFormat.percent(params.value, "en", 0, false)'}
     columns = [{"field": "id", "headerName": "ID"},
                {"field": "value", "headerName": "Pace", "valueFormatter": percent}]
-    status, body = post_callback(client, demo_app, (ids.OVERVIEW_RANKING_DOWNLOAD, "data"), {
+    status, body = post_callback(client, shared_demo_app, (ids.OVERVIEW_RANKING_DOWNLOAD, "data"), {
         f"{ids.OVERVIEW_RANKING_XLSX}.n_clicks": 1, f"{ids.OVERVIEW_RANKING}.rowData": rows,
         f"{ids.OVERVIEW_RANKING}.columnDefs": columns,
         f"{ids.OVERVIEW_RANKING}.csvExportParams": {"fileName": "territories-weakest-first.csv"}})
@@ -444,7 +452,8 @@ def test_the_ranking_has_csv_and_xlsx_exports(client, demo_app):
 
 @pytest.mark.parametrize("coverage, tone", [(2.5, "bad"), (2.99, "bad"), (3.0, "good"),
                                             (4.2, "good"), (float("nan"), "")])
-def test_the_coverage_card_judges_against_the_pipelines_healthy_line(demo_app, coverage, tone):
+def test_the_coverage_card_judges_against_the_pipelines_healthy_line(shared_demo_app, coverage,
+                                                                     tone):
     """2.5× was "good" against a 2× line while the map coloured it below its
     3× centre and the pipeline view called it below the healthy line."""
     import pandas as pd
@@ -458,7 +467,7 @@ def test_the_coverage_card_judges_against_the_pipelines_healthy_line(demo_app, c
         "bookings", "quota", "time_elapsed", "attainment", "projected_attainment", "pace",
         "open_pipeline", "weighted_pipeline", "win_rate", "avg_deal_size", "penetration",
         "revenue_growth")} | {"coverage": coverage})
-    with demo_app.server.test_request_context("/"):
+    with shared_demo_app.server.test_request_context("/"):
         strip = kpi_cards(totals, Period.parse("2026Q3"))
     card = next(c for c in strip if "Coverage" in str(c))
     assert card.children.children[1].className == f"kpi-value {tone}".strip()
