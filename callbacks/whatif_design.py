@@ -96,7 +96,7 @@ def design(service: DataService, steps, territories, measures, as_of_text, token
     if cancelled:
         label = _("{label}, cancelled").format(label=label)
     reasons = (design_reasons.territory_reasons(prepared, reading)
-               + design_reasons.split_reasons(prepared, reading, county_names()))
+               + design_reasons.split_reasons(prepared, reading, county_names(service)))
     message = label[0].upper() + label[1:] + "."
     if reading.empty:
         message += " " + ngettext(

@@ -28,7 +28,6 @@ from callbacks import guard
 from callbacks.background import request_cancel, run_token, stopper
 from callbacks.whatif_drafts import posted_changes
 from dashboard.design.graph import DesignError
-from dashboard.geo import us_atlas
 from dashboard.i18n import formatting, translation
 from dashboard.i18n.formatting import percent
 from dashboard.i18n.translation import _, ngettext
@@ -50,10 +49,9 @@ PROPOSAL_SHARE = 0.6
 REPORT_SECONDS = 0.5
 
 
-def county_names() -> dict[str, str]:
-    counties = us_atlas.load_counties()
-    return {fips: f"{name}, {state}" for fips, name, state in
-            zip(counties.index, counties["name"], counties["state_abbr"], strict=True)}
+def county_names(service: DataService) -> dict[str, str]:
+    """What each unit is called ("Autauga, AL"; a layer of one's own: its name)."""
+    return service.geography().labels.to_dict()
 
 
 @dataclass(frozen=True)
@@ -156,8 +154,9 @@ def prepare(service: DataService, viewer, steps, settings: SearchSettings, measu
     changes = posted_changes(data, steps)
     options = settings.options(service, measures, resolve_as_of(as_of_text, service.as_of()))
     scenario = changeset.apply(frames, changes)
-    prepared = design_runs.prepare(scenario, changes, us_atlas.load_counties(),
-                                   us_atlas.county_adjacency(), options, fixed_overrides)
+    geography = service.geography()
+    prepared = design_runs.prepare(scenario, changes, geography.table, geography.adjacency,
+                                   options, fixed_overrides)
     return frames, changes, prepared
 
 
@@ -247,7 +246,7 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
         disruption=percent(reading.disruption, 1), seconds=formatting.number(seconds, 1))
     if cancelled:
         label = _("{label}, cancelled").format(label=label)
-    names = county_names()
+    names = county_names(service)
     reasons = (design_reasons.move_reasons(prepared, result, reading, names)
                + design_reasons.split_reasons(prepared, reading, names))
     message = label[0].upper() + label[1:] + "."

@@ -233,7 +233,6 @@ def _draft(frames, changes, reading):
 
 def cmd_design(settings, args: argparse.Namespace) -> int:
     from dashboard.design.graph import DesignError
-    from dashboard.geo import us_atlas
     from dashboard.runtime.cli import _service
     from dashboard.whatif import changeset, design_runs, scenarios
     from dashboard.whatif.design_input import refusal
@@ -266,8 +265,9 @@ def cmd_design(settings, args: argparse.Namespace) -> int:
         as_of=service.as_of())
     started = time.monotonic()
     try:
+        geography = service.geography()
         prepared = design_runs.prepare(changeset.apply(frames, changes), changes,
-                                       us_atlas.load_counties(), us_atlas.county_adjacency(),
+                                       geography.table, geography.adjacency,
                                        options, fixed_overrides=args.budget is not None)
         if args.budget is None:
             result = design_runs.design(prepared, args.territories)

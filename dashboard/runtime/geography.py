@@ -28,6 +28,9 @@ class Geography:
     adjacency: Mapping[str, frozenset[str] | set[str]]
     #: what a unit is called on the page ("Autauga, AL"; a layer's own name)
     labels: pd.Series
+    #: the units as the design engine reads them (``us_atlas.load_counties``' columns:
+    #: name, state_fips (the parent), area_km2, lat, lon, geometry), by unit id
+    table: pd.DataFrame
     #: True on a layer of one's own: no US state outlines, no ZIP areas
     own: bool = False
 
@@ -37,7 +40,7 @@ def counties() -> Geography:
     atlas = us_atlas.load_counties()
     labels = (atlas["name"] + ", " + atlas["state_abbr"].fillna("")).str.rstrip(", ")
     return Geography(map_topology.COUNTIES, atlas["area_km2"], us_atlas.county_adjacency(),
-                     labels)
+                     labels, atlas)
 
 
 def of_units(engine: Engine, units: str) -> Geography:
@@ -48,5 +51,13 @@ def of_units(engine: Engine, units: str) -> Geography:
     from dashboard.runtime import custom_layers
 
     layer = custom_layers.load_layer(engine, name)
-    return Geography(custom_layers.map_key(engine, name), layer.units["area_km2"],
-                     layer.adjacency, layer.units["name"].astype(object), own=True)
+    units = layer.units
+    centres = units["geometry"].map(lambda shape: shape.centroid)
+    table = pd.DataFrame({"name": units["name"], "state_fips": units["parent_id"],
+                          "state_abbr": units["parent_id"], "region": None,
+                          "area_km2": units["area_km2"],
+                          "lat": centres.map(lambda point: point.y).astype("float64"),
+                          "lon": centres.map(lambda point: point.x).astype("float64"),
+                          "geometry": units["geometry"]}, index=units.index)
+    return Geography(custom_layers.map_key(engine, name), units["area_km2"],
+                     layer.adjacency, units["name"].astype(object), table, own=True)

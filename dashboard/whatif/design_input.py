@@ -79,11 +79,11 @@ def centres(counties: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return lat, lon
 
 
-def _link_pieces(graph: UnitGraph) -> list[tuple[str, str]]:
+def _link_pieces(graph: UnitGraph, state: np.ndarray) -> list[tuple[str, str]]:
     """Links joining each cut-off piece to the nearest county outside it (of its own
-    state when the state has one), smallest piece first, until the graph is one piece."""
+    state, or parent unit, when it has one), smallest piece first, until the graph is one
+    piece."""
     label = graph.components()
-    state = np.array([u[:2] for u in graph.ids])
     links = []
     while label.max() > 0:
         piece = int(np.argmin(np.bincount(label)))
@@ -125,7 +125,10 @@ def county_input(frames: Frames, counties: pd.DataFrame, adjacency: Mapping[str,
     edges = [(a, b) for a, b in edges if a in fips and b in fips]
     measures = np.column_stack([potential, n, workload])
     graph = UnitGraph.build(list(fips), xy, measures, edges, MEASURES)
-    added = _link_pieces(graph)
+    # a county's state; a layer of one's own gives its units' parent there (no FIPS prefix)
+    state = (where["state_fips"].astype(object).fillna("").to_numpy() if "state_fips" in where
+             else np.array([u[:2] for u in fips], dtype=object))
+    added = _link_pieces(graph, state)
     if added:
         graph = UnitGraph.build(list(fips), xy, measures, edges + added, MEASURES)
     start = tids.get_indexer(frames.alignment["territory_id"].astype(object))

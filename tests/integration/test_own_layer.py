@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,16 +33,23 @@ BOUNDARIES = DATA / "departements.geojson"
 PASSWORD = "a-long-password-1"
 
 
-@pytest.fixture(scope="module")
-def instance(tmp_path_factory):
-    """An instance folder on the layer ``fr`` with the small dataset imported; what the
-    three commands printed."""
-    folder = tmp_path_factory.mktemp("own-layer")
+@contextmanager
+def commands_on(folder: Path):
+    """The command line's settings pointed at ``folder`` (no demo, the data's own as-of)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TD_INSTANCE_PATH", str(folder))
         patch.setenv("TD_DEMO", "0")
         patch.delenv("DATABASE_URL", raising=False)
         patch.delenv("TD_AS_OF", raising=False)
+        yield
+
+
+@pytest.fixture(scope="module")
+def instance(tmp_path_factory):
+    """An instance folder on the layer ``fr`` with the small dataset imported; what the
+    three commands printed."""
+    folder = tmp_path_factory.mktemp("own-layer")
+    with commands_on(folder):
         printed = []
         for argv in (["layers", "add", str(BOUNDARIES), "--name", "fr", "--id-property",
                       "code", "--name-property", "nom", "--parent-property", "region"],
@@ -61,11 +69,7 @@ def settings_of(folder: Path) -> Settings:
 
 
 def kpis(folder: Path, level: str, capsys) -> dict[str, dict]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("TD_INSTANCE_PATH", str(folder))
-        patch.setenv("TD_DEMO", "0")
-        patch.delenv("DATABASE_URL", raising=False)
-        patch.delenv("TD_AS_OF", raising=False)
+    with commands_on(folder):
         capsys.readouterr()
         assert main(["kpis", "--period", "2026Q3", "--level", level]) == 0
     return {row["id"]: row for row in csv.DictReader(io.StringIO(capsys.readouterr().out))}
@@ -196,3 +200,18 @@ def test_an_import_naming_no_unit_of_the_layer_is_refused_with_the_reason(app):
         "alignment.csv row 5, column county_fips: unit id 060370 is longer than 5 characters",
     ]
     assert app.server.extensions["territory_service"].data_version() == before
+
+
+def test_the_design_engine_balances_potential_on_the_layer(instance, capsys):
+    """Potential: T1 300k (01 100k, 02 200k, 04 none), T2 700k (03 300k, 05 150k, 2A
+    250k); the mean is 500k. One move keeping both territories in one piece: 05 (150k,
+    bordering 02 and 04) to T1 gives 450k / 550k, 10% off the mean (03 would give 20%;
+    2A is an island tied to its nearest département, 03 or 06, both T2's)."""
+    with commands_on(instance[0]):
+        capsys.readouterr()
+        main(["design", "--territories", "2", "--balance", "potential", "--no-split",
+              "--time-limit", "5", "--save-as", "balanced"])
+    printed = capsys.readouterr().out
+    assert "potential (balanced): balance index 0.600 -> 0.900" in printed
+    assert "largest deviation from the target 10.00%" in printed
+    assert "1 counties moved" in printed and "contiguous: yes" in printed
