@@ -9,13 +9,14 @@ from datetime import date
 
 import dash_bootstrap_components as dbc
 import dash_leaflet as dl
-from dash import dcc, html
+from dash import html
 
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _
 from layouts import components, grid_format, ids
 from layouts.import_mapping import editable_grid
 from layouts.overview import MAP_NS, US_CENTER, accounts_legend
+from layouts.shell import date_picker
 
 STEPS = (("territories", N_("Design territories")), ("reps", N_("Assign reps")),
          ("quotas", N_("Set quotas")))
@@ -137,10 +138,10 @@ def message(texts: list[str], tone: str = "danger") -> dbc.Alert | None:
 def as_of_line(as_of: date, earliest: date | None) -> html.Div:
     return html.Div([
         dbc.Label(_("Data as of"), html_for=ids.FIRST_RUN_AS_OF, className="mb-0 me-2 small"),
-        html.Div(dcc.DatePickerSingle(
-            id=ids.FIRST_RUN_AS_OF, date=as_of.isoformat(),
-            min_date_allowed=earliest.isoformat() if earliest else None,
-            display_format="YYYY-MM-DD"), className="fr-date me-2"),
+        html.Div(date_picker(
+            ids.FIRST_RUN_AS_OF, date=as_of.isoformat(),
+            min_date_allowed=earliest.isoformat() if earliest else None),
+            className="fr-date me-2"),
         dbc.Button(_("Change"), id=ids.FIRST_RUN_AS_OF_SAVE, size="sm", color="secondary",
                    outline=True, className="me-2"),
         html.Span(_("the day the figures are counted to; at import, the last activity in "

@@ -16,6 +16,7 @@ from dashboard.i18n import formatting
 from dashboard.i18n.translation import _, ngettext
 from layouts import ids
 from layouts.import_job import MAPPED, progress_box
+from layouts.shell import date_picker
 
 _ROW, _HEADER = 32, 34
 
@@ -128,9 +129,8 @@ def as_of_choice(as_of: date | None) -> html.Div:
     left as stored, otherwise: the import callback always reads it)."""
     return html.Div([
         dbc.Label(_("Data as of"), html_for=ids.IMPORT_MAP_AS_OF, className="mb-0 me-2"),
-        html.Div(dcc.DatePickerSingle(id=ids.IMPORT_MAP_AS_OF,
-                                      date=as_of.isoformat() if as_of else None,
-                                      display_format="YYYY-MM-DD"), className="im-as-of"),
+        html.Div(date_picker(ids.IMPORT_MAP_AS_OF, date=as_of.isoformat() if as_of else None),
+                 className="im-as-of"),
         html.Span(_("the last activity in these files: the day every figure is counted to"),
                   className="small text-muted ms-2"),
     # Bootstrap's d-flex is display:flex !important, which beats the hidden

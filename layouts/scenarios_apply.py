@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from dashboard.i18n.translation import _
 from layouts import ids
-from layouts.shell import first_day_of_week
+from layouts.shell import date_picker, first_day_of_week
 
 
 def _grid(grid_id: str, columns: list[dict], empty: str, height: str, **options) -> dag.AgGrid:
@@ -52,8 +52,7 @@ def dialog() -> dbc.Modal:
     """Asks for the effective date, shows the quota step, applies on Confirm."""
     date_row = html.Div([
         html.Label(_("Effective from"), htmlFor=ids.SC_APPLY_DATE, className="fw-semibold"),
-        html.Div(dcc.DatePickerSingle(id=ids.SC_APPLY_DATE, display_format="YYYY-MM-DD",
-                                      first_day_of_week=first_day_of_week()),
+        html.Div(date_picker(ids.SC_APPLY_DATE),
                  style={"width": "170px"}),
         html.Small(_("Deals closed from this date count for the new territories; everything "
                      "before stays credited as it was."), className="text-muted"),

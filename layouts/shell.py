@@ -96,6 +96,15 @@ def first_day_of_week() -> int:
     return 1 if language() == "fr" else 0
 
 
+def date_picker(picker_id: str, **props) -> dcc.DatePickerSingle:
+    """A one-day picker as the pages have it: ISO days, the week starting on the
+    language's first day, and an empty picker's words in the page's language
+    (Dash's own placeholder, "Select Date", is English whatever the page speaks)."""
+    props.setdefault("placeholder", _("Select a date"))
+    return dcc.DatePickerSingle(id=picker_id, display_format="YYYY-MM-DD",
+                                first_day_of_week=first_day_of_week(), **props)
+
+
 def as_of_label(chosen: date, default: date) -> str:
     """What the as-of picker is called: the dataset's own date reads as the
     data's date, another one as the day the figures are seen from."""
