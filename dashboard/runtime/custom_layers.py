@@ -29,7 +29,7 @@ from dashboard.layers.boundary_checks import (
 )
 from dashboard.layers.boundary_files import BoundaryFileError, read_boundary_file
 from dashboard.layers.model import UnitLayer, build_layer
-from dashboard.storage import unit_layers
+from dashboard.storage import db, store, unit_layers
 from dashboard.storage.schema import Dataset
 
 #: the stored TopoJSON's grid, in degrees (~10 cm)
@@ -55,11 +55,26 @@ def add_layer(engine: Engine, name: str, file_name: str, content: bytes, id_prop
             "ids of at most {count} characters are stored with the data; {ids} are "
             "longer").format(count=MAX_ID_LENGTH, ids=", ".join(too_long[:5]))))
         return BoundaryLayer(None, checked.problems)
+    lost = _units_in_use(engine, name) - set(checked.layer.ids)
+    if lost:  # the data runs on the layer this file would replace
+        checked.problems.insert(0, BoundaryProblem(file_name, None, id_property, _(
+            "the data runs on layer {name} and names units this file lacks: {ids}").format(
+                name=name, ids=", ".join(sorted(lost)[:5]))))
+        return BoundaryLayer(None, checked.problems)
     unit_layers.save(engine, name=name, source_file=file_name, id_property=id_property,
                      name_property=name_property, parent_property=parent_property,
                      topology=encode(checked.layer), created_by=actor,
                      warnings=[str(p) for p in checked.problems if p.severity != ERROR])
     return checked
+
+
+def _units_in_use(engine: Engine, name: str) -> set[str]:
+    """The units the stored data names when it runs on the layer ``name``; none else."""
+    if unit_layers.layer_of(db.get_meta(engine, unit_layers.META_KEY)) != name:
+        return set()
+    dataset = store.read_dataset(engine)
+    return set(dataset.alignment["county_fips"].dropna()) | set(
+        dataset.accounts["county_fips"].dropna())
 
 
 def encode(layer: UnitLayer) -> dict:

@@ -215,3 +215,23 @@ def test_the_design_engine_balances_potential_on_the_layer(instance, capsys):
     assert "potential (balanced): balance index 0.600 -> 0.900" in printed
     assert "largest deviation from the target 10.00%" in printed
     assert "1 counties moved" in printed and "contiguous: yes" in printed
+
+
+def test_the_layer_in_use_is_not_replaced_by_a_file_lacking_its_units(instance, tmp_path):
+    """Added again under its name while the data runs on it, a file without 2A (A5 and an
+    alignment row name it) is refused; the layer stays as it was."""
+    data = json.loads(BOUNDARIES.read_text(encoding="utf-8"))
+    data["features"] = data["features"][:6]
+    smaller = tmp_path / "six.geojson"
+    smaller.write_text(json.dumps(data), encoding="utf-8")
+    out, listed = io.StringIO(), io.StringIO()
+    with commands_on(instance[0]), pytest.MonkeyPatch.context() as quiet:
+        quiet.setattr("sys.stdout", out)
+        assert main(["layers", "add", str(smaller), "--name", "fr",
+                     "--id-property", "code"]) == 1
+        quiet.setattr("sys.stdout", listed)
+        assert main(["layers", "list"]) == 0
+    assert out.getvalue() == ("six.geojson property code: the data runs on layer fr and "
+                              "names units this file lacks: 2A\nlayer fr not added\n")
+    assert listed.getvalue().startswith("fr\t7 units\tdepartements.geojson\t")
+    assert listed.getvalue().endswith("\tin use\n")
