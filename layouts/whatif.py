@@ -218,10 +218,13 @@ def touched_grid(rows: list[dict], total: dict) -> dag.AgGrid:
     ]
     for figure, header, kind in FIGURE_COLUMNS:
         plain, signed = formats(kind)
+        # a potential holding estimates says how many: "$1.2M (3 accounts estimated)"
+        before, after = ((grid_format.with_note(plain, f"{figure}_{side}_note")
+                          if figure == "potential" else plain) for side in ("before", "after"))
         columns.append({"headerName": _(header), "children": [
-            {"field": f"{figure}_before", "headerName": _("Live"), "valueFormatter": plain,
+            {"field": f"{figure}_before", "headerName": _("Live"), "valueFormatter": before,
              **NUMBER_COL, "columnGroupShow": "open"},
-            {"field": f"{figure}_after", "headerName": _("Scenario"), "valueFormatter": plain,
+            {"field": f"{figure}_after", "headerName": _("Scenario"), "valueFormatter": after,
              **NUMBER_COL},
             {"field": f"{figure}_delta", "headerName": "Δ", "valueFormatter": signed,
              "cellStyle": DELTA_STYLE, **NUMBER_COL},

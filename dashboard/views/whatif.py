@@ -18,7 +18,7 @@ import pandas as pd
 
 from dashboard.geo import us_atlas
 from dashboard.i18n import formatting
-from dashboard.i18n.translation import N_, _
+from dashboard.i18n.translation import N_, _, ngettext
 from dashboard.metrics.frames import Frames
 from dashboard.whatif.changeset import Changes, zip_live_territory
 
@@ -225,8 +225,20 @@ def touched_rows(territories: pd.DataFrame, touched: list[str]) -> list[dict]:
         for figure, _header, _kind in FIGURE_COLUMNS:
             for side in ("before", "after", "delta"):
                 record[f"{figure}_{side}"] = _value(row[f"{figure}_{side}"])
+        for side in ("before", "after"):
+            record[f"potential_{side}_note"] = estimated_note(
+                int(row.get(f"estimated_potentials_{side}", 0)))
         rows.append(record)
     return rows
+
+
+def estimated_note(count: int) -> str:
+    """What a territory's potential says of its accounts' estimated potentials
+    ("3 accounts estimated"; "" when none was estimated at import)."""
+    if not count:
+        return ""
+    return ngettext("{count} account estimated", "{count} accounts estimated", count).format(
+        count=formatting.count(count))
 
 
 def total_row(totals: pd.DataFrame, region: str | None = None) -> dict:

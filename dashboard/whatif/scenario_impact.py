@@ -32,7 +32,7 @@ from dashboard.metrics.balance import (
     disruption,
     territory_workload,
 )
-from dashboard.metrics.frames import Frames, latest_alignment
+from dashboard.metrics.frames import Frames, latest_alignment, potential_estimated
 from dashboard.metrics.kpi_blocks import Grouping, Window, ratio
 from dashboard.metrics.kpi_table import group_figures, kpi_table
 from dashboard.metrics.periods import Period, trailing_twelve_months
@@ -88,11 +88,21 @@ def territory_figures(frames: Frames, areas: pd.Series, period: Period, as_of: d
                     territory_ids=territory_ids).set_index("id")
     tids = pd.Index(territory_ids if territory_ids is not None else work.index)
     figures = work.reindex(tids)[["accounts", "potential", "workload", "travel_km"]].copy()
+    figures["estimated_potentials"] = estimated_potentials(frames).reindex(tids, fill_value=0)
     figures["t12_bookings"] = t12["bookings"].reindex(tids)
     for column in ("open_pipeline", "quota", "projected_attainment", "bookings",
                    "weighted_pipeline"):
         figures[column] = table[column].reindex(tids)
     return figures
+
+
+def estimated_potentials(frames: Frames) -> pd.Series:
+    """How many accounts of each territory have an annual potential estimated
+    at import (``accounts.potential_estimated``): their potential figure holds
+    estimates."""
+    accounts = frames.accounts
+    flags = pd.Series(potential_estimated(accounts), index=accounts.index)
+    return flags.groupby(accounts["territory_id"], observed=True).sum().astype("int64")
 
 
 def _accounts_of(frames: Frames, territory_ids: list[str]) -> np.ndarray:
@@ -202,6 +212,8 @@ def before_after(before: Frames, after: Frames, areas: pd.Series, period: Period
         table[f"{figure}_before"] = old[figure].to_numpy("float64")
         table[f"{figure}_after"] = new[figure].to_numpy("float64")
         table[f"{figure}_delta"] = table[f"{figure}_after"] - table[f"{figure}_before"]
+    for side, figures in (("before", old), ("after", new)):
+        table[f"estimated_potentials_{side}"] = figures["estimated_potentials"].to_numpy("int64")
     totals = pd.DataFrame({"before": _totals(old), "after": _totals(new)})
     totals["delta"] = totals["after"] - totals["before"]
     fairness = pd.DataFrame({

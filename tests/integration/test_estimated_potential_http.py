@@ -96,3 +96,44 @@ def test_a_potential_given_in_the_file_is_not_marked(estimated_app):
     result = import_files(engine, [("accounts.csv", dataset_to_csv_bytes(accounts, "accounts"))])
     assert result.ok, [str(p) for p in result.problems]
     assert not store.read_dataset(engine).accounts["potential_estimated"].any()
+
+
+def test_the_what_if_before_after_grid_counts_estimated_potentials(empty_settings):
+    """Two territories (Washington, Colorado), every potential estimated: moving
+    the Colorado county of customers 2 and 6 to the west says so beside each
+    touched territory's potential, live and in the scenario."""
+    from app import create_app
+    from tests.integration.test_whatif_http import show
+
+    app = create_app(empty_settings)
+    engine = app.server.extensions["territory_service"].engine
+    users.add_user(engine, "boss", PASSWORD, "leader")
+    outcome = mapped_import.run(engine, [
+        ("orders.csv", two_years_of_orders().encode()),
+        ("territories.csv", b"territory_id,territory_name,region\nWEST,West,West\n"
+                            b"MTN,Mountain,West\n"),
+        ("alignment.csv", b"county_fips,territory_id\nstate:WA,WEST\nstate:CO,MTN\n")])
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    accounts = store.read_dataset(engine).accounts
+    colorado = accounts.loc[accounts["county_fips"].str.startswith("08"), "county_fips"]
+    assert colorado.nunique() == 1 and len(colorado) == 2  # customers 2 and 6
+    steps = [{"label": "move", "changes": {"county_moves": {colorado.iloc[0]: "WEST"}}}]
+
+    client = sign_in(app.server.test_client(), "boss", PASSWORD)
+    rows = {r["id"]: r for r in show(client, app, steps)[ids.WI_TOUCHED]["rowData"]}
+    # the west: customers 1 and 5 live, 1, 5, 2 and 6 in the scenario; the mountain empties
+    assert (rows["WEST"]["potential_before_note"], rows["WEST"]["potential_after_note"]) == (
+        "2 accounts estimated", "4 accounts estimated")
+    assert (rows["MTN"]["potential_before_note"], rows["MTN"]["potential_after_note"]) == (
+        "2 accounts estimated", "")
+
+    french = speaking(sign_in(app.server.test_client(), "boss", PASSWORD), "fr")
+    rows = {r["id"]: r for r in show(french, app, steps)[ids.WI_TOUCHED]["rowData"]}
+    assert rows["WEST"]["potential_after_note"] == "4 comptes estimés"
+    # the grid writes the note after the potential: "$12,000 (4 accounts estimated)"
+    from layouts.whatif import touched_grid
+
+    potential = next(c for c in touched_grid([], {}).columnDefs
+                     if c.get("headerName") == "Potential")
+    formatters = [c["valueFormatter"]["function"] for c in potential["children"][:2]]
+    assert "potential_before_note" in formatters[0] and "potential_after_note" in formatters[1]
