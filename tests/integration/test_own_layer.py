@@ -49,6 +49,12 @@ def instance(tmp_path_factory):
     """An instance folder on the layer ``fr`` with the small dataset imported; what the
     three commands printed."""
     folder = tmp_path_factory.mktemp("own-layer")
+    return folder, build_instance(folder)
+
+
+def build_instance(folder: Path) -> list[str]:
+    """``layers add``, ``units layer:fr`` and ``import`` run into ``folder``; what each
+    printed."""
     with commands_on(folder):
         printed = []
         for argv in (["layers", "add", str(BOUNDARIES), "--name", "fr", "--id-property",
@@ -60,7 +66,7 @@ def instance(tmp_path_factory):
                 quiet.setattr("sys.stdout", out)
                 assert main(argv) == 0, out.getvalue()
             printed.append(out.getvalue())
-    return folder, printed
+    return printed
 
 
 def settings_of(folder: Path) -> Settings:
