@@ -22,6 +22,13 @@ from tests.kpi_expect import core
 CONTENT = (ids.ATTAINMENT_CONTENT, "children")
 
 
+@pytest.fixture(scope="module")
+def demo_app(shared_demo_app):
+    """Every test here only reads the app: one for the module (``tests/conftest.py``
+    checks that nothing was written when it ends)."""
+    return shared_demo_app
+
+
 @pytest.fixture
 def client(demo_app):
     return sign_in(demo_app.server.test_client())

@@ -24,6 +24,13 @@ from tests.kpi_expect import core
 PACIFIC = "district:pacific"
 
 
+@pytest.fixture(scope="module")
+def demo_app(shared_demo_app):
+    """Every test here only reads the app: one for the module (``tests/conftest.py``
+    checks that nothing was written when it ends)."""
+    return shared_demo_app
+
+
 def pacific_territories(demo_app) -> set[str]:
     territories = demo_app.server.extensions["territory_service"].frames().territories
     return set(territories.index[territories["parent_id"] == "pacific"])

@@ -20,6 +20,13 @@ from tests.dash_http import patched, post_callback, sign_in, speaking
 FRENCH = "fr-FR,fr;q=0.9,en;q=0.5"
 
 
+@pytest.fixture(scope="module")
+def demo_app(shared_demo_app):
+    """Every test here only reads the app: one for the module (``tests/conftest.py``
+    checks that nothing was written when it ends)."""
+    return shared_demo_app
+
+
 @pytest.fixture
 def french(demo_app):
     client = sign_in(demo_app.server.test_client())

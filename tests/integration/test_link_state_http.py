@@ -14,6 +14,13 @@ from layouts import ids
 from tests.dash_http import post_callback, sign_in
 
 
+@pytest.fixture(scope="module")
+def demo_app(shared_demo_app):
+    """Every test here only reads the app: one for the module (``tests/conftest.py``
+    checks that nothing was written when it ends)."""
+    return shared_demo_app
+
+
 def follow_link_signed_out(client, link: str) -> str:
     """Open ``link`` signed out, sign in through the form the redirect leads
     to (its hidden ``next`` as the browser posts it), return where sign-in lands."""
