@@ -24,7 +24,6 @@ from callbacks import (
 )
 from callbacks import whatif_zips as zip_whatif
 from callbacks.whatif_drafts import check_scope, posted_changes
-from dashboard.geo import us_atlas
 from dashboard.i18n import formatting, translation
 from dashboard.i18n.translation import _, ngettext
 from dashboard.layers import map_topology
@@ -159,7 +158,8 @@ def edit(data: ScopedData, action: str, steps, form: dict) -> tuple[list, str, s
             new = changes.lock(territories=[territory])
             label = _("locked {what}").format(what=territory)
     else:
-        new, label = _county_or_slider_edit(frames, changes, action, form)
+        new, label = _county_or_slider_edit(frames, changes, action, form,
+                                            data.service.geography().labels)
     check_scope(data, new)
     message, color = label[0].upper() + label[1:] + ".", "success"
     if action == "move":
@@ -206,7 +206,8 @@ def _account_edit(frames, changes: changeset.Changes, action: str, form: dict):
     return changes.lock(accounts=accounts), _("locked {what}").format(what=what)
 
 
-def _county_or_slider_edit(frames, changes: changeset.Changes, action: str, form: dict):
+def _county_or_slider_edit(frames, changes: changeset.Changes, action: str, form: dict,
+                           labels):
     selected = [f for f in form.get("selected") or [] if isinstance(f, str)]
     zips = [z for z in form.get("zips") or [] if isinstance(z, str)] if action == "move" else []
     if action in ("move", "lock") and not (selected or zips):
@@ -219,7 +220,7 @@ def _county_or_slider_edit(frames, changes: changeset.Changes, action: str, form
         moved = changes.move_zips(frames, zips, target) if zips else changes
         if selected:
             moved = moved.move_counties(frames, selected, target)
-        what = ", ".join(([_counties(selected)] if selected else [])
+        what = ", ".join(([_counties(selected, labels)] if selected else [])
                          + ([zip_whatif.zip_names(zips)] if zips else []))
         return moved, _("moved {what} to {target}").format(what=what, target=target)
     if action == "lock":
@@ -227,7 +228,7 @@ def _county_or_slider_edit(frames, changes: changeset.Changes, action: str, form
         if unknown:
             raise ValueError(_("county {name} is not in the alignment").format(name=unknown[0]))
         return (changes.lock(counties=selected),
-                _("locked {what}").format(what=_counties(selected)))
+                _("locked {what}").format(what=_counties(selected, labels)))
     if action == "quota":
         territory, pct = form.get("quota_territory"), form.get("quota_pct") or 0
         if territory not in changeset.index_of(frames).territory_ids:
@@ -246,15 +247,15 @@ def _county_or_slider_edit(frames, changes: changeset.Changes, action: str, form
     raise ValueError(f"unknown action {action}")  # i18n: not shown (no button sends it)
 
 
-def _counties(fips: list[str]) -> str:
-    """"Autauga, AL" for one county, "3 counties" for more."""
+def _counties(fips: list[str], labels) -> str:
+    """"Autauga, AL" for one county (a layer of one's own: the unit's name, ``labels``),
+    "3 counties" for more."""
     if len(fips) > 1:
         return ngettext("{count} county", "{count} counties", len(fips)).format(
             count=formatting.count(len(fips)))
-    counties = us_atlas.load_counties()
-    if fips[0] not in counties.index:
+    if fips[0] not in labels.index:
         return _("county {name}").format(name=fips[0])
-    return f"{counties.at[fips[0], 'name']}, {counties.at[fips[0], 'state_abbr']}"
+    return str(labels[fips[0]])
 
 
 def _sentence(exc: Exception) -> str:
@@ -279,7 +280,8 @@ def render(data: ScopedData, selection: Selection):
     map_card = layout.map_card(county_map,
                                layout.toolbar(data.derived(
                                    ("whatif_county_options",),
-                                   lambda f: view.county_options(f, labels)), options),
+                                   lambda f: view.county_options(f, labels)), options,
+                                   own_layer=geometry.fits_units(data)),
                                steps_text([]))
     accounts = whatif_layout.accounts_card(
         account_lists.account_rows(data.frames(), changeset.Changes.empty(),

@@ -97,11 +97,16 @@ def county_map(geometry: dict, states: dict, hideout: dict, tile_url: str,
     ], className="map-wrap wi-map-wrap")
 
 
-def toolbar(county_options: list[dict], territory_options: list[dict]) -> html.Div:
-    """Select counties (map click or by name), pick a target, then act."""
+def toolbar(county_options: list[dict], territory_options: list[dict],
+            own_layer: bool = False) -> html.Div:
+    """Select counties (map click or by name), pick a target, then act. On a layer of
+    one's own (``own_layer``) the units are not counties and have no ZIP areas: the ZIP
+    buttons are hidden (kept: the callbacks read them)."""
+    no_zips = {"display": "none"} if own_layer else None
     return html.Div([
         dcc.Dropdown(id=ids.WI_SELECT, options=county_options, value=[], multi=True,
-                     placeholder=_("Click counties on the map, or type a county name…"),
+                     placeholder=_("Click units on the map, or type a unit's name…")
+                     if own_layer else _("Click counties on the map, or type a county name…"),
                      className="wi-select"),
         dcc.Dropdown(id=ids.WI_TARGET, options=territory_options, value=None,
                      placeholder=_("Move to territory…"), className="wi-target"),
@@ -109,10 +114,11 @@ def toolbar(county_options: list[dict], territory_options: list[dict]) -> html.D
         dbc.Button(_("Lock selected"), id=ids.WI_LOCK, color="secondary", outline=True, size="sm"),
         dbc.Button(_("Undo"), id=ids.WI_UNDO, color="secondary", outline=True, size="sm"),
         dbc.Button(_("Show ZIPs"), id=ids.WI_EXPAND, color="secondary", outline=True,
-                   size="sm", title=_("Show the approximate ZIP areas of the selected counties "
-                                      "(or double-click a county)")),
+                   size="sm", style=no_zips,
+                   title=_("Show the approximate ZIP areas of the selected counties "
+                           "(or double-click a county)")),
         dbc.Button(_("Hide ZIPs"), id=ids.WI_COLLAPSE, color="secondary", outline=True,
-                   size="sm", title=_("Show counties only")),
+                   size="sm", style=no_zips, title=_("Show counties only")),
     ], className="wi-toolbar")
 
 

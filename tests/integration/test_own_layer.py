@@ -178,6 +178,7 @@ def test_the_what_if_editor_moves_a_departement_between_territories(client, app)
     assert steps[-1]["changes"]["county_moves"] == {"02": "T2"}
     # 02 borders 03 and 05 (T2's): T2 stays in one piece, T1 (01, 04) too
     assert moved[ids.WI_ALERT]["color"] == "success", moved[ids.WI_ALERT]
+    assert moved[ids.WI_ALERT]["children"] == "Moved Basse-Rivière to T2."
     rows = {r["id"]: r for r in show(client, app, steps)[ids.WI_TOUCHED]["rowData"]}
     assert set(rows) == {"T1", "T2"}
     # A2 (potential 200k, O2 20k won) goes with 02 from T1 to T2
