@@ -20,7 +20,7 @@ import pandas as pd
 
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _, ngettext
-from dashboard.ingest.parsing import clean_cells, parse_column
+from dashboard.ingest.parsing import clean_cells, parse_column, reading_layer_unit_ids
 from dashboard.storage.schema import (
     MONEY,
     TABLES,
@@ -389,6 +389,8 @@ _UNKNOWN = {
     "territories": (N_("territory {value} does not exist"), N_("unknown territory")),
     "accounts": (N_("account {value} does not exist"), N_("unknown account")),
     "counties": (N_("county {value} does not exist"), N_("unknown county")),
+    # the same column when the data runs on a layer of one's own (``units layer:NAME``)
+    "units": (N_("{value} is no unit of the data's unit layer"), N_("unknown unit")),
 }
 
 
@@ -410,7 +412,9 @@ def check_references(
             refs = file.values[column.name]
             unknown = refs.notna() & ~refs.isin(known[column.references])
             unknown = np.flatnonzero(unknown.to_numpy())
-            reason, rule = _UNKNOWN[column.references]
+            named = ("units" if column.references == "counties" and reading_layer_unit_ids()
+                     else column.references)
+            reason, rule = _UNKNOWN[named]
             file.report.row_problems(column.name, unknown, _quoting(_(reason), refs), _(rule))
 
 

@@ -290,6 +290,11 @@ def layer_unit_ids(on: bool = True) -> Iterator[None]:
         _LAYER_UNIT_IDS.reset(token)
 
 
+def reading_layer_unit_ids() -> bool:
+    """True within :func:`layer_unit_ids`: the unit column holds a layer's own ids."""
+    return _LAYER_UNIT_IDS.get()
+
+
 def _fips(text: str) -> Parsed:
     if _LAYER_UNIT_IDS.get():
         if len(text) <= LAYER_ID_LENGTH:

@@ -201,9 +201,9 @@ def test_an_import_naming_no_unit_of_the_layer_is_refused_with_the_reason(app):
     before = app.server.extensions["territory_service"].data_version()
     result = import_files(engine, [("alignment.csv", alignment)])
     assert sorted(str(p) for p in result.errors) == [
-        "alignment.csv row 3, column county_fips: county 99 does not exist",
+        "alignment.csv row 3, column county_fips: 99 is no unit of the data's unit layer",
         # a US county is no unit of this layer
-        "alignment.csv row 4, column county_fips: county 06037 does not exist",
+        "alignment.csv row 4, column county_fips: 06037 is no unit of the data's unit layer",
         "alignment.csv row 5, column county_fips: unit id 060370 is longer than 5 characters",
     ]
     assert app.server.extensions["territory_service"].data_version() == before
