@@ -109,3 +109,19 @@ def test_a_stored_dataset_is_placed_into_the_units_by_point_else_by_the_unit_it_
     assert problems == [
         "account A3: outside every unit of fr and names none of its units (75)",
         "alignment: 99 is no unit of fr"]
+
+
+def test_a_zipped_shapefile_of_the_same_departements_is_stored_as_the_same_layer(engine):
+    from tests.unit.layers.test_boundary_files import _features, _zipped_shapefile
+
+    add(engine)
+    from_geojson = custom_layers.load_layer(engine, "fr")
+    result = custom_layers.add_layer(engine, "fr-shp", "departements.zip",
+                                     _zipped_shapefile(_features()), "code", "nom", "region")
+    assert not result.refused
+    from_shapefile = custom_layers.load_layer(engine, "fr-shp")
+    assert from_shapefile.ids == from_geojson.ids
+    assert dict(from_shapefile.adjacency) == dict(from_geojson.adjacency)
+    assert from_shapefile.units["area_km2"].to_numpy() == pytest.approx(
+        from_geojson.units["area_km2"].to_numpy(), rel=1e-6)
+    assert unit_layers.names(engine) == ["fr", "fr-shp"]
