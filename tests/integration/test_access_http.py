@@ -262,13 +262,12 @@ AUTHORS_SEEN_BY = {"manager-pacific": {"manager-west"}}
 def probe_app(demo_db_template, tmp_path_factory):
     """One demo app for the forged requests (a fresh one per test would load the
     frames two dozen times); each test makes its own scenarios on it."""
-    import shutil
-
     from app import create_app
     from dashboard.runtime.config import Settings
+    from tests.conftest import copy_demo
 
     folder = tmp_path_factory.mktemp("forged")
-    shutil.copy(demo_db_template, folder / "territory.sqlite")
+    copy_demo(demo_db_template, folder)  # with its frames snapshot: not rebuilt from the rows
     return create_app(Settings(instance_path=str(folder), demo=True, tile_url="",
                                secret_key="test-secret"))
 

@@ -256,6 +256,16 @@ def _fill(text: str, dataset) -> str:
                        territory=dataset.territories["territory_id"].iloc[0], owned=owned)
 
 
+@pytest.fixture(scope="module")
+def demo_data(demo_db_template):
+    """The demo's stored dataset and data stamp, read once from the template
+    every ``demo_env`` copies byte for byte (a read costs 1-3 s, per test)."""
+    engine = make_engine(f"sqlite:///{demo_db_template}")
+    data = store.read_dataset(engine), store.data_stamp(engine)
+    engine.dispose()
+    return data
+
+
 def _assert_unchanged(engine, dataset, stamp) -> None:
     """The stored data is what it was, row for row, and so is the data stamp."""
     assert store.data_stamp(engine) == stamp
@@ -265,9 +275,10 @@ def _assert_unchanged(engine, dataset, stamp) -> None:
 
 
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
-def test_a_malformed_import_is_refused_and_changes_nothing(demo_env, capsys, tmp_path, case):
+def test_a_malformed_import_is_refused_and_changes_nothing(demo_env, demo_data, capsys,
+                                                           tmp_path, case):
     engine = make_engine(demo_env.resolved_database_url)
-    dataset, stamp = store.read_dataset(engine), store.data_stamp(engine)
+    dataset, stamp = demo_data
     name, text, expected = BAD_FILES[case]
     (tmp_path / name).write_text(_fill(text, dataset), encoding="utf-8")
     code, out, err = run(capsys, "import", str(tmp_path / name))
@@ -278,11 +289,11 @@ def test_a_malformed_import_is_refused_and_changes_nothing(demo_env, capsys, tmp
 
 
 def test_every_bad_file_of_one_import_is_reported_even_beside_an_unreadable_one(
-        demo_env, capsys, tmp_path):
+        demo_env, demo_data, capsys, tmp_path):
     """The issue's six malformed cases in one import: a file that is not UTF-8
     does not hide the problems of the others."""
     engine = make_engine(demo_env.resolved_database_url)
-    dataset, stamp = store.read_dataset(engine), store.data_stamp(engine)
+    dataset, stamp = demo_data
     cases = ["bad date", "unknown territory", "duplicate id", "negative amount"]
     for case in cases:
         name, text, _ = BAD_FILES[case]
@@ -301,9 +312,9 @@ def test_every_bad_file_of_one_import_is_reported_even_beside_an_unreadable_one(
     _assert_unchanged(engine, dataset, stamp)
 
 
-def test_a_non_utf8_file_is_refused_with_a_reason(demo_env, capsys, tmp_path):
+def test_a_non_utf8_file_is_refused_with_a_reason(demo_env, demo_data, capsys, tmp_path):
     engine = make_engine(demo_env.resolved_database_url)
-    dataset, stamp = store.read_dataset(engine), store.data_stamp(engine)
+    dataset, stamp = demo_data
     path = tmp_path / "territories.csv"
     path.write_bytes("territory_id,territory_name,region\nT90,Montréal,Northeast\n"
                      .encode("latin-1"))
