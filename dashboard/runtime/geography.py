@@ -44,10 +44,17 @@ def counties() -> Geography:
 
 
 def of_units(engine: Engine, units: str) -> Geography:
-    """The geography of the stored data's ``units`` (``DataService.units``)."""
+    """The geography of the stored data's ``units`` (``DataService.units``); a layer of
+    one's own is read from the database once per version of it (a request asks for this
+    several times: the stored TopoJSON may be megabytes)."""
     name = unit_layers.layer_of(units)
     if name is None:
         return counties()
+    return _own(engine, name, unit_layers.added_at(engine, name))
+
+
+@lru_cache(maxsize=4)
+def _own(engine: Engine, name: str, _version) -> Geography:
     from dashboard.runtime import custom_layers
 
     layer = custom_layers.load_layer(engine, name)

@@ -8,6 +8,7 @@ may name when it runs on a layer of its own.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -25,9 +26,18 @@ OBJECT = "units"
 
 
 def save(engine: Engine, **fields: Any) -> None:
-    """Add the layer ``fields["name"]``, or replace the one of that name."""
+    """Add the layer ``fields["name"]``, or replace the one of that name; ``created_at``
+    is set anew either way, so it tells one version of a layer from the next."""
     with Session(engine) as session, session.begin():
-        session.merge(UnitLayerRecord(**fields))
+        session.merge(UnitLayerRecord(**fields, created_at=datetime.now(UTC).replace(tzinfo=None)))
+
+
+def added_at(engine: Engine, name: str) -> datetime | None:
+    """When the layer ``name`` was added (or last replaced); None: no such layer. A cheap
+    stamp to cache what is built from the layer by."""
+    with Session(engine) as session:
+        return session.scalar(select(UnitLayerRecord.created_at).where(
+            UnitLayerRecord.name == name))
 
 
 def read(engine: Engine, name: str) -> UnitLayerRecord | None:

@@ -125,3 +125,19 @@ def test_a_zipped_shapefile_of_the_same_departements_is_stored_as_the_same_layer
     assert from_shapefile.units["area_km2"].to_numpy() == pytest.approx(
         from_geojson.units["area_km2"].to_numpy(), rel=1e-6)
     assert unit_layers.names(engine) == ["fr", "fr-shp"]
+
+
+def test_the_geography_follows_a_layer_added_again_under_its_name(engine):
+    from dashboard.runtime import geography
+
+    add(engine)
+    first = geography.of_units(engine, "layer:fr")
+    assert first.own and first.labels["01"] == "Haute-Vallée"
+    assert geography.of_units(engine, "layer:fr") is first  # read once per version
+
+    def rename(features):
+        features[0]["properties"]["nom"] = "Haute-Vallée-du-Lac"
+    add(engine, edited(rename))
+    second = geography.of_units(engine, "layer:fr")
+    assert second.labels["01"] == "Haute-Vallée-du-Lac"
+    assert second.map_layer != first.map_layer  # the maps' URLs change with the shapes' key
