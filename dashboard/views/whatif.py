@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -126,12 +127,18 @@ def toggle(selected: list | None, fips: str) -> list[str]:
     return [s for s in selected if s != fips] if fips in selected else [*selected, fips]
 
 
+#: what a map click may name: a county's FIPS, or a unit id of a layer of one's own
+#: ("02", "2A": at most 5 characters, ``ingest.parsing.LAYER_ID_LENGTH``)
+_UNIT_ID = re.compile(r"[A-Za-z0-9_-]{1,5}")
+
+
 def clicked_fips(feature) -> str | None:
-    """The county fips a map click names, else None (the payload comes from the browser)."""
+    """The unit (a county's fips) a map click names, else None (the payload comes from
+    the browser: anything but a plain id of at most 5 letters or digits is dropped)."""
     if not isinstance(feature, dict):
         return None
     found = (feature.get("properties") or {}).get("fips")
-    return found if isinstance(found, str) and found.isdigit() and len(found) == 5 else None
+    return found if isinstance(found, str) and _UNIT_ID.fullmatch(found) else None
 
 
 # -- history (page data) -----------------------------------------------------

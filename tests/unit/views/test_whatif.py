@@ -79,6 +79,9 @@ def test_toggle_adds_or_removes_a_county(selected, fips, expected):
     ({"properties": {"fips": "01001"}}, "01001"), ({"properties": {"fips": "<img>"}}, None),
     ({"properties": {}}, None), (None, None), ("01001", None),
     ({"properties": {"fips": 1001}}, None),
+    # a layer of one's own: départements 02 and 2A; too long, or not a plain id
+    ({"properties": {"fips": "02"}}, "02"), ({"properties": {"fips": "2A"}}, "2A"),
+    ({"properties": {"fips": "010203"}}, None), ({"properties": {"fips": "0 1"}}, None),
 ])
 def test_a_click_names_a_county_only_when_it_is_a_fips(feature, expected):
     assert view.clicked_fips(feature) == expected
