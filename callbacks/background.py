@@ -106,9 +106,11 @@ def request_cancel(service: DataService, token) -> bool:
     return True
 
 
-def stopper(service: DataService, token: str | None):
+def stopper(service: DataService, token: str | None, every: float = POLL_SECONDS):
     """should_stop() for a job: true once Cancel was pressed for this run
-    (looked up at most every POLL_SECONDS, so polling costs nothing measurable)."""
+    (looked up at most every ``every`` seconds, so a search that asks in its
+    inner loop pays nothing measurable; a job asking at a few steps passes 0,
+    else a Cancel pressed within that time of its last look goes unseen)."""
     cache = service.shared_cache
     if not token or cache is None:
         return None
@@ -116,7 +118,7 @@ def stopper(service: DataService, token: str | None):
 
     def should_stop() -> bool:
         now = time.perf_counter()
-        if not last[1] and now - last[0] >= POLL_SECONDS:
+        if not last[1] and now - last[0] >= every:
             last[0] = now
             try:
                 last[1] = bool(cache.get(_flag_key(token)))

@@ -57,7 +57,7 @@ class ImportJob:
     running: list[tuple] = field(default_factory=list)
     #: values for which the trigger fired without a job to run (no click yet)
     idle: Callable[[tuple], bool] = lambda _values: False
-    prevent_initial_call: bool = True
+    prevent_initial_call: bool | str = True
 
 
 def owner(viewer: Viewer | None = None) -> str:
@@ -117,7 +117,8 @@ def register(app: dash.Dash, service: DataService, job: ImportJob) -> None:
         viewer = guard.viewer_from_token(secret, job.viewer_of(values))
         if not still_leader(service, viewer):
             return job.gone()  # forged, expired, or no longer a leader: the page is stale
-        progress = reporter(set_progress, stopper(service, job.run_of(values)))
+        # a look at each step: a few in a whole import
+        progress = reporter(set_progress, stopper(service, job.run_of(values), every=0.0))
         with translation.use(viewer.language):
             return job.work(viewer, values, progress)
 

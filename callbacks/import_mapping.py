@@ -15,7 +15,6 @@ from datetime import date
 
 import dash
 from dash import Input, Output, State, html, no_update
-from flask import current_app
 
 from callbacks import guard, import_job
 from callbacks.background import run_token
@@ -37,9 +36,11 @@ KIND = "import-"
 
 
 def _check(service: DataService, files: list[tuple[str, bytes]],
-           answers: mapped_import.Answers | None = None) -> mapped_import.MappedImport:
+           answers: mapped_import.Answers | None = None,
+           progress=None) -> mapped_import.MappedImport:
     return mapped_import.run(service.engine, files, answers, dry_run=True, actor="web",
-                             stage_probabilities=service.settings.stage_probabilities)
+                             stage_probabilities=service.settings.stage_probabilities,
+                             progress=progress)
 
 
 def _checked_parts(outcome: mapped_import.MappedImport) -> tuple:
@@ -53,21 +54,30 @@ def forget(service: DataService, token: object) -> None:
     staging.discard(service.settings.instance_path, token, owner())
 
 
-def start(service: DataService, files: list[tuple[str, bytes]]) -> tuple[object, str]:
-    """The mapping step for an upload: the files staged, their proposal shown."""
-    token = staging.stage(service.settings.instance_path, files, owner())
-    outcome = _check(service, files)
+def start(service: DataService, files: list[tuple[str, bytes]], signed_viewer: str,
+          progress=None) -> object:
+    """The mapping step for staged files: their proposal checked (a dry run,
+    ``progress`` told its steps: the upload's background job) and shown.
+    ``signed_viewer``: the viewer signed for the import's own job."""
+    outcome = _check(service, files, progress=_dry_run_share(progress))
     rows = mapping_page.grid_rows(outcome)
     problem_part, preview_part, ready = _checked_parts(outcome)
-    step = layout.mapping_step(
+    return layout.mapping_step(
         profile=outcome.profile_applied,
         files=layout.files_grid(rows.files, mapping_page.kind_labels()),
         columns=layout.columns_grid(rows.columns, list(mapping_page.FIELDS),
                                     mapping_page.order_labels()),
         stages=layout.stages_grid(rows.stages, mapping_page.status_labels()),
         problem_part=problem_part, preview_part=preview_part, ready=ready, as_of=outcome.as_of,
-        signed_viewer=guard.viewer_token(current_app.config["SECRET_KEY"]))
-    return step, token
+        signed_viewer=signed_viewer)
+
+
+def _dry_run_share(progress):
+    """A dry run's progress on its own bar: a whole import's shares up to its
+    write (where a dry run ends) spread over the whole bar."""
+    if progress is None:
+        return None
+    return lambda step, share: progress(step, share / mapped_import.WRITE_SHARE)
 
 
 def run_import(service: DataService, viewer: Viewer, token, files, columns, stages, profile,

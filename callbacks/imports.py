@@ -1,7 +1,7 @@
-"""Import page: uploaded files go through the same import as the CLI. Files
-named after their tables are staged (``dashboard.ingest.staging``) and
-imported by a background job (``callbacks/import_job.py``) with a progress
-bar and Cancel; any other layout opens the mapping step."""
+"""Import page: uploaded files go through the same import as the CLI. They
+are staged (``dashboard.ingest.staging``) and a background job
+(``callbacks/import_job.py``, a progress bar and Cancel) imports files named
+after their tables, or checks any other layout and opens the mapping step."""
 
 from __future__ import annotations
 
@@ -51,57 +51,62 @@ def register(app: dash.Dash, service: DataService) -> None:
     )
     @guard.level("leader")
     def run_import(contents, filenames, previous):
-        """Fires on upload. The files are kept server-side under a token; files
-        named after their tables open the import's job (its progress box:
-        the job starts as it lands in the page), any other layout the
-        mapping step."""
+        """Fires on upload. The files are kept server-side under a token and the
+        upload's job opens (its progress box: the job starts as it lands in
+        the page); the mapping step of an earlier upload goes."""
         if not contents or not isinstance(filenames, list):
             return dash.no_update, dash.no_update, dash.no_update
         files = [(str(name), decode_upload(c))
                  for name, c in zip(filenames, contents, strict=True)]
         import_mapping.forget(service, previous)
-        if not is_native([name for name, _data in files]):
-            step, token = import_mapping.start(service, files)
-            return None, step, token
         token = staging.stage(service.settings.instance_path, files, owner())
         signed = guard.viewer_token(current_app.config["SECRET_KEY"])
         return layout.import_job(token, signed), None, token
 
-    def import_staged(viewer: Viewer, values: tuple, progress) -> object:
-        """The job's work: the staged files imported, all or nothing; every
-        problem, or what was loaded. The files go either way (Cancel too: drop
-        them again). Problems are worded in the job's language (the viewer's)."""
-        token = _token(values[0])
+    def upload_job(viewer: Viewer, values: tuple, progress) -> tuple:
+        """The upload's job: files named after their tables imported, all or
+        nothing (every problem, or what was loaded; the files go either way,
+        Cancel too: drop them again); any other layout checked (a dry run)
+        and shown as the mapping step. Words in the viewer's language.
+        Returns what the import did, and the mapping step."""
+        data = values[0]
+        token = _token(data)
         instance = service.settings.instance_path
         files = staging.load(instance, token, owner(viewer))
         if files is None:
-            return layout.upload_again()
+            return layout.upload_again(), dash.no_update
+        native = is_native([name for name, _data in files])
         try:
+            if not native:
+                return None, import_mapping.start(service, files, _field(data, "viewer"),
+                                                  progress)
             result = import_files(service.engine, files, actor="web",
                                   stage_probabilities=service.settings.stage_probabilities,
                                   progress=progress)
         except Cancelled:
-            return job_layout.cancelled(_("Drop the files again to import them."))
-        finally:
             staging.discard(instance, token, owner(viewer))
+            return job_layout.cancelled(_("Drop the files again to import them.")), None
+        staging.discard(instance, token, owner(viewer))
         return layout.import_report(
             result.ok, [str(p) for p in result.errors], [str(p) for p in result.warnings],
-            result.rows, result.unchanged)
+            result.rows, result.unchanged), dash.no_update
 
     import_job.register(app, service, import_job.ImportJob(
         box=job_layout.NATIVE,
         trigger=Input(ids.IMPORT_RUN, "data"), states=[],
-        outputs=[Output(ids.IMPORT_RUN_RESULT, "children")],
+        outputs=[Output(ids.IMPORT_RUN_RESULT, "children"),
+                 Output(ids.IMPORT_MAP, "children", allow_duplicate=True)],
         running=[(Output(ids.IMPORT_RUN_RESULT, "style"), {"display": "none"},
                   {"display": "block"})],
         viewer_of=lambda values: _field(values[0], "viewer"),
         run_of=lambda values: run_token(_token(values[0]), 0, KIND),
         cancel_states=[State(ids.IMPORT_RUN, "data")],
         cancel_run_of=lambda values: run_token(_token(values[0]), 0, KIND),
-        work=import_staged, gone=layout.upload_again,
+        work=upload_job, gone=lambda: (layout.upload_again(), dash.no_update),
         idle=lambda values: _token(values[0]) is None,
-        # it starts as the upload's answer puts its store in the page
-        prevent_initial_call=False))
+        # it starts as the upload's answer puts its store in the page (an
+        # initial call; "initial_duplicate": the mapping step is written here too)
+        prevent_initial_call="initial_duplicate"))
 
     del run_import
     import_mapping.register(app, service)

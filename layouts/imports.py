@@ -82,10 +82,8 @@ def import_page(max_file_bytes: int) -> html.Div:
                 ),
                 lg=5,
             ),
-            # a spinner while an upload's mapping step is worked out, and only then:
-            # the import itself shows its own progress bar inside the step
-            dbc.Col(dcc.Loading(html.Div(id=ids.IMPORT_MAP),
-                                target_components={ids.IMPORT_MAP: "children"}), width=12),
+            # the mapping step: the upload's job (its progress bar above) puts it here
+            dbc.Col(html.Div(id=ids.IMPORT_MAP), width=12),
         ],
         className="g-3",
     )
@@ -107,9 +105,10 @@ def _drop_hint() -> list:
 
 
 def import_job(token: str, signed_viewer: str) -> html.Div:
-    """The import of files named after their tables, as a background job: the
-    store that starts it (the staged files' token and the viewer signed for
-    the job), its progress box, and where what it did is shown."""
+    """An upload's background job (an import of files named after their
+    tables, or the check of any other layout that opens the mapping step):
+    the store that starts it (the staged files' token and the viewer signed
+    for the job), its progress box, and where what it did is shown."""
     return html.Div([
         dcc.Store(id=ids.IMPORT_RUN, data={"token": token, "viewer": signed_viewer}),
         progress_box(NATIVE),

@@ -185,11 +185,13 @@ def upload(client, app, files: dict[str, bytes], previous: str | None = None):
     """Drop ``files`` (name -> bytes) on the import page's upload box; ``previous``:
     the token of the files an earlier upload left waiting.
 
-    Files named after their tables answer with the import's job panel, whose
-    store starts a background job as it lands in the page: the job is run to
-    its end as the browser runs it (:class:`Job`), and what it did is returned
-    as the upload box's result (``IMPORT_RESULT``'s children), as the page
-    shows it. Returns (status code, parsed JSON or None)."""
+    The upload answers with its job's panel, whose store starts a background
+    job as it lands in the page (files named after their tables imported, any
+    other layout checked for the mapping step): the job is run to its end as
+    the browser runs it (:class:`Job`), and what it did is returned as the
+    upload box's result (``IMPORT_RESULT``'s children) and the mapping step
+    (``IMPORT_MAP``), as the page shows them. Returns (status code, parsed
+    JSON or None)."""
     import base64
 
     from layouts import ids
@@ -205,6 +207,8 @@ def upload(client, app, files: dict[str, bytes], previous: str | None = None):
         return status, body
     answer = start_import(client, app, run["data"]).answer()
     body["response"][ids.IMPORT_RESULT]["children"] = answer[ids.IMPORT_RUN_RESULT]["children"]
+    if ids.IMPORT_MAP in answer:  # the mapping step of files in another layout
+        body["response"][ids.IMPORT_MAP] = answer[ids.IMPORT_MAP]
     return status, body
 
 
