@@ -262,6 +262,10 @@ def cmd_units(settings: Settings, args) -> int:
     built_from = store.data_version(service.engine)
     if store.is_empty(service.engine):
         raise UserError("the database holds no data yet: import some or run init-demo")
+    own = units.unit_layers.layer_of(service.units())
+    if own:  # its ids are no US counties: nothing to carry over
+        raise UserError(f"the data names the units of layer {own}, not US counties: "
+                        f"export it, or import data naming counties into a new database")
     dataset = units.on_units(store.read_dataset(service.engine), args.layer)
     try:
         version = store.replace_dataset(

@@ -242,3 +242,12 @@ def test_the_layer_in_use_is_not_replaced_by_a_file_lacking_its_units(instance, 
                               "names units this file lacks: 2A\nlayer fr not added\n")
     assert listed.getvalue().startswith("fr\t7 units\tdepartements.geojson\t")
     assert listed.getvalue().endswith("\tin use\n")
+
+
+def test_data_on_a_layer_is_not_switched_to_the_us_counties(instance, capsys):
+    with commands_on(instance[0]):
+        capsys.readouterr()
+        assert main(["units", "county"]) == 2
+    assert capsys.readouterr().err == (
+        "error: the data names the units of layer fr, not US counties: export it, or "
+        "import data naming counties into a new database\n")
