@@ -146,8 +146,16 @@ def import_report(ok: bool, errors: list[str], warnings: list[str], rows: dict,
                            len(errors))
         parts.append(dbc.Alert(summary.format(count=formatting.count(len(errors))),
                                color="danger"))
-        parts.append(html.Ul([html.Li(e) for e in errors], className="problem-list"))
+        parts.append(problem_lines(errors))
     if warnings:
         parts.append(html.Div(_("Warnings:"), className="fw-semibold mt-2"))
-        parts.append(html.Ul([html.Li(w) for w in warnings], className="problem-list"))
+        parts.append(problem_lines(warnings))
     return html.Div(parts)
+
+
+def problem_lines(problems: list[str]) -> html.Div:
+    """Problems one a line, as one text block: a list item each made a big
+    file's summary (hundreds of warnings) thousands of components, which the
+    browser took 7 s to lay out after the answer came."""
+    return html.Div("\n".join(f"• {problem}" for problem in problems),
+                    className="problem-list problem-lines")
