@@ -28,17 +28,17 @@ def every_callback(app):
     return list(app.callback_map.items())
 
 
-def test_every_callback_declares_who_may_call_it(demo_app):
+def test_every_callback_declares_who_may_call_it(shared_demo_app):
     """A callback added without ``@guard.level`` fails here (and is refused to
     everyone by the request hook)."""
-    undeclared = [key for key, spec in every_callback(demo_app)
+    undeclared = [key for key, spec in every_callback(shared_demo_app)
                   if guard.declared_level(spec["callback"]) not in LEVELS]
     assert undeclared == []
 
 
-def test_a_rep_is_refused_every_manager_and_leader_callback(demo_app):
-    client = sign_in(demo_app.server.test_client(), REP)
-    for key, spec in every_callback(demo_app):
+def test_a_rep_is_refused_every_manager_and_leader_callback(shared_demo_app):
+    client = sign_in(shared_demo_app.server.test_client(), REP)
+    for key, spec in every_callback(shared_demo_app):
         if guard.declared_level(spec["callback"]) == "any":
             continue
         # the browser's Origin and CSRF token: a 403 of the CSRF check proves nothing here
@@ -47,21 +47,21 @@ def test_a_rep_is_refused_every_manager_and_leader_callback(demo_app):
         assert response.status_code == 403, key
 
 
-def test_a_rep_asking_for_another_scorecard_gets_their_own(demo_app):
-    client = sign_in(demo_app.server.test_client(), REP)
-    status, body = post_callback(client, demo_app, (ids.SCORECARD_CONTENT, "children"),
+def test_a_rep_asking_for_another_scorecard_gets_their_own(shared_demo_app):
+    client = sign_in(shared_demo_app.server.test_client(), REP)
+    status, body = post_callback(client, shared_demo_app, (ids.SCORECARD_CONTENT, "children"),
                                  {f"{ids.SCORECARD_REP}.value": "R001",
                                   f"{ids.PERIOD}.value": "qtd", f"{ids.URL}.search": ""})
     assert status == 200
     text = json.dumps(body)
-    own, other = rep_name(demo_app, REP_ID), rep_name(demo_app, "R001")
+    own, other = rep_name(shared_demo_app, REP_ID), rep_name(shared_demo_app, "R001")
     assert own != other
     assert own in text and other not in text
 
 
-def test_a_rep_opening_another_page_is_told_it_is_not_theirs(demo_app):
-    client = sign_in(demo_app.server.test_client(), REP)
-    status, body = post_callback(client, demo_app, (ids.PAGE, "children"),
+def test_a_rep_opening_another_page_is_told_it_is_not_theirs(shared_demo_app):
+    client = sign_in(shared_demo_app.server.test_client(), REP)
+    status, body = post_callback(client, shared_demo_app, (ids.PAGE, "children"),
                                  {f"{ids.URL}.pathname": "/attainment", f"{ids.URL}.search": ""})
     assert status == 200 and "Not available" in json.dumps(body)
 
@@ -83,38 +83,39 @@ def overview(client, app, region):
     return next(op["params"]["value"] for op in ops if op["location"] == ["colors"])
 
 
-def test_a_manager_sees_their_region_whatever_region_is_asked_for(demo_app, caplog):
-    client = sign_in(demo_app.server.test_client(), "manager-west")
-    assert set(overview(client, demo_app, "all")) == region_territories(demo_app, "West")
-    assert set(overview(client, demo_app, "West")) == region_territories(demo_app, "West")
-    assert overview(client, demo_app, "South") == {}
+def test_a_manager_sees_their_region_whatever_region_is_asked_for(shared_demo_app, caplog):
+    client = sign_in(shared_demo_app.server.test_client(), "manager-west")
+    west = region_territories(shared_demo_app, "West")
+    assert set(overview(client, shared_demo_app, "all")) == west
+    assert set(overview(client, shared_demo_app, "West")) == west
+    assert overview(client, shared_demo_app, "South") == {}
     assert "out-of-scope request refused: user=manager-west" in caplog.text
 
 
-def test_a_manager_cannot_open_a_territory_of_another_region(demo_app):
-    client = sign_in(demo_app.server.test_client(), "manager-west")
-    south = sorted(region_territories(demo_app, "South"))[0]
+def test_a_manager_cannot_open_a_territory_of_another_region(shared_demo_app):
+    client = sign_in(shared_demo_app.server.test_client(), "manager-west")
+    south = sorted(region_territories(shared_demo_app, "South"))[0]
     values = {f"{ids.DRILLDOWN_TERRITORY}.data": south, f"{ids.PERIOD}.value": "qtd",
               f"{ids.REGION}.value": "all", f"{ids.SEGMENT}.value": "all",
               f"{ids.URL}.search": "", f"{ids.DRILLDOWN}.is_open": False}
-    status, body = post_callback(client, demo_app, (ids.DRILLDOWN, "children"), values,
+    status, body = post_callback(client, shared_demo_app, (ids.DRILLDOWN, "children"), values,
                                  changed=[f"{ids.DRILLDOWN_TERRITORY}.data"])
     assert status == 200
-    name = demo_app.server.extensions["territory_service"].frames().territories.at[
+    name = shared_demo_app.server.extensions["territory_service"].frames().territories.at[
         south, "territory_name"]
     text = json.dumps(body)
     assert "No such territory" in text and name not in text
 
 
-def test_a_manager_is_refused_the_import(demo_app):
-    client = sign_in(demo_app.server.test_client(), "manager-west")
-    status, _ = post_callback(client, demo_app, (ids.IMPORT_RESULT, "children"),
+def test_a_manager_is_refused_the_import(shared_demo_app):
+    client = sign_in(shared_demo_app.server.test_client(), "manager-west")
+    status, _ = post_callback(client, shared_demo_app, (ids.IMPORT_RESULT, "children"),
                               {f"{ids.IMPORT_UPLOAD}.contents": None})
     assert status == 403
 
 
-def test_account_points_follow_the_viewer_scope(demo_app):
-    client = sign_in(demo_app.server.test_client(), "manager-west")
+def test_account_points_follow_the_viewer_scope(shared_demo_app):
+    client = sign_in(shared_demo_app.server.test_client(), "manager-west")
     south = client.get("/_td/accounts.geojson?region=South",
                        headers={"Accept-Encoding": "identity"}).get_json()
     west = client.get("/_td/accounts.geojson", headers={"Accept-Encoding": "identity"}).get_json()
@@ -123,14 +124,14 @@ def test_account_points_follow_the_viewer_scope(demo_app):
 
 # --- unsigned requests, the form, the cookie ------------------------------------
 
-def test_unsigned_requests_are_refused_or_sent_to_sign_in(demo_app):
-    client = demo_app.server.test_client()
+def test_unsigned_requests_are_refused_or_sent_to_sign_in(shared_demo_app):
+    client = shared_demo_app.server.test_client()
     for path in ("/", "/attainment", "/scorecard", "/import", "/what-if"):
         response = client.get(path)
         assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
     for path in ("/_dash-layout", "/_dash-dependencies", "/_td/accounts.geojson"):
         assert client.get(path).status_code == 401
-    for key, _spec in every_callback(demo_app):
+    for key, _spec in every_callback(shared_demo_app):
         response = client.post("/_dash-update-component", json={"output": key})
         assert response.status_code == 401, key
     assert client.get("/login").status_code == 200
@@ -188,9 +189,9 @@ def test_failed_sign_ins_are_rate_limited(demo_app):
     assert "Too many failed sign-ins" in response.get_data(as_text=True)
 
 
-def test_the_session_cookie_is_httponly_samesite_and_secure_over_https(demo_app):
+def test_the_session_cookie_is_httponly_samesite_and_secure_over_https(shared_demo_app):
     for base, secure in (("http://localhost", False), ("https://localhost", True)):
-        client = demo_app.server.test_client()
+        client = shared_demo_app.server.test_client()
         page = client.get("/login", base_url=base).get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         response = client.post("/login", base_url=base, data={
@@ -212,8 +213,8 @@ def test_a_wrong_or_unknown_user_gets_the_same_answer(demo_app):
     assert answers == [(401, True), (401, True)]
 
 
-def test_next_never_leaves_the_site(demo_app):
-    client = demo_app.server.test_client()
+def test_next_never_leaves_the_site(shared_demo_app):
+    client = shared_demo_app.server.test_client()
     response = client.post("/login", data={"csrf_token": login_form(client), "username": "leader",
                                            "password": "demo-pass",
                                            "next": "//evil.example.com/x"})
