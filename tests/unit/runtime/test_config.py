@@ -122,6 +122,11 @@ class FakeService:
     def derived(self, _key, compute, at=None):
         return compute((at or self.current())[1])
 
+    def geography(self):
+        from dashboard.runtime import geography
+
+        return geography.counties()  # the US counties: none of the hand-built ones
+
 
 @pytest.mark.parametrize("weights, balance", [
     # workload = accounts (no county areas known): 2, 1, 1, 4; mean 2, population std
