@@ -106,6 +106,13 @@ def request_cancel(service: DataService, token) -> bool:
     return True
 
 
+def forget_cancel(service: DataService, token) -> None:
+    """Take back a Cancel of the run named ``token`` (a new run under that name)."""
+    cache = service.shared_cache
+    if isinstance(token, str) and token and cache is not None:
+        cache.delete(_flag_key(token))
+
+
 def stopper(service: DataService, token: str | None, every: float = POLL_SECONDS):
     """should_stop() for a job: true once Cancel was pressed for this run
     (looked up at most every ``every`` seconds, so a search that asks in its

@@ -20,7 +20,7 @@ import dash
 from dash import Input, Output, State, no_update
 
 from callbacks import guard
-from callbacks.background import request_cancel, stopper
+from callbacks.background import forget_cancel, request_cancel, stopper
 from dashboard.access import users
 from dashboard.access.rules import Viewer
 from dashboard.i18n import formatting, translation
@@ -55,6 +55,9 @@ class ImportJob:
     gone: Callable[[], object]
     #: more (output, while running, after) for the running job
     running: list[tuple] = field(default_factory=list)
+    #: more inputs that start the job (after ``trigger`` in the values), such
+    #: as the mapping grids' edits that start its re-check
+    more_triggers: list[Input] = field(default_factory=list)
     #: values for which the trigger fired without a job to run (no click yet)
     idle: Callable[[tuple], bool] = lambda _values: False
     prevent_initial_call: bool | str = True
@@ -95,7 +98,7 @@ def register(app: dash.Dash, service: DataService, job: ImportJob) -> None:
     single = len(job.outputs) == 1
 
     @app.callback(
-        *job.outputs, job.trigger, *job.states,
+        *job.outputs, job.trigger, *job.more_triggers, *job.states,
         background=True,
         running=[(Output(box.running, "style"), {"display": "block"}, {"display": "none"}),
                  (Output(ids.IMPORT_UPLOAD, "disabled"), True, False), *job.running],
@@ -117,8 +120,13 @@ def register(app: dash.Dash, service: DataService, job: ImportJob) -> None:
         viewer = guard.viewer_from_token(secret, job.viewer_of(values))
         if not still_leader(service, viewer):
             return job.gone()  # forged, expired, or no longer a leader: the page is stale
+        # a run may bear an earlier run's name (a re-check after a cancelled
+        # one): that run's Cancel is not this one's (Cancel is disabled until
+        # the first progress, after this)
+        run = job.run_of(values)
+        forget_cancel(service, run)
         # a look at each step: a few in a whole import
-        progress = reporter(set_progress, stopper(service, job.run_of(values), every=0.0))
+        progress = reporter(set_progress, stopper(service, run, every=0.0))
         with translation.use(viewer.language):
             return job.work(viewer, values, progress)
 

@@ -4,10 +4,11 @@ token), their proposed mapping shown in grids, re-checked after each edit
 (dry run: problems and the first rows as stored), and imported through the
 same all-or-nothing path as every import (``dashboard.ingest.mapped_import``).
 
-Import runs as a background job (``callbacks/import_job.py``, shared with
-the import of files named after their tables): its step and share on a
-progress bar, Cancel before the write. The viewer comes signed in the step
-(``IMPORT_MAP_VIEWER``), for the staged files' owner and the page's language."""
+Import and the re-check after an edit run as one background job
+(``callbacks/import_job.py``, shared with the import of files named after
+their tables): its step and share on a progress bar, Cancel before the write.
+The viewer comes signed in the step (``IMPORT_MAP_VIEWER``), for the staged
+files' owner and the page's language."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from datetime import date
 import dash
 from dash import Input, Output, State, html, no_update
 
-from callbacks import guard, import_job
+from callbacks import import_job
 from callbacks.background import run_token
 from callbacks.import_job import Cancelled, owner
 from dashboard.access.rules import Viewer
 from dashboard.i18n.translation import _
 from dashboard.ingest import first_run as first_run_rules
 from dashboard.ingest import mapped_import, mapping_page, staging
+from dashboard.ingest import service as import_service
 from dashboard.runtime.service import DataService
 from dashboard.storage import store
 from layouts import first_run as first_run_layout
@@ -111,64 +113,69 @@ def run_import(service: DataService, viewer: Viewer, token, files, columns, stag
     return report, outcome.ok
 
 
-def register(app: dash.Dash, service: DataService) -> None:
-    instance = service.settings.instance_path
+def recheck(service: DataService, viewer: Viewer, token, files, columns, stages,
+            progress) -> tuple:
+    """The job's work after a grid edit: the staged files checked again with
+    the edited mapping (a dry run). Returns the job's outputs: no note, whether
+    Import is disabled, the grids' rows, the problems and the first rows."""
+    staged = staging.load(service.settings.instance_path, token, owner(viewer))
+    if staged is None:
+        return _gone(), True, no_update, no_update, "", ""
+    answers = mapped_import.Answers(edited=mapping_page.edited(files, columns, stages))
+    share = _dry_run_share(progress)
+    try:
+        outcome = _check(service, staged, answers, progress=share)
+        # a last look as the check ends (a dry run has no write step to look
+        # at): a Cancel pressed while the tables were built is honoured
+        share(import_service.BUILDING, mapped_import.WRITE_SHARE)
+    except Cancelled:
+        # Import checks everything again before it writes: it stays as it was
+        return layout.check_cancelled(), *(no_update,) * 5
+    rows = mapping_page.grid_rows(outcome)
+    problem_part, preview_part, ready = _checked_parts(outcome)
+    return None, not ready, rows.columns, rows.stages, problem_part, preview_part
 
-    @app.callback(
-        Output(ids.IMPORT_MAP_COLUMNS, "rowData"),
-        Output(ids.IMPORT_MAP_STAGES, "rowData"),
-        Output(ids.IMPORT_MAP_PROBLEMS, "children"),
-        Output(ids.IMPORT_MAP_PREVIEW, "children"),
-        Output(ids.IMPORT_MAP_CONFIRM, "disabled"),
-        Input(ids.IMPORT_MAP_FILES, "cellValueChanged"),
-        Input(ids.IMPORT_MAP_COLUMNS, "cellValueChanged"),
-        Input(ids.IMPORT_MAP_STAGES, "cellValueChanged"),
-        State(ids.IMPORT_MAP_TOKEN, "data"),
-        State(ids.IMPORT_MAP_FILES, "rowData"),
-        State(ids.IMPORT_MAP_COLUMNS, "rowData"),
-        State(ids.IMPORT_MAP_STAGES, "rowData"),
-        prevent_initial_call=True,
-    )
-    @guard.level("leader")
-    def remap(_files_edit, _columns_edit, _stages_edit, token, files, columns, stages):
-        """Fires on each edit of the mapping: checked again, nothing written."""
-        staged = staging.load(instance, token, owner())
-        if staged is None:
-            return (no_update, no_update, _gone(), "", True)
-        answers = mapped_import.Answers(edited=mapping_page.edited(files, columns, stages))
-        outcome = _check(service, staged, answers)
-        rows = mapping_page.grid_rows(outcome)
-        problem_part, preview_part, ready = _checked_parts(outcome)
-        return rows.columns, rows.stages, problem_part, preview_part, not ready
+
+def register(app: dash.Dash, service: DataService) -> None:
 
     def confirm(viewer: Viewer, values: tuple, progress) -> tuple:
-        """Import pressed: the mapped files imported, all or nothing. Returns
-        what the import did and whether Import stays disabled (it does once
-        the files are imported)."""
-        _clicks, token, files, columns, stages, profile, as_of, _signed = values
-        return run_import(service, viewer, token, files, columns, stages, profile, as_of,
-                          progress)
+        """Import pressed: the mapped files imported, all or nothing (what the
+        import did and whether Import stays disabled: it does once the files
+        are imported). A grid edited: the mapping checked again, nothing
+        written (the grids, problems and first rows anew)."""
+        _clicks, *_edits, token, files, columns, stages, profile, as_of, _signed = values
+        if dash.ctx.triggered_id != ids.IMPORT_MAP_CONFIRM:
+            return recheck(service, viewer, token, files, columns, stages, progress)
+        return (*run_import(service, viewer, token, files, columns, stages, profile, as_of,
+                            progress), *(no_update,) * 4)
 
     import_job.register(app, service, import_job.ImportJob(
         box=job_layout.MAPPED,
         trigger=Input(ids.IMPORT_MAP_CONFIRM, "n_clicks"),
+        more_triggers=[Input(ids.IMPORT_MAP_FILES, "cellValueChanged"),
+                       Input(ids.IMPORT_MAP_COLUMNS, "cellValueChanged"),
+                       Input(ids.IMPORT_MAP_STAGES, "cellValueChanged")],
         states=[State(ids.IMPORT_MAP_TOKEN, "data"), State(ids.IMPORT_MAP_FILES, "rowData"),
                 State(ids.IMPORT_MAP_COLUMNS, "rowData"), State(ids.IMPORT_MAP_STAGES, "rowData"),
                 State(ids.IMPORT_MAP_PROFILE, "value"), State(ids.IMPORT_MAP_AS_OF, "date"),
                 State(ids.IMPORT_MAP_VIEWER, "data")],
         outputs=[Output(ids.IMPORT_MAP_RESULT, "children"),
-                 Output(ids.IMPORT_MAP_CONFIRM, "disabled", allow_duplicate=True)],
+                 Output(ids.IMPORT_MAP_CONFIRM, "disabled", allow_duplicate=True),
+                 Output(ids.IMPORT_MAP_COLUMNS, "rowData"),
+                 Output(ids.IMPORT_MAP_STAGES, "rowData"),
+                 Output(ids.IMPORT_MAP_PROBLEMS, "children"),
+                 Output(ids.IMPORT_MAP_PREVIEW, "children")],
         running=[(Output(ids.IMPORT_MAP_CONFIRM, "disabled"), True, False),
                  (Output(ids.IMPORT_MAP_RESULT, "style"), {"display": "none"},
                   {"display": "block"})],
         viewer_of=lambda values: values[-1],
-        run_of=lambda values: run_token(values[1], values[0], KIND),
+        # a re-check runs under the last Import's name (0 before any)
+        run_of=lambda values: run_token(values[4], values[0] or 0, KIND),
         cancel_states=[State(ids.IMPORT_MAP_TOKEN, "data"),
                        State(ids.IMPORT_MAP_CONFIRM, "n_clicks")],
-        cancel_run_of=lambda values: run_token(values[0], values[1], KIND),
-        work=confirm, gone=lambda: (_gone(), True), idle=lambda values: not values[0]))
-
-    del remap
+        cancel_run_of=lambda values: run_token(values[0], values[1] or 0, KIND),
+        work=confirm, gone=lambda: (_gone(), True, *(no_update,) * 4),
+        idle=lambda values: not any(values[:4])))
 
 
 def _plan_needed(service: DataService) -> bool:

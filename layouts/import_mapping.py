@@ -185,3 +185,9 @@ def mapping_step(*, profile: str | None, files: dag.AgGrid, columns: dag.AgGrid,
     return dbc.Card([dbc.CardHeader(_("Check the mapping")),
                      dbc.CardBody([part for part in body if part is not None])],
                     className="mt-3")
+
+
+def check_cancelled() -> dbc.Alert:
+    """A re-check after an edit, cancelled: what the step shows is older."""
+    return dbc.Alert(_("Check cancelled: the problems and first rows are those of the mapping "
+                       "before your last edit. Edit a cell to check again."), color="info")
