@@ -1,7 +1,8 @@
 """The import page's mapping step in a real browser: a flat order-line export
 (ZIP codes, MM/DD/YYYY dates, every day 12 or less so the order cannot be
 told) dropped on the page shows its columns and asks for the date order;
-the leader answers it in the grid, sees the first rows as stored, imports
+the leader answers it in the grid (checked again by a background job, its
+step on a progress bar), sees the first rows as stored, imports
 (a background job: its step and share on a progress bar), and the orders
 land in the database rolled up one per order."""
 
@@ -85,8 +86,16 @@ def test_an_orders_export_is_mapped_and_imported_through_the_page(start_app, dem
         return active and active[0].text == "MM/DD/YYYY"
 
     until(duo, active_choice, "the list of date orders never reached MM/DD/YYYY")
+    checking = HeldBuild(monkeypatch, tmp_path / "checked")  # the re-check waits too
     ActionChains(duo.driver).send_keys(Keys.ENTER).send_keys(Keys.TAB).perform()
 
+    # the edit is checked again by the step's job: building at 12 / 60 = 20% of a check
+    duo.wait_for_contains_text(f"#{ids.IMPORT_MAP_STEP}", "Building the tables…")
+    until(duo, lambda d: d.find_element(By.CSS_SELECTOR, f"#{ids.IMPORT_MAP_PROGRESS} "
+                                        ".progress-bar").text == "20%",
+          "the re-check's bar never showed 20%")
+    assert duo.find_element(f"#{ids.IMPORT_MAP_CONFIRM}").get_attribute("disabled")
+    checking.release()
     duo.wait_for_contains_text(f"#{ids.IMPORT_MAP_PROBLEMS}", "Ready to import")
     # the first rows as stored: 02/06/2025 is 6 February, two lines summed
     duo.wait_for_contains_text(f"#{ids.IMPORT_MAP_PREVIEW}", "2025-02-06")
