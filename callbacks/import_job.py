@@ -1,7 +1,7 @@
 """An import as a Dash background job (``callbacks/background.py``: a local
 process, or a Celery worker in production), the one way the import page runs
-one: the mapping step's Import and the import of files named after their
-tables. A big file takes longer than a request should.
+one: the mapping step's Import (and its check again after a grid edit, the
+same job) and the upload's job. A big file takes longer than a request should.
 
 The page shows the job's step and share of the work on a progress bar
 (``layouts/import_job.py``) with the upload box and the job's button disabled;
