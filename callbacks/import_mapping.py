@@ -61,7 +61,10 @@ def start(service: DataService, files: list[tuple[str, bytes]], signed_viewer: s
     """The mapping step for staged files: their proposal checked (a dry run,
     ``progress`` told its steps: the upload's background job) and shown.
     ``signed_viewer``: the viewer signed for the import's own job."""
-    outcome = _check(service, files, progress=_dry_run_share(progress))
+    share = _dry_run_share(progress)
+    outcome = _check(service, files, progress=share)
+    if share is not None:  # a last look as the check ends, as in recheck
+        share(import_service.BUILDING, mapped_import.WRITE_SHARE)
     rows = mapping_page.grid_rows(outcome)
     problem_part, preview_part, ready = _checked_parts(outcome)
     return layout.mapping_step(

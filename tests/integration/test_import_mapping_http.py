@@ -305,7 +305,18 @@ def test_an_uploads_check_runs_as_a_background_job_showing_its_steps(
     of which is done when a dry run ends: 12 / 60 = 20%); then the step."""
     client = _client(empty_app)
     held = HeldBuild(monkeypatch, tmp_path / "go")
-    status, body = post_callback(client, empty_app, (ids.IMPORT_RESULT, "children"), {
+    job, seen, _run = _upload_held_at_building(client, empty_app)
+    assert seen[f"{ids.IMPORT_RUN_PROGRESS}.value"] == 20
+    assert seen[f"{ids.IMPORT_RUN_CANCEL}.disabled"] is False
+    held.release()
+    step = find(job.answer()[ids.IMPORT_MAP]["children"], ids.IMPORT_MAP_COLUMNS)
+    assert {r["column"]: r["field"] for r in step["rowData"]}["Close Date"] == "close_on"
+
+
+def _upload_held_at_building(client, app):
+    """Drop the Salesforce export while the check holds at its building step: the
+    upload's job, the progress it shows there and the job's store."""
+    status, body = post_callback(client, app, (ids.IMPORT_RESULT, "children"), {
         f"{ids.IMPORT_UPLOAD}.contents": ["data:text/csv;base64," + base64.b64encode(
             SALESFORCE.encode()).decode()],
         f"{ids.IMPORT_UPLOAD}.filename": ["Opportunities report.csv"]})
@@ -314,15 +325,27 @@ def test_an_uploads_check_runs_as_a_background_job_showing_its_steps(
     assert answer[ids.IMPORT_MAP]["children"] is None  # no check in the request
     run = find(answer, ids.IMPORT_RUN)
     assert run is not None, "the upload opened no job"
-    job = start_import(client, empty_app, run["data"])
+    job = start_import(client, app, run["data"])
     assert "response" not in job.started
     seen = job.wait(lambda body: (body.get("progress") or {}).get(
         f"{ids.IMPORT_RUN_STEP}.children") == "Building the tables…")["progress"]
-    assert seen[f"{ids.IMPORT_RUN_PROGRESS}.value"] == 20
-    assert seen[f"{ids.IMPORT_RUN_CANCEL}.disabled"] is False
+    return job, seen, run["data"]
+
+
+def test_cancel_while_an_upload_is_checked_shows_no_mapping_step(
+        empty_app, monkeypatch, tmp_path):
+    """Cancel pressed while the upload's check builds the tables is honoured as
+    the check ends (it has no write step to look at Cancel again)."""
+    client = _client(empty_app)
+    held = HeldBuild(monkeypatch, tmp_path / "go")
+    job, _seen, run = _upload_held_at_building(client, empty_app)
+    status, body = post_callback(client, empty_app, (ids.IMPORT_RUN_CANCEL, "disabled"), {
+        f"{ids.IMPORT_RUN_CANCEL}.n_clicks": 1, f"{ids.IMPORT_RUN}.data": run})
+    assert status == 200 and body["response"][ids.IMPORT_RUN_CANCEL]["disabled"] is True
     held.release()
-    step = find(job.answer()[ids.IMPORT_MAP]["children"], ids.IMPORT_MAP_COLUMNS)
-    assert {r["column"]: r["field"] for r in step["rowData"]}["Close Date"] == "close_on"
+    answer = job.answer()
+    assert "Import cancelled" in str(answer[ids.IMPORT_RUN_RESULT]["children"])
+    assert not (answer.get(ids.IMPORT_MAP) or {}).get("children")  # no mapping step
 
 
 def test_the_check_after_a_grid_edit_runs_as_the_steps_background_job(
