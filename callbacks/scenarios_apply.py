@@ -73,7 +73,9 @@ def plan(service: DataService, target, day, basis) -> tuple:
     summary = _("'{name}': {counties} and {accounts} change territory from {date}; the "
                 "confirmed quotas apply from {quarter}.").format(
         name=record.name,
-        counties=ngettext("{count} county", "{count} counties", moved["counties"]).format(
+        counties=(ngettext("{count} unit", "{count} units", moved["counties"])
+                  if service.geography().own
+                  else ngettext("{count} county", "{count} counties", moved["counties"])).format(
             count=formatting.count(moved["counties"])),
         accounts=ngettext("{count} account", "{count} accounts", moved["accounts"]).format(
             count=formatting.count(moved["accounts"])),

@@ -158,8 +158,9 @@ def edit(data: ScopedData, action: str, steps, form: dict) -> tuple[list, str, s
             new = changes.lock(territories=[territory])
             label = _("locked {what}").format(what=territory)
     else:
-        new, label = _county_or_slider_edit(frames, changes, action, form,
-                                            data.service.geography().labels)
+        geography = data.service.geography()
+        new, label = _county_or_slider_edit(frames, changes, action, form, geography.labels,
+                                            geography.own)
     check_scope(data, new)
     message, color = label[0].upper() + label[1:] + ".", "success"
     if action == "move":
@@ -207,28 +208,36 @@ def _account_edit(frames, changes: changeset.Changes, action: str, form: dict):
 
 
 def _county_or_slider_edit(frames, changes: changeset.Changes, action: str, form: dict,
-                           labels):
+                           labels, own_layer: bool = False):
+    """A move, lock, quota or handover step; ``own_layer``: its messages say units."""
     selected = [f for f in form.get("selected") or [] if isinstance(f, str)]
     zips = [z for z in form.get("zips") or [] if isinstance(z, str)] if action == "move" else []
     if action in ("move", "lock") and not (selected or zips):
-        raise ValueError(_("Select counties first: click them on the map or pick them by "
+        raise ValueError(_("Select units first: click them on the map or pick them by name.")
+                         if own_layer else
+                         _("Select counties first: click them on the map or pick them by "
                            "name."))
     if action == "move":
         target = form.get("target")
         if not target:
-            raise ValueError(_("Choose the territory to move the selected counties to."))
+            raise ValueError(_("Choose the territory to move the selected units to.")
+                             if own_layer else
+                             _("Choose the territory to move the selected counties to."))
         moved = changes.move_zips(frames, zips, target) if zips else changes
         if selected:
-            moved = moved.move_counties(frames, selected, target)
-        what = ", ".join(([_counties(selected, labels)] if selected else [])
+            moved = moved.move_counties(frames, selected, target,
+                                        labels if own_layer else None)
+        what = ", ".join(([_counties(selected, labels, own_layer)] if selected else [])
                          + ([zip_whatif.zip_names(zips)] if zips else []))
         return moved, _("moved {what} to {target}").format(what=what, target=target)
     if action == "lock":
         unknown = [f for f in selected if f not in frames.alignment.index]
         if unknown:
-            raise ValueError(_("county {name} is not in the alignment").format(name=unknown[0]))
+            raise ValueError((_("unit {name} is not in the alignment") if own_layer
+                              else _("county {name} is not in the alignment")).format(
+                                  name=unknown[0]))
         return (changes.lock(counties=selected),
-                _("locked {what}").format(what=_counties(selected, labels)))
+                _("locked {what}").format(what=_counties(selected, labels, own_layer)))
     if action == "quota":
         territory, pct = form.get("quota_territory"), form.get("quota_pct") or 0
         if territory not in changeset.index_of(frames).territory_ids:
@@ -247,14 +256,15 @@ def _county_or_slider_edit(frames, changes: changeset.Changes, action: str, form
     raise ValueError(f"unknown action {action}")  # i18n: not shown (no button sends it)
 
 
-def _counties(fips: list[str], labels) -> str:
+def _counties(fips: list[str], labels, own_layer: bool = False) -> str:
     """"Autauga, AL" for one county (a layer of one's own: the unit's name, ``labels``),
-    "3 counties" for more."""
+    "3 counties" (``own_layer``: "3 units") for more."""
     if len(fips) > 1:
-        return ngettext("{count} county", "{count} counties", len(fips)).format(
+        return (ngettext("{count} unit", "{count} units", len(fips)) if own_layer
+                else ngettext("{count} county", "{count} counties", len(fips))).format(
             count=formatting.count(len(fips)))
     if fips[0] not in labels.index:
-        return _("county {name}").format(name=fips[0])
+        return (_("unit {name}") if own_layer else _("county {name}")).format(name=fips[0])
     return str(labels[fips[0]])
 
 
@@ -276,23 +286,26 @@ def render(data: ScopedData, selection: Selection):
                                    hideout(data, changeset.Changes.empty()),
                                    settings.tile_url, settings.tile_attribution,
                                    fit=geometry.fits_units(data))
-    labels = data.service.geography().labels
+    labels, own = data.service.geography().labels, data.service.geography().own
     map_card = layout.map_card(county_map,
                                layout.toolbar(data.derived(
                                    ("whatif_county_options",),
                                    lambda f: view.county_options(f, labels)), options,
-                                   own_layer=geometry.fits_units(data)),
-                               steps_text([]))
+                                   own_layer=own),
+                               steps_text([]), own_layer=own)
     accounts = whatif_layout.accounts_card(
         account_lists.account_rows(data.frames(), changeset.Changes.empty(),
-                                   aligned_only=not data.scope.everything), options)
+                                   aligned_only=not data.scope.everything), options, own)
     compare = compare_layout.compare_card(geometry.state_lines(data), settings.tile_url,
                                           settings.tile_attribution)
     page = layout.page([], map_card, layout.fairness_card(fairness),
-                       layout.rebalance_card(uuid.uuid4().hex, len(data.frames().territories)),
-                       layout.sliders_card(options), layout.touched_grid(touched, total),
+                       layout.rebalance_card(uuid.uuid4().hex, len(data.frames().territories),
+                                             own),
+                       layout.sliders_card(options, own),
+                       layout.touched_grid(touched, total, own),
                        layout.rep_grid(reps), accounts, compare,
-                       scenario_rows=scenarios_panel.listed(data), leader=data.viewer.is_leader)
+                       scenario_rows=scenarios_panel.listed(data), leader=data.viewer.is_leader,
+                       own_layer=own)
     # the background auto-balance runs outside this request: it gets the viewer signed
     token = guard.viewer_token(current_app.config["SECRET_KEY"])
     return html.Div([page, dcc.Store(id=ids.WI_VIEWER, data=token)])

@@ -87,13 +87,15 @@ def dialog() -> dbc.Modal:
     ], id=ids.SC_APPLY_MODAL, is_open=False, size="xl", backdrop="static", scrollable=True)
 
 
-def history(leader: bool) -> html.Div:
-    """Who applied what, when, effective from when; a leader may roll one back."""
+def history(leader: bool, own_layer: bool = False) -> html.Div:
+    """Who applied what, when, effective from when; a leader may roll one back.
+    ``own_layer``: the units are a layer's, not counties."""
     columns = [
         {"field": "step", "headerName": _("Step"), "maxWidth": 80, "type": "numericColumn"},
         {"field": "what", "headerName": _("What"), "minWidth": 220, "flex": 2},
         {"field": "effective_from", "headerName": _("Effective from"), "minWidth": 130},
-        {"field": "counties", "headerName": _("Counties"), "maxWidth": 110,
+        {"field": "counties", "headerName": _("Units") if own_layer else _("Counties"),
+         "maxWidth": 110,
          "type": "numericColumn"},
         {"field": "zips", "headerName": _("ZIP areas"), "maxWidth": 110,
          "type": "numericColumn"},

@@ -56,7 +56,7 @@ def grid(rows: list[dict]) -> dag.AgGrid:
     )
 
 
-def panel(rows: list[dict], leader: bool = True) -> dbc.Card:
+def panel(rows: list[dict], leader: bool = True, own_layer: bool = False) -> dbc.Card:
     """Save bar, alert, the list (``rows``, the viewer's saved scenarios) and
     its action buttons: a manager is not offered Approve and Apply, which
     only a leader may do (the buttons stay in the page, hidden, for the
@@ -89,7 +89,7 @@ def panel(rows: list[dict], leader: bool = True) -> dbc.Card:
         grid(rows),
         buttons,
         scenarios_apply.dialog(),
-        scenarios_apply.history(leader),
+        scenarios_apply.history(leader, own_layer),
     ]
     note = html.Small(_("Draft → proposed → approved → applied; applying makes the "
                         "scenario the live alignment from the date you pick."),

@@ -114,17 +114,22 @@ def toolbar(county_options: list[dict], territory_options: list[dict],
         dbc.Button(_("Lock selected"), id=ids.WI_LOCK, color="secondary", outline=True, size="sm"),
         dbc.Button(_("Undo"), id=ids.WI_UNDO, color="secondary", outline=True, size="sm"),
         dbc.Button(_("Show ZIPs"), id=ids.WI_EXPAND, color="secondary", outline=True,
-                   size="sm", style=no_zips,
-                   title=_("Show the approximate ZIP areas of the selected counties "
-                           "(or double-click a county)")),
+                   size="sm", style=no_zips,  # hidden on a layer: no title to say counties
+                   title=None if own_layer else _("Show the approximate ZIP areas of the "
+                                                  "selected counties (or double-click a "
+                                                  "county)")),
         dbc.Button(_("Hide ZIPs"), id=ids.WI_COLLAPSE, color="secondary", outline=True,
-                   size="sm", style=no_zips, title=_("Show counties only")),
+                   size="sm", style=no_zips,
+                   title=None if own_layer else _("Show counties only")),
     ], className="wi-toolbar")
 
 
-def map_card(map_div, toolbar_div, steps_text: str) -> dbc.Card:
+def map_card(map_div, toolbar_div, steps_text: str, own_layer: bool = False) -> dbc.Card:
+    """The map and its toolbar; ``own_layer``: the units are a layer's, not counties."""
+    title = (_("Scenario map · units coloured by territory") if own_layer
+             else _("Scenario map · counties coloured by territory"))
     return dbc.Card([
-        dbc.CardHeader(header_with(_("Scenario map · counties coloured by territory"),
+        dbc.CardHeader(header_with(title,
                                    html.Small(steps_text, id=ids.WI_STEPS,
                                               className="text-muted fw-normal"))),
         dbc.CardBody([
@@ -174,16 +179,18 @@ def fairness_card(content) -> dbc.Card:
     return card(header_with(_("Fairness"), metric), [weight, html.Div(content, id=ids.WI_FAIRNESS)])
 
 
-def rebalance_card(page_token: str | None = None, territories: int = 1) -> dbc.Card:
+def rebalance_card(page_token: str | None = None, territories: int = 1,
+                   own_layer: bool = False) -> dbc.Card:
     """Suggest a rebalance and Design from scratch: shared search settings, each run's
     controls, the two trade-off charts and the reasons of the latest run."""
     return card(_("Suggest a rebalance · design from scratch"), [
-        whatif_design.search_settings(), *whatif_accounts.rebalance_controls(page_token),
+        whatif_design.search_settings(own_layer),
+        *whatif_accounts.rebalance_controls(page_token, own_layer),
         *whatif_design.design_controls(territories), whatif_accounts.tradeoff_charts(),
         html.Div(id=ids.WI_REASONS, className="wi-reasons")])
 
 
-def sliders_card(territory_options: list[dict]) -> dbc.Card:
+def sliders_card(territory_options: list[dict], own_layer: bool = False) -> dbc.Card:
     quota = dbc.Col([
         html.Div(_("Quota change"), className="wi-subhead"),
         dcc.Dropdown(id=ids.WI_QUOTA_TERRITORY, options=territory_options,
@@ -211,12 +218,17 @@ def sliders_card(territory_options: list[dict]) -> dbc.Card:
                    outline=True, className="mt-1"),
     ], md=4)
     return card(_("Quota, handover and locks"),
-                dbc.Row([quota, handover, whatif_accounts.locks_column(territory_options)],
+                dbc.Row([quota, handover,
+                         whatif_accounts.locks_column(territory_options, own_layer)],
                         className="g-4"))
 
 
-def touched_grid(rows: list[dict], total: dict) -> dag.AgGrid:
+def touched_grid(rows: list[dict], total: dict, own_layer: bool = False) -> dag.AgGrid:
     """Touched territories: each figure as a before / after / change column group."""
+    nothing_yet = (_("No territory changed yet: move a unit, set a quota or hand over "
+                     "accounts.") if own_layer
+                   else _("No territory changed yet: move a county, set a quota or hand "
+                          "over accounts."))
     columns = [
         {"field": "id", "headerName": _("ID"), "pinned": "left", "maxWidth": 76},
         {"field": "name", "headerName": _("Territory"), "pinned": "left", "minWidth": 130},
@@ -241,9 +253,7 @@ def touched_grid(rows: list[dict], total: dict) -> dag.AgGrid:
         dashGridOptions={"rowHeight": 30, "headerHeight": 30, "groupHeaderHeight": 28,
                          "pinnedBottomRowData": [total], "animateRows": False,
                          "suppressColumnVirtualisation": True,
-                         "localeText": {"noRowsToShow": _("No territory changed yet: move a "
-                                                          "county, set a quota or hand over "
-                                                          "accounts.")}},
+                         "localeText": {"noRowsToShow": nothing_yet}},
         getRowId="params.data.id",
         csvExportParams=components.csv_export("what-if-territories.csv"),
         style={"height": "300px"},
@@ -282,7 +292,7 @@ def rep_grid(rows: list[dict]) -> dag.AgGrid:
 
 def page(history: list, map_card_div, fairness, rebalance, sliders, touched, reps,
          accounts=None, compare=None, scenario_rows: list | None = None,
-         leader: bool = True) -> html.Div:
+         leader: bool = True, own_layer: bool = False) -> html.Div:
     export = dbc.Button(_("Export CSV"), id=ids.WI_TOUCHED_EXPORT, size="sm", color="secondary",
                         outline=True)
     return html.Div([
@@ -302,6 +312,7 @@ def page(history: list, map_card_div, fairness, rebalance, sliders, touched, rep
                              touched, "p-0")), className="g-3 mt-1"),
         dbc.Row(dbc.Col(card(_("Per-rep impact · what each rep gains and loses"), reps, "p-0")),
                 className="g-3 mt-1"),
-        dbc.Row(dbc.Col(scenarios_panel.panel(scenario_rows or [], leader)), className="g-3 mt-1"),
+        dbc.Row(dbc.Col(scenarios_panel.panel(scenario_rows or [], leader, own_layer)),
+                className="g-3 mt-1"),
         dbc.Row(dbc.Col(compare), className="g-3 mt-1 mb-3") if compare is not None else None,
     ])

@@ -15,11 +15,15 @@ from layouts.attainment import NUMBER_COL, card
 from layouts.theme import GOOD, NEUTRAL, themed
 
 
-def accounts_grid(rows: list[dict]) -> dag.AgGrid:
+def accounts_grid(rows: list[dict], own_layer: bool = False) -> dag.AgGrid:
+    nothing = (_("No account matches: type part of a name or id, or select units.")
+               if own_layer
+               else _("No account matches: type part of a name or id, or select counties."))
     columns = [
         {"field": "name", "headerName": _("Account"), "minWidth": 180, "flex": 2},
         {"field": "id", "headerName": _("ID"), "maxWidth": 120},
-        {"field": "county", "headerName": _("County"), "minWidth": 110},
+        {"field": "county", "headerName": _("Unit") if own_layer else _("County"),
+         "minWidth": 110},
         {"field": "territory", "headerName": _("Territory"), "maxWidth": 110},
         {"field": "override", "headerName": _("Override"), "maxWidth": 100},
         {"field": "locked", "headerName": _("Lock"), "maxWidth": 90},
@@ -31,19 +35,21 @@ def accounts_grid(rows: list[dict]) -> dag.AgGrid:
         defaultColDef={"sortable": True, "resizable": True},
         dashGridOptions={"rowHeight": 28, "headerHeight": 30, "animateRows": False,
                          "rowSelection": {"mode": "multiRow", "enableClickSelection": True},
-                         "localeText": {"noRowsToShow": _("No account matches: type part of "
-                                                          "a name or id, or select "
-                                                          "counties.")}},
+                         "localeText": {"noRowsToShow": nothing}},
         getRowId="params.data.id", selectedRows=[], style={"height": "240px"},
     )
 
 
-def accounts_card(rows: list[dict], territory_options: list[dict]) -> dbc.Card:
+def accounts_card(rows: list[dict], territory_options: list[dict],
+                  own_layer: bool = False) -> dbc.Card:
     """Search accounts (narrowed to the counties selected on the map), tick
-    some, then move them to a territory, clear their override, or lock them."""
+    some, then move them to a territory, clear their override, or lock them.
+    ``own_layer``: the units are a layer's, not counties."""
     search = dbc.Input(id=ids.WI_ACCOUNT_SEARCH, type="search", debounce=True, size="sm",
-                       placeholder=_("Search accounts by name or id (selected counties "
-                                     "narrow the list)…"))
+                       placeholder=_("Search accounts by name or id (selected units narrow "
+                                     "the list)…") if own_layer
+                       else _("Search accounts by name or id (selected counties narrow the "
+                              "list)…"))
     actions = html.Div([
         dcc.Dropdown(id=ids.WI_ACCOUNT_TARGET, options=territory_options,
                      placeholder=_("Move ticked accounts to…"), className="wi-target"),
@@ -54,12 +60,20 @@ def accounts_card(rows: list[dict], territory_options: list[dict]) -> dbc.Card:
                    size="sm"),
     ], className="wi-toolbar mt-2")
     note = html.Small(_("A moved account becomes a named-account override: it stays with its "
-                        "new territory whatever happens to its county."), className="text-muted")
+                        "new territory whatever happens to its unit.") if own_layer
+                      else _("A moved account becomes a named-account override: it stays with "
+                             "its new territory whatever happens to its county."),
+                      className="text-muted")
     return card(_("Accounts · named-account overrides"),
-                [search, html.Div(accounts_grid(rows), className="mt-2"), actions, note])
+                [search, html.Div(accounts_grid(rows, own_layer), className="mt-2"), actions,
+                 note])
 
 
-def locks_column(territory_options: list[dict]) -> dbc.Col:
+def locks_column(territory_options: list[dict], own_layer: bool = False) -> dbc.Col:
+    how = (_("Units: select them on the map, then Lock selected. Accounts: tick them in the "
+             "account list, then Lock / unlock.") if own_layer
+           else _("Counties: select them on the map, then Lock selected. Accounts: tick them "
+                  "in the account list, then Lock / unlock."))
     return dbc.Col([
         html.Div(_("Lock a territory (nothing moves into or out of it)"),
                  className="wi-subhead"),
@@ -67,13 +81,11 @@ def locks_column(territory_options: list[dict]) -> dbc.Col:
                      placeholder=_("Territory…"), className="mb-2"),
         dbc.Button(_("Lock / unlock territory"), id=ids.WI_LOCK_TERRITORY_APPLY, size="sm",
                    color="secondary", outline=True),
-        html.Div(html.Small(_("Counties: select them on the map, then Lock selected. "
-                              "Accounts: tick them in the account list, then Lock / unlock."),
-                            className="text-muted"), className="mt-2"),
+        html.Div(html.Small(how, className="text-muted"), className="mt-2"),
     ], md=4)
 
 
-def rebalance_controls(page_token: str | None = None) -> list:
+def rebalance_controls(page_token: str | None = None, own_layer: bool = False) -> list:
     """Budget, Suggest and Cancel, the progress bar, and the trade-off chart.
     ``page_token`` names this page load: with the Suggest click count it names
     each run, so Cancel can find it."""
@@ -90,7 +102,12 @@ def rebalance_controls(page_token: str | None = None) -> list:
     progress = dbc.Progress(id=ids.WI_PROGRESS, value=0, label="", striped=True,
                             animated=True, className="mb-2 wi-progress",
                             style={"visibility": "hidden"})
-    note = html.Small(_("Moves counties between neighbouring territories (one may move more "
+    note = html.Small(_("Moves units between neighbouring territories (one may move more "
+                        "than once, in swaps and chains) to balance the fairness card's "
+                        "metric within the tolerance, keeping territories contiguous and "
+                        "honouring locks. Click a point of the chart to use its budget.")
+                      if own_layer else
+                      _("Moves counties between neighbouring territories (one may move more "
                         "than once, in swaps and chains) to balance the fairness card's "
                         "metric within the tolerance, keeping territories contiguous and "
                         "honouring locks. Click a point of the chart to use its budget."),

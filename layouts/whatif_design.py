@@ -21,8 +21,11 @@ NARROW = {"maxWidth": "4.5rem"}
 DESIGN_COLOUR = "#7b3294"
 
 
-def search_settings() -> html.Div:
-    """Tolerance, time limit, seed and the oversize-county split, for both runs."""
+def search_settings(own_layer: bool = False) -> html.Div:
+    """Tolerance, time limit, seed and the oversize-county split, for both runs
+    (``own_layer``: the units are a layer's, not counties)."""
+    split = (_("Split oversize units into named-account overrides") if own_layer
+             else _("Split oversize counties into named-account overrides"))
     return html.Div([
         dbc.InputGroup([
             dbc.InputGroupText(_("Tolerance ±")),
@@ -41,7 +44,7 @@ def search_settings() -> html.Div:
             dbc.Input(id=ids.WI_SEED, type="number", style=NARROW, value=7, min=0, step=1),
         ], size="sm", className="w-auto wi-seed"),
         dbc.Checkbox(id=ids.WI_SPLIT, value=True, className="small",
-                     label=_("Split oversize counties into named-account overrides")),
+                     label=split),
     ], className="d-flex flex-wrap gap-2 align-items-center mb-2")
 
 

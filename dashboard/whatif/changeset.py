@@ -154,13 +154,16 @@ class Changes:
 
     # -- moves ---------------------------------------------------------------
     def move_counties(self, frames: Frames, fips_list: Iterable[str],
-                      territory_id: str) -> Changes:
+                      territory_id: str, unit_labels: pd.Series | None = None) -> Changes:
         """Counties (with their accounts that have no override) to ``territory_id``.
 
         ``frames`` is the base (live) alignment the changes are relative to.
         Refused when a county is locked, when it would leave or enter a locked
         territory, or when a locked account without an override lies in it.
+        ``unit_labels`` (id → name) on a layer of one's own: the messages then say
+        "unit" and name the units by it.
         """
+        own = unit_labels is not None
         index = index_of(frames)
         _known_territory(index.territory_ids, territory_id)
         base = frames.alignment["territory_id"]
@@ -168,10 +171,15 @@ class Changes:
         moving = []
         for fips in dict.fromkeys(fips_list):
             if fips not in base.index:
-                raise ValueError(_("county {name} is not in the alignment").format(name=fips))
+                raise ValueError((_("unit {name} is not in the alignment") if own
+                                  else _("county {name} is not in the alignment")).format(
+                                      name=fips))
             if self.county_moves.get(fips, base[fips]) != territory_id:
                 moving.append(fips)
         locked = self.locked_counties.intersection(moving)
+        if locked and own:
+            raise LockedError(_("unit {names} locked: cannot move").format(names=_names(
+                (str(unit_labels.get(f, f)) for f in sorted(locked)), separator="; ")))
         if locked:
             raise LockedError(_("county {names} locked: cannot move").format(
                 names=_county_names(locked)))
@@ -184,8 +192,10 @@ class Changes:
         if moving and self.locked_accounts:
             pinned = _pinned_in(frames, self, moving)
             if pinned:
-                raise LockedError(_("account {names} locked: a county move would change "
-                                    "its territory").format(names=_names(pinned)))
+                raise LockedError((_("account {names} locked: a unit move would change its "
+                                     "territory") if own
+                                   else _("account {names} locked: a county move would change "
+                                          "its territory")).format(names=_names(pinned)))
         for fips in moving:
             moves[fips] = territory_id
             if base[fips] == territory_id:
