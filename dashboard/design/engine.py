@@ -85,6 +85,9 @@ class Result:
     iterations: int
     seconds: float
     stopped_by: str
+    #: from scratch: units the growth did not reach before the time limit, given to the
+    #: territory nearest in edges (0: the growth ran to its end; else ``stopped_by`` is "time")
+    growth_cut: int = 0
 
     @property
     def within_tolerance(self) -> bool:
@@ -155,7 +158,7 @@ def oversize_units(problem: Problem) -> tuple[Oversize, ...]:
 
 
 def _run(problem: Problem, assignment: np.ndarray, settings: Settings, started: float,
-         progress, should_stop) -> Result:
+         progress, should_stop, growth_cut: int = 0) -> Result:
     # a stall on a small graph is over sooner: at most two iterations per unit
     patience = min(settings.patience, max(30, 2 * problem.graph.size))
     # the search stops at 99% of the limit: the rest is for the figures and the last
@@ -180,7 +183,8 @@ def _run(problem: Problem, assignment: np.ndarray, settings: Settings, started: 
                         problem.target),
         moves=tuple(outcome.moves), oversize=oversize_units(problem), missed_by=missed,
         disruption=used, iterations=outcome.iterations,
-        seconds=time.monotonic() - started, stopped_by=outcome.stopped_by)
+        seconds=time.monotonic() - started, stopped_by=outcome.stopped_by,
+        growth_cut=growth_cut)
 
 
 def design(graph: UnitGraph, territories: int, settings: Settings = Settings(),
@@ -214,8 +218,10 @@ def design(graph: UnitGraph, territories: int, settings: Settings = Settings(),
         for t in range(territories):
             own = np.flatnonzero(locks == t)
             seeds[t] = own[0] if len(own) else free.pop(0)
-    assignment = grow(graph, seeds, problem.target, locks)
-    return _run(problem, assignment, settings, started, progress, should_stop)
+    # the growth stops where the search would (a cut-short growth leaves the search no time)
+    assignment, cut = grow(graph, seeds, problem.target, locks,
+                           deadline=started + settings.time_limit * SEARCH_SHARE)
+    return _run(problem, assignment, settings, started, progress, should_stop, cut)
 
 
 def rebalance(graph: UnitGraph, start: Sequence[int] | np.ndarray, territories: int | None = None,

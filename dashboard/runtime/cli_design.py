@@ -163,6 +163,15 @@ def _start(path: Path, graph, territories: int) -> tuple[np.ndarray, list[str]]:
     return np.array([code[given[u]] for u in graph.ids], dtype=np.int64), labels
 
 
+def _stopped(result) -> str:
+    """Why the design stopped; a growth the time limit cut short says how many units it
+    left to the nearest territory (the design then had no time for the search)."""
+    if result.growth_cut:
+        return (f"{result.stopped_by}, in the growth: {result.growth_cut} units given to "
+                f"the nearest territory")
+    return result.stopped_by
+
+
 def _print_missed(result, measures, out=None) -> None:
     """What an answer outside the tolerance misses by on the balanced ``measures``, and
     the units that force it."""
@@ -210,7 +219,7 @@ def cmd_design_graph(args: argparse.Namespace) -> int:
               f"within tolerance {m.within_tolerance:.0%} of territories")
     print(f"contiguous: {'yes' if result.figures.contiguous else 'no'}")
     print(f"cut edges: {result.figures.cut_edges}")
-    print(f"seconds: {seconds:.1f} (stopped: {result.stopped_by})")
+    print(f"seconds: {seconds:.1f} (stopped: {_stopped(result)})")
     print(f"written: {args.out}")
     if not result.within_tolerance:
         _print_missed(result, balance)
@@ -297,7 +306,7 @@ def cmd_design(settings, args: argparse.Namespace) -> int:
           f"overrides, {reading.disruption:.1%} of T12 bookings change territory")
     if reading.empty:
         print(f"left without a county: {', '.join(reading.empty)}")
-    print(f"seconds: {seconds:.1f} (stopped: {result.stopped_by})")
+    print(f"seconds: {seconds:.1f} (stopped: {_stopped(result)})")
     print(f"saved as draft scenario {record.id}: {record.name}")
     if any(result.missed_by.get(m, 0.0) > 1e-12 for m in balance):
         _print_missed(result, balance)

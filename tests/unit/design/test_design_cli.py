@@ -97,6 +97,18 @@ def test_the_same_seed_writes_the_same_assignment(tmp_path, capsys):
     assert answers[0] == answers[1]
 
 
+def test_a_time_limit_spent_before_the_growth_says_so_and_writes_every_unit(tmp_path, capsys):
+    # a nanosecond is over before the growth starts: the 16 - 4 units beside the 4 seeds
+    # go to the nearest territory, and the line says the growth was cut short
+    units, edges = write_grid(tmp_path)
+    code, out, _ = run(capsys, tmp_path, units, edges, "--territories", "4",
+                       "--tolerance", "0.5", "--time-limit", "1e-9")
+    assert "(stopped: time, in the growth: 12 units given to the nearest territory)" in out
+    assert "contiguous: yes" in out
+    placed = assignment(tmp_path)
+    assert len(placed) == 16 and len(set(placed.values())) == 4
+
+
 @pytest.mark.parametrize("grid, territories, words", [
     (dict(skip_edges={("0-1", "0-2"), ("1-1", "1-2"), ("2-1", "2-2"), ("3-1", "3-2")}), 2,
      "do not form one connected graph: 2 pieces"),

@@ -3,6 +3,8 @@ locks, the same seed, cancel, the disruption budget, oversize units and bad inpu
 
 from __future__ import annotations
 
+import functools
+import gc
 import time
 
 import numpy as np
@@ -11,6 +13,7 @@ import pytest
 from dashboard.design.engine import Settings, design, rebalance
 from dashboard.design.figures import pieces
 from dashboard.design.graph import DesignError, UnitGraph
+from dashboard.design.seeding import grow
 from dashboard.design.split import Items, read_back, split_units
 
 
@@ -149,6 +152,57 @@ def test_a_short_time_limit_on_a_large_graph_is_kept_with_a_valid_answer():
     assert result.stopped_by == "time"
     assert np.bincount(result.assignment, minlength=len(bases)).min() >= 1
     assert result.figures.contiguous
+
+
+@functools.cache
+def wide_grid() -> tuple[UnitGraph, list[str]]:
+    """62,500 units with three measures and 36 home bases spread 6 × 6: its growth alone
+    takes 0.3-0.5 s of CPU."""
+    rows = 250
+    rng = np.random.default_rng(3)
+    graph = grid(rows, rows, rng.pareto(1.5, (rows * rows, 3)) + 0.1)
+    spots = [(2 * i + 1) * rows // 12 for i in range(6)]
+    return graph, [f"{r}-{c}" for r in spots for c in spots]
+
+
+def test_a_time_limit_shorter_than_the_growth_stops_it_with_every_unit_assigned():
+    # from scratch with a tenth of a second: the clock runs out inside the growth; the
+    # units it has not reached go to the territory fewest edges away, every territory
+    # stays one piece, and the answer comes back within the limit and the margin of the
+    # test above (CPU time, as there). Before, the growth ran to its end: 0.45-0.56 s of
+    # CPU, and growth_cut 0.
+    graph, bases = wide_grid()
+    limit = 0.1
+    gc.collect()
+    started = time.process_time()
+    result = design(graph, len(bases), Settings(tolerance=0.05, time_limit=limit),
+                    home_bases=bases)
+    assert time.process_time() - started < limit + 0.25
+    assert result.stopped_by == "time"
+    assert 0 < result.growth_cut < graph.size  # cut short, and said so
+    assert result.assignment.min() >= 0
+    assert np.bincount(result.assignment, minlength=len(bases)).min() >= 1
+    assert result.figures.contiguous
+
+
+def test_the_growth_stops_at_its_deadline_and_fills_in_the_rest():
+    graph, bases = wide_grid()
+    k = len(bases)
+    target = graph.measures.sum(axis=0) / k
+    locks = np.full(graph.size, -1, dtype=np.int64)
+    gc.collect()
+    started = time.process_time()
+    assign, cut = grow(graph, graph.positions(bases), target, locks,
+                       deadline=time.monotonic() + 0.05)
+    assert time.process_time() - started < 0.05 + 0.1  # before: the whole growth, 0.3-0.5 s
+    assert 0 < cut < graph.size
+    assert assign.min() >= 0
+    assert (pieces(graph, assign, k) == 1).all()
+
+
+def test_a_growth_with_time_left_is_not_cut():
+    result = design(grid(4, 4), 2, Settings(tolerance=0.0, **FAST))
+    assert result.growth_cut == 0
 
 
 @pytest.mark.parametrize("budget, most_moved", [(0.0, 0), (0.125, 2), (1.0, 4)])
