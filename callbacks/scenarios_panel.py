@@ -61,10 +61,13 @@ class Outcome:
     extra: dict = field(default_factory=dict)
 
 
-def summary(record: ScenarioRecord) -> str:
-    """"3 county moves · 1 quota change": what a scenario holds, at a glance."""
+def summary(record: ScenarioRecord, own_layer: bool = False) -> str:
+    """"3 county moves · 1 quota change": what a scenario holds, at a glance
+    (``own_layer``: "3 unit moves")."""
     changes = record.changes
-    parts = [(len(changes.county_moves), N_("{count} county move"), N_("{count} county moves")),
+    moves = ((N_("{count} unit move"), N_("{count} unit moves")) if own_layer
+             else (N_("{count} county move"), N_("{count} county moves")))
+    parts = [(len(changes.county_moves), *moves),
              (len(changes.zip_moves), N_("{count} ZIP area move"),
               N_("{count} ZIP area moves")),
              (len(changes.account_overrides), N_("{count} account override"),
@@ -79,10 +82,10 @@ def summary(record: ScenarioRecord) -> str:
     return " · ".join(text) or _("no changes")
 
 
-def rows(records: list[ScenarioRecord]) -> list[dict]:
+def rows(records: list[ScenarioRecord], own_layer: bool = False) -> list[dict]:
     return [{"id": r.id, "name": r.name, "status": r.status,
              "status_label": scenarios.status_name(r.status), "revision": r.revision,
-             "summary": summary(r), "updated_by": r.updated_by,
+             "summary": summary(r, own_layer), "updated_by": r.updated_by,
              "updated_at": f"{r.updated_at:%Y-%m-%d %H:%M}"} for r in records]
 
 
@@ -123,7 +126,8 @@ def access(service: DataService | ScopedData) -> draft_scope.ScenarioScope:
 def listed(service: DataService | ScopedData) -> list[dict]:
     """The saved scenarios the viewer may see as grid rows, newest change first:
     a leader all; a manager their own and those touching only their region."""
-    return rows(scenarios.list_scenarios(service.engine, access=access(service)))
+    return rows(scenarios.list_scenarios(service.engine, access=access(service)),
+                service.geography().own)
 
 
 def refused(exc: ScenarioError) -> str:

@@ -95,8 +95,11 @@ def comparison(service: DataService | ScopedData, a_value, b_value, period_choic
     share = {key: formatting.percent(result.between.get(key), 1)
              for key in ("accounts", "bookings", "pipeline")}
     touched = len(result.touched)
-    counties = ngettext("{count} county assigned differently;",
-                        "{count} counties assigned differently;", differ).format(
+    counties = (ngettext("{count} unit assigned differently;",
+                         "{count} units assigned differently;", differ)
+                if data.geography().own else
+                ngettext("{count} county assigned differently;",
+                         "{count} counties assigned differently;", differ)).format(
         count=formatting.count(differ))
     territories = ngettext("{count} territory with different figures.",
                            "{count} territories with different figures.", touched).format(

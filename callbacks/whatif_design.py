@@ -23,9 +23,11 @@ from callbacks.whatif_rebalance import (
     county_names,
     draft_changes,
     engine_refusal,
+    moves_text,
     overrides_text,
     point,
     prepare,
+    preparing_text,
     request_cancel,
     run_token,
     stopper,
@@ -59,7 +61,8 @@ def design(service: DataService, steps, territories, measures, as_of_text, token
     steps = list(steps or [])
     should_stop = stopper(service, token)
     reporter = Reporter(progress)
-    reporter.say(0, _("preparing the counties"))
+    own = service.geography().own
+    reporter.say(0, preparing_text(own))
     frames, changes, prepared = prepare(service, viewer, steps, settings, chosen, as_of_text,
                                         False)
     today = len(prepared.tids)
@@ -70,8 +73,10 @@ def design(service: DataService, steps, territories, measures, as_of_text, token
             "At most {count} territories: a design fills today's territories (add "
             "territories by an import first).", today).format(count=formatting.count(today)))
     if territories < today and prepared.locks:
-        raise ValueError(_("Locks pin counties to today's territories: design as many "
-                           "territories as today ({count}), or clear the locks.").format(
+        raise ValueError((_("Locks pin units to today's territories: design as many "
+                            "territories as today ({count}), or clear the locks.") if own
+                          else _("Locks pin counties to today's territories: design as many "
+                                 "territories as today ({count}), or clear the locks.")).format(
             count=formatting.count(today)))
     if should_stop is not None and should_stop():
         return steps, _("Cancelled before any design."), "info", []
@@ -85,24 +90,27 @@ def design(service: DataService, steps, territories, measures, as_of_text, token
         result = design_runs.design(prepared, territories, reporter.engine_hook(
             5, 95, settings.time_limit, best), should_stop)
     except DesignError as exc:
-        raise ValueError(engine_refusal(exc)) from exc
+        raise ValueError(engine_refusal(exc, own)) from exc
     reading = design_runs.reading(prepared, result)
     seconds = time.monotonic() - started
     reporter.say(100, _("done"))
     cancelled = result.stopped_by == "cancelled"
     new = draft_changes(frames, changes, reading)
     label = design_label(reading, chosen, territories, prepared.options.tolerance,
-                         seconds, result.within_tolerance)
+                         seconds, result.within_tolerance, own)
     if cancelled:
         label = _("{label}, cancelled").format(label=label)
     reasons = (design_reasons.territory_reasons(prepared, reading)
                + design_reasons.split_reasons(prepared, reading, county_names(service)))
     message = label[0].upper() + label[1:] + "."
     if reading.empty:
-        message += " " + ngettext(
+        message += " " + (ngettext(
+            "{count} territory is left without a unit: {names}.",
+            "{count} territories are left without a unit: {names}.", len(reading.empty))
+            if own else ngettext(
             "{count} territory is left without a county: {names}.",
             "{count} territories are left without a county: {names}.",
-            len(reading.empty)).format(count=formatting.count(len(reading.empty)),
+            len(reading.empty))).format(count=formatting.count(len(reading.empty)),
                                        names=", ".join(reading.empty))
     if cancelled:
         message += " " + _("The best found before Cancel is kept as a draft; undo to drop "
@@ -112,8 +120,10 @@ def design(service: DataService, steps, territories, measures, as_of_text, token
 
 
 def design_label(reading: design_runs.Reading, measures: list[str], territories: int,
-                 tolerance: float, seconds: float, within: bool) -> str:
-    """The step's label: what was designed, balance per measure, compactness, changes."""
+                 tolerance: float, seconds: float, within: bool,
+                 own_layer: bool = False) -> str:
+    """The step's label: what was designed, balance per measure, compactness, changes
+    (``own_layer``: unit moves, not county moves)."""
     balance = ", ".join(_("{measure} {before} → {after}").format(
         measure=design_reasons.measure_name(m),
         before=formatting.number(reading.balance_before[m], 3),
@@ -121,18 +131,17 @@ def design_label(reading: design_runs.Reading, measures: list[str], territories:
     text = ngettext(
         "designed {territories} territory from scratch: balance {balance}, cut borders "
         "{cut_before} → {cut_after}, mean distance to the centre {km_before} → {km_after} "
-        "km, {count} county moves, {overrides}, disruption {disruption} of T12 bookings "
-        "({seconds} s)",
+        "km, {moves}, {overrides}, disruption {disruption} of T12 bookings ({seconds} s)",
         "designed {territories} territories from scratch: balance {balance}, cut borders "
         "{cut_before} → {cut_after}, mean distance to the centre {km_before} → {km_after} "
-        "km, {count} county moves, {overrides}, disruption {disruption} of T12 bookings "
-        "({seconds} s)", territories).format(
+        "km, {moves}, {overrides}, disruption {disruption} of T12 bookings ({seconds} s)",
+        territories).format(
         territories=formatting.count(territories), balance=balance,
         cut_before=formatting.count(reading.cut_before),
         cut_after=formatting.count(reading.cut_after),
         km_before=formatting.number(reading.distance_before),
         km_after=formatting.number(reading.distance_after),
-        count=formatting.count(len(reading.county_moves)),
+        moves=moves_text(len(reading.county_moves), own_layer),
         overrides=overrides_text(len(reading.overrides)),
         disruption=percent(reading.disruption, 1), seconds=formatting.number(seconds, 1))
     if not within:

@@ -86,14 +86,18 @@ class SearchSettings:
             as_of=as_of)
 
 
-def engine_refusal(exc: DesignError) -> str:
-    """The design engine's refusal in the viewer's words."""
+def engine_refusal(exc: DesignError, own_layer: bool = False) -> str:
+    """The design engine's refusal in the viewer's words (``own_layer``: of units)."""
     if exc.code == "too_many_territories":
-        return _("There are more territories ({territories}) than counties ({units}) to "
-                 "make them of.").format(**exc.params)
+        return (_("There are more territories ({territories}) than units ({units}) to make "
+                  "them of.") if own_layer
+                else _("There are more territories ({territories}) than counties ({units}) "
+                       "to make them of.")).format(**exc.params)
     if exc.code == "bad_lock":
-        return _("A lock pins a county to a territory the design does not have; clear "
-                 "the locks or design as many territories as today.")
+        return (_("A lock pins a unit to a territory the design does not have; clear the "
+                  "locks or design as many territories as today.") if own_layer
+                else _("A lock pins a county to a territory the design does not have; "
+                       "clear the locks or design as many territories as today."))
     return _("The design engine cannot work on this draft: {reason}.").format(reason=str(exc))
 
 
@@ -186,7 +190,8 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
     chosen = budget / 100
     should_stop = stopper(service, token)
     reporter = Reporter(progress)
-    reporter.say(0, _("preparing the counties"))
+    own = service.geography().own
+    reporter.say(0, preparing_text(own))
     frames, changes, prepared = prepare(service, viewer, steps, settings, (metric,),
                                         as_of_text, True)
     if prepared.bookings_share <= 0:
@@ -205,7 +210,7 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
         result = design_runs.rebalance(prepared, chosen, main,
                                        reporter.engine_hook(5, 70, main, best), should_stop)
     except DesignError as exc:
-        raise ValueError(engine_refusal(exc)) from exc
+        raise ValueError(engine_refusal(exc, own)) from exc
     reading = design_runs.reading(prepared, result)
     seconds = time.monotonic() - started
     cancelled = result.stopped_by == "cancelled"
@@ -225,19 +230,17 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
     reporter.say(100, _("done"))
     if not reading.county_moves and not reading.overrides:
         text = (_("Cancelled before any move.") if cancelled else
+                _("No unit move raises the balance within this budget and the locks.")
+                if own else
                 _("No county move raises the balance within this budget and the locks."))
         return steps, text, "info", [] if cancelled else points, chosen
     new = draft_changes(frames, changes, reading)
-    label = ngettext(
-        "suggested rebalance of {metric}: {count} county move, {overrides}, balance "
-        "{before} → {after}, cut borders {cut_before} → {cut_after}, disruption "
-        "{disruption} of T12 bookings ({seconds} s)",
-        "suggested rebalance of {metric}: {count} county moves, {overrides}, balance "
-        "{before} → {after}, cut borders {cut_before} → {cut_after}, disruption "
-        "{disruption} of T12 bookings ({seconds} s)",
-        len(reading.county_moves)).format(
+    label = _(
+        "suggested rebalance of {metric}: {moves}, {overrides}, balance {before} → {after}, "
+        "cut borders {cut_before} → {cut_after}, disruption {disruption} of T12 bookings "
+        "({seconds} s)").format(
         metric=design_reasons.measure_name(metric),
-        count=formatting.count(len(reading.county_moves)),
+        moves=moves_text(len(reading.county_moves), own),
         overrides=overrides_text(len(reading.overrides)),
         before=formatting.number(reading.balance_before[metric], 3),
         after=formatting.number(reading.balance_after[metric], 3),
@@ -255,6 +258,18 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
                            "it.")
     return (view.push_step(steps, new, label, reasons), message,
             "warning" if cancelled else "success", points, chosen)
+
+
+def preparing_text(own_layer: bool) -> str:
+    """What a run's progress bar says first."""
+    return _("preparing the units") if own_layer else _("preparing the counties")
+
+
+def moves_text(count: int, own_layer: bool) -> str:
+    """"3 county moves" (``own_layer``: "3 unit moves") in a run's label."""
+    return (ngettext("{count} unit move", "{count} unit moves", count) if own_layer
+            else ngettext("{count} county move", "{count} county moves", count)).format(
+        count=formatting.count(count))
 
 
 def overrides_text(count: int) -> str:

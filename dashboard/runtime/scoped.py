@@ -54,6 +54,10 @@ class ScopedData:
     def as_of(self):
         return self.service.as_of()
 
+    def geography(self):
+        """The unit layer the data runs on (``DataService.geography``)."""
+        return self.service.geography()
+
     def data_stamp(self) -> str:
         return self.stamp
 

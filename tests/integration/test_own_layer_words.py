@@ -10,6 +10,7 @@ import re
 import pytest
 
 from dashboard.access import users
+from dashboard.whatif import changeset
 from layouts import ids
 from tests.dash_http import post_callback, sign_in, speaking
 from tests.integration.test_own_layer import PASSWORD, build_instance, settings_of
@@ -111,3 +112,26 @@ def test_the_demo_still_says_counties(shared_demo_app):
     assert press(client, shared_demo_app, ids.WI_MOVE,
                  **{ids.WI_SELECT: [], ids.WI_TARGET: "T01"}) \
         == "Select counties first: click them on the map or pick them by name."
+
+
+def test_a_design_and_a_rebalance_on_departements_say_units(layer_app):
+    """The design engine's runs (called as the background job calls them): progress,
+    step label and message name units; the scenario list counts unit moves."""
+    from callbacks import scenarios_panel, whatif_design, whatif_rebalance
+    from dashboard.access.rules import Viewer
+
+    service = layer_app.server.extensions["territory_service"]
+    leader, quick = Viewer(1, "boss", "leader"), whatif_rebalance.SearchSettings(time_limit=1)
+    seen = []
+    steps, message, _color, _points = whatif_design.design(
+        service, [], 2, ["potential"], None, progress=seen.append, viewer=leader,
+        settings=quick)
+    assert seen[0] == (0, "preparing the units")
+    moves = len(steps[-1]["changes"]["county_moves"])
+    assert (f"{moves} unit move" in message) and not COUNTY_WORD.search(message)
+    steps, message, _color, _points, _budget = whatif_rebalance.rebalance(
+        service, [], 50, "potential", None, viewer=leader, settings=quick)
+    assert not COUNTY_WORD.search(message), message
+    record = type("Record", (), {"changes": changeset.Changes(county_moves={"02": "T2"})})
+    assert scenarios_panel.summary(record, own_layer=True) == "1 unit move"
+    assert scenarios_panel.summary(record) == "1 county move"
