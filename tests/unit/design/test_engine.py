@@ -138,7 +138,8 @@ def test_a_short_time_limit_on_a_large_graph_is_kept_with_a_valid_answer():
     # small margin for the figures. CPU time, not wall time: the suite shares 2 cores and a
     # loaded host stretches the wall clock of the same work. Before, the clock started
     # after the state's set-up and the flow step planned and realised a flow past the
-    # limit: 1.0-1.4 s of CPU.
+    # limit: 1.0-1.4 s of CPU. The margin is 0.35 s: at 0.25 s it failed once in eight
+    # runs on a loaded host (0.76 s), which the old code's 1.0 s is still well above.
     rows = 150
     rng = np.random.default_rng(3)
     graph = grid(rows, rows, rng.pareto(1.5, (rows * rows, 1)) + 0.1)
@@ -148,7 +149,7 @@ def test_a_short_time_limit_on_a_large_graph_is_kept_with_a_valid_answer():
     started = time.process_time()
     result = design(graph, len(bases), Settings(tolerance=0.05, time_limit=limit),
                     home_bases=bases)
-    assert time.process_time() - started < limit + 0.25
+    assert time.process_time() - started < limit + 0.35
     assert result.stopped_by == "time"
     assert np.bincount(result.assignment, minlength=len(bases)).min() >= 1
     assert result.figures.contiguous
@@ -168,8 +169,8 @@ def wide_grid() -> tuple[UnitGraph, list[str]]:
 def test_a_time_limit_shorter_than_the_growth_stops_it_with_every_unit_assigned():
     # from scratch with a tenth of a second: the clock runs out inside the growth; the
     # units it has not reached go to the territory fewest edges away, every territory
-    # stays one piece, and the answer comes back within the limit and the margin of the
-    # test above (CPU time, as there). Before, the growth ran to its end: 0.45-0.56 s of
+    # stays one piece, and the answer comes back within the limit and a quarter second
+    # (CPU time, as in the test above). Before, the growth ran to its end: 0.45-0.56 s of
     # CPU, and growth_cut 0.
     graph, bases = wide_grid()
     limit = 0.1
