@@ -89,7 +89,7 @@ def comparison(service: DataService | ScopedData, a_value, b_value, period_choic
            translation.language())
     result = data.memo("whatif_compare", key, lambda f: side_by_side.compare(
         f, a, b, data.service.geography().areas, period, as_of,
-        weights=data.settings.workload_weights))
+        weights=data.settings.workload_weights, own_layer=data.geography().own))
     table = comparison_table(result.rows, name_a, name_b)
     differ = len(result.differ)
     share = {key: formatting.percent(result.between.get(key), 1)

@@ -59,9 +59,10 @@ def _count(n: int) -> str:
 
 def compare(frames: Frames, a: Changes, b: Changes, areas: pd.Series, period: Period,
             as_of: date, metric: str = "potential",
-            weights: WorkloadWeights = DEFAULT_WEIGHTS) -> Comparison:
+            weights: WorkloadWeights = DEFAULT_WEIGHTS, own_layer: bool = False) -> Comparison:
     """The side-by-side figures of scenarios A and B (either may be empty: live);
-    ``weights`` are the configured workload weights, as the editor uses."""
+    ``weights`` are the configured workload weights, as the editor uses; ``own_layer``:
+    the units are a layer's, so the moves row says "Unit moves"."""
     after_a, after_b = apply(frames, a), apply(frames, b)
     live_a = before_after(frames, after_a, areas, period, as_of, weights, metric=metric)
     live_b = before_after(frames, after_b, areas, period, as_of, weights, metric=metric)
@@ -78,7 +79,8 @@ def compare(frames: Frames, a: Changes, b: Changes, areas: pd.Series, period: Pe
                      formatting.percent(live_b.disruption.get(key), 1)))
     rows.append((_("Territories touched vs live"), _count(0), _count(len(live_a.touched)),
                  _count(len(live_b.touched))))
-    for attribute, label in (("county_moves", _("County moves")),
+    for attribute, label in (("county_moves",
+                              _("Unit moves") if own_layer else _("County moves")),
                              ("zip_moves", _("ZIP area moves")),
                              ("account_overrides", _("Account overrides")),
                              ("quota_changes", _("Quota changes"))):

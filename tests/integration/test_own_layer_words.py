@@ -135,3 +135,19 @@ def test_a_design_and_a_rebalance_on_departements_say_units(layer_app):
     record = type("Record", (), {"changes": changeset.Changes(county_moves={"02": "T2"})})
     assert scenarios_panel.summary(record, own_layer=True) == "1 unit move"
     assert scenarios_panel.summary(record) == "1 county move"
+
+
+def test_the_comparison_counts_unit_moves_on_departements(layer_app):
+    from dashboard.views.selection import resolve_period
+    from dashboard.whatif import side_by_side
+
+    service = layer_app.server.extensions["territory_service"]
+    as_of = service.as_of()
+    moved = changeset.Changes(county_moves={"02": "T2"})
+    result = side_by_side.compare(service.frames(), changeset.Changes.empty(), moved,
+                                  service.geography().areas, resolve_period("qtd", as_of),
+                                  as_of, own_layer=True)
+    labels = [row[0] for row in result.rows]
+    assert "Unit moves" in labels and not [t for t in labels if COUNTY_WORD.search(t)]
+    # B moves 02 alone: 0 live, 0 in A, 1 in B
+    assert result.rows[labels.index("Unit moves")][1:] == ("0", "0", "1")
