@@ -100,8 +100,8 @@ def design(service: DataService, steps, territories, measures, as_of_text, token
                          seconds, result.within_tolerance, own)
     if cancelled:
         label = _("{label}, cancelled").format(label=label)
-    reasons = (design_reasons.territory_reasons(prepared, reading)
-               + design_reasons.split_reasons(prepared, reading, county_names(service)))
+    reasons = (design_reasons.territory_reasons(prepared, reading, own)
+               + design_reasons.split_reasons(prepared, reading, county_names(service), own))
     message = label[0].upper() + label[1:] + "."
     if reading.empty:
         message += " " + (ngettext(

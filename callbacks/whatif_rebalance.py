@@ -250,8 +250,8 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
     if cancelled:
         label = _("{label}, cancelled").format(label=label)
     names = county_names(service)
-    reasons = (design_reasons.move_reasons(prepared, result, reading, names)
-               + design_reasons.split_reasons(prepared, reading, names))
+    reasons = (design_reasons.move_reasons(prepared, result, reading, names, own)
+               + design_reasons.split_reasons(prepared, reading, names, own))
     message = label[0].upper() + label[1:] + "."
     if cancelled:
         message += " " + _("The best found before Cancel is kept as a draft; undo to drop "

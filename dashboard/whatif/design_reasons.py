@@ -33,6 +33,10 @@ WHY = {
     "flow": N_("part of the planned flow between neighbours that brings the {measure} of "
                "{territory} from {before} to {after} the target"),
 }
+#: the same on a layer of one's own, where the units are not counties
+WHY_OWN = {**WHY, "transfer": N_("part of a run of units taken together that brings the "
+                                 "{measure} of {territory} from {before} to {after} the "
+                                 "target")}
 
 
 def measure_name(measure: str) -> str:
@@ -53,22 +57,23 @@ def _last_moves(result: Result) -> dict[int, tuple[int, object]]:
     return {move.unit: (order, move) for order, move in enumerate(result.moves)}
 
 
-def _why(move, p: Prepared, reading: Reading, names: Mapping[str, str]) -> str:
+def _why(move, p: Prepared, reading: Reading, names: Mapping[str, str],
+         own_layer: bool = False) -> str:
     if move is None or move.kind not in WHY:
         if move is not None and move.kind == "compactness":
             return _("keeps the balance and shortens the border between territories")
         return _("a step out of a local optimum that later moves build on")
     territory = str(p.tids[reading.label[move.territory]])
-    return _(WHY[move.kind]).format(
+    return _((WHY_OWN if own_layer else WHY)[move.kind]).format(
         measure=measure_name(p.graph.measure_names[move.measure]),
         territory=names.get(territory, territory),
         before=multiple(1 + move.before, 2), after=multiple(1 + move.after, 2))
 
 
 def move_reasons(p: Prepared, result: Result, reading: Reading,
-                 county_names: Mapping[str, str]) -> list[str]:
+                 county_names: Mapping[str, str], own_layer: bool = False) -> list[str]:
     """"County, ST (fips): moves …, from A to B: why" per moved county, in the order of
-    their last move."""
+    their last move (``own_layer``: the units are a layer's, not counties)."""
     names = territory_names(p)
     position = {unit: i for i, unit in enumerate(p.graph.ids)}
     last = _last_moves(result)
@@ -88,14 +93,16 @@ def move_reasons(p: Prepared, result: Result, reading: Reading,
             "bookings, from {source} to {target}: {why}", int(accounts)).format(
             count=count(accounts), potential=money(potential), bookings=money(bookings),
             source=names.get(source, source), target=names.get(target, target),
-            why=_why(move, p, reading, names))
+            why=_why(move, p, reading, names, own_layer))
         rows.append((order, f"{county_names.get(fips, fips)} ({fips}): {text}"))
     return [text for _order, text in sorted(rows, key=lambda r: r[0])]
 
 
-def split_reasons(p: Prepared, reading: Reading, county_names: Mapping[str, str]) -> list[str]:
+def split_reasons(p: Prepared, reading: Reading, county_names: Mapping[str, str],
+                  own_layer: bool = False) -> list[str]:
     """Per county split by its accounts: how many became named-account overrides, where
-    they went, and why (the county alone is above what a territory may hold)."""
+    they went, and why (the county alone is above what a territory may hold; ``own_layer``:
+    "the unit alone")."""
     if not reading.overrides:
         return []
     names = territory_names(p)
@@ -114,21 +121,27 @@ def split_reasons(p: Prepared, reading: Reading, county_names: Mapping[str, str]
             / p.target[balanced]
         worst = int(np.argmax(ratio))
         where = ", ".join(f"{names.get(t, t)} ({count(n)})" for t, n in sorted(into.items()))
-        rows.append(f"{county_names.get(fips, fips)} ({fips}): " + ngettext(
+        rows.append(f"{county_names.get(fips, fips)} ({fips}): " + (ngettext(
+            "{count} account becomes a named-account override, to {where}: the unit alone "
+            "holds {ratio} the target {measure}, above the {allowed} a territory may hold",
+            "{count} accounts become named-account overrides, to {where}: the unit alone "
+            "holds {ratio} the target {measure}, above the {allowed} a territory may hold",
+            len(mine)) if own_layer else ngettext(
             "{count} account becomes a named-account override, to {where}: the county "
             "alone holds {ratio} the target {measure}, above the {allowed} a territory may "
             "hold",
             "{count} accounts become named-account overrides, to {where}: the county alone "
             "holds {ratio} the target {measure}, above the {allowed} a territory may hold",
-            len(mine)).format(count=count(len(mine)), where=where,
+            len(mine))).format(count=count(len(mine)), where=where,
                               ratio=multiple(ratio[worst], 2),
                               measure=measure_name(p.options.measures[worst]),
                               allowed=multiple(1 + p.options.tolerance, 2)))
     return rows
 
 
-def territory_reasons(p: Prepared, reading: Reading) -> list[str]:
-    """Per designed territory: its counties and each measure as a multiple of the target."""
+def territory_reasons(p: Prepared, reading: Reading, own_layer: bool = False) -> list[str]:
+    """Per designed territory: its counties (``own_layer``: units) and each measure as a
+    multiple of the target."""
     names = territory_names(p)
     counts = np.bincount(reading.code, minlength=len(p.tids))
     totals = np.stack([np.bincount(reading.code, weights=p.county_graph.measures[:, j],
@@ -137,12 +150,15 @@ def territory_reasons(p: Prepared, reading: Reading) -> list[str]:
     rows = []
     for k, tid in enumerate(p.tids):
         if not counts[k]:
-            rows.append(names.get(str(tid), str(tid)) + ": " + _("no county"))
+            rows.append(names.get(str(tid), str(tid)) + ": "
+                        + (_("no unit") if own_layer else _("no county")))
             continue
         parts = ", ".join(_("{measure} {ratio}").format(
             measure=measure_name(m), ratio=multiple(totals[k, j] / p.target[j], 2))
             for j, m in enumerate(MEASURES))
-        rows.append(names.get(str(tid), str(tid)) + ": " + ngettext(
+        rows.append(names.get(str(tid), str(tid)) + ": " + (ngettext(
+            "{count} unit, {measures} the target", "{count} units, {measures} the target",
+            int(counts[k])) if own_layer else ngettext(
             "{count} county, {measures} the target", "{count} counties, {measures} the target",
-            int(counts[k])).format(count=count(counts[k]), measures=parts))
+            int(counts[k]))).format(count=count(counts[k]), measures=parts))
     return rows

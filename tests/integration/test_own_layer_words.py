@@ -129,9 +129,13 @@ def test_a_design_and_a_rebalance_on_departements_say_units(layer_app):
     assert seen[0] == (0, "preparing the units")
     moves = len(steps[-1]["changes"]["county_moves"])
     assert (f"{moves} unit move" in message) and not COUNTY_WORD.search(message)
+    # one reason per territory: "T1 …: 4 units, potential 1.00×, … the target"
+    assert [r for r in steps[-1]["reasons"] if COUNTY_WORD.search(r)] == []
+    assert any(" unit" in r for r in steps[-1]["reasons"])
     steps, message, _color, _points, _budget = whatif_rebalance.rebalance(
         service, [], 50, "potential", None, viewer=leader, settings=quick)
     assert not COUNTY_WORD.search(message), message
+    assert [r for step in steps for r in step["reasons"] if COUNTY_WORD.search(r)] == []
     record = type("Record", (), {"changes": changeset.Changes(county_moves={"02": "T2"})})
     assert scenarios_panel.summary(record, own_layer=True) == "1 unit move"
     assert scenarios_panel.summary(record) == "1 county move"
