@@ -202,6 +202,9 @@ def design(graph: UnitGraph, territories: int, settings: Settings = Settings(),
     graph.require_connected()
     problem, locks = _problem(graph, territories, settings, None)
     rng = np.random.default_rng(settings.seed)
+    # the seeding and the growth stop where the search would (cut short, they leave the
+    # search no time)
+    deadline = started + settings.time_limit * SEARCH_SHARE
     if home_bases is not None:
         if len(home_bases) != territories:
             raise DesignError("bad_setting", "one home base per territory",  # i18n: not shown
@@ -212,15 +215,13 @@ def design(graph: UnitGraph, territories: int, settings: Settings = Settings(),
                  if (locks == t).any()]
         weight = (graph.measures / problem.target).sum(axis=1)
         extra = spread_seeds(graph, territories, weight, rng,
-                             np.array(taken, dtype=np.int64) if taken else None)
+                             np.array(taken, dtype=np.int64) if taken else None, deadline)
         free = [s for s in extra.tolist() if s not in taken]
         seeds = np.empty(territories, dtype=np.int64)
         for t in range(territories):
             own = np.flatnonzero(locks == t)
             seeds[t] = own[0] if len(own) else free.pop(0)
-    # the growth stops where the search would (a cut-short growth leaves the search no time)
-    assignment, cut = grow(graph, seeds, problem.target, locks,
-                           deadline=started + settings.time_limit * SEARCH_SHARE)
+    assignment, cut = grow(graph, seeds, problem.target, locks, deadline=deadline)
     return _run(problem, assignment, settings, started, progress, should_stop, cut)
 
 
