@@ -2,6 +2,7 @@
 
     python -m benchmarks.run --size S|M|L [--repeats N] [--write]
     python -m benchmarks.run --quick          # size S, 3 repeats, smoke test
+    python -m benchmarks.run --size L --units zip --write   # the same data on ZIP areas
 
 The app is built with ``create_app`` on a benchmark database (see
 ``benchmarks/datasets.py``) and each interaction is a POST to
@@ -22,7 +23,10 @@ editor: the button's callback (move the ticked counties or accounts, set a
 quota) answers the scenario's new history, which fires the before/after
 figures (``wi-fairness`` and the grids: ``changeset.apply`` +
 ``scenario_impact``) and the account list; the row times the three POSTs one
-after the other, each starting from the live alignment.
+after the other, each starting from the live alignment. On ZIP units
+(``--units zip``, the dataset of ``benchmarks.datasets --units zip``) the unit
+moved is a ZIP area (the editor's Move with one ZIP selected), and the section
+written is ``Size L (ZIP units)``, beside the county one.
 
 The DuckDB floor (``benchmarks/floor.py``) runs the same aggregation as plain
 SQL over the same rows in the same process; ratio = cold p50 / floor p50.
@@ -245,7 +249,7 @@ def machine() -> dict:
 
 def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
                   root: Path = datasets.OUT, subprocess_build: bool = True,
-                  log=print) -> Result:
+                  log=print, units: str = datasets.COUNTY) -> Result:
     from app import create_app
     from callbacks import overview as overview_callbacks
     from dashboard.geo import us_atlas
@@ -256,9 +260,10 @@ def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
     from dashboard.views.selection import Selection, period_options, resolve_period
     from layouts import ids
 
-    folder = datasets.ensure(size, seed, root, subprocess_build=subprocess_build, log=log)
-    counts = (datasets.existing(size, seed, root) or {}).get("counts", {})
-    facts: dict = {}
+    folder = datasets.ensure(size, seed, root, subprocess_build=subprocess_build, log=log,
+                             units=units)
+    counts = (datasets.existing(size, seed, root, units) or {}).get("counts", {})
+    facts: dict = {"units": units}
 
     with tempfile.TemporaryDirectory(prefix="td-bench-cache-") as cache_dir:
         # the database is the benchmark's; the flask cache goes in a scratch folder
@@ -466,6 +471,22 @@ def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
             fips = counties[(i * 7919) % len(counties)]
             return fips, other_territory(alignment[fips], i)
 
+        # on ZIP units: a ZIP area holding accounts, which follows its county's territory
+        placed = frames.accounts.dropna(subset=["zip"]) if "zip" in frames.accounts else None
+        zip_ids = [] if placed is None else sorted(placed["zip"].unique())
+
+        def zip_move(i: int):
+            zip_id = zip_ids[(i * 7919) % len(zip_ids)]
+            county = placed.loc[placed["zip"] == zip_id, "county_fips"].iloc[0]
+            return zip_id, other_territory(alignment[county], i)
+
+        def zip_floor(i: int):
+            # the floor of a ZIP move: its accounts without an override, moved
+            zip_id, target = zip_move(i)
+            inside = placed[(placed["zip"] == zip_id) & placed["territory_override"].isna()]
+            return lambda: floor_holder["floor"].whatif_accounts(
+                list(inside["account_id"]), target, qtd)
+
         def accounts_move(i: int):
             rng = np.random.default_rng(i)
             return list(rng.choice(account_ids, size=n_moved, replace=False)), tids[i % len(tids)]
@@ -473,11 +494,16 @@ def run_benchmark(size: str, repeats: int, *, seed: int = datasets.DEFAULT_SEED,
         def quota_change(i: int):
             return tids[(i * 13) % len(tids)], [5, 10, -5, -10][i % 4]
 
+        unit_move = _WhatIf("What-if: move one county", ids.WI_MOVE, lambda i: {
+            f"{ids.WI_SELECT}.value": [county_move(i)[0]],
+            f"{ids.WI_TARGET}.value": county_move(i)[1]},
+            lambda i: lambda: floor_holder["floor"].whatif_county(*county_move(i), qtd))
+        if units != datasets.COUNTY:
+            unit_move = _WhatIf("What-if: move one ZIP area", ids.WI_MOVE, lambda i: {
+                f"{ids.WI_SELECT}.value": [], f"{ids.WI_ZIP_SELECTED}.data": [zip_move(i)[0]],
+                f"{ids.WI_TARGET}.value": zip_move(i)[1]}, zip_floor)
         whatif = [
-            _WhatIf("What-if: move one county", ids.WI_MOVE, lambda i: {
-                f"{ids.WI_SELECT}.value": [county_move(i)[0]],
-                f"{ids.WI_TARGET}.value": county_move(i)[1]},
-                lambda i: lambda: floor_holder["floor"].whatif_county(*county_move(i), qtd)),
+            unit_move,
             _WhatIf(f"What-if: move {n_moved:,} accounts", ids.WI_ACCOUNT_MOVE, lambda i: {
                 f"{ids.WI_ACCOUNTS}.selectedRows": [{"id": a} for a in accounts_move(i)[0]],
                 f"{ids.WI_ACCOUNT_TARGET}.value": accounts_move(i)[1]},
@@ -585,19 +611,32 @@ def facts_list(result: Result) -> str:
     ])
 
 
+#: the section's title and what its units are called, by unit layer
+UNIT_WORDS = {"county": ("", "counties"), "zip": (" (ZIP units)", "approximate ZIP areas"),
+              "mixed": (" (mixed units)", "counties, the big metros' ZIP areas")}
+
+
+def section_key(size: str, units: str = datasets.COUNTY) -> str:
+    """The RESULTS.md marker of a size's section: ``L``, or ``L-zip`` on ZIP units."""
+    return size if units == datasets.COUNTY else f"{size}-{units}"
+
+
 def report(result: Result, info: dict, when: str) -> str:
     counts = result.counts
     scale = ", ".join(f"{counts.get(k, '?'):,} {k}" for k in
                       ("territories", "accounts", "opportunities", "alignment")
                       if k in counts)
+    title, unit_words = UNIT_WORDS[result.facts.get("units", datasets.COUNTY)]
     return "\n".join([
-        f"### Size {result.size}",
+        f"### Size {result.size}{title}",
         "",
         f"{when} · {info['nproc']} CPUs ({info['cpu']}), {info['ram_gib']} GiB RAM · "
         f"Python {info['python']}, pandas {info['pandas']}, DuckDB {info['duckdb']} · "
         f"{result.repeats} repeats",
         "",
-        f"Data: {scale} (alignment = counties).",
+        f"Data: {scale} (alignment = counties"
+        + (f"; the units are {unit_words}, each following its county's row)." if title
+           else ")."),
         "",
         markdown_table(result),
         "",
@@ -616,13 +655,17 @@ Ratio = cold p50 ÷ the DuckDB floor p50 for the same aggregation over the same 
 
 
 def write_results(section: str, size: str, path: Path = RESULTS) -> None:
-    """Replace this size's section (between markers), keep everything else."""
+    """Replace this size's section (between markers), keep everything else. A new
+    ``L-zip`` section goes straight after its size's own."""
     begin, end = f"<!-- size:{size} -->", f"<!-- /size:{size} -->"
     block = f"{begin}\n{section}\n{end}"
     text = path.read_text() if path.exists() else RESULTS_HEADER
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
+    own = f"<!-- /size:{size.split('-')[0]} -->"
     if pattern.search(text):
         text = pattern.sub(lambda _m: block, text)
+    elif size not in datasets.SIZES and own in text:
+        text = text.replace(own, f"{own}\n\n{block}", 1)
     else:
         order = list(datasets.SIZES)
         later = [s for s in order[order.index(size) + 1:] if f"<!-- size:{s} -->" in text]
@@ -647,6 +690,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=datasets.DEFAULT_SEED)
     parser.add_argument("--root", type=Path, default=datasets.OUT,
                         help="where the benchmark databases live")
+    parser.add_argument("--units", choices=datasets.UNITS, default=datasets.COUNTY,
+                        help="the dataset's unit layer (benchmarks.datasets --units)")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     parser.add_argument("--json", type=Path, default=None, help="also write raw results here")
     args = parser.parse_args(argv)
@@ -656,16 +701,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--size is required (or --quick)")
     repeats = args.repeats or (QUICK_REPEATS if args.quick else DEFAULT_REPEATS)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    result = run_benchmark(size, repeats, seed=args.seed, root=args.root)
+    result = run_benchmark(size, repeats, seed=args.seed, root=args.root, units=args.units)
     info = machine()
     when = datetime.now().strftime("%Y-%m-%d %H:%M")
     section = report(result, info, when)
     print(section)
     if args.write:
-        write_results(section, size)
+        write_results(section, section_key(size, args.units))
     if args.json:
         args.json.write_text(json.dumps({
-            "size": size, "repeats": repeats, "machine": info, "date": when,
+            "size": size, "units": args.units, "repeats": repeats, "machine": info, "date": when,
             "counts": result.counts, "facts": result.facts,
             "rows": [{**r.summary(), "raw": asdict(r)} for r in result.rows],
         }, indent=2, default=str))

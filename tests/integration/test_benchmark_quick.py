@@ -71,3 +71,28 @@ def test_facts_and_table(result):
     assert facts["map_page_bytes"] > 0 and facts["territory_topojson_bytes"] > 0
     table = run.markdown_table(result)
     assert table.count("\n") == len(INTERACTIONS) + 1
+
+
+def test_zip_units_move_a_zip_area(tmp_path):
+    """``--units zip``: the tiny dataset built on approximate ZIP areas in a folder of
+    its own, and the unit moved by the what-if is a ZIP area, measured like the rest."""
+    result = run.run_benchmark("tiny", 1, root=tmp_path, subprocess_build=False,
+                               log=lambda *_: None, units="zip")
+    assert (tmp_path / "tiny" / "seed-7-zip" / "territory.sqlite").exists()
+    assert not (tmp_path / "tiny" / "seed-7").exists()
+    names = [r.name for r in result.rows]
+    assert names == [n.replace("move one county", "move one ZIP area") for n in INTERACTIONS]
+    moved = result.rows[names.index("What-if: move one ZIP area")]
+    assert moved.measured and moved.floor and "error" not in moved.note, moved.note
+    section = run.report(result, run.machine(), "today")
+    assert section.startswith("### Size tiny (ZIP units)\n")
+
+
+def test_a_zip_section_goes_after_its_size(tmp_path):
+    path = tmp_path / "RESULTS.md"
+    path.write_text("# R\n\n<!-- size:L -->\nL\n<!-- /size:L -->\n\n## Hotspots\n")
+    run.write_results("L on ZIPs", run.section_key("L", "zip"), path)
+    run.write_results("L on ZIPs, again", run.section_key("L", "zip"), path)
+    assert path.read_text() == ("# R\n\n<!-- size:L -->\nL\n<!-- /size:L -->\n\n"
+                                "<!-- size:L-zip -->\nL on ZIPs, again\n<!-- /size:L-zip -->"
+                                "\n\n## Hotspots\n")
