@@ -22,11 +22,11 @@ from dashboard.views.overview import (
     NO_SEGMENT_QUOTA_NOTE,
     lacks_segment_quota,
     reading_text,
-    scope_for,
+    resolve,
     total_kpis,
     without_quota,
 )
-from dashboard.views.selection import Selection, resolve_as_of, resolve_period
+from dashboard.views.selection import Selection
 from layouts import attainment as layout
 from layouts import components, ids
 from layouts.attainment_figures import growth_figure, ranking_figure
@@ -50,12 +50,6 @@ GRID_FIELDS = ("id", "name", "territory_id", "territory_name", "attainment", "pa
                "quota", "projected_attainment", "revenue_growth", "acquisition_rate",
                "retention_rate")
 
-
-def no_match():
-    return components.empty_state(
-        _("No territory matches these filters"),
-        _("Choose another region, segment or period in the bar above."),
-    )
 
 
 def heat_rows(data: ScopedData, scope, as_of, restated: bool = False
@@ -130,14 +124,10 @@ def strip(totals: pd.Series, table: pd.DataFrame, level: str, period,
 def build(data: ScopedData, selection: Selection, level: str):
     """The page body for a selection, or an empty state when nothing matches."""
     frames = data.frames()
-    as_of = resolve_as_of(selection.as_of, data.as_of())
-    try:
-        period = resolve_period(selection.period, as_of)
-    except ValueError:
-        return no_match()
-    scope = scope_for(frames, selection.region, selection.segment)
-    if not scope.territory_ids:
-        return no_match()
+    resolved = resolve(frames, selection, data.as_of())
+    if resolved is None:
+        return components.no_match()
+    as_of, period, scope = resolved.as_of, resolved.period, resolved.scope
     level = level if level in ("territory", "rep", *hierarchy_of(frames).columns) \
         else DEFAULT_LEVEL
     restated = selection.restated

@@ -53,14 +53,10 @@ def ranking_columns(kpi_key: str) -> list[dict]:
 def _view(data: ScopedData, selection: Selection, kpi_key: str, selected=None):
     """Everything the page shows for a selection, or None when nothing matches."""
     frames = data.frames()
-    as_of = resolve_as_of(selection.as_of, data.as_of())
-    try:
-        period = resolve_period(selection.period, as_of)
-    except ValueError:
+    resolved = overview.resolve(frames, selection, data.as_of())
+    if resolved is None:
         return None
-    scope = overview.scope_for(frames, selection.region, selection.segment)
-    if not scope.territory_ids:
-        return None
+    as_of, period, scope = resolved.as_of, resolved.period, resolved.scope
     kpis = overview.territory_kpis(frames, scope, period, as_of, data.memo, selection.restated)
     totals = overview.total_kpis(frames, scope, period, as_of, data.memo, selection.restated)
     selected = selected if isinstance(selected, str) else None
@@ -143,12 +139,6 @@ def ranking_rows(kpis, kpi_key: str) -> list[dict]:
     ]
 
 
-def no_match():
-    return components.empty_state(
-        _("No territory matches these filters"),
-        _("Choose another region, segment or period in the bar above."),
-    )
-
 
 def link_state(data: ScopedData, search: str | None) -> dict:
     """The map's own parameters of a link, for :func:`render`: the KPI it is
@@ -165,7 +155,7 @@ def render(data: ScopedData, selection: Selection, kpi_key: str = DEFAULT_KPI,
     kpi_key = map_kpi(kpi_key)
     view = _view(data, selection, kpi_key, selected)
     if view is None:
-        return no_match()
+        return components.no_match()
     period, kpis, totals, hideout, legend, shown, no_quota = view
     states = geometry.state_lines(data)
     settings = data.settings
@@ -189,7 +179,7 @@ def refreshed(data: ScopedData, selection: Selection, kpi_key) -> tuple:
     kpi_key = map_kpi(kpi_key)
     view = _view(data, selection, kpi_key)
     if view is None:
-        return (no_match(), colours_only({"colors": {}, "tips": {}}), [], [],
+        return (components.no_match(), colours_only({"colors": {}, "tips": {}}), [], [],
                 ranking_columns(kpi_key))
     period, kpis, totals, hideout, legend, shown, no_quota = view
     return (

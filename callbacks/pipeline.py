@@ -20,12 +20,12 @@ from dashboard.views.overview import (
     NO_SEGMENT_QUOTA,
     lacks_segment_quota,
     reading_text,
-    scope_for,
+    resolve,
     territory_kpis,
     total_kpis,
     without_quota,
 )
-from dashboard.views.selection import Selection, resolve_as_of, resolve_period
+from dashboard.views.selection import Selection, resolve_as_of
 from layouts import components, ids
 from layouts import pipeline as layout
 from layouts.pipeline_figures import aging_figure, coverage_figure, funnel_figure
@@ -36,12 +36,6 @@ GRID_FIELDS = ("id", "name", "open_pipeline", "weighted_pipeline", "coverage", "
 OVERDUE_FIELDS = ("opportunity_id", "account_name", "territory_id", "territory_name", "amount",
                   "stage", "close_date", "days_overdue")
 
-
-def no_match():
-    return components.empty_state(
-        _("No territory matches these filters"),
-        _("Choose another region, segment or period in the bar above."),
-    )
 
 
 def strip(totals: pd.Series, healthy: float, overdue: dict, period, as_of,
@@ -83,14 +77,10 @@ def overdue_records(overdue: pd.DataFrame) -> list[dict]:
 def build(data: ScopedData, selection: Selection, healthy_value):
     """The page body for a selection, or an empty state when nothing matches."""
     frames = data.frames()
-    as_of = resolve_as_of(selection.as_of, data.as_of())
-    try:
-        period = resolve_period(selection.period, as_of)
-    except ValueError:
-        return no_match()
-    scope = scope_for(frames, selection.region, selection.segment)
-    if not scope.territory_ids:
-        return no_match()
+    resolved = resolve(frames, selection, data.as_of())
+    if resolved is None:
+        return components.no_match()
+    as_of, period, scope = resolved.as_of, resolved.period, resolved.scope
     healthy = rankings.healthy_line(healthy_value)
     # the same cached tables as the map's; a new healthy line recomputes no KPI
     restated = selection.restated

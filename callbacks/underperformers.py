@@ -19,7 +19,7 @@ from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import flagged, overview
 from dashboard.views.selection import ALL as ALL_CHOICE
-from dashboard.views.selection import Selection, resolve_as_of, resolve_period
+from dashboard.views.selection import Selection
 from layouts import components, ids
 from layouts import overview as overview_layout
 from layouts import underperformers as layout
@@ -40,14 +40,10 @@ def _flags(data: ScopedData, selection: Selection, values: dict, penetration_on)
     """
     frames = data.frames()
     thresholds, ignored = flagged.parse_thresholds(values, penetration_on)
-    as_of = resolve_as_of(selection.as_of, data.as_of())
-    try:
-        period = resolve_period(selection.period, as_of)
-    except ValueError:
+    resolved = overview.resolve(frames, selection, data.as_of())
+    if resolved is None:
         return None, ignored
-    scope = overview.scope_for(frames, selection.region, selection.segment)
-    if not scope.territory_ids:
-        return None, ignored
+    as_of, period, scope = resolved.as_of, resolved.period, resolved.scope
     weights = data.settings.workload_weights
     areas = data.service.geography().areas
     workload = data.company_derived(("territory-workload",), lambda f: territory_workload(
@@ -75,7 +71,7 @@ def _outputs(data, selection, values, penetration_on) -> tuple:
     legend = layout.map_legend(flagged.legend_entries(region_filtered))
     if view is None:
         empty = {"key": "underperformers", "colors": {}, "tips": {}, "flagged": []}
-        return (layout.summary_strip(None), layout.no_match(), "", empty, legend, [], note)
+        return (layout.summary_strip(None), components.no_match(), "", empty, legend, [], note)
     reading = overview.reading_text(selection.restated)
     flags, scope, frames = view
     cards = flagged.flag_cards(flags)  # once: the list, the map and the table read them

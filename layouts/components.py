@@ -58,6 +58,14 @@ def empty_state(title: str, text: str) -> html.Div:
                     className="empty-state")
 
 
+def no_match() -> html.Div:
+    """The empty state of a view whose region, segment or period selects no territory."""
+    return empty_state(
+        _("No territory matches these filters"),
+        _("Choose another region, segment or period in the bar above."),
+    )
+
+
 def legend(title: str, entries: list[tuple[str, str]]) -> html.Div:
     return html.Div(
         [html.Div(title, className="legend-title")]

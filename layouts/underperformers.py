@@ -186,7 +186,7 @@ MAX_CARDS = 50
 
 def flag_list(cards: list[dict] | None) -> html.Div | list:
     if cards is None:
-        return no_match()
+        return components.no_match()
     if not cards:
         return components.empty_state(
             _("No territory is flagged"),
@@ -199,12 +199,6 @@ def flag_list(cards: list[dict] | None) -> html.Div | list:
                             className="text-muted small mb-0", id=ids.UP_MORE))
     return shown
 
-
-def no_match() -> html.Div:
-    return components.empty_state(
-        _("No territory matches these filters"),
-        _("Choose another region, segment or period in the bar above."),
-    )
 
 
 def map_legend(entries: list[tuple[str, str]]) -> html.Div:

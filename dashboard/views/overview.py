@@ -24,7 +24,7 @@ from dashboard.views.choropleth import (
     colors_for,
     legend_entries,
 )
-from dashboard.views.selection import ALL
+from dashboard.views.selection import ALL, Selection, resolve_as_of, resolve_period
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,29 @@ def scope_for(frames: Frames, region: str, segment: str) -> Scope:
     if seg is not None and seg not in set(frames.accounts["segment"].dropna()):
         return Scope((), seg)
     return Scope(tuple(territories["territory_id"]), seg)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A selection read against the data: the day, the period and the territories a
+    view's figures are for."""
+
+    as_of: date
+    period: Period
+    scope: Scope
+
+
+def resolve(frames: Frames, selection: Selection, data_as_of: date) -> Resolved | None:
+    """The selection's day (:func:`resolve_as_of`), period and scope, or None when the
+    period is unknown or no territory matches: every view then shows its empty state,
+    so a stale or forged link never reaches a KPI with nothing to count."""
+    as_of = resolve_as_of(selection.as_of, data_as_of)
+    try:
+        period = resolve_period(selection.period, as_of)
+    except ValueError:
+        return None
+    scope = scope_for(frames, selection.region, selection.segment)
+    return Resolved(as_of, period, scope) if scope.territory_ids else None
 
 
 #: METRICS.md "Segment filter": what a view says where a quota-based figure would be
