@@ -179,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"[{args.size}] reusing "
               f"{instance_path(args.size, args.seed, args.root, args.units)}")
+    # benchmarks.map_browser --instance signs in to the folder as it is
+    _ensure_leader(instance_path(args.size, args.seed, args.root, args.units))
     return 0
 
 

@@ -115,6 +115,10 @@ def sign_in_and_draw(driver, url: str, territories: int) -> dict:
     driver.find_element(By.ID, "login-submit").click()
     driver.set_script_timeout(90)
     drawn = driver.execute_async_script(DRAWN, territories)
+    if drawn is None:
+        raise RuntimeError(f"no map of {territories} territories within 60 s of the sign-in "
+                           f"(the browser is at {driver.current_url}: is there a "
+                           f"{DEMO_LEADER} account?)")
     time.sleep(2)  # the page's last callbacks: their bytes count in its payload
     return {"drawn": drawn, "payload": driver.execute_script(PAYLOAD)}
 
