@@ -56,6 +56,7 @@ from dashboard.storage.schema import (
     OPP_STATUSES,
     QUARTER,
     STATUS,
+    UNIT_ID_LENGTH,
 )
 
 Parsed = tuple[Any, str | None]
@@ -277,7 +278,7 @@ def parse_fips(value: Any) -> Parsed:
 #: :data:`LAYER_ID_LENGTH` characters, checked against the layer afterwards
 _LAYER_UNIT_IDS: ContextVar[bool] = ContextVar("layer_unit_ids", default=False)
 #: the stored unit column's width (``schema``: county_fips)
-LAYER_ID_LENGTH = 5
+LAYER_ID_LENGTH = UNIT_ID_LENGTH
 
 
 @contextmanager

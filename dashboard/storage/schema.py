@@ -18,11 +18,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-# Column kinds. "id" and "text" are strings; "fips" is a 5-digit string whose
-# leading zeros matter; "date" is datetime64 (NaT = missing); "money" and
-# "number" are float64 (NaN = missing); "status" is one of OPP_STATUSES; "zip" is a
-# ZIP area id of the approximate ZIP areas (5 digits, or ``C`` + the FIPS of a county
-# holding no ZIP centre).
+# Column kinds. "id" and "text" are strings; "fips" is a unit id: a county's 5-digit
+# FIPS, whose leading zeros matter, or a unit of a layer of one's own (UK LSOA
+# E01000001, German AGS 09162000: up to UNIT_ID_LENGTH characters); "date" is
+# datetime64 (NaT = missing); "money" and "number" are float64 (NaN = missing);
+# "status" is one of OPP_STATUSES; "zip" is a ZIP area id of the approximate ZIP areas
+# (5 digits, or ``C`` + the FIPS of a county holding no ZIP centre).
 ID, TEXT, FIPS, DATE, MONEY, NUMBER, STATUS, QUARTER, ZIP = (
     "id", "text", "fips", "date", "money", "number", "status", "quarter", "zip",
 )
@@ -31,9 +32,13 @@ ID, TEXT, FIPS, DATE, MONEY, NUMBER, STATUS, QUARTER, ZIP = (
 FLAG = "flag"
 
 OPP_STATUSES = ("open", "won", "lost")
+#: Longest unit id the data may name (the "fips" columns: alignment and accounts'
+#: county_fips): a layer of one's own has ids longer than a county's 5 digits
+#: (migration 0009 widened the columns)
+UNIT_ID_LENGTH = 20
 #: Longest value, in characters, of each string kind whose length the kind
 #: settles; "text" columns each say their own.
-KIND_LENGTHS = {ID: 64, FIPS: 5, STATUS: 10, QUARTER: 6, ZIP: 6}
+KIND_LENGTHS = {ID: 64, FIPS: UNIT_ID_LENGTH, STATUS: 10, QUARTER: 6, ZIP: 6}
 #: Kinds held as strings (the rest are numbers and dates).
 STRING_KINDS = (ID, TEXT, FIPS, STATUS, QUARTER, ZIP)
 

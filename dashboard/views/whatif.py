@@ -21,6 +21,7 @@ from dashboard.geo import us_atlas
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _, ngettext
 from dashboard.metrics.frames import Frames
+from dashboard.storage.schema import UNIT_ID_LENGTH
 from dashboard.whatif.changeset import Changes, zip_live_territory
 
 #: ~1 km, as the territory map: 3,100 counties stay near 1 MB of GeoJSON
@@ -127,18 +128,21 @@ def toggle(selected: list | None, fips: str) -> list[str]:
     return [s for s in selected if s != fips] if fips in selected else [*selected, fips]
 
 
-#: what a map click may name: a county's FIPS, or a unit id of a layer of one's own
-#: ("02", "2A": at most 5 characters, ``ingest.parsing.LAYER_ID_LENGTH``)
-_UNIT_ID = re.compile(r"[A-Za-z0-9_-]{1,5}")
+#: what a map click may name: a county's FIPS, or a unit id of a layer of one's own ("02",
+#: "2A", a UK LSOA "E01000001", a Canadian postal code "K1A 0B1"): letters, digits and
+#: ``_ - . /``, words apart by single spaces, at most ``schema.UNIT_ID_LENGTH`` characters
+_UNIT_ID = re.compile(r"[\w./-]+(?: [\w./-]+)*")
 
 
 def clicked_fips(feature) -> str | None:
     """The unit (a county's fips) a map click names, else None (the payload comes from
-    the browser: anything but a plain id of at most 5 letters or digits is dropped)."""
+    the browser: anything but a plain id the unit column can hold is dropped)."""
     if not isinstance(feature, dict):
         return None
     found = (feature.get("properties") or {}).get("fips")
-    return found if isinstance(found, str) and _UNIT_ID.fullmatch(found) else None
+    if not isinstance(found, str) or len(found) > UNIT_ID_LENGTH:
+        return None
+    return found if _UNIT_ID.fullmatch(found) else None
 
 
 # -- history (page data) -----------------------------------------------------

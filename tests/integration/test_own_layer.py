@@ -55,12 +55,17 @@ def instance(tmp_path_factory):
 def build_instance(folder: Path) -> list[str]:
     """``layers add``, ``units layer:fr`` and ``import`` run into ``folder``; what each
     printed."""
+    return run_commands(folder, ["layers", "add", str(BOUNDARIES), "--name", "fr",
+                                 "--id-property", "code", "--name-property", "nom",
+                                 "--parent-property", "region"],
+                        ["units", "layer:fr"], ["import", str(DATA / "departements_data")])
+
+
+def run_commands(folder: Path, *argvs: list[str]) -> list[str]:
+    """Each command run into ``folder`` (each must succeed); what each printed."""
+    printed = []
     with commands_on(folder):
-        printed = []
-        for argv in (["layers", "add", str(BOUNDARIES), "--name", "fr", "--id-property",
-                      "code", "--name-property", "nom", "--parent-property", "region"],
-                     ["units", "layer:fr"],
-                     ["import", str(DATA / "departements_data")]):
+        for argv in argvs:
             out = io.StringIO()
             with pytest.MonkeyPatch.context() as quiet:
                 quiet.setattr("sys.stdout", out)
@@ -83,9 +88,14 @@ def kpis(folder: Path, level: str, capsys) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def app(instance):
+    return app_on(instance[0])
+
+
+def app_on(folder: Path):
+    """The app on the instance ``folder``, with a leader ``boss``."""
     from app import create_app
 
-    app = create_app(settings_of(instance[0]))
+    app = create_app(settings_of(folder))
     users.add_user(app.server.extensions["territory_service"].engine, "boss", PASSWORD,
                    "leader")
     return app
@@ -197,14 +207,16 @@ def test_an_import_naming_no_unit_of_the_layer_is_refused_with_the_reason(app):
     from dashboard.ingest.service import import_files
 
     engine = app.server.extensions["territory_service"].engine
-    alignment = b"county_fips,territory_id\n01,T2\n99,T1\n06037,T1\n060370,T1\n"
+    alignment = (b"county_fips,territory_id\n01,T2\n99,T1\n06037,T1\n"
+                 b"E01000001-E01000002-X,T1\n")
     before = app.server.extensions["territory_service"].data_version()
     result = import_files(engine, [("alignment.csv", alignment)])
     assert sorted(str(p) for p in result.errors) == [
         "alignment.csv row 3, column county_fips: 99 is no unit of the data's unit layer",
         # a US county is no unit of this layer
         "alignment.csv row 4, column county_fips: 06037 is no unit of the data's unit layer",
-        "alignment.csv row 5, column county_fips: unit id 060370 is longer than 5 characters",
+        "alignment.csv row 5, column county_fips: unit id E01000001-E01000002-X is longer "
+        "than 20 characters",
     ]
     assert app.server.extensions["territory_service"].data_version() == before
 

@@ -67,12 +67,12 @@ def test_a_file_with_a_repeated_id_is_refused_feature_by_feature_and_not_stored(
 
 def test_ids_longer_than_the_unit_column_are_refused(engine):
     def lengthen(features):
-        features[0]["properties"]["code"] = "010203"
+        features[0]["properties"]["code"] = "E01000001-E01000002-X"  # 21 characters
     result = add(engine, edited(lengthen))
     assert result.refused
     assert str(result.problems[0]) == (
-        "departements.geojson property code: ids of at most 5 characters are stored with "
-        "the data; 010203 are longer")
+        "departements.geojson property code: ids of at most 20 characters are stored with "
+        "the data; E01000001-E01000002-X are longer")
 
 
 def test_an_invalid_shape_is_repaired_and_the_warning_kept_with_the_layer(engine):

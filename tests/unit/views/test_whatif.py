@@ -79,9 +79,16 @@ def test_toggle_adds_or_removes_a_county(selected, fips, expected):
     ({"properties": {"fips": "01001"}}, "01001"), ({"properties": {"fips": "<img>"}}, None),
     ({"properties": {}}, None), (None, None), ("01001", None),
     ({"properties": {"fips": 1001}}, None),
-    # a layer of one's own: départements 02 and 2A; too long, or not a plain id
+    # a layer of one's own: départements 02 and 2A, a UK LSOA, a German AGS, a Canadian
+    # postal code, the longest id the data holds (20 characters); too long, or not a plain id
     ({"properties": {"fips": "02"}}, "02"), ({"properties": {"fips": "2A"}}, "2A"),
-    ({"properties": {"fips": "010203"}}, None), ({"properties": {"fips": "0 1"}}, None),
+    ({"properties": {"fips": "E01000001"}}, "E01000001"),
+    ({"properties": {"fips": "09162000"}}, "09162000"),
+    ({"properties": {"fips": "K1A 0B1"}}, "K1A 0B1"),
+    ({"properties": {"fips": "U" * 20}}, "U" * 20),
+    ({"properties": {"fips": "U" * 21}}, None), ({"properties": {"fips": " 01"}}, None),
+    ({"properties": {"fips": "0  1"}}, None), ({"properties": {"fips": "a\nb"}}, None),
+    ({"properties": {"fips": "x'y"}}, None),
 ])
 def test_a_click_names_a_county_only_when_it_is_a_fips(feature, expected):
     assert view.clicked_fips(feature) == expected
