@@ -7,7 +7,9 @@
     function tooBig(event) {
         const target = event.target;
         const box = target && target.closest && target.closest(".upload-box");
-        const warning = document.getElementById("import-too-big");
+        // the warning of the box's own card (the import's, or the boundary file's)
+        const card = box && box.closest(".card");
+        const warning = card && card.querySelector("[data-max-bytes]");
         if (!box || !warning) { return; }
         const files = (event.dataTransfer && event.dataTransfer.files) || target.files || [];
         const limit = Number(warning.getAttribute("data-max-bytes"));

@@ -24,6 +24,7 @@ from callbacks import (
     first_run,
     geometry,
     health,
+    import_layer,
     imports,
     overview,
     pipeline,
@@ -77,7 +78,8 @@ PAGES = (
           scenarios_apply.register)),
     Page("/scorecard", N_("My scorecard"), EVERYONE, scorecard.render, (scorecard.register,),
          scoped=False),
-    Page("/import", N_("Import"), LEADERS, imports.render, (imports.register,),
+    Page("/import", N_("Import"), LEADERS, imports.render,
+         (imports.register, import_layer.register),
          needs_data=False, scoped=False),
 )
 

@@ -286,6 +286,25 @@ IMPORT_RUN_STEP = "import-run-step"
 IMPORT_RUN_PROGRESS = "import-run-progress"
 IMPORT_RUN_CANCEL = "import-run-cancel"
 IMPORT_RUN_RESULT = "import-run-result"
+#: a boundary file of one's own added as a unit layer: its upload, the warning that
+#: it is over the size limit, the staged file's token, the form filled on upload
+#: (id, name and parent properties, the layer's name, Check and Add), what the check
+#: or the add found, the layer added (its name), "Use this layer for the data" and
+#: what that did
+LAYER_UPLOAD = "layer-upload"
+LAYER_TOO_BIG = "layer-too-big"
+LAYER_TOKEN = "layer-token"
+LAYER_FORM = "layer-form"
+LAYER_ID_PROPERTY = "layer-id-property"
+LAYER_NAME_PROPERTY = "layer-name-property"
+LAYER_PARENT_PROPERTY = "layer-parent-property"
+LAYER_NAME = "layer-name"
+LAYER_CHECK = "layer-check"
+LAYER_ADD = "layer-add"
+LAYER_RESULT = "layer-result"
+LAYER_ADDED = "layer-added"
+LAYER_USE = "layer-use"
+LAYER_USE_RESULT = "layer-use-result"
 
 # First-run checklist (map page, a leader with accounts but no whole plan)
 FIRST_RUN = "first-run"

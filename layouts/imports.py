@@ -15,6 +15,8 @@ from layouts.import_job import NATIVE, progress_box
 def import_page(max_file_bytes: int) -> html.Div:
     """``max_file_bytes``: the largest file the box takes (``dcc.Upload``
     drops a larger one; ``assets/upload_limit.js`` says so in the page)."""
+    from layouts import import_layer  # it builds on this module's helpers
+
     # file and column names are the files' own: they stay as DATA_FORMAT.md spells them
     formats = html.Ul(
         [
@@ -45,7 +47,7 @@ def import_page(max_file_bytes: int) -> html.Div:
                                 html.Div(_("{name} is larger than {size}: it was not "
                                            "uploaded. Load larger files with the command "
                                            "line (territory-dashboard import).").format(
-                                             name="{name}", size=_megabytes(max_file_bytes)),
+                                             name="{name}", size=megabytes(max_file_bytes)),
                                          id=ids.IMPORT_TOO_BIG, hidden=True, role="alert",
                                          className="alert alert-warning mt-2 mb-0",
                                          **{"data-max-bytes": str(max_file_bytes)}),
@@ -84,24 +86,29 @@ def import_page(max_file_bytes: int) -> html.Div:
             ),
             # the mapping step: the upload's job (its progress bar above) puts it here
             dbc.Col(html.Div(id=ids.IMPORT_MAP), width=12),
+            dbc.Col(import_layer.section(max_file_bytes), lg=7),
         ],
         className="g-3",
     )
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     return _("{n} MB").format(n=formatting.count(size // (1024 * 1024)))
 
 
 def _size_hint(max_file_bytes: int) -> str:
-    return _("Files up to {size} each.").format(size=_megabytes(max_file_bytes))
+    return _("Files up to {size} each.").format(size=megabytes(max_file_bytes))
 
 
 def _drop_hint() -> list:
-    """The upload hint with "choose files" as its link, kept in one message
-    so that a language may put the link where its grammar wants it."""
-    before, _link, after = _("Drop CSV or XLSX files here, or {link}").partition("{link}")
-    return [part for part in (before, html.A(_("choose files")), after) if part != ""]
+    return drop_hint(_("Drop CSV or XLSX files here, or {link}"), _("choose files"))
+
+
+def drop_hint(message: str, link: str) -> list:
+    """An upload hint ``message`` with ``link`` in place of its ``{link}``, kept in one
+    message so that a language may put the link where its grammar wants it."""
+    before, _link, after = message.partition("{link}")
+    return [part for part in (before, html.A(link), after) if part != ""]
 
 
 def import_job(token: str, signed_viewer: str) -> html.Div:

@@ -220,3 +220,38 @@ def _report_overlaps_and_gaps(kept, ids: list[str], id_property: str, report) ->
                              "{ids}").format(area=_km2(km2), lon=f"{where.x:.4f}",
                                              lat=f"{where.y:.4f}", ids=", ".join(around)),
                WARNING)
+
+
+#: property names (lower case) that usually hold a unit's name, and its parent's id
+_NAME_WORDS = ("nom", "name", "libelle", "label", "namelsad")
+_PARENT_WORDS = ("parent", "region", "région", "reg", "state", "statefp", "departement",
+                 "département", "dep", "county", "countyfp")
+
+
+@dataclass(frozen=True)
+class SuggestedProperties:
+    """The properties a user most likely picks: ``id`` one every feature holds with no two
+    alike (one named like an id or code first), ``name`` and ``parent`` by their names."""
+
+    id: str | None
+    name: str | None
+    parent: str | None
+
+
+def suggested_properties(source: BoundaryFile) -> SuggestedProperties:
+    """A first guess at the id, name and parent properties of ``source`` (the user can
+    pick others; :func:`build_boundary_layer` judges the choice)."""
+    def unique(prop: str) -> bool:
+        values = [_id_text(f.properties.get(prop)) for f in source.features]
+        return all(values) and len(set(values)) == len(values)
+
+    def named(words: tuple[str, ...], taken: set[str]) -> str | None:
+        by_word = {p.lower(): p for p in source.properties if p not in taken}
+        return next((by_word[w] for w in words if w in by_word), None)
+
+    unique_ones = [p for p in source.properties if unique(p)]
+    id_like = [p for p in unique_ones if any(w in p.lower() for w in ("id", "code", "geoid"))]
+    id_property = (id_like or unique_ones or [None])[0]
+    name_property = named(_NAME_WORDS, {id_property})
+    parent = named(_PARENT_WORDS, {id_property, name_property})
+    return SuggestedProperties(id_property, name_property, parent)

@@ -6,11 +6,9 @@ onto it. English only, like the rest of the command line (the checks' words foll
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 
-#: a layer's name goes in URLs and in ``layer:NAME``: letters, digits, - and _
-NAME = re.compile(r"[A-Za-z0-9_-]{1,100}")
+from dashboard.storage.unit_layers import NAME_PATTERN
 
 
 def add_layers_parser(sub) -> None:
@@ -40,7 +38,7 @@ def cmd_layers(engine, args: argparse.Namespace) -> int:
             print(f"{name}\t{count} units\t{record.source_file}\t"
                   f"{record.created_at:%Y-%m-%d %H:%M}{in_use}")
         return 0
-    if not NAME.fullmatch(args.name):
+    if not NAME_PATTERN.fullmatch(args.name):
         raise UserError("--name takes letters, digits, - and _ only")
     if not args.file.exists():
         raise UserError(f"{args.file} does not exist")
@@ -64,36 +62,19 @@ def unit_layers_meta(engine) -> str | None:
 
 
 def switch_to_layer(service, name: str) -> int:
-    """``units layer:NAME``: an empty database records the choice (import on it next);
-    stored data has its accounts placed into the layer's units (by their point, else the
-    unit they name) and is written only when every account and alignment row has one."""
-    from dashboard.runtime import custom_layers, units
+    """``units layer:NAME`` (``custom_layers.use_layer``): what it did, or why nothing
+    was written."""
+    from dashboard.runtime import custom_layers
     from dashboard.runtime.cli import UserError
     from dashboard.storage import store
 
     try:
-        layer = custom_layers.load_layer(service.engine, name)
+        switched = custom_layers.use_layer(service.engine, name)
     except LookupError as exc:
         raise UserError(str(exc)) from exc
-    built_from = store.data_version(service.engine)
-    if store.is_empty(service.engine):
-        units.store_units(service.engine, units.unit_layers.PREFIX + name)
-        print(f"units: layer:{name} ({len(layer)} units); import data naming them next")
-        return 0
-    dataset, problems = custom_layers.on_layer(store.read_dataset(service.engine), layer)
-    if problems:
-        for line in problems:
-            print(line)
-        print(f"nothing written: {len(problems)} problems")
-        return 1
-    try:
-        version = store.replace_dataset(
-            service.engine, dataset, expected_version=built_from, action="units",
-            as_of=store.dataset_as_of(service.engine), detail={"units": f"layer:{name}"})
     except store.StaleData as exc:
         raise UserError("the data changed meanwhile (an import or an applied scenario); "
                         "nothing was written: run the command again") from exc
-    units.store_units(service.engine, units.unit_layers.PREFIX + name)
-    print(f"units: layer:{name} ({len(dataset.accounts):,} accounts placed; data version "
-          f"{version})")
-    return 0
+    for line in switched.lines:
+        print(line)
+    return 0 if switched.ok else 1

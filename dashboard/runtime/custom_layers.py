@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import shapely
 from sqlalchemy import Engine
 
-from dashboard.i18n.translation import _
+from dashboard.i18n import formatting
+from dashboard.i18n.translation import _, ngettext
 from dashboard.ingest.parsing import LAYER_ID_LENGTH as MAX_ID_LENGTH
 from dashboard.layers import map_topology, placement, topojson, topojson_encode
 from dashboard.layers.boundary_checks import (
@@ -39,8 +41,24 @@ GRID_DEG = 1e-6
 def add_layer(engine: Engine, name: str, file_name: str, content: bytes, id_property: str,
               name_property: str | None = None, parent_property: str | None = None,
               actor: str = "cli") -> BoundaryLayer:
-    """Read and check the file, and store its layer as ``name`` (replacing one of that
-    name) unless refused; the problems, errors first, either way."""
+    """Read and check the file (:func:`check_layer`), and store its layer as ``name``
+    (replacing one of that name) unless refused; the problems, errors first, either way."""
+    checked = check_layer(engine, name, file_name, content, id_property, name_property,
+                          parent_property)
+    if not checked.refused:
+        unit_layers.save(engine, name=name, source_file=file_name, id_property=id_property,
+                         name_property=name_property, parent_property=parent_property,
+                         topology=encode(checked.layer), created_by=actor,
+                         warnings=[str(p) for p in checked.problems if p.severity != ERROR])
+    return checked
+
+
+def check_layer(engine: Engine, name: str, file_name: str, content: bytes, id_property: str,
+                name_property: str | None = None,
+                parent_property: str | None = None) -> BoundaryLayer:
+    """What :func:`add_layer` would store as ``name``, writing nothing: the file read and
+    checked with the properties picked, ids the data's unit column holds, and none of
+    the units the data names lost when it runs on the layer this file would replace."""
     try:
         source = read_boundary_file(file_name, content)
     except BoundaryFileError as error:
@@ -61,10 +79,6 @@ def add_layer(engine: Engine, name: str, file_name: str, content: bytes, id_prop
             "the data runs on layer {name} and names units this file lacks: {ids}").format(
                 name=name, ids=", ".join(sorted(lost)[:5]))))
         return BoundaryLayer(None, checked.problems)
-    unit_layers.save(engine, name=name, source_file=file_name, id_property=id_property,
-                     name_property=name_property, parent_property=parent_property,
-                     topology=encode(checked.layer), created_by=actor,
-                     warnings=[str(p) for p in checked.problems if p.severity != ERROR])
     return checked
 
 
@@ -155,3 +169,40 @@ def on_layer(dataset: Dataset, layer: UnitLayer) -> tuple[Dataset, list[str]]:
         problems.append(_("alignment: {unit} is no unit of {layer}").format(
             unit=unit, layer=layer.label))
     return Dataset(**{**dataset.tables(), "accounts": accounts}), problems
+
+
+@dataclass(frozen=True)
+class LayerSwitch:
+    """What ``units layer:NAME`` did: ``ok`` when written, and the lines to show (what was
+    done, or every account and alignment row without a unit and that nothing was written)."""
+
+    ok: bool
+    lines: list[str]
+
+
+def use_layer(engine: Engine, name: str) -> LayerSwitch:
+    """``units layer:NAME``: an empty database records the choice (import on it next);
+    stored data has its accounts placed into the layer's units (:func:`on_layer`) and is
+    written only when every account and alignment row has one. LookupError when there is
+    no such layer; ``store.StaleData`` when the data changed meanwhile (nothing written)."""
+    from dashboard.runtime import units
+
+    layer = load_layer(engine, name)
+    built_from = store.data_version(engine)
+    if store.is_empty(engine):
+        units.store_units(engine, unit_layers.PREFIX + name)
+        return LayerSwitch(True, [_(
+            "units: layer:{name} ({count} units); import data naming them next").format(
+                name=name, count=formatting.count(len(layer)))])
+    dataset, problems = on_layer(store.read_dataset(engine), layer)
+    if problems:
+        return LayerSwitch(False, [*problems, ngettext(
+            "nothing written: {count} problem", "nothing written: {count} problems",
+            len(problems)).format(count=formatting.count(len(problems)))])
+    version = store.replace_dataset(
+        engine, dataset, expected_version=built_from, action="units",
+        as_of=store.dataset_as_of(engine), detail={"units": f"layer:{name}"})
+    units.store_units(engine, unit_layers.PREFIX + name)
+    return LayerSwitch(True, [_(
+        "units: layer:{name} ({count} accounts placed; data version {version})").format(
+            name=name, count=formatting.count(len(dataset.accounts)), version=version)])

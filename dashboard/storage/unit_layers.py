@@ -8,6 +8,7 @@ may name when it runs on a layer of its own.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,8 @@ META_KEY = "units"
 PREFIX = "layer:"
 #: the object of a stored layer's TopoJSON that holds its units
 OBJECT = "units"
+#: a layer's name goes in URLs and in ``layer:NAME``: letters, digits, - and _
+NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
 def save(engine: Engine, **fields: Any) -> None:

@@ -1,0 +1,137 @@
+"""The import page's boundary file section (leaders only, as the page): the file is kept
+server-side (``dashboard.ingest.staging``, the page holds its token) and read to offer its
+properties; Check and Add run ``custom_layers.check_layer`` and ``add_layer``, the very
+functions of ``territory-dashboard layers add``; "Use this layer for the data" runs
+``custom_layers.use_layer``, that of ``units layer:NAME``. All or nothing: a refused file
+stores nothing, and data with an account or alignment row outside the layer is not
+written."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import dash
+from dash import Input, Output, State, ctx, no_update
+
+from callbacks import guard
+from callbacks.import_job import owner
+from callbacks.imports import decode_upload
+from dashboard.i18n.translation import _
+from dashboard.ingest import staging
+from dashboard.layers.boundary_checks import ERROR, BoundaryLayer, suggested_properties
+from dashboard.layers.boundary_files import BoundaryFileError, read_boundary_file
+from dashboard.runtime import custom_layers
+from dashboard.runtime.service import DataService
+from dashboard.storage import store
+from dashboard.storage.unit_layers import NAME_PATTERN
+from layouts import ids
+from layouts import import_layer as layout
+
+
+def _staged(service: DataService, token) -> tuple[str, bytes] | None:
+    """The file the viewer uploaded under ``token`` (None: none, or another's)."""
+    files = staging.load(service.settings.instance_path, token, owner())
+    return files[0] if files else None
+
+
+def _layer_name(file_name: str) -> str:
+    """A layer name from the file's: its stem, every other character a ``_``."""
+    stem = PurePosixPath(file_name).stem
+    name = "".join(c if NAME_PATTERN.fullmatch(c) else "_" for c in stem)[:100]
+    return name or "units"
+
+
+def _report(result: BoundaryLayer, name: str, added: bool):
+    errors = [str(p) for p in result.problems if p.severity == ERROR]
+    warnings = [str(p) for p in result.problems if p.severity != ERROR]
+    units = None if result.refused else len(result.layer)
+    return layout.checked(units, name, errors, warnings, added)
+
+
+def register(app: dash.Dash, service: DataService) -> None:
+    @app.callback(
+        Output(ids.LAYER_FORM, "children"),
+        Output(ids.LAYER_TOKEN, "data"),
+        Output(ids.LAYER_RESULT, "children"),
+        Input(ids.LAYER_UPLOAD, "contents"),
+        State(ids.LAYER_UPLOAD, "filename"),
+        State(ids.LAYER_TOKEN, "data"),
+        prevent_initial_call=True,
+    )
+    @guard.level("leader")
+    def read_upload(contents, file_name, previous):
+        """Fires on upload. Keeps the file server-side and offers its properties for the
+        units' id, name and parent; or says why it cannot be read."""
+        if not isinstance(contents, str) or not isinstance(file_name, str):
+            return no_update, no_update, no_update
+        instance = service.settings.instance_path
+        staging.discard(instance, previous, owner())
+        content = decode_upload(contents)
+        try:
+            source = read_boundary_file(file_name, content)
+        except BoundaryFileError as error:
+            return layout.unreadable(_("{file}: {reason}").format(
+                file=file_name, reason=error)), None, None
+        token = staging.stage(instance, [(file_name, content)], owner())
+        return (layout.form(file_name, len(source.features), source.properties,
+                            suggested_properties(source), _layer_name(file_name)),
+                token, None)
+
+    @app.callback(
+        Output(ids.LAYER_RESULT, "children", allow_duplicate=True),
+        Input(ids.LAYER_CHECK, "n_clicks"),
+        Input(ids.LAYER_ADD, "n_clicks"),
+        State(ids.LAYER_TOKEN, "data"),
+        State(ids.LAYER_ID_PROPERTY, "value"),
+        State(ids.LAYER_NAME_PROPERTY, "value"),
+        State(ids.LAYER_PARENT_PROPERTY, "value"),
+        State(ids.LAYER_NAME, "value"),
+        prevent_initial_call=True,
+    )
+    @guard.level("leader")
+    def check_or_add(checks, adds, token, id_property, name_property, parent_property,
+                     name):
+        """Fires on Check or Add layer. Runs the checks of ``layers add`` on the uploaded
+        file with the properties picked (Add: and stores the layer unless refused);
+        returns what they found."""
+        if not checks and not adds:
+            return no_update
+        staged = _staged(service, token)
+        if staged is None:
+            return layout.refused(_("The boundary file is no longer here: upload it again."))
+        if not isinstance(id_property, str) or not id_property:
+            return layout.refused(_("Pick the property that holds the unit ids."))
+        if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
+            return layout.refused(_("A layer's name takes letters, digits, - and _ only."))
+        file_name, content = staged
+        optional = [p if isinstance(p, str) and p else None
+                    for p in (name_property, parent_property)]
+        adding = ctx.triggered_id == ids.LAYER_ADD
+        arguments = (service.engine, name, file_name, content, id_property, *optional)
+        result = (custom_layers.add_layer(*arguments, actor="web") if adding
+                  else custom_layers.check_layer(*arguments))
+        return _report(result, name, adding)
+
+    @app.callback(
+        Output(ids.LAYER_USE_RESULT, "children"),
+        Input(ids.LAYER_USE, "n_clicks"),
+        State(ids.LAYER_ADDED, "data"),
+        prevent_initial_call=True,
+    )
+    @guard.level("leader")
+    def use_layer(clicks, name):
+        """Fires on "Use this layer for the data". Does what ``units layer:NAME`` does,
+        all or nothing; returns what it did or why nothing was written."""
+        if not clicks or not isinstance(name, str):
+            return no_update
+        try:
+            switched = custom_layers.use_layer(service.engine, name)
+        except LookupError as error:
+            return layout.switched(False, [str(error)])
+        except store.StaleData:
+            return layout.switched(False, [_(
+                "the data changed meanwhile (an import or an applied scenario): "
+                "try again")])
+        return layout.switched(switched.ok, switched.lines)
+
+    del read_upload, check_or_add, use_layer
