@@ -177,3 +177,19 @@ def test_a_managers_forged_calls_get_nothing_and_store_nothing(empty_app):
         assert status == 403 and shown is None
     assert use(manager, empty_app)[0] == 403
     assert unit_layers.names(engine_of(empty_app)) == []
+
+
+def test_the_zipped_shapefile_of_the_departements_is_added_the_same_way(empty_app):
+    """The same seven départements as a zipped Shapefile with its .prj (Lambert-93)."""
+    from tests.unit.layers.test_boundary_files import _features, _zipped_shapefile
+
+    client = sign_in(empty_app.server.test_client(), "boss", PASSWORD)
+    status, answer = upload_boundaries(client, empty_app, _zipped_shapefile(_features()),
+                                       "departements.zip")
+    assert status == 200
+    form = answer[ids.LAYER_FORM]["children"]
+    assert find(form, ids.LAYER_ID_PROPERTY)["options"] == ["code", "nom", "region"]
+    assert find(form, ids.LAYER_ID_PROPERTY)["value"] == "code"
+    status, shown = press(client, empty_app, ids.LAYER_ADD, answer[ids.LAYER_TOKEN]["data"])
+    assert "Layer fr added: 7 units." in json.dumps(shown)
+    assert unit_layers.names(engine_of(empty_app)) == ["fr"]
