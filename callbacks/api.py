@@ -25,6 +25,7 @@ from dashboard.access import service_accounts
 from dashboard.access.signin_limits import limit_text
 from dashboard.i18n.translation import _, ngettext
 from dashboard.ingest import api_import, api_spec
+from dashboard.runtime.units import own_units
 
 log = logging.getLogger("territory_dashboard.api")
 
@@ -84,7 +85,8 @@ def install(app, service) -> None:
                  for field in request.files for f in request.files.getlist(field)]
         outcome = api_import.run(service.engine, files, request.form.get("mapping", "auto"),
                                  actor=f"service:{account}",
-                                 stage_probabilities=service.settings.stage_probabilities)
+                                 stage_probabilities=service.settings.stage_probabilities,
+                                 units=own_units(service.engine))
         log.info("import API: %s by service account %s (%d files)", outcome.status, account,
                  len(files))
         return jsonify(outcome.to_json()), _STATUS_CODES[outcome.status]

@@ -26,6 +26,7 @@ from dashboard.ingest import first_run as first_run_rules
 from dashboard.ingest import mapped_import, mapping_page, staging
 from dashboard.ingest import service as import_service
 from dashboard.runtime.service import DataService
+from dashboard.runtime.units import own_units
 from dashboard.storage import store
 from layouts import first_run as first_run_layout
 from layouts import ids
@@ -42,7 +43,7 @@ def _check(service: DataService, files: list[tuple[str, bytes]],
            progress=None) -> mapped_import.MappedImport:
     return mapped_import.run(service.engine, files, answers, dry_run=True, actor="web",
                              stage_probabilities=service.settings.stage_probabilities,
-                             progress=progress)
+                             progress=progress, units=own_units(service.engine))
 
 
 def _checked_parts(outcome: mapped_import.MappedImport) -> tuple:
@@ -100,7 +101,7 @@ def run_import(service: DataService, viewer: Viewer, token, files, columns, stag
     try:
         outcome = mapped_import.run(service.engine, staged, answers, actor="web",
                                     stage_probabilities=service.settings.stage_probabilities,
-                                    progress=progress)
+                                    progress=progress, units=own_units(service.engine))
     except Cancelled:
         return job_layout.cancelled(_("Press Import to start again.")), False
     errors = [str(p) for p in outcome.problems if p.severity == "error"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from dashboard.i18n.translation import _, ngettext
-from dashboard.ingest import mapped_import, profiles
+from dashboard.ingest import mapped_import, mapping, profiles
 from dashboard.ingest.checks import ERROR, Problem
 
 #: the mapping name that means "the recognised one" (or the profile whose
@@ -59,9 +59,11 @@ def _refused(problems: list[Problem], **extra) -> ApiImport:
 
 
 def run(engine: Engine, files: list[tuple[str, bytes]], mapping_name: str, actor: str,
-        stage_probabilities: Mapping[str, float] | None = None) -> ApiImport:
+        stage_probabilities: Mapping[str, float] | None = None,
+        units: mapping.OwnUnits | None = None) -> ApiImport:
     """Import ``files`` (name, content) through the mapping ``mapping_name``:
-    a saved profile's name, or ``auto``."""
+    a saved profile's name, or ``auto``; ``units``: the layer of one's own the
+    data runs on (``mapped_import.run``)."""
     mapping_name = (mapping_name or AUTO).strip()
     if not files:
         return _refused([Problem(_("(import)"), None, None, _("no files to import"))])
@@ -73,7 +75,7 @@ def run(engine: Engine, files: list[tuple[str, bytes]], mapping_name: str, actor
             "mapping=auto or a saved profile's name").format(name=profile, known=known))])
     outcome = mapped_import.run(engine, files, mapped_import.Answers(profile=profile),
                                 actor=actor, stage_probabilities=stage_probabilities,
-                                save_profile=False)
+                                save_profile=False, units=units)
     used = {"files": [{"file": f.file, "kind": f.kind, "columns": f.columns}
                       for f in outcome.proposal.files],
             "stage_status": outcome.proposal.stage_status}

@@ -27,7 +27,7 @@ from dashboard.ingest.service import (
     import_read,
     no_progress,
 )
-from dashboard.storage import store
+from dashboard.storage import db, store, unit_layers
 
 #: The steps of an import as :func:`run` reports them are ``service``'s
 #: (READING … DONE); the shares told with them were measured on a
@@ -107,11 +107,17 @@ def _choose_as_of(engine: Engine, built: mapping.Built, answers: Answers,
 def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None = None,
         dry_run: bool = False, actor: str = "cli",
         stage_probabilities: Mapping[str, float] | None = None,
-        save_profile: bool = True, progress: Progress | None = None) -> MappedImport:
+        save_profile: bool = True, progress: Progress | None = None,
+        units: mapping.OwnUnits | None = None) -> MappedImport:
     """Propose, build and (unless ``dry_run`` or a problem stops it) import.
     ``save_profile=False`` applies ``answers.profile`` without saving it again
     (the import API and ``import --mapping PROFILE``). ``progress`` is told
-    each step as it starts, with the share of the work done before it."""
+    each step as it starts, with the share of the work done before it.
+    ``units``: the layer of one's own the stored data runs on, which the caller
+    loads (``dashboard.runtime.units.own_units``); required then, None on US data."""
+    if units is None and unit_layers.layer_of(db.get_meta(engine, unit_layers.META_KEY)):
+        # i18n: not shown (a programming error: every caller passes the layer)
+        raise ValueError("the data runs on a layer of its own: pass its units")
     answers = answers or Answers()
     step = progress or no_progress
     frames, read_problems = {}, []
@@ -143,7 +149,7 @@ def run(engine: Engine, files: list[tuple[str, bytes]], answers: Answers | None 
     if has_errors(outcome.problems):
         return outcome
     step(BUILDING, 0.12)
-    built = mapping.build(frames, proposal)
+    built = mapping.build(frames, proposal, units)
     outcome.problems += built.problems
     outcome.preview = mapping.preview(built)
     _choose_as_of(engine, built, answers, outcome)

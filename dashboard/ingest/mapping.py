@@ -5,7 +5,8 @@ which field, the order each date column is written in (``dates``) and each
 stage's status (``values``), into a :class:`Proposal` a user can look at and
 edit (the upload page shows it as a grid; the CLI prints it). :func:`build`
 applies a proposal: flat exports give accounts and opportunities (``flat``),
-accounts are placed in counties (``places``), and the result is DATA_FORMAT.md
+accounts are placed in counties (``places``), or in the units of a layer of
+one's own (:class:`OwnUnits`), and the result is DATA_FORMAT.md
 tables of text, which :func:`dashboard.ingest.service.import_read` checks and
 writes all or nothing like any import. Every problem names the user's file,
 row and column, not the tables built from them.
@@ -13,6 +14,7 @@ row and column, not the tables built from them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -38,6 +40,20 @@ _NEEDED_FOR = {
     "close_on": N_("bookings fall in the period of the close date"),
     "stage": N_("a deal's stage (or a won/closed flag) says whether it is won, lost or open"),
 }
+
+
+@dataclass(frozen=True)
+class OwnUnits:
+    """The layer of one's own the data runs on (``units layer:NAME``), as the mapping
+    step needs it: its label, its unit ids, and ``place``, which takes the account
+    rows (fields as text: ``county_fips`` holding a unit id, ``lat``/``lon``,
+    ``postal_code``) and gives each row's unit id (None: placed nowhere) and, by row
+    position, the field that failed and why (``dashboard.layers.placement.place_rows``;
+    the caller builds it, as this package does not import ``layers``)."""
+
+    label: str
+    ids: tuple[str, ...]
+    place: Callable[[pd.DataFrame], tuple[list[str | None], dict[int, tuple[str, str]]]]
 
 
 @dataclass
@@ -214,8 +230,11 @@ def _statuses(rows: pd.DataFrame, stage_status: dict[str, str]) -> pd.Series:
     return rows["stage"].map(lambda s: stage_status.get(s, values.OPEN))
 
 
-def build(frames: dict[str, pd.DataFrame], proposal: Proposal) -> Built:
-    """The DATA_FORMAT.md tables a proposal makes of the files."""
+def build(frames: dict[str, pd.DataFrame], proposal: Proposal,
+          units: OwnUnits | None = None) -> Built:
+    """The DATA_FORMAT.md tables a proposal makes of the files; ``units``: the layer
+    of one's own the data runs on (None: US counties), whose units the accounts are
+    placed in and the alignment names."""
     built = Built()
     account_rows, deal_rows = [], []
     for mapping in proposal.files:
@@ -229,11 +248,11 @@ def build(frames: dict[str, pd.DataFrame], proposal: Proposal) -> Built:
             deal_rows.append(_deal_rows(rows, proposal.stage_status))
         elif kind == recognise.ORDERS:
             deal_rows.append(_order_rows(rows, built))
-        elif kind == recognise.ALIGNMENT:
-            _add_table(built, kind, _whole_areas(rows, built))
+        elif kind == recognise.ALIGNMENT:  # state: and region: rows are US areas
+            _add_table(built, kind, rows if units else _whole_areas(rows, built))
         elif kind in (recognise.TERRITORIES, recognise.REPS, recognise.QUOTAS):
             _add_table(built, kind, rows)
-    accounts = _accounts(built, account_rows)
+    accounts = _accounts(built, account_rows, units)
     if deal_rows:
         deals = pd.concat(deal_rows, ignore_index=True)
         deals = _link_accounts(deals, accounts)
@@ -251,7 +270,7 @@ def build(frames: dict[str, pd.DataFrame], proposal: Proposal) -> Built:
         _estimate_potential(built, deals)
         _first_won_as_customer_since(built, deals)
     if "alignment" in built.tables:
-        _report_unaligned(built)
+        _report_unaligned(built, units)
     return built
 
 
@@ -267,8 +286,18 @@ def _whole_areas(rows: pd.DataFrame, built: Built) -> pd.DataFrame:
     return expanded
 
 
-def _report_unaligned(built: Built) -> None:
-    """The counties no alignment row of this import names, by state."""
+def _report_unaligned(built: Built, units: OwnUnits | None) -> None:
+    """The counties no alignment row of this import names, by state; on a layer of
+    one's own, its units no row names."""
+    if units is not None:
+        named = set(built.tables["alignment"]["county_fips"].astype(str).str.strip())
+        left = [unit for unit in units.ids if unit not in named]
+        if left:
+            built.problems.append(Problem(_("(import)"), None, "county_fips", ngettext(
+                "{count} unit of {layer} is in no territory: {units}",
+                "{count} units of {layer} are in no territory: {units}", len(left)).format(
+                count=len(left), layer=units.label, units=", ".join(left[:60])), WARNING))
+        return
     warning = areas.unaligned_warning(built.tables["alignment"])
     if warning is not None:
         built.problems.append(warning)
@@ -366,12 +395,15 @@ def _add_table(built: Built, table: str, rows: pd.DataFrame) -> None:
     built.tables[table], built.sources[table] = frame, sources
 
 
-def _accounts(built: Built, account_rows: list[pd.DataFrame]) -> pd.DataFrame | None:
+def _accounts(built: Built, account_rows: list[pd.DataFrame],
+              units: OwnUnits | None) -> pd.DataFrame | None:
     if not account_rows:
         return None
     combined, problems = flat.combine_accounts(
         pd.concat(account_rows, ignore_index=True), built.headers)
     built.problems += problems
+    if units is not None:
+        return _in_own_units(built, combined, units)
     placed = places.place(combined)
     foreign = placed.foreign.to_numpy(bool)
     if foreign.any():
@@ -399,6 +431,26 @@ def _accounts(built: Built, account_rows: list[pd.DataFrame]) -> pd.DataFrame | 
     accounts = combined[~foreign]
     _add_table(built, "accounts", accounts)
     return accounts
+
+
+def _in_own_units(built: Built, combined: pd.DataFrame, units: OwnUnits) -> pd.DataFrame:
+    """The accounts placed in the units of a layer of one's own (a unit id, a point or a
+    postal code equal to a unit id); each one placed nowhere is an error at its file,
+    row and column (the import then writes nothing). No row is outside the US here."""
+    found, failed = units.place(combined)
+    for position, (field_name, reason) in sorted(failed.items()):
+        row = combined.iloc[position]
+        column = built.headers.get((row[flat.FILE], field_name)) or flat._first_header(
+            built.headers, row[flat.FILE], flat.PLACE_COLUMNS)
+        built.problems.append(Problem(row[flat.FILE], int(row[flat.ROW]), column, reason))
+    combined["county_fips"] = [unit or "" for unit in found]
+    for axis in ("lat", "lon"):
+        if axis in combined:
+            number = pd.to_numeric(combined[axis].astype(str).str.replace(",", "."),
+                                   errors="coerce")
+            combined[axis] = number.map(lambda v: "" if pd.isna(v) else repr(float(v)))
+    _add_table(built, "accounts", combined)
+    return combined
 
 
 def zip_areas_of(postal_codes: pd.Series) -> pd.Series:

@@ -48,7 +48,8 @@ def _labels(*labels: str) -> tuple[str, ...]:
 
 
 _PLACES = {
-    "county_fips": _labels("county_fips", "County FIPS", "FIPS", "County FIPS Code"),
+    "county_fips": _labels("county_fips", "County FIPS", "FIPS", "County FIPS Code",
+                           "unit_id", "Unit ID", "Unit Code"),  # a layer of one's own
     "postal_code": _labels(
         "postal_code", "Postal Code", "Zip", "ZIP Code", "Zip Code", "Postcode",
         "Billing Zip/Postal Code", "Shipping Zip/Postal Code", "Mailing Zip/Postal Code",

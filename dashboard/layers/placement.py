@@ -121,3 +121,53 @@ def carry_alignment(parent_alignment: Mapping[str, str], layer: UnitLayer
     aligned = territory.dropna()
     return dict(zip(aligned.index, aligned, strict=True)), sorted(
         territory.index[territory.isna()])
+
+
+#: the fields of an account row that place it in a layer of one's own, in the order tried
+#: (the first one a row fills decides, as in the US mapping step): a unit id, a point, a
+#: postal code
+UNIT_FIELD, POINT_FIELD, POSTAL_FIELD = "county_fips", "lat", "postal_code"
+
+
+def _text(rows: pd.DataFrame, name: str) -> pd.Series:
+    if name in rows:
+        return rows[name].fillna("").astype(str).str.strip()
+    return pd.Series("", index=rows.index, dtype=object)
+
+
+def place_rows(layer: UnitLayer, rows: pd.DataFrame
+               ) -> tuple[list[str | None], dict[int, tuple[str, str]]]:
+    """Each account row (text columns among ``county_fips`` holding a unit id, ``lat`` and
+    ``lon``, ``postal_code``) in a unit of ``layer``, by the first of them the row fills: a
+    unit id, else its point (the unit holding it), else a postal code equal to a unit id.
+    Returns each row's unit (None: placed nowhere), in the rows' order, and, by row
+    position, the field that failed and why; a row filling none of them is listed too."""
+    units: list[str | None] = [None] * len(rows)
+    failed: dict[int, tuple[str, str]] = {}
+    named = _text(rows, UNIT_FIELD)
+    lat = pd.to_numeric(_text(rows, "lat").str.replace(",", "."), errors="coerce")
+    lon = pd.to_numeric(_text(rows, "lon").str.replace(",", "."), errors="coerce")
+    postal = _text(rows, POSTAL_FIELD)
+    by_id = (named != "").to_numpy()
+    by_point = ~by_id & (lat.notna() & lon.notna()).to_numpy()
+    by_postal = ~by_id & ~by_point & (postal != "").to_numpy()
+    for field_name, chosen, place in (
+            (UNIT_FIELD, by_id, lambda at: place_by_unit_id(
+                layer, named.iloc[at], file="", rows=list(at))),
+            (POINT_FIELD, by_point, lambda at: place_by_point(
+                layer, lat.iloc[at], lon.iloc[at], file="", rows=list(at))),
+            (POSTAL_FIELD, by_postal, lambda at: place_by_postal_code(
+                layer, postal.iloc[at], file="", rows=list(at)))):
+        positions = np.flatnonzero(chosen)
+        if not len(positions):
+            continue
+        placed = place(positions)
+        for position, unit in placed.unit_ids.items():
+            units[position] = unit
+        failed.update({int(problem.row): (field_name, problem.reason)
+                       for problem in placed.unplaced})
+    for position in np.flatnonzero(~by_id & ~by_point & ~by_postal):
+        failed[int(position)] = (UNIT_FIELD, _(
+            "cannot place this account in a unit of {layer}: no unit id, latitude and "
+            "longitude, or postal code").format(layer=_(layer.label)))
+    return units, failed

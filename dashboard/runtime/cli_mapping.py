@@ -95,6 +95,7 @@ def _profile_to_apply(engine, args) -> tuple[str | None, bool]:
 def cmd_import_mapped(engine, settings, args) -> int:
     from dashboard.ingest import mapped_import
     from dashboard.ingest.dates import ORDERS
+    from dashboard.runtime.units import own_units
 
     profile, save = _profile_to_apply(engine, args)
     answers = mapped_import.Answers(
@@ -102,7 +103,7 @@ def cmd_import_mapped(engine, settings, args) -> int:
         _pairs(args.stages, ("open", "won", "lost"), "--stage"), profile)
     outcome = mapped_import.run(engine, _files(args.paths), answers, dry_run=args.dry_run,
                                 actor="cli", stage_probabilities=settings.stage_probabilities,
-                                save_profile=save)
+                                save_profile=save, units=own_units(engine))
     print_proposal(outcome)
     if print_problems(outcome.problems):
         unknown = [h for f in outcome.proposal.files for h, o in f.date_orders.items() if not o]

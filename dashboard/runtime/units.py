@@ -22,11 +22,14 @@ which switches a stored dataset: :func:`stored_units` is what the app reads.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from dashboard.ingest.mapping import OwnUnits
 from dashboard.layers import placement, us_layers
 from dashboard.storage import db, unit_layers
 from dashboard.storage.schema import Dataset
@@ -55,6 +58,18 @@ def stored_units(engine: Engine) -> str:
 def store_units(engine: Engine, units: str) -> None:
     with Session(engine) as session, session.begin():
         db.set_meta(session, META_KEY, check_units(units))
+
+
+def own_units(engine: Engine) -> OwnUnits | None:
+    """The layer of one's own the stored data runs on, as the mapping step places
+    accounts in it (``layers.placement.place_rows``); None on the US layers."""
+    from dashboard.runtime import custom_layers
+
+    name = unit_layers.layer_of(db.get_meta(engine, META_KEY))
+    if name is None:
+        return None
+    layer = custom_layers.load_layer(engine, name)
+    return OwnUnits(layer.label, tuple(layer.ids), partial(placement.place_rows, layer))
 
 
 def on_units(dataset: Dataset, units: str) -> Dataset:
