@@ -110,7 +110,9 @@ def comparison(service: DataService | ScopedData, a_value, b_value, period_choic
                    "{bookings} of T12 bookings and {pipeline} of open pipeline.").format(
                        **share), className="text-muted"),
     ])
-    shapes = data.derived(("whatif_county_shapes",), view.build_county_shapes)
+    geography = data.geography()
+    shapes = data.derived(("whatif_unit_shapes", geography.map_layer),
+                          lambda f: view.build_unit_shapes(f, geography))
     labels = data.derived(("whatif_labels", True, translation.language()),
                           lambda f: view.territory_labels(f, escape=True))
     data = side_by_side.diff_geojson(shapes, result.differ, labels, "A", "B")

@@ -35,19 +35,17 @@ MAX_STEPS = 200
 
 
 # -- map ---------------------------------------------------------------------
-def build_county_shapes(frames: Frames) -> dict:
-    """Every aligned county as a simplified GeoJSON feature: fips, an escaped
-    "County, ST" label and its live territory ``t`` (the base the scenario's
-    moves are relative to). Built once per data version."""
-    counties = us_atlas.load_counties()
+def build_unit_shapes(frames: Frames, geography) -> dict:
+    """Every aligned unit of ``geography`` (``runtime.geography.Geography``: the US
+    counties, or a layer of one's own) as a simplified GeoJSON feature: fips, an escaped
+    label ("Autauga, AL"; the layer's own name) and its live territory ``t`` (the base the
+    scenario's moves are relative to). Built once per data version."""
+    shapes, labels = geography.table["geometry"], geography.labels
     base = frames.alignment["territory_id"]
     features = []
-    for fips in base.index:
-        if fips not in counties.index:
-            continue
-        row = counties.loc[fips]
-        geometry = row["geometry"].simplify(SIMPLIFY_DEGREES, preserve_topology=True)
-        label = html.escape(f"{row['name']}, {row['state_abbr'] or ''}".rstrip(", "))
+    for fips in base.index.intersection(shapes.index):
+        geometry = shapes[fips].simplify(SIMPLIFY_DEGREES, preserve_topology=True)
+        label = html.escape(str(labels.get(fips, fips)))
         feature = us_atlas.to_geojson_feature(geometry, {"fips": fips, "label": label,
                                                     "t": str(base[fips])}, PRECISION)
         if feature["geometry"] is not None:

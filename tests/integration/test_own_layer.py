@@ -79,10 +79,14 @@ def settings_of(folder: Path) -> Settings:
                     secret_key="test-secret")
 
 
-def kpis(folder: Path, level: str, capsys) -> dict[str, dict]:
-    with commands_on(folder):
+def kpis(folder: Path, level: str, capsys, period: str = "2026Q3",
+         as_of: str | None = None) -> dict[str, dict]:
+    """``kpis`` of ``period`` by ``level``, as of ``as_of`` (``TD_AS_OF``) when given."""
+    with commands_on(folder), pytest.MonkeyPatch.context() as patch:
+        if as_of:
+            patch.setenv("TD_AS_OF", as_of)
         capsys.readouterr()
-        assert main(["kpis", "--period", "2026Q3", "--level", level]) == 0
+        assert main(["kpis", "--period", period, "--level", level]) == 0
     return {row["id"]: row for row in csv.DictReader(io.StringIO(capsys.readouterr().out))}
 
 

@@ -50,9 +50,11 @@ def test_the_hideout_paints_a_moved_county_in_its_new_territory():
 
 
 def test_county_shapes_carry_fips_an_escaped_label_and_the_live_territory():
+    from dashboard.runtime import geography
+
     frames = SimpleNamespace(alignment=pd.DataFrame(
         {"territory_id": ["T1", "T2"]}, index=pd.Index(["06071", "01001"], name="county_fips")))
-    shapes = view.build_county_shapes(frames)
+    shapes = view.build_unit_shapes(frames, geography.counties())
     props = {f["properties"]["fips"]: f["properties"] for f in shapes["features"]}
     assert props["06071"] == {"fips": "06071", "label": "San Bernardino, CA", "t": "T1"}
     assert props["01001"]["t"] == "T2"
