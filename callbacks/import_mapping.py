@@ -25,6 +25,7 @@ from dashboard.i18n.translation import _
 from dashboard.ingest import first_run as first_run_rules
 from dashboard.ingest import mapped_import, mapping_page, staging
 from dashboard.ingest import service as import_service
+from dashboard.ingest.mapping import OwnUnits
 from dashboard.runtime.service import DataService
 from dashboard.runtime.units import own_units
 from dashboard.storage import store
@@ -40,10 +41,10 @@ KIND = "import-"
 
 def _check(service: DataService, files: list[tuple[str, bytes]],
            answers: mapped_import.Answers | None = None,
-           progress=None) -> mapped_import.MappedImport:
+           progress=None, units: OwnUnits | None = None) -> mapped_import.MappedImport:
     return mapped_import.run(service.engine, files, answers, dry_run=True, actor="web",
                              stage_probabilities=service.settings.stage_probabilities,
-                             progress=progress, units=own_units(service.engine))
+                             progress=progress, units=units or own_units(service.engine))
 
 
 def _checked_parts(outcome: mapped_import.MappedImport) -> tuple:
@@ -63,14 +64,15 @@ def start(service: DataService, files: list[tuple[str, bytes]], signed_viewer: s
     ``progress`` told its steps: the upload's background job) and shown.
     ``signed_viewer``: the viewer signed for the import's own job."""
     share = _dry_run_share(progress)
-    outcome = _check(service, files, progress=share)
+    units = own_units(service.engine)
+    outcome = _check(service, files, progress=share, units=units)
     if share is not None:  # a last look as the check ends, as in recheck
         share(import_service.BUILDING, mapped_import.WRITE_SHARE)
     rows = mapping_page.grid_rows(outcome)
     problem_part, preview_part, ready = _checked_parts(outcome)
     return layout.mapping_step(
         profile=outcome.profile_applied,
-        files=layout.files_grid(rows.files, mapping_page.kind_labels()),
+        files=layout.files_grid(rows.files, mapping_page.kind_labels(units is not None)),
         columns=layout.columns_grid(rows.columns, list(mapping_page.FIELDS),
                                     mapping_page.order_labels()),
         stages=layout.stages_grid(rows.stages, mapping_page.status_labels()),

@@ -38,9 +38,13 @@ FIELDS = tuple(dict.fromkeys(f for vocabulary in recognise.VOCABULARY.values()
                              for f in vocabulary))
 
 
-def kind_labels() -> dict[str, str]:
-    """Each kind's name on the page ("" is a file not recognised)."""
-    return {"": _("not recognised: choose"), **{k: _(v) for k, v in _KIND_LABELS.items()}}
+def kind_labels(own_layer: bool = False) -> dict[str, str]:
+    """Each kind's name on the page ("" is a file not recognised); ``own_layer``: the
+    data runs on a layer of one's own, whose alignment names units, not counties."""
+    labels = {"": _("not recognised: choose"), **{k: _(v) for k, v in _KIND_LABELS.items()}}
+    if own_layer:
+        labels[recognise.ALIGNMENT] = _("alignment (unit → territory)")
+    return labels
 
 
 def status_labels() -> dict[str, str]:

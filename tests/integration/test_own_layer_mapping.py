@@ -182,6 +182,9 @@ def test_the_import_page_mapping_step_places_the_export_in_the_layer(tmp_path, c
              **{t.name: t.read_text() for t in TABLES}}
     step = Step(drop(client, app, files))
     assert step.column("Unit ID")["field"] == "county_fips"
+    # the alignment file's kind says units, not counties
+    assert "alignment (unit → territory)" in str(step.tree)
+    assert "county → territory" not in str(step.tree)
     shown = table_rows(find(step.tree, ids.IMPORT_MAP_PROBLEMS)["children"])
     assert [EXPORT.name, "7", "Latitude", "48.85, 2.35 lies outside every unit of fr"] in shown
     assert [EXPORT.name, "8", "Unit ID", "99 is no unit of fr"] in shown
