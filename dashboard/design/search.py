@@ -10,7 +10,10 @@ moves u: A → B, the best follow-up move out of B (B → C, C may be A: a swap)
 from C once more; the chain is kept when its total improves. When no chain
 improves either, the best admissible move is taken anyway (the tabu step that
 leaves a local optimum). After ``patience`` iterations without a new best, the
-search goes back to the best assignment and kicks it with a few random moves;
+search goes back to the best assignment and, while some territory is outside its
+tolerance, tries exchanges for it (:mod:`dashboard.design.repair`: a unit out and a
+run of units back or on, the finish lumpy units need); else it kicks it with a few
+random moves;
 after ``restarts`` kicks in a row without a new best it has converged (after ``settled``
 once every territory is within its tolerance: what is left to gain is dispersion and
 compactness only).
@@ -31,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dashboard.design.flow import step
+from dashboard.design.repair import outside, repair
 from dashboard.design.state import EPSILON, State
 from dashboard.design.transfer import find_transfer
 
@@ -53,8 +57,9 @@ class Move:
 
     ``kind``: ``balance`` (it brought ``territory``'s ``measure`` closer to target:
     ``before`` and ``after`` are its deviations, total ÷ target − 1), ``compactness``
-    (balance unchanged, fewer cut edges), ``chain`` (part of an ejection chain that
-    improves as a whole; the reason names what the chain's move fixed), ``escape``
+    (balance unchanged, fewer cut edges), ``chain`` (part of an ejection chain or an
+    exchange, :mod:`dashboard.design.repair`, that improves as a whole; the reason names
+    what the chain's move fixed), ``escape``
     (a tabu step or a kick out of a local optimum, later undone or built upon),
     ``transfer`` (one of a run of units taken from a bordering territory that improves
     as a whole: :mod:`dashboard.design.transfer`), ``flow`` (one of the units carrying a
@@ -135,6 +140,7 @@ class Search:
         self.best_log = list(self.log)
         self.iteration = 0
         self.failed: set = set()  # transfers that did not improve (see transfer.py)
+        self.unrepaired: set = set()  # territories no exchange helped (see repair.py)
         # the clock runs from ``started`` (the design's start: its time limit covers the
         # seeding and the state's set-up too), else from now
         self.started = time.monotonic() if started is None else started
@@ -186,6 +192,16 @@ class Search:
                     lambda: self._stop_reason() is not None,
                     seconds_left=lambda: self.limits.time_limit
                     - (time.monotonic() - self.started))
+
+    def _repair(self) -> bool:
+        """Exchanges (:mod:`dashboard.design.repair`) for the territories outside their
+        tolerance, one after another while they improve; whether any did."""
+        found = False
+        while outside(self.state).size and repair(
+                self.state, lambda unit, dest: self.take(unit, dest, "chain"),
+                lambda: self._stop_reason() is not None, self.unrepaired):
+            found = True
+        return found
 
     def _chain(self, cands, order, allowed) -> bool:
         """Try ejection chains from the best few admissible moves; keep the first that
@@ -300,6 +316,9 @@ class Search:
             stale += 1
             if stale >= self.limits.patience:
                 state.reset(self.best)
+                if self._repair() and self._improved():
+                    stale, kicks = 0, 0
+                    continue
                 if kicks >= (min(self.limits.restarts, self.limits.settled)
                              if self._within() else self.limits.restarts):
                     stopped = "converged"

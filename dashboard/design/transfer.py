@@ -164,10 +164,12 @@ def shift_block(state: State, block: list[int], receiver: int, giver: int,
                         if state.owner[v] == giver and p.movable[v])
 
 
-def _take_run(state: State, receiver: int, giver: int) -> list[int]:
-    """Move a run of the giver's units to the receiver and keep the best-balanced
-    prefix. The trial runs on the owner lists; the kept units are then moved for real
-    (and left moved)."""
+def take_run(state: State, receiver: int, giver: int, max_steps: int = MAX_STEPS,
+             patience: int = PATIENCE) -> list[int]:
+    """Move a run of the giver's units to the receiver (at most ``max_steps`` steps,
+    ``patience`` without a better pair) and keep the best-balanced prefix. The trial
+    runs on the owner lists; the kept units are then moved for real (and left
+    moved)."""
     p = state.problem
     g = p.graph
     own = np.flatnonzero(state.assign == giver)
@@ -180,7 +182,7 @@ def _take_run(state: State, receiver: int, giver: int) -> list[int]:
     pair = state.totals[[receiver, giver]].copy()
     best = float(p.score_rows(pair).sum())
     kept, idle, taken = 0, 0, []
-    while len(taken) < MAX_STEPS and idle < PATIENCE:
+    while len(taken) < max_steps and idle < patience:
         block = _next_block(state, frontier, receiver, giver, centre, pair,
                             len(own) - len(taken))
         if block is None:
@@ -204,7 +206,7 @@ def pull(state: State, receiver: int, giver: int) -> list[int]:
     """The units ``receiver`` should take from ``giver``, in order, when taking them
     improves the score; [] otherwise. The state is left as it was."""
     base = state.score
-    taken = _take_run(state, receiver, giver)
+    taken = take_run(state, receiver, giver)
     improved = state.score < base - EPSILON
     for unit in reversed(taken):
         state.move(unit, giver)
