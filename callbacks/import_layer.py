@@ -127,11 +127,11 @@ def register(app: dash.Dash, service: DataService) -> None:
         try:
             switched = custom_layers.use_layer(service.engine, name)
         except LookupError as error:
-            return layout.switched(False, [str(error)])
+            return layout.switched(None, [str(error)])
         except store.StaleData:
-            return layout.switched(False, [_(
+            return layout.switched(None, [_(
                 "the data changed meanwhile (an import or an applied scenario): "
                 "try again")])
-        return layout.switched(switched.ok, switched.lines)
+        return layout.switched(switched.done, switched.problems)
 
     del read_upload, check_or_add, use_layer

@@ -134,13 +134,16 @@ def checked(units: int | None, layer_name: str, errors: list[str], warnings: lis
     return html.Div(parts)
 
 
-def switched(ok: bool, lines: list[str]) -> dbc.Alert:
-    """What "Use this layer for the data" did, or every row without a unit and that
-    nothing was written."""
-    if ok:
-        return dbc.Alert(lines, color="success", className="mb-0")
-    return html.Div([dbc.Alert(_("Nothing was written: the data stays on its units."),
-                               color="danger"), problem_lines(lines)])
+def switched(done: str | None, problems: list[str]) -> html.Div:
+    """What "Use this layer for the data" did (``done``), or every row without a unit
+    and that nothing was written."""
+    if done:
+        return html.Div(dbc.Alert(done, color="success", className="mb-0"))
+    summary = ngettext("Nothing was written: {count} problem, the data stays on its units.",
+                       "Nothing was written: {count} problems, the data stays on its units.",
+                       len(problems))
+    return html.Div([dbc.Alert(summary.format(count=formatting.count(len(problems))),
+                               color="danger"), problem_lines(problems)])
 
 
 def refused(reason: str) -> dbc.Alert:

@@ -28,7 +28,7 @@ def import_page(max_file_bytes: int) -> html.Div:
     )
     return dbc.Row(
         [
-            dbc.Col(
+            dbc.Col([
                 dbc.Card(
                     [
                         dbc.CardHeader(_("Import data")),
@@ -60,8 +60,9 @@ def import_page(max_file_bytes: int) -> html.Div:
                         ),
                     ]
                 ),
-                lg=7,
-            ),
+                # under the import box: the right column's list is taller
+                html.Div(import_layer.section(max_file_bytes), className="mt-3"),
+            ], lg=7),
             dbc.Col(
                 dbc.Card(
                     [
@@ -86,7 +87,6 @@ def import_page(max_file_bytes: int) -> html.Div:
             ),
             # the mapping step: the upload's job (its progress bar above) puts it here
             dbc.Col(html.Div(id=ids.IMPORT_MAP), width=12),
-            dbc.Col(import_layer.section(max_file_bytes), lg=7),
         ],
         className="g-3",
     )

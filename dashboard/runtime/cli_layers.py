@@ -75,6 +75,10 @@ def switch_to_layer(service, name: str) -> int:
     except store.StaleData as exc:
         raise UserError("the data changed meanwhile (an import or an applied scenario); "
                         "nothing was written: run the command again") from exc
-    for line in switched.lines:
+    if switched.done:
+        print(switched.done)
+        return 0
+    for line in switched.problems:
         print(line)
-    return 0 if switched.ok else 1
+    print(f"nothing written: {len(switched.problems)} problems")
+    return 1

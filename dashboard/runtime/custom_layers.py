@@ -20,7 +20,7 @@ import shapely
 from sqlalchemy import Engine
 
 from dashboard.i18n import formatting
-from dashboard.i18n.translation import _, ngettext
+from dashboard.i18n.translation import _
 from dashboard.ingest.parsing import LAYER_ID_LENGTH as MAX_ID_LENGTH
 from dashboard.layers import map_topology, placement, topojson, topojson_encode
 from dashboard.layers.boundary_checks import (
@@ -173,11 +173,11 @@ def on_layer(dataset: Dataset, layer: UnitLayer) -> tuple[Dataset, list[str]]:
 
 @dataclass(frozen=True)
 class LayerSwitch:
-    """What ``units layer:NAME`` did: ``ok`` when written, and the lines to show (what was
-    done, or every account and alignment row without a unit and that nothing was written)."""
+    """What ``units layer:NAME`` did: ``done`` says it when written; else ``problems``
+    holds every account and alignment row without a unit of the layer (nothing written)."""
 
-    ok: bool
-    lines: list[str]
+    done: str | None
+    problems: list[str]
 
 
 def use_layer(engine: Engine, name: str) -> LayerSwitch:
@@ -191,18 +191,16 @@ def use_layer(engine: Engine, name: str) -> LayerSwitch:
     built_from = store.data_version(engine)
     if store.is_empty(engine):
         units.store_units(engine, unit_layers.PREFIX + name)
-        return LayerSwitch(True, [_(
+        return LayerSwitch(_(
             "units: layer:{name} ({count} units); import data naming them next").format(
-                name=name, count=formatting.count(len(layer)))])
+                name=name, count=formatting.count(len(layer))), [])
     dataset, problems = on_layer(store.read_dataset(engine), layer)
     if problems:
-        return LayerSwitch(False, [*problems, ngettext(
-            "nothing written: {count} problem", "nothing written: {count} problems",
-            len(problems)).format(count=formatting.count(len(problems)))])
+        return LayerSwitch(None, problems)
     version = store.replace_dataset(
         engine, dataset, expected_version=built_from, action="units",
         as_of=store.dataset_as_of(engine), detail={"units": f"layer:{name}"})
     units.store_units(engine, unit_layers.PREFIX + name)
-    return LayerSwitch(True, [_(
+    return LayerSwitch(_(
         "units: layer:{name} ({count} accounts placed; data version {version})").format(
-            name=name, count=formatting.count(len(dataset.accounts)), version=version)])
+            name=name, count=formatting.count(len(dataset.accounts)), version=version), [])

@@ -128,7 +128,7 @@ def test_using_the_layer_on_data_outside_it_writes_nothing_and_says_why(empty_ap
     version = store.data_version(engine)
     status, said = use(client, empty_app)
     assert status == 200
-    assert "Nothing was written" in said
+    assert "Nothing was written: 2 problems, the data stays on its units." in said
     assert "account A1: outside every unit of fr and names none of its units (06037)" in said
     assert "alignment: 06037 is no unit of fr" in said
     assert store.data_version(engine) == version
