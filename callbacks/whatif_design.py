@@ -115,8 +115,34 @@ def design(service: DataService, steps, territories, measures, as_of_text, token
     if cancelled:
         message += " " + _("The best found before Cancel is kept as a draft; undo to drop "
                            "it.")
+    message += stopped_text(result, own)
     return (view.push_step(steps, new, label, reasons), message,
-            "warning" if cancelled else "success", [point("design", reading, metric, seconds)])
+            "warning" if cancelled or result.growth_cut else "success",
+            [point("design", reading, metric, seconds)])
+
+
+def stopped_text(result, own_layer: bool = False) -> str:
+    """What the time limit cut short, with a leading space ("" when nothing was): the
+    first growth (its units given to the nearest territory, unbalanced), or the search
+    before every territory was within the tolerance (when no unit alone is too big for
+    it: then more time would not help)."""
+    if result.growth_cut:
+        count = formatting.count(result.growth_cut)
+        return " " + (ngettext(
+            "Stopped at the time limit while growing the territories: {count} unit was "
+            "given to the nearest territory without balancing; give it more time.",
+            "Stopped at the time limit while growing the territories: {count} units were "
+            "given to the nearest territory without balancing; give it more time.",
+            result.growth_cut) if own_layer else ngettext(
+            "Stopped at the time limit while growing the territories: {count} county or "
+            "part of a county was given to the nearest territory without balancing; give "
+            "it more time.",
+            "Stopped at the time limit while growing the territories: {count} counties or "
+            "parts of counties were given to the nearest territory without balancing; give "
+            "it more time.", result.growth_cut)).format(count=count)
+    if result.stopped_by == "time" and not result.within_tolerance and not result.oversize:
+        return " " + _("Stopped at the time limit: more time may balance it further.")
+    return ""
 
 
 def design_label(reading: design_runs.Reading, measures: list[str], territories: int,

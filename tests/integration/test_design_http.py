@@ -13,7 +13,9 @@ import pytest
 
 from callbacks import whatif_design, whatif_rebalance
 from dashboard.access.rules import Viewer
+from dashboard.design import engine, seeding
 from dashboard.geo import us_atlas
+from dashboard.i18n import translation
 from dashboard.whatif import autobalance
 from layouts import ids
 from tests.dash_http import post_callback, sign_in
@@ -147,3 +149,32 @@ def test_cancel_keeps_the_best_design_so_far_as_a_draft(demo_app):
     assert color == "warning" and "cancelled" in message
     assert "The best found before Cancel is kept as a draft" in message
     assert steps[-1]["changes"]["county_moves"] and points[0]["seconds"] < 60
+
+
+def test_a_design_the_time_limit_cut_in_its_growth_says_so(demo_app, monkeypatch):
+    """A time limit shorter than the first growth (at size L with splits, or on a loaded
+    host): the page's text says how many units went to the nearest territory unbalanced
+    and asks for more time, as a warning. The demo's growth takes milliseconds and the
+    page's shortest limit is 0.1 s, so the growth here gets a deadline already past. The
+    demo's graph holds 3,281 units (3,142 counties, the three oversize ones cut into 142
+    pieces of their accounts); the growth stops before it takes one, so all but the 60
+    home bases are given: 3,281 - 60 = 3,221. In French too."""
+    monkeypatch.setattr(engine, "grow", lambda *args, **kwargs: seeding.grow(
+        *args, **{**kwargs, "deadline": 0.0}))
+    service = demo_app.server.extensions["territory_service"]
+    _frames, _changes, prepared = whatif_rebalance.prepare(
+        service, LEADER, [], whatif_rebalance.SearchSettings(), ["potential"], None, False)
+    assert (prepared.county_graph.size, prepared.graph.size) == (3142, 3281)
+    steps, message, color, _points = whatif_design.design(
+        service, [], 60, ["potential"], None, viewer=LEADER,
+        settings=whatif_rebalance.SearchSettings(time_limit=1))
+    assert color == "warning" and steps[-1]["changes"]["county_moves"]
+    assert message.endswith(
+        " Stopped at the time limit while growing the territories: 3,221 counties or parts "
+        "of counties were given to the nearest territory without balancing; give it more "
+        "time.")
+    with translation.use("fr"):
+        _steps, message, _color, _points = whatif_design.design(
+            service, [], 60, ["potential"], None, viewer=LEADER,
+            settings=whatif_rebalance.SearchSettings(time_limit=1))
+    assert "3\u202f221 comtés ou parties de comté" in message, message
