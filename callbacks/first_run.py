@@ -19,6 +19,7 @@ from dashboard.i18n.translation import _
 from dashboard.ingest import first_run
 from dashboard.metrics.periods import to_day
 from dashboard.runtime.service import DataService
+from dashboard.runtime.units import own_units
 from dashboard.storage import store
 from dashboard.views import overview as overview_view
 from layouts import first_run as layout
@@ -52,8 +53,10 @@ def _step_body(service: DataService, step: str | None):
     frames = service.frames()
     if step == "territories":
         accounts = _dataset(service).accounts
-        starts = {name: len(start(accounts)[0]) for name, start in first_run.STARTS.items()}
-        return layout.territories_step(starts)
+        units = own_units(service.engine)
+        starts = {name: len(start(accounts)[0])
+                  for name, start in first_run.starts(units).items()}
+        return layout.territories_step(starts, own_layer=units is not None)
     if step == "reps":
         unowned = frames.territories[frames.territories["rep_id"].isna()].reset_index()
         return layout.reps_step(first_run.starter_reps(unowned))
@@ -126,9 +129,11 @@ def register(app: dash.Dash, service: DataService) -> None:
     def create_territories(clicks, start):
         """Fires on Create territories: the chosen start's territories and
         alignment imported; the checklist moves on to the reps."""
-        if not clicks or start not in first_run.STARTS:
+        units = own_units(service.engine)
+        offered = first_run.starts(units)
+        if not clicks or start not in offered:
             return no_update
-        territories, alignment, unaligned = first_run.STARTS[start](_dataset(service).accounts)
+        territories, alignment, unaligned = offered[start](_dataset(service).accounts)
         result = first_run.save(service.engine, {"territories": territories,
                                                  "alignment": alignment},
                                 guard.require_viewer().username)
@@ -137,9 +142,11 @@ def register(app: dash.Dash, service: DataService) -> None:
         notes = []
         if unaligned:
             shown = ", ".join(unaligned[:6]) + (", …" if len(unaligned) > 6 else "")
-            notes.append(layout.message([_("{count} states hold no account and stay without "
-                                           "a territory: {states}").format(
-                count=len(unaligned), states=shown)], "info"))
+            text = (_("{count} units hold no account and stay without a territory: {units}")
+                    .format(count=len(unaligned), units=shown) if units is not None else
+                    _("{count} states hold no account and stay without a territory: {states}")
+                    .format(count=len(unaligned), states=shown))
+            notes.append(layout.message([text], "info"))
         return card(service, notes)
 
     @app.callback(Output(ids.FIRST_RUN, "children", allow_duplicate=True),

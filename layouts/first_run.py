@@ -22,17 +22,24 @@ STEPS = (("territories", N_("Design territories")), ("reps", N_("Assign reps")),
          ("quotas", N_("Set quotas")))
 
 
-def territories_step(starts: dict[str, int]) -> html.Div:
-    """``starts``: territories each simple start would make ("state", "region")."""
+def territories_step(starts: dict[str, int], own_layer: bool = False) -> html.Div:
+    """``starts``: territories each simple start would make ("state", "region"; on a
+    layer of one's own, ``own_layer``: "parent", "unit")."""
     labels = {"state": _("One territory per state with accounts ({count})"),
-              "region": _("One territory per Census region with accounts ({count})")}
+              "region": _("One territory per Census region with accounts ({count})"),
+              "parent": _("One territory per parent area with accounts ({count})"),
+              "unit": _("One territory per unit with accounts ({count})")}
+    hint = (_("A start to work from: every unit of those areas is aligned (one territory "
+              "per unit leaves the units without accounts out); redraw the boundaries later "
+              "on the What-if page.") if own_layer else
+            _("A start to work from: every county of those states or regions is aligned; "
+              "redraw the boundaries later on the What-if page."))
     return html.Div([
-        dbc.RadioItems(id=ids.FIRST_RUN_START, value="state", className="mb-2", options=[
+        dbc.RadioItems(id=ids.FIRST_RUN_START, value=next(iter(starts), None),
+                       className="mb-2", options=[
             {"label": labels[name].format(count=formatting.count(count)), "value": name}
             for name, count in starts.items()]),
-        html.P(_("A start to work from: every county of those states or regions is aligned; "
-                 "redraw the boundaries later on the What-if page."),
-               className="small text-muted mb-2"),
+        html.P(hint, className="small text-muted mb-2"),
         dbc.Button(_("Create territories"), id=ids.FIRST_RUN_TERRITORIES_SAVE, color="primary"),
     ])
 

@@ -34,11 +34,15 @@ from sqlalchemy import Engine
 
 from dashboard.geo import us_atlas
 from dashboard.ingest import areas
+from dashboard.ingest.mapping import OwnUnits
 from dashboard.ingest.reading import ReadFiles
 from dashboard.ingest.service import ImportResult, import_read
 from dashboard.storage.schema import TABLES
 
 STATE, REGION = "state", "region"
+#: the starts on a layer of one's own: one territory per parent of the units holding
+#: accounts (a région over its départements), or per unit holding accounts
+PARENT, UNIT = "parent", "unit"
 HISTORY, TARGET = "history", "target"
 
 
@@ -119,6 +123,46 @@ STARTS: dict[str, Callable[[pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame, lis
     STATE: lambda accounts: starter_territories(accounts, STATE),
     REGION: lambda accounts: starter_territories(accounts, REGION),
 }
+
+
+def layer_territories(accounts: pd.DataFrame, units: OwnUnits, by: str = PARENT
+                      ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """On a layer of one's own: one territory per parent holding at least one of
+    ``accounts`` (``by="parent"``; its id and name the parent's id, its region the
+    same, every unit of that parent aligned) or per unit holding one (``"unit"``; its
+    id the unit's, named after it, its region the unit's parent, else the layer).
+    Returns the frames as :func:`starter_territories` does, and the units left without
+    a territory (no account there), in the layer's order."""
+    held = set(accounts["county_fips"].dropna().astype(str))
+    parents = list(units.parents) or [None] * len(units.ids)
+    names = list(units.names) or list(units.ids)
+    if by == PARENT:
+        chosen = list(dict.fromkeys(p for uid, p in zip(units.ids, parents, strict=True)
+                                    if p is not None and uid in held))
+        territory_of = {uid: p for uid, p in zip(units.ids, parents, strict=True)
+                        if p in chosen}
+        territories = pd.DataFrame({"territory_id": chosen, "territory_name": chosen,
+                                    "region": chosen})
+    else:
+        rows = [(uid, name, parent or units.label) for uid, name, parent
+                in zip(units.ids, names, parents, strict=True) if uid in held]
+        territory_of = {uid: uid for uid, _name, _region in rows}
+        territories = pd.DataFrame(rows, columns=["territory_id", "territory_name", "region"])
+    alignment = pd.DataFrame({"county_fips": list(territory_of),
+                              "territory_id": list(territory_of.values())}, dtype=object)
+    return (territories.astype(object), alignment,
+            [uid for uid in units.ids if uid not in territory_of])
+
+
+def starts(units: OwnUnits | None) -> dict[str, Callable[
+        [pd.DataFrame], tuple[pd.DataFrame, pd.DataFrame, list[str]]]]:
+    """The starts offered for the data's units: :data:`STARTS` on the US layers; on a
+    layer of one's own, by parent (when its units have parents) and by unit."""
+    if units is None:
+        return STARTS
+    offered = [PARENT] if any(p is not None for p in units.parents) else []
+    return {by: (lambda accounts, by=by: layer_territories(accounts, units, by))
+            for by in [*offered, UNIT]}
 
 
 # -- step 2: reps ----------------------------------------------------------------

@@ -54,6 +54,9 @@ class OwnUnits:
     label: str
     ids: tuple[str, ...]
     place: Callable[[pd.DataFrame], tuple[list[str | None], dict[int, tuple[str, str]]]]
+    #: each unit's parent id (None: none) and name, in the order of ``ids``
+    parents: tuple[str | None, ...] = ()
+    names: tuple[str, ...] = ()
 
 
 @dataclass

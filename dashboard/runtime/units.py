@@ -69,7 +69,10 @@ def own_units(engine: Engine) -> OwnUnits | None:
     if name is None:
         return None
     layer = custom_layers.load_layer(engine, name)
-    return OwnUnits(layer.label, tuple(layer.ids), partial(placement.place_rows, layer))
+    return OwnUnits(layer.label, tuple(layer.ids), partial(placement.place_rows, layer),
+                    tuple(None if pd.isna(p) or p == "" else str(p)
+                          for p in layer.units["parent_id"]),
+                    tuple(str(n) for n in layer.units["name"]))
 
 
 def on_units(dataset: Dataset, units: str) -> Dataset:

@@ -30,7 +30,7 @@ from dashboard.access import users
 from dashboard.runtime.cli import main
 from dashboard.storage import db, store
 from layouts import ids
-from tests.dash_http import find, sign_in
+from tests.dash_http import find, post_callback, sign_in
 from tests.integration.test_import_mapping_http import Step, drop
 from tests.integration.test_own_layer import BOUNDARIES, PASSWORD, commands_on, kpis, settings_of
 
@@ -203,3 +203,62 @@ def test_the_import_page_mapping_step_places_the_export_in_the_layer(tmp_path, c
     table = kpis(tmp_path, "territory", capsys)
     assert float(table["T1"]["bookings"]) == 50_000
     assert float(table["T2"]["open_pipeline"]) == 40_000
+
+
+@pytest.fixture
+def export_only(tmp_path):
+    """An app on the layer whose data is the export alone (no territories yet), and its
+    folder."""
+    from app import create_app
+
+    on_layer(tmp_path)
+    with commands_on(tmp_path):
+        code, _out, err = run(["import", "--mapping", "auto", str(EXPORT)])
+    assert code == 0, err
+    app = create_app(settings_of(tmp_path))
+    users.add_user(app.server.extensions["territory_service"].engine, "boss", PASSWORD,
+                   "leader")
+    return app, tmp_path
+
+
+def create_territories(app, start: str) -> str:
+    client = sign_in(app.server.test_client(), "boss", PASSWORD)
+    status, body = post_callback(client, app, (ids.FIRST_RUN, "children"), {
+        f"{ids.FIRST_RUN_TERRITORIES_SAVE}.n_clicks": 1, f"{ids.FIRST_RUN_START}.value": start})
+    assert status == 200, body
+    return str(body)
+
+
+def test_the_first_run_designs_territories_from_the_layer_parents(export_only, capsys):
+    app, folder = export_only
+    client = sign_in(app.server.test_client(), "boss", PASSWORD)
+    status, body = post_callback(client, app, (ids.PAGE, "children"),
+                                 {f"{ids.URL}.pathname": "/", f"{ids.URL}.search": ""})
+    page = str(body["response"])
+    # régions R1 (01, 02, 03), R2 (04, 05, 06), R3 (2A) all hold accounts; 5 units do
+    assert "One territory per parent area with accounts (3)" in page
+    assert "One territory per unit with accounts (5)" in page
+    assert "per state" not in page
+    assert "Assign reps" in create_territories(app, "parent")
+    dataset = store.read_dataset(store_engine(folder))
+    assert sorted(dataset.territories["territory_id"]) == ["R1", "R2", "R3"]
+    assert dict(zip(dataset.alignment["county_fips"], dataset.alignment["territory_id"],
+                    strict=True)) == {"01": "R1", "02": "R1", "03": "R1", "04": "R2",
+                                      "05": "R2", "06": "R2", "2A": "R3"}
+    table = kpis(folder, "territory", capsys)
+    # R1: O1 30k + O2 20k + O3 50k won; R2: O4 lost; R3: O5 40k open
+    assert float(table["R1"]["bookings"]) == 100_000
+    assert float(table["R2"]["bookings"]) == 0 and float(table["R2"]["win_rate"]) == 0
+    assert float(table["R3"]["open_pipeline"]) == 40_000
+
+
+def test_the_first_run_designs_one_territory_per_unit_with_accounts(export_only):
+    app, folder = export_only
+    body = create_territories(app, "unit")
+    assert "2 units hold no account and stay without a territory: 04, 06" in body
+    dataset = store.read_dataset(store_engine(folder))
+    assert sorted(dataset.territories["territory_id"]) == ["01", "02", "03", "05", "2A"]
+    names = dict(zip(dataset.territories["territory_id"],
+                     dataset.territories["territory_name"], strict=True))
+    assert names["2A"] == "Île-Claire"
+    assert sorted(dataset.alignment["county_fips"]) == ["01", "02", "03", "05", "2A"]
