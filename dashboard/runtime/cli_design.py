@@ -181,9 +181,17 @@ def _print_missed(result, measures, out=None) -> None:
         if by > 1e-12:
             print(f"not within tolerance: {measure} misses by {by * 100:.2f} points",
                   file=out)
-    for unit in [o for o in result.oversize if o.measure in measures][:10]:
+    oversize = [o for o in result.oversize if o.measure in measures]
+    if oversize:
+        whole = len({o.unit for o in oversize})
+        print(f"infeasible: no assignment puts every territory within the tolerance while "
+              f"{'this unit stays' if whole == 1 else f'these {whole} units stay'} whole "
+              f"(its territory holds at least the unit)", file=out)
+    for unit in oversize[:10]:
         print(f"  unit {unit.unit} alone holds {unit.ratio:.2f} x the target {unit.measure}, "
-              f"above the {unit.allowed:.2f} allowed", file=out)
+              f"above the {unit.allowed:.2f} allowed: its territory at least "
+              f"{(unit.ratio - 1) * 100:+.1f}%, {(unit.ratio - unit.allowed) * 100:.1f} "
+              f"points outside", file=out)
 
 
 def cmd_design_graph(args: argparse.Namespace) -> int:

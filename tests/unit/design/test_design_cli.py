@@ -125,14 +125,18 @@ def test_bad_input_is_one_clear_line(tmp_path, capsys, grid, territories, words)
 
 def test_an_infeasible_tolerance_writes_the_best_and_says_what_it_misses_by(tmp_path,
                                                                             capsys):
-    # total 27 into 3 territories: target 9, and 0-0 alone holds 12
+    # total 27 into 3 territories: target 9, and 0-0 alone holds 12: 12 / 9 = 1.33 x,
+    # its territory at least +33.3%, 33.3 - 5 = 28.3 points outside the ±5% band
     units, edges = write_grid(tmp_path, values={"0-0": 12})
     code, out, _ = run(capsys, tmp_path, units, edges, "--territories", "3",
                        "--tolerance", "0.05", "--time-limit", "3")
     assert code == 1
     assert len(assignment(tmp_path)) == 16
     assert "not within tolerance: m misses by" in out
-    assert "unit 0-0 alone holds 1.33 x the target m, above the 1.05 allowed" in out
+    assert ("infeasible: no assignment puts every territory within the tolerance while "
+            "this unit stays whole") in out
+    assert ("unit 0-0 alone holds 1.33 x the target m, above the 1.05 allowed: its "
+            "territory at least +33.3%, 28.3 points outside") in out
 
 
 def test_refusals_are_in_french_for_a_french_user():
