@@ -262,3 +262,26 @@ def test_the_first_run_designs_one_territory_per_unit_with_accounts(export_only)
                      dataset.territories["territory_name"], strict=True))
     assert names["2A"] == "Île-Claire"
     assert sorted(dataset.alignment["county_fips"]) == ["01", "02", "03", "05", "2A"]
+
+
+def test_the_import_api_places_a_sync_in_the_layer_units(tmp_path, capsys):
+    from app import create_app
+    from tests.integration.test_import_api import post_files
+
+    on_layer(tmp_path)
+    with commands_on(tmp_path):
+        code, out, err = run(["service-account", "create", "nightly-sync"])
+        assert code == 0, err
+    token = out.strip().splitlines()[-1]
+    app = create_app(settings_of(tmp_path))
+    client = app.server.test_client()
+    files = {t.name: t.read_text() for t in TABLES}
+    refused = post_files(client, token, {EXPORT.name: EXPORT.read_text() + OUTSIDE, **files})
+    assert refused.status_code == 400
+    reasons = {(p["row"], p["column"], p["reason"]) for p in refused.get_json()["problems"]}
+    assert (7, "Latitude", "48.85, 2.35 lies outside every unit of fr") in reasons
+    response = post_files(client, token, {EXPORT.name: EXPORT.read_text(), **files})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["rows"]["accounts"] == 5
+    table = kpis(tmp_path, "territory", capsys)
+    assert float(table["T1"]["bookings"]) == 50_000
