@@ -73,10 +73,7 @@ def plan(service: DataService, target, day, basis) -> tuple:
     summary = _("'{name}': {counties} and {accounts} change territory from {date}; the "
                 "confirmed quotas apply from {quarter}.").format(
         name=record.name,
-        counties=(ngettext("{count} unit", "{count} units", moved["counties"])
-                  if service.geography().own
-                  else ngettext("{count} county", "{count} counties", moved["counties"])).format(
-            count=formatting.count(moved["counties"])),
+        counties=service.geography().words.count(moved["counties"]),
         accounts=ngettext("{count} account", "{count} accounts", moved["accounts"]).format(
             count=formatting.count(moved["accounts"])),
         date=effective.isoformat(), quarter=apply_plan.first_planned_quarter(effective))
@@ -188,7 +185,8 @@ def register(app: dash.Dash, service: DataService) -> None:
             effective = _day(day) or apply_plan.default_effective_date(service.as_of())
             record = scenarios.apply_scenario(service.engine, _target(target), user, role,
                                               access(service), effective_from=effective,
-                                              quotas=quotas)
+                                              quotas=quotas,
+                                              words=service.geography().words)
         except (ScenarioError, apply_plan.PlanError) as exc:
             message = refused(exc) if isinstance(exc, ScenarioError) else sentence(exc)
             return (no_update, message, True, no_update, no_update, no_update,

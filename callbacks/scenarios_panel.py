@@ -23,6 +23,7 @@ from dash import Input, Output, State, ctx, dcc, no_update
 from callbacks import guard
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _, ngettext
+from dashboard.i18n.unit_words import UnitWords
 from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
 from dashboard.views import whatif as view
@@ -65,10 +66,7 @@ def summary(record: ScenarioRecord, own_layer: bool = False) -> str:
     """"3 county moves · 1 quota change": what a scenario holds, at a glance
     (``own_layer``: "3 unit moves")."""
     changes = record.changes
-    moves = ((N_("{count} unit move"), N_("{count} unit moves")) if own_layer
-             else (N_("{count} county move"), N_("{count} county moves")))
-    parts = [(len(changes.county_moves), *moves),
-             (len(changes.zip_moves), N_("{count} ZIP area move"),
+    parts = [(len(changes.zip_moves), N_("{count} ZIP area move"),
               N_("{count} ZIP area moves")),
              (len(changes.account_overrides), N_("{count} account override"),
               N_("{count} account overrides")),
@@ -77,8 +75,9 @@ def summary(record: ScenarioRecord, own_layer: bool = False) -> str:
              (len(changes.locked_counties) + len(changes.locked_accounts)
               + len(changes.locked_territories) + len(changes.locked_zips),
               N_("{count} lock"), N_("{count} locks"))]
-    text = [ngettext(one, many, n).format(count=formatting.count(n))
-            for n, one, many in parts if n]
+    moves = len(changes.county_moves)
+    text = ([UnitWords(own_layer).moves(moves)] if moves else []) + [
+        ngettext(one, many, n).format(count=formatting.count(n)) for n, one, many in parts if n]
     return " · ".join(text) or _("no changes")
 
 

@@ -79,9 +79,10 @@ def comparison(service: DataService | ScopedData, a_value, b_value, period_choic
     except ScenarioError as exc:
         return (components.empty_state(_("A scenario no longer fits the data"),
                                        scenarios_panel.refused(exc)), "", EMPTY)
+    words = data.geography().words
     try:
-        view.check_fits(frames, a)
-        view.check_fits(frames, b)
+        view.check_fits(frames, a, words)
+        view.check_fits(frames, b, words)
     except ValueError as exc:
         return (components.empty_state(_("A scenario no longer fits the data"), str(exc)), "",
                 EMPTY)
@@ -89,7 +90,7 @@ def comparison(service: DataService | ScopedData, a_value, b_value, period_choic
            translation.language())
     result = data.memo("whatif_compare", key, lambda f: side_by_side.compare(
         f, a, b, data.service.geography().areas, period, as_of,
-        weights=data.settings.workload_weights, own_layer=data.geography().own))
+        weights=data.settings.workload_weights, own_layer=words.own_layer))
     table = comparison_table(result.rows, name_a, name_b)
     differ = len(result.differ)
     share = {key: formatting.percent(result.between.get(key), 1)
@@ -97,7 +98,7 @@ def comparison(service: DataService | ScopedData, a_value, b_value, period_choic
     touched = len(result.touched)
     counties = (ngettext("{count} unit assigned differently;",
                          "{count} units assigned differently;", differ)
-                if data.geography().own else
+                if words.own_layer else
                 ngettext("{count} county assigned differently;",
                          "{count} counties assigned differently;", differ)).format(
         count=formatting.count(differ))

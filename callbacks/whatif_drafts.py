@@ -28,4 +28,4 @@ def posted_changes(data: ScopedData, steps) -> changeset.Changes:
     viewer's frames (else ValueError naming what no longer exists)."""
     changes = view.current_changes(steps)
     check_scope(data, changes)
-    return view.check_fits(data.frames(), changes)
+    return view.check_fits(data.frames(), changes, data.geography().words)

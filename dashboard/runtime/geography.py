@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from dashboard.geo import us_atlas
+from dashboard.i18n.unit_words import UnitWords
 from dashboard.layers import map_topology
 from dashboard.storage import unit_layers
 
@@ -33,6 +34,11 @@ class Geography:
     table: pd.DataFrame
     #: True on a layer of one's own: no US state outlines, no ZIP areas
     own: bool = False
+
+    @property
+    def words(self) -> UnitWords:
+        """What the messages call the units: "county", or "unit" on a layer of one's own."""
+        return UnitWords(self.own)
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ import pandas as pd
 from dashboard.geo import us_atlas
 from dashboard.i18n import formatting
 from dashboard.i18n.translation import N_, _, ngettext
+from dashboard.i18n.unit_words import COUNTIES, UnitWords
 from dashboard.metrics.frames import Frames
 from dashboard.storage.schema import UNIT_ID_LENGTH
 from dashboard.whatif.changeset import Changes, zip_live_territory
@@ -163,10 +164,11 @@ def current_changes(steps) -> Changes:
     return history[-1] if history else Changes.empty()
 
 
-def check_fits(frames: Frames, changes: Changes) -> Changes:
+def check_fits(frames: Frames, changes: Changes, words: UnitWords = COUNTIES) -> Changes:
     """The changes, when every county, account and territory they name is in the
     frames; else ValueError naming the first that is not (the page data may
-    predate an import, or have been written by hand)."""
+    predate an import, or have been written by hand). ``words``: what the units are
+    called (``Geography.words``: "unit" on a layer of one's own)."""
     territories = set(frames.territories["territory_id"])
     named = (set(changes.county_moves.values()) | set(changes.quota_changes)
              | set(changes.zip_moves.values())
@@ -175,7 +177,8 @@ def check_fits(frames: Frames, changes: Changes) -> Changes:
     # every account: this runs on each edit and redraw
     for message, unknown in (
             (N_("territory {name} is not in the current data"), sorted(named - territories)),
-            (N_("county {name} is not in the current data"),
+            (words.say(N_("county {name} is not in the current data"),
+                       N_("unit {name} is not in the current data")),
              sorted(f for f in changes.county_moves if f not in frames.alignment.index)),
             (N_("account {name} is not in the current data"),
              sorted(a for a in changes.account_overrides if a not in frames.accounts.index)),

@@ -24,7 +24,8 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from dashboard.geo import zip_areas
-from dashboard.i18n.translation import _
+from dashboard.i18n.translation import N_, _
+from dashboard.i18n.unit_words import COUNTIES, UnitWords
 from dashboard.metrics.periods import parse_quarter_label, quarter_bounds, quarter_name
 from dashboard.storage.models import Account, Alignment, Override, Quota, Territory
 from dashboard.storage.schema import STORED_BLANK, TEXT, ZIP
@@ -83,16 +84,18 @@ def override_in_force(session: Session, account: str, day: date) -> tuple[str | 
 def write_step(session: Session, *, county_moves: Mapping[str, str],
                account_overrides: Mapping[str, str | None], effective_from: date,
                quotas: Mapping[tuple[str, str], float],
-               zip_moves: Mapping[str, str] | None = None) -> dict:
-    """Write the rows of one step; returns what it changed, as JSON:
+               zip_moves: Mapping[str, str] | None = None, words: UnitWords = COUNTIES) -> dict:
+    """Write the rows of one step; returns what it changed, as JSON (``words``: what a
+    refusal calls the units, ``Geography.words``):
     ``counties``/``zips``/``accounts``: id -> [in force before, after];
     ``quotas``: [territory, quarter, {segment: amount before}, amount after]."""
     counties = {}
     for fips, territory in county_moves.items():
         before, rows = county_in_force(session, fips, effective_from)
         if not rows:
-            raise StepRefused(_("County {id} is not in the live data; nothing was "
-                                "applied.").format(id=fips))
+            raise StepRefused(words.say(
+                N_("County {id} is not in the live data; nothing was applied."),
+                N_("Unit {id} is not in the live data; nothing was applied.")).format(id=fips))
         _refuse_same_day(rows, effective_from, fips)
         session.execute(insert(_ALIGNMENT).values(county_fips=fips, zip=_COUNTY_ROW,
                                                   territory_id=territory,

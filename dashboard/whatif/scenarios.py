@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.access.rules import LEADER, MANAGER
 from dashboard.i18n.translation import N_, _
+from dashboard.i18n.unit_words import COUNTIES, UnitWords
 from dashboard.ingest.export import format_numbers, format_text
 from dashboard.storage.models import AuditLog, Scenario
 from dashboard.storage.store import (
@@ -426,7 +427,8 @@ def reject(engine: Engine, scenario_id: int, user: str, role: str,
 
 def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str,
                    access: ScenarioScope | None = None, *, effective_from: date,
-                   quotas: Mapping[tuple[str, str], float]) -> ScenarioRecord:
+                   quotas: Mapping[tuple[str, str], float],
+                   words: UnitWords = COUNTIES) -> ScenarioRecord:
     """Make an approved scenario the live alignment from ``effective_from`` on,
     all in one transaction (METRICS.md "Alignment history").
 
@@ -441,7 +443,8 @@ def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str,
     was made, because its changes were worked out against data that no
     longer exists. Any failure (an unknown county or territory) rolls
     everything back. The audit row (``scenario_apply``) holds the step: what
-    was in force before, so it can be listed and rolled back.
+    was in force before, so it can be listed and rolled back. ``words``: what a
+    refusal calls the units (``Geography.words``).
     """
     with Session(engine) as session, session.begin():
         row = _existing(session, scenario_id, access)
@@ -463,7 +466,7 @@ def apply_scenario(engine: Engine, scenario_id: int, user: str, role: str,
             step = write_step(session, county_moves=changes.county_moves,
                               account_overrides=changes.account_overrides,
                               effective_from=effective_from, quotas=quotas,
-                              zip_moves=changes.zip_moves)
+                              zip_moves=changes.zip_moves, words=words)
         except (PlanError, StepRefused) as exc:
             raise ScenarioStateError(str(exc)) from exc
         _refuse_foreign_quotas(step, changes)

@@ -20,7 +20,7 @@ import pytest
 
 from dashboard.layers import topojson
 from layouts import ids
-from tests.dash_http import post_callback, sign_in
+from tests.dash_http import post_callback, sign_in, speaking
 from tests.integration import test_scenarios_apply_http as apply_http
 from tests.integration import test_scenarios_panel_http as panel_http
 from tests.integration.test_own_layer import (
@@ -104,3 +104,33 @@ def test_the_scenario_list_counts_unit_moves(client, app):
                                  {f"{ids.SC_CHANGED}.data": 1})
     assert status == 200
     assert [r["summary"] for r in body["response"][ids.SC_GRID]["rowData"]] == ["1 unit move"]
+
+
+def test_a_history_or_scenario_naming_a_unit_not_in_the_data_says_unit(client, app):
+    """Page data from before an import, or a scenario whose unit left the data: the
+    refusals name a unit (they said county before), in English and in French."""
+    from dashboard.i18n import translation
+    from dashboard.whatif import scenarios
+    from dashboard.whatif.changeset import Changes
+
+    gone = Changes(county_moves={"99": "T2"})
+    history = [{"label": "moved 99", "changes": gone.to_json(), "reasons": []}]
+    pressed = press(client, app, ids.WI_LOCK, history, **{ids.WI_SELECT: ["01"]})
+    assert pressed[ids.WI_ALERT]["children"] == "Unit 99 is not in the current data."
+
+    engine = app.server.extensions["territory_service"].engine
+    record = scenarios.save_scenario(engine, name="Gone", changes=gone, user="boss")
+    answer = json.dumps(compare(client, app, "live", str(record.id)), ensure_ascii=False)
+    assert "unit 99 is not in the current data" in answer and "county" not in answer
+
+    scenarios.propose(engine, record.id, "boss", "leader")
+    scenarios.approve(engine, record.id, "boss", "leader")
+    _status, body = apply_http.confirm(client, app, record, "2026-10-01", [])
+    assert body["response"][ids.SC_APPLY_ERROR]["children"] \
+        == "Unit 99 is not in the live data; nothing was applied."
+    with translation.use("en"):
+        french = speaking(sign_in(app.server.test_client(), "boss", PASSWORD),
+                          "fr-FR,fr;q=0.9")
+        _status, body = apply_http.confirm(french, app, record, "2026-10-01", [])
+        assert body["response"][ids.SC_APPLY_ERROR]["children"] \
+            == "L'unité 99 n'est pas dans les données actuelles ; rien n'a été appliqué."
