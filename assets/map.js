@@ -83,13 +83,44 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
    written here: every text a user reads comes from the server. */
 window.territoryMap = Object.assign({}, window.territoryMap, {
     whatif: {
+        /* The selection is not sent in the hideout: a changed hideout makes
+           dash-leaflet clear and re-add every feature of the layer (3,142
+           counties took ~0.5 s of the page's thread at size L). The selection
+           is kept here (layer key -> ids) by the clientside callbacks below,
+           which restyle in place only the features whose selection changed;
+           each feature's Leaflet layer is kept as it is added. A layer whose
+           selection was never set reads the hideout's. */
+        selection: function (key, hideout) {
+            const kept = (window.tdWhatifSelection || {})[key];
+            return kept || (hideout || {}).selected || [];
+        },
+        keep: function (key, id, layer) {
+            window.tdWhatifLayers = window.tdWhatifLayers || {};
+            (window.tdWhatifLayers[key] = window.tdWhatifLayers[key] || {})[id] = layer;
+        },
+        select: function (key, styleName, selected) {
+            const now = (selected || []).filter(function (s) { return typeof s === "string"; });
+            const hideout = (window.territoryMapHideouts || {})[key] || {};
+            const before = window.territoryMap.whatif.selection(key, hideout);
+            window.tdWhatifSelection = Object.assign({}, window.tdWhatifSelection);
+            window.tdWhatifSelection[key] = now;
+            const layers = (window.tdWhatifLayers || {})[key] || {};
+            const style = window.territoryMap.whatif[styleName];
+            new Set(before.concat(now)).forEach(function (id) {
+                const layer = layers[id];
+                if (layer && layer.feature && layer.setStyle) {
+                    layer.setStyle(style(layer.feature, {hideout: hideout}));
+                }
+            });
+        },
         countyStyle: function (feature, context) {
             const hideout = (context && context.hideout) || {};
             window.territoryMapHideouts = window.territoryMapHideouts || {};
             window.territoryMapHideouts.whatif = hideout;
             const fips = feature.properties.fips;
             const has = function (name) { return (hideout[name] || []).indexOf(fips) >= 0; };
-            const selected = has("selected");
+            const selected = window.territoryMap.whatif.selection("whatif", hideout)
+                .indexOf(fips) >= 0;
             const changed = has("changed");
             const locked = has("locked");
             return {
@@ -101,6 +132,7 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
             };
         },
         bindTooltip: function (feature, layer) {
+            window.territoryMap.whatif.keep("whatif", feature.properties.fips, layer);
             layer.bindTooltip(function () {
                 const hideout = (window.territoryMapHideouts || {}).whatif || {};
                 const fips = feature.properties.fips;
@@ -132,7 +164,8 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
             window.territoryMapHideouts = window.territoryMapHideouts || {};
             window.territoryMapHideouts.whatifZips = hideout;
             const zip = feature.properties.zip;
-            const selected = (hideout.selected || []).indexOf(zip) >= 0;
+            const selected = window.territoryMap.whatif.selection("whatifZips", hideout)
+                .indexOf(zip) >= 0;
             const changed = (hideout.changed || []).indexOf(zip) >= 0;
             return {
                 fillColor: (hideout.colors || {})[zip] || "#bdbdbd",
@@ -142,6 +175,7 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
             };
         },
         bindZipTooltip: function (feature, layer) {
+            window.territoryMap.whatif.keep("whatifZips", feature.properties.zip, layer);
             layer.bindTooltip(function () {
                 const hideout = (window.territoryMapHideouts || {}).whatifZips || {};
                 const esc = window.territoryMap.escapeHtml;
@@ -156,3 +190,17 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
         },
     },
 });
+
+/* The what-if selection outlined in place (territoryMap.whatif.select): the
+   county picker's and the clicked ZIP areas'. Nothing goes back to Dash. */
+window.dash_clientside = window.dash_clientside || {};
+window.dash_clientside.territorySelection = {
+    counties: function (selected) {
+        window.territoryMap.whatif.select("whatif", "countyStyle", selected);
+        return window.dash_clientside.no_update;
+    },
+    zips: function (selected) {
+        window.territoryMap.whatif.select("whatifZips", "zipStyle", selected);
+        return window.dash_clientside.no_update;
+    },
+};

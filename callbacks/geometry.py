@@ -78,16 +78,22 @@ def territories(data: ScopedData) -> dict:
 def load_in_browser(app: dash.Dash, layer: Output, geometry: Input, level: str,
                     prevent_initial_call: bool = False) -> None:
     """Fill ``layer`` (a GeoJSON's ``data``) from the source in ``geometry`` (a store),
-    in the browser: the shapes never travel in a callback answer. The callback map
-    gets a server side that declares its access level (every callback declares one)
-    and answers nothing."""
-    app.clientside_callback(ClientsideFunction("territoryGeometry", "load"), layer, geometry,
-                            prevent_initial_call=prevent_initial_call)
+    in the browser: the shapes never travel in a callback answer."""
+    in_browser(app, ClientsideFunction("territoryGeometry", "load"), layer, geometry, level,
+               prevent_initial_call)
+
+
+def in_browser(app: dash.Dash, function: ClientsideFunction, output: Output, trigger: Input,
+               level: str, prevent_initial_call: bool = False) -> None:
+    """A clientside callback: ``function`` (assets/*.js) runs in the browser when
+    ``trigger`` changes. The callback map gets a server side that declares its access
+    level (every callback declares one) and answers nothing."""
+    app.clientside_callback(function, output, trigger, prevent_initial_call=prevent_initial_call)
     key = app._callback_list[-1]["output"]
 
     @guard.level(level)
     def browser_only(*_args, **_kwargs):
-        """A loader runs in the browser; a request posted to it gets no answer."""
+        """It runs in the browser; a request posted to it gets no answer."""
         raise PreventUpdate
 
     app.callback_map[key]["callback"] = browser_only

@@ -25,7 +25,8 @@ from callbacks import (
 from callbacks import whatif_zips as zip_whatif
 from callbacks.whatif_drafts import check_scope, posted_changes
 from dashboard.i18n import formatting, translation
-from dashboard.i18n.translation import _, ngettext
+from dashboard.i18n.translation import N_, _, ngettext
+from dashboard.i18n.unit_words import UnitWords
 from dashboard.layers import map_topology
 from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
@@ -45,11 +46,11 @@ ACTIONS = {ids.WI_MOVE: "move", ids.WI_LOCK: "lock", ids.WI_UNDO: "undo",
 
 
 def _areas(data: ScopedData):
-    return data.service.geography().areas
+    return data.geography().areas
 
 
 def territory_colors(data: ScopedData) -> dict:
-    adjacency = data.service.geography().adjacency
+    adjacency = data.geography().adjacency
     return data.derived(("whatif_colors",), lambda f: view.territory_colors(
         f.alignment["territory_id"], adjacency))
 
@@ -158,14 +159,12 @@ def edit(data: ScopedData, action: str, steps, form: dict) -> tuple[list, str, s
             new = changes.lock(territories=[territory])
             label = _("locked {what}").format(what=territory)
     else:
-        geography = data.service.geography()
-        new, label = _county_or_slider_edit(frames, changes, action, form, geography.labels,
-                                            geography.own)
+        new, label = _county_or_slider_edit(frames, changes, action, form, data.geography())
     check_scope(data, new)
     message, color = label[0].upper() + label[1:] + ".", "success"
     if action == "move":
         split = account_lists.split_territories(frames.alignment["territory_id"], changes,
-                                                  new, data.service.geography().adjacency)
+                                                  new, data.geography().adjacency)
         if split:
             color = "warning"
             message += " " + ngettext(
@@ -208,36 +207,37 @@ def _account_edit(frames, changes: changeset.Changes, action: str, form: dict):
 
 
 def _county_or_slider_edit(frames, changes: changeset.Changes, action: str, form: dict,
-                           labels, own_layer: bool = False):
-    """A move, lock, quota or handover step; ``own_layer``: its messages say units."""
+                           geography):
+    """A move, lock, quota or handover step; its messages name the ``geography``'s units
+    (``runtime.geography.Geography``: "unit" on a layer of one's own)."""
+    labels, words = geography.labels, geography.words
     selected = [f for f in form.get("selected") or [] if isinstance(f, str)]
     zips = [z for z in form.get("zips") or [] if isinstance(z, str)] if action == "move" else []
     if action in ("move", "lock") and not (selected or zips):
-        raise ValueError(_("Select units first: click them on the map or pick them by name.")
-                         if own_layer else
-                         _("Select counties first: click them on the map or pick them by "
-                           "name."))
+        raise ValueError(words.say(
+            N_("Select counties first: click them on the map or pick them by name."),
+            N_("Select units first: click them on the map or pick them by name.")))
     if action == "move":
         target = form.get("target")
         if not target:
-            raise ValueError(_("Choose the territory to move the selected units to.")
-                             if own_layer else
-                             _("Choose the territory to move the selected counties to."))
+            raise ValueError(words.say(
+                N_("Choose the territory to move the selected counties to."),
+                N_("Choose the territory to move the selected units to.")))
         moved = changes.move_zips(frames, zips, target) if zips else changes
         if selected:
             moved = moved.move_counties(frames, selected, target,
-                                        labels if own_layer else None)
-        what = ", ".join(([_counties(selected, labels, own_layer)] if selected else [])
+                                        labels if words.own_layer else None)
+        what = ", ".join(([_counties(selected, labels, words)] if selected else [])
                          + ([zip_whatif.zip_names(zips)] if zips else []))
         return moved, _("moved {what} to {target}").format(what=what, target=target)
     if action == "lock":
         unknown = [f for f in selected if f not in frames.alignment.index]
         if unknown:
-            raise ValueError((_("unit {name} is not in the alignment") if own_layer
-                              else _("county {name} is not in the alignment")).format(
-                                  name=unknown[0]))
+            raise ValueError(words.say(N_("county {name} is not in the alignment"),
+                                       N_("unit {name} is not in the alignment")).format(
+                                           name=unknown[0]))
         return (changes.lock(counties=selected),
-                _("locked {what}").format(what=_counties(selected, labels, own_layer)))
+                _("locked {what}").format(what=_counties(selected, labels, words)))
     if action == "quota":
         territory, pct = form.get("quota_territory"), form.get("quota_pct") or 0
         if territory not in changeset.index_of(frames).territory_ids:
@@ -256,15 +256,13 @@ def _county_or_slider_edit(frames, changes: changeset.Changes, action: str, form
     raise ValueError(f"unknown action {action}")  # i18n: not shown (no button sends it)
 
 
-def _counties(fips: list[str], labels, own_layer: bool = False) -> str:
+def _counties(fips: list[str], labels, words: UnitWords) -> str:
     """"Autauga, AL" for one county (a layer of one's own: the unit's name, ``labels``),
-    "3 counties" (``own_layer``: "3 units") for more."""
+    "3 counties" ("3 units": ``words``) for more."""
     if len(fips) > 1:
-        return (ngettext("{count} unit", "{count} units", len(fips)) if own_layer
-                else ngettext("{count} county", "{count} counties", len(fips))).format(
-            count=formatting.count(len(fips)))
+        return words.count(len(fips))
     if fips[0] not in labels.index:
-        return (_("unit {name}") if own_layer else _("county {name}")).format(name=fips[0])
+        return words.say(N_("county {name}"), N_("unit {name}")).format(name=fips[0])
     return str(labels[fips[0]])
 
 
@@ -286,7 +284,7 @@ def render(data: ScopedData, selection: Selection):
                                    hideout(data, changeset.Changes.empty()),
                                    settings.tile_url, settings.tile_attribution,
                                    fit=geometry.fits_units(data))
-    labels, own = data.service.geography().labels, data.service.geography().own
+    labels, own = data.geography().labels, data.geography().own
     map_card = layout.map_card(county_map,
                                layout.toolbar(data.derived(
                                    ("whatif_county_options",),

@@ -7,7 +7,7 @@ over them, coloured by their scenario territory. The shapes come from the geomet
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, Patch, State, ctx, no_update
+from dash import ClientsideFunction, Input, Output, State, ctx, no_update
 
 from callbacks import geometry, guard
 from callbacks import whatif as editor
@@ -118,19 +118,12 @@ def register(app: dash.Dash, service) -> None:
         found = clicked_zip(feature)
         return no_update if found is None else view.toggle(selected, found)
 
-    @app.callback(
-        Output(ids.WI_ZIPS, "hideout", allow_duplicate=True),
-        Input(ids.WI_ZIP_SELECTED, "data"),
-        prevent_initial_call=True,
-    )
-    @guard.level("manager")
-    def highlight_zips(selected):
-        """Fires when the ZIP selection changes; outlines it (a hideout patch)."""
-        outline = Patch()
-        outline["selected"] = [z for z in selected or [] if isinstance(z, str)]
-        return outline
-
+    # the clicked ZIP areas outlined in the browser, in place (as the counties)
+    geometry.in_browser(app, ClientsideFunction("territorySelection", "zips"),
+                        Output(ids.WI_ZIPS, "hideout", allow_duplicate=True),
+                        Input(ids.WI_ZIP_SELECTED, "data"), "manager",
+                        prevent_initial_call=True)
     geometry.load_in_browser(app, Output(ids.WI_ZIPS, "data"),
                              Input(ids.WI_ZIP_GEOMETRY, "data"), "manager",
                              prevent_initial_call=True)
-    del expand, zip_colours, click_zip, highlight_zips
+    del expand, zip_colours, click_zip
