@@ -51,10 +51,17 @@ RUNS = ("start", "scratch", "rebalance", "rebalance10", "scratch_split", "rebala
         "scratch_lumpy", "rebalance_lumpy", "scratch_lumpy_multi")
 
 
-def _row(name, frames, data, per_county, overrides, result, seconds) -> dict:
+def _load() -> str:
+    """The host's load average (1, 5, 15 min): the host is shared, and its load says how
+    much of the wall time was this process's."""
+    return ", ".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def _row(name, frames, data, per_county, overrides, result, seconds, cpu=0.0,
+         load="") -> dict:
     table = territory_figures(frames, data, per_county,
                               {o.item: o.territory for o in overrides})
-    row = {"run": name, "seconds": round(seconds, 1)}
+    row = {"run": name, "seconds": round(seconds, 1), "cpu": round(cpu, 1), "load": load}
     for measure in ("potential", "accounts", "workload"):
         values = table[measure].to_numpy()
         row[measure] = (f"{balance_index(values):.3f} | {share_within(values, 0.05):.0%} | "
@@ -86,19 +93,20 @@ def planar_instance(units: int, seed: int) -> UnitGraph:
 def run_planar(count: int, time_limit: float) -> int:
     good = 0
     print("| instance | units | contiguous | largest deviation (customers, sales, workload) "
-          "| within ±5% | iterations | s |")
-    print("|---|---:|---|---|---|---:|---:|")
+          "| within ±5% | iterations | s | CPU s | load average |")
+    print("|---|---:|---|---|---|---:|---:|---:|---|")
     for i in range(count):
         units = (500, 600, 700)[i % 3]
         graph = planar_instance(units, 1000 + i)
-        started = time.monotonic()
+        started, cpu, load = time.monotonic(), time.process_time(), _load()
         result = design(graph, 10, Settings(tolerance=0.05, time_limit=time_limit, seed=7))
-        seconds = time.monotonic() - started
+        seconds, cpu = time.monotonic() - started, time.process_time() - cpu
         ok = result.figures.contiguous and result.within_tolerance
         good += ok
         deviation = ", ".join(f"{m.max_deviation:.1%}" for m in result.figures.measures)
         print(f"| {i + 1} | {units} | {result.figures.contiguous} | {deviation} | "
-              f"{result.within_tolerance} | {result.iterations} | {seconds:.1f} |", flush=True)
+              f"{result.within_tolerance} | {result.iterations} | {seconds:.1f} | {cpu:.1f} "
+              f"| {load} |", flush=True)
     print(f"\ncontiguous and within ±5% on all three measures: {good} of {count} "
           f"({good / count:.0%}), {time_limit:g} s each")
     return 0
@@ -140,8 +148,7 @@ def run_size_l(time_limit: float, split_above: float | None = None) -> int:
                     progress=lambda p: firsts.append(p.seconds) if not firsts else None)
     seconds, cpu = time.monotonic() - started, time.process_time() - cpu
     m = result.figures.by_name("potential")
-    # the host is shared: its load says how much of the wall time was this process's
-    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    load = _load()
     print(f"from scratch into {k}: {seconds:.1f} s wall, {cpu:.1f} s CPU, load average "
           f"{load} (first best reported at "
           f"{firsts[0] if firsts else float('nan'):.1f} s), stopped by {result.stopped_by}, "
@@ -222,23 +229,24 @@ def main(argv: list[str] | None = None) -> int:
     for key, (name, run, uses_split) in plans.items():
         if key not in wanted:
             continue
-        started = time.monotonic()
+        started, cpu, load = time.monotonic(), time.process_time(), _load()
         result = run()
-        seconds = time.monotonic() - started
+        seconds, cpu = time.monotonic() - started, time.process_time() - cpu
         if uses_split is None:
             per_county, overrides = result.assignment, []
         else:
             per_county, overrides = read_back(uses_split, result.assignment, target, tolerance)
-        rows.append(_row(name, frames, data, per_county, overrides, result, seconds))
+        rows.append(_row(name, frames, data, per_county, overrides, result, seconds, cpu,
+                         load))
         missed = {m: round(v, 4) for m, v in result.missed_by.items() if v > 0}
         print(rows[-1], "missed by", missed, flush=True)
     print("\n| run | potential: index, ±5%, ±10%, ±15%, max÷min | accounts | workload "
-          "| contiguous | cut edges | moves | overrides | s |")
-    print("|---|---|---|---|---|---:|---:|---:|---:|")
+          "| contiguous | cut edges | moves | overrides | s | CPU s | load average |")
+    print("|---|---|---|---|---|---:|---:|---:|---:|---:|---|")
     for row in rows:
         print(f"| {row['run']} | {row['potential']} | {row['accounts']} | {row['workload']} | "
               f"{row.get('contiguous', '')} | {row.get('cut_edges', '')} | {row.get('moves', '')} "
-              f"| {row.get('overrides', '')} | {row['seconds']} |")
+              f"| {row.get('overrides', '')} | {row['seconds']} | {row['cpu']} | {row['load']} |")
     return 0
 
 
