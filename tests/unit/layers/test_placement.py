@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard.layers import us_layers
@@ -15,6 +16,7 @@ from dashboard.layers.placement import (
     place_by_point,
     place_by_postal_code,
     place_by_unit_id,
+    place_rows,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -89,3 +91,23 @@ def test_a_county_alignment_carried_to_zip_areas_keeps_every_account_in_its_terr
     assert set(aligned.values()) == {"T-Chicago", "T-Suburbs"}
     assert set(aligned) == set(zips.children_of("17031")) | set(zips.children_of("17043"))
     assert len(orphans) == len(zips) - len(aligned) and "10001" in orphans
+
+
+def test_rows_are_placed_by_the_first_place_field_they_fill(departements):
+    """A unit id wins over a point (row 0: the point lies in 01, the id says 03); a point
+    over a postal code (row 1); a postal code equal to a unit id, spaces and case
+    ignored (row 2: ' 2a'); the rows placed nowhere say which field failed and why."""
+    lat, lon = _centre(departements, "01")
+    rows = pd.DataFrame({
+        "county_fips": ["03", "", "", "99", "", ""],
+        "lat": [str(lat), str(lat), "", "", "43,0", ""],
+        "lon": [str(lon), str(lon), "", "", "-30", ""],
+        "postal_code": ["", "05", " 2a", "", "", ""]})
+    units, failed = place_rows(departements, rows)
+    assert units == ["03", "01", "2A", None, None, None]
+    label = "departements.geojson"
+    assert failed == {
+        3: ("county_fips", f"99 is no unit of {label}"),
+        4: ("lat", f"43.0, -30.0 lies outside every unit of {label}"),
+        5: ("county_fips", f"cannot place this account in a unit of {label}: no unit id, "
+                           "latitude and longitude, or postal code")}
