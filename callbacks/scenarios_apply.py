@@ -73,7 +73,7 @@ def plan(service: DataService, target, day, basis) -> tuple:
     summary = _("'{name}': {counties} and {accounts} change territory from {date}; the "
                 "confirmed quotas apply from {quarter}.").format(
         name=record.name,
-        counties=service.geography().words.count(moved["counties"]),
+        counties=data.geography().words.count(moved["counties"]),
         accounts=ngettext("{count} account", "{count} accounts", moved["accounts"]).format(
             count=formatting.count(moved["accounts"])),
         date=effective.isoformat(), quarter=apply_plan.first_planned_quarter(effective))

@@ -125,8 +125,9 @@ def access(service: DataService | ScopedData) -> draft_scope.ScenarioScope:
 def listed(service: DataService | ScopedData) -> list[dict]:
     """The saved scenarios the viewer may see as grid rows, newest change first:
     a leader all; a manager their own and those touching only their region."""
-    return rows(scenarios.list_scenarios(service.engine, access=access(service)),
-                service.geography().own)
+    data = guard.data(service)
+    return rows(scenarios.list_scenarios(data.engine, access=access(data)),
+                data.geography().own)
 
 
 def refused(exc: ScenarioError) -> str:

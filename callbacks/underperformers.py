@@ -45,7 +45,7 @@ def _flags(data: ScopedData, selection: Selection, values: dict, penetration_on)
         return None, ignored
     as_of, period, scope = resolved.as_of, resolved.period, resolved.scope
     weights = data.settings.workload_weights
-    areas = data.service.geography().areas
+    areas = data.geography().areas
     workload = data.company_derived(("territory-workload",), lambda f: territory_workload(
         f, areas, weights))  # per data version, any thresholds
 

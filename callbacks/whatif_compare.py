@@ -89,7 +89,7 @@ def comparison(service: DataService | ScopedData, a_value, b_value, period_choic
     key = (json.dumps([a.to_json(), b.to_json()], sort_keys=True), period, as_of,
            translation.language())
     result = data.memo("whatif_compare", key, lambda f: side_by_side.compare(
-        f, a, b, data.service.geography().areas, period, as_of,
+        f, a, b, data.geography().areas, period, as_of,
         weights=data.settings.workload_weights, own_layer=words.own_layer))
     table = comparison_table(result.rows, name_a, name_b)
     differ = len(result.differ)

@@ -49,18 +49,29 @@ def counties() -> Geography:
                      labels, atlas)
 
 
+#: the geographies of layers of one's own last read, by (database URL, layer, when the
+#: layer was added): the URL, not the engine, so a disposed engine is not kept alive
+_OWN: dict[tuple, Geography] = {}
+_OWN_KEPT = 4
+
+
 def of_units(engine: Engine, units: str) -> Geography:
     """The geography of the stored data's ``units`` (``DataService.units``); a layer of
-    one's own is read from the database once per version of it (a request asks for this
-    several times: the stored TopoJSON may be megabytes)."""
+    one's own is read from the database once per version of it (the stored TopoJSON may
+    be megabytes). ``DataService.geography`` keeps the result for a data stamp."""
     name = unit_layers.layer_of(units)
     if name is None:
         return counties()
-    return _own(engine, name, unit_layers.added_at(engine, name))
+    key = (engine.url, name, unit_layers.added_at(engine, name))
+    found = _OWN.get(key)
+    if found is None:
+        found = _OWN[key] = _own(engine, name)
+        for older in list(_OWN)[:-_OWN_KEPT]:
+            _OWN.pop(older, None)
+    return found
 
 
-@lru_cache(maxsize=4)
-def _own(engine: Engine, name: str, _version) -> Geography:
+def _own(engine: Engine, name: str) -> Geography:
     from dashboard.runtime import custom_layers
 
     layer = custom_layers.load_layer(engine, name)

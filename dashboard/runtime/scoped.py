@@ -55,8 +55,9 @@ class ScopedData:
         return self.service.as_of()
 
     def geography(self):
-        """The unit layer the data runs on (``DataService.geography``)."""
-        return self.service.geography()
+        """The unit layer the data runs on (``DataService.geography``), as of this
+        request's data stamp."""
+        return self.service.geography(self.stamp)
 
     def data_stamp(self) -> str:
         return self.stamp

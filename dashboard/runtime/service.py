@@ -74,6 +74,8 @@ class DataService:
         self._lock = threading.Lock()
         self._frames: tuple[str, Frames] | None = None
         self._derived: dict[tuple, object] = {}
+        #: (data stamp, the geography read under it): ``geography``
+        self._geography: tuple[str, object] | None = None
         self._snapshot_writer: threading.Thread | None = None
         #: the settings results depend on besides the data: the shared cache
         #: outlives a restart, so a changed setting must not find old results
@@ -116,12 +118,24 @@ class DataService:
         (``dashboard.runtime.units``): what the what-if map draws and moves."""
         return unit_layers.stored_units(self.engine)
 
-    def geography(self):
+    def geography(self, stamp: str | None = None):
         """The stored units' geography (``dashboard.runtime.geography``): the layer the
-        maps draw, each unit's area, neighbours and label."""
+        maps draw, each unit's area, neighbours and label. Kept for one data stamp
+        (``stamp``: the one a request read, ``ScopedData``; default: read it now), so the
+        many calls of a request read nothing more: switching the units or replacing the
+        layer in use changes the stamp (``store.touch_stamp``), and every worker reads the
+        new geography at its next request."""
         from dashboard.runtime import geography
 
-        return geography.of_units(self.engine, self.units())
+        stamp = stamp or self.data_stamp()
+        held = self._geography
+        if held is not None and held[0] == stamp:
+            return held[1]
+        # the units are read after the stamp: a switch committed in between is kept
+        # under the older stamp, which the next request no longer reads
+        found = geography.of_units(self.engine, self.units())
+        self._geography = (stamp, found)
+        return found
 
     def data_stamp(self) -> str:
         return store.data_stamp(self.engine)

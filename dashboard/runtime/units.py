@@ -56,8 +56,13 @@ def stored_units(engine: Engine) -> str:
 
 
 def store_units(engine: Engine, units: str) -> None:
+    """Record the data's unit layer; the data stamp changes with it, so every worker's
+    pages read the new layer at their next request (``DataService.geography``)."""
+    from dashboard.storage.store import touch_stamp
+
     with Session(engine) as session, session.begin():
         db.set_meta(session, META_KEY, check_units(units))
+        touch_stamp(session)
 
 
 def own_units(engine: Engine) -> OwnUnits | None:

@@ -111,6 +111,15 @@ def advance_version(session: Session, expected: int) -> int:
     return new
 
 
+def touch_stamp(session: Session) -> None:
+    """A new data token, the version kept: within the caller's transaction, for a write
+    that changes what the pages show without changing the dataset (the unit layer the
+    data runs on, a stored layer's shapes). The data stamp changes with it, so what every
+    worker keeps by the stamp (frames, ``DataService.geography``) is built afresh at its
+    next request."""
+    set_meta(session, DATA_TOKEN, uuid.uuid4().hex)
+
+
 def data_stamp(engine: Engine) -> str:
     """Version plus a random token written with it: unique across databases,
     so a cache never mistakes a rebuilt database's version 1 for an old one."""

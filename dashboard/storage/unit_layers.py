@@ -30,8 +30,12 @@ NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 def save(engine: Engine, **fields: Any) -> None:
     """Add the layer ``fields["name"]``, or replace the one of that name; ``created_at``
-    is set anew either way, so it tells one version of a layer from the next."""
+    is set anew either way, so it tells one version of a layer from the next. The data
+    stamp changes too (the maps and the pages' geography are kept by it)."""
+    from dashboard.storage.store import touch_stamp
+
     with Session(engine) as session, session.begin():
+        touch_stamp(session)
         session.merge(UnitLayerRecord(**fields, created_at=datetime.now(UTC).replace(tzinfo=None)))
 
 
