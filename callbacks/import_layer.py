@@ -4,7 +4,13 @@ properties; Check and Add run ``custom_layers.check_layer`` and ``add_layer``, t
 functions of ``territory-dashboard layers add``; "Use this layer for the data" runs
 ``custom_layers.use_layer``, that of ``units layer:NAME``. All or nothing: a refused file
 stores nothing, and data with an account or alignment row outside the layer is not
-written."""
+written.
+
+Check and Add run as a background job (``callbacks/background.py``): 30,000 units take
+16 s of CPU to check, 23 s to add, longer than a request should. The job has no session:
+the upload's answer signs the viewer for it (``guard.viewer_token``), for the staged
+file's owner and the page's language, and the job checks that this user is still an
+active leader."""
 
 from __future__ import annotations
 
@@ -12,10 +18,12 @@ from pathlib import PurePosixPath
 
 import dash
 from dash import Input, Output, State, ctx, no_update
+from flask import current_app
 
 from callbacks import guard
-from callbacks.import_job import owner
+from callbacks.import_job import owner, still_leader
 from callbacks.imports import decode_upload
+from dashboard.i18n import translation
 from dashboard.i18n.translation import _
 from dashboard.ingest import staging
 from dashboard.layers.boundary_checks import ERROR, BoundaryLayer, suggested_properties
@@ -28,10 +36,15 @@ from layouts import ids
 from layouts import import_layer as layout
 
 
-def _staged(service: DataService, token) -> tuple[str, bytes] | None:
-    """The file the viewer uploaded under ``token`` (None: none, or another's)."""
-    files = staging.load(service.settings.instance_path, token, owner())
+def _staged(service: DataService, token, viewer=None) -> tuple[str, bytes] | None:
+    """The file the viewer (the request's when not given) uploaded under ``token``
+    (None: none, or another's)."""
+    files = staging.load(service.settings.instance_path, token, owner(viewer))
     return files[0] if files else None
+
+
+def _field(data, name: str):
+    return data.get(name) if isinstance(data, dict) else None
 
 
 def _layer_name(file_name: str) -> str:
@@ -48,11 +61,28 @@ def _report(result: BoundaryLayer, name: str, added: bool):
     return layout.checked(units, name, errors, warnings, added)
 
 
+def _check_or_add(service: DataService, viewer, adding: bool, staged, id_property,
+                  optional: tuple, name):
+    """Check (``adding`` False) or add the staged file's layer as ``name``; what it found,
+    or why the form's choice cannot be taken."""
+    if staged is None:
+        return layout.refused(_("The boundary file is no longer here: upload it again."))
+    if not isinstance(id_property, str) or not id_property:
+        return layout.refused(_("Pick the property that holds the unit ids."))
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
+        return layout.refused(_("A layer's name takes letters, digits, - and _ only."))
+    file_name, content = staged
+    arguments = (service.engine, name, file_name, content, id_property,
+                 *[p if isinstance(p, str) and p else None for p in optional])
+    result = (custom_layers.add_layer(*arguments, actor=f"web:{viewer.username}"[:100]) if adding
+              else custom_layers.check_layer(*arguments))
+    return _report(result, name, adding)
+
+
 def register(app: dash.Dash, service: DataService) -> None:
     @app.callback(
         Output(ids.LAYER_FORM, "children"),
         Output(ids.LAYER_TOKEN, "data"),
-        Output(ids.LAYER_RESULT, "children"),
         Input(ids.LAYER_UPLOAD, "contents"),
         State(ids.LAYER_UPLOAD, "filename"),
         State(ids.LAYER_TOKEN, "data"),
@@ -61,24 +91,29 @@ def register(app: dash.Dash, service: DataService) -> None:
     @guard.level("leader")
     def read_upload(contents, file_name, previous):
         """Fires on upload. Keeps the file server-side and offers its properties for the
-        units' id, name and parent; or says why it cannot be read."""
+        units' id, name and parent (a new form: what an earlier file found goes); or
+        says why it cannot be read. The store gets the file's token and the viewer
+        signed for Check and Add."""
         if not isinstance(contents, str) or not isinstance(file_name, str):
-            return no_update, no_update, no_update
+            return no_update, no_update
         instance = service.settings.instance_path
-        staging.discard(instance, previous, owner())
+        staging.discard(instance, _field(previous, "token"), owner())
         content = decode_upload(contents)
         try:
             source = read_boundary_file(file_name, content)
         except BoundaryFileError as error:
             return layout.unreadable(_("{file}: {reason}").format(
-                file=file_name, reason=error)), None, None
+                file=file_name, reason=error)), None
         token = staging.stage(instance, [(file_name, content)], owner())
+        signed = guard.viewer_token(current_app.config["SECRET_KEY"])
         return (layout.form(file_name, len(source.features), source.properties,
                             suggested_properties(source), _layer_name(file_name)),
-                token, None)
+                {"token": token, "viewer": signed})
+
+    secret = app.server.config["SECRET_KEY"]
 
     @app.callback(
-        Output(ids.LAYER_RESULT, "children", allow_duplicate=True),
+        Output(ids.LAYER_RESULT, "children"),
         Input(ids.LAYER_CHECK, "n_clicks"),
         Input(ids.LAYER_ADD, "n_clicks"),
         State(ids.LAYER_TOKEN, "data"),
@@ -86,31 +121,31 @@ def register(app: dash.Dash, service: DataService) -> None:
         State(ids.LAYER_NAME_PROPERTY, "value"),
         State(ids.LAYER_PARENT_PROPERTY, "value"),
         State(ids.LAYER_NAME, "value"),
+        background=True,
+        running=[(Output(ids.LAYER_CHECK, "disabled"), True, False),
+                 (Output(ids.LAYER_ADD, "disabled"), True, False),
+                 (Output(ids.LAYER_RUNNING, "style"), {"display": "block"},
+                  {"display": "none"})],
         prevent_initial_call=True,
     )
     @guard.level("leader")
-    def check_or_add(checks, adds, token, id_property, name_property, parent_property,
+    def check_or_add(checks, adds, data, id_property, name_property, parent_property,
                      name):
-        """Fires on Check or Add layer. Runs the checks of ``layers add`` on the uploaded
-        file with the properties picked (Add: and stores the layer unless refused);
-        returns what they found."""
+        """Fires on Check or Add layer; runs in the background. Runs the checks of
+        ``layers add`` on the uploaded file with the properties picked (Add: and stores
+        the layer unless refused); returns what they found."""
         if not checks and not adds:
             return no_update
-        staged = _staged(service, token)
-        if staged is None:
+        # the job runs in a process forked from the web server's: not its pooled
+        # connections (as callbacks/import_job.py)
+        service.engine.dispose(close=False)
+        viewer = guard.viewer_from_token(secret, _field(data, "viewer"))
+        if not still_leader(service, viewer):
             return layout.refused(_("The boundary file is no longer here: upload it again."))
-        if not isinstance(id_property, str) or not id_property:
-            return layout.refused(_("Pick the property that holds the unit ids."))
-        if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
-            return layout.refused(_("A layer's name takes letters, digits, - and _ only."))
-        file_name, content = staged
-        optional = [p if isinstance(p, str) and p else None
-                    for p in (name_property, parent_property)]
-        adding = ctx.triggered_id == ids.LAYER_ADD
-        arguments = (service.engine, name, file_name, content, id_property, *optional)
-        result = (custom_layers.add_layer(*arguments, actor="web") if adding
-                  else custom_layers.check_layer(*arguments))
-        return _report(result, name, adding)
+        with translation.use(viewer.language):
+            return _check_or_add(service, viewer, ctx.triggered_id == ids.LAYER_ADD,
+                                 _staged(service, _field(data, "token"), viewer),
+                                 id_property, (name_property, parent_property), name)
 
     @app.callback(
         Output(ids.LAYER_USE_RESULT, "children"),

@@ -289,8 +289,8 @@ IMPORT_RUN_RESULT = "import-run-result"
 #: a boundary file of one's own added as a unit layer: its upload, the warning that
 #: it is over the size limit, the staged file's token, the form filled on upload
 #: (id, name and parent properties, the layer's name, Check and Add), what the check
-#: or the add found, the layer added (its name), "Use this layer for the data" and
-#: what that did
+#: or the add found (and the note shown while they run), the layer added (its name),
+#: "Use this layer for the data" and what that did
 LAYER_UPLOAD = "layer-upload"
 LAYER_TOO_BIG = "layer-too-big"
 LAYER_TOKEN = "layer-token"
@@ -302,6 +302,7 @@ LAYER_NAME = "layer-name"
 LAYER_CHECK = "layer-check"
 LAYER_ADD = "layer-add"
 LAYER_RESULT = "layer-result"
+LAYER_RUNNING = "layer-running"
 LAYER_ADDED = "layer-added"
 LAYER_USE = "layer-use"
 LAYER_USE_RESULT = "layer-use-result"

@@ -15,7 +15,7 @@ from layouts.imports import drop_hint, megabytes, problem_lines
 
 def section(max_file_bytes: int) -> dbc.Card:
     """The section as the page first shows it: the upload box, and room for the form
-    the upload fills and for what Check, Add and Use say."""
+    the upload fills (with room for what Check, Add and Use say)."""
     hint = drop_hint(_("Drop a GeoJSON, TopoJSON or zipped Shapefile here, or {link}"),
                      _("choose a file"))
     return dbc.Card([
@@ -39,8 +39,6 @@ def section(max_file_bytes: int) -> dbc.Card:
             # seconds), and only then
             dcc.Loading(html.Div(id=ids.LAYER_FORM, className="mt-3"),
                         target_components={ids.LAYER_FORM: "children"}),
-            dcc.Loading(html.Div(id=ids.LAYER_RESULT, className="mt-3"),
-                        target_components={ids.LAYER_RESULT: "children"}),
         ]),
     ])
 
@@ -57,8 +55,8 @@ def _picker(label: str, ident: str, properties: list[str], value: str | None,
 def form(file_name: str, features: int, properties: list[str], suggested,
          layer_name: str) -> html.Div:
     """What an upload read: the file's features, its properties offered for the unit
-    id (required), name and parent (``suggested`` pre-selected), the layer's name, and
-    Check and Add."""
+    id (required), name and parent (``suggested`` pre-selected), the layer's name,
+    Check and Add, and where what they found goes."""
     counted = ngettext("{file}: {count} feature, properties {names}.",
                        "{file}: {count} features, properties {names}.", features)
     return html.Div([
@@ -84,6 +82,12 @@ def form(file_name: str, features: int, properties: list[str], suggested,
                 dbc.Button(_("Add layer"), id=ids.LAYER_ADD, color="primary", size="sm"),
             ], md=8, className="d-flex align-items-start pt-md-4"),
         ], className="g-2 mt-1"),
+        # shown while Check or Add runs (a background job: no spinner of its own)
+        html.Div([dbc.Spinner(size="sm", spinner_class_name="me-2"),
+                  _("Checking the file… a big one takes up to a minute.")],
+                 id=ids.LAYER_RUNNING, style={"display": "none"},
+                 className="small text-muted mt-3"),
+        html.Div(id=ids.LAYER_RESULT, className="mt-3"),
     ])
 
 

@@ -19,7 +19,7 @@ from dashboard.ingest.service import import_files
 from dashboard.layers import topojson
 from dashboard.storage import store, unit_layers
 from layouts import ids
-from tests.dash_http import find, post_by_input, post_callback, sign_in
+from tests.dash_http import Job, find, post_callback, sign_in
 from tests.integration.test_own_layer import (
     BOUNDARIES,
     DATA,
@@ -55,16 +55,20 @@ def upload_boundaries(client, app, content: bytes = BOUNDARIES.read_bytes(),
     return status, (body or {}).get("response", {})
 
 
-def press(client, app, button: str, token, id_property="code", name_property="nom",
+def press(client, app, button: str, data, id_property="code", name_property="nom",
           parent_property="region", layer="fr"):
-    """Check or Add layer pressed with the properties picked; (status, what it shows)."""
-    status, body = post_by_input(client, app, ids.LAYER_RESULT, button, {
-        f"{button}.n_clicks": 1, f"{ids.LAYER_TOKEN}.data": token,
+    """Check or Add layer pressed with the properties picked (``data``: the upload's
+    store, the file's token and the signed viewer); the job run to its end as the
+    browser polls it. (status of the call that starts it, what it shows)."""
+    job = Job(client, app, (ids.LAYER_RESULT, "children"), {
+        f"{button}.n_clicks": 1, f"{ids.LAYER_TOKEN}.data": data,
         f"{ids.LAYER_ID_PROPERTY}.value": id_property,
         f"{ids.LAYER_NAME_PROPERTY}.value": name_property,
         f"{ids.LAYER_PARENT_PROPERTY}.value": parent_property,
         f"{ids.LAYER_NAME}.value": layer})
-    return status, (body or {}).get("response", {}).get(ids.LAYER_RESULT, {}).get("children")
+    if job.status != 200:
+        return job.status, None
+    return job.status, job.answer()[ids.LAYER_RESULT]["children"]
 
 
 def use(client, app, layer="fr"):
@@ -87,6 +91,7 @@ def test_a_leader_uploads_the_departements_and_the_data_runs_on_them(empty_app, 
     assert find(form, ids.LAYER_NAME)["value"] == "departements"
     assert "departements.geojson: 7 features" in json.dumps(form, ensure_ascii=False)
     token = answer[ids.LAYER_TOKEN]["data"]
+    assert set(token) == {"token", "viewer"}
 
     status, shown = press(client, empty_app, ids.LAYER_CHECK, token)
     assert status == 200
@@ -193,3 +198,13 @@ def test_the_zipped_shapefile_of_the_departements_is_added_the_same_way(empty_ap
     status, shown = press(client, empty_app, ids.LAYER_ADD, answer[ids.LAYER_TOKEN]["data"])
     assert "Layer fr added: 7 units." in json.dumps(shown)
     assert unit_layers.names(engine_of(empty_app)) == ["fr"]
+
+
+def test_add_with_a_forged_viewer_stores_nothing(empty_app):
+    """The job has no session: it trusts only the viewer the upload signed."""
+    client = sign_in(empty_app.server.test_client(), "boss", PASSWORD)
+    data = upload_boundaries(client, empty_app)[1][ids.LAYER_TOKEN]["data"]
+    status, shown = press(client, empty_app, ids.LAYER_ADD, {**data, "viewer": "forged"})
+    assert status == 200
+    assert "The boundary file is no longer here: upload it again." in json.dumps(shown)
+    assert unit_layers.names(engine_of(empty_app)) == []
