@@ -293,7 +293,8 @@ def render(data: ScopedData, selection: Selection):
                                steps_text([]), own_layer=own)
     accounts = whatif_layout.accounts_card(
         account_lists.account_rows(data.frames(), changeset.Changes.empty(),
-                                   aligned_only=not data.scope.everything), options, own)
+                                   aligned_only=not data.scope.everything,
+                                   unit_names=data.geography().table["name"]), options, own)
     compare = compare_layout.compare_card(geometry.state_lines(data), settings.tile_url,
                                           settings.tile_attribution)
     page = layout.page([], map_card, layout.fairness_card(fairness),
@@ -421,7 +422,8 @@ def register(app: dash.Dash, service: DataService) -> None:
         return account_lists.account_rows(frames, changes,
                                             query if isinstance(query, str) else "",
                                             selected if isinstance(selected, list) else [],
-                                            aligned_only=not data.scope.everything)
+                                            aligned_only=not data.scope.everything,
+                                            unit_names=data.geography().table["name"])
 
     register_selection(app)
     geometry.load_in_browser(app, Output(ids.WI_COUNTIES, "data"),

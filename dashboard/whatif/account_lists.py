@@ -26,7 +26,8 @@ ACCOUNT_ROWS = 200
 
 def account_rows(frames: Frames, changes: Changes, query: str = "",
                  counties: Iterable[str] = (), limit: int = ACCOUNT_ROWS,
-                 aligned_only: bool = False) -> list[dict]:
+                 aligned_only: bool = False,
+                 unit_names: pd.Series | None = None) -> list[dict]:
     """Accounts matching ``query`` (case-insensitive, in name or id) and, when
     given, lying in ``counties``; largest potential first, at most ``limit``.
 
@@ -40,6 +41,9 @@ def account_rows(frames: Frames, changes: Changes, query: str = "",
     dated override or a realignment has since moved out of the scope, which
     are not the viewer's to edit. A leader's list keeps unaligned accounts,
     which an override may name into a territory.
+
+    ``unit_names``: each unit's name by id, the ``county`` column's words (the data's
+    geography, ``Geography.table["name"]``; default: the US counties').
     """
     accounts = frames.accounts
     codes = scenario_codes(frames, changes)
@@ -57,7 +61,7 @@ def account_rows(frames: Frames, changes: Changes, query: str = "",
     positions = order[mask[order]][:limit]
     codes = codes[positions]
     territory_ids = index_of(frames).territory_ids.to_numpy(object)
-    names = us_atlas.load_counties()["name"]
+    names = us_atlas.load_counties()["name"] if unit_names is None else unit_names
     shown = zip(accounts.index.to_numpy(object)[positions],
                 accounts["account_name"].to_numpy(object)[positions],
                 accounts["county_fips"].to_numpy(object)[positions], codes,

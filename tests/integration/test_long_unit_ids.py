@@ -107,3 +107,18 @@ def test_the_what_if_editor_moves_an_lsoa_between_territories(client, app):
     assert rows["T1"]["projected_attainment_after"] == pytest.approx(40_000 / 100_000)
     assert rows["T2"]["projected_attainment_before"] == pytest.approx(97_500 / 120_000)
     assert rows["T2"]["projected_attainment_after"] == pytest.approx(107_500 / 120_000)
+
+
+def test_the_account_list_names_each_accounts_lsoa(client, app):
+    """The list's unit column says the layer's own names (it gave the id before, and on a
+    layer whose ids look like FIPS codes, a US county's name)."""
+    listing = find_where(app, lambda o, spec: o["id"] == ids.WI_ACCOUNTS and any(
+        i["id"] == ids.WI_ACCOUNT_SEARCH for i in spec["inputs"]))
+    status, body = post_key(client, *listing, {
+        f"{ids.WI_ACCOUNT_SEARCH}.value": "", f"{ids.WI_SELECT}.value": [],
+        f"{ids.WI_HISTORY}.data": []}, changed=[f"{ids.WI_HISTORY}.data"])
+    assert status == 200, body
+    rows = {r["id"]: r for r in body["response"][ids.WI_ACCOUNTS]["rowData"]}
+    assert {a: (r["county"], r["territory"]) for a, r in rows.items()} == {
+        "A1": ("Riverside North", "T1"), "A2": ("Market Green", "T1"),
+        "A3": ("Canal Wharf", "T2")}
