@@ -120,9 +120,11 @@ def checked(units: int | None, layer_name: str, errors: list[str], warnings: lis
                          units))
         parts.append(dbc.Alert(done.format(name=layer_name, count=formatting.count(units)),
                                color="success"))
-    problems = errors + warnings
-    if problems:
-        parts.append(problem_lines(problems))
+    if errors:
+        parts.append(problem_lines(errors))
+    if warnings:  # kept with the layer: repairs, shapes left out, overlaps and gaps
+        parts.append(html.Div(_("Warnings:"), className="fw-semibold mt-2"))
+        parts.append(problem_lines(warnings))
     if added and units is not None:
         parts.append(html.Div([
             html.P(_("Run the data on it: each account is placed into the unit holding its "

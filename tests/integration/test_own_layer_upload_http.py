@@ -208,3 +208,24 @@ def test_add_with_a_forged_viewer_stores_nothing(empty_app):
     assert status == 200
     assert "The boundary file is no longer here: upload it again." in json.dumps(shown)
     assert unit_layers.names(engine_of(empty_app)) == []
+
+
+def test_repairs_and_overlaps_are_listed_as_warnings_and_the_layer_is_added(empty_app):
+    """Feature 1 (01, the square 650-700 km x 6,600-6,650 km) drawn as a bow tie: repaired
+    into two triangles, which leave the rest of the square a gap; and feature 2 (02)
+    pushed 10 km west over 01's square: an overlap. Warnings, not refusals."""
+    data = json.loads(BOUNDARIES.read_bytes())
+    data["features"][0]["geometry"]["coordinates"] = [[
+        [650000, 6600000], [700000, 6650000], [700000, 6600000], [650000, 6650000],
+        [650000, 6600000]]]
+    ring = data["features"][1]["geometry"]["coordinates"][0]
+    data["features"][1]["geometry"]["coordinates"] = [[[x - 10000, y] for x, y in ring]]
+    client = sign_in(empty_app.server.test_client(), "boss", PASSWORD)
+    _status, answer = upload_boundaries(client, empty_app, json.dumps(data).encode())
+    status, shown = press(client, empty_app, ids.LAYER_ADD, answer[ids.LAYER_TOKEN]["data"])
+    text = json.dumps(shown, ensure_ascii=False)
+    assert status == 200
+    assert "Layer fr added: 7 units." in text and "Warnings:" in text
+    assert "warning: departements.geojson feature 1: invalid geometry repaired (" in text
+    assert "property code: unit 02 overlaps unit 01 (feature 1) over" in text
+    assert unit_layers.names(engine_of(empty_app)) == ["fr"]
