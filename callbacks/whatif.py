@@ -250,7 +250,9 @@ def _county_or_slider_edit(frames, changes: changeset.Changes, action: str, form
         share = float(form.get("share") or 0) / 100
         if not (source and target):
             raise ValueError(_("Choose the territory handing over and the one receiving."))
-        return (scenario_impact.handover(frames, changes, source, target, share),
+        # a vacant territory's (or a rep without a home's) base: its units' centres
+        return (scenario_impact.handover(frames, changes, source, target, share,
+                                         geography.table),
                 _("handed {share} of {source}'s accounts to {target}").format(
                     share=formatting.percent(share), source=source, target=target))
     raise ValueError(f"unknown action {action}")  # i18n: not shown (no button sends it)

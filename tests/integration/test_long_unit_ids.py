@@ -122,3 +122,14 @@ def test_the_account_list_names_each_accounts_lsoa(client, app):
     assert {a: (r["county"], r["territory"]) for a, r in rows.items()} == {
         "A1": ("Riverside North", "T1"), "A2": ("Market Green", "T1"),
         "A3": ("Canal Wharf", "T2")}
+
+
+def test_a_handover_measures_from_the_lsoas_centres(client, app):
+    """The reps have no home: T2's base is the centre of its LSOA, E01000003 (0.095° W).
+    Half of T1's two accounts, the nearest first: A2 (0.105° W) before A1 (0.115° W).
+    Before, the base was looked up among the US counties: 'Territory T2 has no rep home
+    and no county to measure distance from.'"""
+    handed = press(client, app, ids.WI_HANDOVER_APPLY, [], **{
+        ids.WI_HANDOVER_FROM: "T1", ids.WI_HANDOVER_TO: "T2", ids.WI_HANDOVER_SHARE: 50})
+    assert handed[ids.WI_ALERT]["color"] == "success", handed[ids.WI_ALERT]
+    assert handed[ids.WI_HISTORY]["data"][-1]["changes"]["account_overrides"] == {"A2": "T2"}
