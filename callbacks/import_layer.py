@@ -6,8 +6,9 @@ functions of ``territory-dashboard layers add``; "Use this layer for the data" r
 stores nothing, and data with an account or alignment row outside the layer is not
 written.
 
-Check and Add run as a background job (``callbacks/background.py``): 30,000 units take
-16 s of CPU to check, 23 s to add, longer than a request should. The job has no session:
+Check, Add and Use run as background jobs (``callbacks/background.py``): 30,000 units
+take 16 s of CPU to check, 23 s to add, longer than a request should; Use places every
+account and writes the data. The job has no session:
 the upload's answer signs the viewer for it (``guard.viewer_token``), for the staged
 file's owner and the page's language, and the job checks that this user is still an
 active leader."""
@@ -77,6 +78,18 @@ def _check_or_add(service: DataService, viewer, adding: bool, staged, id_propert
     result = (custom_layers.add_layer(*arguments, actor=f"web:{viewer.username}"[:100]) if adding
               else custom_layers.check_layer(*arguments))
     return _report(result, name, adding)
+
+
+def _use(service: DataService, name: str):
+    """``units layer:NAME``: what it did, or why nothing was written."""
+    try:
+        switched = custom_layers.use_layer(service.engine, name)
+    except LookupError as error:
+        return layout.switched(None, [str(error)])
+    except store.StaleData:
+        return layout.switched(None, [_(
+            "the data changed meanwhile (an import or an applied scenario): try again")])
+    return layout.switched(switched.done, switched.problems)
 
 
 def register(app: dash.Dash, service: DataService) -> None:
@@ -151,22 +164,23 @@ def register(app: dash.Dash, service: DataService) -> None:
         Output(ids.LAYER_USE_RESULT, "children"),
         Input(ids.LAYER_USE, "n_clicks"),
         State(ids.LAYER_ADDED, "data"),
+        State(ids.LAYER_TOKEN, "data"),
+        background=True,
+        running=[(Output(ids.LAYER_USE, "disabled"), True, False)],
         prevent_initial_call=True,
     )
     @guard.level("leader")
-    def use_layer(clicks, name):
-        """Fires on "Use this layer for the data". Does what ``units layer:NAME`` does,
-        all or nothing; returns what it did or why nothing was written."""
+    def use_layer(clicks, name, data):
+        """Fires on "Use this layer for the data"; runs in the background (every account
+        placed, the data written). Does what ``units layer:NAME`` does, all or nothing;
+        returns what it did or why nothing was written."""
         if not clicks or not isinstance(name, str):
             return no_update
-        try:
-            switched = custom_layers.use_layer(service.engine, name)
-        except LookupError as error:
-            return layout.switched(None, [str(error)])
-        except store.StaleData:
-            return layout.switched(None, [_(
-                "the data changed meanwhile (an import or an applied scenario): "
-                "try again")])
-        return layout.switched(switched.done, switched.problems)
+        service.engine.dispose(close=False)
+        viewer = guard.viewer_from_token(secret, _field(data, "viewer"))
+        if not still_leader(service, viewer):
+            return layout.refused(_("The boundary file is no longer here: upload it again."))
+        with translation.use(viewer.language):
+            return _use(service, name)
 
     del read_upload, check_or_add, use_layer

@@ -71,10 +71,15 @@ def press(client, app, button: str, data, id_property="code", name_property="nom
     return job.status, job.answer()[ids.LAYER_RESULT]["children"]
 
 
-def use(client, app, layer="fr"):
-    status, body = post_callback(client, app, (ids.LAYER_USE_RESULT, "children"), {
-        f"{ids.LAYER_USE}.n_clicks": 1, f"{ids.LAYER_ADDED}.data": layer})
-    return status, json.dumps((body or {}).get("response", {}), ensure_ascii=False)
+def use(client, app, data, layer="fr"):
+    """"Use this layer for the data" pressed (``data``: the upload's store); the job run
+    to its end. (status of the call that starts it, what it shows as JSON text)."""
+    job = Job(client, app, (ids.LAYER_USE_RESULT, "children"), {
+        f"{ids.LAYER_USE}.n_clicks": 1, f"{ids.LAYER_ADDED}.data": layer,
+        f"{ids.LAYER_TOKEN}.data": data})
+    if job.status != 200:
+        return job.status, ""
+    return job.status, json.dumps(job.answer(), ensure_ascii=False)
 
 
 def test_a_leader_uploads_the_departements_and_the_data_runs_on_them(empty_app, tmp_path,
@@ -104,7 +109,7 @@ def test_a_leader_uploads_the_departements_and_the_data_runs_on_them(empty_app, 
     assert find(shown, ids.LAYER_ADDED)["data"] == "fr"
     assert unit_layers.names(engine_of(empty_app)) == ["fr"]
 
-    status, said = use(client, empty_app)
+    status, said = use(client, empty_app, token)
     assert status == 200
     assert "units: layer:fr (7 units); import data naming them next" in said
     files = [(p.name, p.read_bytes()) for p in sorted((DATA / "departements_data").iterdir())]
@@ -122,16 +127,15 @@ def test_using_the_layer_on_data_outside_it_writes_nothing_and_says_why(empty_ap
     switch lists the account and the alignment row, and the data stays as it was."""
     client = sign_in(empty_app.server.test_client(), "boss", PASSWORD)
     engine = engine_of(empty_app)
-    _status, answer = upload_boundaries(client, empty_app)
-    press(client, empty_app, ids.LAYER_ADD, answer[ids.LAYER_TOKEN]["data"])
+    data = upload_boundaries(client, empty_app)[1][ids.LAYER_TOKEN]["data"]
+    press(client, empty_app, ids.LAYER_ADD, data)
     files = {"territories.csv": "territory_id,territory_name,region\nT1,One,West\n",
              "alignment.csv": "county_fips,territory_id,effective_from\n06037,T1,2026-01-01\n",
              "accounts.csv": "account_id,account_name,county_fips,lat,lon,annual_potential\n"
                              "A1,Acme,06037,34.05,-118.24,1000\n"}
-    assert import_files(engine, [(n, t.encode()) for n, t in files.items()]).ok, \
-        import_files(engine, [(n, t.encode()) for n, t in files.items()]).errors
+    assert import_files(engine, [(n, t.encode()) for n, t in files.items()]).ok
     version = store.data_version(engine)
-    status, said = use(client, empty_app)
+    status, said = use(client, empty_app, data)
     assert status == 200
     assert "Nothing was written: 2 problems, the data stays on its units." in said
     assert "account A1: outside every unit of fr and names none of its units (06037)" in said
@@ -180,7 +184,7 @@ def test_a_managers_forged_calls_get_nothing_and_store_nothing(empty_app):
     for button in (ids.LAYER_CHECK, ids.LAYER_ADD):
         status, shown = press(manager, empty_app, button, token)
         assert status == 403 and shown is None
-    assert use(manager, empty_app)[0] == 403
+    assert use(manager, empty_app, token)[0] == 403
     assert unit_layers.names(engine_of(empty_app)) == []
 
 
