@@ -4,12 +4,17 @@ changed one unit move at a time, and every boundary move scored at once with num
 Objective (lower is better), summed over territories t and measures m with
 weights w_m, where d = total ÷ target − 1 and tol_m the measure's tolerance:
 
-    w_m × (PENALTY × max(0, |d| − tol_m) + d²)  +  compactness × cut edges
+    w_m × (PENALTY × max(0, |d| − tol_m) + STEP × [|d| > tol_m] + d²)
+        +  compactness × cut edges
 
-The penalty puts "within tolerance" first; Σ d² is the dispersion, which is what
-the balance index (1 − std ÷ mean) reads; cut edges are the secondary, compactness
-term. A move changes two territories only, so its score change comes from their
-two rows, for every candidate at once.
+The penalty puts "within tolerance" first; the step counts the territories outside
+(without it the distance outside is all that counts, and the search spread a miss
+over many territories just outside: at size L with splits 35% of territories within
+±5%, with it 80%, the balance index 0.867 and 0.861; a step of 2 or 5 gathered the
+misses into fewer territories further out, index 0.85 and 0.79); Σ d² is the
+dispersion, which is what the balance index (1 − std ÷ mean) reads; cut edges are the
+secondary, compactness term. A move changes two territories only, so its score change
+comes from their two rows, for every candidate at once.
 
 Scoring is incremental: the score change of every directed edge u → v (u moving
 to v's territory) is kept, with each unit's count of neighbours per territory
@@ -32,6 +37,8 @@ from dashboard.design.graph import UnitGraph, keeps_connected
 
 #: weight of the distance outside the tolerance band against the squared deviation
 PENALTY = 100.0
+#: score of a territory being outside the band at all, as much as 1 point further out
+STEP = 1.0
 #: score changes smaller than this are float noise, not improvements
 EPSILON = 1e-12
 
@@ -56,7 +63,8 @@ class Problem:
         """Balance score of territory rows (..., measures) -> (...)."""
         deviation = totals / self.target - 1
         outside = np.maximum(np.abs(deviation) - self.tolerance, 0.0)
-        return (self.weight * (PENALTY * outside + deviation * deviation)).sum(axis=-1)
+        return (self.weight * (PENALTY * outside + STEP * (outside > 0)
+                               + deviation * deviation)).sum(axis=-1)
 
     def deviation(self, totals: np.ndarray) -> np.ndarray:
         return totals / self.target - 1
