@@ -317,10 +317,10 @@ def outlines(data: ScopedData, changes: changeset.Changes) -> dict:
     (a 181-move rebalance dissolves ~100 territories once, not on every redraw)."""
     if not changes.county_moves:
         return boundaries.EMPTY
-    moves = dict(changes.county_moves)
+    moves, shapes = dict(changes.county_moves), data.geography().table["geometry"]
     return data.memo("whatif_outlines", (boundaries.moves_key(moves), translation.language()),
                         lambda f: boundaries.proposed_outlines(
-                            f.alignment["territory_id"], moves, _labels(data, True)))
+                            f.alignment["territory_id"], moves, _labels(data, True), shapes))
 
 
 def register(app: dash.Dash, service: DataService) -> None:

@@ -249,11 +249,14 @@ def county_of_points(lats: Iterable[float], lons: Iterable[float]) -> np.ndarray
 
 
 def dissolve(
-    county_fips_by_territory: Mapping[str, Sequence[str]], tolerance_deg: float = 0.01
+    county_fips_by_territory: Mapping[str, Sequence[str]], tolerance_deg: float = 0.01,
+    geometry: pd.Series | None = None,
 ) -> dict[str, BaseGeometry]:
     """One simplified outline per territory, for drawing only (the union of
-    its counties; topology-preserving simplification keeps holes and islands)."""
-    geometry = load_counties()["geometry"]
+    its counties; topology-preserving simplification keeps holes and islands).
+    ``geometry``: the units' shapes by id, when they are not the US counties (a layer of
+    one's own)."""
+    geometry = load_counties()["geometry"] if geometry is None else geometry
     outlines = {}
     for territory_id, fips_list in county_fips_by_territory.items():
         parts = geometry.reindex(list(fips_list)).dropna().to_numpy()

@@ -40,9 +40,11 @@ def reshaped(base: pd.Series, county_moves: Mapping[str, str]) -> list[str]:
 
 
 def proposed_outlines(base: pd.Series, county_moves: Mapping[str, str],
-                      labels: Mapping[str, str] | None = None) -> dict:
+                      labels: Mapping[str, str] | None = None,
+                      shapes: pd.Series | None = None) -> dict:
     """GeoJSON outlines of the reshaped territories under the moves; each
-    feature carries its territory id and an escaped tooltip."""
+    feature carries its territory id and an escaped tooltip. ``shapes``: the units'
+    geometry by id (the data's Geography; default: the US counties)."""
     if not county_moves:
         return EMPTY
     territories = reshaped(base, county_moves)
@@ -51,7 +53,7 @@ def proposed_outlines(base: pd.Series, county_moves: Mapping[str, str],
     for fips, territory in alignment.items():
         if territory in members:
             members[territory].append(fips)
-    shapes = us_atlas.dissolve(members, tolerance_deg=SIMPLIFY_DEGREES)
+    shapes = us_atlas.dissolve(members, tolerance_deg=SIMPLIFY_DEGREES, geometry=shapes)
     labels = labels or {}
     features = []
     for territory, geometry in sorted(shapes.items()):

@@ -15,6 +15,7 @@ Accounts A1 (E01000001, potential 100k), A2 (E01000002, 200k), A3 (E01000003, 30
 from __future__ import annotations
 
 import pytest
+from shapely.geometry import shape
 
 from dashboard.layers import topojson
 from layouts import ids
@@ -96,7 +97,14 @@ def test_the_what_if_editor_moves_an_lsoa_between_territories(client, app):
     # the middle square borders both: T1 (E01000001) and T2 stay in one piece
     assert moved[ids.WI_ALERT] == {**moved[ids.WI_ALERT], "color": "success",
                                    "children": "Moved Market Green to T2."}
-    rows = {r["id"]: r for r in show(client, app, steps)[ids.WI_TOUCHED]["rowData"]}
+    shown = show(client, app, steps)
+    # the proposed outlines: T1 the west square alone, T2 the two eastern ones
+    outlines = {f["properties"]["territory_id"]: shape(f["geometry"]).bounds
+                for f in shown[ids.WI_OUTLINES]["data"]["features"]}
+    assert outlines.keys() == {"T1", "T2"}
+    assert outlines["T1"] == pytest.approx((-0.12, 51.5, -0.11, 51.51))
+    assert outlines["T2"] == pytest.approx((-0.11, 51.5, -0.09, 51.51))
+    rows = {r["id"]: r for r in shown[ids.WI_TOUCHED]["rowData"]}
     # A2 (potential 200k, O2 10k won) goes with E01000002 from T1 to T2
     assert (rows["T1"]["accounts_before"], rows["T1"]["accounts_after"]) == (2, 1)
     assert (rows["T1"]["potential_before"], rows["T1"]["potential_after"]) == (300_000, 100_000)
