@@ -14,10 +14,10 @@ from dash import Input, Output, State, no_update
 
 from callbacks import guard
 from dashboard.access import users
-from dashboard.geo.territory_shapes import state_outlines
 from dashboard.i18n.translation import _
 from dashboard.ingest import first_run
 from dashboard.metrics.periods import to_day
+from dashboard.runtime import geography
 from dashboard.runtime.service import DataService
 from dashboard.runtime.units import own_units
 from dashboard.storage import store
@@ -93,9 +93,12 @@ def company(service: DataService):
     summary = first_run.company_summary(dataset.accounts, dataset.opportunities, as_of)
     points = service.derived(("first_run_points", as_of),
                              lambda frames: _account_points(frames, to_day(as_of)))
+    units = service.geography()
+    outlines = service.derived(("first_run_outlines",),
+                               lambda _frames: geography.outlines(units))
     settings = service.settings
-    return layout.company(summary, points, state_outlines(), settings.tile_url,
-                          settings.tile_attribution)
+    return layout.company(summary, points, outlines, settings.tile_url,
+                          settings.tile_attribution, fit=units.own)
 
 
 def page(service: DataService, content=None):

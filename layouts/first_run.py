@@ -187,10 +187,11 @@ def checklist(current: str | None, body, as_of: html.Div, accounts: int,
     ], className="mb-3 first-run")
 
 
-def company(summary: dict, points: dict, states: dict, tile_url: str,
-            tile_attribution: str) -> html.Div:
+def company(summary: dict, points: dict, outlines: dict, tile_url: str,
+            tile_attribution: str, fit: bool = False) -> html.Div:
     """The company as a whole before any territory exists: its figures and
-    its accounts on the map (customers and prospects, clustered)."""
+    its accounts on the map (customers and prospects, clustered) over
+    ``outlines`` (the US states, or a layer's own areas: ``fit`` the map to them)."""
     growth = (summary["bookings"] / summary["prior_bookings"] - 1
               if summary["prior_bookings"] else None)
     cards = components.kpi_strip([
@@ -208,7 +209,8 @@ def company(summary: dict, points: dict, states: dict, tile_url: str,
     layers = [dl.TileLayer(url=tile_url, attribution=tile_attribution, opacity=0.6)
               ] if tile_url else []
     layers += [
-        dl.GeoJSON(data=states, interactive=False, style=MAP_NS("stateStyle")),
+        dl.GeoJSON(data=outlines, interactive=False, style=MAP_NS("stateStyle"),
+                   zoomToBounds=fit),
         dl.GeoJSON(data=points, cluster=True, zoomToBoundsOnClick=True,
                    pointToLayer=MAP_NS("accountPoint"), clusterToLayer=MAP_NS("accountCluster"),
                    superClusterOptions={"radius": 60, "maxZoom": 11}),

@@ -14,8 +14,9 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from dashboard.geo import us_atlas
+from dashboard.geo.territory_shapes import state_outlines, with_array_rings
 from dashboard.i18n.unit_words import UnitWords
-from dashboard.layers import map_topology
+from dashboard.layers import map_topology, topojson
 from dashboard.storage import unit_layers
 
 
@@ -85,3 +86,34 @@ def _own(engine: Engine, name: str) -> Geography:
                           "geometry": units["geometry"]}, index=units.index)
     return Geography(custom_layers.map_key(engine, name), units["area_km2"],
                      layer.adjacency, units["name"].astype(object), table, own=True)
+
+
+#: degrees: the outlines are read at a country's zoom, as the counties are
+OUTLINE_TOLERANCE = map_topology.TOLERANCE[map_topology.COUNTIES]
+#: more areas than this draw as the layer's one outer border (a layer of ZIP areas without
+#: parents would put megabytes of lines under the accounts)
+MAX_OUTLINES = 500
+
+
+def outlines(geography: Geography) -> dict:
+    """The areas a map draws under its accounts before any territory exists, as GeoJSON
+    (features with ``id`` and ``name``): the US states, or on a layer of one's own its
+    parent areas (a unit without a parent stands for itself), else its units, dissolved
+    through their shared arcs (``map_topology.build``) and simplified for a country's zoom."""
+    if not geography.own:
+        return state_outlines()
+    table = geography.table
+    alone = table["state_fips"].isna()
+    area_of = table["state_fips"].astype(object).where(~alone, table.index.to_series())
+    names = dict(zip(area_of, area_of, strict=True))  # a parent area: its id
+    names.update(geography.labels[alone])  # a unit standing for itself: its name
+    if area_of.nunique() > MAX_OUTLINES:
+        area_of = pd.Series("", index=table.index, dtype=object)
+        names = {"": ""}
+    topology = map_topology.build(geography.map_layer, table.index, area_of, units=False,
+                                  tolerance=OUTLINE_TOLERANCE)
+    features = [us_atlas.to_geojson_feature(
+                    feature.geometry, {"id": str(feature.id), "name": str(names[feature.id])})
+                for feature in topojson.decode(topology, "territories")
+                if feature.geometry is not None]
+    return with_array_rings({"type": "FeatureCollection", "features": features})
