@@ -11,8 +11,12 @@ in R3, none in R2.
 
 from __future__ import annotations
 
+import dataclasses
+
+import shapely
 from shapely.geometry import Point, shape
 
+from dashboard.runtime import geography
 from layouts import ids
 from tests.dash_http import post_callback, sign_in
 from tests.integration.test_first_run_http import PASSWORD as US_PASSWORD
@@ -66,3 +70,21 @@ def test_on_us_data_the_first_run_map_still_draws_the_states(started):  # noqa: 
     assert {"Washington", "Colorado", "Texas", "Massachusetts"} <= states  # the accounts'
     assert not any("id" in f["properties"] for f in outlines["data"]["features"])
     assert not outlines.get("zoomToBounds")  # the map opens on the United States
+
+
+def test_a_layer_without_parents_draws_its_units_and_a_big_one_its_border(export_only,  # noqa: F811
+                                                                           monkeypatch):
+    """No parent on the units: each unit, named; past MAX_OUTLINES areas: one outer border
+    (the seven départements make one polygon, their union)."""
+    app, _folder = export_only
+    own = app.server.extensions["territory_service"].geography()
+    orphans = dataclasses.replace(own, table=own.table.assign(state_fips=None))
+    features = geography.outlines(orphans)["features"]
+    names = {f["properties"]["id"]: f["properties"]["name"] for f in features}
+    assert sorted(names) == ["01", "02", "03", "04", "05", "06", "2A"]
+    assert names["2A"] == "Île-Claire"
+    monkeypatch.setattr(geography, "MAX_OUTLINES", 6)
+    border = geography.outlines(orphans)["features"]
+    assert len(border) == 1
+    union = shapely.union_all(list(own.table["geometry"]))
+    assert shape(border[0]["geometry"]).symmetric_difference(union).area < 0.01 * union.area
