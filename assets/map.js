@@ -13,6 +13,7 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
     },
     map: {
         territoryStyle: function (feature, context) {
+            if (window.tdPatchGeoJSON) { window.tdPatchGeoJSON(); }  // geojson_restyle.js
             const hideout = (context && context.hideout) || {};
             const key = hideout.key || "default";
             window.territoryMapHideouts = window.territoryMapHideouts || {};
@@ -114,6 +115,7 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
             });
         },
         countyStyle: function (feature, context) {
+            if (window.tdPatchGeoJSON) { window.tdPatchGeoJSON(); }  // geojson_restyle.js
             const hideout = (context && context.hideout) || {};
             window.territoryMapHideouts = window.territoryMapHideouts || {};
             window.territoryMapHideouts.whatif = hideout;
@@ -160,6 +162,7 @@ window.territoryMap = Object.assign({}, window.territoryMap, {
            colour, zip -> scenario territory), changed (moved in the scenario),
            selected, names and words: all from the server. */
         zipStyle: function (feature, context) {
+            if (window.tdPatchGeoJSON) { window.tdPatchGeoJSON(); }  // geojson_restyle.js
             const hideout = (context && context.hideout) || {};
             window.territoryMapHideouts = window.territoryMapHideouts || {};
             window.territoryMapHideouts.whatifZips = hideout;
