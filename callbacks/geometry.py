@@ -33,8 +33,9 @@ REVALIDATE = "private, no-cache"
 
 
 def _geography(data: ScopedData | DataService):
-    """The data's geography (``runtime.geography``), from a viewer's data or the service."""
-    return (data.service if isinstance(data, ScopedData) else data).geography()
+    """The data's geography (``runtime.geography``), from a viewer's data (as of its
+    request's stamp) or the service."""
+    return data.geography()
 
 
 def state_lines(data: ScopedData) -> dict:
