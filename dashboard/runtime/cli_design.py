@@ -307,13 +307,14 @@ def cmd_design(settings, args: argparse.Namespace) -> int:
                   f"within ±{args.tolerance * 100:g}%: {m.within_tolerance:.0%} of territories")
     # on the engine's units (a split county's accounts are units of their own); by
     # county a territory may hold a split county's accounts beyond its own counties
+    one, many = ("unit", "units") if geography.own else ("county", "counties")
     print(f"contiguous: {'yes' if result.figures.contiguous else 'no'} "
-          f"(by county alone: {'yes' if reading.contiguous else 'no'}); cut edges between "
-          f"counties {reading.cut_before} -> {reading.cut_after}")
-    print(f"{len(reading.county_moves)} counties moved, {len(reading.overrides)} named-account "
+          f"(by {one} alone: {'yes' if reading.contiguous else 'no'}); cut edges between "
+          f"{many} {reading.cut_before} -> {reading.cut_after}")
+    print(f"{len(reading.county_moves)} {many} moved, {len(reading.overrides)} named-account "
           f"overrides, {reading.disruption:.1%} of T12 bookings change territory")
     if reading.empty:
-        print(f"left without a county: {', '.join(reading.empty)}")
+        print(f"left without a {one}: {', '.join(reading.empty)}")
     print(f"seconds: {seconds:.1f} (stopped: {_stopped(result)})")
     print(f"saved as draft scenario {record.id}: {record.name}")
     if any(result.missed_by.get(m, 0.0) > 1e-12 for m in balance):

@@ -237,7 +237,8 @@ def test_the_design_engine_balances_potential_on_the_layer(instance, capsys):
     printed = capsys.readouterr().out
     assert "potential (balanced): balance index 0.600 -> 0.900" in printed
     assert "largest deviation from the target 10.00%" in printed
-    assert "1 counties moved" in printed and "contiguous: yes" in printed
+    assert "1 units moved" in printed and "contiguous: yes (by unit alone: yes)" in printed
+    assert "count" not in printed.replace("account", "")  # the layer's units, not counties
 
 
 def test_the_layer_in_use_is_not_replaced_by_a_file_lacking_its_units(instance, tmp_path):
