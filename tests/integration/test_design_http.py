@@ -178,3 +178,16 @@ def test_a_design_the_time_limit_cut_in_its_growth_says_so(demo_app, monkeypatch
             service, [], 60, ["potential"], None, viewer=LEADER,
             settings=whatif_rebalance.SearchSettings(time_limit=1))
     assert "3\u202f221 comtés ou parties de comté" in message, message
+
+
+def test_a_design_the_time_limit_stopped_before_the_band_says_more_time_may_help(demo_app):
+    """One second is far too short to bring the 60 territories within ±5% (45 s does):
+    the text says the time limit stopped it, after the label's 'not every territory is
+    within ±5%'; the oversize counties are split, so more time can help."""
+    service = demo_app.server.extensions["territory_service"]
+    _steps, message, color, _points = whatif_design.design(
+        service, [], 60, ["potential"], None, viewer=LEADER,
+        settings=whatif_rebalance.SearchSettings(time_limit=1))
+    assert color == "success"
+    assert "not every territory is within ±5%" in message
+    assert message.endswith(" Stopped at the time limit: more time may balance it further.")
