@@ -135,3 +135,20 @@ def register(app: dash.Dash, service: DataService) -> None:
         return response
 
     app.server.add_url_rule(GEOMETRY_ROUTE, "td_geometry", serve_geometry)
+
+    @app.server.after_request
+    def preload_territories(response):
+        """The map page (``/``, where the sign-in lands) tells the browser to fetch its
+        territories with the page (``Link: rel=preload``, matching the page's own fetch:
+        same URL, credentials same-origin), not after the content's answer that names
+        them: at size L that answer took 0.23-0.43 s before the fetch could start. Only
+        for a viewer the map page is drawn for (a rep's opens elsewhere)."""
+        viewer = guard.viewer()
+        if (request.method == "GET" and request.path == dash.get_relative_path("/")
+                and response.status_code == 200 and response.mimetype == "text/html"
+                and viewer is not None and viewer.may_call("manager")):
+            url = territories(guard.data(service))["url"]
+            response.headers.add("Link", f"<{url}>; rel=preload; as=fetch; crossorigin=anonymous")
+        return response
+
+    del preload_territories

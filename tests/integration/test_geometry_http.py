@@ -80,3 +80,18 @@ def test_a_manager_gets_their_region_only_even_from_a_forged_url(demo_app, servi
     assert {c["properties"]["county"] for c in units(forged)} == {LOS_ANGELES}
     assert "60601" not in text and "Chicago" not in text and COOK not in text
     assert not any(f'"{t}"' in text for t in others)
+
+
+def test_the_map_page_preloads_its_territories(demo_app, service):
+    """The map page names its territories' URL (the one its content answer gives) in a
+    preload header, so the browser fetches them with the page; a rep's or a signed-out
+    answer names none."""
+    leader = get(sign_in(demo_app.server.test_client()), "/")
+    assert leader.status_code == 200 and leader.mimetype == "text/html"
+    url = f"/_td/geometry/territories.json?v={service.data_stamp()}"
+    assert leader.headers.get_all("Link") == [
+        f"<{url}>; rel=preload; as=fetch; crossorigin=anonymous"]
+    west = get(sign_in(demo_app.server.test_client(), "manager-west"), "/")
+    assert west.headers.get_all("Link") == [leader.headers["Link"]]  # scoped by the session
+    assert get(sign_in(demo_app.server.test_client(), "r046"), "/").headers.get_all("Link") == []
+    assert get(demo_app.server.test_client(), "/").headers.get_all("Link") == []
