@@ -169,16 +169,16 @@ def wide_grid() -> tuple[UnitGraph, list[str]]:
 def test_a_time_limit_shorter_than_the_growth_stops_it_with_every_unit_assigned():
     # from scratch with a tenth of a second: the clock runs out inside the growth; the
     # units it has not reached go to the territory fewest edges away, every territory
-    # stays one piece, and the answer comes back within the limit and a quarter second
-    # (CPU time, as in the test above). Before, the growth ran to its end: 0.45-0.56 s of
-    # CPU, and growth_cut 0.
+    # stays one piece, and says so (growth_cut). Before, the growth ran to its end:
+    # growth_cut 0 and 0.45-0.56 s of CPU. The cut is the guard; the CPU bound only
+    # catches a runaway (0.17-0.30 s measured, up to 0.51 s at a load of 8-9 on 2 cores).
     graph, bases = wide_grid()
     limit = 0.1
     gc.collect()
     started = time.process_time()
     result = design(graph, len(bases), Settings(tolerance=0.05, time_limit=limit),
                     home_bases=bases)
-    assert time.process_time() - started < limit + 0.25
+    assert time.process_time() - started < limit + 0.6
     assert result.stopped_by == "time"
     assert 0 < result.growth_cut < graph.size  # cut short, and said so
     assert result.assignment.min() >= 0
@@ -195,7 +195,9 @@ def test_the_growth_stops_at_its_deadline_and_fills_in_the_rest():
     started = time.process_time()
     assign, cut = grow(graph, graph.positions(bases), target, locks,
                        deadline=time.monotonic() + 0.05)
-    assert time.process_time() - started < 0.05 + 0.1  # before: the whole growth, 0.3-0.5 s
+    # the cut is the guard; the CPU bound catches a runaway (before: the whole growth,
+    # 0.3-0.5 s; after 0.06-0.08 s)
+    assert time.process_time() - started < 0.05 + 0.2
     assert 0 < cut < graph.size
     assert assign.min() >= 0
     assert (pieces(graph, assign, k) == 1).all()
