@@ -122,7 +122,7 @@ class FakeService:
     def derived(self, _key, compute, at=None):
         return compute((at or self.current())[1])
 
-    def geography(self):
+    def geography(self, _stamp=None):
         from dashboard.runtime import geography
 
         return geography.counties()  # the US counties: none of the hand-built ones
