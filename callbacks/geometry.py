@@ -19,7 +19,7 @@ from dash import ClientsideFunction, Input, Output
 from dash.exceptions import PreventUpdate
 from flask import Response, abort, request
 
-from callbacks import guard
+from callbacks import guard, outage
 from dashboard.geo.territory_shapes import state_outlines
 from dashboard.runtime.scoped import ScopedData
 from dashboard.runtime.service import DataService
@@ -143,12 +143,20 @@ def register(app: dash.Dash, service: DataService) -> None:
         same URL, credentials same-origin), not after the content's answer that names
         them: at size L that answer took 0.23-0.43 s before the fetch could start. Only
         for a viewer the map page is drawn for (a rep's opens elsewhere)."""
-        viewer = guard.viewer()
-        if (request.method == "GET" and request.path == dash.get_relative_path("/")
-                and response.status_code == 200 and response.mimetype == "text/html"
-                and viewer is not None and viewer.may_call("manager")):
+        if not (request.method == "GET" and request.path == dash.get_relative_path("/")
+                and response.status_code == 200 and response.mimetype == "text/html"):
+            return response  # looked at first: only the map page reads the viewer and data
+        try:
+            viewer = guard.viewer()
+            if viewer is None or not viewer.may_call("manager"):
+                return response
             url = territories(guard.data(service))["url"]
-            response.headers.add("Link", f"<{url}>; rel=preload; as=fetch; crossorigin=anonymous")
+        except Exception as error:  # a database outage: the page goes without the hint
+            if outage.is_database_outage(error):
+                return response
+            raise
+        response.headers.add("Link",  # i18n: not shown
+                             f"<{url}>; rel=preload; as=fetch; crossorigin=anonymous")
         return response
 
     del preload_territories
