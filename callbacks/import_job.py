@@ -91,6 +91,17 @@ def still_leader(service: DataService, viewer: Viewer | None) -> bool:
     return current is not None and current.is_leader
 
 
+def job_leader(service: DataService, secret: str, signed) -> Viewer | None:
+    """A leader-only background job's viewer: the one the page signed (``signed``) while
+    still an active leader, else None (forged, expired, or no longer a leader: the page
+    is stale). The job runs in a process forked from the web server's, whose pooled
+    connections are the parent's and must not be used here (SQLAlchemy's "Using
+    Connection Pools with Multiprocessing"): they are dropped first."""
+    service.engine.dispose(close=False)
+    viewer = guard.viewer_from_token(secret, signed)
+    return viewer if still_leader(service, viewer) else None
+
+
 def register(app: dash.Dash, service: DataService, job: ImportJob) -> None:
     """The job's background callback and its Cancel."""
     secret = app.server.config["SECRET_KEY"]
@@ -113,13 +124,9 @@ def register(app: dash.Dash, service: DataService, job: ImportJob) -> None:
         nothing, the bar showing each step. Returns what the import did."""
         if job.idle(values):
             return no_update if single else (no_update,) * len(job.outputs)
-        # the job runs in a process forked from the web server's: its pooled
-        # connections are the parent's and must not be used here (SQLAlchemy's
-        # "Using Connection Pools with Multiprocessing")
-        service.engine.dispose(close=False)
-        viewer = guard.viewer_from_token(secret, job.viewer_of(values))
-        if not still_leader(service, viewer):
-            return job.gone()  # forged, expired, or no longer a leader: the page is stale
+        viewer = job_leader(service, secret, job.viewer_of(values))
+        if viewer is None:
+            return job.gone()
         # a run may bear an earlier run's name (a re-check after a cancelled
         # one): that run's Cancel is not this one's (Cancel is disabled until
         # the first progress, after this)

@@ -22,10 +22,10 @@ from dash import Input, Output, State, ctx, no_update
 from flask import current_app
 
 from callbacks import guard
-from callbacks.import_job import owner, still_leader
+from callbacks.import_job import job_leader, owner
 from callbacks.imports import decode_upload
 from dashboard.i18n import translation
-from dashboard.i18n.translation import _
+from dashboard.i18n.translation import N_, _
 from dashboard.ingest import staging
 from dashboard.layers.boundary_checks import ERROR, BoundaryLayer, suggested_properties
 from dashboard.layers.boundary_files import BoundaryFileError, read_boundary_file
@@ -35,6 +35,9 @@ from dashboard.storage import store
 from dashboard.storage.unit_layers import NAME_PATTERN
 from layouts import ids
 from layouts import import_layer as layout
+
+#: what the section says when the staged file or the signed leader is gone (the page is stale)
+GONE = N_("The boundary file is no longer here: upload it again.")
 
 
 def _staged(service: DataService, token, viewer=None) -> tuple[str, bytes] | None:
@@ -67,7 +70,7 @@ def _check_or_add(service: DataService, viewer, adding: bool, staged, id_propert
     """Check (``adding`` False) or add the staged file's layer as ``name``; what it found,
     or why the form's choice cannot be taken."""
     if staged is None:
-        return layout.refused(_("The boundary file is no longer here: upload it again."))
+        return layout.refused(_(GONE))
     if not isinstance(id_property, str) or not id_property:
         return layout.refused(_("Pick the property that holds the unit ids."))
     if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
@@ -149,12 +152,9 @@ def register(app: dash.Dash, service: DataService) -> None:
         the layer unless refused); returns what they found."""
         if not checks and not adds:
             return no_update
-        # the job runs in a process forked from the web server's: not its pooled
-        # connections (as callbacks/import_job.py)
-        service.engine.dispose(close=False)
-        viewer = guard.viewer_from_token(secret, _field(data, "viewer"))
-        if not still_leader(service, viewer):
-            return layout.refused(_("The boundary file is no longer here: upload it again."))
+        viewer = job_leader(service, secret, _field(data, "viewer"))
+        if viewer is None:
+            return layout.refused(_(GONE))
         with translation.use(viewer.language):
             return _check_or_add(service, viewer, ctx.triggered_id == ids.LAYER_ADD,
                                  _staged(service, _field(data, "token"), viewer),
@@ -176,10 +176,9 @@ def register(app: dash.Dash, service: DataService) -> None:
         returns what it did or why nothing was written."""
         if not clicks or not isinstance(name, str):
             return no_update
-        service.engine.dispose(close=False)
-        viewer = guard.viewer_from_token(secret, _field(data, "viewer"))
-        if not still_leader(service, viewer):
-            return layout.refused(_("The boundary file is no longer here: upload it again."))
+        viewer = job_leader(service, secret, _field(data, "viewer"))
+        if viewer is None:
+            return layout.refused(_(GONE))
         with translation.use(viewer.language):
             return _use(service, name)
 

@@ -17,17 +17,16 @@ from dash import Input, Output, State, no_update
 
 from callbacks import guard
 from callbacks.whatif_rebalance import (
+    PREPARING,
     Reporter,
     SearchSettings,
     answer_job,
     county_names,
     draft_changes,
     engine_refusal,
-    moves_text,
     overrides_text,
     point,
     prepare,
-    preparing_text,
     request_cancel,
     run_token,
     stopper,
@@ -36,6 +35,7 @@ from dashboard.design.graph import DesignError
 from dashboard.i18n import formatting
 from dashboard.i18n.formatting import percent
 from dashboard.i18n.translation import _, ngettext
+from dashboard.i18n.unit_words import UnitWords
 from dashboard.runtime.service import DataService
 from dashboard.views import whatif as view
 from dashboard.views.selection import Selection
@@ -61,8 +61,9 @@ def design(service: DataService, steps, territories, measures, as_of_text, token
     steps = list(steps or [])
     should_stop = stopper(service, token)
     reporter = Reporter(progress)
-    own = service.geography().own
-    reporter.say(0, preparing_text(own))
+    words = service.geography().words
+    own = words.own_layer
+    reporter.say(0, words.say(*PREPARING))
     frames, changes, prepared = prepare(service, viewer, steps, settings, chosen, as_of_text,
                                         False)
     today = len(prepared.tids)
@@ -167,7 +168,7 @@ def design_label(reading: design_runs.Reading, measures: list[str], territories:
         cut_after=formatting.count(reading.cut_after),
         km_before=formatting.number(reading.distance_before),
         km_after=formatting.number(reading.distance_after),
-        moves=moves_text(len(reading.county_moves), own_layer),
+        moves=UnitWords(own_layer).moves(len(reading.county_moves)),
         overrides=overrides_text(len(reading.overrides)),
         disruption=percent(reading.disruption, 1), seconds=formatting.number(seconds, 1))
     if not within:

@@ -30,7 +30,7 @@ from callbacks.whatif_drafts import posted_changes
 from dashboard.design.graph import DesignError
 from dashboard.i18n import formatting, translation
 from dashboard.i18n.formatting import percent
-from dashboard.i18n.translation import _, ngettext
+from dashboard.i18n.translation import N_, _, ngettext
 from dashboard.runtime.service import DataService
 from dashboard.views import whatif as view
 from dashboard.views.selection import Selection, resolve_as_of
@@ -190,8 +190,9 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
     chosen = budget / 100
     should_stop = stopper(service, token)
     reporter = Reporter(progress)
-    own = service.geography().own
-    reporter.say(0, preparing_text(own))
+    words = service.geography().words
+    own = words.own_layer
+    reporter.say(0, words.say(*PREPARING))
     frames, changes, prepared = prepare(service, viewer, steps, settings, (metric,),
                                         as_of_text, True)
     if prepared.bookings_share <= 0:
@@ -240,7 +241,7 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
         "cut borders {cut_before} → {cut_after}, disruption {disruption} of T12 bookings "
         "({seconds} s)").format(
         metric=design_reasons.measure_name(metric),
-        moves=moves_text(len(reading.county_moves), own),
+        moves=words.moves(len(reading.county_moves)),
         overrides=overrides_text(len(reading.overrides)),
         before=formatting.number(reading.balance_before[metric], 3),
         after=formatting.number(reading.balance_after[metric], 3),
@@ -260,16 +261,8 @@ def rebalance(service: DataService, steps, budget, metric, as_of_text, token=Non
             "warning" if cancelled else "success", points, chosen)
 
 
-def preparing_text(own_layer: bool) -> str:
-    """What a run's progress bar says first."""
-    return _("preparing the units") if own_layer else _("preparing the counties")
-
-
-def moves_text(count: int, own_layer: bool) -> str:
-    """"3 county moves" (``own_layer``: "3 unit moves") in a run's label."""
-    return (ngettext("{count} unit move", "{count} unit moves", count) if own_layer
-            else ngettext("{count} county move", "{count} county moves", count)).format(
-        count=formatting.count(count))
+#: what a run's progress bar says first (``UnitWords.say``: counties, or units)
+PREPARING = (N_("preparing the counties"), N_("preparing the units"))
 
 
 def overrides_text(count: int) -> str:
