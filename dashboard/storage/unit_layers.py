@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from dashboard.storage import db
-from dashboard.storage.models import UnitLayerRecord
+from dashboard.storage.models import Meta, UnitLayerRecord
 
 #: the app_meta key the data's unit layer is stored under (``dashboard.runtime.units``)
 META_KEY = "units"
@@ -30,12 +30,16 @@ NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 def save(engine: Engine, **fields: Any) -> None:
     """Add the layer ``fields["name"]``, or replace the one of that name; ``created_at``
-    is set anew either way, so it tells one version of a layer from the next. The data
-    stamp changes too (the maps and the pages' geography are kept by it)."""
+    is set anew either way, so it tells one version of a layer from the next. Replacing
+    the layer the data runs on changes the data stamp too (the maps and the pages'
+    geography are kept by it); another layer's does not, since a new stamp makes every
+    worker build its frames afresh."""
     from dashboard.storage.store import touch_stamp
 
     with Session(engine) as session, session.begin():
-        touch_stamp(session)
+        in_use = session.scalar(select(Meta.value).where(Meta.key == META_KEY))
+        if layer_of(in_use) == fields["name"]:
+            touch_stamp(session)
         session.merge(UnitLayerRecord(**fields, created_at=datetime.now(UTC).replace(tzinfo=None)))
 
 

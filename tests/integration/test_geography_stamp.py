@@ -23,11 +23,11 @@ from dashboard.storage import db
 BOUNDARIES = Path(__file__).resolve().parents[1] / "data" / "departements.geojson"
 
 
-def add(engine, rename: str | None = None) -> None:
+def add(engine, rename: str | None = None, name: str = "fr") -> None:
     data = json.loads(BOUNDARIES.read_text(encoding="utf-8"))
     if rename:
         data["features"][0]["properties"]["nom"] = rename
-    result = custom_layers.add_layer(engine, "fr", "departements.geojson",
+    result = custom_layers.add_layer(engine, name, "departements.geojson",
                                      json.dumps(data).encode(), "code", "nom", "region")
     assert not result.refused
 
@@ -72,6 +72,19 @@ def test_every_worker_sees_a_units_switch_and_a_layer_added_again_at_once(url, t
     assert one.geography().own and one.geography().labels["01"] == "Haute-Vallée"
     add(other.engine, rename="Haute-Vallée-du-Lac")
     assert one.geography().labels["01"] == "Haute-Vallée-du-Lac"
+
+
+def test_a_layer_the_data_does_not_run_on_leaves_the_stamp_as_it_was(url, tmp_path):
+    # a new stamp makes every worker build its frames afresh: adding or replacing a
+    # layer beside the one in use changes nothing the pages show
+    service = worker(url, tmp_path)
+    units.store_units(service.engine, "layer:fr")
+    stamp = service.data_stamp()
+    add(service.engine, name="fr-draft")
+    add(service.engine, name="fr-draft", rename="Autre")
+    assert service.data_stamp() == stamp
+    add(service.engine, rename="Haute-Vallée-du-Lac")  # the layer in use: a new stamp
+    assert service.data_stamp() != stamp
 
 
 def test_a_dropped_engine_is_not_kept_alive_by_the_layer_cache(url):
