@@ -32,15 +32,9 @@ IMMUTABLE = "private, max-age=31536000, immutable"
 REVALIDATE = "private, no-cache"
 
 
-def _geography(data: ScopedData | DataService):
-    """The data's geography (``runtime.geography``), from a viewer's data (as of its
-    request's stamp) or the service."""
-    return data.geography()
-
-
 def state_lines(data: ScopedData) -> dict:
     """The US state outlines a map draws over its units; none on a layer of one's own."""
-    if _geography(data).own:
+    if data.geography().own:
         return {"type": "FeatureCollection", "features": []}
     return state_outlines()
 
@@ -48,14 +42,14 @@ def state_lines(data: ScopedData) -> dict:
 def fits_units(data: ScopedData) -> bool:
     """True when a map should fit itself to its units once drawn (a layer of one's own:
     the maps open on the United States otherwise)."""
-    return _geography(data).own
+    return data.geography().own
 
 
 def geometry_path(data: ScopedData, layer: str, counties=()) -> str:
     """The URL a page fetches a layer from: versioned by the data stamp."""
     path = dash.get_relative_path(GEOMETRY_ROUTE.replace("<layer>", layer))
     query = f"?v={data.data_stamp()}"
-    geography = _geography(data)
+    geography = data.geography()
     if geography.own:  # its key names the layer's content: a layer added again is a new URL
         query += "&units=" + geography.map_layer.rsplit(":", 1)[-1]
     if counties:
@@ -103,7 +97,7 @@ def in_browser(app: dash.Dash, function: ClientsideFunction, output: Output, tri
 def topology_text(data: ScopedData, layer: str, counties: list[str]) -> str:
     """The layer's TopoJSON for the viewer's scope, memoized per scope, stamp, counties and
     the layer the data's units come from (the US counties or a layer of one's own)."""
-    base = _geography(data).map_layer
+    base = data.geography().map_layer
     return data.memo("map_topology", (layer, tuple(counties), base),
                      lambda frames: map_geometry.topology_text(frames, layer, counties, base))
 
@@ -116,7 +110,7 @@ def register(app: dash.Dash, service: DataService) -> None:
             abort(404)
         data = guard.data(service)
         counties = map_geometry.asked_counties(data.frames(), request.args.get("county"))
-        base = _geography(data).map_layer
+        base = data.geography().map_layer
         tag = hashlib.sha1(repr((data.scope.key, data.stamp, layer, counties, base))
                            .encode()).hexdigest()
         current = (request.args.get("v") == data.stamp
